@@ -1,0 +1,5 @@
+export { transformBatch, type TransformedBatch } from "./transform-batch"
+export { SyncClient, syncKey, type Batch, type ReceiveResult, type SyncClientOptions } from "./sync-client"
+export { mapStep } from "./map-step"
+export { applyTransformed, stepTransformed, type Applied } from "./apply-step"
+export { stepRange, stepText } from "./step-info"

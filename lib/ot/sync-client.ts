@@ -1,0 +1,208 @@
+import { type EditorState, PluginKey, type Transaction } from "prosemirror-state"
+import { Step } from "prosemirror-transform"
+import type { CommittedOp, StepJSON } from "../protocol/messages"
+import { limits } from "../protocol/limits"
+import { mapStep } from "./map-step"
+import { stepTransformed } from "./apply-step"
+
+/** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
+export const syncKey = new PluginKey("concord-sync")
+
+/** A local step not yet confirmed by the hub, with its inverse (to undo it when rebasing). */
+interface Unconfirmed {
+  step: Step
+  inverted: Step
+  /** Index of the step in its batch as sent; for pending steps, -1. */
+  origin: number
+}
+
+/** A batch on its way to the hub, as it was sent (to resend it unchanged after a reconnect). */
+export interface Batch {
+  seq: number
+  baseVersion: number
+  steps: StepJSON[]
+}
+
+/** What `receive` did. */
+export interface ReceiveResult {
+  /** Ops applied (own and remote); ops the client already had are skipped. */
+  applied: number
+  /** True when an op was missing before the ops given: the client must catch up from its version first. */
+  gap: boolean
+  /** The transactions the client applied to its state, for an editor view to follow. */
+  transactions: Transaction[]
+}
+
+/** Options for a SyncClient. */
+export interface SyncClientOptions {
+  clientId: string
+  /** The confirmed version `state.doc` is at. */
+  version: number
+  state: EditorState
+  /** The seq of the next batch; carry it over when a client restarts with the same id. */
+  nextSeq?: number
+  maxStepsPerBatch?: number
+}
+
+/**
+ * The client side of Concord's sync: holds the confirmed version, the batch in flight and the local
+ * steps not yet sent, and keeps `state` equal to the confirmed document plus those local steps. Local
+ * edits apply at once; committed ops from the hub arrive in hub order and local steps are rebased over
+ * them (undo local, apply remote, redo mapped local). Its own batch comes back in the hub's transformed
+ * form, which replaces the local form, so the client always ends at the hub's document. Pure: the caller
+ * moves messages.
+ */
+export class SyncClient {
+  readonly clientId: string
+  state: EditorState
+  version: number
+  nextSeq: number
+  private inflight: { batch: Batch; steps: Unconfirmed[] } | null = null
+  private pending: Unconfirmed[] = []
+  private readonly maxStepsPerBatch: number
+
+  constructor(options: SyncClientOptions) {
+    this.clientId = options.clientId
+    this.state = options.state
+    this.version = options.version
+    this.nextSeq = options.nextSeq ?? 1
+    this.maxStepsPerBatch = options.maxStepsPerBatch ?? limits.maxStepsPerBatch
+  }
+
+  /** Local steps not yet confirmed: in flight plus not yet sent. */
+  get unconfirmedCount(): number {
+    return (this.inflight ? this.inflight.steps.length : 0) + this.pending.length
+  }
+
+  /** The batch waiting for its acknowledgement, as sent; resend it unchanged after a reconnect. */
+  get inflightBatch(): Batch | null {
+    return this.inflight ? this.inflight.batch : null
+  }
+
+  /** True when nothing is in flight and nothing waits to be sent. */
+  get idle(): boolean {
+    return !this.inflight && this.pending.length == 0
+  }
+
+  /** Apply a local transaction (and whatever plugins append to it); its steps join the pending ones. */
+  apply(tr: Transaction): readonly Transaction[] {
+    const { state, transactions } = this.state.applyTransaction(tr)
+    this.state = state
+    for (const t of transactions) this.record(t)
+    return transactions
+  }
+
+  /** Take the next batch to send: null while one is in flight or when there is nothing to send. */
+  nextBatch(): Batch | null {
+    if (this.inflight || this.pending.length == 0) return null
+    const steps = this.pending.splice(0, this.maxStepsPerBatch)
+    steps.forEach((u, i) => (u.origin = i))
+    const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: steps.map(u => u.step.toJSON()) }
+    this.inflight = { batch, steps }
+    return batch
+  }
+
+  /**
+   * Receive committed ops in hub order. Ops at or below the confirmed version are skipped; a gap is
+   * reported and nothing after it applied. Remote runs are rebased over in one transaction each; the
+   * client's own batch confirms the batch in flight.
+   */
+  receive(ops: readonly CommittedOp[]): ReceiveResult {
+    const result: ReceiveResult = { applied: 0, gap: false, transactions: [] }
+    let run: Step[] = []
+    let runVersion = this.version
+    const flush = () => {
+      if (run.length) this.rebaseRemote(run, result.transactions)
+      this.version = runVersion
+      run = []
+    }
+    for (const op of ops) {
+      if (op.version <= runVersion) continue
+      if (op.version != runVersion + 1) {
+        result.gap = true
+        break
+      }
+      const own = this.inflight && op.clientId == this.clientId && op.seq == this.inflight.batch.seq
+      if (own) {
+        flush()
+        this.confirm(op, result.transactions)
+      } else {
+        for (const json of op.steps) run.push(Step.fromJSON(this.state.schema, json))
+      }
+      runVersion = op.version
+      result.applied++
+    }
+    flush()
+    return result
+  }
+
+  private confirm(op: CommittedOp, out: Transaction[]): void {
+    const inflight = this.inflight!
+    this.inflight = null
+    const local = inflight.steps
+    if (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON()))) return
+    // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
+    const hubSteps = op.steps.map(json => Step.fromJSON(this.state.schema, json))
+    const dropped = new Set((op.dropped ?? []).map(d => d.index))
+    const hubIndexOf = new Map<number, number>()
+    for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
+    this.rebase(hubSteps, local.concat(this.pending), local.length, hubIndexOf, out)
+  }
+
+  private rebaseRemote(over: Step[], out: Transaction[]): void {
+    const inflight = this.inflight ? this.inflight.steps : []
+    this.rebase(over, inflight.concat(this.pending), inflight.length, null, out)
+  }
+
+  /**
+   * Undo the unconfirmed steps `all` (the first `inflightCount` of them in flight), apply `over`, and
+   * redo them mapped over it. With `replaced`, `over` is the committed form of the steps in flight:
+   * those are not redone but mirrored to their committed counterparts, so undo history follows them.
+   */
+  private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: Transaction[]): void {
+    const tr = this.state.tr
+    for (let i = all.length - 1; i >= 0; i--) tr.step(all[i].inverted)
+    const overStart = tr.steps.length
+    for (const step of over) tr.step(step)
+    const keptInflight: Unconfirmed[] = []
+    const keptPending: Unconfirmed[] = []
+    for (let i = 0, mapFrom = all.length; i < all.length; i++) {
+      const u = all[i]
+      mapFrom--
+      if (replaced && i < inflightCount) {
+        const hubIndex = replaced.get(u.origin)
+        if (hubIndex != null) setMirror(tr, mapFrom, overStart + hubIndex)
+        continue
+      }
+      const mapped = mapStep(u.step, tr.mapping.slice(mapFrom + 1))
+      const applied = mapped && stepTransformed(tr, mapped)
+      if (!applied) continue
+      setMirror(tr, mapFrom, tr.steps.length - 1)
+      const rebased: Unconfirmed = { step: applied, inverted: applied.invert(tr.docs[tr.docs.length - 1]), origin: u.origin }
+      if (i < inflightCount) keptInflight.push(rebased)
+      else keptPending.push(rebased)
+    }
+    if (this.inflight) this.inflight.steps = keptInflight
+    this.pending = keptPending
+    tr.setMeta("rebased", all.length).setMeta("addToHistory", false).setMeta(syncKey, true)
+    const { state, transactions } = this.state.applyTransaction(tr)
+    this.state = state
+    out.push(...transactions)
+    for (const t of transactions) this.record(t)
+  }
+
+  private record(tr: Transaction): void {
+    if (!tr.docChanged || tr.getMeta(syncKey)) return
+    for (let i = 0; i < tr.steps.length; i++)
+      this.pending.push({ step: tr.steps[i], inverted: tr.steps[i].invert(tr.docs[i]), origin: -1 })
+  }
+}
+
+// Mapping.setMirror is public in ProseMirror's code but left out of its type declarations (prosemirror-collab uses it too).
+function setMirror(tr: Transaction, n: number, m: number): void {
+  ;(tr.mapping as unknown as { setMirror(n: number, m: number): void }).setMirror(n, m)
+}
+
+function sameJSON(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) == JSON.stringify(b)
+}

@@ -1,0 +1,79 @@
+import type { Node } from "prosemirror-model"
+import { Mapping, type Step, type StepMap } from "prosemirror-transform"
+import type { DroppedStep, StepMove } from "../protocol/messages"
+import { applyTransformed } from "./apply-step"
+import { mapStep } from "./map-step"
+import { stepRange, stepText } from "./step-info"
+
+/** What the hub commits for one submitted batch. */
+export interface TransformedBatch {
+  /** The head document after the transformed steps. */
+  doc: Node
+  /** The steps to commit, in order, to apply on the head document. */
+  steps: Step[]
+  /** For each committed step, the index of the submitted step it came from. */
+  origins: number[]
+  /** Submitted steps that no longer apply, with their content. */
+  dropped: DroppedStep[]
+  /** Where each submitted step moved; empty when there was nothing to transform past. */
+  moves: StepMove[]
+}
+
+/**
+ * Transform a batch of steps written on some base version over the steps committed since then
+ * (`concurrent`, as step maps in commit order) and apply them to `head`, the document at the newest
+ * version. Step i is mapped back past the batch's own steps i-1..0, forward through the concurrent maps
+ * and then through the already transformed steps 0..i-1, with mirrors so positions inside the batch's
+ * own insertions are recovered exactly, as prosemirror-collab's rebaseSteps orders it. A step that no
+ * longer applies is dropped and reported. Pure and deterministic: the same inputs give the same output.
+ */
+export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[]): TransformedBatch {
+  const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
+  if (concurrent.length == 0) {
+    applyInOrder(result, batch)
+    return result
+  }
+  const mapping = new Mapping()
+  for (let i = batch.length - 1; i >= 0; i--) mapping.appendMap(batch[i].getMap().invert())
+  for (const map of concurrent) mapping.appendMap(map)
+  let doc = head
+  for (let i = 0, mapFrom = batch.length; i < batch.length; i++) {
+    const step = batch[i]
+    const mapped = mapStep(step, mapping.slice(mapFrom))
+    mapFrom--
+    const applied = mapped ? applyTransformed(doc, mapped) : null
+    const range = stepRange(step)
+    if (applied && applied.step) {
+      doc = applied.doc
+      mapping.appendMap(applied.step.getMap(), mapFrom)
+      result.steps.push(applied.step)
+      result.origins.push(i)
+      const landed = stepRange(applied.step)
+      result.moves.push({ index: i, from: range.from, to: range.to, mappedFrom: landed.from, mappedTo: landed.to })
+    } else {
+      result.dropped.push(dropped(i, step, mapped ? applied!.failed! : "its range was deleted by a concurrent change"))
+      result.moves.push({ index: i, from: range.from, to: range.to, mappedFrom: null, mappedTo: null })
+    }
+  }
+  result.doc = doc
+  return result
+}
+
+function applyInOrder(result: TransformedBatch, batch: readonly Step[]): void {
+  let doc = result.doc
+  batch.forEach((step, i) => {
+    const applied = applyTransformed(doc, step)
+    if (applied.step) {
+      doc = applied.doc
+      result.steps.push(applied.step)
+      result.origins.push(i)
+    } else {
+      result.dropped.push(dropped(i, step, applied.failed))
+    }
+  })
+  result.doc = doc
+}
+
+function dropped(index: number, step: Step, reason: string): DroppedStep {
+  return { index, step: step.toJSON(), text: stepText(step), reason }
+}

@@ -1,0 +1,64 @@
+/**
+ * Stable error codes, grouped as in ShareDB: a non-fatal client error rejects one message and the
+ * connection carries on; a fatal client error ends the connection; an internal error is the hub's fault.
+ */
+export const errorCodes = {
+  ERR_INVALID_MESSAGE: "client",
+  ERR_UNKNOWN_DOCUMENT: "client",
+  ERR_DOCUMENT_EXISTS: "client",
+  ERR_NOT_JOINED: "client",
+  ERR_VERSION_FROM_FUTURE: "client",
+  ERR_VERSION_TOO_OLD: "client",
+  ERR_STEP_INVALID: "client",
+  ERR_SCHEMA_VIOLATION: "client",
+  ERR_BATCH_TOO_LARGE: "client",
+  ERR_DOCUMENT_TOO_LARGE: "client",
+  ERR_SEQ_REUSED: "client",
+  ERR_SEQ_IN_FLIGHT: "client",
+  ERR_WRONG_STRATEGY: "client",
+  ERR_MESSAGE_TOO_LARGE: "fatal",
+  ERR_INTERNAL: "internal",
+  ERR_STORAGE: "internal",
+  ERR_SHUTTING_DOWN: "internal"
+} as const
+
+/** One of the stable error codes. */
+export type ErrorCode = keyof typeof errorCodes
+
+/** The JSON form of an error as it crosses the wire. */
+export interface ErrorJSON {
+  code: ErrorCode
+  message: string
+}
+
+/** The one error type of Concord: a stable code plus a human-readable message. */
+export class ConcordError extends Error {
+  override readonly name = "ConcordError"
+
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message)
+  }
+
+  /** Whether the code means the client sent something wrong, the connection ended, or the hub failed. */
+  get kind(): "client" | "fatal" | "internal" {
+    return errorCodes[this.code]
+  }
+
+  toJSON(): ErrorJSON {
+    return { code: this.code, message: this.message }
+  }
+
+  /** Rebuild an error received over the wire. Throws RangeError for anything that is not an ErrorJSON. */
+  static fromJSON(json: unknown): ConcordError {
+    const value = json as Partial<ErrorJSON> | null
+    if (!value || typeof value.code != "string" || !(value.code in errorCodes) || typeof value.message != "string")
+      throw new RangeError("Invalid input for ConcordError.fromJSON")
+    return new ConcordError(value.code as ErrorCode, value.message)
+  }
+
+  /** Wrap anything thrown into a ConcordError, keeping one that already is. */
+  static from(error: unknown, code: ErrorCode = "ERR_INTERNAL"): ConcordError {
+    if (error instanceof ConcordError) return error
+    return new ConcordError(code, error instanceof Error ? error.message : String(error))
+  }
+}

@@ -1,0 +1,18 @@
+/** Limits enforced by the hub; docs/PROTOCOL.md lists the same numbers. */
+export const limits = {
+  /** Socket.IO's maxHttpBufferSize: the largest message a client may send, in bytes. */
+  maxMessageBytes: 1_000_000,
+  /** Steps in one submitted batch. */
+  maxStepsPerBatch: 1_000,
+  /** Characters (the document's content size) a document may reach. */
+  maxDocumentSize: 2_000_000,
+  /** Ops returned by one catch-up or history page. */
+  maxOpsPerPage: 2_000,
+  /** A joining client further behind than this gets a snapshot instead of ops. */
+  catchUpOpLimit: 1_000,
+  /** Length of a display name. */
+  maxNameLength: 64
+} as const
+
+/** The shape of a document id: URL-safe, 1 to 64 characters. */
+export const docIdPattern = /^[A-Za-z0-9_-]{1,64}$/

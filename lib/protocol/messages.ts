@@ -1,0 +1,165 @@
+import type { ErrorJSON } from "./errors"
+
+/** A ProseMirror step in its JSON form (Step.toJSON). */
+export type StepJSON = { stepType: string; [key: string]: unknown }
+
+/** A ProseMirror document node in its JSON form (Node.toJSON). */
+export type DocJSON = { type: string; [key: string]: unknown }
+
+/** Who made an edit, as shown to other people. */
+export interface Author {
+  name: string
+  color: string
+}
+
+/** A selection as two document positions. */
+export interface SelectionJSON {
+  anchor: number
+  head: number
+}
+
+/** A step the hub could not apply after transforming it, kept so that nothing is lost silently. */
+export interface DroppedStep {
+  /** Index of the step in the submitted batch. */
+  index: number
+  /** The step as submitted, based on the batch's base version. */
+  step: StepJSON
+  /** The text the step would have inserted or changed (empty when it only deleted). */
+  text: string
+  /** Why it could not be applied. */
+  reason: string
+}
+
+/** Where one submitted step landed after transform. */
+export interface StepMove {
+  /** Index of the step in the submitted batch. */
+  index: number
+  from: number
+  to: number
+  /** Position after transform; null when the step was dropped. */
+  mappedFrom: number | null
+  mappedTo: number | null
+}
+
+/** One committed op: a transformed batch with everything the history panel needs. */
+export interface CommittedOp {
+  /** The document version this op produced (the count of ops committed so far). */
+  version: number
+  clientId: string
+  seq: number
+  /** The version the batch was written on; version - 1 - baseVersion ops were transformed past. */
+  baseVersion: number
+  /** The steps as committed, to apply on version - 1. */
+  steps: StepJSON[]
+  author: Author
+  /** Commit time, ms since the epoch (the hub's clock). */
+  time: number
+  /** The steps as submitted, present only when transform changed them. */
+  original?: StepJSON[]
+  /** Steps that could not be applied, present only when there were any. */
+  dropped?: DroppedStep[]
+  /** How positions moved, present only when the op was transformed past others. */
+  moves?: StepMove[]
+}
+
+/** A document's full state at a version. */
+export interface Snapshot {
+  version: number
+  doc: DocJSON
+}
+
+/** The conflict strategies a document can be served under. */
+export type StrategyName = "ot" | "lww" | "lww-doc" | "vv" | "crdt"
+
+export interface JoinRequest {
+  docId: string
+  clientId: string
+  /** The version the client already has, or null to receive a snapshot. */
+  version: number | null
+  user: Author
+  /** Create the document when it does not exist yet. */
+  create?: boolean
+}
+
+export interface JoinResult {
+  docId: string
+  strategy: StrategyName
+  /** The hub's version when the client joined. */
+  version: number
+  /** Present when the client had no version or was too far behind. */
+  snapshot?: Snapshot
+  /** The ops after the client's version (or after the snapshot), in order. */
+  ops: CommittedOp[]
+  /** Other people in the document. */
+  presence: PresenceState[]
+}
+
+export interface SubmitRequest {
+  docId: string
+  clientId: string
+  seq: number
+  baseVersion: number
+  steps: StepJSON[]
+}
+
+export interface SubmitResult {
+  seq: number
+  version: number
+  /** True when this (clientId, seq) had been committed before and was acknowledged again. */
+  duplicate?: boolean
+}
+
+export interface PresenceUpdate {
+  docId: string
+  /** The version the selection refers to. */
+  version: number
+  selection: SelectionJSON | null
+}
+
+/** Another client's presence as relayed by the hub. */
+export interface PresenceState {
+  clientId: string
+  user: Author
+  version: number
+  selection: SelectionJSON | null
+}
+
+export interface HistoryRequest {
+  docId: string
+  /** Return ops with versions below this (newest first); omitted for the newest. */
+  before?: number
+  limit?: number
+}
+
+export interface HistoryPage {
+  docId: string
+  ops: CommittedOp[]
+  /** The version the next page starts below, or null at the beginning. */
+  next: number | null
+}
+
+export interface DocAtRequest {
+  docId: string
+  version: number
+}
+
+/** Either a result or an error: every acknowledgement has this shape. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorJSON }
+
+/** Events a client sends; the last argument is Socket.IO's acknowledgement callback. */
+export interface ClientToServerEvents {
+  join(request: JoinRequest, ack: (reply: Reply<JoinResult>) => void): void
+  submit(request: SubmitRequest, ack: (reply: Reply<SubmitResult>) => void): void
+  leave(request: { docId: string }, ack?: (reply: Reply<null>) => void): void
+  presence(update: PresenceUpdate): void
+  history(request: HistoryRequest, ack: (reply: Reply<HistoryPage>) => void): void
+  docAt(request: DocAtRequest, ack: (reply: Reply<Snapshot>) => void): void
+}
+
+/** Events the hub sends. */
+export interface ServerToClientEvents {
+  /** Committed ops in hub order, coalesced per room. */
+  ops(message: { docId: string; ops: CommittedOp[] }): void
+  presence(message: { docId: string; state: PresenceState }): void
+  "presence:leave"(message: { docId: string; clientId: string }): void
+}

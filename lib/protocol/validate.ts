@@ -1,0 +1,55 @@
+import { z } from "zod"
+import { ConcordError } from "./errors"
+import { limits, docIdPattern } from "./limits"
+import type { DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest } from "./messages"
+
+const docId = z.string().regex(docIdPattern, "docId must be 1 to 64 letters, digits, '-' or '_'")
+const clientId = z.string().min(1).max(64)
+const version = z.number().int().min(0)
+const author = z.object({
+  name: z.string().trim().min(1).max(limits.maxNameLength),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "color must be #rrggbb")
+})
+const stepJSON = z.looseObject({ stepType: z.string().min(1).max(32) })
+
+const join = z.object({ docId, clientId, version: version.nullable(), user: author, create: z.boolean().optional() })
+const submit = z.object({
+  docId,
+  clientId,
+  seq: z.number().int().min(1),
+  baseVersion: version,
+  steps: z.array(stepJSON).min(1)
+})
+const presence = z.object({
+  docId,
+  version,
+  selection: z.object({ anchor: version, head: version }).nullable()
+})
+const history = z.object({ docId, before: version.optional(), limit: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
+const docAt = z.object({ docId, version })
+const leave = z.object({ docId })
+
+function parser<T>(schema: z.ZodType<T>, what: string) {
+  return (value: unknown): T => {
+    const result = schema.safeParse(value)
+    if (result.success) return result.data
+    const issue = result.error.issues[0]
+    const where = issue?.path.length ? issue.path.join(".") + ": " : ""
+    throw new ConcordError("ERR_INVALID_MESSAGE", `Invalid ${what}: ${where}${issue?.message ?? "malformed"}`)
+  }
+}
+
+/** Validators for every client message; each returns the typed message or throws ConcordError ERR_INVALID_MESSAGE. */
+export const parse = {
+  join: parser<JoinRequest>(join, "join"),
+  submit: (value: unknown): SubmitRequest => {
+    const steps = (value as { steps?: unknown } | null)?.steps
+    if (Array.isArray(steps) && steps.length > limits.maxStepsPerBatch)
+      throw new ConcordError("ERR_BATCH_TOO_LARGE", `A batch may hold at most ${limits.maxStepsPerBatch} steps, got ${steps.length}`)
+    return parser<SubmitRequest>(submit as z.ZodType<SubmitRequest>, "submit")(value)
+  },
+  presence: parser<PresenceUpdate>(presence, "presence"),
+  history: parser<HistoryRequest>(history, "history"),
+  docAt: parser<DocAtRequest>(docAt, "docAt"),
+  leave: parser<{ docId: string }>(leave, "leave")
+}

@@ -1,0 +1,43 @@
+import type { Node } from "prosemirror-model"
+import type { EditorState, Transaction } from "prosemirror-state"
+
+/** A fresh random block id: 10 characters of base 36. */
+export function newBlockId(random: () => number = Math.random): string {
+  let id = ""
+  for (let i = 0; i < 10; i++) id += Math.floor(random() * 36).toString(36)
+  return id
+}
+
+/**
+ * Positions of the blocks in `doc` that need a new id: those without one and every
+ * repeat of an id seen earlier in document order, so a split keeps the id on its first half.
+ */
+export function blocksNeedingIds(doc: Node): number[] {
+  const seen = new Set<string>()
+  const result: number[] = []
+  doc.descendants((node, pos) => {
+    if (!node.isBlock) return false
+    if (node.type.spec.attrs?.id) {
+      const id = node.attrs.id
+      if (typeof id != "string" || seen.has(id)) result.push(pos)
+      else seen.add(id)
+    }
+    return !node.isTextblock
+  })
+  return result
+}
+
+/** Add steps to `tr` giving every block that needs one a fresh id. Returns `tr` when it changed anything, else null. */
+export function assignBlockIds(tr: Transaction, random?: () => number): Transaction | null {
+  const positions = blocksNeedingIds(tr.doc)
+  for (const pos of positions) tr.setNodeAttribute(pos, "id", newBlockId(random))
+  return positions.length ? tr : null
+}
+
+/** An appendTransaction hook for editor plugins: keeps block ids present and unique after every change. */
+export function appendBlockIds(transactions: readonly Transaction[], _old: EditorState, state: EditorState): Transaction | null {
+  if (!transactions.some(tr => tr.docChanged)) return null
+  const tr = state.tr
+  if (!assignBlockIds(tr)) return null
+  return tr.setMeta("addToHistory", false).setMeta("concord:block-ids", true)
+}

@@ -1,0 +1,3 @@
+export { schema, isAllowedHref, allowedLinkSchemes } from "./schema"
+export { newBlockId, blocksNeedingIds, assignBlockIds, appendBlockIds } from "./block-ids"
+export { checkStepContent } from "./validate-step"

@@ -1,0 +1,159 @@
+import { Schema, type NodeSpec, type MarkSpec, type DOMOutputSpec, type Attrs } from "prosemirror-model"
+
+/** The URL schemes a link may point at; anything else is refused by the schema and the hub. */
+export const allowedLinkSchemes = ["http:", "https:", "mailto:"] as const
+
+/** True when `href` is an absolute http, https or mailto URL. */
+export function isAllowedHref(href: unknown): href is string {
+  if (typeof href != "string" || href.length == 0 || href.length > 2048) return false
+  try {
+    return (allowedLinkSchemes as readonly string[]).includes(new URL(href).protocol)
+  } catch {
+    return false
+  }
+}
+
+// Every block carries a stable `id`. The DOM keeps it as data-id so that copy and paste
+// inside one document can keep it, while block-ids.ts repairs duplicates.
+const idAttr = { id: { default: null as string | null, validate: validateId } }
+
+function validateId(value: unknown): void {
+  if (value !== null && (typeof value != "string" || value.length == 0 || value.length > 64))
+    throw new RangeError("Block id must be null or a string of 1 to 64 characters")
+}
+
+function validateInteger(min: number, max: number) {
+  return (value: unknown): void => {
+    if (typeof value != "number" || !Number.isInteger(value) || value < min || value > max)
+      throw new RangeError(`Expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`)
+  }
+}
+
+function validateHref(value: unknown): void {
+  if (!isAllowedHref(value)) throw new RangeError("Link href must be an http, https or mailto URL")
+}
+
+function validateTitle(value: unknown): void {
+  if (value !== null && (typeof value != "string" || value.length > 512))
+    throw new RangeError("Link title must be null or a string of at most 512 characters")
+}
+const idFromDOM = (dom: HTMLElement | string): Attrs => ({ id: typeof dom == "string" ? null : dom.getAttribute("data-id") })
+const idToDOM = (id: unknown): Record<string, string> => (typeof id == "string" ? { "data-id": id } : {})
+
+const nodes: Record<string, NodeSpec> = {
+  doc: { content: "block+" },
+  paragraph: {
+    content: "inline*",
+    group: "block",
+    attrs: idAttr,
+    parseDOM: [{ tag: "p", getAttrs: idFromDOM }],
+    toDOM: (node): DOMOutputSpec => ["p", idToDOM(node.attrs.id), 0]
+  },
+  heading: {
+    content: "inline*",
+    group: "block",
+    defining: true,
+    attrs: { ...idAttr, level: { default: 1, validate: validateInteger(1, 3) } },
+    parseDOM: [1, 2, 3, 4, 5, 6].map(level => ({
+      tag: "h" + level,
+      getAttrs: (dom: HTMLElement) => ({ ...idFromDOM(dom), level: Math.min(level, 3) })
+    })),
+    toDOM: (node): DOMOutputSpec => ["h" + node.attrs.level, idToDOM(node.attrs.id), 0]
+  },
+  blockquote: {
+    content: "block+",
+    group: "block",
+    defining: true,
+    attrs: idAttr,
+    parseDOM: [{ tag: "blockquote", getAttrs: idFromDOM }],
+    toDOM: (node): DOMOutputSpec => ["blockquote", idToDOM(node.attrs.id), 0]
+  },
+  code_block: {
+    content: "text*",
+    marks: "",
+    group: "block",
+    code: true,
+    defining: true,
+    attrs: idAttr,
+    parseDOM: [{ tag: "pre", preserveWhitespace: "full", getAttrs: idFromDOM }],
+    toDOM: (node): DOMOutputSpec => ["pre", idToDOM(node.attrs.id), ["code", 0]]
+  },
+  horizontal_rule: {
+    group: "block",
+    attrs: idAttr,
+    parseDOM: [{ tag: "hr", getAttrs: idFromDOM }],
+    toDOM: (node): DOMOutputSpec => ["hr", idToDOM(node.attrs.id)]
+  },
+  bullet_list: {
+    content: "list_item+",
+    group: "block",
+    attrs: idAttr,
+    parseDOM: [{ tag: "ul", getAttrs: idFromDOM }],
+    toDOM: (node): DOMOutputSpec => ["ul", idToDOM(node.attrs.id), 0]
+  },
+  ordered_list: {
+    content: "list_item+",
+    group: "block",
+    attrs: { ...idAttr, order: { default: 1, validate: validateInteger(0, 1_000_000) } },
+    parseDOM: [{
+      tag: "ol",
+      getAttrs: (dom: HTMLElement) => ({ ...idFromDOM(dom), order: dom.hasAttribute("start") ? Number(dom.getAttribute("start")) || 1 : 1 })
+    }],
+    toDOM: (node): DOMOutputSpec =>
+      ["ol", { ...idToDOM(node.attrs.id), ...(node.attrs.order == 1 ? {} : { start: String(node.attrs.order) }) }, 0]
+  },
+  list_item: {
+    content: "paragraph block*",
+    defining: true,
+    attrs: idAttr,
+    parseDOM: [{ tag: "li", getAttrs: idFromDOM }],
+    toDOM: (node): DOMOutputSpec => ["li", idToDOM(node.attrs.id), 0]
+  },
+  text: { group: "inline" },
+  hard_break: {
+    inline: true,
+    group: "inline",
+    selectable: false,
+    parseDOM: [{ tag: "br" }],
+    toDOM: (): DOMOutputSpec => ["br"]
+  }
+}
+
+const marks: Record<string, MarkSpec> = {
+  link: {
+    attrs: { href: { validate: validateHref }, title: { default: null, validate: validateTitle } },
+    inclusive: false,
+    parseDOM: [{
+      tag: "a[href]",
+      getAttrs: (dom: HTMLElement) => {
+        const href = dom.getAttribute("href")
+        return isAllowedHref(href) ? { href, title: dom.getAttribute("title") } : false
+      }
+    }],
+    toDOM: (mark): DOMOutputSpec => ["a", { href: mark.attrs.href, title: mark.attrs.title, rel: "noopener noreferrer nofollow" }, 0]
+  },
+  em: {
+    parseDOM: [{ tag: "i" }, { tag: "em" }, { style: "font-style=italic" }],
+    toDOM: (): DOMOutputSpec => ["em", 0]
+  },
+  strong: {
+    parseDOM: [
+      { tag: "strong" },
+      { tag: "b", getAttrs: (node: HTMLElement) => node.style.fontWeight != "normal" && null },
+      { style: "font-weight=400", clearMark: m => m.type.name == "strong" },
+      { style: "font-weight", getAttrs: (value: string) => /^(bold(er)?|[5-9]\d{2,})$/.test(value) && null }
+    ],
+    toDOM: (): DOMOutputSpec => ["strong", 0]
+  },
+  code: {
+    parseDOM: [{ tag: "code" }],
+    toDOM: (): DOMOutputSpec => ["code", 0]
+  },
+  strike: {
+    parseDOM: [{ tag: "s" }, { tag: "del" }, { tag: "strike" }, { style: "text-decoration=line-through" }],
+    toDOM: (): DOMOutputSpec => ["s", 0]
+  }
+}
+
+/** The one document schema, shared by the browser, the hub, the tests and the benchmarks. */
+export const schema = new Schema({ nodes, marks })

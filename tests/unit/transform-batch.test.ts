@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest"
+import { TextSelection } from "prosemirror-state"
+import { Transform, Step } from "prosemirror-transform"
+import { splitBlock, joinBackward, toggleMark, setBlockType } from "prosemirror-commands"
+import { wrapInList } from "prosemirror-schema-list"
+import type { Node } from "prosemirror-model"
+import { schema } from "../../lib/schema"
+import { transformBatch } from "../../lib/ot"
+import { CollabHarness } from "../support/collab-harness"
+import { b, tags } from "../support/builders"
+
+const { doc, p, h1, ul, li, strong } = b
+
+function type(h: CollabHarness, k: number, text: string, at?: number) {
+  h.edit(k, s => (at == null ? s.tr.insertText(text) : s.tr.insertText(text, at)))
+}
+
+function text(node: Node) {
+  return node.textBetween(0, node.content.size, "|")
+}
+
+describe("transformBatch", () => {
+  it("applies a batch unchanged when nothing happened concurrently", () => {
+    const start = doc(p("hello"))
+    const tr = new Transform(start).insert(6, schema.text("!")).insert(6, schema.text(" world"))
+    const result = transformBatch(start, tr.steps, [])
+    expect(result.doc.eq(tr.doc)).toBe(true)
+    expect(result.dropped).toEqual([])
+    expect(result.origins).toEqual([0, 1])
+  })
+
+  it("maps a batch of several steps over several concurrent ops", () => {
+    const start = doc(p("<a>one <b>two"))
+    const mine = new Transform(start).insert(tags(start).b, schema.text("X")).insert(tags(start).b + 1, schema.text("Y"))
+    const theirs = new Transform(start).insert(tags(start).a, schema.text("AAA")).delete(tags(start).a + 3, tags(start).a + 4)
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(text(result.doc)).toBe("AAAne XYtwo")
+    expect(result.moves.map(m => [m.from, m.mappedFrom])).toEqual([[5, 7], [6, 8]])
+  })
+
+  it("keeps text typed inside a range deleted concurrently, at the deletion point", () => {
+    const start = doc(p("<a>keep this<b> tail"))
+    const theirs = new Transform(start).delete(tags(start).a, tags(start).b)
+    const mine = new Transform(start).insert(tags(start).a + 4, schema.text("typed"))
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(text(result.doc)).toBe("typed tail")
+    expect(result.dropped).toEqual([])
+  })
+
+  it("reports a deletion of text already deleted as dropped, with no text lost", () => {
+    const start = doc(p("<a>abc<b>def"))
+    const theirs = new Transform(start).delete(tags(start).a, tags(start).b)
+    const mine = new Transform(start).delete(tags(start).a + 1, tags(start).a + 2)
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(text(result.doc)).toBe("def")
+    expect(result.dropped).toHaveLength(1)
+    expect(result.dropped[0].text).toBe("")
+  })
+
+  it("drops a mark over text deleted concurrently and reports it", () => {
+    const start = doc(p("<a>abc<b>def"))
+    const theirs = new Transform(start).delete(tags(start).a, tags(start).b)
+    const mine = new Transform(start).addMark(tags(start).a, tags(start).b, schema.marks.strong.create())
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(result.doc.eq(doc(p("def")))).toBe(true)
+    expect(result.dropped.map(d => d.index)).toEqual([0])
+  })
+
+  it("is deterministic: the same inputs give the same JSON", () => {
+    const start = doc(p("<a>abc"))
+    const theirs = new Transform(start).insert(tags(start).a, schema.text("x"))
+    const mine = new Transform(start).insert(tags(start).a, schema.text("y"))
+    const one = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    const two = transformBatch(theirs.doc, mine.steps.map(s => Step.fromJSON(schema, s.toJSON())), theirs.mapping.maps)
+    expect(JSON.stringify(one.steps)).toBe(JSON.stringify(two.steps))
+    expect(text(one.doc)).toBe("xyabc")
+  })
+})
+
+describe("collaboration through the harness", () => {
+  it("orders concurrent inserts at the same position by commit order, earliest first", () => {
+    const h = new CollabHarness(doc(p("ab")), 3)
+    type(h, 0, "X", 2)
+    type(h, 1, "Y", 2)
+    type(h, 2, "Z", 2)
+    h.deliverToHub(1); h.deliverToHub(2); h.deliverToHub(0)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("aYZXb")
+  })
+
+  it("keeps typing inside a range another client deleted", () => {
+    const h = new CollabHarness(doc(p("0123456789")), 2)
+    h.edit(0, s => s.tr.delete(2, 9))
+    type(h, 1, "hi", 5)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("0hi89")
+  })
+
+  it("merges a split with typing after the split point", () => {
+    const h = new CollabHarness(doc(p("hello world")), 2)
+    h.edit(0, s => { let tr: any; splitBlock(s.apply(s.tr.setSelection(TextSelection.create(s.doc, 6))), t => (tr = t)); return tr && rebaseSel(s, tr) })
+    type(h, 1, "big ", 7)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("hello| big world")
+  })
+
+  it("merges a join with typing in the joined paragraph", () => {
+    const h = new CollabHarness(doc(p("one"), p("two")), 2)
+    h.edit(0, s => s.tr.join(5))
+    type(h, 1, "!", 9)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("onetwo!")
+  })
+
+  it("merges wrapping in a list with typing inside the wrapped paragraph", () => {
+    const h = new CollabHarness(doc(p("item")), 2)
+    h.edit(0, s => { let tr: any; wrapInList(schema.nodes.bullet_list)(s, t => (tr = t)); return tr })
+    type(h, 1, "first ", 1)
+    h.settle()
+    h.assertConverged()
+    expect(h.hub.doc.eq(doc(ul(li(p("first item")))))).toBe(true)
+  })
+
+  it("merges a heading change with typing", () => {
+    const h = new CollabHarness(doc(p("title")), 2)
+    h.edit(0, s => { let tr: any; setBlockType(schema.nodes.heading, { level: 1 })(s, t => (tr = t)); return tr })
+    type(h, 1, "The ", 1)
+    h.settle()
+    h.assertConverged()
+    expect(h.hub.doc.eq(doc(h1("The title")))).toBe(true)
+  })
+
+  it("merges bold with typing inside the bold range", () => {
+    const h = new CollabHarness(doc(p("abcdef")), 2)
+    h.edit(0, s => { let tr: any; toggleMark(schema.marks.strong)(s.apply(s.tr.setSelection(TextSelection.create(s.doc, 2, 6))), t => (tr = t)); return tr && rebaseSel(s, tr) })
+    type(h, 1, "Z", 4)
+    h.settle()
+    h.assertConverged()
+    expect(h.hub.doc.eq(doc(p("a", strong("bc"), "Z", strong("de"), "f")))).toBe(true)
+  })
+
+  it("applies a resent batch exactly once when the first ack was lost", () => {
+    const h = new CollabHarness(doc(p("x")), 2)
+    type(h, 0, "once", 2)
+    h.disconnect(0, true)
+    type(h, 1, "!", 1)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("!xonce")
+    expect(h.hub.ops.filter(op => op.clientId == "c0")).toHaveLength(1)
+  })
+
+  it("merges an offline branch after reconnect", () => {
+    const h = new CollabHarness(doc(p("shared")), 2)
+    h.disconnect(0)
+    for (let i = 0; i < 20; i++) type(h, 0, "a", 1)
+    for (let i = 0; i < 20; i++) type(h, 1, "b", 7)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("a".repeat(20) + "shared" + "b".repeat(20))
+  })
+
+  it("a client drops a step locally when the hub dropped it", () => {
+    const h = new CollabHarness(doc(p("abcdef")), 2)
+    h.edit(0, s => s.tr.delete(1, 7))
+    h.edit(1, s => s.tr.addMark(2, 5, schema.marks.em.create()))
+    h.deliverToHub(0)
+    h.deliverToHub(1)
+    h.settle()
+    h.assertConverged()
+    expect(h.hub.dropped).toHaveLength(1)
+  })
+})
+
+// Commands above ran on a state with a moved selection; strip the selection step so the transaction applies to `s`.
+function rebaseSel(s: import("prosemirror-state").EditorState, tr: import("prosemirror-state").Transaction) {
+  const out = s.tr
+  for (const step of tr.steps) out.step(step)
+  return out
+}
