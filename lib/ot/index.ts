@@ -1,4 +1,4 @@
-export { transformBatch, type TransformedBatch } from "./transform-batch"
+export { transformBatch, type TransformedBatch, type StepCheck } from "./transform-batch"
 export { SyncClient, syncKey, type Batch, type ReceiveResult, type SyncClientOptions } from "./sync-client"
 export { mapStep } from "./map-step"
 export { applyTransformed, stepTransformed, type Applied } from "./apply-step"

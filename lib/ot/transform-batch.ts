@@ -5,6 +5,9 @@ import { applyTransformed } from "./apply-step"
 import { mapStep } from "./map-step"
 import { stepRange, stepText } from "./step-info"
 
+/** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
+export type StepCheck = (step: Step, doc: Node) => void
+
 /** What the hub commits for one submitted batch. */
 export interface TransformedBatch {
   /** The head document after the transformed steps. */
@@ -25,12 +28,12 @@ export interface TransformedBatch {
  * version. Step i is mapped back past the batch's own steps i-1..0, forward through the concurrent maps
  * and then through the already transformed steps 0..i-1, with mirrors so positions inside the batch's
  * own insertions are recovered exactly, as prosemirror-collab's rebaseSteps orders it. A step that no
- * longer applies is dropped and reported. Pure and deterministic: the same inputs give the same output.
+ * longer applies is dropped and reported; `check` may throw to reject the batch. Pure and deterministic: the same inputs give the same output.
  */
-export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[]): TransformedBatch {
+export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], check?: StepCheck): TransformedBatch {
   const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
   if (concurrent.length == 0) {
-    applyInOrder(result, batch)
+    applyInOrder(result, batch, check)
     return result
   }
   const mapping = new Mapping()
@@ -41,6 +44,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     const step = batch[i]
     const mapped = mapStep(step, mapping.slice(mapFrom))
     mapFrom--
+    if (mapped && check) check(mapped, doc)
     const applied = mapped ? applyTransformed(doc, mapped) : null
     const range = stepRange(step)
     if (applied && applied.step) {
@@ -59,9 +63,10 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
   return result
 }
 
-function applyInOrder(result: TransformedBatch, batch: readonly Step[]): void {
+function applyInOrder(result: TransformedBatch, batch: readonly Step[], check?: StepCheck): void {
   let doc = result.doc
   batch.forEach((step, i) => {
+    if (check) check(step, doc)
     const applied = applyTransformed(doc, step)
     if (applied.step) {
       doc = applied.doc

@@ -1,0 +1,123 @@
+import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
+import { checkAppend, type DocumentRecord, type Storage } from "./storage"
+
+interface StoredDocument {
+  record: DocumentRecord
+  /** ops[i] has version i + 1. */
+  ops: CommittedOp[]
+  /** Ascending by version. */
+  snapshots: Snapshot[]
+  /** `${clientId} ${seq}` to version. */
+  bySeq: Map<string, number>
+}
+
+/** Values pass through JSON on the way in and out, as they would through a database: no shared objects, undefined fields gone. */
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
+}
+
+function seqKey(clientId: string, seq: number): string {
+  return `${clientId} ${seq}`
+}
+
+/** A Storage that keeps everything in memory, for fast tests and benchmarks. Nothing survives the process. */
+export class MemoryStorage implements Storage {
+  private readonly documents = new Map<string, StoredDocument>()
+  private closed = false
+
+  async createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<DocumentRecord> {
+    this.checkOpen()
+    if (this.documents.has(id)) throw new ConcordError("ERR_DOCUMENT_EXISTS", `Document ${id} exists`)
+    const record: DocumentRecord = { id, strategy, createdAt: time, version: 0 }
+    this.documents.set(id, { record, ops: [], snapshots: [{ version: 0, doc: copy(initial) }], bySeq: new Map() })
+    return { ...record }
+  }
+
+  async getDocument(id: string): Promise<DocumentRecord | null> {
+    this.checkOpen()
+    const stored = this.documents.get(id)
+    return stored ? { ...stored.record } : null
+  }
+
+  async listDocuments(limit: number): Promise<DocumentRecord[]> {
+    this.checkOpen()
+    return [...this.documents.values()]
+      .reverse()
+      .sort((a, b) => b.record.createdAt - a.record.createdAt)
+      .slice(0, limit)
+      .map((stored) => ({ ...stored.record }))
+  }
+
+  async commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void> {
+    this.checkOpen()
+    const stored = this.document(docId)
+    checkAppend(docId, stored.record.version, ops, snapshot)
+    const keys = ops.map((op) => seqKey(op.clientId, op.seq))
+    keys.forEach((key, i) => {
+      if (stored.bySeq.has(key) || keys.indexOf(key) != i)
+        throw new ConcordError("ERR_STORAGE", `Op (${ops[i].clientId}, ${ops[i].seq}) is already committed to ${docId}`)
+    })
+    for (const [i, op] of ops.entries()) {
+      stored.ops.push(copy(op))
+      stored.bySeq.set(keys[i], op.version)
+    }
+    stored.record.version += ops.length
+    if (snapshot) this.addSnapshot(stored, snapshot)
+  }
+
+  async getOps(docId: string, after: number, upTo?: number, limit?: number): Promise<CommittedOp[]> {
+    this.checkOpen()
+    const ops = this.documents.get(docId)?.ops ?? []
+    const end = Math.min(upTo ?? ops.length, ops.length)
+    return copy(ops.slice(Math.max(after, 0), Math.max(end, 0)).slice(0, limit))
+  }
+
+  async getOpsBefore(docId: string, before: number, limit: number): Promise<CommittedOp[]> {
+    this.checkOpen()
+    const ops = this.documents.get(docId)?.ops ?? []
+    const end = Math.max(Math.min(before - 1, ops.length), 0)
+    return copy(ops.slice(Math.max(end - limit, 0), end).reverse())
+  }
+
+  async findOp(docId: string, clientId: string, seq: number): Promise<CommittedOp | null> {
+    this.checkOpen()
+    const stored = this.documents.get(docId)
+    const version = stored?.bySeq.get(seqKey(clientId, seq))
+    return stored && version != null ? copy(stored.ops[version - 1]) : null
+  }
+
+  async latestSnapshot(docId: string, atOrBefore?: number): Promise<Snapshot | null> {
+    this.checkOpen()
+    const snapshots = this.documents.get(docId)?.snapshots ?? []
+    const found = snapshots.findLast((snapshot) => atOrBefore == null || snapshot.version <= atOrBefore)
+    return found ? copy(found) : null
+  }
+
+  async putSnapshot(docId: string, snapshot: Snapshot): Promise<void> {
+    this.checkOpen()
+    const stored = this.document(docId)
+    checkAppend(docId, stored.record.version, [], snapshot)
+    this.addSnapshot(stored, snapshot)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ConcordError("ERR_STORAGE", "Storage is closed")
+  }
+
+  private document(docId: string): StoredDocument {
+    const stored = this.documents.get(docId)
+    if (!stored) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
+    return stored
+  }
+
+  private addSnapshot(stored: StoredDocument, snapshot: Snapshot): void {
+    const { snapshots } = stored
+    if (snapshots.some((s) => s.version == snapshot.version)) return
+    snapshots.push(copy(snapshot))
+    snapshots.sort((a, b) => a.version - b.version)
+  }
+}

@@ -1,0 +1,72 @@
+import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
+
+/** A stored document's header: what it is served under and how far its op log reaches. */
+export interface DocumentRecord {
+  id: string
+  strategy: StrategyName
+  /** Creation time, ms since the epoch (the hub's clock). */
+  createdAt: number
+  /** The head version: the number of ops committed so far. */
+  version: number
+}
+
+/**
+ * The durable home of documents, their op logs and their snapshots. Every adapter (SQLite, memory,
+ * PostgreSQL) passes the same conformance suite (tests/support/storage-conformance.ts).
+ */
+export interface Storage {
+  /**
+   * Create a document at version 0 with a snapshot of `initial` at version 0. Throws
+   * ConcordError("ERR_DOCUMENT_EXISTS") when a document with this id exists.
+   */
+  createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<DocumentRecord>
+
+  /** The document's record, or null when there is no such document. */
+  getDocument(id: string): Promise<DocumentRecord | null>
+
+  /** Up to `limit` documents, newest first. */
+  listDocuments(limit: number): Promise<DocumentRecord[]>
+
+  /**
+   * Append ops (and optionally a snapshot) atomically, resolving only once they are durably committed.
+   * The first op's version must be the head + 1 and the rest consecutive, each (clientId, seq) must be
+   * new to the document, and the snapshot may not be newer than the new head; otherwise it rejects
+   * with ConcordError("ERR_STORAGE") and writes nothing. An unknown document rejects with
+   * ERR_UNKNOWN_DOCUMENT. Calls for one document are applied in call order.
+   */
+  commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void>
+
+  /** The ops with after < version <= upTo (default: the head), ascending, at most `limit` of them. */
+  getOps(docId: string, after: number, upTo?: number, limit?: number): Promise<CommittedOp[]>
+
+  /** Up to `limit` ops with version < before, newest first: one page of history. */
+  getOpsBefore(docId: string, before: number, limit: number): Promise<CommittedOp[]>
+
+  /** The op that a client committed under `seq`, or null: how a resent batch is recognised. */
+  findOp(docId: string, clientId: string, seq: number): Promise<CommittedOp | null>
+
+  /** The newest snapshot with version <= atOrBefore (default: the newest overall), or null. */
+  latestSnapshot(docId: string, atOrBefore?: number): Promise<Snapshot | null>
+
+  /**
+   * Store a snapshot; a second one at the same version is ignored. Rejects with ERR_UNKNOWN_DOCUMENT
+   * for an unknown document and ERR_STORAGE for a version beyond the head.
+   */
+  putSnapshot(docId: string, snapshot: Snapshot): Promise<void>
+
+  /** Finish the commits already asked for, then release the store; later calls reject with ERR_STORAGE. */
+  close(): Promise<void>
+}
+
+/**
+ * Check that `ops` (and `snapshot`) may be appended to a log whose head is `head`, as commit requires.
+ * Throws ConcordError("ERR_STORAGE") when they may not.
+ */
+export function checkAppend(docId: string, head: number, ops: readonly CommittedOp[], snapshot?: Snapshot): void {
+  ops.forEach((op, i) => {
+    if (op.version != head + 1 + i)
+      throw new ConcordError("ERR_STORAGE", `Op version ${op.version} of ${docId} is not the next version ${head + 1 + i}`)
+  })
+  if (snapshot && snapshot.version > head + ops.length)
+    throw new ConcordError("ERR_STORAGE", `Snapshot version ${snapshot.version} of ${docId} is beyond the head ${head + ops.length}`)
+}

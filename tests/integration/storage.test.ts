@@ -1,0 +1,125 @@
+import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { MemoryStorage, migrations, openSqliteStorage } from "../../server/storage"
+import { crashOp } from "../support/storage-crash-op"
+import { storageConformance } from "../support/storage-conformance"
+
+storageConformance("MemoryStorage", async () => {
+  const storage = new MemoryStorage()
+  return { storage, cleanup: () => storage.close() }
+})
+
+storageConformance("SqliteStorage", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "concord-storage-"))
+  const storage = openSqliteStorage({ file: join(dir, "concord.db") })
+  return {
+    storage,
+    cleanup: async () => {
+      await storage.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+})
+
+/** Run the crash writer on `file` and SIGKILL it once it has printed `killAfter` resolved commits; returns the last version it printed. */
+function runCrashWriter(file: string, killAfter: number): Promise<number> {
+  const script = fileURLToPath(new URL("../support/storage-crash-writer.ts", import.meta.url))
+  const child = spawn(process.execPath, ["--import", "tsx", script, file], { stdio: ["ignore", "pipe", "pipe"] })
+  return new Promise((resolve, reject) => {
+    let acknowledged = 0
+    let buffered = ""
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk))
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk
+      const lines = buffered.split("\n")
+      buffered = lines.pop() ?? ""
+      for (const line of lines) acknowledged = Number(/^committed (\d+)$/.exec(line)?.[1] ?? acknowledged)
+      if (acknowledged >= killAfter && child.exitCode == null && child.signalCode == null) child.kill("SIGKILL")
+    })
+    child.on("error", reject)
+    child.on("exit", (code, signal) => {
+      if (signal == "SIGKILL") resolve(acknowledged)
+      else reject(new Error(`Crash writer exited with ${code} before it was killed:\n${stderr}`))
+    })
+  })
+}
+
+describe("SqliteStorage on disk", () => {
+  let dir: string
+  let file: string
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "concord-sqlite-"))
+    file = join(dir, "nested", "folder", "concord.db")
+  })
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it("creates its folder and keeps everything across close and reopen", async () => {
+    const first = openSqliteStorage({ file })
+    await first.createDocument("a", "ot", { type: "doc" }, 100)
+    await first.commit("a", [crashOp(1), crashOp(2)], { version: 2, doc: { type: "doc", content: [] } })
+    const unawaited = first.commit("a", [crashOp(3)])
+    await first.close()
+    await unawaited
+
+    const second = openSqliteStorage({ file, synchronous: "full" })
+    expect(await second.getDocument("a")).toEqual({ id: "a", strategy: "ot", createdAt: 100, version: 3 })
+    expect(await second.getOps("a", 0)).toStrictEqual([crashOp(1), crashOp(2), crashOp(3)])
+    expect(await second.latestSnapshot("a")).toEqual({ version: 2, doc: { type: "doc", content: [] } })
+    expect(await second.findOp("a", "crash-writer", 3)).toStrictEqual(crashOp(3))
+    await second.commit("a", [crashOp(4)])
+    await second.close()
+  })
+
+  it("records its migrations and does not run them again on reopen", async () => {
+    await openSqliteStorage({ file }).close()
+    const read = () => {
+      const db = new Database(file, { readonly: true })
+      try {
+        return db.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").all()
+      } finally {
+        db.close()
+      }
+    }
+    const recorded = read()
+    expect(recorded.map((row) => (row as { version: number }).version)).toEqual(migrations.map((m) => m.version))
+    await openSqliteStorage({ file }).close()
+    await openSqliteStorage({ file }).close()
+    expect(read()).toEqual(recorded)
+  })
+
+  it("uses write-ahead logging", async () => {
+    const storage = openSqliteStorage({ file })
+    const db = new Database(file, { readonly: true })
+    try {
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal")
+    } finally {
+      db.close()
+      await storage.close()
+    }
+  })
+
+  it("keeps every acknowledged commit when the process is killed with SIGKILL", async () => {
+    const acknowledged = await runCrashWriter(file, 50)
+    expect(acknowledged).toBeGreaterThanOrEqual(50)
+
+    const storage = openSqliteStorage({ file })
+    try {
+      const head = (await storage.getDocument("crash"))?.version ?? 0
+      expect(head).toBeGreaterThanOrEqual(acknowledged)
+      const ops = await storage.getOps("crash", 0)
+      expect(ops).toStrictEqual(Array.from({ length: head }, (_, i) => crashOp(i + 1)))
+    } finally {
+      await storage.close()
+    }
+  })
+})

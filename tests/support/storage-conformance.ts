@@ -1,0 +1,204 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import type { CommittedOp, DocJSON } from "../../lib/protocol"
+import type { Storage } from "../../server/storage"
+
+const initial: DocJSON = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "hello" }] }] }
+
+/** An op that inserts its version number as text, as client `clientId` with seq = version unless told. */
+function op(version: number, fields: Partial<CommittedOp> = {}): CommittedOp {
+  return {
+    version,
+    clientId: "c1",
+    seq: version,
+    baseVersion: version - 1,
+    steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: String(version) }] } }],
+    author: { name: "Ada", color: "#aa3300" },
+    time: 1_700_000_000_000 + version,
+    ...fields
+  }
+}
+
+/** Ops with versions from..to, inclusive. */
+function ops(from: number, to: number, clientId = "c1"): CommittedOp[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => op(from + i, { clientId }))
+}
+
+function versions(list: CommittedOp[]): number[] {
+  return list.map((o) => o.version)
+}
+
+/**
+ * Define the tests every Storage adapter must pass. `make` opens a fresh, empty store; `cleanup` closes it
+ * (it may have been closed already) and removes whatever it left behind.
+ */
+export function storageConformance(name: string, make: () => Promise<{ storage: Storage; cleanup: () => Promise<void> }>): void {
+  describe(`Storage conformance: ${name}`, () => {
+    let storage: Storage
+    let cleanup: () => Promise<void>
+
+    beforeEach(async () => {
+      ;({ storage, cleanup } = await make())
+    })
+
+    afterEach(async () => {
+      await cleanup()
+    })
+
+    it("creates, gets and lists documents, newest first", async () => {
+      expect(await storage.createDocument("a", "ot", initial, 100)).toEqual({ id: "a", strategy: "ot", createdAt: 100, version: 0 })
+      await storage.createDocument("b", "lww", initial, 200)
+      await storage.createDocument("c", "crdt", initial, 300)
+      expect(await storage.getDocument("b")).toEqual({ id: "b", strategy: "lww", createdAt: 200, version: 0 })
+      expect(await storage.getDocument("missing")).toBeNull()
+      expect((await storage.listDocuments(10)).map((d) => d.id)).toEqual(["c", "b", "a"])
+      expect((await storage.listDocuments(2)).map((d) => d.id)).toEqual(["c", "b"])
+      expect(await storage.latestSnapshot("a")).toEqual({ version: 0, doc: initial })
+      expect(await storage.getOps("a", 0)).toEqual([])
+    })
+
+    it("refuses to create a document twice and keeps the first", async () => {
+      await storage.createDocument("a", "ot", initial, 100)
+      await expect(storage.createDocument("a", "lww", { type: "doc" }, 200)).rejects.toMatchObject({ name: "ConcordError", code: "ERR_DOCUMENT_EXISTS" })
+      expect(await storage.getDocument("a")).toEqual({ id: "a", strategy: "ot", createdAt: 100, version: 0 })
+      expect(await storage.latestSnapshot("a")).toEqual({ version: 0, doc: initial })
+    })
+
+    it("commits ops and reads them back by range and limit", async () => {
+      await storage.createDocument("a", "ot", initial, 100)
+      await storage.commit("a", ops(1, 4))
+      await storage.commit("a", ops(5, 10))
+      expect((await storage.getDocument("a"))?.version).toBe(10)
+      expect(await storage.getOps("a", 0)).toEqual(ops(1, 10))
+      expect(versions(await storage.getOps("a", 3))).toEqual([4, 5, 6, 7, 8, 9, 10])
+      expect(versions(await storage.getOps("a", 3, 6))).toEqual([4, 5, 6])
+      expect(versions(await storage.getOps("a", 3, undefined, 2))).toEqual([4, 5])
+      expect(versions(await storage.getOps("a", 3, 6, 10))).toEqual([4, 5, 6])
+      expect(await storage.getOps("a", 10)).toEqual([])
+      expect(await storage.getOps("a", 3, 3)).toEqual([])
+      expect(await storage.getOps("missing", 0)).toEqual([])
+    })
+
+    it("pages through history newest first", async () => {
+      await storage.createDocument("a", "ot", initial, 100)
+      await storage.commit("a", ops(1, 10))
+      expect(versions(await storage.getOpsBefore("a", 11, 4))).toEqual([10, 9, 8, 7])
+      expect(versions(await storage.getOpsBefore("a", 7, 4))).toEqual([6, 5, 4, 3])
+      expect(versions(await storage.getOpsBefore("a", 3, 4))).toEqual([2, 1])
+      expect(await storage.getOpsBefore("a", 1, 4)).toEqual([])
+      expect(versions(await storage.getOpsBefore("a", 100, 2))).toEqual([10, 9])
+      expect(await storage.getOpsBefore("a", 5, 4)).toEqual(ops(1, 4).reverse())
+    })
+
+    it("finds an op by client and seq", async () => {
+      await storage.createDocument("a", "ot", initial, 100)
+      await storage.createDocument("b", "ot", initial, 100)
+      await storage.commit("a", [op(1, { clientId: "x", seq: 7 }), op(2, { clientId: "y", seq: 7 })])
+      expect(await storage.findOp("a", "x", 7)).toEqual(op(1, { clientId: "x", seq: 7 }))
+      expect(await storage.findOp("a", "y", 7)).toEqual(op(2, { clientId: "y", seq: 7 }))
+      expect(await storage.findOp("a", "x", 8)).toBeNull()
+      expect(await storage.findOp("b", "x", 7)).toBeNull()
+    })
+
+    it("round-trips every field of an op exactly, optional ones included or absent", async () => {
+      const full = op(1, {
+        original: [{ stepType: "replace", from: 3, to: 5 }],
+        dropped: [{ index: 1, step: { stepType: "replace", from: 9, to: 9 }, text: "lost é 🙂", reason: "does not apply" }],
+        moves: [{ index: 0, from: 3, to: 5, mappedFrom: 1, mappedTo: null }],
+        baseVersion: 0,
+        author: { name: "Zoë \"Z\" O'Neil", color: "#00ff7f" },
+        time: 1_712_345_678_901
+      })
+      const bare = op(2, { clientId: "other", seq: 1 })
+      const empty = op(3, { steps: [], original: [], dropped: [], moves: [] })
+      await storage.createDocument("a", "ot", initial, 100)
+      await storage.commit("a", [full, bare, empty])
+      const [gotFull, gotBare, gotEmpty] = await storage.getOps("a", 0)
+      expect(gotFull).toStrictEqual(full)
+      expect(gotBare).toStrictEqual(bare)
+      expect(gotEmpty).toStrictEqual(empty)
+      expect(Object.keys(gotBare).sort()).toEqual(["author", "baseVersion", "clientId", "seq", "steps", "time", "version"])
+      expect(await storage.findOp("a", "c1", 1)).toStrictEqual(full)
+      expect((await storage.getOpsBefore("a", 3, 1))[0]).toStrictEqual(bare)
+    })
+
+    it("rejects a version gap, a repeated version or a reused seq and changes nothing", async () => {
+      await storage.createDocument("a", "ot", initial, 100)
+      await storage.commit("a", ops(1, 3))
+      const rejected = { name: "ConcordError", code: "ERR_STORAGE" }
+      await expect(storage.commit("a", [op(5)], { version: 5, doc: initial })).rejects.toMatchObject(rejected)
+      await expect(storage.commit("a", [op(3, { seq: 30 })])).rejects.toMatchObject(rejected)
+      await expect(storage.commit("a", [op(4), op(6)])).rejects.toMatchObject(rejected)
+      await expect(storage.commit("a", [op(4), op(4, { seq: 40 })])).rejects.toMatchObject(rejected)
+      await expect(storage.commit("a", [op(4), op(5, { seq: 2 })], { version: 5, doc: initial })).rejects.toMatchObject(rejected)
+      await expect(storage.commit("a", [op(4), op(5, { seq: 4 })])).rejects.toMatchObject(rejected)
+      await expect(storage.commit("a", [op(4)], { version: 9, doc: initial })).rejects.toMatchObject(rejected)
+      await expect(storage.commit("missing", [op(1)])).rejects.toMatchObject({ name: "ConcordError", code: "ERR_UNKNOWN_DOCUMENT" })
+      expect((await storage.getDocument("a"))?.version).toBe(3)
+      expect(await storage.getOps("a", 0)).toEqual(ops(1, 3))
+      expect(await storage.findOp("a", "c1", 4)).toBeNull()
+      expect(await storage.latestSnapshot("a")).toEqual({ version: 0, doc: initial })
+      expect(await storage.getDocument("missing")).toBeNull()
+      await storage.commit("a", [op(4)])
+      expect((await storage.getDocument("a"))?.version).toBe(4)
+    })
+
+    it("keeps snapshots and finds the latest at or before a version", async () => {
+      const at = (version: number): DocJSON => ({ type: "doc", content: [{ type: "paragraph", attrs: { version } }] })
+      await storage.createDocument("a", "ot", initial, 100)
+      await storage.commit("a", ops(1, 3), { version: 3, doc: at(3) })
+      await storage.commit("a", ops(4, 6))
+      await storage.putSnapshot("a", { version: 6, doc: at(6) })
+      await storage.putSnapshot("a", { version: 6, doc: at(6) })
+      expect(await storage.latestSnapshot("a")).toEqual({ version: 6, doc: at(6) })
+      expect(await storage.latestSnapshot("a", 6)).toEqual({ version: 6, doc: at(6) })
+      expect(await storage.latestSnapshot("a", 5)).toEqual({ version: 3, doc: at(3) })
+      expect(await storage.latestSnapshot("a", 2)).toEqual({ version: 0, doc: initial })
+      expect(await storage.latestSnapshot("a", -1)).toBeNull()
+      expect(await storage.latestSnapshot("missing")).toBeNull()
+      await expect(storage.putSnapshot("a", { version: 7, doc: at(7) })).rejects.toMatchObject({ code: "ERR_STORAGE" })
+      await expect(storage.putSnapshot("missing", { version: 0, doc: initial })).rejects.toMatchObject({ code: "ERR_UNKNOWN_DOCUMENT" })
+      expect(await storage.latestSnapshot("a")).toEqual({ version: 6, doc: at(6) })
+    })
+
+    it("lands 200 concurrent commits across 10 documents with consecutive versions", async () => {
+      const docs = Array.from({ length: 10 }, (_, i) => `doc-${i}`)
+      for (const id of docs) await storage.createDocument(id, "ot", initial, 100)
+      const calls: Promise<void>[] = []
+      for (let version = 1; version <= 20; version++)
+        for (const id of docs) calls.push(storage.commit(id, [op(version, { clientId: id })]))
+      await Promise.all(calls)
+      for (const id of docs) {
+        expect((await storage.getDocument(id))?.version).toBe(20)
+        expect(await storage.getOps(id, 0)).toEqual(ops(1, 20, id))
+      }
+    })
+
+    it("fails one call of a group alone and commits the others", async () => {
+      for (const id of ["a", "b", "c"]) await storage.createDocument(id, "ot", initial, 100)
+      const results = await Promise.allSettled([
+        storage.commit("a", [op(1)]),
+        storage.commit("b", [op(2)], { version: 2, doc: initial }),
+        storage.commit("a", [op(2)]),
+        storage.commit("a", [op(2, { seq: 20 })]),
+        storage.commit("c", [op(1)], { version: 1, doc: initial }),
+        storage.commit("a", [op(3)])
+      ])
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled", "fulfilled"])
+      for (const result of results) if (result.status == "rejected") expect(result.reason).toMatchObject({ code: "ERR_STORAGE" })
+      expect(await storage.getOps("a", 0)).toEqual(ops(1, 3))
+      expect((await storage.getDocument("b"))?.version).toBe(0)
+      expect(await storage.latestSnapshot("b")).toEqual({ version: 0, doc: initial })
+      expect(await storage.getOps("c", 0)).toEqual([op(1)])
+      expect(await storage.latestSnapshot("c")).toEqual({ version: 1, doc: initial })
+    })
+
+    it("finishes commits asked for before close and refuses work after it", async () => {
+      await storage.createDocument("a", "ot", initial, 100)
+      const pending = storage.commit("a", ops(1, 2))
+      await storage.close()
+      await expect(pending).resolves.toBeUndefined()
+      await expect(storage.commit("a", [op(3)])).rejects.toMatchObject({ code: "ERR_STORAGE" })
+      await expect(storage.getDocument("a")).rejects.toMatchObject({ code: "ERR_STORAGE" })
+    })
+  })
+}
