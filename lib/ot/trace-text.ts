@@ -123,11 +123,18 @@ class LineIndex {
     return this.chunks[spot.chunk].lengths[spot.index]
   }
 
-  // Replace the lines from `from` to `to`, both included, with `lines`.
-  replace(from: LineSpot, to: LineSpot, lines: string[]): void {
+  // Replace the lines from `from` to `to`, both included, with `lines`, whose lengths in code points are `lengths`.
+  replace(from: LineSpot, to: LineSpot, lines: string[], lengths: number[]): void {
     const first = this.chunks[from.chunk], last = this.chunks[to.chunk]
+    if (first == last && from.index == to.index && lines.length == 1) {
+      first.cpSize += lengths[0] - first.lengths[from.index]
+      first.pmSize += lines[0].length - first.lines[from.index].length
+      first.lines[from.index] = lines[0]
+      first.lengths[from.index] = lengths[0]
+      return
+    }
     first.lines = first.lines.slice(0, from.index).concat(lines, last.lines.slice(to.index + 1))
-    first.lengths = first.lengths.slice(0, from.index).concat(lines.map(codePointLength), last.lengths.slice(to.index + 1))
+    first.lengths = first.lengths.slice(0, from.index).concat(lengths, last.lengths.slice(to.index + 1))
     this.chunks.splice(from.chunk + 1, to.chunk - from.chunk)
     this.rebalance(from.chunk)
   }
@@ -212,10 +219,14 @@ export class TextPatcher {
       slice = new Slice(Fragment.from(paragraphs), 1, 1)
     }
     const step = new ReplaceStep(from.pmStart + 1 + fromOffset, to.pmStart + 1 + toOffset, slice)
+    const lengths = parts.map(codePointLength)
+    const inserted = lengths.reduce((sum, length) => sum + length, parts.length - 1)
     parts[0] = fromLine.slice(0, fromOffset) + parts[0]
+    lengths[0] += pos - from.cpStart
     parts[parts.length - 1] += toLine.slice(toOffset)
-    this.index.replace(from, to, parts)
-    this.size += codePointLength(insert) - numDeleted
+    lengths[parts.length - 1] += this.index.length(to) - (pos + numDeleted - to.cpStart)
+    this.index.replace(from, to, parts, lengths)
+    this.size += inserted - numDeleted
     return [step]
   }
 }
