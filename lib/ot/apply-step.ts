@@ -12,26 +12,50 @@ export type Applied = { step: Step; doc: Node; failed: null } | { step: null; do
  * that would lose any of the text counts as a failure.
  */
 export function applyTransformed(doc: Node, step: Step): Applied {
-  const result = step.apply(doc)
+  const result = safeApply(step, doc)
   if (result.doc) return { step, doc: result.doc, failed: null }
   const fitted = fitReplace(doc, step)
   if (fitted) {
-    const retry = fitted.apply(doc)
+    const retry = safeApply(fitted, doc)
     if (retry.doc) return { step: fitted, doc: retry.doc, failed: null }
   }
   return { step: null, doc: null, failed: result.failed ?? "step failed" }
 }
 
+/** Apply a step, turning the RangeError ProseMirror throws for positions outside the document into a failure. */
+export function safeApply(step: Step, doc: Node): { doc: Node | null; failed: string | null } {
+  try {
+    return step.apply(doc)
+  } catch (error) {
+    if (error instanceof RangeError) return { doc: null, failed: error.message }
+    throw error
+  }
+}
+
 /** Like applyTransformed, but adds the step to a transform. Returns the step that was added, or null. */
 export function stepTransformed(tr: Transform, step: Step): Step | null {
-  if (!tr.maybeStep(step).failed) return step
+  if (tryStep(tr, step)) return step
   const fitted = fitReplace(tr.doc, step)
-  return fitted && !tr.maybeStep(fitted).failed ? fitted : null
+  return fitted && tryStep(tr, fitted) ? fitted : null
+}
+
+function tryStep(tr: Transform, step: Step): boolean {
+  try {
+    return !tr.maybeStep(step).failed
+  } catch (error) {
+    if (error instanceof RangeError) return false
+    throw error
+  }
 }
 
 function fitReplace(doc: Node, step: Step): ReplaceStep | null {
-  if (!(step instanceof ReplaceStep) || step.slice.size == 0 || step.to > doc.content.size) return null
-  const fitted = replaceStep(doc, step.from, step.to, step.slice)
+  if (!(step instanceof ReplaceStep) || step.slice.size == 0 || step.from < 0 || step.to > doc.content.size) return null
+  let fitted: Step | null
+  try {
+    fitted = replaceStep(doc, step.from, step.to, step.slice)
+  } catch {
+    return null
+  }
   return fitted instanceof ReplaceStep && sliceText(fitted) == sliceText(step) ? fitted : null
 }
 

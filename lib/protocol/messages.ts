@@ -79,6 +79,8 @@ export interface JoinRequest {
   user: Author
   /** Create the document when it does not exist yet. */
   create?: boolean
+  /** The client holds local steps based on `version`: send ops, never a snapshot, however far behind. */
+  hasUnconfirmed?: boolean
 }
 
 export interface JoinResult {

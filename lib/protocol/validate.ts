@@ -12,7 +12,7 @@ const author = z.object({
 })
 const stepJSON = z.looseObject({ stepType: z.string().min(1).max(32) })
 
-const join = z.object({ docId, clientId, version: version.nullable(), user: author, create: z.boolean().optional() })
+const join = z.object({ docId, clientId, version: version.nullable(), user: author, create: z.boolean().optional(), hasUnconfirmed: z.boolean().optional() })
 const submit = z.object({
   docId,
   clientId,

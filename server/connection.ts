@@ -1,0 +1,112 @@
+import type { Server, Socket } from "socket.io"
+import {
+  ConcordError, limits, parse,
+  type Author, type ClientToServerEvents, type Reply, type ServerToClientEvents
+} from "../lib/protocol"
+import type { Hub } from "./hub/hub"
+import type { Logger } from "./log"
+import { roomOf } from "./room-broadcaster"
+
+/** Socket.IO server and socket types with Concord's typed events. */
+export type ConcordServer = Server<ClientToServerEvents, ServerToClientEvents>
+export type ConcordSocket = Socket<ClientToServerEvents, ServerToClientEvents>
+
+/** What a socket joined a document as. */
+interface Membership {
+  clientId: string
+  user: Author
+}
+
+/**
+ * The per-socket agent: parses every message, checks it belongs to a joined document, calls the hub,
+ * and answers with a Reply. Nothing a client sends can throw out of here or reach other clients unchecked.
+ */
+export class Connection {
+  private readonly joined = new Map<string, Membership>()
+
+  constructor(private readonly socket: ConcordSocket, private readonly hub: Hub, private readonly log: Logger) {
+    socket.on("join", (request, ack) => this.handle("join", ack, async () => {
+      const message = parse.join(request)
+      const result = await this.hub.join(message, socket.id, () => {
+        socket.join(roomOf(message.docId))
+      })
+      this.joined.set(message.docId, { clientId: message.clientId, user: message.user })
+      return result
+    }))
+    socket.on("submit", (request, ack) => this.handle("submit", ack, async () => {
+      checkSize(request)
+      const message = parse.submit(request)
+      const member = this.member(message.docId, message.clientId)
+      return this.hub.submit(message, member.user)
+    }))
+    socket.on("presence", update => {
+      try {
+        const message = parse.presence(update)
+        const member = this.member(message.docId)
+        const state = this.hub.presence(member.clientId, member.user, message)
+        if (state) socket.to(roomOf(message.docId)).emit("presence", { docId: message.docId, state })
+      } catch (error) {
+        this.log.debug("presence-rejected", { error: String(error) })
+      }
+    })
+    socket.on("leave", (request, ack) => this.handle("leave", ack, async () => {
+      const { docId } = parse.leave(request)
+      this.leave(docId)
+      return null
+    }))
+    socket.on("history", (request, ack) => this.handle("history", ack, async () => {
+      const message = parse.history(request)
+      this.member(message.docId)
+      return this.hub.history(message)
+    }))
+    socket.on("docAt", (request, ack) => this.handle("docAt", ack, async () => {
+      const message = parse.docAt(request)
+      this.member(message.docId)
+      return this.hub.docAt(message)
+    }))
+    socket.on("disconnect", () => {
+      for (const docId of [...this.joined.keys()]) this.leave(docId)
+    })
+  }
+
+  private member(docId: string, clientId?: string): Membership {
+    const member = this.joined.get(docId)
+    if (!member) throw new ConcordError("ERR_NOT_JOINED", `Join ${docId} before sending to it`)
+    if (clientId != null && clientId != member.clientId)
+      throw new ConcordError("ERR_INVALID_MESSAGE", `clientId ${clientId} is not the one this socket joined ${docId} with`)
+    return member
+  }
+
+  private leave(docId: string): void {
+    const member = this.joined.get(docId)
+    if (!member) return
+    this.joined.delete(docId)
+    this.socket.leave(roomOf(docId))
+    this.hub.leave(docId, member.clientId, this.socket.id)
+    this.socket.to(roomOf(docId)).emit("presence:leave", { docId, clientId: member.clientId })
+  }
+
+  private handle<T>(event: string, ack: unknown, run: () => Promise<T>): void {
+    const reply = typeof ack == "function" ? (ack as (reply: Reply<T>) => void) : () => {}
+    run().then(
+      value => reply({ ok: true, value }),
+      error => {
+        const coded = ConcordError.from(error)
+        if (coded.kind == "internal") this.log.error("request-failed", { event, code: coded.code, message: coded.message })
+        else this.log.debug("request-rejected", { event, code: coded.code, message: coded.message })
+        reply({ ok: false, error: coded.toJSON() })
+      }
+    )
+  }
+}
+
+function checkSize(request: unknown): void {
+  let size: number
+  try {
+    size = JSON.stringify(request)?.length ?? 0
+  } catch {
+    throw new ConcordError("ERR_INVALID_MESSAGE", "The message is not serializable")
+  }
+  if (size > limits.maxMessageBytes)
+    throw new ConcordError("ERR_MESSAGE_TOO_LARGE", `Messages may be at most ${limits.maxMessageBytes} bytes, this one is ${size}`)
+}

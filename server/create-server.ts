@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { mkdirSync, readFileSync } from "node:fs"
+import { join, dirname } from "node:path"
+import { fileURLToPath } from "node:url"
+import type { AddressInfo } from "node:net"
+import { Server } from "socket.io"
+import { limits, type ClientToServerEvents, type ServerToClientEvents } from "../lib/protocol"
+import { openSqliteStorage, type Storage } from "./storage"
+import { Hub, type HubOptions } from "./hub/hub"
+import { Connection } from "./connection"
+import { RoomBroadcaster } from "./room-broadcaster"
+import { createLogger, type Logger } from "./log"
+
+/** The repository root (where next.config.js and app/ live). */
+export const rootDir = join(dirname(fileURLToPath(import.meta.url)), "..")
+
+const packageVersion: string = JSON.parse(readFileSync(join(rootDir, "package.json"), "utf8")).version
+
+/** Settings of one Concord process. */
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  port: number
+  host?: string
+  /** Folder of the SQLite database; created if missing. Ignored when `storage` is given. */
+  dataDir: string
+  storage?: Storage
+  /** Serve the Next.js app too (default true); false serves only the hub and /healthz. */
+  ui?: boolean
+  /** Run Next in development mode. */
+  dev?: boolean
+  log?: Logger
+  hub?: Omit<HubOptions, "storage" | "log">
+}
+
+/** A running Concord server. */
+export interface RunningServer {
+  port: number
+  url: string
+  hub: Hub
+  /** Stop accepting, let commits in progress finish, close the database. */
+  close(): Promise<void>
+}
+
+/** Start Concord: the Next.js app and the Socket.IO hub on one HTTP server, one port. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? createLogger()
+  let storage = options.storage
+  if (!storage) {
+    mkdirSync(options.dataDir, { recursive: true })
+    storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal" })
+  }
+  const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
+  const hub = new Hub({ storage, log, snapshotEvery, ...options.hub })
+  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null
+  if (options.ui !== false) {
+    const { default: next } = await import("next")
+    const app = next({ dev: !!options.dev, dir: rootDir, quiet: true })
+    await app.prepare()
+    handle = app.getRequestHandler()
+  }
+
+  let connections = 0
+  const http = createServer((req, res) => {
+    if (req.url == "/healthz") {
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(JSON.stringify({ status: "ok", version: packageVersion, documents: hub.openDocuments, connections }))
+    } else if (handle) {
+      handle(req, res).catch(error => {
+        log.error("http-failed", { url: req.url, error: String(error) })
+        if (!res.headersSent) res.writeHead(500)
+        res.end()
+      })
+    } else {
+      res.writeHead(404, { "content-type": "text/plain" })
+      res.end("Not found")
+    }
+  })
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+    // Socket.IO itself closes connections past four times our limit; below that the agent answers ERR_MESSAGE_TOO_LARGE.
+    maxHttpBufferSize: limits.maxMessageBytes * 4,
+    serveClient: false
+  })
+  const broadcaster = new RoomBroadcaster(io)
+  hub.onCommitted = (docId, ops) => broadcaster.publish(docId, ops)
+  io.on("connection", socket => {
+    connections++
+    socket.on("disconnect", () => connections--)
+    new Connection(socket, hub, log)
+  })
+  const evictTimer = setInterval(() => hub.evictIdle(), 5_000)
+  evictTimer.unref()
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject)
+    http.listen(options.port, options.host ?? "127.0.0.1", () => resolve())
+  })
+  const port = (http.address() as AddressInfo).port
+  const url = `http://${options.host ?? "127.0.0.1"}:${port}`
+  log.info("listening", { url })
+
+  let closing: Promise<void> | null = null
+  const close = () => (closing ??= (async () => {
+    clearInterval(evictTimer)
+    http.close()
+    await hub.close()
+    broadcaster.flush()
+    io.disconnectSockets(true)
+    await new Promise<void>(resolve => io.close(() => resolve()))
+    await storage!.close()
+    log.info("closed", {})
+  })())
+  return { port, url, hub, close }
+}

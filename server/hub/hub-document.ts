@@ -1,0 +1,127 @@
+import type { Node } from "prosemirror-model"
+import type { StepMap } from "prosemirror-transform"
+import type { CommittedOp, PresenceState, StrategyName } from "../../lib/protocol"
+import { SerialQueue } from "./serial-queue"
+
+/** One committed op held in memory with the step maps that transform later batches past it. */
+export interface RecentOp {
+  op: CommittedOp
+  maps: StepMap[]
+  /** The document after this op, kept only until the op is durable. */
+  doc: Node | null
+}
+
+/**
+ * A document as the hub holds it in memory: the head document, a bounded window of recent ops,
+ * the last seq each client committed, who is here, and the queue that serializes its submits.
+ * `version` counts ops applied in memory; `durableVersion` those the store has committed. Only
+ * durable ops are acknowledged, broadcast or served.
+ */
+export class HubDocument {
+  version: number
+  durableVersion: number
+  readonly queue = new SerialQueue()
+  readonly lastSeq = new Map<string, { seq: number; version: number }>()
+  readonly presence = new Map<string, PresenceState>()
+  readonly sockets = new Set<string>()
+  lastActive = Date.now()
+  /** Set when a commit failed: the document must be reloaded from the store before further use. */
+  broken = false
+  private recent: RecentOp[] = []
+  private waiters: { version: number; resolve: () => void }[] = []
+
+  /** The document at `durableVersion`: what joins and snapshots serve. */
+  durableDoc: Node
+
+  constructor(readonly id: string, readonly strategy: StrategyName, public doc: Node, version: number, private readonly window: number) {
+    this.version = version
+    this.durableVersion = version
+    this.durableDoc = doc
+  }
+
+  /** Seed the window with ops loaded from the store, already durable and already applied to `doc`. */
+  seed(ops: readonly CommittedOp[], maps: StepMap[][]): void {
+    ops.forEach((op, i) => {
+      this.recent.push({ op, maps: maps[i], doc: null })
+      this.lastSeq.set(op.clientId, { seq: op.seq, version: op.version })
+    })
+    this.trim()
+  }
+
+  /** The oldest version whose following ops are all in memory. */
+  get windowStart(): number {
+    return this.version - this.recent.length
+  }
+
+  /** Apply a prepared op in memory, ahead of its commit. */
+  append(op: CommittedOp, maps: StepMap[], doc: Node): void {
+    this.recent.push({ op, maps, doc })
+    this.doc = doc
+    this.version = op.version
+    this.lastSeq.set(op.clientId, { seq: op.seq, version: op.version })
+    this.trim()
+  }
+
+  /** Called with the ops that became durable, in version order: the hub publishes them from here. */
+  onDurable: (ops: CommittedOp[]) => void = () => {}
+
+  /** Record that the store committed every op up to `version`; publishes them and wakes whoever waits. */
+  markDurable(version: number): void {
+    if (version <= this.durableVersion) return
+    const start = this.durableVersion - this.windowStart
+    const newlyDurable = this.recent.slice(start, start + version - this.durableVersion)
+    const ops = newlyDurable.map(r => r.op)
+    this.durableDoc = newlyDurable[newlyDurable.length - 1].doc ?? this.durableDoc
+    for (const r of newlyDurable) r.doc = null
+    this.durableVersion = version
+    if (ops.length) this.onDurable(ops)
+    this.waiters = this.waiters.filter(w => (w.version <= this.durableVersion ? (w.resolve(), false) : true))
+    this.trim()
+  }
+
+  /** Resolves once `version` is durable. */
+  durable(version: number): Promise<void> {
+    if (version <= this.durableVersion) return Promise.resolve()
+    return new Promise(resolve => this.waiters.push({ version, resolve }))
+  }
+
+  /** The ops after `after` up to `upTo` from memory, or null when some of them are no longer held. */
+  opsAfter(after: number, upTo: number = this.durableVersion): CommittedOp[] | null {
+    if (after < this.windowStart) return null
+    const start = after - this.windowStart
+    return this.recent.slice(start, start + Math.max(0, upTo - after)).map(r => r.op)
+  }
+
+  /** The step maps of the ops after `after` up to `upTo`, or null when some are no longer held. */
+  mapsAfter(after: number, upTo: number = this.version): StepMap[] | null {
+    if (after < this.windowStart) return null
+    const maps: StepMap[] = []
+    for (let i = after - this.windowStart; i < upTo - this.windowStart; i++) maps.push(...this.recent[i].maps)
+    return maps
+  }
+
+  /** The op a client committed under `seq`, if it is still in memory. */
+  recentOp(clientId: string, seq: number): CommittedOp | null {
+    const last = this.lastSeq.get(clientId)
+    if (!last) return null
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const op = this.recent[i].op
+      if (op.clientId == clientId && op.seq == seq) return op
+    }
+    return null
+  }
+
+  /** True when nothing waits in the queue and every op is durable: the document may be evicted. */
+  get settled(): boolean {
+    return this.queue.length == 0 && this.durableVersion == this.version
+  }
+
+  private trim(): void {
+    const excess = this.recent.length - this.window
+    if (excess <= 0) return
+    // Never drop an op that is not durable yet: joins and dedup must still find it.
+    const durableCount = this.recent.length - (this.version - this.durableVersion)
+    const n = Math.min(excess, durableCount)
+    if (n > 0) this.recent.splice(0, n)
+  }
+}

@@ -1,0 +1,248 @@
+import type { Node } from "prosemirror-model"
+import { Step } from "prosemirror-transform"
+import { schema, newBlockId } from "../../lib/schema"
+import {
+  ConcordError, limits,
+  type Author, type CommittedOp, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
+  type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult
+} from "../../lib/protocol"
+import type { Storage } from "../storage"
+import { createLogger, type Logger } from "../log"
+import { HubDocument } from "./hub-document"
+import { acknowledgement, prepareSubmit, type SubmitContext } from "./submit-pipeline"
+
+/** Settings of a hub. */
+export interface HubOptions {
+  storage: Storage
+  log?: Logger
+  /** Commit a snapshot every this many versions (default 100). */
+  snapshotEvery?: number
+  /** Recent ops each open document keeps in memory (default 256). */
+  window?: number
+  /** A document nobody is connected to is evicted after this many ms (default 30 s). */
+  idleMs?: number
+  /** Documents held in memory at most; idle ones are evicted first (default 500). */
+  maxDocuments?: number
+  now?: () => number
+}
+
+/**
+ * The hub: owns the open documents, runs submits through the pipeline one document at a time,
+ * serves joins, history and presence, and evicts idle documents. It knows nothing of sockets:
+ * the transport subscribes to `onCommitted` and relays.
+ */
+export class Hub {
+  /** Called with the ops of a document as they become durable, in version order. */
+  onCommitted: (docId: string, ops: CommittedOp[]) => void = () => {}
+  private readonly docs = new Map<string, HubDocument>()
+  private readonly loading = new Map<string, Promise<HubDocument>>()
+  private readonly ctx: SubmitContext
+  private readonly log: Logger
+  private readonly window: number
+  private readonly idleMs: number
+  private readonly maxDocuments: number
+  private closing = false
+
+  constructor(readonly options: HubOptions) {
+    this.log = options.log ?? createLogger()
+    this.window = options.window ?? 256
+    this.idleMs = options.idleMs ?? 30_000
+    this.maxDocuments = options.maxDocuments ?? 500
+    this.ctx = { storage: options.storage, snapshotEvery: options.snapshotEvery ?? 100, now: options.now ?? Date.now }
+  }
+
+  /** Documents held in memory. */
+  get openDocuments(): number {
+    return this.docs.size
+  }
+
+  /** The in-memory document, if it is open (for tests and health checks). */
+  peek(docId: string): HubDocument | undefined {
+    return this.docs.get(docId)
+  }
+
+  /** Open a document: from memory, else from its latest snapshot plus the ops after it; create it when asked. */
+  async open(docId: string, create = false, strategy: StrategyName = "ot"): Promise<HubDocument> {
+    if (this.closing) throw new ConcordError("ERR_SHUTTING_DOWN", "The hub is shutting down")
+    const open = this.docs.get(docId)
+    if (open && !open.broken) return this.touch(open)
+    let loading = this.loading.get(docId)
+    if (!loading) {
+      loading = this.load(docId, create, strategy).finally(() => this.loading.delete(docId))
+      this.loading.set(docId, loading)
+    }
+    return this.touch(await loading)
+  }
+
+  /** Run a batch through the submit pipeline; resolves with the acknowledgement once it is durable. */
+  async submit(request: SubmitRequest, author: Author): Promise<SubmitResult> {
+    const doc = await this.open(request.docId)
+    const prepared = await doc.queue.run(() => prepareSubmit(this.ctx, doc, request, author))
+    try {
+      await prepared.commit
+    } catch (error) {
+      if (this.docs.get(doc.id) === doc) this.docs.delete(doc.id)
+      this.log.error("commit-failed", { docId: doc.id, error: String(error) })
+      throw ConcordError.from(error, "ERR_STORAGE")
+    }
+    return acknowledgement(prepared)
+  }
+
+  /**
+   * Join a document: `attach` is called synchronously right before the reply is computed (the
+   * transport joins the socket to the room there), so no committed op falls between the reply and
+   * the broadcasts that follow it.
+   */
+  async join(request: JoinRequest, socketId: string, attach: () => void): Promise<JoinResult> {
+    const doc = await this.open(request.docId, request.create)
+    const from = request.version
+    if (from != null && from > doc.durableVersion)
+      throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${from} is newer than the document's version ${doc.durableVersion}`)
+    let older: CommittedOp[] = []
+    const wantsOps = from != null && (doc.durableVersion - from <= limits.catchUpOpLimit || request.hasUnconfirmed)
+    if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart)
+    if (doc.broken || this.docs.get(doc.id) !== doc) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
+    attach()
+    doc.sockets.add(socketId)
+    const presence = [...doc.presence.values()].filter(p => p.clientId != request.clientId)
+    if (!wantsOps) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, snapshot: this.headSnapshot(doc), ops: [], presence }
+    const start = from! + older.length
+    const recent = doc.opsAfter(start)
+    if (!recent) throw new ConcordError("ERR_INTERNAL", "Ops moved out of memory while joining; join again")
+    return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, ops: older.concat(recent), presence }
+  }
+
+  /** A socket left a document (or disconnected): its presence goes. Returns whether a presence was removed. */
+  leave(docId: string, clientId: string, socketId: string): boolean {
+    const doc = this.docs.get(docId)
+    if (!doc) return false
+    doc.sockets.delete(socketId)
+    doc.lastActive = Date.now()
+    return doc.presence.delete(clientId)
+  }
+
+  /** Record a client's selection, mapped to the newest durable version, and return it for relaying. */
+  presence(clientId: string, user: Author, update: PresenceUpdate): PresenceState | null {
+    const doc = this.docs.get(update.docId)
+    if (!doc) return null
+    let selection = update.selection
+    let version = Math.min(update.version, doc.durableVersion)
+    const maps = selection && doc.mapsAfter(version, doc.durableVersion)
+    if (selection && maps) {
+      let { anchor, head } = selection
+      for (const map of maps) {
+        anchor = map.map(anchor)
+        head = map.map(head)
+      }
+      const size = doc.durableDoc.content.size
+      selection = { anchor: Math.min(anchor, size), head: Math.min(head, size) }
+      version = doc.durableVersion
+    }
+    const state: PresenceState = { clientId, user, version, selection }
+    doc.presence.set(clientId, state)
+    return state
+  }
+
+  /** A page of committed ops, newest first. */
+  async history(request: HistoryRequest): Promise<HistoryPage> {
+    const doc = await this.open(request.docId)
+    const before = Math.min(request.before ?? doc.durableVersion + 1, doc.durableVersion + 1)
+    const limit = Math.min(request.limit ?? 100, limits.maxOpsPerPage)
+    const ops = await this.options.storage.getOpsBefore(doc.id, before, limit)
+    const last = ops[ops.length - 1]
+    return { docId: doc.id, ops, next: last && last.version > 1 ? last.version : null }
+  }
+
+  /** The document at a version: the nearest snapshot at or before it plus the ops after, replayed. */
+  async docAt(request: DocAtRequest): Promise<Snapshot> {
+    const doc = await this.open(request.docId)
+    if (request.version > doc.durableVersion)
+      throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${request.version} is newer than the document's version ${doc.durableVersion}`)
+    if (request.version == doc.durableVersion) return this.headSnapshot(doc)
+    const snapshot = await this.options.storage.latestSnapshot(doc.id, request.version)
+    if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${doc.id} at or before ${request.version}`)
+    let node = schema.nodeFromJSON(snapshot.doc)
+    for (let after = snapshot.version; after < request.version;) {
+      const ops = await this.options.storage.getOps(doc.id, after, request.version, limits.maxOpsPerPage)
+      if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${doc.id} are missing`)
+      node = replay(node, ops)
+      after = ops[ops.length - 1].version
+    }
+    return { version: request.version, doc: node.toJSON() }
+  }
+
+  /** Evict documents nobody has used for idleMs, and the least recently used idle ones beyond maxDocuments. */
+  evictIdle(now = Date.now()): number {
+    let evicted = 0
+    const idle = [...this.docs.values()].filter(d => d.sockets.size == 0 && d.settled).sort((a, b) => a.lastActive - b.lastActive)
+    let excess = this.docs.size - this.maxDocuments
+    for (const doc of idle) {
+      if (now - doc.lastActive >= this.idleMs || excess > 0) {
+        this.docs.delete(doc.id)
+        excess--
+        evicted++
+      }
+    }
+    return evicted
+  }
+
+  /** Stop taking work and wait until every document's commits have finished. */
+  async close(): Promise<void> {
+    this.closing = true
+    await Promise.all([...this.docs.values()].map(doc => doc.queue.run(() => doc.durable(doc.version))))
+  }
+
+  private touch(doc: HubDocument): HubDocument {
+    doc.lastActive = Date.now()
+    return doc
+  }
+
+  private headSnapshot(doc: HubDocument): Snapshot {
+    return { version: doc.durableVersion, doc: doc.durableDoc.toJSON() }
+  }
+
+  private async load(docId: string, create: boolean, strategy: StrategyName): Promise<HubDocument> {
+    const storage = this.options.storage
+    let record = await storage.getDocument(docId)
+    if (!record && create) {
+      const initial = schema.node("doc", null, [schema.node("paragraph", { id: newBlockId() })])
+      try {
+        record = await storage.createDocument(docId, strategy, initial.toJSON(), this.ctx.now())
+        this.log.info("document-created", { docId })
+      } catch (error) {
+        if (!(error instanceof ConcordError && error.code == "ERR_DOCUMENT_EXISTS")) throw error
+        record = await storage.getDocument(docId)
+      }
+    }
+    if (!record) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
+    const snapshot = await storage.latestSnapshot(docId)
+    if (!snapshot) throw new ConcordError("ERR_STORAGE", `Document ${docId} has no snapshot`)
+    let node = schema.nodeFromJSON(snapshot.doc)
+    let version = snapshot.version
+    const recent: CommittedOp[] = []
+    for (;;) {
+      const page = await storage.getOps(docId, version, undefined, limits.maxOpsPerPage)
+      if (!page.length) break
+      node = replay(node, page)
+      recent.push(...page)
+      recent.splice(0, Math.max(0, recent.length - this.window))
+      version = page[page.length - 1].version
+    }
+    const doc = new HubDocument(docId, record.strategy, node, version, this.window)
+    doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
+    doc.onDurable = ops => this.onCommitted(docId, ops)
+    if (this.docs.size >= this.maxDocuments) this.evictIdle()
+    this.docs.set(docId, doc)
+    this.log.debug("document-loaded", { docId, version })
+    return doc
+  }
+}
+
+function replay(node: Node, ops: readonly CommittedOp[]): Node {
+  for (const op of ops) for (const json of op.steps) {
+    const result = Step.fromJSON(schema, json).apply(node)
+    if (!result.doc) throw new ConcordError("ERR_STORAGE", `Op ${op.version} does not replay: ${result.failed}`)
+    node = result.doc
+  }
+  return node
+}

@@ -1,0 +1,130 @@
+import type { Node } from "prosemirror-model"
+import { Step, type StepMap } from "prosemirror-transform"
+import { schema, checkStepContent } from "../../lib/schema"
+import { transformBatch, type TransformedBatch } from "../../lib/ot"
+import { ConcordError, limits, type Author, type CommittedOp, type SubmitRequest, type SubmitResult } from "../../lib/protocol"
+import type { Storage } from "../storage"
+import type { HubDocument } from "./hub-document"
+
+/** What the submit pipeline needs from the hub around it. */
+export interface SubmitContext {
+  storage: Storage
+  /** A snapshot is committed with every op whose version is a multiple of this. */
+  snapshotEvery: number
+  now: () => number
+}
+
+/** A batch that passed every check and was applied in memory; `commit` settles once it is durable. */
+export interface PreparedSubmit {
+  op: CommittedOp
+  duplicate: boolean
+  commit: Promise<void>
+}
+
+// The pipeline, one small step each, in the order ShareDB's submit request runs them:
+// check version -> dedup -> parse steps -> load concurrent ops -> transform and apply -> check size -> commit.
+
+function checkVersion(doc: HubDocument, request: SubmitRequest): void {
+  if (request.baseVersion > doc.version)
+    throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Base version ${request.baseVersion} is newer than the document's version ${doc.version}`)
+}
+
+async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, submitted: string): Promise<CommittedOp | null> {
+  const last = doc.lastSeq.get(request.clientId)
+  if (last && request.seq > last.seq) return null
+  const earlier = doc.recentOp(request.clientId, request.seq) ?? (await ctx.storage.findOp(doc.id, request.clientId, request.seq))
+  if (!earlier) return null
+  if (JSON.stringify(earlier.original ?? earlier.steps) != submitted)
+    throw new ConcordError("ERR_SEQ_REUSED", `Seq ${request.seq} of client ${request.clientId} was already committed with other steps`)
+  return earlier
+}
+
+function parseSteps(request: SubmitRequest): Step[] {
+  return request.steps.map((json, i) => {
+    try {
+      return Step.fromJSON(schema, json)
+    } catch (e) {
+      throw new ConcordError("ERR_SCHEMA_VIOLATION", `Step ${i}: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  })
+}
+
+async function concurrentMaps(ctx: SubmitContext, doc: HubDocument, baseVersion: number): Promise<StepMap[]> {
+  const inMemory = doc.mapsAfter(baseVersion)
+  if (inMemory) return inMemory
+  const windowStart = doc.windowStart
+  const older = await ctx.storage.getOps(doc.id, baseVersion, windowStart)
+  if (older.length != windowStart - baseVersion) throw new ConcordError("ERR_STORAGE", `Ops after ${baseVersion} of ${doc.id} are missing from the store`)
+  const maps: StepMap[] = []
+  for (const op of older) for (const json of op.steps) maps.push(Step.fromJSON(schema, json).getMap())
+  return maps.concat(doc.mapsAfter(windowStart) ?? [])
+}
+
+function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[]): TransformedBatch {
+  const check = (step: Step, at: Node) => {
+    const problem = checkStepContent(step, at)
+    if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
+  }
+  const result = transformBatch(doc.doc, steps, concurrent, check)
+  if (concurrent.length == 0 && result.dropped.length)
+    throw new ConcordError("ERR_STEP_INVALID", `Step ${result.dropped[0].index} does not apply at version ${doc.version}: ${result.dropped[0].reason}`)
+  return result
+}
+
+function checkSize(result: TransformedBatch): void {
+  if (result.doc.content.size > limits.maxDocumentSize)
+    throw new ConcordError("ERR_DOCUMENT_TOO_LARGE", `The document would grow past ${limits.maxDocumentSize} positions`)
+}
+
+function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, result: TransformedBatch, submitted: string, transformed: boolean): CommittedOp {
+  const steps = result.steps.map(s => s.toJSON())
+  const op: CommittedOp = {
+    version: doc.version + 1,
+    clientId: request.clientId,
+    seq: request.seq,
+    baseVersion: request.baseVersion,
+    steps,
+    author,
+    time: ctx.now()
+  }
+  if (JSON.stringify(steps) != submitted) op.original = JSON.parse(submitted)
+  if (result.dropped.length) op.dropped = result.dropped
+  if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
+  return op
+}
+
+function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<void> {
+  const snapshot = op.version % ctx.snapshotEvery == 0 ? { version: op.version, doc: doc.doc.toJSON() } : undefined
+  return ctx.storage.commit(doc.id, [op], snapshot).then(
+    () => doc.markDurable(op.version),
+    error => {
+      doc.broken = true
+      throw ConcordError.from(error, "ERR_STORAGE")
+    }
+  )
+}
+
+/**
+ * Run a submitted batch through the pipeline up to its commit. Call it inside the document's queue:
+ * it applies the op in memory, so the next batch can be transformed before this one is durable, and
+ * returns the commit for the caller to await outside the queue (group commit batches them).
+ */
+export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author): Promise<PreparedSubmit> {
+  if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded after a storage failure; resend")
+  checkVersion(doc, request)
+  const steps = parseSteps(request)
+  const submitted = JSON.stringify(steps.map(s => s.toJSON()))
+  const duplicate = await findDuplicate(ctx, doc, request, submitted)
+  if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
+  const concurrent = await concurrentMaps(ctx, doc, request.baseVersion)
+  const result = transformAndApply(doc, steps, concurrent)
+  checkSize(result)
+  const op = buildOp(ctx, doc, request, author, result, submitted, concurrent.length > 0)
+  doc.append(op, result.steps.map(s => s.getMap()), result.doc)
+  return { op, duplicate: false, commit: commit(ctx, doc, op) }
+}
+
+/** The acknowledgement for a prepared submit once it is durable. */
+export function acknowledgement(prepared: PreparedSubmit): SubmitResult {
+  return { seq: prepared.op.seq, version: prepared.op.version, ...(prepared.duplicate ? { duplicate: true } : {}) }
+}

@@ -1,0 +1,34 @@
+// Concord's process entry: `npx tsx server/main.ts` (npm start builds the app first).
+// Environment: PORT (default 3000, 0 for any free port), HOST (default 127.0.0.1),
+// CONCORD_DATA_DIR (default ./data), CONCORD_LOG_LEVEL (silent|error|warn|info|debug, default warn),
+// CONCORD_UI=off to serve only the hub, CONCORD_SYNC=full for fsync on every commit.
+// Flags: --dev runs Next in development mode. Prints "Concord listening on <url>" once ready.
+import { resolve } from "node:path"
+import { startServer } from "./create-server"
+import { createLogger } from "./log"
+
+const log = createLogger()
+const server = await startServer({
+  port: Number(process.env.PORT ?? 3000),
+  host: process.env.HOST ?? "127.0.0.1",
+  dataDir: resolve(process.env.CONCORD_DATA_DIR ?? "data"),
+  ui: process.env.CONCORD_UI != "off",
+  dev: process.argv.includes("--dev"),
+  log
+})
+process.stdout.write(`Concord listening on ${server.url}\n`)
+
+let stopping = false
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    server.close().then(
+      () => process.exit(0),
+      error => {
+        log.error("shutdown-failed", { error: String(error) })
+        process.exit(1)
+      }
+    )
+  })
+}

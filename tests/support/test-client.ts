@@ -1,0 +1,132 @@
+import { io, type Socket } from "socket.io-client"
+import { EditorState, type Transaction } from "prosemirror-state"
+import { schema } from "../../lib/schema"
+import { SyncClient } from "../../lib/ot"
+import type { ClientToServerEvents, ErrorJSON, JoinResult, PresenceState, Reply, ServerToClientEvents, SubmitResult } from "../../lib/protocol"
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+/** Resolve once `condition` holds, checking after every event the client sees; reject after `timeout` ms. */
+export function until(check: () => boolean, subscribe: (wake: () => void) => () => void, timeout = 20_000, what = "condition"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve()
+    const timer = setTimeout(() => { unsubscribe(); reject(new Error(`timed out waiting for ${what}`)) }, timeout)
+    const unsubscribe = subscribe(() => {
+      if (check()) { clearTimeout(timer); unsubscribe(); resolve() }
+    })
+  })
+}
+
+/**
+ * A headless Concord client for integration tests: a socket.io-client socket driving a SyncClient,
+ * with one batch in flight, catch-up and resend on reconnect.
+ */
+export class TestClient {
+  readonly socket: ClientSocket
+  sync: SyncClient | null = null
+  readonly errors: ErrorJSON[] = []
+  readonly presence = new Map<string, PresenceState>()
+  readonly acks: SubmitResult[] = []
+  private listeners = new Set<() => void>()
+  private sending = false
+
+  constructor(readonly url: string, readonly docId: string, readonly clientId: string, readonly name = clientId) {
+    this.socket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true })
+    this.socket.on("ops", ({ docId, ops }) => {
+      if (docId != this.docId || !this.sync) return
+      const result = this.sync.receive(ops)
+      if (result.gap) void this.join()
+      this.pump()
+      this.notify()
+    })
+    this.socket.on("presence", ({ state }) => { this.presence.set(state.clientId, state); this.notify() })
+    this.socket.on("presence:leave", ({ clientId }) => { this.presence.delete(clientId); this.notify() })
+    this.socket.on("connect", () => this.notify())
+    this.socket.on("disconnect", () => { this.sending = false; this.notify() })
+  }
+
+  /** Connect and join (creating the document when asked). */
+  static async open(url: string, docId: string, clientId: string, create = false): Promise<TestClient> {
+    const client = new TestClient(url, docId, clientId)
+    await client.join(create)
+    return client
+  }
+
+  /** Join or rejoin from the client's version; resend the batch in flight. */
+  async join(create = false): Promise<JoinResult> {
+    if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
+    const reply: Reply<JoinResult> = await this.socket.emitWithAck("join", {
+      docId: this.docId, clientId: this.clientId, version: this.sync ? this.sync.version : null,
+      user: { name: this.name, color: "#3366cc" }, create, hasUnconfirmed: this.sync ? !this.sync.idle : false
+    })
+    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
+    const result = reply.value
+    if (result.snapshot) {
+      this.sync = new SyncClient({
+        clientId: this.clientId, version: result.snapshot.version, nextSeq: this.sync?.nextSeq,
+        state: EditorState.create({ doc: schema.nodeFromJSON(result.snapshot.doc) })
+      })
+    }
+    this.sync!.receive(result.ops)
+    for (const p of result.presence) this.presence.set(p.clientId, p)
+    this.sending = false
+    const inflight = this.sync!.inflightBatch
+    if (inflight) this.send(inflight)
+    else this.pump()
+    this.notify()
+    return result
+  }
+
+  /** Apply a local edit built from the current state, then send if nothing is in flight. */
+  edit(build: (state: EditorState) => Transaction): void {
+    this.sync!.apply(build(this.sync!.state))
+    this.pump()
+    this.notify()
+  }
+
+  /** Type text at a position (default: the end of the first paragraph). */
+  type(text: string, pos?: number): void {
+    this.edit(s => s.tr.insertText(text, pos ?? s.doc.firstChild!.nodeSize - 1))
+  }
+
+  /** The document's plain text, blocks separated by "|". */
+  get text(): string {
+    const doc = this.sync!.state.doc
+    return doc.textBetween(0, doc.content.size, "|")
+  }
+
+  private pump(): void {
+    if (this.sending || !this.socket.connected || !this.sync) return
+    const batch = this.sync.nextBatch() ?? null
+    if (batch) this.send(batch)
+  }
+
+  private send(batch: { seq: number; baseVersion: number; steps: unknown[] }): void {
+    this.sending = true
+    this.socket.emitWithAck("submit", { docId: this.docId, clientId: this.clientId, ...batch } as never).then((reply: Reply<SubmitResult>) => {
+      this.sending = false
+      if (reply.ok) this.acks.push(reply.value)
+      else this.errors.push(reply.error)
+      this.pump()
+      this.notify()
+    }, () => { this.sending = false })
+  }
+
+  /** Resolve once `check` holds. */
+  waitFor(check: () => boolean, what?: string, timeout?: number): Promise<void> {
+    return until(check, wake => { this.listeners.add(wake); return () => this.listeners.delete(wake) }, timeout, what)
+  }
+
+  /** True when nothing is unconfirmed and the client is at `version`. */
+  settledAt(version: number): boolean {
+    return !!this.sync && this.sync.idle && this.sync.version == version
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+
+  private notify(): void {
+    for (const l of [...this.listeners]) l()
+  }
+}
