@@ -126,7 +126,8 @@ export class TestClient {
     this.socket.close()
   }
 
-  private notify(): void {
+  /** Wake everything waiting in waitFor to check its condition again. */
+  notify(): void {
     for (const l of [...this.listeners]) l()
   }
 }

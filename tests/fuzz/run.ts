@@ -1,0 +1,24 @@
+import { formatFailure, minimizeFailure, runFuzzSession } from "./fuzz-session"
+
+// Command line: npm run fuzz -- --sessions N --seed S. Runs seeds S, S+1, ... S+N-1; on the first
+// failure prints the seed and its shortest failing prefix and exits 1, else ends with "converged N/N sessions".
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`)
+  if (at < 0) return fallback
+  const value = Number(process.argv[at + 1])
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`--${name} needs a non-negative integer, got ${process.argv[at + 1]}`)
+  return value
+}
+
+const sessions = option("sessions", 1000)
+const seed = option("seed", 1)
+const started = performance.now()
+for (let i = 0; i < sessions; i++) {
+  if (runFuzzSession(seed + i).ok) continue
+  console.log(`failed after ${i}/${sessions} sessions converged`)
+  console.log(formatFailure(minimizeFailure(seed + i)))
+  process.exit(1)
+}
+console.log(`seeds ${seed}..${seed + sessions - 1} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+console.log(`converged ${sessions}/${sessions} sessions`)
