@@ -15,9 +15,7 @@ export const errorCodes = {
   ERR_DOCUMENT_TOO_LARGE: "client",
   ERR_SEQ_REUSED: "client",
   ERR_SEQ_IN_FLIGHT: "client",
-  ERR_WRONG_STRATEGY: "client",
   ERR_MESSAGE_TOO_LARGE: "client",
-  ERR_RATE_LIMITED: "client",
   ERR_INTERNAL: "internal",
   ERR_STORAGE: "internal",
   ERR_SHUTTING_DOWN: "internal"
