@@ -27,6 +27,9 @@ export class TestClient {
   readonly errors: ErrorJSON[] = []
   readonly presence = new Map<string, PresenceState>()
   readonly acks: SubmitResult[] = []
+  /** Called when a batch is submitted, and with every op received: hooks for benchmarks. */
+  onSubmit: (seq: number) => void = () => {}
+  onOps: (ops: readonly { clientId: string; seq: number; version: number }[]) => void = () => {}
   private listeners = new Set<() => void>()
   private sending = false
 
@@ -34,6 +37,7 @@ export class TestClient {
     this.socket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true })
     this.socket.on("ops", ({ docId, ops }) => {
       if (docId != this.docId || !this.sync) return
+      this.onOps(ops)
       const result = this.sync.receive(ops)
       if (result.gap) void this.join()
       this.pump()
@@ -103,6 +107,7 @@ export class TestClient {
 
   private send(batch: { seq: number; baseVersion: number; steps: unknown[] }): void {
     this.sending = true
+    this.onSubmit(batch.seq)
     this.socket.emitWithAck("submit", { docId: this.docId, clientId: this.clientId, ...batch } as never).then((reply: Reply<SubmitResult>) => {
       this.sending = false
       if (reply.ok) this.acks.push(reply.value)
