@@ -60,6 +60,8 @@ export interface CommittedOp {
   dropped?: DroppedStep[]
   /** How positions moved, present only when the op was transformed past others. */
   moves?: StepMove[]
+  /** What the op did in plain language ("typed 'hello' in paragraph 3"), written by the hub. */
+  summary?: string
 }
 
 /** A document's full state at a version. */

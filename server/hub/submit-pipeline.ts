@@ -1,7 +1,8 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema, checkStepContent } from "../../lib/schema"
-import { transformBatch, type TransformedBatch } from "../../lib/ot"
+import { transformBatch, summarizeSteps, type TransformedBatch } from "../../lib/ot"
+
 import { ConcordError, limits, type Author, type CommittedOp, type SubmitRequest, type SubmitResult } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import type { HubDocument } from "./hub-document"
@@ -90,6 +91,8 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   if (JSON.stringify(steps) != submitted) op.original = JSON.parse(submitted)
   if (result.dropped.length) op.dropped = result.dropped
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
+  const summary = summarizeSteps(doc.doc, result.steps).map(c => c.text).join("; ")
+  if (summary) op.summary = summary
   return op
 }
 

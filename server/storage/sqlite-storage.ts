@@ -54,6 +54,13 @@ export const migrations: readonly Migration[] = [
         ) WITHOUT ROWID;
       `)
     }
+  },
+  {
+    version: 2,
+    // The plain-language summary of each op, written by the hub at commit time for the history panel.
+    up(db) {
+      db.exec("ALTER TABLE ops ADD COLUMN summary TEXT")
+    }
   }
 ]
 
@@ -84,6 +91,7 @@ interface OpRow {
   original: string | null
   dropped: string | null
   moves: string | null
+  summary: string | null
 }
 
 /** One commit() call waiting for the next group. */
@@ -112,6 +120,7 @@ function toOp(row: OpRow): CommittedOp {
   if (row.original != null) op.original = JSON.parse(row.original)
   if (row.dropped != null) op.dropped = JSON.parse(row.dropped)
   if (row.moves != null) op.moves = JSON.parse(row.moves)
+  if (row.summary != null) op.summary = row.summary
   return op
 }
 
@@ -128,8 +137,8 @@ return {
     head: db.prepare<[string], number>("SELECT version FROM documents WHERE id = ?").pluck(),
     setHead: db.prepare("UPDATE documents SET version = ? WHERE id = ?"),
     insertOp: db.prepare(
-      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     ),
     getOps: db.prepare<[string, number, number, number], OpRow>(
       "SELECT * FROM ops WHERE doc_id = ? AND version > ? AND version <= ? ORDER BY version LIMIT ?"
@@ -307,7 +316,8 @@ export class SqliteStorage implements Storage {
         JSON.stringify(op.steps),
         toJSONColumn(op.original),
         toJSONColumn(op.dropped),
-        toJSONColumn(op.moves)
+        toJSONColumn(op.moves),
+        op.summary ?? null
       )
     }
     if (ops.length) this.statements.setHead.run(head + ops.length, docId)

@@ -104,6 +104,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
         original: [{ stepType: "replace", from: 3, to: 5 }],
         dropped: [{ index: 1, step: { stepType: "replace", from: 9, to: 9 }, text: "lost é 🙂", reason: "does not apply" }],
         moves: [{ index: 0, from: 3, to: 5, mappedFrom: 1, mappedTo: null }],
+        summary: "typed 'x' in paragraph 1",
         baseVersion: 0,
         author: { name: "Zoë \"Z\" O'Neil", color: "#00ff7f" },
         time: 1_712_345_678_901

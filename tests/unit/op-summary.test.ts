@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest"
+import { Transform } from "prosemirror-transform"
+import { wrapInList } from "prosemirror-schema-list"
+import { EditorState, TextSelection } from "prosemirror-state"
+import { schema } from "../../lib/schema"
+import { summarizeSteps } from "../../lib/ot"
+import { b } from "../support/builders"
+
+const { doc, p, h1 } = b
+const texts = (d: ReturnType<typeof doc>, tr: Transform) => summarizeSteps(d, tr.steps).map(c => c.text)
+
+describe("op summaries", () => {
+  it("merges consecutive keystrokes into one typed phrase naming the block", () => {
+    const start = doc(p("one"), p("two"), p("three"))
+    const tr = new Transform(start)
+    const at = 12
+    "hello world".split("").forEach((ch, i) => tr.insert(at + i, schema.text(ch)))
+    expect(texts(start, tr)).toEqual(["typed 'hello world' in paragraph 3"])
+  })
+
+  it("says what was deleted, replaced and formatted", () => {
+    const start = doc(p("foo bar"))
+    expect(texts(start, new Transform(start).delete(1, 4))).toEqual(["deleted 'foo' in paragraph 1"])
+    expect(texts(start, new Transform(start).replaceWith(5, 8, schema.text("baz")))).toEqual(["replaced 'bar' with 'baz'"])
+    expect(texts(start, new Transform(start).addMark(5, 8, schema.marks.strong.create()))).toEqual(["made 'bar' bold"])
+    expect(texts(start, new Transform(start).removeMark(5, 8, schema.marks.strong))).toEqual([])
+  })
+
+  it("names splits, joins, headings and lists", () => {
+    const start = doc(p("hello world"), p("next"))
+    expect(texts(start, new Transform(start).split(6))).toEqual(["split paragraph 1"])
+    expect(texts(start, new Transform(start).join(13))).toEqual(["joined paragraph 1 with the next block"])
+    expect(texts(start, new Transform(start).setBlockType(1, 1, schema.nodes.heading, { level: 1 }))).toEqual(["made paragraph 1 a heading"])
+    const state = EditorState.create({ doc: start, selection: TextSelection.create(start, 2, 15) })
+    let tr: Transform | null = null
+    wrapInList(schema.nodes.bullet_list)(state, t => (tr = t))
+    expect(texts(start, tr!)).toEqual(["turned 2 blocks into a list"])
+    expect(texts(doc(h1("x")), new Transform(doc(h1("x"))).insert(2, schema.text("y")))).toEqual(["typed 'y' in heading 1"])
+  })
+})
