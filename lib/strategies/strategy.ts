@@ -1,0 +1,78 @@
+import type { StrategyName } from "../protocol/messages"
+import type { Scenario } from "./scenario"
+
+export type { StrategyName }
+
+/** A write a strategy threw away in favour of another that had not seen it. */
+export interface Overwrite {
+  /** The leader whose write was discarded, and the one whose write was kept. */
+  loser: string
+  winner: string
+  /** The block both wrote; absent when the whole document was the unit. */
+  block?: string
+  /** The characters typed in the discarded write that went with it. */
+  lostText: string
+  /** The two writes' times as their leaders' clocks stamped them ("HH:MM:SS"); empty for a person's resolution. */
+  loserTime: string
+  winnerTime: string
+  /** Why the strategy kept the winner, in plain language. */
+  reason: string
+  /** The scenario events whose edits the discarded write carried and the kept one did not. */
+  edits: number[]
+}
+
+/** One of the versions of a block kept side by side. */
+export interface ConflictVersion {
+  leader: string
+  text: string
+  /** True when this version is the block's deletion. */
+  deleted?: boolean
+  /** The version's version vector, for strategies that keep one. */
+  vector?: Readonly<Record<string, number>>
+  /** The scenario event that wrote this version. */
+  event?: number
+}
+
+/** A block with concurrent versions that the strategy cannot order: waiting for a person to choose or merge. */
+export interface Conflict {
+  block: string
+  versions: ConflictVersion[]
+}
+
+/** An edit some of whose typed characters are gone, though nobody who saw them deleted them. */
+export interface LostEdit {
+  event: number
+  leader: string
+  /** The characters lost, in the order they were typed. */
+  lostText: string
+  reason: string
+}
+
+/** What became of a scenario under one strategy. */
+export interface Outcome {
+  strategy: StrategyName
+  /** Each leader's final document text, blocks joined by "\n". */
+  finalTexts: Record<string, string>
+  /** True when every leader ends with the same document. */
+  converged: boolean
+  /** Typed characters lost (see losses.ts for the rule), and the edits they belong to. */
+  charsLost: number
+  editsLost: number
+  lost: LostEdit[]
+  overwritten: Overwrite[]
+  conflicts: Conflict[]
+  /** What happened, step by step, in plain language. */
+  log: string[]
+}
+
+/**
+ * A conflict strategy: replays a scenario's edits under its own rules and reports what survived.
+ * `run` is pure and deterministic; it throws a RangeError for an invalid scenario.
+ */
+export interface Strategy {
+  name: StrategyName
+  label: string
+  /** One or two sentences on how the strategy merges concurrent edits. */
+  description: string
+  run(scenario: Scenario): Outcome
+}
