@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { cpus } from "node:os"
 import { startServerProcess, removeDataDir } from "../tests/support/server-process"
-import { TestClient } from "../tests/support/test-client"
+import { LightClient } from "./light-client"
 
 const quick = process.argv.includes("--quick")
 const seconds = quick ? 5 : 20
@@ -25,7 +25,8 @@ function percentile(sorted: number[], p: number): number {
 async function run(mode: "paced" | "saturate", clients: number, rate: number) {
   const server = await startServerProcess({ env: { CONCORD_LOG_LEVEL: "error" } })
   const docId = `bench-${mode}-${clients}`
-  const creator = await TestClient.open(server.url, docId, "creator", true)
+  const creator = new LightClient(server.url, docId, "creator")
+  await creator.join(true)
   creator.close()
   const procs: ChildProcess[] = []
   const results: Promise<any>[] = []
@@ -55,12 +56,14 @@ async function run(mode: "paced" | "saturate", clients: number, rate: number) {
   latencies.sort((a, b) => a - b)
   const version = Math.max(...outputs.flatMap(o => o.versions))
   const rss = rssKB(serverPid)
+  const clientCpu = outputs.reduce((n, o) => n + o.cpu, 0) / elapsed
+  const longestWait = Math.max(...outputs.flatMap(o => o.waits))
   await server.stop()
   removeDataDir(server.dataDir)
   return {
     mode, clients, committed: version, opsPerSecond: version / seconds, elapsed,
     p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1],
-    serverCpu: serverCpu / elapsed, rssMB: rss / 1024
+    serverCpu: serverCpu / elapsed, clientCpu, longestWait, rssMB: rss / 1024
   }
 }
 
@@ -69,9 +72,9 @@ rows.push(await run("paced", 10, 5))
 rows.push(await run("paced", 50, 5))
 rows.push(await run("saturate", 50, 0))
 console.log(`\nMachine: ${cpus().length} cores, ${cpus()[0].model}, node ${process.version}; ${seconds} s per workload, clients in ${workers} processes\n`)
-console.log("| workload | clients | committed ops | ops/s | p50 ms | p99 ms | max ms | server CPU (cores) | server RSS MB |")
-console.log("|---|---|---|---|---|---|---|---|---|")
+console.log("| workload | clients | committed ops | ops/s | p50 ms | p99 ms | max ms | longest ack wait ms | server CPU (cores) | client CPU (cores) | server RSS MB |")
+console.log("|---|---|---|---|---|---|---|---|---|---|---|")
 for (const r of rows) {
   const name = r.mode == "paced" ? "hot document, 5 keys/s each" : "saturation"
-  console.log(`| ${name} | ${r.clients} | ${r.committed} | ${r.opsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.serverCpu.toFixed(2)} | ${r.rssMB.toFixed(0)} |`)
+  console.log(`| ${name} | ${r.clients} | ${r.committed} | ${r.opsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.longestWait.toFixed(1)} | ${r.serverCpu.toFixed(2)} | ${r.clientCpu.toFixed(2)} | ${r.rssMB.toFixed(0)} |`)
 }

@@ -1,0 +1,56 @@
+import { io, type Socket } from "socket.io-client"
+import type { ClientToServerEvents, CommittedOp, Reply, ServerToClientEvents, SubmitResult } from "../lib/protocol"
+
+/**
+ * A benchmark client that costs almost nothing on its own side: it keeps no ProseMirror document,
+ * only the version and the length of the one paragraph every client types into, and submits
+ * one-character inserts at random positions on the version it last saw (the hub transforms them).
+ */
+export class LightClient {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>
+  version = 0
+  length = 0
+  seq = 0
+  inflight = false
+  onOps: (ops: CommittedOp[]) => void = () => {}
+  onAck: (result: SubmitResult) => void = () => {}
+
+  constructor(readonly url: string, readonly docId: string, readonly clientId: string) {
+    this.socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false })
+    this.socket.on("ops", ({ ops }) => {
+      for (const op of ops) if (op.version > this.version) {
+        this.version = op.version
+        this.length += op.steps.length
+      }
+      this.onOps(ops)
+    })
+  }
+
+  /** Connect and join; the document must hold one paragraph typed into only by LightClients. */
+  async join(create = false): Promise<void> {
+    if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
+    const reply = await this.socket.emitWithAck("join", { docId: this.docId, clientId: this.clientId, version: null, user: { name: this.clientId, color: "#224488" }, create })
+    if (!reply.ok) throw new Error(reply.error.message)
+    this.version = reply.value.version
+    const doc = reply.value.snapshot!.doc as { content?: { content?: { text: string }[] }[] }
+    this.length = (doc.content?.[0]?.content ?? []).reduce((n, t) => n + t.text.length, 0)
+  }
+
+  /** Submit one character at a random position; resolves with the acknowledgement. */
+  async typeOne(): Promise<SubmitResult> {
+    this.inflight = true
+    const pos = 1 + Math.floor(Math.random() * (this.length + 1))
+    const reply: Reply<SubmitResult> = await this.socket.emitWithAck("submit", {
+      docId: this.docId, clientId: this.clientId, seq: ++this.seq, baseVersion: this.version,
+      steps: [{ stepType: "replace", from: pos, to: pos, slice: { content: [{ type: "text", text: "x" }] } }]
+    })
+    this.inflight = false
+    if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`)
+    this.onAck(reply.value)
+    return reply.value
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+}
