@@ -1,10 +1,11 @@
 const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 /**
- * A fresh, unguessable document id: `length` base62 characters from the platform's cryptographic
- * random source (about 5.95 bits each, so the default 22 give 130 bits).
+ * A fresh, unguessable id of `length` base62 characters from the platform's cryptographic random
+ * source (about 5.95 bits each, so the default 22 give 130 bits). Works outside secure contexts too,
+ * unlike crypto.randomUUID.
  */
-export function newDocumentId(length = 22): string {
+export function randomId(length = 22): string {
   let id = ""
   const bytes = new Uint8Array(length * 2)
   while (id.length < length) {

@@ -1,5 +1,7 @@
-import type { Mappable } from "prosemirror-transform"
-import type { Author, SelectionJSON } from "../protocol/messages"
+import type { Schema } from "prosemirror-model"
+import type { Mappable, StepMap } from "prosemirror-transform"
+import type { Author, CommittedOp, PresenceState, SelectionJSON } from "../protocol/messages"
+import { OpMapLog } from "./op-map-log"
 
 /** Another person in the document, with their selection in the local document's positions. */
 export interface RemotePresence {
@@ -10,11 +12,11 @@ export interface RemotePresence {
 }
 
 /**
- * Carry a selection through `maps` in order and clamp it to a document of content size `size`.
- * Positions stick to the left of text inserted exactly at them, so someone else's caret is not
- * pushed along by the text typed at it.
+ * Carry a selection through `maps` in order and, when `size` is given, clamp it to a document of that
+ * content size. Positions stick to the left of text inserted exactly at them, so someone else's caret
+ * is not pushed along by the text typed at it.
  */
-export function mapSelection(selection: SelectionJSON, maps: readonly Mappable[], size: number): SelectionJSON {
+export function mapSelection(selection: SelectionJSON, maps: readonly Mappable[], size = Infinity): SelectionJSON {
   let { anchor, head } = selection
   for (const map of maps) {
     anchor = map.map(anchor, -1)
@@ -22,4 +24,71 @@ export function mapSelection(selection: SelectionJSON, maps: readonly Mappable[]
   }
   const clamp = (pos: number) => Math.max(0, Math.min(size, pos))
   return { anchor: clamp(anchor), head: clamp(head) }
+}
+
+/**
+ * The other people in a document as the hub relays them. Their selections refer to hub versions: each
+ * is carried forward as committed ops arrive, and placed in the local document (through the ops it has
+ * not seen yet and the local unconfirmed steps) by `place`.
+ */
+export class RemotePresenceSet {
+  private readonly states = new Map<string, PresenceState>()
+  private readonly opMaps: OpMapLog
+  private placed: readonly RemotePresence[] = []
+
+  constructor(private readonly ownClientId: string, schema: Schema) {
+    this.opMaps = new OpMapLog(schema)
+  }
+
+  /** Everyone else, as placed by the last call to `place`. */
+  get list(): readonly RemotePresence[] {
+    return this.placed
+  }
+
+  /** Record someone's presence; this client's own is ignored. Returns whether anything changed. */
+  set(state: PresenceState): boolean {
+    if (state.clientId == this.ownClientId) return false
+    this.states.set(state.clientId, state)
+    return true
+  }
+
+  /** Forget someone who left. Returns whether they were known. */
+  delete(clientId: string): boolean {
+    return this.states.delete(clientId)
+  }
+
+  /** Replace everyone, as after a join (or with nobody, after a disconnect). */
+  reset(states: readonly PresenceState[] = []): void {
+    this.states.clear()
+    for (const state of states) this.set(state)
+  }
+
+  /** Forget the ops kept for mapping, for a client that starts over from a snapshot. */
+  restart(): void {
+    this.opMaps.clear()
+  }
+
+  /** Note the ops that took the client from version `from` to `to`, and carry every selection up to `to`. */
+  committed(ops: readonly CommittedOp[], from: number, to: number): void {
+    this.opMaps.record(ops, from, to)
+    for (const [clientId, state] of this.states) {
+      const maps = state.selection && state.version < to && this.opMaps.mapsBetween(state.version, to)
+      if (maps) this.states.set(clientId, { ...state, version: to, selection: mapSelection(state.selection!, maps) })
+    }
+  }
+
+  /**
+   * Place everyone's selection in the local document: a document at confirmed `version` plus the
+   * unconfirmed steps whose maps are `unconfirmed`, of content size `size` (null version: not loaded).
+   */
+  place(version: number | null, unconfirmed: readonly StepMap[], size: number): void {
+    this.placed = [...this.states.values()].map(state => {
+      let selection: SelectionJSON | null = null
+      if (version != null && state.selection && state.version <= version) {
+        const maps = this.opMaps.mapsBetween(state.version, version) ?? []
+        selection = mapSelection(state.selection, [...maps, ...unconfirmed], size)
+      }
+      return { clientId: state.clientId, user: state.user, selection }
+    })
+  }
 }

@@ -1,0 +1,86 @@
+"use client"
+
+import Link from "next/link"
+import { useEffect, useState } from "react"
+import type { EditorView } from "prosemirror-view"
+import { saveIdentity } from "@/lib/client/identity"
+import { ConnectionPill } from "./connection-pill"
+import { EditorSurface } from "./editor-surface"
+import { EditorToolbar } from "./editor-toolbar"
+import { IssueBanner } from "./issue-banner"
+import { MissingDocument } from "./missing-document"
+import { NameField } from "./name-field"
+import { OfflineToggle } from "./offline-toggle"
+import { PresenceList } from "./presence-list"
+import { ShareButton } from "./share-button"
+import { useDocConnection } from "./use-doc-connection"
+import { useDocumentTitle } from "./use-document-title"
+import { useLeaveWarning } from "./use-leave-warning"
+
+/**
+ * The document page's editor: toolbar, ProseMirror view, the people in the document, connection state,
+ * offline switch, share link and this user's name. `create` makes the first join create the document.
+ * The body is a row so that a side panel (the history) can sit next to the page.
+ */
+export function DocumentEditor({ docId, create }: { docId: string; create: boolean }) {
+  const connection = useDocConnection(docId, create)
+  const [view, setView] = useState<EditorView | null>(null)
+  const status = connection?.status ?? "connecting"
+  const title = useDocumentTitle(docId, connection?.state?.doc ?? null)
+  useLeaveWarning(connection)
+
+  // Once the document exists, drop ?new=1 so that reloading or sharing the address does not carry it.
+  useEffect(() => {
+    if (status == "online" && window.location.search) window.history.replaceState(null, "", `/d/${docId}`)
+  }, [status, docId])
+
+  const missing = status == "not-found"
+  return (
+    <div className="doc-page">
+      <header className="doc-header">
+        <div className="doc-heading">
+          <Link href="/" className="brand" title="All documents"><span className="brand-mark" aria-hidden="true" /><span className="brand-name">Concord</span></Link>
+          <span className={title ? "doc-title" : "doc-title doc-untitled"}>{missing ? "New document" : title || "Untitled document"}</span>
+        </div>
+        <div className="doc-actions">
+          {!missing && (
+            <>
+              <PresenceList others={connection?.others ?? []} />
+              <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} />
+              <OfflineToggle offline={status == "offline"}
+                onToggle={() => (connection?.status == "offline" ? connection.goOnline() : connection?.goOffline())} />
+            </>
+          )}
+          {connection && (
+            <NameField user={connection.user} onChange={user => {
+              saveIdentity(user)
+              connection.setUser(user)
+            }} />
+          )}
+        </div>
+        {!missing && (
+          <div className="doc-share">
+            <ShareButton docId={docId} />
+          </div>
+        )}
+      </header>
+      {!missing && (
+        <div className="toolbar-bar">
+          <EditorToolbar view={view} />
+        </div>
+      )}
+      {connection?.issue && <IssueBanner issue={connection.issue} onDismiss={() => connection.dismissIssue()} />}
+      <div className="doc-body">
+        <main className="doc-main">
+          {missing ? (
+            <MissingDocument onCreate={() => connection?.createDocument()} />
+          ) : (
+            <div className="page" data-testid="editor">
+              {connection?.state ? <EditorSurface connection={connection} onView={setView} /> : <p className="loading">Loading document…</p>}
+            </div>
+          )}
+        </main>
+      </div>
+    </div>
+  )
+}

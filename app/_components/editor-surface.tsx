@@ -1,0 +1,40 @@
+import { useEffect, useRef } from "react"
+import { EditorView } from "prosemirror-view"
+import type { DocConnection } from "@/lib/client/doc-connection"
+
+/**
+ * The ProseMirror view of a connection's document, mounted once the document has loaded. Local
+ * transactions go through the connection; every change it reports (remote ops, presence) updates the view.
+ */
+export function EditorSurface({ connection, onView }: { connection: DocConnection; onView: (view: EditorView | null) => void }) {
+  const mount = useRef<HTMLDivElement>(null)
+  const loaded = connection.state != null
+  useEffect(() => {
+    const state = connection.state
+    if (!state || !mount.current) return
+    const view: EditorView = new EditorView(mount.current, {
+      state,
+      attributes: { "aria-label": "Document text", "aria-multiline": "true", role: "textbox", spellcheck: "true" },
+      dispatchTransaction(tr) {
+        connection.dispatch(tr)
+        if (tr.selectionSet || tr.docChanged) {
+          const { anchor, head } = view.state.selection
+          connection.setPresence({ anchor, head })
+        }
+      }
+    })
+    const unsubscribe = connection.subscribe(() => {
+      if (connection.state) view.updateState(connection.state)
+    })
+    const { anchor, head } = state.selection
+    connection.setPresence({ anchor, head })
+    if (state.doc.textContent.length == 0) view.focus()
+    onView(view)
+    return () => {
+      unsubscribe()
+      onView(null)
+      view.destroy()
+    }
+  }, [connection, loaded, onView])
+  return <div ref={mount} className="editor-mount" />
+}

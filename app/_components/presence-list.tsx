@@ -1,0 +1,23 @@
+import type { RemotePresence } from "@/lib/client/remote-presence"
+
+function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean)
+  const letters = words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? "?").slice(0, 2)
+  return letters.toUpperCase()
+}
+
+/** Other people in the document: an avatar with initials in their colour, and their name. */
+export function PresenceList({ others }: { others: readonly RemotePresence[] }) {
+  return (
+    <ul className="presence-list" data-testid="presence-list" aria-label="People in this document">
+      {others.map(({ clientId, user }) => (
+        <li key={clientId} className="presence-user" data-testid="presence-user" title={user.name}>
+          <span className="avatar" style={{ backgroundColor: /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : "#868e96" }} aria-hidden="true">
+            {initials(user.name)}
+          </span>
+          <span className="presence-name">{user.name}</span>
+        </li>
+      ))}
+    </ul>
+  )
+}

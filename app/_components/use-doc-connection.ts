@@ -1,0 +1,38 @@
+import { useEffect, useRef, useState } from "react"
+import { DocConnection } from "@/lib/client/doc-connection"
+import { loadIdentity } from "@/lib/client/identity"
+import { createEditorPlugins } from "@/lib/editor/plugins"
+
+declare global {
+  interface Window {
+    /** The open document's connection, for end-to-end tests. */
+    __concord?: { connection: DocConnection }
+  }
+}
+
+/**
+ * Open a DocConnection to document `docId` for as long as the component is mounted, re-rendering it on
+ * every change. `create` is read once, when the connection opens. Null during server rendering.
+ */
+export function useDocConnection(docId: string, create: boolean): DocConnection | null {
+  const [connection, setConnection] = useState<DocConnection | null>(null)
+  const [, setRevision] = useState(0)
+  const createRef = useRef(create)
+  useEffect(() => {
+    const opened: DocConnection = new DocConnection({
+      docId,
+      create: createRef.current,
+      user: loadIdentity(),
+      plugins: createEditorPlugins({ others: () => opened.others })
+    })
+    const unsubscribe = opened.subscribe(() => setRevision(r => r + 1))
+    setConnection(opened)
+    window.__concord = { connection: opened }
+    return () => {
+      unsubscribe()
+      opened.close()
+      if (window.__concord?.connection == opened) delete window.__concord
+    }
+  }, [docId])
+  return connection
+}

@@ -1,0 +1,16 @@
+import { useEffect } from "react"
+import type { DocConnection } from "@/lib/client/doc-connection"
+
+/** Ask before the page unloads while the hub has not acknowledged every local edit. */
+export function useLeaveWarning(connection: DocConnection | null): void {
+  useEffect(() => {
+    if (!connection) return
+    const warn = (event: BeforeUnloadEvent) => {
+      if (connection.unconfirmedCount == 0) return
+      event.preventDefault()
+      event.returnValue = ""
+    }
+    window.addEventListener("beforeunload", warn)
+    return () => window.removeEventListener("beforeunload", warn)
+  }, [connection])
+}

@@ -1,0 +1,28 @@
+import type { Metadata, Viewport } from "next"
+import type { ReactNode } from "react"
+import "prosemirror-view/style/prosemirror.css"
+import "prosemirror-gapcursor/style/gapcursor.css"
+import "./globals.css"
+
+/** Titles and description shared by every page; document pages put the document's title in front. */
+export const metadata: Metadata = {
+  title: { default: "Concord", template: "%s · Concord" },
+  description: "Write together in real time: a collaborative rich-text editor.",
+  icons: { icon: "/logo.svg" }
+}
+
+/** Phone-friendly viewport. */
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: "#f5f6f8"
+}
+
+/** The root layout: fonts come from the system stack in globals.css, nothing is downloaded. */
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>{children}</body>
+    </html>
+  )
+}

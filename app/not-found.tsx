@@ -1,0 +1,12 @@
+import Link from "next/link"
+
+/** Shown for addresses that match no page, such as a malformed document id. */
+export default function NotFound() {
+  return (
+    <main className="notice-page">
+      <h1>Page not found</h1>
+      <p>There is nothing at this address.</p>
+      <Link className="button button-primary" href="/">Go to your documents</Link>
+    </main>
+  )
+}

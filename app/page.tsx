@@ -1,0 +1,27 @@
+import { NewDocumentButton } from "./_components/new-document-button"
+import { RecentDocumentList } from "./_components/recent-document-list"
+
+/** Home: start a new document or reopen one this browser opened before. */
+export default function HomePage() {
+  return (
+    <div className="home">
+      <header className="home-header">
+        <span className="brand"><span className="brand-mark" aria-hidden="true" />Concord</span>
+      </header>
+      <main className="home-main">
+        <section className="hero">
+          <h1>Write together, in real time.</h1>
+          <p>
+            Start a document and share its link. Everyone edits the same text at once, sees each other&apos;s
+            cursors, and keeps working through a dropped connection.
+          </p>
+          <NewDocumentButton />
+        </section>
+        <section className="recent" aria-labelledby="recent-heading">
+          <h2 id="recent-heading">Recent documents</h2>
+          <RecentDocumentList />
+        </section>
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,495 @@
+import { io, type Socket } from "socket.io-client"
+import { Node } from "prosemirror-model"
+import { EditorState, Selection, type Plugin, type Transaction } from "prosemirror-state"
+import type { StepMap } from "prosemirror-transform"
+import { schema } from "../schema"
+import { SyncClient, type Batch } from "../ot/sync-client"
+import { ConcordError, type ErrorCode, type ErrorJSON } from "../protocol/errors"
+import { limits } from "../protocol/limits"
+import type {
+  Author, ClientToServerEvents, CommittedOp, JoinResult, SelectionJSON, ServerToClientEvents, Snapshot, SubmitResult
+} from "../protocol/messages"
+import { keepCaretBeforeRemoteText } from "./caret-stickiness"
+import { LocalPresence } from "./local-presence"
+import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
+import { randomId } from "./random-id"
+
+/** Where a connection stands: "offline" only after `goOffline`, "not-found" when the document does not exist. */
+export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline" | "not-found" | "error"
+
+/** What changed, as told to subscribers. */
+export type ConnectionChange = "state" | "status" | "presence" | "issue"
+
+/** Something the user should hear about: an error the connection ran into, or edits that were lost. */
+export interface ConnectionIssue {
+  /** The hub's error code, or EDITS_DROPPED when the hub dropped some of this client's steps in a conflict. */
+  code: ErrorCode | "EDITS_DROPPED"
+  message: string
+  /** Local steps that are gone for good (0 when nothing was lost). */
+  lost: number
+}
+
+/** Options for a DocConnection. */
+export interface DocConnectionOptions {
+  docId: string
+  user: Author
+  /** Create the document when it does not exist yet. */
+  create?: boolean
+  /** ProseMirror plugins for the editor state. */
+  plugins?: readonly Plugin[]
+  /** The hub's address; the page's own origin by default. */
+  url?: string
+}
+
+const ackTimeout = 20_000
+const confirmWait = 5_000
+const firstRetryDelay = 500
+
+/**
+ * One document kept in sync with the hub over Socket.IO: owns the socket and a SyncClient, applies local
+ * transactions at once, sends them one batch at a time, rebases over everyone's committed ops, and tracks
+ * where other people's selections are. Survives disconnects: on reconnect it rejoins from its version,
+ * catches up and resends its batch in flight unchanged, so the hub applies every edit exactly once.
+ *
+ * Presence goes out in the hub's coordinates (LocalPresence); other people's selections are carried
+ * from their version to the local document through the committed ops and the unconfirmed local steps
+ * (RemotePresenceSet).
+ */
+export class DocConnection {
+  /** The document this connection edits. */
+  readonly docId: string
+  /** This page load's id at the hub; never stored. */
+  readonly clientId = randomId(16)
+  /** Where the connection stands. */
+  status: ConnectionStatus = "connecting"
+  /** The latest problem to show the user, until dismissed. */
+  issue: ConnectionIssue | null = null
+  private author: Author
+  private creating: boolean
+  private readonly plugins: readonly Plugin[]
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>
+  private sync: SyncClient | null = null
+  /** The maps of the unconfirmed local steps: they lead from the confirmed document to `state.doc`. */
+  private unconfirmedMaps: StepMap[] = []
+  /** Bumped whenever a join starts or the socket drops; answers that belong to an older session are ignored. */
+  private session = 0
+  private joined = false
+  /** Set when the next join must replace the local state with the hub's snapshot, with the reason. */
+  private reload: ConcordError | null = null
+  /** The seq of the batch sent in this session and not yet refused. */
+  private sentSeq: number | null = null
+  /** Ops that arrived while joining. */
+  private early: CommittedOp[] = []
+  private readonly remote = new RemotePresenceSet(this.clientId, schema)
+  private readonly presence = new LocalPresence(
+    () => (this.sync && this.joined ? { version: this.sync.version, unconfirmed: this.unconfirmedMaps } : null),
+    update => this.socket.volatile.emit("presence", { docId: this.docId, ...update })
+  )
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private confirmTimer: ReturnType<typeof setTimeout> | null = null
+  private retryDelay = firstRetryDelay
+  private everOnline = false
+  private wantOffline = false
+  private closed = false
+  private readonly listeners = new Set<(change: ConnectionChange) => void>()
+
+  constructor(options: DocConnectionOptions) {
+    this.docId = options.docId
+    this.author = options.user
+    this.creating = !!options.create
+    this.plugins = options.plugins ?? []
+    const socketOptions = { autoConnect: false, forceNew: true, transports: ["websocket", "polling"], tryAllTransports: true }
+    this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions)
+    this.socket.on("connect", () => void this.join())
+    this.socket.on("disconnect", reason => this.disconnected(reason))
+    this.socket.on("connect_error", error => this.connectFailed(error))
+    this.socket.on("ops", message => this.opsArrived(message.docId, message.ops))
+    this.socket.on("presence", message => {
+      if (message.docId != this.docId || !this.remote.set(message.state)) return
+      this.refreshOthers()
+      this.emit("presence")
+    })
+    this.socket.on("presence:leave", message => {
+      if (message.docId != this.docId || !this.remote.delete(message.clientId)) return
+      this.refreshOthers()
+      this.emit("presence")
+    })
+    this.socket.connect()
+  }
+
+  /** The editor state: the confirmed document plus local edits. Null until the document has loaded. */
+  get state(): EditorState | null {
+    return this.sync ? this.sync.state : null
+  }
+
+  /** The hub version the local document is based on; null until loaded. */
+  get version(): number | null {
+    return this.sync ? this.sync.version : null
+  }
+
+  /** Local steps the hub has not acknowledged yet. */
+  get unconfirmedCount(): number {
+    return this.sync ? this.sync.unconfirmedCount : 0
+  }
+
+  /** Other people in the document, with their selections in local document positions. */
+  get others(): readonly RemotePresence[] {
+    return this.remote.list
+  }
+
+  /** The name and colour others see. */
+  get user(): Author {
+    return this.author
+  }
+
+  /** Call `listener` after every change; returns the function that unsubscribes. */
+  subscribe(listener: (change: ConnectionChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => void this.listeners.delete(listener)
+  }
+
+  /** Apply a local transaction and send its steps when the hub is ready for them. Throws before the document has loaded. */
+  dispatch(tr: Transaction): void {
+    if (!this.sync) throw new RangeError("DocConnection.dispatch called before the document loaded")
+    this.track(this.sync.apply(tr))
+    if (tr.docChanged) {
+      this.refreshOthers()
+      this.flush()
+    }
+    this.emit("state")
+  }
+
+  /**
+   * Show others this selection (local document positions), or none. Sent at most every 50ms; it follows
+   * later changes to the document until the next call.
+   */
+  setPresence(selection: SelectionJSON | null): void {
+    this.presence.set(selection)
+  }
+
+  /** Change the name or colour others see; the connection rejoins to announce it. */
+  setUser(user: Author): void {
+    this.author = user
+    if (this.socket.connected && this.status != "not-found") void this.join()
+  }
+
+  /** Disconnect on purpose: editing goes on locally until `goOnline`. */
+  goOffline(): void {
+    this.wantOffline = true
+    this.socket.disconnect()
+    this.setStatus("offline")
+  }
+
+  /** Reconnect after `goOffline`; local edits are merged with what happened meanwhile. */
+  goOnline(): void {
+    if (!this.wantOffline) return
+    this.wantOffline = false
+    this.setStatus(this.everOnline ? "reconnecting" : "connecting")
+    this.socket.connect()
+  }
+
+  /** Create the document after the hub said it does not exist. */
+  createDocument(): void {
+    this.creating = true
+    this.setStatus("connecting")
+    if (this.socket.connected) void this.join()
+  }
+
+  /** Clear `issue`. */
+  dismissIssue(): void {
+    this.issue = null
+    this.emit("issue")
+  }
+
+  /** Leave the document and close the socket for good. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.presence.stop()
+    for (const timer of [this.retryTimer, this.confirmTimer]) if (timer) clearTimeout(timer)
+    if (this.joined) this.socket.emit("leave", { docId: this.docId })
+    this.socket.disconnect()
+    this.listeners.clear()
+  }
+
+  private async join(): Promise<void> {
+    if (this.closed || this.wantOffline) return
+    const session = ++this.session
+    this.joined = false
+    this.sentSeq = null
+    const sync = this.reload ? null : this.sync
+    const request = {
+      docId: this.docId, clientId: this.clientId, version: sync ? sync.version : null, user: this.author,
+      ...(this.creating ? { create: true } : {}),
+      ...(sync && !sync.idle ? { hasUnconfirmed: true } : {})
+    }
+    let reply
+    try {
+      reply = await this.socket.timeout(ackTimeout).emitWithAck("join", request)
+    } catch {
+      if (session == this.session) this.restartSocket()
+      return
+    }
+    if (session != this.session) return
+    if (!reply.ok) return this.joinFailed(toError(reply.error))
+    try {
+      this.joinSucceeded(reply.value)
+    } catch (error) {
+      if (session == this.session) this.fail(ConcordError.from(error))
+    }
+  }
+
+  private joinSucceeded(result: JoinResult): void {
+    const snapshot = result.snapshot
+    // The join asked for ops when there were local edits to rebase; a snapshot then means they cannot be kept.
+    if (snapshot && this.sync && !this.reload && !this.sync.idle)
+      this.reload = new ConcordError("ERR_VERSION_TOO_OLD", "the changes made while you were away could not be fetched")
+    if (snapshot && (!this.sync || this.reload || this.sync.version < snapshot.version)) this.load(snapshot)
+    if (!this.sync) throw new ConcordError("ERR_INTERNAL", "The hub sent no snapshot to start from")
+    const complete = this.receive([...result.ops, ...this.early])
+    this.early = []
+    this.remote.reset(result.presence)
+    this.joined = true
+    this.creating = false
+    this.everOnline = true
+    this.retryDelay = firstRetryDelay
+    this.setStatus("online")
+    this.refreshOthers()
+    if (!complete) this.retryLater(() => this.rejoin())
+    this.flush()
+    this.presence.schedule()
+    this.emit("state")
+    this.emit("presence")
+  }
+
+  private joinFailed(error: ConcordError): void {
+    switch (error.code) {
+      case "ERR_UNKNOWN_DOCUMENT":
+        return this.setStatus("not-found")
+      case "ERR_DOCUMENT_EXISTS":
+        this.creating = false
+        return void this.join()
+      case "ERR_VERSION_FROM_FUTURE":
+      case "ERR_VERSION_TOO_OLD":
+        this.reload = error
+        return void this.join()
+    }
+    if (error.kind == "internal") {
+      this.setStatus(this.everOnline ? "reconnecting" : "connecting")
+      this.retryLater(() => this.rejoin())
+    } else this.fail(error)
+  }
+
+  /** Replace the local state with the hub's snapshot; unconfirmed edits are lost when reloading after an error. */
+  private load(snapshot: Snapshot): void {
+    const previous = this.sync
+    const doc = Node.fromJSON(schema, snapshot.doc)
+    const selection = previous ? Selection.near(doc.resolve(Math.min(previous.state.selection.head, doc.content.size))) : Selection.atStart(doc)
+    const lost = this.reload && previous ? previous.unconfirmedCount : 0
+    if (this.reload && previous) {
+      const discarded = lost ? ` ${lost} unsent change${lost == 1 ? " was" : "s were"} discarded.` : ""
+      this.report(this.reload.code, `Your latest changes could not be saved (${this.reload.message}). The document was reloaded.${discarded}`, lost)
+    }
+    this.sync = new SyncClient({
+      clientId: this.clientId,
+      version: snapshot.version,
+      state: EditorState.create({ doc, selection, plugins: [...this.plugins] }),
+      nextSeq: previous?.nextSeq
+    })
+    this.reload = null
+    this.unconfirmedMaps = []
+    this.remote.restart()
+  }
+
+  /** Receive committed ops; false when one was missing and the client must catch up. */
+  private receive(ops: readonly CommittedOp[]): boolean {
+    const sync = this.sync!
+    const from = sync.version
+    const selection = sync.state.selection
+    const result = sync.receive(ops)
+    if (sync.version == from) return !result.gap
+    this.remote.committed(ops, from, sync.version)
+    this.track(result.transactions)
+    const caret = keepCaretBeforeRemoteText(selection, result.transactions, sync.state)
+    if (caret) {
+      this.track(sync.apply(caret))
+      this.presence.relocate({ anchor: sync.state.selection.anchor, head: sync.state.selection.head })
+    }
+    for (const op of ops) {
+      if (op.version <= from || op.version > sync.version || op.clientId != this.clientId || !op.dropped?.length) continue
+      const text = op.dropped.map(d => d.text).filter(Boolean).join(" ").slice(0, 120)
+      this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be applied${text ? `: "${text}"` : ""}.`, op.dropped.length)
+    }
+    this.presence.confirmedMoved()
+    return !result.gap
+  }
+
+  private opsArrived(docId: string, ops: readonly CommittedOp[]): void {
+    if (docId != this.docId) return
+    if (!this.joined || !this.sync) {
+      this.early.push(...ops)
+      return
+    }
+    try {
+      if (!this.receive(ops)) void this.rejoin()
+    } catch (error) {
+      // Ops that cannot be applied here mean the local state went wrong: start over from the hub's.
+      this.reloadAfter(ConcordError.from(error))
+    }
+    this.refreshOthers()
+    this.flush()
+    this.emit("state")
+  }
+
+  /** Send the batch in flight if this session has not sent it yet, else the next batch, if there is one. */
+  private flush(): void {
+    const sync = this.sync
+    if (!sync || !this.joined || this.retryTimer) return
+    const inflight = sync.inflightBatch
+    if (inflight) {
+      if (this.sentSeq != inflight.seq) void this.submit(inflight)
+      return
+    }
+    const next = sync.nextBatch()
+    if (next) void this.submit(next)
+  }
+
+  private async submit(batch: Batch): Promise<void> {
+    const session = this.session
+    const request = { docId: this.docId, clientId: this.clientId, ...batch }
+    if (new TextEncoder().encode(JSON.stringify(request)).length > limits.maxMessageBytes)
+      return this.reloadAfter(new ConcordError("ERR_MESSAGE_TOO_LARGE", "the change is too large to send"))
+    this.sentSeq = batch.seq
+    let reply
+    try {
+      reply = await this.socket.timeout(ackTimeout).emitWithAck("submit", request)
+    } catch {
+      if (session == this.session) this.restartSocket()
+      return
+    }
+    if (session != this.session) return
+    if (reply.ok) this.submitted(batch, reply.value)
+    else this.submitFailed(toError(reply.error))
+  }
+
+  /** The batch is committed; its op confirms it when it arrives, and a client that misses the op catches up. */
+  private submitted(batch: Batch, result: SubmitResult): void {
+    this.retryDelay = firstRetryDelay
+    if (this.sync?.inflightBatch?.seq != batch.seq) return
+    if (this.confirmTimer) clearTimeout(this.confirmTimer)
+    this.confirmTimer = setTimeout(() => {
+      this.confirmTimer = null
+      if (this.sync && this.sync.inflightBatch?.seq == batch.seq && this.sync.version < result.version) void this.rejoin()
+    }, confirmWait)
+  }
+
+  private submitFailed(error: ConcordError): void {
+    this.sentSeq = null
+    switch (error.code) {
+      case "ERR_SEQ_IN_FLIGHT":
+        return this.retryLater(() => this.flush())
+      case "ERR_NOT_JOINED":
+      case "ERR_UNKNOWN_DOCUMENT":
+      case "ERR_VERSION_FROM_FUTURE":
+        return void this.rejoin()
+    }
+    if (error.kind == "internal") {
+      this.report(error.code, `The server could not save your latest changes (${error.message}). Retrying…`, 0)
+      this.retryLater(() => this.rejoin())
+    } else this.reloadAfter(error)
+  }
+
+  /** The hub refused the local edits for good: start over from its document, dropping what it refused. */
+  private reloadAfter(error: ConcordError): void {
+    this.reload = error
+    void this.rejoin()
+  }
+
+  private rejoin(): Promise<void> | void {
+    if (this.socket.connected) return this.join()
+  }
+
+  private restartSocket(): void {
+    if (this.closed || this.wantOffline) return
+    this.socket.disconnect()
+    this.socket.connect()
+  }
+
+  private retryLater(action: () => void): void {
+    if (this.retryTimer) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      action()
+    }, this.retryDelay)
+    this.retryDelay = Math.min(this.retryDelay * 2, 10_000)
+  }
+
+  private disconnected(reason: string): void {
+    this.session++
+    this.joined = false
+    this.sentSeq = null
+    this.early = []
+    // Anything queued while the socket was down must not go out before the next join.
+    this.socket.sendBuffer.length = 0
+    this.remote.reset()
+    this.refreshOthers()
+    if (this.closed) return
+    if (this.status != "not-found" && this.status != "error")
+      this.setStatus(this.wantOffline ? "offline" : this.everOnline ? "reconnecting" : "connecting")
+    if (reason == "io server disconnect" && !this.wantOffline) this.socket.connect()
+    this.emit("presence")
+  }
+
+  private connectFailed(error: Error): void {
+    if (this.closed) return
+    // An inactive socket was refused by the hub's middleware and will not retry by itself.
+    if (!this.socket.active) this.fail(new ConcordError("ERR_INTERNAL", error.message))
+    else this.setStatus(this.everOnline ? "reconnecting" : "connecting")
+  }
+
+  private refreshOthers(): void {
+    const sync = this.sync
+    this.remote.place(sync ? sync.version : null, this.unconfirmedMaps, sync ? sync.state.doc.content.size : 0)
+  }
+
+  /**
+   * Follow the steps applied to the state. The unconfirmed steps are always the last ones applied
+   * (a rebase redoes them after the ops it applies), so their maps are the tail of that sequence.
+   */
+  private track(transactions: readonly Transaction[]): void {
+    for (const tr of transactions) {
+      this.unconfirmedMaps.push(...tr.mapping.maps)
+      this.presence.follow(tr)
+    }
+    const keep = this.sync ? this.sync.unconfirmedCount : 0
+    this.unconfirmedMaps.splice(0, Math.max(0, this.unconfirmedMaps.length - keep))
+  }
+
+  private report(code: ConnectionIssue["code"], message: string, lost: number): void {
+    this.issue = { code, message, lost }
+    this.emit("issue")
+  }
+
+  private fail(error: ConcordError): void {
+    this.report(error.code, error.message, 0)
+    this.setStatus("error")
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status == status) return
+    this.status = status
+    this.emit("status")
+  }
+
+  private emit(change: ConnectionChange): void {
+    for (const listener of [...this.listeners]) listener(change)
+  }
+}
+
+function toError(json: ErrorJSON): ConcordError {
+  try {
+    return ConcordError.fromJSON(json)
+  } catch {
+    return new ConcordError("ERR_INTERNAL", "The hub sent a malformed error")
+  }
+}

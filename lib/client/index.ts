@@ -1,0 +1,7 @@
+export { DocConnection, type ConnectionStatus, type ConnectionChange, type ConnectionIssue, type DocConnectionOptions } from "./doc-connection"
+export { mapSelection, RemotePresenceSet, type RemotePresence } from "./remote-presence"
+export { OpMapLog } from "./op-map-log"
+export { LocalPresence, type PresenceBase } from "./local-presence"
+export { randomId } from "./random-id"
+export { loadIdentity, saveIdentity, cleanName, identityColors } from "./identity"
+export { listRecentDocuments, rememberDocument, forgetDocument, type RecentDocument } from "./recent-documents"

@@ -1,0 +1,39 @@
+import { baseKeymap } from "prosemirror-commands"
+import { dropCursor } from "prosemirror-dropcursor"
+import { gapCursor } from "prosemirror-gapcursor"
+import { history } from "prosemirror-history"
+import { keymap } from "prosemirror-keymap"
+import type { Plugin } from "prosemirror-state"
+import type { RemotePresence } from "../client/remote-presence"
+import { blockIdPlugin } from "./block-id-plugin"
+import { buildInputRules } from "./input-rules"
+import { buildKeymap } from "./keymap"
+import { placeholderPlugin } from "./placeholder-plugin"
+import { presencePlugin } from "./presence-plugin"
+
+/** Options for createEditorPlugins. */
+export interface EditorPluginOptions {
+  /** Other people in the document, read on every view update (DocConnection's `others`). */
+  others: () => readonly RemotePresence[]
+  /** Shown in an empty document. */
+  placeholder?: string
+}
+
+/**
+ * The plugins of Concord's editor: input rules, key bindings, drop and gap cursors, undo history (of
+ * this user's own edits: the sync client marks remote changes addToHistory false and "rebased"), block
+ * ids, other people's carets and a placeholder.
+ */
+export function createEditorPlugins(options: EditorPluginOptions): Plugin[] {
+  return [
+    buildInputRules(),
+    keymap(buildKeymap()),
+    keymap(baseKeymap),
+    dropCursor({ color: "#3b5bdb", width: 2 }),
+    gapCursor(),
+    history(),
+    blockIdPlugin(),
+    presencePlugin(options.others),
+    placeholderPlugin(options.placeholder ?? "Start writing…")
+  ]
+}

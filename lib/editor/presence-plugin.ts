@@ -1,0 +1,76 @@
+import type { Node } from "prosemirror-model"
+import { Plugin, PluginKey } from "prosemirror-state"
+import { Decoration, DecorationSet } from "prosemirror-view"
+import type { RemotePresence } from "../client/remote-presence"
+
+/** The key of the presence plugin. */
+export const presenceKey = new PluginKey("concord-presence")
+
+const fallbackColor = "#868e96"
+
+/** `color` when it is a #rrggbb colour, else a neutral grey: colours arrive from other people. */
+function safeColor(color: string): string {
+  return /^#[0-9a-fA-F]{6}$/.test(color) ? color : fallbackColor
+}
+
+/** Black or white, whichever reads better on `color` (#rrggbb). */
+function textOn(color: string): string {
+  const [r, g, b] = [1, 3, 5].map(i => parseInt(color.slice(i, i + 2), 16) / 255)
+  return 0.299 * r + 0.587 * g + 0.114 * b > 0.6 ? "#1b1b1f" : "#ffffff"
+}
+
+function caretElement(name: string, color: string): HTMLElement {
+  const caret = document.createElement("span")
+  caret.className = "remote-caret"
+  caret.style.borderColor = color
+  const label = document.createElement("span")
+  label.className = "remote-caret-label"
+  label.style.backgroundColor = color
+  label.style.color = textOn(color)
+  label.textContent = name
+  caret.append("\u2060", label)
+  return caret
+}
+
+function decorationsFor(presence: RemotePresence, doc: Node): Decoration[] {
+  if (!presence.selection) return []
+  const size = doc.content.size
+  const anchor = Math.min(presence.selection.anchor, size)
+  const head = Math.min(presence.selection.head, size)
+  const color = safeColor(presence.user.color)
+  const { name } = presence.user
+  const result = [Decoration.widget(head, () => caretElement(name, color), {
+    // The position is part of the key, so that a caret that moved is drawn anew and shows its label again.
+    key: `caret:${presence.clientId}:${color}:${name}:${head}`,
+    side: 10
+  })]
+  if (anchor != head) {
+    result.push(Decoration.inline(Math.min(anchor, head), Math.max(anchor, head), {
+      class: "remote-selection",
+      style: `background-color: ${color}33`
+    }))
+  }
+  return result
+}
+
+/**
+ * Draws other people's carets (a bar in their colour with their name on a label, drawn anew whenever it
+ * moves so that a stylesheet can show the label after each move and fade it out) and selections (their
+ * colour at low alpha) as decorations. `others` is read on every view update, in the positions of the
+ * document the view shows; call `view.updateState` when it changes without the document changing.
+ */
+export function presencePlugin(others: () => readonly RemotePresence[]): Plugin {
+  let cache: { others: readonly RemotePresence[]; doc: Node; set: DecorationSet } | null = null
+  return new Plugin({
+    key: presenceKey,
+    props: {
+      decorations(state) {
+        const current = others()
+        if (cache && cache.others == current && cache.doc == state.doc) return cache.set
+        const set = DecorationSet.create(state.doc, current.flatMap(p => decorationsFor(p, state.doc)))
+        cache = { others: current, doc: state.doc, set }
+        return set
+      }
+    }
+  })
+}
