@@ -7,8 +7,9 @@ import { SyncClient, type Batch } from "../ot/sync-client"
 import { ConcordError, type ErrorCode, type ErrorJSON } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import type {
-  Author, ClientToServerEvents, CommittedOp, JoinResult, SelectionJSON, ServerToClientEvents, Snapshot, SubmitResult
+  Author, ClientToServerEvents, CommittedOp, HistoryPage, JoinResult, Reply, SelectionJSON, ServerToClientEvents, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
+import { blockWrites } from "../strategies/block-writes"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
@@ -39,6 +40,8 @@ export interface DocConnectionOptions {
   plugins?: readonly Plugin[]
   /** The hub's address; the page's own origin by default. */
   url?: string
+  /** The conflict strategy to create the document under (default "ot"). */
+  strategy?: StrategyName
 }
 
 const ackTimeout = 20_000
@@ -58,6 +61,11 @@ const firstRetryDelay = 500
 export class DocConnection {
   /** The document this connection edits. */
   readonly docId: string
+  /** The conflict strategy the hub serves the document under; known once joined. */
+  strategy: StrategyName = "ot"
+  /** Last-writer-wins documents: how far this writer's clock runs ahead of real time, in ms (for demonstrations). */
+  clockSkew = 0
+  private readonly createStrategy: StrategyName
   /** This page load's id at the hub; never stored. */
   readonly clientId = randomId(16)
   /** Where the connection stands. */
@@ -92,11 +100,13 @@ export class DocConnection {
   private wantOffline = false
   private closed = false
   private readonly listeners = new Set<(change: ConnectionChange) => void>()
+  private readonly opListeners = new Set<(ops: readonly CommittedOp[]) => void>()
 
   constructor(options: DocConnectionOptions) {
     this.docId = options.docId
     this.author = options.user
     this.creating = !!options.create
+    this.createStrategy = options.strategy ?? "ot"
     this.plugins = options.plugins ?? []
     const socketOptions = { autoConnect: false, forceNew: true, transports: ["websocket", "polling"], tryAllTransports: true }
     this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions)
@@ -146,6 +156,37 @@ export class DocConnection {
   subscribe(listener: (change: ConnectionChange) => void): () => void {
     this.listeners.add(listener)
     return () => void this.listeners.delete(listener)
+  }
+
+  /**
+   * Call `listener` with the committed ops this connection applies, in version order, catch-up ops after a
+   * join included (after a reload from a snapshot the next ops do not follow the earlier ones). Returns
+   * the function that unsubscribes.
+   */
+  onOps(listener: (ops: readonly CommittedOp[]) => void): () => void {
+    this.opListeners.add(listener)
+    return () => void this.opListeners.delete(listener)
+  }
+
+  /**
+   * A page of the document's committed ops, newest first, with versions below `before` (the newest when
+   * omitted), at most `limit` of them. Rejects with a ConcordError when not connected or when the hub refuses.
+   */
+  fetchHistory(before?: number, limit?: number): Promise<HistoryPage> {
+    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("history", {
+      docId: this.docId, ...(before != null ? { before } : {}), ...(limit != null ? { limit } : {})
+    }))
+  }
+
+  /** The document as it was at hub version `version`. Rejects with a ConcordError when not connected or when the hub refuses. */
+  fetchVersion(version: number): Promise<Snapshot> {
+    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("docAt", { docId: this.docId, version }))
+  }
+
+  /** Carry a position in the confirmed document (at `version`) into the local one, past the steps the hub has not confirmed. */
+  mapConfirmed(pos: number, assoc = 1): number {
+    for (const map of this.unconfirmedMaps) pos = map.map(pos, assoc)
+    return pos
   }
 
   /** Apply a local transaction and send its steps when the hub is ready for them. Throws before the document has loaded. */
@@ -210,6 +251,7 @@ export class DocConnection {
     if (this.joined) this.socket.emit("leave", { docId: this.docId })
     this.socket.disconnect()
     this.listeners.clear()
+    this.opListeners.clear()
   }
 
   private async join(): Promise<void> {
@@ -220,7 +262,7 @@ export class DocConnection {
     const sync = this.reload ? null : this.sync
     const request = {
       docId: this.docId, clientId: this.clientId, version: sync ? sync.version : null, user: this.author,
-      ...(this.creating ? { create: true } : {}),
+      ...(this.creating ? { create: true, strategy: this.createStrategy } : {}),
       ...(sync && !sync.idle ? { hasUnconfirmed: true } : {})
     }
     let reply
@@ -240,6 +282,7 @@ export class DocConnection {
   }
 
   private joinSucceeded(result: JoinResult): void {
+    this.strategy = result.strategy
     const snapshot = result.snapshot
     // The join asked for ops when there were local edits to rebase; a snapshot then means they cannot be kept.
     if (snapshot && this.sync && !this.reload && !this.sync.idle)
@@ -294,7 +337,10 @@ export class DocConnection {
       clientId: this.clientId,
       version: snapshot.version,
       state: EditorState.create({ doc, selection, plugins: [...this.plugins] }),
-      nextSeq: previous?.nextSeq
+      nextSeq: previous?.nextSeq,
+      describeBatch: this.strategy == "lww" || this.strategy == "lww-doc"
+        ? (before, after) => ({ clock: Date.now() + this.clockSkew, blocks: blockWrites(before, after, this.strategy == "lww-doc" ? "document" : "block") })
+        : undefined
     })
     this.reload = null
     this.unconfirmedMaps = []
@@ -321,6 +367,8 @@ export class DocConnection {
       this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be applied${text ? `: "${text}"` : ""}.`, op.dropped.length)
     }
     this.presence.confirmedMoved()
+    const applied = ops.filter(op => op.version > from && op.version <= sync.version)
+    for (const listener of [...this.opListeners]) listener(applied)
     return !result.gap
   }
 
@@ -463,6 +511,18 @@ export class DocConnection {
     }
     const keep = this.sync ? this.sync.unconfirmedCount : 0
     this.unconfirmedMaps.splice(0, Math.max(0, this.unconfirmedMaps.length - keep))
+  }
+
+  private async ask<T>(send: () => Promise<Reply<T>>): Promise<T> {
+    if (!this.joined) throw new ConcordError("ERR_NOT_JOINED", "Not connected to the document")
+    let reply: Reply<T>
+    try {
+      reply = await send()
+    } catch {
+      throw new ConcordError("ERR_INTERNAL", "The server did not answer")
+    }
+    if (!reply.ok) throw toError(reply.error)
+    return reply.value
   }
 
   private report(code: ConnectionIssue["code"], message: string, lost: number): void {

@@ -1,5 +1,5 @@
 export { transformBatch, type TransformedBatch, type StepCheck } from "./transform-batch"
-export { SyncClient, syncKey, type Batch, type ReceiveResult, type LocalDrop, type SyncClientOptions } from "./sync-client"
+export { SyncClient, syncKey, type Batch, type BatchDescriber, type ReceiveResult, type LocalDrop, type SyncClientOptions } from "./sync-client"
 export { mapStep } from "./map-step"
 export { applyTransformed, stepTransformed, type Applied } from "./apply-step"
 export { stepRange, stepText } from "./step-info"

@@ -1,12 +1,20 @@
-import { type EditorState, PluginKey, type Transaction } from "prosemirror-state"
+import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
 import { Step } from "prosemirror-transform"
-import type { CommittedOp, StepJSON } from "../protocol/messages"
+import type { Node } from "prosemirror-model"
+import type { BlockWrite, CommittedOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
 import { mapStep } from "./map-step"
 import { stepTransformed } from "./apply-step"
+import { stepText } from "./step-info"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
+
+// prosemirror-history merges adjacent steps of an event into one item unless a plugin asks it to keep
+// them apart, while its handling of "rebased" transactions pairs its newest items one to one with the
+// steps rebased: merged items would be paired with the wrong steps, and undo would then undo the wrong
+// change or throw. prosemirror-collab's plugin asks the same.
+const preserveHistoryItems = new Plugin({ key: syncKey, historyPreserveItems: true })
 
 /** A local step not yet confirmed by the hub, with its inverse (to undo it when rebasing). */
 interface Unconfirmed {
@@ -21,6 +29,23 @@ export interface Batch {
   seq: number
   baseVersion: number
   steps: StepJSON[]
+  /** Last-writer-wins documents: the writer's clock and the blocks the steps changed (see BatchDescriber). */
+  clock?: number
+  blocks?: BlockWrite[]
+}
+
+/**
+ * Adds what a document's conflict strategy needs to a batch, given the confirmed document the batch
+ * is written on and the document after it: last-writer-wins documents send block values and a clock.
+ */
+export type BatchDescriber = (before: Node, after: Node) => Pick<Batch, "clock" | "blocks">
+
+/** A local step that was never sent and no longer applies after a rebase: it is lost, and the user should be told. */
+export interface LocalDrop {
+  /** The step as it was before the rebase. */
+  step: StepJSON
+  /** The text it would have inserted (empty when it inserted none). */
+  text: string
 }
 
 /** What `receive` did. */
@@ -31,6 +56,12 @@ export interface ReceiveResult {
   gap: boolean
   /** The transactions the client applied to its state, for an editor view to follow. */
   transactions: Transaction[]
+  /**
+   * Local steps not yet sent that no longer apply over the ops received, so were dropped here; the
+   * hub never sees them, so this is the only report of them (steps in flight are reported by the hub
+   * in the op's `dropped`).
+   */
+  dropped: LocalDrop[]
 }
 
 /** Options for a SyncClient. */
@@ -42,6 +73,7 @@ export interface SyncClientOptions {
   /** The seq of the next batch; carry it over when a client restarts with the same id. */
   nextSeq?: number
   maxStepsPerBatch?: number
+  describeBatch?: BatchDescriber
 }
 
 /**
@@ -54,19 +86,23 @@ export interface SyncClientOptions {
  */
 export class SyncClient {
   readonly clientId: string
+  /** The confirmed document plus the unconfirmed steps; carries the sync plugin, which a replacement state must keep. */
   state: EditorState
   version: number
   nextSeq: number
   private inflight: { batch: Batch; steps: Unconfirmed[] } | null = null
   private pending: Unconfirmed[] = []
   private readonly maxStepsPerBatch: number
+  private readonly describeBatch: BatchDescriber | null
 
   constructor(options: SyncClientOptions) {
     this.clientId = options.clientId
-    this.state = options.state
+    const state = options.state
+    this.state = syncKey.get(state) ? state : state.reconfigure({ plugins: state.plugins.concat(preserveHistoryItems) })
     this.version = options.version
     this.nextSeq = options.nextSeq ?? 1
     this.maxStepsPerBatch = options.maxStepsPerBatch ?? limits.maxStepsPerBatch
+    this.describeBatch = options.describeBatch ?? null
   }
 
   /** Local steps not yet confirmed: in flight plus not yet sent. */
@@ -98,6 +134,13 @@ export class SyncClient {
     const steps = this.pending.splice(0, this.maxStepsPerBatch)
     steps.forEach((u, i) => (u.origin = i))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: steps.map(u => u.step.toJSON()) }
+    if (this.describeBatch) {
+      let before = this.state.doc
+      for (let i = this.pending.length - 1; i >= 0; i--) before = this.pending[i].inverted.apply(before).doc!
+      let after = before
+      for (let i = steps.length - 1; i >= 0; i--) before = steps[i].inverted.apply(before).doc!
+      Object.assign(batch, this.describeBatch(before, after))
+    }
     this.inflight = { batch, steps }
     return batch
   }
@@ -108,11 +151,11 @@ export class SyncClient {
    * client's own batch confirms the batch in flight.
    */
   receive(ops: readonly CommittedOp[]): ReceiveResult {
-    const result: ReceiveResult = { applied: 0, gap: false, transactions: [] }
+    const result: ReceiveResult = { applied: 0, gap: false, transactions: [], dropped: [] }
     let run: Step[] = []
     let runVersion = this.version
     const flush = () => {
-      if (run.length) this.rebaseRemote(run, result.transactions)
+      if (run.length) this.rebaseRemote(run, result)
       this.version = runVersion
       run = []
     }
@@ -125,7 +168,7 @@ export class SyncClient {
       const own = this.inflight && op.clientId == this.clientId && op.seq == this.inflight.batch.seq
       if (own) {
         flush()
-        this.confirm(op, result.transactions)
+        this.confirm(op, result)
       } else {
         for (const json of op.steps) run.push(Step.fromJSON(this.state.schema, json))
       }
@@ -136,7 +179,7 @@ export class SyncClient {
     return result
   }
 
-  private confirm(op: CommittedOp, out: Transaction[]): void {
+  private confirm(op: CommittedOp, out: ReceiveResult): void {
     const inflight = this.inflight!
     this.inflight = null
     const local = inflight.steps
@@ -149,7 +192,7 @@ export class SyncClient {
     this.rebase(hubSteps, local.concat(this.pending), local.length, hubIndexOf, out)
   }
 
-  private rebaseRemote(over: Step[], out: Transaction[]): void {
+  private rebaseRemote(over: Step[], out: ReceiveResult): void {
     const inflight = this.inflight ? this.inflight.steps : []
     this.rebase(over, inflight.concat(this.pending), inflight.length, null, out)
   }
@@ -158,8 +201,9 @@ export class SyncClient {
    * Undo the unconfirmed steps `all` (the first `inflightCount` of them in flight), apply `over`, and
    * redo them mapped over it. With `replaced`, `over` is the committed form of the steps in flight:
    * those are not redone but mirrored to their committed counterparts, so undo history follows them.
+   * Pending steps that no longer apply are reported in `out.dropped`.
    */
-  private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: Transaction[]): void {
+  private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
     const tr = this.state.tr
     for (let i = all.length - 1; i >= 0; i--) tr.step(all[i].inverted)
     const overStart = tr.steps.length
@@ -176,7 +220,10 @@ export class SyncClient {
       }
       const mapped = mapStep(u.step, tr.mapping.slice(mapFrom + 1))
       const applied = mapped && stepTransformed(tr, mapped)
-      if (!applied) continue
+      if (!applied) {
+        if (i >= inflightCount) out.dropped.push({ step: u.step.toJSON(), text: stepText(u.step) })
+        continue
+      }
       setMirror(tr, mapFrom, tr.steps.length - 1)
       const rebased: Unconfirmed = { step: applied, inverted: applied.invert(tr.docs[tr.docs.length - 1]), origin: u.origin }
       if (i < inflightCount) keptInflight.push(rebased)
@@ -187,7 +234,7 @@ export class SyncClient {
     tr.setMeta("rebased", all.length).setMeta("addToHistory", false).setMeta(syncKey, true)
     const { state, transactions } = this.state.applyTransaction(tr)
     this.state = state
-    out.push(...transactions)
+    out.transactions.push(...transactions)
     for (const t of transactions) this.record(t)
   }
 

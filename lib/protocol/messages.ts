@@ -62,6 +62,40 @@ export interface CommittedOp {
   moves?: StepMove[]
   /** What the op did in plain language ("typed 'hello' in paragraph 3"), written by the hub. */
   summary?: string
+  /** On a last-writer-wins document: each block write the op carried, and whether it won. */
+  writes?: LwwWrite[]
+}
+
+/** A block's new value as a last-writer-wins client writes it. */
+export interface BlockWrite {
+  /** The block's stable id. */
+  id: string
+  /** The block's new value (a top-level node), or null when the writer deleted it. */
+  node: DocJSON | null
+  /** The id of the block before it in the writer's document, null when it is first. */
+  after: string | null
+}
+
+/** The clock stamp that decided a last-writer-wins write. */
+export interface LwwStamp {
+  clientId: string
+  author: Author
+  /** The writer's clock, ms since the epoch, including any skew. */
+  clock: number
+  /** How far the writer's clock was from the hub's when it wrote, in ms (positive: ahead). */
+  skew: number
+}
+
+/** One block write on a last-writer-wins document: kept, or discarded because a later stamp holds the block. */
+export interface LwwWrite {
+  /** The block id, or "document" for whole-document writes. */
+  block: string
+  stamp: LwwStamp
+  won: boolean
+  /** The text the write carried. */
+  text: string
+  /** For a discarded write, the stamp that beat it. */
+  beatenBy?: LwwStamp
 }
 
 /** A document's full state at a version. */
@@ -81,6 +115,8 @@ export interface JoinRequest {
   user: Author
   /** Create the document when it does not exist yet. */
   create?: boolean
+  /** The conflict strategy to create it under (default "ot"); ignored for an existing document. */
+  strategy?: StrategyName
   /** The client holds local steps based on `version`: send ops, never a snapshot, however far behind. */
   hasUnconfirmed?: boolean
 }
@@ -104,6 +140,10 @@ export interface SubmitRequest {
   seq: number
   baseVersion: number
   steps: StepJSON[]
+  /** Last-writer-wins documents only: the writer's clock (with its skew) when it wrote. */
+  clock?: number
+  /** Last-writer-wins documents only: the new values of the blocks the steps changed. */
+  blocks?: BlockWrite[]
 }
 
 export interface SubmitResult {

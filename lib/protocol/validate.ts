@@ -12,13 +12,24 @@ const author = z.object({
 })
 const stepJSON = z.looseObject({ stepType: z.string().min(1).max(32) })
 
-const join = z.object({ docId, clientId, version: version.nullable(), user: author, create: z.boolean().optional(), hasUnconfirmed: z.boolean().optional() })
+const strategy = z.enum(["ot", "lww", "lww-doc", "vv", "crdt"])
+const join = z.object({
+  docId, clientId, version: version.nullable(), user: author,
+  create: z.boolean().optional(), strategy: strategy.optional(), hasUnconfirmed: z.boolean().optional()
+})
+const blockWrite = z.object({
+  id: z.string().min(1).max(64),
+  node: z.looseObject({ type: z.string() }).nullable(),
+  after: z.string().min(1).max(64).nullable()
+})
 const submit = z.object({
   docId,
   clientId,
   seq: z.number().int().min(1),
   baseVersion: version,
-  steps: z.array(stepJSON).min(1)
+  steps: z.array(stepJSON).min(1),
+  clock: z.number().finite().optional(),
+  blocks: z.array(blockWrite).max(limits.maxStepsPerBatch).optional()
 })
 const presence = z.object({
   docId,

@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import type { StepMap } from "prosemirror-transform"
-import type { CommittedOp, PresenceState, StrategyName } from "../../lib/protocol"
+import type { CommittedOp, LwwStamp, PresenceState, StrategyName } from "../../lib/protocol"
 import { SerialQueue } from "./serial-queue"
 
 /** One committed op held in memory with the step maps that transform later batches past it. */
@@ -24,6 +24,8 @@ export class HubDocument {
   readonly lastSeq = new Map<string, { seq: number; version: number }>()
   readonly presence = new Map<string, PresenceState>()
   readonly sockets = new Set<string>()
+  /** Last-writer-wins documents: the stamp that last wrote each register (block id, or "document"). */
+  readonly stamps = new Map<string, LwwStamp>()
   lastActive = Date.now()
   /** Set when a commit failed: the document must be reloaded from the store before further use. */
   broken = false

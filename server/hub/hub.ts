@@ -11,6 +11,9 @@ import { createLogger, type Logger } from "../log"
 import { HubDocument } from "./hub-document"
 import { acknowledgement, prepareSubmit, type SubmitContext } from "./submit-pipeline"
 
+/** The conflict strategies the hub can serve a document under. */
+export const hubStrategies: readonly StrategyName[] = ["ot", "lww", "lww-doc"]
+
 /** Settings of a hub. */
 export interface HubOptions {
   storage: Storage
@@ -94,7 +97,9 @@ export class Hub {
    * the broadcasts that follow it.
    */
   async join(request: JoinRequest, socketId: string, attach: () => void): Promise<JoinResult> {
-    const doc = await this.open(request.docId, request.create)
+    if (request.create && request.strategy && !hubStrategies.includes(request.strategy))
+      throw new ConcordError("ERR_INVALID_MESSAGE", `The hub serves documents under ${hubStrategies.join(", ")}; ${request.strategy} runs in the conflict lab`)
+    const doc = await this.open(request.docId, request.create, request.strategy)
     const from = request.version
     if (from != null && from > doc.durableVersion)
       throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${from} is newer than the document's version ${doc.durableVersion}`)
@@ -192,6 +197,10 @@ export class Hub {
     await Promise.all([...this.docs.values()].map(doc => doc.queue.run(() => doc.durable(doc.version))))
   }
 
+  private loadStamps(doc: HubDocument): Promise<void> {
+    return loadStampsFrom(this.options.storage, doc)
+  }
+
   private touch(doc: HubDocument): HubDocument {
     doc.lastActive = Date.now()
     return doc
@@ -229,12 +238,23 @@ export class Hub {
       version = page[page.length - 1].version
     }
     const doc = new HubDocument(docId, record.strategy, node, version, this.window)
+    if (record.strategy != "ot") await this.loadStamps(doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
     doc.onDurable = ops => this.onCommitted(docId, ops)
     if (this.docs.size >= this.maxDocuments) this.evictIdle()
     this.docs.set(docId, doc)
     this.log.debug("document-loaded", { docId, version })
     return doc
+  }
+}
+
+/** Last-writer-wins documents: rebuild the register stamps from every write the log holds. */
+async function loadStampsFrom(storage: Storage, doc: HubDocument): Promise<void> {
+  for (let after = 0; after < doc.version;) {
+    const page = await storage.getOps(doc.id, after, doc.version, limits.maxOpsPerPage)
+    if (!page.length) break
+    for (const op of page) for (const write of op.writes ?? []) if (write.won) doc.stamps.set(write.block, write.stamp)
+    after = page[page.length - 1].version
   }
 }
 

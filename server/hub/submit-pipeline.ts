@@ -2,8 +2,9 @@ import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema, checkStepContent } from "../../lib/schema"
 import { transformBatch, summarizeSteps, type TransformedBatch } from "../../lib/ot"
+import { applyWrites } from "../../lib/strategies/block-writes"
 
-import { ConcordError, limits, type Author, type CommittedOp, type SubmitRequest, type SubmitResult } from "../../lib/protocol"
+import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import type { HubDocument } from "./hub-document"
 
@@ -72,6 +73,32 @@ function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[
   return result
 }
 
+/** What settling last-writer-wins writes adds to a transformed batch: the records and the registers' new stamps. */
+interface LwwResult {
+  writes: LwwWrite[]
+  stamps: Map<string, LwwStamp>
+}
+
+/** Last-writer-wins documents: settle the batch's block writes by clock instead of transforming its steps. */
+function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author): TransformedBatch & LwwResult {
+  if (!request.blocks) throw new ConcordError("ERR_INVALID_MESSAGE", `Document ${doc.id} is last-writer-wins: send the changed blocks with the steps`)
+  const now = ctx.now()
+  const clock = request.clock ?? now
+  const stamp = { clientId: request.clientId, author, clock, skew: clock - now }
+  const stamps = new Map(doc.stamps)
+  let applied
+  try {
+    applied = applyWrites(schema, doc.doc, stamps, request.blocks, stamp, doc.strategy == "lww-doc" ? "document" : "block")
+  } catch (e) {
+    throw new ConcordError("ERR_SCHEMA_VIOLATION", e instanceof Error ? e.message : String(e))
+  }
+  for (const step of applied.steps) {
+    const problem = checkStepContent(step, doc.doc)
+    if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
+  }
+  return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], writes: applied.records, stamps }
+}
+
 function checkSize(result: TransformedBatch): void {
   if (result.doc.content.size > limits.maxDocumentSize)
     throw new ConcordError("ERR_DOCUMENT_TOO_LARGE", `The document would grow past ${limits.maxDocumentSize} positions`)
@@ -119,10 +146,13 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
   const submitted = JSON.stringify(steps.map(s => s.toJSON()))
   const duplicate = await findDuplicate(ctx, doc, request, submitted)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
-  const concurrent = await concurrentMaps(ctx, doc, request.baseVersion)
-  const result = transformAndApply(doc, steps, concurrent)
+  const lww = doc.strategy == "lww" || doc.strategy == "lww-doc"
+  const concurrent = lww ? [] : await concurrentMaps(ctx, doc, request.baseVersion)
+  const result: TransformedBatch & Partial<LwwResult> = lww ? resolveWrites(ctx, doc, request, author) : transformAndApply(doc, steps, concurrent)
   checkSize(result)
   const op = buildOp(ctx, doc, request, author, result, submitted, concurrent.length > 0)
+  if (result.writes?.length) op.writes = result.writes
+  if (result.stamps) for (const [key, stamp] of result.stamps) doc.stamps.set(key, stamp)
   doc.append(op, result.steps.map(s => s.getMap()), result.doc)
   return { op, duplicate: false, commit: commit(ctx, doc, op) }
 }

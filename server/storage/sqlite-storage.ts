@@ -61,6 +61,13 @@ export const migrations: readonly Migration[] = [
     up(db) {
       db.exec("ALTER TABLE ops ADD COLUMN summary TEXT")
     }
+  },
+  {
+    version: 3,
+    // Last-writer-wins documents: the block writes each op carried, kept and discarded.
+    up(db) {
+      db.exec("ALTER TABLE ops ADD COLUMN writes TEXT")
+    }
   }
 ]
 
@@ -92,6 +99,7 @@ interface OpRow {
   dropped: string | null
   moves: string | null
   summary: string | null
+  writes: string | null
 }
 
 /** One commit() call waiting for the next group. */
@@ -121,6 +129,7 @@ function toOp(row: OpRow): CommittedOp {
   if (row.dropped != null) op.dropped = JSON.parse(row.dropped)
   if (row.moves != null) op.moves = JSON.parse(row.moves)
   if (row.summary != null) op.summary = row.summary
+  if (row.writes != null) op.writes = JSON.parse(row.writes)
   return op
 }
 
@@ -137,8 +146,8 @@ return {
     head: db.prepare<[string], number>("SELECT version FROM documents WHERE id = ?").pluck(),
     setHead: db.prepare("UPDATE documents SET version = ? WHERE id = ?"),
     insertOp: db.prepare(
-      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary, writes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     ),
     getOps: db.prepare<[string, number, number, number], OpRow>(
       "SELECT * FROM ops WHERE doc_id = ? AND version > ? AND version <= ? ORDER BY version LIMIT ?"
@@ -317,7 +326,8 @@ export class SqliteStorage implements Storage {
         toJSONColumn(op.original),
         toJSONColumn(op.dropped),
         toJSONColumn(op.moves),
-        op.summary ?? null
+        op.summary ?? null,
+        toJSONColumn(op.writes)
       )
     }
     if (ops.length) this.statements.setHead.run(head + ops.length, docId)

@@ -1,8 +1,9 @@
 import { io, type Socket } from "socket.io-client"
-import { EditorState, type Transaction } from "prosemirror-state"
-import { schema } from "../../lib/schema"
+import { EditorState, Plugin, type Transaction } from "prosemirror-state"
+import { schema, appendBlockIds } from "../../lib/schema"
 import { SyncClient } from "../../lib/ot"
-import type { ClientToServerEvents, ErrorJSON, JoinResult, PresenceState, Reply, ServerToClientEvents, SubmitResult } from "../../lib/protocol"
+import { blockWrites } from "../../lib/strategies/block-writes"
+import type { ClientToServerEvents, ErrorJSON, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -27,6 +28,9 @@ export class TestClient {
   readonly errors: ErrorJSON[] = []
   readonly presence = new Map<string, PresenceState>()
   readonly acks: SubmitResult[] = []
+  /** Last-writer-wins documents: this writer's clock skew in ms. */
+  clockSkew = 0
+  strategy: StrategyName = "ot"
   /** Called when a batch is submitted, and with every op received: hooks for benchmarks. */
   onSubmit: (seq: number) => void = () => {}
   onOps: (ops: readonly { clientId: string; seq: number; version: number }[]) => void = () => {}
@@ -50,25 +54,29 @@ export class TestClient {
   }
 
   /** Connect and join (creating the document when asked). */
-  static async open(url: string, docId: string, clientId: string, create = false): Promise<TestClient> {
+  static async open(url: string, docId: string, clientId: string, create = false, strategy?: StrategyName): Promise<TestClient> {
     const client = new TestClient(url, docId, clientId)
-    await client.join(create)
+    await client.join(create, strategy)
     return client
   }
 
   /** Join or rejoin from the client's version; resend the batch in flight. */
-  async join(create = false): Promise<JoinResult> {
+  async join(create = false, strategy?: StrategyName): Promise<JoinResult> {
     if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
     const reply: Reply<JoinResult> = await this.socket.emitWithAck("join", {
       docId: this.docId, clientId: this.clientId, version: this.sync ? this.sync.version : null,
-      user: { name: this.name, color: "#3366cc" }, create, hasUnconfirmed: this.sync ? !this.sync.idle : false
+      user: { name: this.name, color: "#3366cc" }, create, hasUnconfirmed: this.sync ? !this.sync.idle : false,
+      ...(strategy ? { strategy } : {})
     })
     if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
     const result = reply.value
+    this.strategy = result.strategy
+    const lww = result.strategy == "lww" || result.strategy == "lww-doc"
     if (result.snapshot) {
       this.sync = new SyncClient({
         clientId: this.clientId, version: result.snapshot.version, nextSeq: this.sync?.nextSeq,
-        state: EditorState.create({ doc: schema.nodeFromJSON(result.snapshot.doc) })
+        state: EditorState.create({ doc: schema.nodeFromJSON(result.snapshot.doc), plugins: [new Plugin({ appendTransaction: appendBlockIds })] }),
+        describeBatch: lww ? (before, after) => ({ clock: Date.now() + this.clockSkew, blocks: blockWrites(before, after, result.strategy == "lww" ? "block" : "document") }) : undefined
       })
     }
     this.sync!.receive(result.ops)

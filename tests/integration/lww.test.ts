@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { TestClient } from "../support/test-client"
+import type { CommittedOp, Reply, HistoryPage } from "../../lib/protocol"
+
+let server: ServerProcess
+const clients: TestClient[] = []
+
+beforeAll(async () => { server = await startServerProcess() })
+afterAll(async () => {
+  clients.forEach(c => c.close())
+  await server.stop()
+  removeDataDir(server.dataDir)
+})
+
+async function open(docId: string, id: string, create = false, strategy?: "lww" | "lww-doc") {
+  const c = await TestClient.open(server.url, docId, id, create, strategy)
+  clients.push(c)
+  return c
+}
+
+async function settle(all: TestClient[]) {
+  for (const c of all) await c.waitFor(() => c.sync!.idle, `${c.clientId} acknowledged`)
+  const head = Math.max(...all.map(c => c.sync!.version))
+  for (const c of all) await c.waitFor(() => c.sync!.version == head, `${c.clientId} at ${head}`)
+}
+
+async function history(c: TestClient): Promise<CommittedOp[]> {
+  const reply: Reply<HistoryPage> = await c.socket.emitWithAck("history", { docId: c.docId, limit: 100 })
+  if (!reply.ok) throw new Error(reply.error.message)
+  return reply.value.ops
+}
+
+function replaceHeadline(c: TestClient, from: string, to: string) {
+  c.edit(s => {
+    const text = s.doc.firstChild!.textContent
+    const at = text.indexOf(from)
+    return s.tr.insertText(to, 1 + at, 1 + at + from.length)
+  })
+}
+
+describe("last-writer-wins documents on the hub", () => {
+  it("keeps the write with the later clock, even when it happened first, and records the lost one", async () => {
+    const delhi = await open("headline", "delhi", true, "lww")
+    const mumbai = await open("headline", "mumbai")
+    expect(mumbai.strategy).toBe("lww")
+    delhi.type("Breaking: PM speaks at 5 PM")
+    await settle([delhi, mumbai])
+    expect(mumbai.text).toBe("Breaking: PM speaks at 5 PM")
+    // Partition: both edit the headline; Delhi's clock runs 5 minutes ahead and it writes first.
+    delhi.socket.disconnect()
+    mumbai.socket.disconnect()
+    delhi.clockSkew = 5 * 60_000
+    replaceHeadline(delhi, "5 PM", "5:30 PM")
+    replaceHeadline(mumbai, "5 PM", "6 PM")
+    delhi.socket.connect()
+    await delhi.join()
+    await settle([delhi])
+    mumbai.socket.connect()
+    await mumbai.join()
+    await settle([delhi, mumbai])
+    expect(delhi.text).toBe("Breaking: PM speaks at 5:30 PM")
+    expect(mumbai.text).toBe(delhi.text)
+    const ops = await history(mumbai)
+    const lost = ops.flatMap(op => op.writes ?? []).filter(w => !w.won)
+    expect(lost).toHaveLength(1)
+    expect(lost[0].text).toBe("Breaking: PM speaks at 6 PM")
+    expect(lost[0].stamp.clientId).toBe("mumbai")
+    expect(lost[0].beatenBy!.clientId).toBe("delhi")
+    expect(lost[0].beatenBy!.skew).toBeGreaterThan(4 * 60_000)
+    expect(mumbai.text).not.toContain("6 PM")
+  })
+
+  it("lets writes to different blocks both stand", async () => {
+    const a = await open("blocks", "a", true, "lww")
+    const b = await open("blocks", "b")
+    a.edit(s => s.tr.insertText("first").split(6).insertText("second"))
+    await settle([a, b])
+    a.socket.disconnect(); b.socket.disconnect()
+    a.edit(s => s.tr.insertText(" A", 6))
+    b.edit(s => s.tr.insertText(" B", s.doc.content.size - 1))
+    a.socket.connect(); b.socket.connect()
+    await Promise.all([a.join(), b.join()])
+    await settle([a, b])
+    expect(a.text).toBe("first A|second B")
+    expect(b.text).toBe(a.text)
+    expect((await history(a)).flatMap(op => op.writes ?? []).filter(w => !w.won)).toHaveLength(0)
+  })
+
+  it("rejects an lww submit without block writes and a strategy the hub does not serve", async () => {
+    const c = await open("strict", "c", true, "lww")
+    const reply: Reply<unknown> = await (c.socket.emitWithAck as any)("submit", {
+      docId: "strict", clientId: "c", seq: 99, baseVersion: c.sync!.version,
+      steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "x" }] } }]
+    })
+    expect(reply.ok ? "ok" : reply.error.code).toBe("ERR_INVALID_MESSAGE")
+    await expect(open("crdt-doc", "d", true, "crdt" as never)).rejects.toThrow(/conflict lab/)
+  })
+})

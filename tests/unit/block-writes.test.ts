@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest"
+import { schema } from "../../lib/schema"
+import { applyWrites, blockWrites } from "../../lib/strategies/block-writes"
+import type { LwwStamp } from "../../lib/protocol"
+
+const para = (id: string, text: string) => schema.node("paragraph", { id }, text ? [schema.text(text)] : [])
+const doc = (...blocks: ReturnType<typeof para>[]) => schema.node("doc", null, blocks)
+const stamp = (clientId: string, clock: number): LwwStamp => ({ clientId, author: { name: clientId, color: "#000000" }, clock, skew: 0 })
+
+describe("block writes", () => {
+  it("lists changed, new and removed blocks by id", () => {
+    const before = doc(para("a", "one"), para("b", "two"), para("c", "three"))
+    const after = doc(para("a", "one"), para("b", "TWO"), para("n", "new"))
+    expect(blockWrites(before, after, "block").map(w => [w.id, w.node ? "set" : "delete", w.after])).toEqual([
+      ["b", "set", "a"], ["n", "set", "b"], ["c", "delete", null]
+    ])
+    expect(blockWrites(before, after, "document").map(w => w.id)).toEqual(["a", "b", "n", "c"])
+  })
+
+  it("keeps the newer stamp per block and records what the older one carried", () => {
+    const head = doc(para("a", "headline"), para("b", "body"))
+    const stamps = new Map<string, LwwStamp>()
+    const first = applyWrites(schema, head, stamps, blockWrites(head, doc(para("a", "headline!"), para("b", "body")), "block"), stamp("delhi", 200), "block")
+    expect(first.doc.firstChild!.textContent).toBe("headline!")
+    const second = applyWrites(schema, first.doc, stamps, blockWrites(head, doc(para("a", "headline?"), para("b", "body+")), "block"), stamp("mumbai", 100), "block")
+    expect(second.doc.textContent).toBe("headline!body+")
+    expect(second.records.map(r => [r.block, r.won, r.text, r.beatenBy?.clientId])).toEqual([["a", false, "headline?", "delhi"], ["b", true, "body+", undefined]])
+  })
+
+  it("with document granularity a later whole-document write replaces everything", () => {
+    const head = doc(para("a", "x"), para("b", "y"))
+    const stamps = new Map<string, LwwStamp>()
+    const won = applyWrites(schema, head, stamps, blockWrites(head, doc(para("a", "x1"), para("b", "y")), "document"), stamp("one", 5), "document")
+    const lost = applyWrites(schema, won.doc, stamps, blockWrites(head, doc(para("a", "x"), para("b", "y2")), "document"), stamp("two", 4), "document")
+    expect(lost.doc.textContent).toBe("x1y")
+    expect(lost.records[0]).toMatchObject({ block: "document", won: false, text: "x\ny2" })
+  })
+
+  it("refuses a write whose node is not a block with that id", () => {
+    const head = doc(para("a", "x"))
+    expect(() => applyWrites(schema, head, new Map(), [{ id: "a", node: { type: "text", text: "x" }, after: null }], stamp("c", 1), "block")).toThrow()
+    expect(() => applyWrites(schema, head, new Map(), [{ id: "a", node: para("b", "x").toJSON(), after: null }], stamp("c", 1), "block")).toThrow(/id b/)
+  })
+})
