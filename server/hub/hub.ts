@@ -2,7 +2,7 @@ import type { Node } from "prosemirror-model"
 import { Step } from "prosemirror-transform"
 import { schema, newBlockId } from "../../lib/schema"
 import {
-  ConcordError, limits,
+  ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
   type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult
 } from "../../lib/protocol"
@@ -10,9 +10,6 @@ import type { Storage } from "../storage"
 import { createLogger, type Logger } from "../log"
 import { HubDocument } from "./hub-document"
 import { acknowledgement, prepareSubmit, type SubmitContext } from "./submit-pipeline"
-
-/** The conflict strategies the hub can serve a document under. */
-export const hubStrategies: readonly StrategyName[] = ["ot", "lww", "lww-doc"]
 
 /** Settings of a hub. */
 export interface HubOptions {
