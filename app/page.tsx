@@ -1,3 +1,4 @@
+import Link from "next/link"
 import { NewDocumentButton } from "./_components/new-document-button"
 import { RecentDocumentList } from "./_components/recent-document-list"
 
@@ -7,6 +8,7 @@ export default function HomePage() {
     <div className="home">
       <header className="home-header">
         <span className="brand"><span className="brand-mark" aria-hidden="true" />Concord</span>
+        <Link href="/lab" className="button button-quiet" style={{ marginLeft: "auto" }} data-testid="home-lab-link">Conflict lab</Link>
       </header>
       <main className="home-main">
         <section className="hero">

@@ -6,7 +6,7 @@ export {
 } from "./scenario"
 export { applyEdit, blockText, docText, type Edit, type EditResult, type ResolvedEdit, type BlockRef, type ReplaceTextEdit, type InsertBlockEdit, type DeleteBlockEdit } from "./edit"
 export { builtInScenarios, sharedHeadline, sharedList, differentParagraphs, longOffline, clockSkew, editVersusDelete } from "./scenarios"
-export { ot } from "./ot"
+export { ot, runOperationalTransform } from "./ot"
 export { crdt } from "./crdt"
 export { lww } from "./lww"
 export { lwwDoc } from "./lww-doc"

@@ -6,7 +6,8 @@ import { assignBlockIds } from "../schema/block-ids"
 import { SyncClient, transformBatch, type Batch } from "../ot"
 import type { CommittedOp } from "../protocol/messages"
 import { quote, runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "./replay"
-import type { Strategy } from "./strategy"
+import type { Scenario } from "./scenario"
+import type { Outcome, Strategy } from "./strategy"
 
 /** A leader's sync client and the messages held on its link to the hub. */
 interface Link {
@@ -118,6 +119,17 @@ class OtModel implements ReplicaModel {
     this.maps.push(result.steps.map(s => s.getMap()))
     return op
   }
+}
+
+/**
+ * Run a scenario under OT, returning besides the outcome each leader's final document, block ids
+ * included and in the scenario's own characters: what a leader's editor shows at the end.
+ */
+export function runOperationalTransform(scenario: Scenario): { outcome: Outcome; docs: Record<string, Node> } {
+  const { outcome, model, origins } = runModel("ot", scenario, context => new OtModel(context))
+  const docs: Record<string, Node> = {}
+  for (const leader of Object.keys(outcome.finalTexts)) docs[leader] = schema.nodeFromJSON(origins.restoreDeep(model.doc(leader).toJSON()))
+  return { outcome, docs }
 }
 
 /** Operational transformation on Concord's hub. */

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest"
+import type { Node } from "prosemirror-model"
+import { EditorState, TextSelection } from "prosemirror-state"
+import { blockEdits, conflictResolver, initialLabState, labReducer, shownOutcome, type LabState } from "../../lib/lab"
+import { docText, parseScenario, runAll, serializeScenario, sharedHeadline, builtInScenarios } from "../../lib/strategies"
+
+// Type `text` into `leader`'s document at the end of block `index`, as the lab's editor reports it.
+function typeAt(state: LabState, leader: string, index: number, text: string, now: number, where: "start" | "end" = "end"): LabState {
+  const before: Node = state.docs[leader]
+  let pos = 0
+  for (let i = 0; i < index; i++) pos += before.child(i).nodeSize
+  pos += where == "start" ? 1 : before.child(index).nodeSize - 1
+  const editor = EditorState.create({ doc: before, selection: TextSelection.create(before, pos) })
+  const after = editor.apply(editor.tr.insertText(text)).doc
+  const result = blockEdits(before, after, pos + text.length)
+  if (!result.ok) throw new Error(result.reason)
+  return labReducer(state, { type: "edit", leader, edits: result.edits, doc: after, now })
+}
+
+describe("the lab's state", () => {
+  it("opens on the headline's document with Delhi and Mumbai, nothing recorded", () => {
+    const state = initialLabState()
+    expect(Object.keys(state.docs)).toEqual(["Delhi", "Mumbai"])
+    expect(docText(state.docs.Delhi)).toBe("Breaking: PM speaks at 5 PM\nReporters are gathering at the press club.")
+    expect(state.scenario.events).toEqual([])
+    expect(state.run).toBeNull()
+  })
+
+  it("shows a connected leader's edit in every editor", () => {
+    const state = typeAt(initialLabState(), "Delhi", 0, " today", 1500)
+    expect(docText(state.docs.Mumbai)).toBe(docText(state.docs.Delhi))
+    expect(state.scenario.events).toEqual([{ at: 1500, leader: "Delhi", edit: { type: "replaceText", block: "b1", from: 27, to: 27, text: " today" } }])
+  })
+
+  it("records a partition, keeps each leader's edits to their own editor, and on heal shows OT's result and runs every strategy", () => {
+    let state = labReducer(initialLabState(), { type: "network", change: "partition", now: 1000 })
+    state = typeAt(state, "Delhi", 0, " today", 2000)
+    state = typeAt(state, "Mumbai", 0, "Live: ", 3000, "start")
+    expect(docText(state.docs.Delhi)).toContain("5 PM today")
+    expect(docText(state.docs.Mumbai)).toContain("Live: Breaking")
+    expect(docText(state.docs.Mumbai)).not.toContain("today")
+    state = labReducer(state, { type: "network", change: "heal", now: 4000 })
+    expect(state.scenario.events.map(e => e.at)).toEqual([1000, 2000, 3000, 4000])
+    const merged = "Live: Breaking: PM speaks at 5 PM today\nReporters are gathering at the press club."
+    expect(docText(state.docs.Delhi)).toBe(merged)
+    expect(docText(state.docs.Mumbai)).toBe(merged)
+    const run = state.run!
+    expect(run.outcomes.ot.finalTexts).toEqual({ Delhi: merged, Mumbai: merged })
+    expect(run.outcomes.lww.charsLost).toBe(6)
+    expect(run.outcomes.lww.overwritten).toMatchObject([{ loser: "Delhi", winner: "Mumbai", lostText: " today" }])
+    expect(run.outcomes.vv.conflicts).toHaveLength(1)
+  })
+
+  it("explains a win by clock skew", () => {
+    let state = labReducer(initialLabState(), { type: "skew", leader: "Delhi", clockSkewMs: 300_000 })
+    state = labReducer(state, { type: "network", change: "partition", now: 1000 })
+    state = typeAt(state, "Delhi", 0, " today", 2000)
+    state = typeAt(state, "Mumbai", 0, "Live: ", 3000, "start")
+    state = labReducer(state, { type: "network", change: "heal", now: 4000 })
+    const [overwrite] = state.run!.outcomes.lww.overwritten
+    expect(overwrite).toMatchObject({ loser: "Mumbai", winner: "Delhi", loserTime: "17:00:03", winnerTime: "17:05:02" })
+    expect(overwrite.reason).toContain("Delhi's clock runs 5 minutes ahead")
+  })
+
+  it("replays exactly what it recorded: the exported JSON gives the same outcomes (invariant 6)", () => {
+    let state = labReducer(initialLabState(), { type: "network", change: "partition", now: 1000 })
+    state = typeAt(state, "Delhi", 0, " today", 2000)
+    state = typeAt(state, "Mumbai", 1, " Again.", 3000)
+    state = labReducer(state, { type: "network", change: "heal", now: 4000 })
+    state = typeAt(state, "Mumbai", 0, "!", 5000)
+    state = labReducer(state, { type: "run" })
+    const parsed = parseScenario(serializeScenario(state.scenario))
+    expect(parsed.ok).toBe(true)
+    expect(runAll(parsed.ok ? parsed.scenario : sharedHeadline)).toEqual(state.run!.outcomes)
+    expect(docText(state.docs.Delhi)).toBe(state.run!.outcomes.ot.finalTexts.Delhi)
+  })
+
+  it("loads a scenario, shows its OT result in the editors, and records new edits after its last event", () => {
+    let state = labReducer(initialLabState(), { type: "load", scenario: sharedHeadline, source: { kind: "built-in", index: 0 }, now: 100_000 })
+    expect(docText(state.docs.Delhi)).toBe("Breaking: PM speaks at 6:30 PM\nReporters are gathering at the press club.")
+    expect(state.run!.scenario).toBe(sharedHeadline)
+    state = typeAt(state, "Delhi", 1, " Now.", 100_500)
+    expect(state.scenario.events.at(-1)).toMatchObject({ at: 6500, leader: "Delhi" })
+    expect(state.source).toEqual({ kind: "recording" })
+    expect(state.scenario.name).toBe("Shared headline, continued in the lab")
+  })
+
+  it("resolves a version-vector conflict in both leaders", () => {
+    let state = labReducer(initialLabState(), { type: "load", scenario: sharedHeadline, source: { kind: "built-in", index: 0 }, now: 0 })
+    const [conflict] = shownOutcome(state.run!, "vv").conflicts
+    const delhi = conflict.versions.find(v => v.leader == "Delhi")!
+    const leader = conflictResolver(state.run!.versionVectors, conflict.block, "Delhi")!
+    state = labReducer(state, { type: "resolve", resolution: { block: conflict.block, text: delhi.text, leader, kept: "Delhi" } })
+    const shown = shownOutcome(state.run!, "vv")
+    expect(shown.conflicts).toEqual([])
+    expect(shown.converged).toBe(true)
+    expect(shown.finalTexts.Delhi).toBe("Breaking: PM speaks at 5:30 PM\nReporters are gathering at the press club.")
+    expect(shown.finalTexts.Mumbai).toBe(shown.finalTexts.Delhi)
+  })
+
+  it("adds a third leader who sees the shared document, and starts over", () => {
+    let state = typeAt(initialLabState(), "Delhi", 0, "!", 500)
+    state = labReducer(state, { type: "add-leader", name: "Chennai" })
+    expect(docText(state.docs.Chennai)).toBe(docText(state.docs.Delhi))
+    state = labReducer(state, { type: "start-over", now: 9000 })
+    expect(state.scenario.events).toEqual([])
+    expect(state.scenario.leaders.map(l => l.name)).toEqual(["Delhi", "Mumbai", "Chennai"])
+    expect(docText(state.docs.Chennai)).toBe("Breaking: PM speaks at 5 PM\nReporters are gathering at the press club.")
+  })
+
+  it("loads every built-in scenario", () => {
+    builtInScenarios.forEach((scenario, index) => {
+      const state = labReducer(initialLabState(), { type: "load", scenario, source: { kind: "built-in", index }, now: 0 })
+      expect(state.error).toBeNull()
+      for (const leader of scenario.leaders) expect(docText(state.docs[leader.name])).toBe(state.run!.outcomes.ot.finalTexts[leader.name])
+    })
+  })
+})
