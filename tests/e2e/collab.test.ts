@@ -1,0 +1,216 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import type { Browser, Page } from "playwright-core"
+import { removeDataDir, type ServerProcess } from "../support/server-process"
+import { startUiServer } from "./support/server"
+import {
+  caretLabels, closeTab, launchBrowser, openTab, othersSeen, placeCaret, readDocument, typeInChunks,
+  waitForCharacters, waitForConvergence, waitForOtherCaretAt, waitForTextIncluding, type TabOptions
+} from "./support/browser"
+import { blocksOf, countOf, onlyFrom, textsWithMark, wordsFrom } from "./support/doc-json"
+
+// Each person types words from their own letters, so that every character can be traced back to its typist.
+const alphabets = ["abcdefgh", "ijklmnop", "qrstuvwx"]
+
+let server: ServerProcess
+let browser: Browser
+let tabs: Page[] = []
+let docCount = 0
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  if (server) removeDataDir(server.dataDir)
+})
+
+afterEach(async () => {
+  await Promise.all(tabs.map(closeTab))
+  tabs = []
+})
+
+async function open(docId: string, options: TabOptions = {}): Promise<Page> {
+  const page = await openTab(browser, server.url, docId, options)
+  tabs.push(page)
+  return page
+}
+
+/**
+ * A new document whose top-level blocks are paragraphs with `lines` (upper case, so that no typed
+ * letter is in them), opened in `count` tabs once the first tab's typing is acknowledged.
+ */
+async function documentWith(lines: string[], count: number, names: string[] = []): Promise<Page[]> {
+  const docId = `collab-${++docCount}-${Date.now()}`
+  const first = await open(docId, { create: true, name: names[0] })
+  await first.getByTestId("editor").locator(".ProseMirror").click()
+  await first.keyboard.type(lines.join("\n"))
+  await waitForConvergence([first])
+  const rest = []
+  for (let i = 1; i < count; i++) rest.push(await open(docId, { name: names[i] }))
+  const docs = await waitForConvergence([first, ...rest])
+  expect(blocksOf(docs[0].json).map(b => b.text)).toEqual(lines)
+  return [first, ...rest]
+}
+
+/** Wait until all tabs agree and return the common document JSON. */
+async function converged(pages: Page[]): Promise<unknown> {
+  const docs = await waitForConvergence(pages)
+  for (const doc of docs.slice(1)) expect(doc.json).toEqual(docs[0].json)
+  return docs[0].json
+}
+
+describe("collaborative editing in the browser", () => {
+  it("three tabs typing at once into the same paragraph converge and keep every character", async () => {
+    const pages = await documentWith(["ONE", "TWO"], 3)
+    const typed = alphabets.map((letters, i) => " " + wordsFrom(letters, 300, i + 1))
+    for (const page of pages) await placeCaret(page, 0, "end")
+    await Promise.all(pages.map((page, i) => typeInChunks(page, typed[i], 15)))
+
+    const doc = await converged(pages)
+    const blocks = blocksOf(doc)
+    expect(blocks.map(b => b.type)).toEqual(["paragraph", "paragraph"])
+    expect(blocks[1].text).toBe("TWO")
+    expect(blocks[0].text.startsWith("ONE")).toBe(true)
+    for (const [i, letters] of alphabets.entries()) {
+      // All of a person's letters are there, in the order they typed them.
+      expect(countOf(blocks[0].text, letters)).toBe(countOf(typed[i], letters))
+      expect(onlyFrom(blocks[0].text, letters)).toBe(onlyFrom(typed[i], letters))
+    }
+    expect(blocks[0].text.length).toBe(3 + typed.reduce((n, t) => n + t.length, 0))
+  })
+
+  it("three tabs typing at once into different paragraphs converge with each paragraph intact", async () => {
+    const lines = ["ONE", "TWO", "THREE"]
+    const pages = await documentWith(lines, 3)
+    const typed = alphabets.map((letters, i) => " " + wordsFrom(letters, 300, i + 11))
+    for (const [i, page] of pages.entries()) await placeCaret(page, i, "end")
+    await Promise.all(pages.map((page, i) => typeInChunks(page, typed[i], 15)))
+
+    const doc = await converged(pages)
+    expect(blocksOf(doc).map(b => b.text)).toEqual(lines.map((line, i) => line + typed[i]))
+  })
+
+  it("a tab that worked offline merges its edits with the other tab's when it comes back", async () => {
+    const [a, b] = await documentWith(["SHARED"], 2)
+    await a.getByTestId("offline-toggle").click()
+    await a.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+    await placeCaret(a, 0, "end")
+    await placeCaret(b, 0, "end")
+
+    const typedA = " " + wordsFrom(alphabets[0], 150, 21)
+    const typedB = " " + wordsFrom(alphabets[1], 150, 22)
+    await Promise.all([typeInChunks(a, typedA), typeInChunks(b, typedB)])
+    await waitForConvergence([b])
+    const apart = await Promise.all([a, b].map(readDocument))
+    expect(apart[0].text).toBe("SHARED" + typedA)
+    expect(apart[1].text).toBe("SHARED" + typedB)
+    expect(apart[0].unconfirmed).toBeGreaterThan(0)
+    expect(await a.getByTestId("unacked-count").textContent()).toBe(String(apart[0].unconfirmed))
+
+    await a.getByTestId("offline-toggle").click()
+    await a.getByTestId("connection-status").filter({ hasText: "online" }).waitFor()
+    const [block] = blocksOf(await converged([a, b]))
+    expect(block.text.startsWith("SHARED")).toBe(true)
+    expect(block.text.length).toBe("SHARED".length + typedA.length + typedB.length)
+    expect(onlyFrom(block.text, alphabets[0])).toBe(onlyFrom(typedA, alphabets[0]))
+    expect(onlyFrom(block.text, alphabets[1])).toBe(onlyFrom(typedB, alphabets[1]))
+    expect(await a.getByTestId("unacked-count").textContent()).toBe("0")
+  })
+
+  it("undo removes only this tab's last edit while another tab keeps typing", async () => {
+    const [a, b] = await documentWith(["ONE", "TWO", "THREE"], 2)
+    await placeCaret(a, 0, "end")
+    await a.keyboard.type(" abab")
+    const typedB = wordsFrom(alphabets[1], 400, 31) + " "
+    await placeCaret(b, 2, "start")
+    let bDone = false
+    const bTyping = typeInChunks(b, typedB, 10).then(() => (bDone = true))
+
+    // A's second edit goes into the paragraph B is typing into, between remote changes.
+    await waitForCharacters(a, alphabets[1], 20)
+    await placeCaret(a, 2, "end")
+    await a.keyboard.type(" cdcd")
+    await waitForCharacters(a, alphabets[1], 60)
+    await a.keyboard.press("Control+z")
+    expect(bDone).toBe(false)
+    await bTyping
+
+    const doc = await converged([a, b])
+    expect(blocksOf(doc).map(block => block.text)).toEqual(["ONE abab", "TWO", typedB + "THREE"])
+    // Redo brings the edit back, still only A's.
+    await a.getByTestId("tb-redo").click()
+    expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["ONE abab", "TWO", typedB + "THREE cdcd"])
+  })
+
+  it("shows the other person's caret with their name, and keeps it at their text when text is inserted before it", async () => {
+    const [a, b] = await documentWith(["Some words in the first paragraph", "Second paragraph"], 2, ["Ada Lovelace", "Grace Hopper"])
+    await placeCaret(b, 0, "end")
+    const label = a.getByTestId("editor").locator(".remote-caret-label", { hasText: "Grace Hopper" })
+    await label.waitFor({ state: "visible" })
+    expect(await caretLabels(a)).toEqual(["Grace Hopper"])
+    const endOfFirst = 1 + "Some words in the first paragraph".length
+    await waitForOtherCaretAt(a, endOfFirst)
+    const before = (await label.boundingBox())!
+
+    await placeCaret(a, 0, "start")
+    const inserted = "Inserted before the caret, long enough to push it along. "
+    await a.keyboard.type(inserted)
+    await waitForOtherCaretAt(a, endOfFirst + inserted.length)
+    const after = (await label.boundingBox())!
+    // The label moved along with the text: to the right on the same line, or down to a later line.
+    expect(after.y > before.y + 1 || (Math.abs(after.y - before.y) <= 1 && after.x > before.x + 1)).toBe(true)
+    expect(await othersSeen(a)).toEqual([{ name: "Grace Hopper", head: endOfFirst + inserted.length }])
+
+    // And the other way round: B sees A's caret, named, right after the inserted text.
+    await b.getByTestId("editor").locator(".remote-caret-label", { hasText: "Ada Lovelace" }).waitFor({ state: "visible" })
+    await waitForOtherCaretAt(b, 1 + inserted.length)
+    await a.getByTestId("presence-user").filter({ hasText: "Grace Hopper" }).waitFor()
+    await b.getByTestId("presence-user").filter({ hasText: "Ada Lovelace" }).waitFor()
+  })
+
+  it("formatting made in one tab appears in the other", async () => {
+    const [a, b] = await documentWith(["intro"], 2)
+    await placeCaret(a, 0, "end")
+    await a.keyboard.press("Enter")
+    await a.keyboard.type("# Heading from A\nfirst item")
+    await placeCaret(a, 2, "start")
+    await a.getByTestId("tb-bullet").click()
+    await placeCaret(a, 2, "end")
+    await a.keyboard.type("\nsecond item\n\nplain ")
+    await a.getByTestId("tb-bold").click()
+    await a.keyboard.type("strong words")
+    await a.getByTestId("tb-bold").click()
+    await a.keyboard.type(" after")
+
+    await waitForTextIncluding(b, "strong words after")
+    let blocks = blocksOf(await converged([a, b]))
+    expect(blocks.map(block => [block.type, block.attrs.level ?? null, block.text])).toEqual([
+      ["paragraph", null, "intro"],
+      ["heading", 1, "Heading from A"],
+      ["bullet_list", null, "first itemsecond item"],
+      ["paragraph", null, "plain strong words after"]
+    ])
+    expect(blocks[2].node.content!.map(item => item.type)).toEqual(["list_item", "list_item"])
+    expect(textsWithMark(await readDocument(b).then(d => d.json), "strong")).toEqual(["strong words"])
+
+    // B formats too: "## " makes a heading, the toolbar turns a paragraph into a heading 1, italic and a list.
+    await placeCaret(b, 3, "end")
+    await b.keyboard.type("\n## Subheading from B\nTitle from B")
+    await b.getByTestId("tb-h1").click()
+    await b.keyboard.press("Enter")
+    await b.getByTestId("tb-italic").click()
+    await b.keyboard.type("leaning")
+    await b.getByTestId("tb-bullet").click()
+
+    await waitForTextIncluding(a, "leaning")
+    blocks = blocksOf(await converged([a, b]))
+    expect(blocks.slice(4).map(block => [block.type, block.attrs.level ?? null, block.text])).toEqual([
+      ["heading", 2, "Subheading from B"],
+      ["heading", 1, "Title from B"],
+      ["bullet_list", null, "leaning"]
+    ])
+    expect(textsWithMark(blocks[6].node, "em")).toEqual(["leaning"])
+  })
+})

@@ -1,0 +1,132 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import type { Browser, Page } from "playwright-core"
+import { removeDataDir, type ServerProcess } from "../support/server-process"
+import { startUiServer } from "./support/server"
+import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, waitForOnline } from "./support/browser"
+import { blocksOf, textsWithMark } from "./support/doc-json"
+
+let server: ServerProcess
+let browser: Browser
+let tabs: Page[] = []
+let docCount = 0
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  if (server) removeDataDir(server.dataDir)
+})
+
+afterEach(async () => {
+  await Promise.all(tabs.map(closeTab))
+  tabs = []
+})
+
+/** A new document typed by Ada, open in her tab and in Bob's, both with the history panel showing. */
+async function documentWith(text: string): Promise<[Page, Page]> {
+  const docId = `history-${++docCount}-${Date.now()}`
+  const ada = await openTab(browser, server.url, docId, { create: true, name: "Ada", color: "#c2255c" })
+  tabs.push(ada)
+  await ada.getByTestId("editor").locator(".ProseMirror").click()
+  await ada.keyboard.type(text)
+  await waitForConvergence([ada])
+  const bob = await openTab(browser, server.url, docId, { name: "Bob", color: "#1971c2" })
+  tabs.push(bob)
+  await waitForConvergence([ada, bob])
+  for (const page of [ada, bob]) await page.getByTestId("history-panel").waitFor()
+  return [ada, bob]
+}
+
+async function setOffline(page: Page, offline: boolean): Promise<void> {
+  await page.getByTestId("offline-toggle").click()
+  if (offline) await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+  else await waitForOnline(page)
+}
+
+/** Move the version slider as a drag would. */
+async function scrubTo(page: Page, version: number): Promise<void> {
+  await page.getByTestId("version-slider").evaluate((slider, version) => {
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!.call(slider, String(version))
+    slider.dispatchEvent(new Event("input", { bubbles: true }))
+  }, version)
+  await page.locator(`[data-testid=version-preview][data-version="${version}"][data-authorship=ready]`).waitFor()
+}
+
+describe("history panel", () => {
+  it("explains a merge in both tabs, shows an earlier version, and restores it everywhere", async () => {
+    const [ada, bob] = await documentWith("Hello world")
+    const before = (await readDocument(ada)).version!
+
+    await setOffline(ada, true)
+    await placeCaret(ada, 0, "end")
+    await ada.keyboard.type("!!!")
+    await placeCaret(bob, 0, "start")
+    await bob.keyboard.type("Big ")
+    await waitForConvergence([bob])
+    await setOffline(ada, false)
+    const [doc] = await waitForConvergence([ada, bob])
+    expect(blocksOf(doc.json).map(b => b.text)).toEqual(["Big Hello world!!!"])
+
+    for (const page of [ada, bob]) {
+      const merged = page.locator("[data-testid=history-entry][data-merged=true]", { hasText: "Ada" })
+      await merged.first().waitFor()
+      const explanation = await merged.first().getByTestId("merge-explanation").textContent()
+      expect(explanation).toMatch(new RegExp(`^written on v${before} while .*Bob.* arrived; moved from position 12 to 16`))
+      await page.getByTestId("history-filter").selectOption("merges")
+      const shown = page.getByTestId("history-entry")
+      expect(await shown.count()).toBeGreaterThan(0)
+      expect(await shown.evaluateAll(list => list.every(entry => entry.getAttribute("data-merged") == "true"))).toBe(true)
+      await page.getByTestId("history-filter").selectOption("all")
+    }
+
+    // Clicking the merged entry highlights where it landed and what it was merged with.
+    await bob.locator("[data-testid=history-entry][data-merged=true]").first().getByRole("button").first().click()
+    await bob.getByTestId("editor").locator(".history-landed", { hasText: "!!!" }).waitFor()
+    await bob.getByTestId("editor").locator(".history-concurrent").first().waitFor()
+
+    await scrubTo(bob, before)
+    expect(await bob.getByTestId("version-preview").locator(".ProseMirror").textContent()).toBe("Hello world")
+    expect(await bob.getByTestId("version-preview").locator(".version-author").first().getAttribute("title")).toBe("Ada")
+    await scrubTo(bob, before + 1)
+    expect(await bob.getByTestId("version-preview").locator(".ProseMirror").textContent()).not.toBe("Hello world")
+    await scrubTo(bob, before)
+    await bob.getByTestId("restore-version").click()
+    await bob.getByTestId("editor").waitFor({ state: "visible" })
+    const restored = await waitForConvergence([ada, bob])
+    for (const tab of restored) expect(tab.text).toBe("Hello world")
+    await ada.locator("[data-testid=history-entry]", { hasText: "Bob" }).first().waitFor()
+  })
+
+  it("shows a change the merge dropped, with who deleted its place, and restores it", async () => {
+    const [ada, bob] = await documentWith("Keep this\nMake this bold")
+    await setOffline(ada, true)
+    await placeCaret(ada, 1, "end")
+    for (let i = 0; i < 4; i++) await ada.keyboard.press("Shift+ArrowLeft")
+    await ada.keyboard.press("ControlOrMeta+b")
+    expect(textsWithMark((await readDocument(ada)).json, "strong")).toEqual(["bold"])
+
+    await bob.evaluate(() => {
+      const connection = (window as unknown as { __concord: { connection: { state: any; dispatch(tr: unknown): void } } }).__concord.connection
+      const doc = connection.state.doc
+      connection.dispatch(connection.state.tr.delete(doc.child(0).nodeSize, doc.content.size))
+    })
+    await waitForConvergence([bob])
+    await setOffline(ada, false)
+    const [doc] = await waitForConvergence([ada, bob])
+    expect(blocksOf(doc.json).map(b => b.text)).toEqual(["Keep this"])
+
+    for (const page of [ada, bob]) {
+      const dropped = page.getByTestId("dropped-step").first()
+      await dropped.waitFor()
+      expect(await dropped.textContent()).toContain("bold on 'bold' could not be applied: Bob deleted the paragraph it was in")
+    }
+    await ada.getByTestId("restore-dropped").first().click()
+    const [after] = await waitForConvergence([ada, bob])
+    expect(blocksOf(after.json).map(b => b.text)).toEqual(["Keep this", "bold"])
+    expect(textsWithMark(after.json, "strong")).toEqual(["bold"])
+    await ada.getByTestId("restore-dropped").filter({ hasText: "Restored" }).waitFor()
+  })
+})

@@ -1,0 +1,223 @@
+import { chromium, type Browser, type Page } from "playwright-core"
+
+/** What a tab's DocConnection holds, read through `window.__concord`. */
+export interface TabDocument {
+  /** The ProseMirror document as JSON. */
+  json: unknown
+  text: string
+  version: number | null
+  unconfirmed: number
+  status: string
+}
+
+/** The part of a ProseMirror node the tests use in the page. */
+interface DocNode {
+  textContent: string
+  nodeSize: number
+  isTextblock: boolean
+  content: { size: number }
+  child(index: number): DocNode
+  nodesBetween(from: number, to: number, f: (node: DocNode, pos: number) => boolean): void
+  toJSON(): unknown
+}
+
+/** The part of DocConnection the tests read in the page. */
+interface ConcordWindow {
+  __concord?: {
+    connection: {
+      status: string
+      version: number | null
+      unconfirmedCount: number
+      state: { doc: DocNode; selection: { empty: boolean; head: number } } | null
+      others: readonly { user: { name: string }; selection: { anchor: number; head: number } | null }[]
+    }
+  }
+}
+
+/** Options for a tab on a document. */
+export interface TabOptions {
+  /** Open with `?new=1`, so that the first join creates the document. */
+  create?: boolean
+  /** The name other people see (each tab gets its own browser context, so its own identity). */
+  name?: string
+  color?: string
+  viewport?: { width: number; height: number }
+  /** Emulate a phone: the meta viewport applies and touch events are on. */
+  mobile?: boolean
+}
+
+const pollEvery = 50
+
+/** Launch Debian's Chromium (CONCORD_CHROMIUM overrides the path), headless. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CONCORD_CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
+  })
+}
+
+/**
+ * Open document `docId` of the server at `baseUrl` in a new browser context (a separate person with
+ * their own name and storage), and resolve once the editor shows the document and the tab is online.
+ */
+export async function openTab(browser: Browser, baseUrl: string, docId: string, options: TabOptions = {}): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    isMobile: !!options.mobile,
+    hasTouch: !!options.mobile
+  })
+  if (options.name) {
+    const identity = { name: options.name, color: options.color ?? "#1971c2" }
+    await context.addInitScript(value => localStorage.setItem("concord:identity", value), JSON.stringify(identity))
+  }
+  const page = await context.newPage()
+  await page.goto(`/d/${docId}${options.create ? "?new=1" : ""}`)
+  await waitForOnline(page)
+  return page
+}
+
+/** Close a tab opened by openTab, with its browser context. */
+export function closeTab(page: Page): Promise<void> {
+  return page.context().close()
+}
+
+/** Wait until the tab has loaded its document, shows the editor and is connected. */
+export async function waitForOnline(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => {
+    const connection = (window as unknown as ConcordWindow).__concord?.connection
+    return connection?.status == "online" && connection.state != null
+  }, undefined, { timeout, polling: pollEvery })
+  await page.getByTestId("editor").locator(".ProseMirror").waitFor()
+  await page.getByTestId("connection-status").filter({ hasText: "online" }).waitFor({ timeout })
+}
+
+/** Read the tab's document, version and sync state. */
+export function readDocument(page: Page): Promise<TabDocument> {
+  return page.evaluate(() => {
+    const connection = (window as unknown as ConcordWindow).__concord?.connection
+    if (!connection?.state) throw new Error("The tab has no document loaded")
+    return {
+      json: connection.state.doc.toJSON(),
+      text: connection.state.doc.textContent,
+      version: connection.version,
+      unconfirmed: connection.unconfirmedCount,
+      status: connection.status
+    }
+  })
+}
+
+/**
+ * Wait until every tab is online with nothing unacknowledged and all are at the same version, and
+ * return their documents. Call once nobody is typing any more.
+ */
+export async function waitForConvergence(pages: readonly Page[], timeout = 60_000): Promise<TabDocument[]> {
+  const deadline = Date.now() + timeout
+  const left = () => Math.max(1, deadline - Date.now())
+  for (;;) {
+    await Promise.all(pages.map(page => page.waitForFunction(() => {
+      const connection = (window as unknown as ConcordWindow).__concord?.connection
+      return connection?.status == "online" && connection.unconfirmedCount == 0
+    }, undefined, { timeout: left(), polling: pollEvery })))
+    const docs = await Promise.all(pages.map(readDocument))
+    const head = Math.max(...docs.map(doc => doc.version ?? -1))
+    if (docs.every(doc => doc.version == head && doc.unconfirmed == 0 && doc.status == "online")) return docs
+    await Promise.all(pages.map(page => page.waitForFunction(version => {
+      const connection = (window as unknown as ConcordWindow).__concord?.connection
+      return (connection?.version ?? -1) >= version
+    }, head, { timeout: left(), polling: pollEvery })))
+  }
+}
+
+/** Wait until the tab's document text includes `fragment`. */
+export async function waitForTextIncluding(page: Page, fragment: string, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(fragment => {
+    const text = (window as unknown as ConcordWindow).__concord?.connection.state?.doc.textContent
+    return text != null && text.includes(fragment)
+  }, fragment, { timeout, polling: pollEvery })
+}
+
+/**
+ * Put the caret at the start or the end of the `index`th top-level block of the editor: click on its
+ * first or last character (the block's middle may be a list marker or empty space), then press Home or End.
+ */
+export async function placeCaret(page: Page, index: number, where: "start" | "end"): Promise<void> {
+  const block = page.getByTestId("editor").locator(".ProseMirror > *").nth(index)
+  await block.scrollIntoViewIfNeeded()
+  const point = await block.evaluate((element, where) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, node =>
+      node.textContent && !node.parentElement?.closest(".ProseMirror-widget") ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP)
+    const texts: Text[] = []
+    while (walker.nextNode()) texts.push(walker.currentNode as Text)
+    const text = where == "start" ? texts[0] : texts[texts.length - 1]
+    if (!text) return null
+    const range = document.createRange()
+    const offset = where == "start" ? 0 : text.length - 1
+    range.setStart(text, offset)
+    range.setEnd(text, offset + 1)
+    const rect = range.getBoundingClientRect()
+    return { x: where == "start" ? rect.left + 1 : rect.right - 1, y: rect.top + rect.height / 2 }
+  }, where)
+  if (point) await page.mouse.click(point.x, point.y)
+  else await block.click()
+  await page.keyboard.press(where == "start" ? "Home" : "End")
+  // ProseMirror reads the DOM selection on the next selectionchange event: keys typed before that would
+  // act at the old selection, which a person's hands are never quick enough to see.
+  await page.waitForFunction(([index, where]) => {
+    const state = (window as unknown as ConcordWindow).__concord?.connection.state
+    if (!state) return false
+    const doc = state.doc
+    let from = 0
+    for (let i = 0; i < index; i++) from += doc.child(i).nodeSize
+    let first: number | null = null
+    let last: number | null = null
+    doc.nodesBetween(from, from + doc.child(index).nodeSize, (node, pos) => {
+      if (!node.isTextblock) return true
+      first ??= pos + 1
+      last = pos + 1 + node.content.size
+      return false
+    })
+    const { empty, head } = state.selection
+    return empty && head == (where == "start" ? first : last)
+  }, [index, where] as const, { timeout: 10_000, polling: pollEvery })
+}
+
+/** Type `text` with the keyboard in chunks of `size` characters, as a person typing in bursts. */
+export async function typeInChunks(page: Page, text: string, size = 20): Promise<void> {
+  for (let i = 0; i < text.length; i += size) await page.keyboard.type(text.slice(i, i + size))
+}
+
+/** The names on other people's caret labels in the tab's editor. */
+export function caretLabels(page: Page): Promise<string[]> {
+  return page.getByTestId("editor").locator(".remote-caret-label").allTextContents()
+}
+
+/** The text selection of the other people this tab sees, in its document's positions. */
+export function othersSeen(page: Page): Promise<{ name: string; head: number | null }[]> {
+  return page.evaluate(() => {
+    const connection = (window as unknown as ConcordWindow).__concord?.connection
+    return (connection?.others ?? []).map(other => ({ name: other.user.name, head: other.selection?.head ?? null }))
+  })
+}
+
+/** Wait until the tab's document holds at least `atLeast` characters from `alphabet`. */
+export async function waitForCharacters(page: Page, alphabet: string, atLeast: number, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(([alphabet, atLeast]) => {
+    const text = (window as unknown as ConcordWindow).__concord?.connection.state?.doc.textContent ?? ""
+    let count = 0
+    for (const char of text) if (alphabet.includes(char)) count++
+    return count >= atLeast
+  }, [alphabet, atLeast] as const, { timeout, polling: pollEvery })
+}
+
+/** Wait until the tab sees exactly one other person, with their caret at `head` in its document. */
+export async function waitForOtherCaretAt(page: Page, head: number, timeout = 30_000): Promise<void> {
+  try {
+    await page.waitForFunction(head => {
+      const others = (window as unknown as ConcordWindow).__concord?.connection.others ?? []
+      return others.length == 1 && others[0].selection?.head == head
+    }, head, { timeout, polling: pollEvery })
+  } catch (error) {
+    throw new Error(`Expected one other caret at ${head}, saw ${JSON.stringify(await othersSeen(page))}`, { cause: error })
+  }
+}
