@@ -1,0 +1,86 @@
+// Worker side of W1, W2 and W4's documents: several TypingClients of one system in this process,
+// each typing one character at a time at random positions, paced or as fast as acknowledgements come.
+import { loadClients, type SystemName } from "../peers/load-clients"
+import type { TypingClient } from "../peers/client-api"
+import { now, type Task } from "../harness/worker-protocol"
+
+/** What a typing worker runs. */
+export interface TypingParams {
+  system: SystemName
+  url: string
+  docId: string
+  /** One client per name. */
+  names: string[]
+  /** "paced": `rate` characters a second per client (intervals jittered by ±50%); "saturate": the next as soon as the last is acknowledged. */
+  mode: "paced" | "saturate"
+  rate: number
+  seconds: number
+  /** How long to wait after the end for acknowledgements still outstanding. */
+  graceMs: number
+  /** Create the document (its first client joins before the others); only one worker may. */
+  create: boolean
+}
+
+/** What a typing worker reports. Times are wall-clock ms (worker-protocol's `now`). */
+export interface TypingResult {
+  /** [op key, submit time] of every op submitted. */
+  submits: [string, number][]
+  /** [op key, arrival time] of every op that reached this worker's observer (its first client). */
+  arrivals: [string, number][]
+  /** Keys the observer itself submitted: their arrival there is an acknowledgement, not a delivery. */
+  observerKeys: string[]
+  /** [submit time, acknowledgement time] of every acknowledged op. */
+  acks: [number, number][]
+  /** Submit times of the ops still unacknowledged after the grace period. */
+  unfinished: number[]
+  /** CPU seconds this worker used while typing. */
+  cpu: number
+  /** The most ops any of this worker's clients saw committed. */
+  committed: number
+  endedAt: number
+}
+
+async function typeUntil(client: TypingClient, params: TypingParams, end: number, out: TypingResult, keys: string[] | null): Promise<void> {
+  while (now() < end) {
+    const sent = now()
+    let key = ""
+    const typed = client.typeOne(k => {
+      key = k
+      out.submits.push([k, sent])
+      keys?.push(k)
+    })
+    out.unfinished.push(sent)
+    await typed
+    out.unfinished.splice(out.unfinished.indexOf(sent), 1)
+    out.acks.push([sent, now()])
+    if (!key) throw new Error("typeOne gave no key")
+    if (params.mode == "paced") {
+      const interval = (1000 / params.rate) * (0.5 + Math.random())
+      await new Promise(resolve => setTimeout(resolve, Math.max(0, interval - (now() - sent))))
+    }
+  }
+}
+
+/** Type as the parameters say, between the orchestrator's go and its end time, then report. */
+export const typingTask: Task<TypingParams> = async (params, channel) => {
+  const { typingClient } = await loadClients(params.system)
+  const clients = params.names.map(name => typingClient(params.url, params.docId, name))
+  await clients[0].join(params.create)
+  await Promise.all(clients.slice(1).map(c => c.join(false)))
+  const out: TypingResult = { submits: [], arrivals: [], observerKeys: [], acks: [], unfinished: [], cpu: 0, committed: 0, endedAt: 0 }
+  clients[0].onArrive = keys => {
+    const t = now()
+    for (const key of keys) out.arrivals.push([key, t])
+  }
+  await channel.ready()
+  const { end } = (await channel.go()) as { end: number }
+  const cpu0 = process.cpuUsage()
+  const typing = Promise.all(clients.map((c, i) => typeUntil(c, params, end, out, i == 0 ? out.observerKeys : null)))
+  await Promise.race([typing, new Promise(resolve => setTimeout(resolve, Math.max(0, end - now()) + params.graceMs))])
+  const cpu = process.cpuUsage(cpu0)
+  out.cpu = (cpu.user + cpu.system) / 1e6
+  out.committed = Math.max(...clients.map(c => c.committed))
+  out.endedAt = now()
+  await channel.result(out)
+  for (const c of clients) c.close()
+}
