@@ -2,5 +2,5 @@ export { transformBatch, type TransformedBatch, type StepCheck } from "./transfo
 export { SyncClient, syncKey, type Batch, type BatchDescriber, type ReceiveResult, type LocalDrop, type SyncClientOptions } from "./sync-client"
 export { mapStep } from "./map-step"
 export { applyTransformed, stepTransformed, type Applied } from "./apply-step"
-export { stepRange, stepText } from "./step-info"
+export { sameInsertion, stepRange, stepText } from "./step-info"
 export { summarizeSteps, quote, type Change } from "./op-summary"

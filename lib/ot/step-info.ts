@@ -9,6 +9,19 @@ export function stepRange(step: Step): { from: number; to: number } {
   return { from: 0, to: 0 }
 }
 
+/**
+ * True when two steps insert the same content in the same way (same kind of step, equal slices, the
+ * same split around a gap), so that every position inside one's insertion has its counterpart in the
+ * other's. A Mapping mirror between a step's inverse and another step assumes exactly that when it
+ * recovers positions; a step refitted by the replace algorithm usually inserts something else, and
+ * positions recovered through such a mirror land on the wrong nodes. Steps that insert nothing match.
+ */
+export function sameInsertion(a: Step, b: Step): boolean {
+  if (a instanceof ReplaceStep) return b instanceof ReplaceStep && a.slice.eq(b.slice)
+  if (a instanceof ReplaceAroundStep) return b instanceof ReplaceAroundStep && a.insert == b.insert && a.slice.eq(b.slice)
+  return !(b instanceof ReplaceStep || b instanceof ReplaceAroundStep)
+}
+
 /** The text a step inserts, blocks separated by newlines; empty for steps that insert none. */
 export function stepText(step: Step): string {
   if (step instanceof ReplaceStep || step instanceof ReplaceAroundStep) {

@@ -5,7 +5,8 @@ import type { BlockWrite, CommittedOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
 import { mapStep } from "./map-step"
 import { stepTransformed } from "./apply-step"
-import { stepText } from "./step-info"
+import { BatchMapping } from "./batch-mapping"
+import { sameInsertion, stepText } from "./step-info"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -201,13 +202,18 @@ export class SyncClient {
    * Undo the unconfirmed steps `all` (the first `inflightCount` of them in flight), apply `over`, and
    * redo them mapped over it. With `replaced`, `over` is the committed form of the steps in flight:
    * those are not redone but mirrored to their committed counterparts, so undo history follows them.
-   * Pending steps that no longer apply are reported in `out.dropped`.
+   * A step is mirrored only to a counterpart that inserts the same content (sameInsertion); undo
+   * history forgets one that was refitted. Pending steps that no longer apply are reported in `out.dropped`.
    */
   private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
     const tr = this.state.tr
     for (let i = all.length - 1; i >= 0; i--) tr.step(all[i].inverted)
     const overStart = tr.steps.length
     for (const step of over) tr.step(step)
+    // The same mappings as tr.mapping's slices below, answered in O(log n) each; with `replaced` the
+    // mirrors point into `over`, a shape BatchMapping does not follow, so tr.mapping answers.
+    const maps = tr.mapping.maps
+    const fast = replaced || all.length == 0 ? null : new BatchMapping(all.map(u => u.step), all.map((_, i) => maps[all.length - 1 - i]), maps.slice(overStart))
     const keptInflight: Unconfirmed[] = []
     const keptPending: Unconfirmed[] = []
     for (let i = 0, mapFrom = all.length; i < all.length; i++) {
@@ -215,16 +221,18 @@ export class SyncClient {
       mapFrom--
       if (replaced && i < inflightCount) {
         const hubIndex = replaced.get(u.origin)
-        if (hubIndex != null) setMirror(tr, mapFrom, overStart + hubIndex)
+        if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) setMirror(tr, mapFrom, overStart + hubIndex)
         continue
       }
-      const mapped = mapStep(u.step, tr.mapping.slice(mapFrom + 1))
+      const mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
       const applied = mapped && stepTransformed(tr, mapped)
+      const mirrors = !!applied && sameInsertion(u.step, applied)
+      fast?.record(applied ? applied.getMap() : null, mirrors)
       if (!applied) {
         if (i >= inflightCount) out.dropped.push({ step: u.step.toJSON(), text: stepText(u.step) })
         continue
       }
-      setMirror(tr, mapFrom, tr.steps.length - 1)
+      if (mirrors) setMirror(tr, mapFrom, tr.steps.length - 1)
       const rebased: Unconfirmed = { step: applied, inverted: applied.invert(tr.docs[tr.docs.length - 1]), origin: u.origin }
       if (i < inflightCount) keptInflight.push(rebased)
       else keptPending.push(rebased)

@@ -1,9 +1,10 @@
 import type { Node } from "prosemirror-model"
-import { Mapping, type Step, type StepMap } from "prosemirror-transform"
+import type { Step, StepMap } from "prosemirror-transform"
 import type { DroppedStep, StepMove } from "../protocol/messages"
 import { applyTransformed } from "./apply-step"
+import { BatchMapping } from "./batch-mapping"
 import { mapStep } from "./map-step"
-import { stepRange, stepText } from "./step-info"
+import { sameInsertion, stepRange, stepText } from "./step-info"
 
 /** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
 export type StepCheck = (step: Step, doc: Node) => void
@@ -27,8 +28,10 @@ export interface TransformedBatch {
  * (`concurrent`, as step maps in commit order) and apply them to `head`, the document at the newest
  * version. Step i is mapped back past the batch's own steps i-1..0, forward through the concurrent maps
  * and then through the already transformed steps 0..i-1, with mirrors so positions inside the batch's
- * own insertions are recovered exactly, as prosemirror-collab's rebaseSteps orders it. A step that no
- * longer applies is dropped and reported; `check` may throw to reject the batch. Pure and deterministic: the same inputs give the same output.
+ * own insertions are recovered exactly (where the transformed step inserts the same content, see
+ * sameInsertion), as prosemirror-collab's rebaseSteps orders it; BatchMapping gives the same answers in
+ * O((N + M) log N) for N steps over M maps. A step that no longer applies is dropped and reported;
+ * `check` may throw to reject the batch. Pure and deterministic: the same inputs give the same output.
  */
 export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], check?: StepCheck): TransformedBatch {
   const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
@@ -36,25 +39,23 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     applyInOrder(result, batch, check)
     return result
   }
-  const mapping = new Mapping()
-  for (let i = batch.length - 1; i >= 0; i--) mapping.appendMap(batch[i].getMap().invert())
-  for (const map of concurrent) mapping.appendMap(map)
+  const mapping = new BatchMapping(batch, batch.map(step => step.getMap().invert()), concurrent)
   let doc = head
-  for (let i = 0, mapFrom = batch.length; i < batch.length; i++) {
+  for (let i = 0; i < batch.length; i++) {
     const step = batch[i]
-    const mapped = mapStep(step, mapping.slice(mapFrom))
-    mapFrom--
+    const mapped = mapStep(step, mapping.mappingFor(i))
     if (mapped && check) check(mapped, doc)
     const applied = mapped ? applyTransformed(doc, mapped) : null
     const range = stepRange(step)
     if (applied && applied.step) {
       doc = applied.doc
-      mapping.appendMap(applied.step.getMap(), mapFrom)
+      mapping.record(applied.step.getMap(), sameInsertion(step, applied.step))
       result.steps.push(applied.step)
       result.origins.push(i)
       const landed = stepRange(applied.step)
       result.moves.push({ index: i, from: range.from, to: range.to, mappedFrom: landed.from, mappedTo: landed.to })
     } else {
+      mapping.record(null, false)
       result.dropped.push(dropped(i, step, mapped ? applied!.failed! : "its range was deleted by a concurrent change"))
       result.moves.push({ index: i, from: range.from, to: range.to, mappedFrom: null, mappedTo: null })
     }

@@ -88,8 +88,8 @@ function randomRange(rng: Prng, doc: Node): [number, number] {
 
 /**
  * What a local edit needs: the harness, the client it runs on, the session's generator, whether that
- * client keeps undo history, and where to describe the edit (before running it, so that an edit that
- * throws is in the log).
+ * client keeps undo history, where to describe the edit (before running it, so that an edit that
+ * throws is in the log), and a source of characters that no other edit types, to track typed text by.
  */
 export interface EditContext {
   h: CollabHarness
@@ -97,6 +97,7 @@ export interface EditContext {
   rng: Prng
   history: boolean
   describe(text: string): void
+  uniqueChar(): string
 }
 
 /** Put client k's selection at [from, to] (a selection-only transaction), then run `command` on it. Returns whether it changed the document. */
@@ -144,13 +145,13 @@ function described(c: EditContext, text: string, run: () => boolean): void {
 
 const typeText: Edit = c => {
   const at = c.rng.pick(inlinePositions(state(c).doc))
-  const text = c.rng.pick(words)
+  const text = c.rng.pick(words) + c.uniqueChar()
   described(c, `type ${JSON.stringify(text)} at ${at}`, () => c.h.edit(c.k, s => s.tr.insertText(text, at)))
 }
 
 const typeOver: Edit = c => {
   const [from, to] = randomRange(c.rng, state(c).doc)
-  const text = c.rng.pick(words)
+  const text = c.rng.pick(words) + c.uniqueChar()
   described(c, `type ${JSON.stringify(text)} over ${from}-${to}`, () =>
     c.h.edit(c.k, s => s.tr.setSelection(TextSelection.create(s.doc, from, to)).insertText(text)))
 }

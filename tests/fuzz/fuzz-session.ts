@@ -1,11 +1,15 @@
 import { history as historyPlugin } from "prosemirror-history"
-import type { Batch } from "../../lib/ot"
+import { Step } from "prosemirror-transform"
+import { stepText, type Batch, type LocalDrop } from "../../lib/ot"
+import { schema } from "../../lib/schema"
 import { CollabHarness } from "../support/collab-harness"
 import { blockIdPlugin, randomDoc, randomEdit } from "./fuzz-actions"
 import { Prng } from "./prng"
 
 /** Options for one fuzz session. */
 export interface FuzzOptions {
+  /** The most actions a session may take (it takes from 10 to this many); 80 by default. */
+  maxActions?: number
   /** Stop after this many actions (before settling), to shrink a failing session; defaults to all of them. */
   limit?: number
 }
@@ -26,8 +30,9 @@ export interface FuzzResult {
  * Run one random collaboration session with seed `seed`: two to six clients (some with undo history,
  * some assigning block ids) edit a small random document with text, marks, splits, joins, lists, block
  * types and blockquotes while messages are delivered in random order and clients disconnect and
- * reconnect. At the end everything is delivered, and the session checks convergence (invariant 1) and
- * that every submitted step was either committed or reported dropped (invariant 3). Deterministic:
+ * reconnect. At the end everything is delivered, and the session checks convergence (invariant 1),
+ * that every submitted step was either committed or reported dropped, and that every character typed
+ * reached the hub or was reported dropped by the hub or by its client (invariant 3). Deterministic:
  * the same seed gives the same session, and a `limit` keeps its first actions unchanged.
  */
 export function runFuzzSession(seed: number, options: FuzzOptions = {}): FuzzResult {
@@ -43,18 +48,25 @@ export function runFuzzSession(seed: number, options: FuzzOptions = {}): FuzzRes
     if (withIds[k]) plugins.push(blockIdPlugin(rng))
     client.sync.state = client.sync.state.reconfigure({ plugins })
   })
-  const total = rng.between(10, 80)
+  const total = rng.between(10, Math.max(10, options.maxActions ?? 80))
   const setup = `${count} clients, history on [${indices(withHistory)}], block ids on [${indices(withIds)}], ${total} actions, doc ${start}`
   const submitted = recordSubmissions(h)
+  const localDrops = recordLocalDrops(h)
   const actions: string[] = []
+  const typed: string[] = []
+  const uniqueChar = () => {
+    typed.push(String.fromCharCode(firstUniqueChar + typed.length))
+    return typed[typed.length - 1]
+  }
   const steps = Math.min(total, options.limit ?? total)
   try {
-    for (let i = 0; i < steps; i++) randomAction(h, rng, withHistory, text => (actions[i] = text))
+    for (let i = 0; i < steps; i++) randomAction(h, rng, withHistory, uniqueChar, text => (actions[i] = text))
     actions.push("settle")
     h.settle()
     h.assertConverged()
     checkDocuments(h)
     checkReports(h, submitted)
+    checkTypedText(h, typed, localDrops)
     return { ok: true, seed, setup, actions }
   } catch (e) {
     const error = e instanceof Error ? e.stack ?? e.message : String(e)
@@ -66,13 +78,13 @@ export function runFuzzSession(seed: number, options: FuzzOptions = {}): FuzzRes
  * Shrink the failing session `seed` to its shortest failing prefix: bisect on the number of actions
  * (every prefix replays identically) and return the result of the shortest one that still fails.
  */
-export function minimizeFailure(seed: number): FuzzResult {
-  const full = runFuzzSession(seed)
+export function minimizeFailure(seed: number, options: FuzzOptions = {}): FuzzResult {
+  const full = runFuzzSession(seed, options)
   if (full.ok) return full
   let good = 0, bad = full.actions.length, worst = full
   while (bad - good > 1) {
     const mid = (good + bad) >> 1
-    const result = runFuzzSession(seed, { limit: mid })
+    const result = runFuzzSession(seed, { ...options, limit: mid })
     if (result.ok) good = mid
     else [bad, worst] = [mid, result]
   }
@@ -88,11 +100,14 @@ export function formatFailure(result: FuzzResult): string {
   ].join("\n")
 }
 
+// Typed text carries one CJK ideograph per insertion, from here on; the random documents have none.
+const firstUniqueChar = 0x4e00
+
 function indices(flags: boolean[]): string {
   return flags.flatMap((flag, k) => (flag ? [k] : [])).join(",")
 }
 
-function randomAction(h: CollabHarness, rng: Prng, withHistory: boolean[], describe: (text: string) => void): void {
+function randomAction(h: CollabHarness, rng: Prng, withHistory: boolean[], uniqueChar: () => string, describe: (text: string) => void): void {
   const k = rng.int(h.clients.length)
   const client = h.clients[k]
   const kind = rng.weighted<string>([
@@ -120,7 +135,7 @@ function randomAction(h: CollabHarness, rng: Prng, withHistory: boolean[], descr
       describe(`c${k} reconnects`)
       return h.reconnect(k)
     default:
-      return randomEdit({ h, k, rng, history: withHistory[k], describe: text => describe(`c${k} ${text}`) })
+      return randomEdit({ h, k, rng, history: withHistory[k], uniqueChar, describe: text => describe(`c${k} ${text}`) })
   }
 }
 
@@ -158,4 +173,31 @@ function checkReports(h: CollabHarness, submitted: Map<string, number>): void {
     if (indices.some((index, i) => index < 0 || index >= length || (i > 0 && index <= indices[i - 1])))
       throw new Error(`op ${op.version} reports dropped indices ${indices} for a batch of ${length}`)
   }
+}
+
+// Collect the steps clients drop before sending them, which they report from `receive`.
+function recordLocalDrops(h: CollabHarness): LocalDrop[] {
+  const drops: LocalDrop[] = []
+  for (const { sync } of h.clients) {
+    const receive = sync.receive.bind(sync)
+    sync.receive = ops => {
+      const result = receive(ops)
+      drops.push(...result.dropped)
+      return result
+    }
+  }
+  return drops
+}
+
+// Invariant 3 for typed text: every insertion reached the hub, in a committed step or a dropped one,
+// or its client reported dropping it before sending. Text only enters the document through the
+// slices of committed steps, so it suffices to look there.
+function checkTypedText(h: CollabHarness, typed: string[], localDrops: LocalDrop[]): void {
+  let seen = localDrops.map(d => d.text).join("")
+  for (const op of h.hub.ops) {
+    for (const json of op.steps) seen += stepText(Step.fromJSON(schema, json))
+    for (const dropped of op.dropped ?? []) seen += dropped.text
+  }
+  const lost = typed.filter(char => !seen.includes(char))
+  if (lost.length) throw new Error(`typed text was lost without a report: ${lost.join(" ")}`)
 }

@@ -1,6 +1,6 @@
 import { formatFailure, minimizeFailure, runFuzzSession } from "./fuzz-session"
 
-// Command line: npm run fuzz -- --sessions N --seed S. Runs seeds S, S+1, ... S+N-1; on the first
+// Command line: npm run fuzz -- --sessions N --seed S [--actions A]. Runs seeds S, S+1, ... S+N-1; on the first
 // failure prints the seed and its shortest failing prefix and exits 1, else ends with "converged N/N sessions".
 
 function option(name: string, fallback: number): number {
@@ -13,11 +13,12 @@ function option(name: string, fallback: number): number {
 
 const sessions = option("sessions", 1000)
 const seed = option("seed", 1)
+const options = { maxActions: option("actions", 80) }
 const started = performance.now()
 for (let i = 0; i < sessions; i++) {
-  if (runFuzzSession(seed + i).ok) continue
+  if (runFuzzSession(seed + i, options).ok) continue
   console.log(`failed after ${i}/${sessions} sessions converged`)
-  console.log(formatFailure(minimizeFailure(seed + i)))
+  console.log(formatFailure(minimizeFailure(seed + i, options)))
   process.exit(1)
 }
 console.log(`seeds ${seed}..${seed + sessions - 1} in ${((performance.now() - started) / 1000).toFixed(1)} s`)

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
 import { history, undo } from "prosemirror-history"
+import { setBlockType } from "prosemirror-commands"
+import { wrapInList } from "prosemirror-schema-list"
 import type { Node } from "prosemirror-model"
-import { SyncClient } from "../../lib/ot"
+import { SyncClient, type LocalDrop } from "../../lib/ot"
+import { schema } from "../../lib/schema"
 import { CollabHarness } from "../support/collab-harness"
 import { b } from "../support/builders"
 
-const { doc, p } = b
+const { doc, p, h1 } = b
 
 function text(node: Node) {
   return node.textBetween(0, node.content.size, "|")
@@ -44,5 +47,31 @@ describe("SyncClient with undo history", () => {
     expect(client.state.plugins).toHaveLength(2)
     const again = new SyncClient({ clientId: "b", version: 0, state: client.state })
     expect(again.state).toBe(client.state)
+  })
+})
+
+describe("SyncClient dropping local steps", () => {
+  it("reports a step it never sent that no longer applies after a remote op", () => {
+    const h = new CollabHarness(doc(p("item")), 2)
+    const drops: LocalDrop[] = []
+    const sync = h.clients[0].sync
+    const receive = sync.receive.bind(sync)
+    sync.receive = ops => {
+      const result = receive(ops)
+      drops.push(...result.dropped)
+      return result
+    }
+    h.edit(0, s => s.tr.insertText("!", 5))
+    h.edit(0, s => { let tr = null; wrapInList(schema.nodes.bullet_list)(s, t => (tr = t)); return tr })
+    h.edit(1, s => { let tr = null; setBlockType(schema.nodes.heading, { level: 1 })(s, t => (tr = t)); return tr })
+    h.deliverToHub(1)
+    h.deliverToClient(0)
+    // The wrap was pending behind the batch in flight: a list item cannot start with a heading, so it is gone.
+    expect(drops.map(d => d.step.stepType)).toEqual(["replaceAround"])
+    expect(drops[0].text).toBe("")
+    h.settle()
+    h.assertConverged()
+    expect(h.hub.doc.eq(doc(h1("item!")))).toBe(true)
+    expect(h.hub.dropped).toEqual([])
   })
 })
