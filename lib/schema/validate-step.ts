@@ -55,10 +55,21 @@ export function checkStepContent(step: Step, doc: Node): string | null {
       const spec = node.type.spec.attrs?.[step.attr]
       if (!spec) return `Unsupported attribute ${step.attr} for node ${node.type.name}`
       if (typeof spec.validate == "function") spec.validate(step.value)
+    } else if (isMarkSet(step)) {
+      // Inverting some mark steps (undo of a link or a mark over mixed text) gives a set of mark steps.
+      for (const inner of step.steps) {
+        const problem = checkStepContent(inner, doc)
+        if (problem) return problem
+      }
     } else if (step instanceof DocAttrStep) return "The document has no attributes to set"
     else return `Unsupported step type ${(step.toJSON() as { stepType?: string }).stepType}`
     return null
   } catch (e) {
     return e instanceof Error ? e.message : String(e)
   }
+}
+
+// prosemirror-transform's MarkSetStep (stepType "markSet") is not exported: recognise it by its JSON type.
+function isMarkSet(step: Step): step is Step & { steps: Step[] } {
+  return (step.toJSON() as { stepType?: string }).stepType == "markSet" && Array.isArray((step as unknown as { steps?: unknown }).steps)
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest"
+import { EditorState, TextSelection } from "prosemirror-state"
+import { Step, Transform } from "prosemirror-transform"
+import { wrapInList } from "prosemirror-schema-list"
+import { wrapIn } from "prosemirror-commands"
+import { schema, checkStepContent } from "../../lib/schema"
+import { b } from "../support/builders"
+
+const { doc, p } = b
+
+function commandSteps(start: ReturnType<typeof doc>, command: typeof wrapIn extends (...a: any[]) => infer C ? C : never) {
+  const state = EditorState.create({ doc: start, selection: TextSelection.create(start, 2) })
+  let steps: Step[] = []
+  command(state, tr => (steps = tr.steps))
+  return steps
+}
+
+describe("checking what a step carries", () => {
+  it("accepts wrapping in a list or a quote, whose slices hold empty wrappers", () => {
+    const start = doc(p("one"))
+    for (const steps of [commandSteps(start, wrapInList(schema.nodes.bullet_list)), commandSteps(start, wrapIn(schema.nodes.blockquote))]) {
+      expect(steps.length).toBeGreaterThan(0)
+      expect(steps.map(s => checkStepContent(s, start))).toEqual(steps.map(() => null))
+    }
+  })
+
+  it("refuses a javascript: link, a heading level out of range and an unknown attribute", () => {
+    const start = doc(p("link me"))
+    const link = schema.marks.link.create({ href: "https://example.com" })
+    // A bad mark does not even parse: the hub answers ERR_SCHEMA_VIOLATION at Step.fromJSON.
+    expect(() => Step.fromJSON(schema, { ...new Transform(start).addMark(1, 5, link).steps[0].toJSON(), mark: { type: "link", attrs: { href: "javascript:alert(1)" } } })).toThrow(/href/)
+    const heading = Step.fromJSON(schema, { stepType: "attr", pos: 0, attr: "level", value: 7 })
+    const h = schema.node("doc", null, [schema.node("heading", { level: 1 }, [schema.text("x")])])
+    expect(checkStepContent(heading, h)).toMatch(/1 to 3/)
+    expect(checkStepContent(Step.fromJSON(schema, { stepType: "attr", pos: 0, attr: "color", value: "red" }), start)).toMatch(/Unsupported attribute/)
+  })
+
+  it("checks each mark step of a mark set (the inverse of some mark changes)", () => {
+    const start = doc(p("mixed ", b.strong("bold"), " text"))
+    const tr = new Transform(start).addMark(1, 16, schema.marks.em.create())
+    const inverse = tr.steps[0].invert(start)
+    expect(checkStepContent(inverse, tr.doc)).toBeNull()
+    const good = Step.fromJSON(schema, { stepType: "markSet", steps: [{ stepType: "addMark", from: 1, to: 3, mark: { type: "em" } }] })
+    expect(checkStepContent(good, start)).toBeNull()
+    expect(() => Step.fromJSON(schema, { stepType: "markSet", steps: [{ stepType: "addMark", from: 1, to: 3, mark: { type: "link", attrs: { href: "javascript:x" } } }] })).toThrow(/href/)
+    const heading = schema.node("doc", null, [schema.node("heading", { level: 1 }, [schema.text("x")])])
+    const nested = Step.fromJSON(schema, { stepType: "markSet", steps: [{ stepType: "addMark", from: 1, to: 2, mark: { type: "em" } }] })
+    expect(checkStepContent(nested, heading)).toBeNull()
+  })
+})
