@@ -289,6 +289,10 @@ export class DocConnection {
       this.reload = new ConcordError("ERR_VERSION_TOO_OLD", "the changes made while you were away could not be fetched")
     if (snapshot && (!this.sync || this.reload || this.sync.version < snapshot.version)) this.load(snapshot)
     if (!this.sync) throw new ConcordError("ERR_INTERNAL", "The hub sent no snapshot to start from")
+    // Edits made while disconnected go out as a batch on the version they were written on, before the
+    // ops that arrived meanwhile are applied: the hub transforms them, so the merge (moves, dropped
+    // steps with their content) is recorded in the op log for everyone's history, not only rebased here.
+    this.sync.nextBatch()
     const complete = this.receive([...result.ops, ...this.early])
     this.early = []
     this.remote.reset(result.presence)
@@ -365,6 +369,11 @@ export class DocConnection {
       if (op.version <= from || op.version > sync.version || op.clientId != this.clientId || !op.dropped?.length) continue
       const text = op.dropped.map(d => d.text).filter(Boolean).join(" ").slice(0, 120)
       this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be applied${text ? `: "${text}"` : ""}.`, op.dropped.length)
+    }
+    if (result.dropped.length) {
+      // Local edits not yet sent that no longer fit after others' changes: the hub never saw them.
+      const text = result.dropped.map(d => d.text).filter(Boolean).join(" ").slice(0, 120)
+      this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be kept${text ? `: "${text}"` : ""}.`, result.dropped.length)
     }
     this.presence.confirmedMoved()
     const applied = ops.filter(op => op.version > from && op.version <= sync.version)
