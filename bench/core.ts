@@ -4,7 +4,8 @@ import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
-import { Fragment, Node as ProseMirrorNode, type Node, Slice } from "prosemirror-model"
+import { Fragment, type Node, Slice } from "prosemirror-model"
+import { bypassResolveCache } from "../server/hub/resolve-cache"
 import { EditorState } from "prosemirror-state"
 import { ReplaceStep, type Step } from "prosemirror-transform"
 import { collab, receiveTransaction } from "prosemirror-collab"
@@ -52,7 +53,10 @@ function time(runs: number, run: () => void, setup?: () => void): Timing {
 }
 
 const rows: string[][] = []
+const uncached = process.argv.includes("--uncached")
+
 function row(what: string, timing: Timing, steps?: number): void {
+  if (uncached) what += ", as the hub process runs it (resolve cache bypassed, fresh process)"
   const perSecond = (ms: number) => (steps ? `${Math.round((steps / ms) * 1000).toLocaleString("en-US")} steps/s` : "")
   const cells = [what, `${timing.wall.toFixed(1)} ms`, `${timing.cpu.toFixed(1)} ms`, perSecond(timing.wall), perSecond(timing.cpu)]
   rows.push(cells)
@@ -150,7 +154,7 @@ function replay(): string {
   const checkEnd = (doc: Node, what: string) => {
     if (docToText(doc) !== endContent) throw new Error(`${what} did not end at the trace's end content`)
   }
-  const suffix = uncached ? ", prosemirror-model's resolve cache bypassed (diagnostic, fresh process)" : ""
+  const suffix = ""
 
   if (!uncached)
     row(`plain JS string splice replay, ${patches.length.toLocaleString("en-US")} patches`, time(runs, () => {
@@ -205,14 +209,12 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
-// The replays again in a fresh process with prosemirror-model's resolve cache bypassed (the same
-// results, computed without memoizing): the cache is a WeakMap keyed by every document version, whose
-// entries keep each version alive until a full collection, after which V8 also allocates new documents
-// straight into the old generation, for the rest of the process.
-const uncached = process.argv.includes("--uncached")
+// The merges and replays again in a fresh process configured as the hub runs (server/main.ts):
+// prosemirror-model's resolve cache bypassed, with the same results (server/hub/resolve-cache.ts).
 if (uncached) {
-  const proto = ProseMirrorNode.prototype as unknown as { resolve(pos: number): unknown; resolveNoCache(pos: number): unknown }
-  proto.resolve = proto.resolveNoCache
+  bypassResolveCache()
+  offlineMerge(1_000)
+  offlineMerge(10_000)
   replay()
   console.log(JSON.stringify(rows))
   process.exit(0)

@@ -6,6 +6,9 @@
 import { resolve } from "node:path"
 import { startServer } from "./create-server"
 import { createLogger } from "./log"
+import { bypassResolveCache } from "./hub/resolve-cache"
+
+bypassResolveCache()
 
 const log = createLogger()
 const server = await startServer({
