@@ -18,9 +18,10 @@ export class RoomBroadcaster {
 
   /** Queue ops for the document's room; they are sent at the end of this turn, in order. */
   publish(docId: string, ops: CommittedOp[]): void {
+    const lean = ops.map(leanOp)
     const queued = this.pending.get(docId)
-    if (queued) queued.push(...ops)
-    else this.pending.set(docId, ops.slice())
+    if (queued) queued.push(...lean)
+    else this.pending.set(docId, lean)
     if (!this.scheduled) {
       this.scheduled = true
       setImmediate(() => this.flush())
@@ -33,4 +34,14 @@ export class RoomBroadcaster {
     for (const [docId, ops] of this.pending) this.io.to(roomOf(docId)).emit("ops", { docId, ops })
     this.pending.clear()
   }
+}
+
+/**
+ * An op as the room receives it: without the submitted steps (`original`) unless some were dropped,
+ * since every member parses every op; history pages carry the whole op.
+ */
+function leanOp(op: CommittedOp): CommittedOp {
+  if (!op.original || op.dropped) return op
+  const { original: _original, ...rest } = op
+  return rest
 }
