@@ -95,19 +95,27 @@ function countTextblocks(doc: Node, from: number, to: number): number {
 /**
  * Describe what a run of steps did to `doc` (the document they apply to), merging consecutive
  * keystrokes: "typed 'hello world' in paragraph 3", "deleted 'foo'", "made 'bar' bold". Block-id
- * bookkeeping is left out. Pure; steps that fail to apply end the description.
+ * bookkeeping is left out. `docs`, when given, holds the document each step applies to (saving the
+ * applications). Pure; steps that fail to apply end the description.
  */
-export function summarizeSteps(doc: Node, steps: readonly Step[]): Change[] {
+export function summarizeSteps(doc: Node, steps: readonly Step[], docs?: readonly Node[]): Change[] {
   const changes: Change[] = []
   let typed: { text: string; block: string; end: number } | null = null
   const flush = () => {
     if (typed) changes.push({ kind: "typed", text: `typed ${quote(typed.text)} in ${typed.block}` })
     typed = null
   }
-  for (const step of steps) {
-    if (step instanceof AttrStep && step.attr == "id") {
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]
+    if (docs) doc = docs[i]
+    const next = () => {
+      if (docs) return true
       const applied = step.apply(doc)
       if (applied.doc) doc = applied.doc
+      return !!applied.doc
+    }
+    if (step instanceof AttrStep && step.attr == "id") {
+      next()
       continue
     }
     const isTyping = step instanceof ReplaceStep && step.from == step.to && step.slice.openStart == 0 && step.slice.content.childCount > 0 && step.slice.content.firstChild!.isText
@@ -128,9 +136,7 @@ export function summarizeSteps(doc: Node, steps: readonly Step[]): Change[] {
       // A structural change made of several steps (wrapping in a list) reads as its first step.
       if (!(change.kind == "restructured" && changes[changes.length - 1]?.kind == "restructured")) changes.push(change)
     }
-    const applied = step.apply(doc)
-    if (!applied.doc) break
-    doc = applied.doc
+    if (!next()) break
   }
   flush()
   return changes

@@ -15,6 +15,8 @@ export interface TransformedBatch {
   doc: Node
   /** The steps to commit, in order, to apply on the head document. */
   steps: Step[]
+  /** For each committed step, the document it applies to (shared structure, no copies). */
+  docs: Node[]
   /** For each committed step, the index of the submitted step it came from. */
   origins: number[]
   /** Submitted steps that no longer apply, with their content. */
@@ -34,7 +36,7 @@ export interface TransformedBatch {
  * `check` may throw to reject the batch. Pure and deterministic: the same inputs give the same output.
  */
 export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], check?: StepCheck): TransformedBatch {
-  const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
+  const result: TransformedBatch = { doc: head, steps: [], docs: [], origins: [], dropped: [], moves: [] }
   if (concurrent.length == 0) {
     applyInOrder(result, batch, check)
     return result
@@ -48,6 +50,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     const applied = mapped ? applyTransformed(doc, mapped) : null
     const range = stepRange(step)
     if (applied && applied.step) {
+      result.docs.push(doc)
       doc = applied.doc
       mapping.record(applied.step.getMap(), sameInsertion(step, applied.step))
       result.steps.push(applied.step)
@@ -70,6 +73,7 @@ function applyInOrder(result: TransformedBatch, batch: readonly Step[], check?: 
     if (check) check(step, doc)
     const applied = applyTransformed(doc, step)
     if (applied.step) {
+      result.docs.push(doc)
       doc = applied.doc
       result.steps.push(applied.step)
       result.origins.push(i)

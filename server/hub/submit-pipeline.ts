@@ -96,7 +96,7 @@ function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequ
     const problem = checkStepContent(step, doc.doc)
     if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
   }
-  return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], writes: applied.records, stamps }
+  return { doc: applied.doc, steps: applied.steps, docs: [], origins: [], dropped: [], moves: [], writes: applied.records, stamps }
 }
 
 function checkSize(result: TransformedBatch): void {
@@ -118,7 +118,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   if (JSON.stringify(steps) != submitted) op.original = JSON.parse(submitted)
   if (result.dropped.length) op.dropped = result.dropped
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
-  const summary = summarizeSteps(doc.doc, result.steps).map(c => c.text).join("; ")
+  const summary = summarizeSteps(doc.doc, result.steps, result.docs.length == result.steps.length ? result.docs : undefined).map(c => c.text).join("; ")
   if (summary) op.summary = summary
   return op
 }

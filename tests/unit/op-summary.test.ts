@@ -16,6 +16,8 @@ describe("op summaries", () => {
     const at = 12
     "hello world".split("").forEach((ch, i) => tr.insert(at + i, schema.text(ch)))
     expect(texts(start, tr)).toEqual(["typed 'hello world' in paragraph 3"])
+    // The hub passes the documents it already has instead of applying the steps again.
+    expect(summarizeSteps(start, tr.steps, tr.docs).map(c => c.text)).toEqual(["typed 'hello world' in paragraph 3"])
   })
 
   it("says what was deleted, replaced and formatted", () => {
