@@ -1,5 +1,6 @@
 "use client"
 
+import type { StrategyName } from "@/lib/protocol/messages"
 import Link from "next/link"
 import { useEffect, useState } from "react"
 import type { EditorView } from "prosemirror-view"
@@ -7,6 +8,10 @@ import { saveIdentity } from "@/lib/client/identity"
 import { ConnectionPill } from "./connection-pill"
 import { EditorSurface } from "./editor-surface"
 import { EditorToolbar } from "./editor-toolbar"
+import { HistoryPanel } from "./history-panel"
+import { HistoryPreview } from "./history-preview"
+import { useHistoryModel, useHistoryOpen, useTravelling } from "./history-state"
+import { HistoryToggle } from "./history-toggle"
 import { IssueBanner } from "./issue-banner"
 import { MissingDocument } from "./missing-document"
 import { NameField } from "./name-field"
@@ -20,14 +25,18 @@ import { useLeaveWarning } from "./use-leave-warning"
 /**
  * The document page's editor: toolbar, ProseMirror view, the people in the document, connection state,
  * offline switch, share link and this user's name. `create` makes the first join create the document.
- * The body is a row so that a side panel (the history) can sit next to the page.
+ * The body is a row with the history panel next to the page; while the panel shows an older version,
+ * that version takes the editor's place.
  */
-export function DocumentEditor({ docId, create }: { docId: string; create: boolean }) {
-  const connection = useDocConnection(docId, create)
+export function DocumentEditor({ docId, create, strategy }: { docId: string; create: boolean; strategy?: StrategyName }) {
+  const connection = useDocConnection(docId, create, strategy)
   const [view, setView] = useState<EditorView | null>(null)
   const status = connection?.status ?? "connecting"
   const title = useDocumentTitle(docId, connection?.state?.doc ?? null)
   useLeaveWarning(connection)
+  const [historyOpen, toggleHistory] = useHistoryOpen()
+  const history = useHistoryModel(historyOpen && status != "not-found" ? connection : null)
+  const travelling = useTravelling(history)
 
   // Once the document exists, drop ?new=1 so that reloading or sharing the address does not carry it.
   useEffect(() => {
@@ -47,6 +56,7 @@ export function DocumentEditor({ docId, create }: { docId: string; create: boole
             <>
               <PresenceList others={connection?.others ?? []} />
               <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} />
+              <HistoryToggle open={historyOpen} onToggle={toggleHistory} />
               <OfflineToggle offline={status == "offline"}
                 onToggle={() => (connection?.status == "offline" ? connection.goOnline() : connection?.goOffline())} />
             </>
@@ -66,7 +76,7 @@ export function DocumentEditor({ docId, create }: { docId: string; create: boole
       </header>
       {!missing && (
         <div className="toolbar-bar">
-          <EditorToolbar view={view} />
+          <EditorToolbar view={travelling ? null : view} />
         </div>
       )}
       {connection?.issue && <IssueBanner issue={connection.issue} onDismiss={() => connection.dismissIssue()} />}
@@ -75,11 +85,13 @@ export function DocumentEditor({ docId, create }: { docId: string; create: boole
           {missing ? (
             <MissingDocument onCreate={() => connection?.createDocument()} />
           ) : (
-            <div className="page" data-testid="editor">
+            <div className={travelling ? "page is-hidden" : "page"} data-testid="editor">
               {connection?.state ? <EditorSurface connection={connection} onView={setView} /> : <p className="loading">Loading document…</p>}
             </div>
           )}
+          {travelling && history && <HistoryPreview model={history} />}
         </main>
+        {history && <HistoryPanel model={history} view={view} />}
       </div>
     </div>
   )

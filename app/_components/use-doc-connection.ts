@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react"
 import { DocConnection } from "@/lib/client/doc-connection"
 import { loadIdentity } from "@/lib/client/identity"
 import { createEditorPlugins } from "@/lib/editor/plugins"
+import { historyHighlightPlugin } from "@/lib/history/highlight-plugin"
 import type { StrategyName } from "@/lib/protocol/messages"
 
 declare global {
@@ -27,7 +28,7 @@ export function useDocConnection(docId: string, create: boolean, strategy?: Stra
       create: createRef.current,
       strategy: strategyRef.current,
       user: loadIdentity(),
-      plugins: createEditorPlugins({ others: () => opened.others })
+      plugins: [...createEditorPlugins({ others: () => opened.others }), historyHighlightPlugin()]
     })
     const unsubscribe = opened.subscribe(() => setRevision(r => r + 1))
     setConnection(opened)

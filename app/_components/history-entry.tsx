@@ -1,0 +1,113 @@
+import { memo, useState } from "react"
+import type { CommittedOp } from "@/lib/protocol/messages"
+import { summarizeOp, type DroppedView, type HistoryModel, type TimelineEntry } from "@/lib/history"
+import { quote } from "@/lib/ot/op-summary"
+
+/** `color` when it is a #rrggbb colour, else a neutral grey: colours arrive from other people. */
+function safeColor(color: string): string {
+  return /^#[0-9a-fA-F]{6}$/.test(color) ? color : "#868e96"
+}
+
+// One formatter for every entry: creating one per call (as toLocaleTimeString does) is slow.
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })
+
+function clock(time: number): string {
+  return clockFormat.format(time)
+}
+
+function versions(entry: TimelineEntry): string {
+  return entry.first == entry.last ? `v${entry.first}` : `v${entry.first}–v${entry.last}`
+}
+
+function DroppedChanges({ op, model }: { op: CommittedOp; model: HistoryModel }) {
+  const views = model.droppedOf(op)
+  if (!views) return <p className="history-dropped-loading">Looking up what could not be applied…</p>
+  return (
+    <>
+      {views.map((view: DroppedView) => (
+        <div key={view.key} className="history-dropped" data-testid="dropped-step">
+          <span className="history-dropped-text">{view.text}</span>
+          {view.restorable && (
+            <button type="button" className="button button-quiet history-restore" data-testid="restore-dropped"
+              disabled={view.restored} onClick={() => model.restoreDropped(view)}>
+              {view.restored ? "Restored" : "Restore"}
+            </button>
+          )}
+        </div>
+      ))}
+    </>
+  )
+}
+
+function OpDetails({ op, model }: { op: CommittedOp; model: HistoryModel }) {
+  const merge = model.explain(op)
+  // Last-writer-wins documents: a write a later clock beat is lost text too, and is listed.
+  const lost = (op.writes ?? []).filter(write => !write.won && write.text)
+  return (
+    <>
+      {merge && <p className="history-merge" data-testid="merge-explanation">{merge.text}</p>}
+      {op.dropped?.length ? <DroppedChanges op={op} model={model} /> : null}
+      {lost.map((write, i) => (
+        <p key={i} className="history-dropped" data-testid="lost-write">
+          {quote(write.text)} was discarded: {write.beatenBy ? `${write.beatenBy.author.name}'s write of the same block had a later clock` : "a later write of the same block won"}
+        </p>
+      ))}
+    </>
+  )
+}
+
+/**
+ * One timeline entry: who, when, which versions, what it did; for a merged op how it was merged, for
+ * dropped steps what was lost with a Restore action, and for collapsed keystrokes the ops inside.
+ * Clicking it calls `onSelect` (the panel highlights the entry in the editor).
+ */
+function Entry({ entry, model, selected, onSelect }: {
+  entry: TimelineEntry
+  model: HistoryModel
+  selected: boolean
+  /** Changes whenever the entry's dropped details may have, so that it re-renders. */
+  revision: number
+  onSelect: (entry: TimelineEntry) => void
+}) {
+  const [expanded, setExpanded] = useState(false)
+  const color = safeColor(entry.author.color)
+  const group = entry.ops.length > 1
+  const classes = ["history-entry", entry.merged && "is-merged", selected && "is-selected"].filter(Boolean).join(" ")
+  return (
+    <li className={classes} data-testid="history-entry" data-merged={entry.merged ? "true" : undefined} data-version={entry.last}
+      style={{ borderLeftColor: color }}>
+      <button type="button" className="history-entry-main" aria-pressed={selected} onClick={() => onSelect(entry)}
+        title="Show where this change is in the document">
+        <span className="history-entry-meta">
+          <span className="history-dot" style={{ backgroundColor: color }} aria-hidden="true" />
+          <span className="history-author">{entry.author.name}</span>
+          <span className="history-version">{versions(entry)}</span>
+          <time className="history-time" dateTime={new Date(entry.time).toISOString()}>{clock(entry.time)}</time>
+          {entry.merged && <span className="history-badge">merged</span>}
+        </span>
+        <span className="history-summary">{entry.summary}</span>
+      </button>
+      {!group && <OpDetails op={entry.ops[0]} model={model} />}
+      {group && (
+        <>
+          <button type="button" className="history-expand" aria-expanded={expanded} onClick={() => setExpanded(e => !e)}>
+            {expanded ? "Hide" : "Show"} {entry.ops.length} edits
+          </button>
+          {expanded && (
+            <ol className="history-ops">
+              {entry.ops.map(op => (
+                <li key={op.version} className="history-op">
+                  <span className="history-version">v{op.version}</span> {summarizeOp(op)}
+                  <OpDetails op={op} model={model} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </>
+      )}
+    </li>
+  )
+}
+
+/** A timeline entry; re-renders only when its entry, selection or dropped details change. */
+export const HistoryEntry = memo(Entry)

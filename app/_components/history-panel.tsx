@@ -1,0 +1,81 @@
+import { memo, useCallback, useState } from "react"
+import type { EditorView } from "prosemirror-view"
+import { authorKey, type HistoryModel, type TimelineEntry, type TimelineFilter } from "@/lib/history"
+import { HistoryEntry } from "./history-entry"
+import { HistoryScrubber } from "./history-scrubber"
+import { useHistorySnapshot } from "./history-state"
+
+const pageOfEntries = 50
+
+function filterValue(filter: TimelineFilter): string {
+  return filter.kind == "author" ? `author:${filter.author}` : filter.kind
+}
+
+function parseFilter(value: string): TimelineFilter {
+  if (value.startsWith("author:")) return { kind: "author", author: value.slice("author:".length) }
+  return value == "merges" || value == "mine" ? { kind: value } : { kind: "all" }
+}
+
+/** Scroll the editor so that position `pos` is in view. */
+function reveal(view: EditorView, pos: number): void {
+  const { node } = view.domAtPos(pos)
+  const element = node instanceof Element ? node : node.parentElement
+  element?.scrollIntoView({ block: "center", behavior: "smooth" })
+}
+
+/**
+ * The history panel (memoized: it follows the model, not the editor's every change): a version scrubber, a filter, and the live timeline of committed ops, newest first,
+ * with merges explained and dropped changes offered back. Clicking an entry highlights it in `view`.
+ */
+export const HistoryPanel = memo(function HistoryPanel({ model, view }: { model: HistoryModel; view: EditorView | null }) {
+  const snapshot = useHistorySnapshot(model)
+  const [shown, setShown] = useState(pageOfEntries)
+  const entries = model.entries()
+  const authors = model.authors()
+
+  // Stable, so that the memoized entries do not re-render whenever the panel does.
+  const select = useCallback((entry: TimelineEntry) => {
+    const ranges = model.highlight(model.snapshot.selected == entry.key ? null : entry)
+    const target = ranges.find(r => r.role == "landed") ?? ranges[0]
+    if (view && target) reveal(view, target.from)
+  }, [model, view])
+
+  return (
+    <aside className="history-panel" data-testid="history-panel" aria-label="History">
+      <div className="history-head">
+        <h2 className="history-title">History</h2>
+        <select className="history-filter" data-testid="history-filter" aria-label="Show" value={filterValue(snapshot.filter)}
+          onChange={event => model.setFilter(parseFilter(event.target.value))}>
+          <option value="all">All changes</option>
+          <option value="merges">Merges</option>
+          <option value="mine">Mine</option>
+          {authors.map(author => <option key={authorKey(author)} value={`author:${authorKey(author)}`}>By {author.name}</option>)}
+        </select>
+      </div>
+      <HistoryScrubber model={model} snapshot={snapshot} />
+      {snapshot.error && <p className="history-note history-error" role="alert">{snapshot.error}</p>}
+      {snapshot.loading ? (
+        <p className="history-note">Loading history…</p>
+      ) : entries.length == 0 ? (
+        <p className="history-note">{snapshot.filter.kind == "all" ? "No changes yet." : "No changes match."}</p>
+      ) : (
+        <ol className="history-list" aria-label="Changes, newest first">
+          {entries.slice(0, shown).map(entry => (
+            <HistoryEntry key={entry.key} entry={entry} model={model} selected={snapshot.selected == entry.key}
+              revision={entry.dropped ? snapshot.revision : 0} onSelect={select} />
+          ))}
+        </ol>
+      )}
+      <div className="history-more">
+        {entries.length > shown && (
+          <button type="button" className="button button-quiet" onClick={() => setShown(n => n + pageOfEntries)}>Show more</button>
+        )}
+        {entries.length <= shown && snapshot.hasOlder && (
+          <button type="button" className="button button-quiet" disabled={snapshot.loadingOlder} onClick={() => void model.loadOlder()}>
+            {snapshot.loadingOlder ? "Loading…" : "Load older changes"}
+          </button>
+        )}
+      </div>
+    </aside>
+  )
+})

@@ -1,0 +1,36 @@
+"use client"
+
+import { useState } from "react"
+import type { DocConnection } from "@/lib/client/doc-connection"
+
+const labels: Record<string, string> = {
+  ot: "Merges every edit",
+  lww: "Last writer wins, per paragraph",
+  "lww-doc": "Last writer wins, whole document"
+}
+
+/**
+ * Names the conflict strategy the document is served under. On a last-writer-wins document it also
+ * sets this tab's clock skew, to show how a clock running ahead decides which write survives.
+ */
+export function StrategyBadge({ connection }: { connection: DocConnection }) {
+  const [skewMinutes, setSkewMinutes] = useState(connection.clockSkew / 60_000)
+  const lww = connection.strategy == "lww" || connection.strategy == "lww-doc"
+  return (
+    <div className="strategy-badge" data-testid="strategy-badge" data-strategy={connection.strategy}>
+      <span className={lww ? "strategy-name is-lww" : "strategy-name"}>{labels[connection.strategy] ?? connection.strategy}</span>
+      {lww && (
+        <label className="clock-skew" title="How far this tab's clock runs ahead (or behind, if negative) of real time">
+          Clock
+          <input type="number" data-testid="clock-skew" min={-60} max={60} step={1} value={skewMinutes}
+            onChange={event => {
+              const minutes = Math.max(-60, Math.min(60, Number(event.target.value) || 0))
+              setSkewMinutes(minutes)
+              connection.clockSkew = minutes * 60_000
+            }} />
+          min
+        </label>
+      )}
+    </div>
+  )
+}

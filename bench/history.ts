@@ -1,0 +1,290 @@
+// `npm run bench:history [-- --quick] [-- --no-browser]`: the history panel's two speed targets.
+// 1. The document at any version of a 100,000-op document: docAt on a hub over SQLite (in-process),
+//    then, in Chromium against a real server on the same data, from moving the slider to the version
+//    painted in the preview (docAt over Socket.IO, parse, ProseMirror render), and to its authorship.
+// 2. The panel stays responsive while 50 clients type: long tasks (PerformanceObserver "longtask") in a
+//    tab with the panel open, and with it closed for comparison, while LightClients type 5 keys/s each.
+// The browser parts need `next build` first. Prints markdown tables.
+import { fork, type ChildProcess } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { cpus, tmpdir } from "node:os"
+import { join } from "node:path"
+import type { Node } from "prosemirror-model"
+import type { Page } from "playwright-core"
+import { schema } from "../lib/schema"
+import type { StepJSON } from "../lib/protocol"
+import { Hub } from "../server/hub/hub"
+import { openSqliteStorage } from "../server/storage"
+import { removeDataDir, startServerProcess, type ServerProcess } from "../tests/support/server-process"
+import { closeTab, launchBrowser, openTab } from "../tests/e2e/support/browser"
+import { LightClient } from "./light-client"
+
+const quick = process.argv.includes("--quick")
+const withBrowser = !process.argv.includes("--no-browser")
+const totalOps = quick ? 10_000 : 100_000
+const writers = 8
+const docId = "history-bench"
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+function stats(values: number[]): string {
+  const sorted = values.slice().sort((a, b) => a - b)
+  return `${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 95).toFixed(1)} | ${sorted[sorted.length - 1].toFixed(1)}`
+}
+
+/** A seeded random number generator, so that every run builds the same kind of document. */
+function random(seed: number): () => number {
+  let state = seed
+  return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648)
+}
+
+/**
+ * Build the document through the hub: `writers` concurrent writers, each submitting on the head it last
+ * read while the others' submits are queued, so many ops are transformed. Mostly one typed character,
+ * sometimes Enter, a deletion or bold.
+ */
+async function buildDocument(hub: Hub): Promise<void> {
+  await hub.open(docId, true)
+  const next = random(42)
+  let submitted = 0
+  const started = performance.now()
+  await Promise.all(Array.from({ length: writers }, async (_, w) => {
+    for (let seq = 1; submitted < totalOps; seq++) {
+      const count = ++submitted
+      const doc = hub.peek(docId)!
+      const head = doc.doc
+      const pos = textPosition(head, next)
+      const roll = next()
+      let step: StepJSON
+      if (roll < 0.02) step = { stepType: "replace", from: pos, to: pos, slice: { content: [{ type: "paragraph" }, { type: "paragraph" }], openStart: 1, openEnd: 1 } }
+      else if (roll < 0.06 && pos > 3 && head.resolve(pos - 3).sameParent(head.resolve(pos))) step = { stepType: "replace", from: pos - 3, to: pos }
+      else if (roll < 0.08 && pos > 4 && head.resolve(pos - 4).sameParent(head.resolve(pos))) step = { stepType: "addMark", mark: { type: "strong" }, from: pos - 4, to: pos }
+      else step = { stepType: "replace", from: pos, to: pos, slice: { content: [{ type: "text", text: "abcdefghij klmnopqrst uvwxyz"[Math.floor(next() * 28)] }] } }
+      await hub.submit({ docId, clientId: `w${w}`, seq, baseVersion: doc.version, steps: [step] }, { name: `Writer ${w}`, color: "#1971c2" })
+      if (count % 10_000 == 0) console.error(`built ${count} ops in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+    }
+  }))
+}
+
+/** A random position inside a random textblock of `doc`. */
+function textPosition(doc: Node, next: () => number): number {
+  const index = Math.floor(next() * doc.childCount)
+  let start = 0
+  for (let i = 0; i < index; i++) start += doc.child(i).nodeSize
+  const block = doc.child(index)
+  return start + 1 + Math.floor(next() * (block.content.size + 1))
+}
+
+async function measureDocAt(dataDir: string): Promise<{ rows: string[]; version: number }> {
+  const storage = openSqliteStorage({ file: join(dataDir, "concord.db") })
+  const hub = new Hub({ storage })
+  const head = (await hub.history({ docId, limit: 1 })).ops[0].version
+  // Warm up: the first request loads the document (latest snapshot plus the ops after it).
+  for (let i = 0; i < 20; i++) await hub.docAt({ docId, version: Math.floor((i / 20) * head) })
+  const next = random(7)
+  const docAt: number[] = [], withJSON: number[] = [], pages: number[] = []
+  let size = 0
+  for (let i = 0; i < 200; i++) {
+    const version = Math.floor(next() * (head + 1))
+    let start = performance.now()
+    const snapshot = await hub.docAt({ docId, version })
+    docAt.push(performance.now() - start)
+    start = performance.now()
+    const json = JSON.stringify(snapshot)
+    withJSON.push(performance.now() - start + docAt[docAt.length - 1])
+    size = Math.max(size, json.length)
+    start = performance.now()
+    await hub.history({ docId, before: version + 1, limit: 500 })
+    pages.push(performance.now() - start)
+  }
+  const final = schema.nodeFromJSON((await hub.docAt({ docId, version: head })).doc)
+  await hub.close()
+  await storage.close()
+  return {
+    version: head,
+    rows: [
+      `| docAt at a random version (snapshot + replay, SQLite) | ${stats(docAt)} |`,
+      `| docAt plus JSON encoding (what goes on the wire) | ${stats(withJSON)} |`,
+      `| history page of 500 ops before a random version | ${stats(pages)} |`,
+      `<!-- head document: ${final.content.size.toLocaleString("en-US")} positions, ${final.childCount} blocks; largest docAt reply ${(size / 1024).toFixed(0)} KB -->`
+    ]
+  }
+}
+
+/** Stop a server process, killing it when it does not end within 15 s of SIGTERM. */
+async function stop(server: ServerProcess): Promise<void> {
+  const ended = await Promise.race([server.stop(), new Promise(resolve => setTimeout(() => resolve("timeout"), 15_000))])
+  if (ended == "timeout") await server.stop("SIGKILL")
+}
+
+/**
+ * Move the slider to `version` the way a drag does (so that React sees it) and time, in the page, until
+ * the first blocks of that version are painted, until the whole document is drawn, and until its
+ * authorship is drawn.
+ */
+async function scrubTo(page: Page, version: number): Promise<{ first: number; whole: number; authored: number }> {
+  return page.evaluate(async version => {
+    const slider = document.querySelector<HTMLInputElement>("[data-testid=version-slider]")!
+    const preview = () => document.querySelector<HTMLElement>("[data-testid=version-preview]")
+    const deadline = performance.now() + 60_000
+    const until = (check: () => boolean) => new Promise<void>((resolve, reject) => {
+      const poll = () => {
+        if (check()) resolve()
+        else if (performance.now() > deadline) reject(new Error(`Version ${version} not shown: ${preview()?.outerHTML.slice(0, 300)}`))
+        else setTimeout(poll, 1)
+      }
+      poll()
+    })
+    const painted = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve)))
+    const start = performance.now()
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!.call(slider, String(version))
+    slider.dispatchEvent(new Event("input", { bubbles: true }))
+    await until(() => preview()?.dataset.showing == String(version))
+    await painted()
+    const first = performance.now() - start
+    await until(() => preview()?.dataset.version == String(version))
+    await painted()
+    const whole = performance.now() - start
+    await until(() => preview()?.dataset.version == String(version) && preview()?.dataset.authorship == "ready")
+    return { first, whole, authored: performance.now() - start }
+  }, version)
+}
+
+async function measureBrowser(dataDir: string, head: number): Promise<string[]> {
+  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error" } })
+  const browser = await launchBrowser()
+  try {
+    const page = await openTab(browser, server.url, docId, { name: "Bench", viewport: { width: 1280, height: 900 } })
+    // tsx keeps function names with a helper that functions sent to the page would miss.
+    await page.evaluate("window.__name = f => f")
+    await page.getByTestId("history-panel").waitFor()
+    const next = random(11)
+    const trips = await page.evaluate(async ({ head, count }) => {
+      const connection = (window as unknown as { __concord: { connection: { fetchVersion(version: number): Promise<unknown> } } }).__concord.connection
+      const times: number[] = []
+      for (let i = 0; i < count; i++) {
+        const start = performance.now()
+        await connection.fetchVersion(Math.floor(Math.random() * head))
+        times.push(performance.now() - start)
+      }
+      return times
+    }, { head, count: quick ? 10 : 30 })
+    const first: number[] = [], whole: number[] = [], authored: number[] = []
+    for (let i = 0; i < (quick ? 10 : 30); i++) {
+      const result = await scrubTo(page, Math.floor(next() * head))
+      first.push(result.first)
+      whole.push(result.whole)
+      authored.push(result.authored)
+    }
+    const stepped: number[] = []
+    for (let i = 0; i < 20; i++) {
+      const start = Date.now()
+      const target = Number(await page.getByTestId("version-preview").getAttribute("data-version")) - 1
+      await page.getByTestId("version-back").click()
+      await page.locator(`[data-testid=version-preview][data-version="${target}"][data-authorship=ready]`).waitFor({ timeout: 60_000 })
+      stepped.push(Date.now() - start)
+    }
+    await closeTab(page)
+    return [
+      `| docAt from the page (Socket.IO round trip and parse, nothing drawn) | ${stats(trips)} |`,
+      `| slider to the version's first screen painted (docAt over Socket.IO, parse, first blocks drawn) | ${stats(first)} |`,
+      `| slider to the whole document drawn | ${stats(whole)} |`,
+      `| slider to who-wrote-what drawn (then docAt of the base and 500 ops, ChangeSet) | ${stats(authored)} |`,
+      `| one step back, with authorship (from the cache, click to drawn) | ${stats(stepped)} |`
+    ]
+  } finally {
+    await browser.close()
+    await stop(server)
+  }
+}
+
+/** Long tasks in a tab showing a document 50 LightClients type into, with the history panel open or closed. */
+async function measureLongTasks(seconds: number): Promise<string[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), "concord-bench-history-"))
+  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error" } })
+  const browser = await launchBrowser()
+  const rows: string[] = []
+  try {
+    for (const panel of [true, false]) {
+      const typed = `typing-${panel ? "panel" : "closed"}`
+      const creator = new LightClient(server.url, typed, "creator")
+      await creator.join(true)
+      creator.close()
+      const page = await openTab(browser, server.url, typed, { name: "Watcher", viewport: { width: 1280, height: 900 } })
+      const open = await page.getByTestId("history-panel").isVisible()
+      if (open != panel) await page.getByTestId("history-toggle").click()
+      await page.evaluate(() => {
+        const tasks: number[] = []
+        ;(window as unknown as { __longTasks: number[] }).__longTasks = tasks
+        new PerformanceObserver(list => list.getEntries().forEach(entry => tasks.push(entry.duration))).observe({ type: "longtask" })
+      })
+      const workers: ChildProcess[] = []
+      const done: Promise<unknown>[] = []
+      for (let w = 0; w < 5; w++) {
+        const child = fork(new URL("./hub-worker.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx"] })
+        workers.push(child)
+        const ready = new Promise(resolve => child.once("message", resolve))
+        child.send({ url: server.url, docId: typed, ids: Array.from({ length: 10 }, (_, i) => `w${w}c${i}`), mode: "paced", rate: 5, seconds })
+        await ready
+        done.push(new Promise(resolve => child.once("message", resolve)))
+      }
+      for (const child of workers) child.send({ go: true })
+      // Someone uses the panel meanwhile: switches the filter and selects entries.
+      const use = (async () => {
+        if (!panel) return
+        const end = Date.now() + seconds * 1000
+        while (Date.now() < end - 1000) {
+          await page.waitForTimeout(1500)
+          await page.getByTestId("history-filter").selectOption(Math.random() < 0.5 ? "merges" : "all")
+          await page.getByTestId("history-entry").first().click({ timeout: 5_000 }).catch(() => {})
+        }
+      })()
+      await Promise.all([...done, use])
+      const result = await page.evaluate(() => ({
+        tasks: (window as unknown as { __longTasks: number[] }).__longTasks,
+        version: (window as unknown as { __concord?: { connection: { version: number | null } } }).__concord?.connection.version ?? 0,
+        entries: document.querySelectorAll("[data-testid=history-entry]").length
+      }))
+      const over = result.tasks.filter(d => d > 50)
+      const longest = result.tasks.length ? Math.max(...result.tasks) : 0
+      rows.push(`| ${panel ? "open, filter switched and entries clicked every 1.5 s" : "closed"} | ${result.version} | ${result.tasks.length} | ${over.length} | ${longest.toFixed(0)} | ${panel ? result.entries : "–"} |`)
+      await closeTab(page)
+    }
+  } finally {
+    await browser.close()
+    await stop(server)
+    removeDataDir(dataDir)
+  }
+  return rows
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "concord-bench-history-"))
+try {
+  const started = performance.now()
+  const storage = openSqliteStorage({ file: join(dataDir, "concord.db") })
+  const hub = new Hub({ storage })
+  await buildDocument(hub)
+  await hub.close()
+  await storage.close()
+  const buildSeconds = (performance.now() - started) / 1000
+  console.error("measuring docAt")
+  const docAt = await measureDocAt(dataDir)
+  console.error("measuring the preview in Chromium")
+  const browserRows = withBrowser ? await measureBrowser(dataDir, docAt.version) : []
+  if (withBrowser) console.error("measuring long tasks while 50 clients type")
+  const typingRows = withBrowser ? await measureLongTasks(quick ? 8 : 20) : []
+  console.log(`\nMachine: ${cpus().length} cores, ${cpus()[0].model}, node ${process.version}. Document: ${docAt.version.toLocaleString("en-US")} ops by ${writers} concurrent writers through the hub (built in ${buildSeconds.toFixed(0)} s), snapshot every 100 versions.\n`)
+  console.log("| the document at a version | p50 ms | p95 ms | max ms |")
+  console.log("|---|---|---|---|")
+  for (const row of [...docAt.rows, ...browserRows]) console.log(row)
+  if (typingRows.length) {
+    console.log("\n50 LightClients typing 5 keys/s each into one document, watched by one Chromium tab:\n")
+    console.log("| history panel | versions seen | long tasks | over 50 ms | longest ms | entries shown |")
+    console.log("|---|---|---|---|---|---|")
+    for (const row of typingRows) console.log(row)
+  }
+} finally {
+  removeDataDir(dataDir)
+}

@@ -1,0 +1,203 @@
+import type { Node } from "prosemirror-model"
+import { ConcordError } from "../protocol/errors"
+import { Authorship, type AuthorSpan } from "./authorship"
+import type { VersionCache } from "./version-cache"
+
+/** What the version scrubber shows. */
+export interface TravelState {
+  /** The version shown, or null when the live document is shown. */
+  version: number | null
+  /** The document at `version`, once loaded. */
+  doc: Node | null
+  /** Who wrote what since `authorshipFrom`, once computed for `version`. */
+  spans: AuthorSpan[] | null
+  /** The version authorship is counted from. */
+  authorshipFrom: number | null
+  /** True while the document or its authorship is on its way. */
+  loading: boolean
+  /** True while playing forward. */
+  playing: boolean
+  /** Why the version could not be shown. */
+  error: string | null
+}
+
+/** Settings of VersionTravel. */
+export interface TravelOptions {
+  /** Authorship is shown for at most this many ops before the version shown (500 by default). */
+  authorshipWindow?: number
+  /** Delay between versions while playing, in ms (350 by default). */
+  playDelay?: number
+}
+
+const live: TravelState = { version: null, doc: null, spans: null, authorshipFrom: null, loading: false, playing: false, error: null }
+
+/**
+ * Time travel through a document's versions: shows the document at a version (from the cache or the
+ * hub) and then who wrote each part of it since up to `authorshipWindow` ops before, stepping and
+ * playing forward with one op at a time where it can. Stale answers are ignored when the version moves on.
+ */
+export class VersionTravel {
+  state: TravelState = live
+  private token = 0
+  private authorship: Authorship | null = null
+  private playTimer: ReturnType<typeof setTimeout> | null = null
+  private fetching: Promise<Node> | null = null
+  private readonly window: number
+  private readonly playDelay: number
+
+  constructor(private readonly cache: VersionCache, private readonly head: () => number, private readonly changed: () => void,
+    options: TravelOptions = {}) {
+    this.window = options.authorshipWindow ?? 500
+    this.playDelay = options.playDelay ?? 350
+  }
+
+  /**
+   * Show the document at `version` (clamped to 0..head): the document itself as soon as it is known (from
+   * the cache, replayed from what is at hand, or from the hub), then its authorship. Resolves once both
+   * are loaded, one failed, or the scrubber moved on.
+   */
+  async show(version: number): Promise<void> {
+    const target = Math.max(0, Math.min(Math.round(version), this.head()))
+    const token = ++this.token
+    const doc = this.cache.peek(target)
+    this.set({ version: target, doc, spans: null, authorshipFrom: null, loading: true, error: null })
+    let local: Authorship | null
+    try {
+      local = this.replayLocally(target)
+    } catch (error) {
+      return this.set({ loading: false, playing: false, error: ConcordError.from(error).message })
+    }
+    if (local) {
+      this.authorship = local
+      this.cache.remember(target, local.doc)
+      return this.set({ doc: local.doc, spans: local.spans, authorshipFrom: local.baseVersion, loading: false })
+    }
+    try {
+      if (!doc) {
+        const loaded = await this.fetchDoc(target, token)
+        if (!loaded) return
+        this.set({ doc: loaded })
+      }
+      // Fetched only once the document is shown, and only if the scrubber stayed here.
+      const tracker = await this.authorshipAt(target, token)
+      if (token != this.token || !tracker) return
+      this.set({ spans: tracker.spans, authorshipFrom: tracker.baseVersion, loading: false })
+    } catch (error) {
+      if (token == this.token) this.set({ loading: false, playing: false, error: ConcordError.from(error).message })
+    }
+  }
+
+  /** Show the version `delta` away from the one shown (or from the head). */
+  step(delta: number): Promise<void> {
+    return this.show((this.state.version ?? this.head()) + delta)
+  }
+
+  /** Play forward from the version shown (from the start when at the head) until the head. */
+  play(): void {
+    if (this.state.playing) return
+    const start = this.state.version == null || this.state.version >= this.head() ? 0 : this.state.version + 1
+    this.set({ playing: true })
+    const tick = async (version: number) => {
+      await this.show(version)
+      if (!this.state.playing || this.state.version != version) return
+      if (version >= this.head()) return this.pause()
+      this.playTimer = setTimeout(() => void tick(version + 1), this.playDelay)
+    }
+    void tick(start)
+  }
+
+  /** Stop playing; the version shown stays. */
+  pause(): void {
+    this.clearTimer()
+    if (this.state.playing) this.set({ playing: false })
+  }
+
+  /** Go back to the live document. */
+  exit(): void {
+    this.clearTimer()
+    this.token++
+    this.state = live
+    this.changed()
+  }
+
+  /** Stop timers for good. */
+  close(): void {
+    this.clearTimer()
+    this.token++
+  }
+
+  /**
+   * The document at `version` from the hub, one request at a time: while one is out, a newer show waits
+   * for it and then asks for its own version, and shows that moved on meanwhile ask for nothing (null).
+   */
+  private async fetchDoc(version: number, token: number): Promise<Node | null> {
+    while (this.fetching) {
+      await this.fetching.catch(() => {})
+      if (token != this.token) return null
+    }
+    const fetching = this.cache.doc(version)
+    this.fetching = fetching
+    try {
+      const doc = await fetching
+      return token == this.token ? doc : null
+    } finally {
+      if (this.fetching == fetching) this.fetching = null
+    }
+  }
+
+  /**
+   * The authorship at `version` (and with it the document) from what is at hand, without asking the
+   * hub: the current tracker moved forward, or a new one from its base, when the ops are known. Null otherwise.
+   */
+  private replayLocally(version: number): Authorship | null {
+    const tracker = this.authorship
+    if (!tracker || tracker.baseVersion > version || version - tracker.baseVersion > 2 * this.window) return null
+    const from = tracker.version <= version ? tracker.version : tracker.baseVersion
+    const ops = []
+    for (let v = from + 1; v <= version; v++) {
+      const op = this.cache.op(v)
+      if (!op) return null
+      ops.push(op)
+    }
+    let result = tracker
+    if (from == tracker.baseVersion && tracker.version != from) {
+      const base = this.cache.peek(tracker.baseVersion)
+      if (!base) return null
+      result = new Authorship(base, tracker.baseVersion)
+    }
+    for (const op of ops) result.add(op)
+    return result
+  }
+
+  private async authorshipAt(version: number, token: number): Promise<Authorship | null> {
+    let tracker = this.authorship
+    let ops
+    if (tracker && tracker.version <= version && version - tracker.baseVersion <= 2 * this.window) {
+      ops = await this.cache.range(tracker.version, version)
+    } else {
+      const base = Math.max(0, version - this.window)
+      const [baseDoc, range] = await Promise.all([this.cache.doc(base), this.cache.range(base, version)])
+      tracker = new Authorship(baseDoc, base)
+      ops = range
+    }
+    for (const [i, op] of ops.entries()) {
+      if (token != this.token) return null
+      tracker.add(op)
+      // Give the page a turn every so often: a long replay must not block typing or scrolling.
+      if (i % 100 == 99) await new Promise(resolve => setTimeout(resolve))
+    }
+    if (token != this.token) return null
+    this.authorship = tracker
+    return tracker
+  }
+
+  private clearTimer(): void {
+    if (this.playTimer) clearTimeout(this.playTimer)
+    this.playTimer = null
+  }
+
+  private set(patch: Partial<TravelState>): void {
+    this.state = { ...this.state, ...patch }
+    this.changed()
+  }
+}
