@@ -18,6 +18,7 @@ import { NameField } from "./name-field"
 import { OfflineToggle } from "./offline-toggle"
 import { PresenceList } from "./presence-list"
 import { ShareButton } from "./share-button"
+import { StrategyBadge } from "./strategy-badge"
 import { useDocConnection } from "./use-doc-connection"
 import { useDocumentTitle } from "./use-document-title"
 import { useLeaveWarning } from "./use-leave-warning"
@@ -50,6 +51,7 @@ export function DocumentEditor({ docId, create, strategy }: { docId: string; cre
         <div className="doc-heading">
           <Link href="/" className="brand" title="All documents"><span className="brand-mark" aria-hidden="true" /><span className="brand-name">Concord</span></Link>
           <span className={title ? "doc-title" : "doc-title doc-untitled"}>{missing ? "New document" : title || "Untitled document"}</span>
+          {connection && connection.version != null && <StrategyBadge connection={connection} />}
         </div>
         <div className="doc-actions">
           {!missing && (

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { Browser, Page } from "playwright-core"
+import { removeDataDir, type ServerProcess } from "../support/server-process"
+import { startUiServer } from "./support/server"
+import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, waitForOnline } from "./support/browser"
+import { blocksOf } from "./support/doc-json"
+
+let server: ServerProcess
+let browser: Browser
+const tabs: Page[] = []
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
+})
+
+afterAll(async () => {
+  await Promise.all(tabs.map(closeTab))
+  await browser?.close()
+  await server?.stop()
+  if (server) removeDataDir(server.dataDir)
+})
+
+async function setOffline(page: Page, offline: boolean): Promise<void> {
+  await page.getByTestId("offline-toggle").click()
+  if (offline) await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+  else await waitForOnline(page)
+}
+
+describe("a last-writer-wins document in two tabs", () => {
+  it("keeps the write with the later clock, and the history panel lists the lost write whose text is gone", async () => {
+    const docId = `lww-${Date.now()}`
+    // The document link with ?strategy=lww creates it as last-writer-wins per paragraph.
+    const delhi = await openTab(browser, server.url, `${docId}?new=1&strategy=lww`, { name: "Delhi", color: "#c2255c" })
+    tabs.push(delhi)
+    await expect(delhi.getByTestId("strategy-badge").getAttribute("data-strategy")).resolves.toBe("lww")
+    await delhi.getByTestId("editor").locator(".ProseMirror").click()
+    await delhi.keyboard.type("Breaking: PM speaks at 5 PM")
+    await waitForConvergence([delhi])
+    const mumbai = await openTab(browser, server.url, docId, { name: "Mumbai", color: "#1971c2" })
+    tabs.push(mumbai)
+    await waitForConvergence([delhi, mumbai])
+    // Delhi's clock runs 5 minutes ahead; both tabs edit the headline while partitioned.
+    await delhi.getByTestId("clock-skew").fill("5")
+    await setOffline(delhi, true)
+    await setOffline(mumbai, true)
+    await placeCaret(delhi, 0, "end")
+    await delhi.keyboard.type(" in Delhi")
+    await placeCaret(mumbai, 0, "end")
+    await mumbai.keyboard.type(" in Mumbai")
+    // Mumbai reconnects last, so its write is the newer in real time, yet Delhi's clock wins.
+    await setOffline(delhi, false)
+    await waitForConvergence([delhi])
+    await setOffline(mumbai, false)
+    const [doc] = await waitForConvergence([delhi, mumbai])
+    const texts = blocksOf(doc.json).map(b => b.text)
+    expect(texts[0]).toBe("Breaking: PM speaks at 5 PM in Delhi")
+    expect(texts.join("\n")).not.toContain("Mumbai")
+    for (const page of [delhi, mumbai]) {
+      const lost = page.getByTestId("lost-write")
+      await lost.first().waitFor()
+      await expect(lost.first().textContent()).resolves.toContain("in Mumbai")
+      await expect(lost.first().textContent()).resolves.toContain("Delhi's write")
+    }
+    expect((await readDocument(mumbai)).json).toEqual(doc.json)
+  })
+})
