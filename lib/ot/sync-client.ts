@@ -185,12 +185,25 @@ export class SyncClient {
     this.inflight = null
     const local = inflight.steps
     if (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON()))) return
-    // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
     const hubSteps = op.steps.map(json => Step.fromJSON(this.state.schema, json))
+    // Steps of another form may still make the same document (a last-writer-wins hub writes a block as
+    // one minimal replace): then the local state already is the hub's plus what was not sent yet.
+    if (this.sameOutcome(local, hubSteps)) return
+    // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
     const dropped = new Set((op.dropped ?? []).map(d => d.index))
     const hubIndexOf = new Map<number, number>()
     for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
     this.rebase(hubSteps, local.concat(this.pending), local.length, hubIndexOf, out)
+  }
+
+  /** True when `hubSteps` turn the confirmed document into the same document as the steps in flight did. */
+  private sameOutcome(inflight: readonly Unconfirmed[], hubSteps: readonly Step[]): boolean {
+    let doc: Node | null = this.state.doc
+    for (let i = this.pending.length - 1; i >= 0 && doc; i--) doc = this.pending[i].inverted.apply(doc).doc
+    const mine = doc
+    for (let i = inflight.length - 1; i >= 0 && doc; i--) doc = inflight[i].inverted.apply(doc).doc
+    for (let i = 0; i < hubSteps.length && doc; i++) doc = hubSteps[i].apply(doc).doc
+    return !!doc && !!mine && doc.eq(mine)
   }
 
   private rebaseRemote(over: Step[], out: ReceiveResult): void {

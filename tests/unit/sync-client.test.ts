@@ -4,6 +4,7 @@ import { history, undo } from "prosemirror-history"
 import { setBlockType } from "prosemirror-commands"
 import { wrapInList } from "prosemirror-schema-list"
 import type { Node } from "prosemirror-model"
+import { Transform } from "prosemirror-transform"
 import { SyncClient, type LocalDrop } from "../../lib/ot"
 import { schema } from "../../lib/schema"
 import { CollabHarness } from "../support/collab-harness"
@@ -73,5 +74,22 @@ describe("SyncClient dropping local steps", () => {
     h.assertConverged()
     expect(h.hub.doc.eq(doc(h1("item!")))).toBe(true)
     expect(h.hub.dropped).toEqual([])
+  })
+})
+
+describe("SyncClient confirming its own batch in another form", () => {
+  it("keeps unsent typing in place when the hub's steps make the same document", () => {
+    const start = schema.node("doc", null, [schema.node("paragraph", null, [schema.text("ab")])])
+    const client = new SyncClient({ clientId: "me", version: 0, state: EditorState.create({ doc: start }) })
+    client.apply(client.state.tr.insertText("X", 2))
+    const batch = client.nextBatch()!
+    client.apply(client.state.tr.insertText("Y", 3))
+    // The hub rewrote the paragraph as one replace (as a last-writer-wins hub does): same result, other form.
+    const hubStep = new Transform(start).replaceWith(1, 3, schema.text("aXb")).steps[0]
+    const result = client.receive([{ version: 1, clientId: "me", seq: batch.seq, baseVersion: 0, steps: [hubStep.toJSON()], author: { name: "me", color: "#000000" }, time: 0 }])
+    expect(result.gap).toBe(false)
+    expect(client.state.doc.textContent).toBe("aXYb")
+    expect(client.version).toBe(1)
+    expect(client.nextBatch()!.steps).toHaveLength(1)
   })
 })
