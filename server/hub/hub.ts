@@ -173,11 +173,14 @@ export class Hub {
     return { version: request.version, doc: node.toJSON() }
   }
 
-  /** Evict documents nobody has used for idleMs, and the least recently used idle ones beyond maxDocuments. */
-  evictIdle(now = Date.now()): number {
+  /**
+   * Evict documents nobody has used for idleMs, and the least recently used idle ones beyond
+   * maxDocuments (leaving `room` places free for documents about to be loaded).
+   */
+  evictIdle(now = Date.now(), room = 0): number {
     let evicted = 0
     const idle = [...this.docs.values()].filter(d => d.sockets.size == 0 && d.settled).sort((a, b) => a.lastActive - b.lastActive)
-    let excess = this.docs.size - this.maxDocuments
+    let excess = this.docs.size + room - this.maxDocuments
     for (const doc of idle) {
       if (now - doc.lastActive >= this.idleMs || excess > 0) {
         this.docs.delete(doc.id)
@@ -238,7 +241,7 @@ export class Hub {
     if (record.strategy != "ot") await this.loadStamps(doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
     doc.onDurable = ops => this.onCommitted(docId, ops)
-    if (this.docs.size >= this.maxDocuments) this.evictIdle()
+    if (this.docs.size >= this.maxDocuments) this.evictIdle(Date.now(), 1)
     this.docs.set(docId, doc)
     this.log.debug("document-loaded", { docId, version })
     return doc
