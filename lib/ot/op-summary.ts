@@ -76,7 +76,12 @@ function describeStep(doc: Node, step: Step): Change {
     const what = `${blocks} ${blocks == 1 ? "block" : "blocks"}`
     if (wrapper && step.slice.size && step.gapFrom == step.from && step.gapTo == step.to)
       return { kind: "restructured", text: `turned ${what} into a ${blockWords[wrapper.type.name] ?? wrapper.type.name}` }
-    if (wrapper && step.slice.size) return { kind: "restructured", text: `made ${blockAt(doc, step.gapFrom)} a ${blockWords[wrapper.type.name] ?? wrapper.type.name}` }
+    if (wrapper && step.slice.size) {
+      const block = blockAt(doc, step.gapFrom)
+      const kind = blockWords[wrapper.type.name] ?? wrapper.type.name
+      // Between blocks the step splits its wrapper around the gap: a block leaving a list or quote.
+      return { kind: "restructured", text: block == "the document" ? `moved ${what} out of a ${kind}` : `made ${block} a ${kind}` }
+    }
     return { kind: "restructured", text: `lifted ${what} out of ${blockAt(doc, step.from).replace(/ \d+$/, "")}` }
   }
   if (step instanceof AttrStep) return { kind: "attributes", text: `set ${step.attr} of a ${doc.nodeAt(step.pos)?.type.name ?? "block"}` }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { Transform } from "prosemirror-transform"
-import { wrapInList } from "prosemirror-schema-list"
+import { liftListItem, wrapInList } from "prosemirror-schema-list"
 import { EditorState, TextSelection } from "prosemirror-state"
 import { schema } from "../../lib/schema"
 import { summarizeSteps } from "../../lib/ot"
@@ -38,5 +38,17 @@ describe("op summaries", () => {
     wrapInList(schema.nodes.bullet_list)(state, t => (tr = t))
     expect(texts(start, tr!)).toEqual(["turned 2 blocks into a list"])
     expect(texts(doc(h1("x")), new Transform(doc(h1("x"))).insert(2, schema.text("y")))).toEqual(["typed 'y' in heading 1"])
+  })
+})
+
+describe("op summaries of leaving a list", () => {
+  it("says a block moved out of the list, not that the document became one", () => {
+    const { ul, li } = b
+    const start = doc(ul(li(p("one")), li(p("two"))), p("after"))
+    const state = EditorState.create({ doc: start, selection: TextSelection.create(start, 11) })
+    let tr: Transform | null = null
+    liftListItem(schema.nodes.list_item)(state, t => (tr = t))
+    expect(tr).not.toBeNull()
+    expect(texts(start, tr!)).toEqual(["moved 1 block out of a list"])
   })
 })
