@@ -142,6 +142,18 @@ export async function waitForTextIncluding(page: Page, fragment: string, timeout
  * first or last character (the block's middle may be a list marker or empty space), then press Home or End.
  */
 export async function placeCaret(page: Page, index: number, where: "start" | "end"): Promise<void> {
+  // Text another tab is typing can move or rewrap the block between finding the point and clicking it
+  // (End then stops at the end of a visual line): try again until the caret is where it was asked to be.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await placeCaretOnce(page, index, where, attempt < 5 ? 2_000 : 10_000)
+    } catch (error) {
+      if (attempt >= 5) throw error
+    }
+  }
+}
+
+async function placeCaretOnce(page: Page, index: number, where: "start" | "end", timeout: number): Promise<void> {
   const block = page.getByTestId("editor").locator(".ProseMirror > *").nth(index)
   await block.scrollIntoViewIfNeeded()
   const point = await block.evaluate((element, where) => {
@@ -179,7 +191,7 @@ export async function placeCaret(page: Page, index: number, where: "start" | "en
     })
     const { empty, head } = state.selection
     return empty && head == (where == "start" ? first : last)
-  }, [index, where] as const, { timeout: 10_000, polling: pollEvery })
+  }, [index, where] as const, { timeout, polling: pollEvery })
 }
 
 /** Type `text` with the keyboard in chunks of `size` characters, as a person typing in bursts. */
