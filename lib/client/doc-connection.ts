@@ -9,7 +9,7 @@ import { limits } from "../protocol/limits"
 import type {
   Author, ClientToServerEvents, CommittedOp, HistoryPage, JoinResult, Reply, SelectionJSON, ServerToClientEvents, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
-import { blockWrites } from "../strategies/block-writes"
+import { batchDescriber } from "../strategies/block-writes"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
@@ -342,9 +342,7 @@ export class DocConnection {
       version: snapshot.version,
       state: EditorState.create({ doc, selection, plugins: [...this.plugins] }),
       nextSeq: previous?.nextSeq,
-      describeBatch: this.strategy == "lww" || this.strategy == "lww-doc"
-        ? (before, after) => ({ clock: Date.now() + this.clockSkew, blocks: blockWrites(before, after, this.strategy == "lww-doc" ? "document" : "block") })
-        : undefined
+      describeBatch: batchDescriber(this.strategy, () => Date.now() + this.clockSkew)
     })
     this.reload = null
     this.unconfirmedMaps = []

@@ -1,6 +1,7 @@
 import { Fragment, Slice, type Node, type Schema } from "prosemirror-model"
 import { Transform, type Step } from "prosemirror-transform"
-import type { BlockWrite, LwwStamp, LwwWrite } from "../protocol/messages"
+import type { BlockWrite, LwwStamp, LwwWrite, StrategyName } from "../protocol/messages"
+import type { BatchDescriber } from "../ot/sync-client"
 
 /** How a last-writer-wins document is cut into registers: one per top-level block, or one for it all. */
 export type LwwGranularity = "block" | "document"
@@ -118,4 +119,15 @@ export function applyWrites(schema: Schema, head: Node, stamps: Map<string, LwwS
     }
   })
   return { steps: tr.steps, doc: tr.doc, records }
+}
+
+/**
+ * What a client of a document served under `strategy` adds to each batch: for last-writer-wins
+ * documents, the writer's clock (`clock()`, skew included) and the blocks the batch changed; nothing
+ * (undefined) for the others.
+ */
+export function batchDescriber(strategy: StrategyName, clock: () => number): BatchDescriber | undefined {
+  if (strategy != "lww" && strategy != "lww-doc") return undefined
+  const granularity: LwwGranularity = strategy == "lww" ? "block" : "document"
+  return (before, after) => ({ clock: clock(), blocks: blockWrites(before, after, granularity) })
 }

@@ -197,10 +197,6 @@ export class Hub {
     await Promise.all([...this.docs.values()].map(doc => doc.queue.run(() => doc.durable(doc.version))))
   }
 
-  private loadStamps(doc: HubDocument): Promise<void> {
-    return loadStampsFrom(this.options.storage, doc)
-  }
-
   private touch(doc: HubDocument): HubDocument {
     doc.lastActive = Date.now()
     return doc
@@ -238,7 +234,7 @@ export class Hub {
       version = page[page.length - 1].version
     }
     const doc = new HubDocument(docId, record.strategy, node, version, this.window)
-    if (record.strategy != "ot") await this.loadStamps(doc)
+    if (record.strategy != "ot") await loadStamps(storage, doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
     doc.onDurable = ops => this.onCommitted(docId, ops)
     if (this.docs.size >= this.maxDocuments) this.evictIdle(Date.now(), 1)
@@ -249,7 +245,7 @@ export class Hub {
 }
 
 /** Last-writer-wins documents: rebuild the register stamps from every write the log holds. */
-async function loadStampsFrom(storage: Storage, doc: HubDocument): Promise<void> {
+async function loadStamps(storage: Storage, doc: HubDocument): Promise<void> {
   for (let after = 0; after < doc.version;) {
     const page = await storage.getOps(doc.id, after, doc.version, limits.maxOpsPerPage)
     if (!page.length) break

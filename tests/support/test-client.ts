@@ -2,7 +2,7 @@ import { io, type Socket } from "socket.io-client"
 import { EditorState, Plugin, type Transaction } from "prosemirror-state"
 import { schema, appendBlockIds } from "../../lib/schema"
 import { SyncClient } from "../../lib/ot"
-import { blockWrites } from "../../lib/strategies/block-writes"
+import { batchDescriber } from "../../lib/strategies/block-writes"
 import type { ClientToServerEvents, ErrorJSON, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -71,12 +71,11 @@ export class TestClient {
     if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
     const result = reply.value
     this.strategy = result.strategy
-    const lww = result.strategy == "lww" || result.strategy == "lww-doc"
     if (result.snapshot) {
       this.sync = new SyncClient({
         clientId: this.clientId, version: result.snapshot.version, nextSeq: this.sync?.nextSeq,
         state: EditorState.create({ doc: schema.nodeFromJSON(result.snapshot.doc), plugins: [new Plugin({ appendTransaction: appendBlockIds })] }),
-        describeBatch: lww ? (before, after) => ({ clock: Date.now() + this.clockSkew, blocks: blockWrites(before, after, result.strategy == "lww" ? "block" : "document") }) : undefined
+        describeBatch: batchDescriber(result.strategy, () => Date.now() + this.clockSkew)
       })
     }
     this.sync!.receive(result.ops)
