@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core"
 import { removeDataDir, type ServerProcess } from "../support/server-process"
 import { startUiServer } from "./support/server"
 import {
-  caretLabels, closeTab, launchBrowser, openTab, othersSeen, placeCaret, readDocument, typeInChunks,
+  caretLabels, closeTab, launchBrowser, openTab, othersSeen, placeCaret, readDocument, typeInChunks, typeUntil,
   waitForCharacters, waitForConvergence, waitForOtherCaretAt, waitForTextIncluding, type TabOptions
 } from "./support/browser"
 import { blocksOf, countOf, onlyFrom, textsWithMark, wordsFrom } from "./support/doc-json"
@@ -124,10 +124,11 @@ describe("collaborative editing in the browser", () => {
     await placeCaret(a, 0, "end")
     // Each of A's edits is one input (as a paste or an IME commit is), so it is one undo step whatever the machine's load.
     await a.keyboard.insertText(" abab")
-    const typedB = wordsFrom(alphabets[1], 400, 31) + " "
+    // B types until A's undo is done and B has typed more after it: the undo happens while B is typing, on any machine.
+    const textB = wordsFrom(alphabets[1], 5000, 31)
+    let stopB = false
     await placeCaret(b, 2, "start")
-    let bDone = false
-    const bTyping = typeInChunks(b, typedB, 10).then(() => (bDone = true))
+    const bTyping = typeUntil(b, textB, () => stopB, 10)
 
     // A's second edit goes into the paragraph B is typing into, between remote changes.
     await waitForCharacters(a, alphabets[1], 20)
@@ -135,8 +136,12 @@ describe("collaborative editing in the browser", () => {
     await a.keyboard.insertText(" cdcd")
     await waitForCharacters(a, alphabets[1], 60)
     await a.keyboard.press("Control+z")
-    expect(bDone).toBe(false)
-    await bTyping
+    const seenAtUndo = onlyFrom(await readDocument(a).then(doc => doc.text), alphabets[1]).length
+    await waitForCharacters(a, alphabets[1], seenAtUndo + 20)
+    stopB = true
+    const typedB = (await bTyping) + " "
+    expect(typedB.length).toBeLessThan(textB.length)
+    await b.keyboard.type(" ")
 
     const doc = await converged([a, b])
     expect(blocksOf(doc).map(block => block.text)).toEqual(["ONE abab", "TWO", typedB + "THREE"])

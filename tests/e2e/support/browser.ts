@@ -199,6 +199,17 @@ export async function typeInChunks(page: Page, text: string, size = 20): Promise
   for (let i = 0; i < text.length; i += size) await page.keyboard.type(text.slice(i, i + size))
 }
 
+/** Type `text` in chunks until `stop()` says so (checked between chunks) or the text runs out; returns what was typed. */
+export async function typeUntil(page: Page, text: string, stop: () => boolean, size = 20): Promise<string> {
+  let typed = ""
+  while (typed.length < text.length && !stop()) {
+    const chunk = text.slice(typed.length, typed.length + size)
+    await page.keyboard.type(chunk)
+    typed += chunk
+  }
+  return typed
+}
+
 /** The names on other people's caret labels in the tab's editor. */
 export function caretLabels(page: Page): Promise<string[]> {
   return page.getByTestId("editor").locator(".remote-caret-label").allTextContents()
