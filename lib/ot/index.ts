@@ -1,6 +1,6 @@
-export { transformBatch, type TransformedBatch, type StepCheck } from "./transform-batch"
+export { transformBatch, type TransformedBatch, type BatchHooks, type StepCheck } from "./transform-batch"
 export { SyncClient, syncKey, type Batch, type BatchDescriber, type ReceiveResult, type LocalDrop, type SyncClientOptions } from "./sync-client"
 export { mapStep } from "./map-step"
 export { applyTransformed, stepTransformed, type Applied } from "./apply-step"
 export { sameInsertion, stepRange, stepText } from "./step-info"
-export { summarizeSteps, quote, type Change } from "./op-summary"
+export { summarizeSteps, summaryText, StepSummarizer, quote, type Change } from "./op-summary"

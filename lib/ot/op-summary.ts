@@ -98,51 +98,64 @@ function countTextblocks(doc: Node, from: number, to: number): number {
 }
 
 /**
- * Describe what a run of steps did to `doc` (the document they apply to), merging consecutive
- * keystrokes: "typed 'hello world' in paragraph 3", "deleted 'foo'", "made 'bar' bold". Block-id
- * bookkeeping is left out. `docs`, when given, holds the document each step applies to (saving the
- * applications). Pure; steps that fail to apply end the description.
+ * Describes a run of steps as they are applied, one step at a time with the document it applies to,
+ * merging consecutive keystrokes: "typed 'hello world' in paragraph 3", "deleted 'foo'", "made 'bar'
+ * bold". Block-id bookkeeping is left out. Lets the hub describe a batch while transforming it,
+ * without keeping every intermediate document alive. Pure.
  */
-export function summarizeSteps(doc: Node, steps: readonly Step[], docs?: readonly Node[]): Change[] {
-  const changes: Change[] = []
-  let typed: { text: string; block: string; end: number } | null = null
-  const flush = () => {
-    if (typed) changes.push({ kind: "typed", text: `typed ${quote(typed.text)} in ${typed.block}` })
-    typed = null
-  }
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]
-    if (docs) doc = docs[i]
-    const next = () => {
-      if (docs) return true
-      const applied = step.apply(doc)
-      if (applied.doc) doc = applied.doc
-      return !!applied.doc
-    }
-    if (step instanceof AttrStep && step.attr == "id") {
-      next()
-      continue
-    }
-    const isTyping = step instanceof ReplaceStep && step.from == step.to && step.slice.openStart == 0 && step.slice.content.childCount > 0 && step.slice.content.firstChild!.isText
-    if (isTyping) {
-      const s = step as ReplaceStep
-      const text = s.slice.content.textBetween(0, s.slice.content.size)
-      const t = typed as { text: string; block: string; end: number } | null
-      if (t && t.end == s.from) {
-        t.text += text
-        t.end += s.slice.size
+export class StepSummarizer {
+  private readonly done: Change[] = []
+  private typed: { text: string; block: string; end: number } | null = null
+
+  /** Add the next step, with the document it applies to. */
+  add(step: Step, doc: Node): void {
+    if (step instanceof AttrStep && step.attr == "id") return
+    const typed = this.typed
+    if (step instanceof ReplaceStep && step.from == step.to && step.slice.openStart == 0 && step.slice.content.childCount > 0 && step.slice.content.firstChild!.isText) {
+      const text = step.slice.content.textBetween(0, step.slice.content.size)
+      if (typed && typed.end == step.from) {
+        typed.text += text
+        typed.end += step.slice.size
       } else {
-        flush()
-        typed = { text, block: blockAt(doc, s.from), end: s.from + s.slice.size }
+        this.flush()
+        this.typed = { text, block: blockAt(doc, step.from), end: step.from + step.slice.size }
       }
-    } else {
-      flush()
-      const change = describeStep(doc, step)
-      // A structural change made of several steps (wrapping in a list) reads as its first step.
-      if (!(change.kind == "restructured" && changes[changes.length - 1]?.kind == "restructured")) changes.push(change)
+      return
     }
-    if (!next()) break
+    this.flush()
+    const change = describeStep(doc, step)
+    // A structural change made of several steps (wrapping in a list) reads as its first step.
+    if (!(change.kind == "restructured" && this.done[this.done.length - 1]?.kind == "restructured")) this.done.push(change)
   }
-  flush()
-  return changes
+
+  /** What the steps added so far did. */
+  get changes(): Change[] {
+    this.flush()
+    return this.done.slice()
+  }
+
+  private flush(): void {
+    if (this.typed) this.done.push({ kind: "typed", text: `typed ${quote(this.typed.text)} in ${this.typed.block}` })
+    this.typed = null
+  }
+}
+
+/** The summary an op carries: its changes' phrases joined with "; ", the first `max` of them and how many more. */
+export function summaryText(changes: readonly Change[], max = 8): string {
+  const phrases = changes.slice(0, max).map(change => change.text)
+  const more = changes.length - max
+  if (more > 0) phrases.push(`${more} more change${more == 1 ? "" : "s"}`)
+  return phrases.join("; ")
+}
+
+/** Describe what a run of steps does to `doc`, the document they apply to (see StepSummarizer); a step that fails to apply ends the description. */
+export function summarizeSteps(doc: Node, steps: readonly Step[]): Change[] {
+  const summarizer = new StepSummarizer()
+  for (const step of steps) {
+    summarizer.add(step, doc)
+    const applied = step.apply(doc)
+    if (!applied.doc) break
+    doc = applied.doc
+  }
+  return summarizer.changes
 }

@@ -91,7 +91,10 @@ export class SyncClient {
   state: EditorState
   version: number
   nextSeq: number
-  private inflight: { batch: Batch; steps: Unconfirmed[] } | null = null
+  /** The document at `version`: `state.doc` without the unconfirmed steps. */
+  private confirmed: Node
+  /** The batch in flight, as sent and as it stands after rebases, with the confirmed document plus its steps. */
+  private inflight: { batch: Batch; steps: Unconfirmed[]; after: Node } | null = null
   private pending: Unconfirmed[] = []
   private readonly maxStepsPerBatch: number
   private readonly describeBatch: BatchDescriber | null
@@ -101,6 +104,7 @@ export class SyncClient {
     const state = options.state
     this.state = syncKey.get(state) ? state : state.reconfigure({ plugins: state.plugins.concat(preserveHistoryItems) })
     this.version = options.version
+    this.confirmed = state.doc
     this.nextSeq = options.nextSeq ?? 1
     this.maxStepsPerBatch = options.maxStepsPerBatch ?? limits.maxStepsPerBatch
     this.describeBatch = options.describeBatch ?? null
@@ -135,14 +139,9 @@ export class SyncClient {
     const steps = this.pending.splice(0, this.maxStepsPerBatch)
     steps.forEach((u, i) => (u.origin = i))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: steps.map(u => u.step.toJSON()) }
-    if (this.describeBatch) {
-      let before = this.state.doc
-      for (let i = this.pending.length - 1; i >= 0; i--) before = this.pending[i].inverted.apply(before).doc!
-      let after = before
-      for (let i = steps.length - 1; i >= 0; i--) before = steps[i].inverted.apply(before).doc!
-      Object.assign(batch, this.describeBatch(before, after))
-    }
-    this.inflight = { batch, steps }
+    const after = this.pending.length == 0 ? this.state.doc : applyAll(this.confirmed, steps.map(u => u.step))
+    if (this.describeBatch) Object.assign(batch, this.describeBatch(this.confirmed, after))
+    this.inflight = { batch, steps, after }
     return batch
   }
 
@@ -184,11 +183,17 @@ export class SyncClient {
     const inflight = this.inflight!
     this.inflight = null
     const local = inflight.steps
-    if (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON()))) return
+    if (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON()))) {
+      this.confirmed = inflight.after
+      return
+    }
     const hubSteps = op.steps.map(json => Step.fromJSON(this.state.schema, json))
     // Steps of another form may still make the same document (a last-writer-wins hub writes a block as
     // one minimal replace): then the local state already is the hub's plus what was not sent yet.
-    if (this.sameOutcome(local, hubSteps)) return
+    if (this.sameOutcome(inflight.after, hubSteps)) {
+      this.confirmed = inflight.after
+      return
+    }
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
     const dropped = new Set((op.dropped ?? []).map(d => d.index))
     const hubIndexOf = new Map<number, number>()
@@ -196,14 +201,11 @@ export class SyncClient {
     this.rebase(hubSteps, local.concat(this.pending), local.length, hubIndexOf, out)
   }
 
-  /** True when `hubSteps` turn the confirmed document into the same document as the steps in flight did. */
-  private sameOutcome(inflight: readonly Unconfirmed[], hubSteps: readonly Step[]): boolean {
-    let doc: Node | null = this.state.doc
-    for (let i = this.pending.length - 1; i >= 0 && doc; i--) doc = this.pending[i].inverted.apply(doc).doc
-    const mine = doc
-    for (let i = inflight.length - 1; i >= 0 && doc; i--) doc = inflight[i].inverted.apply(doc).doc
+  /** True when `hubSteps` turn the confirmed document into `mine`, the document the steps in flight made. */
+  private sameOutcome(mine: Node, hubSteps: readonly Step[]): boolean {
+    let doc: Node | null = this.confirmed
     for (let i = 0; i < hubSteps.length && doc; i++) doc = hubSteps[i].apply(doc).doc
-    return !!doc && !!mine && doc.eq(mine)
+    return !!doc && doc.eq(mine)
   }
 
   private rebaseRemote(over: Step[], out: ReceiveResult): void {
@@ -220,18 +222,30 @@ export class SyncClient {
    */
   private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
     const tr = this.state.tr
-    for (let i = all.length - 1; i >= 0; i--) tr.step(all[i].inverted)
+    // Undoing the unconfirmed steps leads back to the confirmed document, known already: the inverses are
+    // added without applying them one by one. Remote steps are applied outside the transaction, which
+    // keeps only the document they end at (see addStep), unless they are the committed form of the steps
+    // in flight: undo history is then mirrored to them and reads their documents.
+    for (let i = all.length - 1; i >= 0; i--) addStep(tr, all[i].inverted, this.confirmed)
     const overStart = tr.steps.length
-    for (const step of over) tr.step(step)
+    if (replaced) {
+      for (const step of over) tr.step(step)
+    } else {
+      const end = applyAll(this.confirmed, over)
+      for (const step of over) addStep(tr, step, end)
+    }
+    this.confirmed = tr.doc
     // The same mappings as tr.mapping's slices below, answered in O(log n) each; with `replaced` the
     // mirrors point into `over`, a shape BatchMapping does not follow, so tr.mapping answers.
     const maps = tr.mapping.maps
     const fast = replaced || all.length == 0 ? null : new BatchMapping(all.map(u => u.step), all.map((_, i) => maps[all.length - 1 - i]), maps.slice(overStart))
     const keptInflight: Unconfirmed[] = []
     const keptPending: Unconfirmed[] = []
+    let inflightAfter: Node | null = null
     for (let i = 0, mapFrom = all.length; i < all.length; i++) {
       const u = all[i]
       mapFrom--
+      if (i == inflightCount) inflightAfter = tr.doc
       if (replaced && i < inflightCount) {
         const hubIndex = replaced.get(u.origin)
         if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) setMirror(tr, mapFrom, overStart + hubIndex)
@@ -250,7 +264,7 @@ export class SyncClient {
       if (i < inflightCount) keptInflight.push(rebased)
       else keptPending.push(rebased)
     }
-    if (this.inflight) this.inflight.steps = keptInflight
+    if (this.inflight) Object.assign(this.inflight, { steps: keptInflight, after: inflightAfter ?? tr.doc })
     this.pending = keptPending
     tr.setMeta("rebased", all.length).setMeta("addToHistory", false).setMeta(syncKey, true)
     const { state, transactions } = this.state.applyTransaction(tr)
@@ -264,6 +278,29 @@ export class SyncClient {
     for (let i = 0; i < tr.steps.length; i++)
       this.pending.push({ step: tr.steps[i], inverted: tr.steps[i].invert(tr.docs[i]), origin: -1 })
   }
+}
+
+/**
+ * Add a step to a transaction with the document it leads to, without applying it. Transform.addStep
+ * is internal to prosemirror-transform (Transform.step calls it after applying). The rebase uses it to
+ * leave out intermediate documents nobody reads, which would otherwise all stay alive until the
+ * transaction is applied: `tr.docs` then holds, for the undo and remote runs, the document the run
+ * ends at instead of each step's own. prosemirror-history reads `docs` only where a rebased step's
+ * mirror lands (to invert it there): the redone steps, or the committed form of the steps in flight,
+ * and those are added with their true documents.
+ */
+function addStep(tr: Transaction, step: Step, doc: Node): void {
+  ;(tr as unknown as { addStep(step: Step, doc: Node): void }).addStep(step, doc)
+}
+
+/** Apply steps in order; a step that fails throws (committed steps always apply to the confirmed document). */
+function applyAll(doc: Node, steps: readonly Step[]): Node {
+  for (const step of steps) {
+    const result = step.apply(doc)
+    if (!result.doc) throw new Error(`a committed step does not apply: ${result.failed}`)
+    doc = result.doc
+  }
+  return doc
 }
 
 // Mapping.setMirror is public in ProseMirror's code but left out of its type declarations (prosemirror-collab uses it too).

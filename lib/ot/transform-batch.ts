@@ -9,14 +9,23 @@ import { sameInsertion, stepRange, stepText } from "./step-info"
 /** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
 export type StepCheck = (step: Step, doc: Node) => void
 
+/** Optional calls made while a batch is transformed. */
+export interface BatchHooks {
+  /** Called before each step is applied; throws to reject the whole batch. */
+  check?: StepCheck
+  /**
+   * Called with each step that applied, as committed, and the document it applied to: the way to look
+   * at every intermediate document (to describe the batch, say) without the result keeping them all.
+   */
+  applied?: (step: Step, doc: Node) => void
+}
+
 /** What the hub commits for one submitted batch. */
 export interface TransformedBatch {
   /** The head document after the transformed steps. */
   doc: Node
   /** The steps to commit, in order, to apply on the head document. */
   steps: Step[]
-  /** For each committed step, the document it applies to (shared structure, no copies). */
-  docs: Node[]
   /** For each committed step, the index of the submitted step it came from. */
   origins: number[]
   /** Submitted steps that no longer apply, with their content. */
@@ -33,12 +42,13 @@ export interface TransformedBatch {
  * own insertions are recovered exactly (where the transformed step inserts the same content, see
  * sameInsertion), as prosemirror-collab's rebaseSteps orders it; BatchMapping gives the same answers in
  * O((N + M) log N) for N steps over M maps. A step that no longer applies is dropped and reported;
- * `check` may throw to reject the batch. Pure and deterministic: the same inputs give the same output.
+ * `hooks.check` may throw to reject the batch. Pure and deterministic: the same inputs give the same output.
  */
-export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], check?: StepCheck): TransformedBatch {
-  const result: TransformedBatch = { doc: head, steps: [], docs: [], origins: [], dropped: [], moves: [] }
+export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], hooks: BatchHooks = {}): TransformedBatch {
+  const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
+  const { check, applied: onApplied } = hooks
   if (concurrent.length == 0) {
-    applyInOrder(result, batch, check)
+    applyInOrder(result, batch, hooks)
     return result
   }
   const mapping = new BatchMapping(batch, batch.map(step => step.getMap().invert()), concurrent)
@@ -50,7 +60,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     const applied = mapped ? applyTransformed(doc, mapped) : null
     const range = stepRange(step)
     if (applied && applied.step) {
-      result.docs.push(doc)
+      onApplied?.(applied.step, doc)
       doc = applied.doc
       mapping.record(applied.step.getMap(), sameInsertion(step, applied.step))
       result.steps.push(applied.step)
@@ -67,13 +77,13 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
   return result
 }
 
-function applyInOrder(result: TransformedBatch, batch: readonly Step[], check?: StepCheck): void {
+function applyInOrder(result: TransformedBatch, batch: readonly Step[], { check, applied: onApplied }: BatchHooks): void {
   let doc = result.doc
   batch.forEach((step, i) => {
     if (check) check(step, doc)
     const applied = applyTransformed(doc, step)
     if (applied.step) {
-      result.docs.push(doc)
+      onApplied?.(applied.step, doc)
       doc = applied.doc
       result.steps.push(applied.step)
       result.origins.push(i)

@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema, checkStepContent } from "../../lib/schema"
-import { transformBatch, summarizeSteps, type TransformedBatch } from "../../lib/ot"
+import { transformBatch, summarizeSteps, summaryText, StepSummarizer, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites } from "../../lib/strategies/block-writes"
 
 import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult } from "../../lib/protocol"
@@ -62,15 +62,20 @@ async function concurrentMaps(ctx: SubmitContext, doc: HubDocument, baseVersion:
   return maps.concat(doc.mapsAfter(windowStart) ?? [])
 }
 
-function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[]): TransformedBatch {
+/** A batch ready to commit, with what its steps did in words when that was worked out on the way. */
+type Transformed = TransformedBatch & { changes?: Change[] }
+
+function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[]): Transformed {
   const check = (step: Step, at: Node) => {
     const problem = checkStepContent(step, at)
     if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
   }
-  const result = transformBatch(doc.doc, steps, concurrent, check)
+  // Described as the steps apply, so that no intermediate document outlives the transform.
+  const summarizer = new StepSummarizer()
+  const result = transformBatch(doc.doc, steps, concurrent, { check, applied: (step, at) => summarizer.add(step, at) })
   if (concurrent.length == 0 && result.dropped.length)
     throw new ConcordError("ERR_STEP_INVALID", `Step ${result.dropped[0].index} does not apply at version ${doc.version}: ${result.dropped[0].reason}`)
-  return result
+  return { ...result, changes: summarizer.changes }
 }
 
 /** What settling last-writer-wins writes adds to a transformed batch: the records and the registers' new stamps. */
@@ -96,7 +101,7 @@ function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequ
     const problem = checkStepContent(step, doc.doc)
     if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
   }
-  return { doc: applied.doc, steps: applied.steps, docs: [], origins: [], dropped: [], moves: [], writes: applied.records, stamps }
+  return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], writes: applied.records, stamps }
 }
 
 function checkSize(result: TransformedBatch): void {
@@ -104,7 +109,7 @@ function checkSize(result: TransformedBatch): void {
     throw new ConcordError("ERR_DOCUMENT_TOO_LARGE", `The document would grow past ${limits.maxDocumentSize} positions`)
 }
 
-function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, result: TransformedBatch, submitted: string, transformed: boolean): CommittedOp {
+function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, result: Transformed, submitted: string, transformed: boolean): CommittedOp {
   const steps = result.steps.map(s => s.toJSON())
   const op: CommittedOp = {
     version: doc.version + 1,
@@ -118,7 +123,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   if (JSON.stringify(steps) != submitted) op.original = JSON.parse(submitted)
   if (result.dropped.length) op.dropped = result.dropped
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
-  const summary = summarizeSteps(doc.doc, result.steps, result.docs.length == result.steps.length ? result.docs : undefined).map(c => c.text).join("; ")
+  const summary = summaryText(result.changes ?? summarizeSteps(doc.doc, result.steps))
   if (summary) op.summary = summary
   return op
 }
@@ -148,7 +153,7 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
   const lww = doc.strategy == "lww" || doc.strategy == "lww-doc"
   const concurrent = lww ? [] : await concurrentMaps(ctx, doc, request.baseVersion)
-  const result: TransformedBatch & Partial<LwwResult> = lww ? resolveWrites(ctx, doc, request, author) : transformAndApply(doc, steps, concurrent)
+  const result: Transformed & Partial<LwwResult> = lww ? resolveWrites(ctx, doc, request, author) : transformAndApply(doc, steps, concurrent)
   checkSize(result)
   const op = buildOp(ctx, doc, request, author, result, submitted, concurrent.length > 0)
   if (result.writes?.length) op.writes = result.writes

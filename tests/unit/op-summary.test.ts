@@ -3,11 +3,18 @@ import { Transform } from "prosemirror-transform"
 import { liftListItem, wrapInList } from "prosemirror-schema-list"
 import { EditorState, TextSelection } from "prosemirror-state"
 import { schema } from "../../lib/schema"
-import { summarizeSteps } from "../../lib/ot"
+import { StepSummarizer, summarizeSteps, summaryText } from "../../lib/ot"
 import { b } from "../support/builders"
 
 const { doc, p, h1 } = b
 const texts = (d: ReturnType<typeof doc>, tr: Transform) => summarizeSteps(d, tr.steps).map(c => c.text)
+
+// As the hub describes a batch: each step with the document it applies to, added as it applies.
+function summaryOf(tr: Transform) {
+  const summarizer = new StepSummarizer()
+  tr.steps.forEach((step, i) => summarizer.add(step, tr.docs[i]))
+  return summarizer.changes
+}
 
 describe("op summaries", () => {
   it("merges consecutive keystrokes into one typed phrase naming the block", () => {
@@ -16,8 +23,8 @@ describe("op summaries", () => {
     const at = 12
     "hello world".split("").forEach((ch, i) => tr.insert(at + i, schema.text(ch)))
     expect(texts(start, tr)).toEqual(["typed 'hello world' in paragraph 3"])
-    // The hub passes the documents it already has instead of applying the steps again.
-    expect(summarizeSteps(start, tr.steps, tr.docs).map(c => c.text)).toEqual(["typed 'hello world' in paragraph 3"])
+    // The hub adds each step with its document as the step applies, instead of applying the steps again.
+    expect(summaryOf(tr).map(c => c.text)).toEqual(["typed 'hello world' in paragraph 3"])
   })
 
   it("says what was deleted, replaced and formatted", () => {
@@ -50,5 +57,17 @@ describe("op summaries of leaving a list", () => {
     liftListItem(schema.nodes.list_item)(state, t => (tr = t))
     expect(tr).not.toBeNull()
     expect(texts(start, tr!)).toEqual(["moved 1 block out of a list"])
+  })
+
+  it("keeps an op's summary short: the first phrases and how many more", () => {
+    const start = doc(p("one"), p("two"), p("three"))
+    const tr = new Transform(start)
+    for (let i = 0; i < 12; i++) tr.insert(1, schema.text("x")).insert(tr.doc.content.size - 1, schema.text("y"))
+    const changes = summarizeSteps(start, tr.steps)
+    expect(changes).toHaveLength(24)
+    const summary = summaryText(changes)
+    expect(summary.split("; ")).toHaveLength(9)
+    expect(summary.endsWith("; 16 more changes")).toBe(true)
+    expect(summaryText(changes.slice(0, 2))).toBe("typed 'x' in paragraph 1; typed 'y' in paragraph 3")
   })
 })
