@@ -93,8 +93,11 @@ export class SyncClient {
   nextSeq: number
   /** The document at `version`: `state.doc` without the unconfirmed steps. */
   private confirmed: Node
-  /** The batch in flight, as sent and as it stands after rebases, with the confirmed document plus its steps. */
-  private inflight: { batch: Batch; steps: Unconfirmed[]; after: Node } | null = null
+  /**
+   * The batch in flight, as sent and as it stands after rebases, with the confirmed document plus its
+   * steps when known (worked out when needed, see inflightDoc).
+   */
+  private inflight: { batch: Batch; steps: Unconfirmed[]; after: Node | null } | null = null
   private pending: Unconfirmed[] = []
   private readonly maxStepsPerBatch: number
   private readonly describeBatch: BatchDescriber | null
@@ -139,9 +142,8 @@ export class SyncClient {
     const steps = this.pending.splice(0, this.maxStepsPerBatch)
     steps.forEach((u, i) => (u.origin = i))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: steps.map(u => u.step.toJSON()) }
-    const after = this.pending.length == 0 ? this.state.doc : applyAll(this.confirmed, steps.map(u => u.step))
-    if (this.describeBatch) Object.assign(batch, this.describeBatch(this.confirmed, after))
-    this.inflight = { batch, steps, after }
+    this.inflight = { batch, steps, after: this.pending.length == 0 ? this.state.doc : null }
+    if (this.describeBatch) Object.assign(batch, this.describeBatch(this.confirmed, this.inflightDoc()))
     return batch
   }
 
@@ -184,14 +186,15 @@ export class SyncClient {
     this.inflight = null
     const local = inflight.steps
     if (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON()))) {
-      this.confirmed = inflight.after
+      this.confirmed = this.inflightDoc(inflight)
       return
     }
     const hubSteps = op.steps.map(json => Step.fromJSON(this.state.schema, json))
     // Steps of another form may still make the same document (a last-writer-wins hub writes a block as
     // one minimal replace): then the local state already is the hub's plus what was not sent yet.
-    if (this.sameOutcome(inflight.after, hubSteps)) {
-      this.confirmed = inflight.after
+    const mine = this.inflightDoc(inflight)
+    if (this.sameOutcome(mine, hubSteps)) {
+      this.confirmed = mine
       return
     }
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
@@ -199,6 +202,18 @@ export class SyncClient {
     const hubIndexOf = new Map<number, number>()
     for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
     this.rebase(hubSteps, local.concat(this.pending), local.length, hubIndexOf, out)
+  }
+
+  /** The confirmed document plus the steps in flight: from whichever is shorter, the steps in flight or the pending ones. */
+  private inflightDoc(inflight = this.inflight!): Node {
+    if (inflight.after) return inflight.after
+    let doc = this.state.doc
+    if (inflight.steps.length <= this.pending.length) {
+      doc = applyAll(this.confirmed, inflight.steps.map(u => u.step))
+    } else {
+      for (let i = this.pending.length - 1; i >= 0; i--) doc = this.pending[i].inverted.apply(doc).doc!
+    }
+    return (inflight.after = doc)
   }
 
   /** True when `hubSteps` turn the confirmed document into `mine`, the document the steps in flight made. */
