@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client"
-import type { ClientToServerEvents, CommittedOp, Reply, ServerToClientEvents, SubmitResult } from "../lib/protocol"
+import type { ClientToServerEvents, LeanOp, Reply, ServerToClientEvents, SubmitResult } from "../lib/protocol"
 
 /**
  * A benchmark client that costs almost nothing on its own side: it keeps no ProseMirror document,
@@ -12,7 +12,7 @@ export class LightClient {
   length = 0
   seq = 0
   inflight = false
-  onOps: (ops: CommittedOp[]) => void = () => {}
+  onOps: (ops: LeanOp[]) => void = () => {}
   onAck: (result: SubmitResult) => void = () => {}
 
   constructor(readonly url: string, readonly docId: string, readonly clientId: string) {

@@ -5,7 +5,7 @@ import {
 } from "../lib/protocol"
 import type { Hub } from "./hub/hub"
 import type { Logger } from "./log"
-import { roomOf } from "./room-broadcaster"
+import { opsRoomOf, roomOf } from "./room-broadcaster"
 
 /** Socket.IO server and socket types with Concord's typed events. */
 export type ConcordServer = Server<ClientToServerEvents, ServerToClientEvents>
@@ -15,6 +15,8 @@ export type ConcordSocket = Socket<ClientToServerEvents, ServerToClientEvents>
 interface Membership {
   clientId: string
   user: Author
+  /** Receives whole CommittedOps rather than LeanOps. */
+  detail: boolean
 }
 
 /**
@@ -27,11 +29,24 @@ export class Connection {
   constructor(private readonly socket: ConcordSocket, private readonly hub: Hub, private readonly log: Logger) {
     socket.on("join", (request, ack) => this.handle("join", ack, async () => {
       const message = parse.join(request)
+      const detail = message.detail ?? false
+      const earlier = this.joined.get(message.docId)
       const result = await this.hub.join(message, socket.id, () => {
-        socket.join(roomOf(message.docId))
+        if (earlier) socket.leave(opsRoomOf(message.docId, earlier.detail))
+        socket.join([roomOf(message.docId), opsRoomOf(message.docId, detail)])
       })
-      this.joined.set(message.docId, { clientId: message.clientId, user: message.user })
+      this.joined.set(message.docId, { clientId: message.clientId, user: message.user, detail })
       return result
+    }))
+    socket.on("detail", (request, ack) => this.handle("detail", ack, async () => {
+      const { docId, on } = parse.detail(request)
+      const member = this.member(docId)
+      if (member.detail != on) {
+        socket.leave(opsRoomOf(docId, member.detail))
+        socket.join(opsRoomOf(docId, on))
+        member.detail = on
+      }
+      return null
     }))
     socket.on("submit", (request, ack) => this.handle("submit", ack, async () => {
       checkSize(request)
@@ -82,6 +97,7 @@ export class Connection {
     if (!member) return
     this.joined.delete(docId)
     this.socket.leave(roomOf(docId))
+    this.socket.leave(opsRoomOf(docId, member.detail))
     this.hub.leave(docId, member.clientId, this.socket.id)
     this.socket.to(roomOf(docId)).emit("presence:leave", { docId, clientId: member.clientId })
   }

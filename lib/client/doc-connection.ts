@@ -7,10 +7,11 @@ import { SyncClient, type Batch } from "../ot/sync-client"
 import { ConcordError, type ErrorCode, type ErrorJSON } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import type {
-  Author, ClientToServerEvents, CommittedOp, HistoryPage, JoinResult, Reply, SelectionJSON, ServerToClientEvents, Snapshot, StrategyName, SubmitResult
+  Author, ClientToServerEvents, CommittedOp, HistoryPage, JoinResult, LeanOp, Reply, SelectionJSON, ServerToClientEvents, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
 import { batchDescriber } from "../strategies/block-writes"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
+import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
 import { randomId } from "./random-id"
@@ -87,7 +88,7 @@ export class DocConnection {
   /** The seq of the batch sent in this session and not yet refused. */
   private sentSeq: number | null = null
   /** Ops that arrived while joining. */
-  private early: CommittedOp[] = []
+  private early: LeanOp[] = []
   private readonly remote = new RemotePresenceSet(this.clientId, schema)
   private readonly presence = new LocalPresence(
     () => (this.sync && this.joined ? { version: this.sync.version, unconfirmed: this.unconfirmedMaps } : null),
@@ -100,7 +101,12 @@ export class DocConnection {
   private wantOffline = false
   private closed = false
   private readonly listeners = new Set<(change: ConnectionChange) => void>()
-  private readonly opListeners = new Set<(ops: readonly CommittedOp[]) => void>()
+  private readonly detailed = new DetailedOpFeed(
+    (before, limit) => this.fetchHistory(before, limit),
+    on => {
+      if (this.joined) this.socket.emit("detail", { docId: this.docId, on })
+    }
+  )
 
   constructor(options: DocConnectionOptions) {
     this.docId = options.docId
@@ -164,8 +170,7 @@ export class DocConnection {
    * the function that unsubscribes.
    */
   onOps(listener: (ops: readonly CommittedOp[]) => void): () => void {
-    this.opListeners.add(listener)
-    return () => void this.opListeners.delete(listener)
+    return this.detailed.add(listener)
   }
 
   /**
@@ -251,7 +256,7 @@ export class DocConnection {
     if (this.joined) this.socket.emit("leave", { docId: this.docId })
     this.socket.disconnect()
     this.listeners.clear()
-    this.opListeners.clear()
+    this.detailed.clear()
   }
 
   private async join(): Promise<void> {
@@ -263,7 +268,8 @@ export class DocConnection {
     const request = {
       docId: this.docId, clientId: this.clientId, version: sync ? sync.version : null, user: this.author,
       ...(this.creating ? { create: true, strategy: this.createStrategy } : {}),
-      ...(sync && !sync.idle ? { hasUnconfirmed: true } : {})
+      ...(sync && !sync.idle ? { hasUnconfirmed: true } : {}),
+      ...(this.detailed.wanted ? { detail: true } : {})
     }
     let reply
     try {
@@ -350,7 +356,7 @@ export class DocConnection {
   }
 
   /** Receive committed ops; false when one was missing and the client must catch up. */
-  private receive(ops: readonly CommittedOp[]): boolean {
+  private receive(ops: readonly LeanOp[]): boolean {
     const sync = this.sync!
     const from = sync.version
     const selection = sync.state.selection
@@ -375,11 +381,11 @@ export class DocConnection {
     }
     this.presence.confirmedMoved()
     const applied = ops.filter(op => op.version > from && op.version <= sync.version)
-    for (const listener of [...this.opListeners]) listener(applied)
+    this.detailed.deliver(applied)
     return !result.gap
   }
 
-  private opsArrived(docId: string, ops: readonly CommittedOp[]): void {
+  private opsArrived(docId: string, ops: readonly LeanOp[]): void {
     if (docId != this.docId) return
     if (!this.joined || !this.sync) {
       this.early.push(...ops)

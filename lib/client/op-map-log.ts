@@ -1,6 +1,6 @@
 import type { Schema } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
-import type { CommittedOp, StepJSON } from "../protocol/messages"
+import type { LeanOp, StepJSON } from "../protocol/messages"
 
 /**
  * The step maps of the most recently committed ops, to carry positions that refer to an older
@@ -13,7 +13,7 @@ export class OpMapLog {
   constructor(private readonly schema: Schema, private readonly capacity = 500) {}
 
   /** Keep the ops of `ops` that produced versions from + 1 to `to`: those a client just applied. */
-  record(ops: readonly CommittedOp[], from: number, to: number): void {
+  record(ops: readonly LeanOp[], from: number, to: number): void {
     for (const op of ops) if (op.version > from && op.version <= to) this.ops.set(op.version, { steps: op.steps, maps: null })
     for (const version of this.ops.keys()) {
       if (this.ops.size <= this.capacity) break

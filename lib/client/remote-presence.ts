@@ -1,6 +1,6 @@
 import type { Schema } from "prosemirror-model"
 import type { Mappable, StepMap } from "prosemirror-transform"
-import type { Author, CommittedOp, PresenceState, SelectionJSON } from "../protocol/messages"
+import type { Author, LeanOp, PresenceState, SelectionJSON } from "../protocol/messages"
 import { OpMapLog } from "./op-map-log"
 
 /** Another person in the document, with their selection in the local document's positions. */
@@ -69,7 +69,7 @@ export class RemotePresenceSet {
   }
 
   /** Note the ops that took the client from version `from` to `to`, and carry every selection up to `to`. */
-  committed(ops: readonly CommittedOp[], from: number, to: number): void {
+  committed(ops: readonly LeanOp[], from: number, to: number): void {
     this.opMaps.record(ops, from, to)
     for (const [clientId, state] of this.states) {
       const maps = state.selection && state.version < to && this.opMaps.mapsBetween(state.version, to)

@@ -1,7 +1,7 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
 import { Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
-import type { BlockWrite, CommittedOp, StepJSON } from "../protocol/messages"
+import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
 import { mapStep } from "./map-step"
 import { stepTransformed } from "./apply-step"
@@ -152,7 +152,7 @@ export class SyncClient {
    * reported and nothing after it applied. Remote runs are rebased over in one transaction each; the
    * client's own batch confirms the batch in flight.
    */
-  receive(ops: readonly CommittedOp[]): ReceiveResult {
+  receive(ops: readonly LeanOp[]): ReceiveResult {
     const result: ReceiveResult = { applied: 0, gap: false, transactions: [], dropped: [] }
     let run: Step[] = []
     let runVersion = this.version
@@ -181,7 +181,7 @@ export class SyncClient {
     return result
   }
 
-  private confirm(op: CommittedOp, out: ReceiveResult): void {
+  private confirm(op: LeanOp, out: ReceiveResult): void {
     const inflight = this.inflight!
     this.inflight = null
     const local = inflight.steps

@@ -66,6 +66,18 @@ export interface CommittedOp {
   writes?: LwwWrite[]
 }
 
+/**
+ * An op as most members of a document's room receive it: what a client needs to follow the document
+ * (its own batch's dropped steps included). Members that asked for detail (a history panel is open)
+ * receive the whole CommittedOp, which is also a LeanOp.
+ */
+export type LeanOp = Pick<CommittedOp, "version" | "clientId" | "seq" | "baseVersion" | "steps" | "dropped">
+
+/** True when the op carries everything a CommittedOp does (the room sent it with detail). */
+export function isDetailed(op: LeanOp): op is CommittedOp {
+  return "author" in op
+}
+
 /** A block's new value as a last-writer-wins client writes it. */
 export interface BlockWrite {
   /** The block's stable id. */
@@ -119,6 +131,14 @@ export interface JoinRequest {
   strategy?: StrategyName
   /** The client holds local steps based on `version`: send ops, never a snapshot, however far behind. */
   hasUnconfirmed?: boolean
+  /** Receive the room's ops as whole CommittedOps (author, time, summary, moves...) instead of LeanOps; see `detail`. */
+  detail?: boolean
+}
+
+/** Switch the ops a joined socket receives between LeanOps and whole CommittedOps. */
+export interface DetailRequest {
+  docId: string
+  on: boolean
 }
 
 export interface JoinResult {
@@ -198,12 +218,13 @@ export interface ClientToServerEvents {
   presence(update: PresenceUpdate): void
   history(request: HistoryRequest, ack: (reply: Reply<HistoryPage>) => void): void
   docAt(request: DocAtRequest, ack: (reply: Reply<Snapshot>) => void): void
+  detail(request: DetailRequest, ack?: (reply: Reply<null>) => void): void
 }
 
 /** Events the hub sends. */
 export interface ServerToClientEvents {
-  /** Committed ops in hub order, coalesced per room. */
-  ops(message: { docId: string; ops: CommittedOp[] }): void
+  /** Committed ops in hub order, coalesced per room: LeanOps, or whole CommittedOps for members that asked for detail. */
+  ops(message: { docId: string; ops: LeanOp[] }): void
   presence(message: { docId: string; state: PresenceState }): void
   "presence:leave"(message: { docId: string; clientId: string }): void
 }

@@ -1,7 +1,7 @@
 import { z } from "zod"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
-import type { DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest } from "./messages"
+import type { DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest } from "./messages"
 
 const docId = z.string().regex(docIdPattern, "docId must be 1 to 64 letters, digits, '-' or '_'")
 const clientId = z.string().min(1).max(64)
@@ -15,7 +15,8 @@ const stepJSON = z.looseObject({ stepType: z.string().min(1).max(32) })
 const strategy = z.enum(["ot", "lww", "lww-doc", "vv", "crdt"])
 const join = z.object({
   docId, clientId, version: version.nullable(), user: author,
-  create: z.boolean().optional(), strategy: strategy.optional(), hasUnconfirmed: z.boolean().optional()
+  create: z.boolean().optional(), strategy: strategy.optional(), hasUnconfirmed: z.boolean().optional(),
+  detail: z.boolean().optional()
 })
 const blockWrite = z.object({
   id: z.string().min(1).max(64),
@@ -39,6 +40,7 @@ const presence = z.object({
 const history = z.object({ docId, before: version.optional(), limit: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
 const docAt = z.object({ docId, version })
 const leave = z.object({ docId })
+const detail = z.object({ docId, on: z.boolean() })
 
 function parser<T>(schema: z.ZodType<T>, what: string) {
   return (value: unknown): T => {
@@ -52,6 +54,7 @@ function parser<T>(schema: z.ZodType<T>, what: string) {
 
 /** Validators for every client message; each returns the typed message or throws ConcordError ERR_INVALID_MESSAGE. */
 export const parse = {
+  detail: parser<DetailRequest>(detail, "detail"),
   join: parser<JoinRequest>(join, "join"),
   submit: (value: unknown): SubmitRequest => {
     const steps = (value as { steps?: unknown } | null)?.steps

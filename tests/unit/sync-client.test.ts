@@ -86,7 +86,7 @@ describe("SyncClient confirming its own batch in another form", () => {
     client.apply(client.state.tr.insertText("Y", 3))
     // The hub rewrote the paragraph as one replace (as a last-writer-wins hub does): same result, other form.
     const hubStep = new Transform(start).replaceWith(1, 3, schema.text("aXb")).steps[0]
-    const result = client.receive([{ version: 1, clientId: "me", seq: batch.seq, baseVersion: 0, steps: [hubStep.toJSON()], author: { name: "me", color: "#000000" }, time: 0 }])
+    const result = client.receive([{ version: 1, clientId: "me", seq: batch.seq, baseVersion: 0, steps: [hubStep.toJSON()] }])
     expect(result.gap).toBe(false)
     expect(client.state.doc.textContent).toBe("aXYb")
     expect(client.version).toBe(1)
