@@ -1,0 +1,107 @@
+// `npm run bench:throughput [-- --seconds=S]`: the hub's own capacity in one process, without sockets:
+// the submit pipeline (validation, dedup, transform, apply, summary, group commit to SQLite in WAL
+// mode, acknowledgement) driven by simulated clients that each submit a batch at the version they last
+// saw and wait for its acknowledgement before the next, as the Socket.IO clients of `bench:hub` do.
+// One hot document with 50 clients, then 100 documents with 5 clients each; batches of one keystroke
+// and of 10 keystrokes. Prints a markdown table of committed steps/s, ops/s and acknowledgement times.
+import { mkdtempSync, rmSync } from "node:fs"
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os"
+import { join } from "node:path"
+import { Hub } from "../server/hub/hub"
+import { bypassResolveCache } from "../server/hub/resolve-cache"
+import { SqliteStorage } from "../server/storage/sqlite-storage"
+import { createLogger } from "../server/log"
+import type { StepJSON } from "../lib/protocol"
+
+bypassResolveCache()
+const seconds = Number(process.argv.find(a => a.startsWith("--seconds="))?.slice(10) ?? 5)
+
+interface Scenario {
+  label: string
+  documents: number
+  clientsPerDocument: number
+  stepsPerBatch: number
+}
+
+interface Figures {
+  steps: number
+  ops: number
+  p50: number
+  p99: number
+  longest: number
+  cpu: number
+  wall: number
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN
+}
+
+async function run(scenario: Scenario): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), "concord-throughput-"))
+  const storage = new SqliteStorage({ file: join(dir, "concord.db") })
+  const hub = new Hub({ storage, log: createLogger("error"), maxDocuments: scenario.documents + 10 })
+  // Every document is one paragraph that only grows: its length is all a client needs to pick a place.
+  const lengths = new Map<string, number>()
+  hub.onCommitted = (docId, ops) => {
+    let added = 0
+    for (const op of ops) added += op.steps.length
+    lengths.set(docId, (lengths.get(docId) ?? 0) + added)
+  }
+  const docIds = Array.from({ length: scenario.documents }, (_, i) => `throughput-${i}`)
+  const clients: { docId: string; clientId: string; version: number; seq: number }[] = []
+  for (const docId of docIds) {
+    for (let c = 0; c < scenario.clientsPerDocument; c++) {
+      const clientId = `${docId}-c${c}`
+      const joined = await hub.join({ docId, clientId, version: null, user: { name: clientId, color: "#224488" }, create: c == 0 }, clientId, () => {})
+      clients.push({ docId, clientId, version: joined.version, seq: 0 })
+    }
+    lengths.set(docId, 0)
+  }
+  const waits: number[] = []
+  let steps = 0, ops = 0
+  const start = performance.now()
+  const end = start + seconds * 1000
+  const cpu0 = process.cpuUsage()
+  await Promise.all(clients.map(async client => {
+    while (performance.now() < end) {
+      const length = lengths.get(client.docId)!
+      const batch: StepJSON[] = []
+      // Keystrokes typed one after another at a random place, on the version the client last saw.
+      const at = 1 + Math.floor(Math.random() * (length + 1))
+      for (let k = 0; k < scenario.stepsPerBatch; k++) batch.push({ stepType: "replace", from: at + k, to: at + k, slice: { content: [{ type: "text", text: "x" }] } })
+      const sent = performance.now()
+      const result = await hub.submit({ docId: client.docId, clientId: client.clientId, seq: ++client.seq, baseVersion: client.version, steps: batch }, { name: client.clientId, color: "#224488" })
+      waits.push(performance.now() - sent)
+      client.version = result.version
+      steps += batch.length
+      ops++
+    }
+  }))
+  const wall = (performance.now() - start) / 1000
+  const cpuUsage = process.cpuUsage(cpu0)
+  await hub.close()
+  rmSync(dir, { recursive: true, force: true })
+  waits.sort((a, b) => a - b)
+  return {
+    steps: steps / wall, ops: ops / wall, p50: percentile(waits, 50), p99: percentile(waits, 99), longest: waits[waits.length - 1],
+    cpu: (cpuUsage.user + cpuUsage.system) / 1e6 / wall, wall
+  }
+}
+
+const scenarios: Scenario[] = [
+  { label: "1 document, 50 clients, 1 step per batch", documents: 1, clientsPerDocument: 50, stepsPerBatch: 1 },
+  { label: "1 document, 50 clients, 10 steps per batch", documents: 1, clientsPerDocument: 50, stepsPerBatch: 10 },
+  { label: "100 documents × 5 clients, 1 step per batch", documents: 100, clientsPerDocument: 5, stepsPerBatch: 1 },
+  { label: "100 documents × 5 clients, 10 steps per batch", documents: 100, clientsPerDocument: 5, stepsPerBatch: 10 }
+]
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+console.log(`${availableParallelism()} cores (${cpus()[0]?.model.trim()}), node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map(l => l.toFixed(2)).join(", ")}, ${seconds} s per row`)
+console.log("")
+console.log("| scenario | committed steps/s | committed ops/s | ack p50, ms | ack p99, ms | longest ack, ms | hub process CPU, cores |")
+console.log("|---|---:|---:|---:|---:|---:|---:|")
+for (const scenario of scenarios) {
+  const f = await run(scenario)
+  console.log(`| ${scenario.label} | ${fmt(f.steps)} | ${fmt(f.ops)} | ${fmt(f.p50, 1)} | ${fmt(f.p99, 1)} | ${fmt(f.longest)} | ${fmt(f.cpu, 2)} |`)
+}
