@@ -84,18 +84,19 @@ export class PositionTree {
     if (!this.root) return
     const pieces = this.piecesOf(map)
     if (!pieces) return
-    if (recovering) for (const piece of pieces) if (piece.recovers) this.extract(piece, map, recovering)
+    if (recovering) for (let i = 0; i < pieces.count; i++) if (pieces.items[i].recovers) this.extract(pieces.items[i], map, recovering)
     if (this.root) update(this.root, -Infinity, Infinity, pieces)
   }
 
   // The positions in order, cut where the map treats them differently: before, at the start of,
   // inside and at the end of each changed range, and after the last; neighbours moved alike are one
   // piece. Null for a map that changes nothing.
-  private piecesOf(map: StepMap): Piece[] | null {
+  private piecesOf(map: StepMap): Pieces | null {
     ranges.length = 0
     map.forEach(collectRange)
     if (ranges.length == 0) return null
-    const pieces: Piece[] = []
+    const pieces = piecePool
+    pieces.count = 0
     let claimed = -Infinity, shift = 0
     // Ranges come in order; a position at the end of one range and the start of the next belongs to the first.
     for (let r = 0; r < ranges.length; r += 4) {
@@ -114,7 +115,7 @@ export class PositionTree {
   }
 
   // Add the piece [lo, hi] of a changed range, moved like `probe`: to one spot when `inside`, else by the same amount.
-  private probe(pieces: Piece[], map: StepMap, lo: number, hi: number, probe: number, inside: boolean): void {
+  private probe(pieces: Pieces, map: StepMap, lo: number, hi: number, probe: number, inside: boolean): void {
     if (lo > hi) return
     const result = map.mapResult(probe, this.assoc)
     addPiece(pieces, lo, hi, inside, inside ? result.pos : result.pos - probe, deletionFlags(result), recoverValue(result) != null)
@@ -142,6 +143,16 @@ interface Piece {
   recovers: boolean
 }
 
+// The pieces of the map being applied, reused from map to map (a tree maps one map at a time and
+// `map` does not call back into another tree's `map`) to spare the garbage collector: the first `count`
+// of `items` are current.
+interface Pieces {
+  items: Piece[]
+  count: number
+}
+
+const piecePool: Pieces = { items: [], count: 0 }
+
 // The ranges of the map being applied, four numbers each as StepMap.forEach gives them.
 const ranges: number[] = []
 
@@ -149,20 +160,34 @@ function collectRange(oldStart: number, oldEnd: number, newStart: number, newEnd
   ranges.push(oldStart, oldEnd, newStart, newEnd)
 }
 
-function addPiece(pieces: Piece[], lo: number, hi: number, set: boolean, value: number, del: number, recovers: boolean): void {
-  const last = pieces[pieces.length - 1]
-  if (last && !last.set && !set && last.value == value && last.del == del && last.recovers == recovers) last.hi = hi
-  else pieces.push({ lo, hi, set, value, del, recovers })
+function addPiece(pieces: Pieces, lo: number, hi: number, set: boolean, value: number, del: number, recovers: boolean): void {
+  const last = pieces.count ? pieces.items[pieces.count - 1] : null
+  if (last && !last.set && !set && last.value == value && last.del == del && last.recovers == recovers) {
+    last.hi = hi
+    return
+  }
+  let piece = pieces.items[pieces.count]
+  if (piece) {
+    piece.lo = lo
+    piece.hi = hi
+    piece.set = set
+    piece.value = value
+    piece.del = del
+    piece.recovers = recovers
+  } else {
+    pieces.items.push((piece = { lo, hi, set, value, del, recovers }))
+  }
+  pieces.count++
 }
 
-function pieceAt(pieces: Piece[], pos: number): Piece {
+function pieceAt(pieces: Pieces, pos: number): Piece {
   let i = 0
-  while (pieces[i].hi < pos) i++
-  return pieces[i]
+  while (pieces.items[i].hi < pos) i++
+  return pieces.items[i]
 }
 
 // Move the subtree of `node`, whose positions lie in [low, high], piece by piece: a subtree within one piece moves at once.
-function update(node: TrackedPosition, low: number, high: number, pieces: Piece[]): void {
+function update(node: TrackedPosition, low: number, high: number, pieces: Pieces): void {
   const piece = pieceAt(pieces, low)
   if (high <= piece.hi) {
     tag(node, piece.set, piece.value, piece.del)
