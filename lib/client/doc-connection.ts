@@ -9,7 +9,8 @@ import { limits } from "../protocol/limits"
 import type {
   Author, ClientToServerEvents, CommittedOp, HistoryPage, JoinResult, Reply, SelectionJSON, ServerToClientEvents, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
-import { batchDescriber } from "../strategies/block-writes"
+import { batchDescriber } from "../strategies/batch-describer"
+import { VersionVectorClock } from "../strategies/vv-writes"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
@@ -68,6 +69,8 @@ export class DocConnection {
   private readonly createStrategy: StrategyName
   /** This page load's id at the hub; never stored. */
   readonly clientId = randomId(16)
+  /** Version-vector documents: counts this client's writes, across reloads of the local state. */
+  private readonly vectors = new VersionVectorClock(this.clientId)
   /** Where the connection stands. */
   status: ConnectionStatus = "connecting"
   /** The latest problem to show the user, until dismissed. */
@@ -342,7 +345,7 @@ export class DocConnection {
       version: snapshot.version,
       state: EditorState.create({ doc, selection, plugins: [...this.plugins] }),
       nextSeq: previous?.nextSeq,
-      describeBatch: batchDescriber(this.strategy, () => Date.now() + this.clockSkew)
+      describeBatch: batchDescriber(this.strategy, () => Date.now() + this.clockSkew, this.vectors)
     })
     this.reload = null
     this.unconfirmedMaps = []
