@@ -60,7 +60,12 @@ export function emptyUpdate(update: Uint8Array): boolean {
   return decoded.structs.length == 0 && decoded.ds.clients.size == 0
 }
 
-/** The ProseMirror document a Yjs document's fragment holds. */
+/**
+ * The ProseMirror document a Yjs document's fragment holds. Read from a copy: y-prosemirror's reading
+ * merges adjacent texts the reading client wrote, a write that must not happen behind the editor's back.
+ */
 export function crdtDoc(ydoc: Y.Doc): Node {
-  return yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(crdtFragment), schema)
+  const copy = new Y.Doc()
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc))
+  return yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(crdtFragment), schema)
 }
