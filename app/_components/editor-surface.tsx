@@ -1,12 +1,12 @@
 import { useEffect, useRef } from "react"
 import { EditorView } from "prosemirror-view"
-import type { DocConnection } from "@/lib/client/doc-connection"
+import type { PageConnection } from "./use-doc-connection"
 
 /**
  * The ProseMirror view of a connection's document, mounted once the document has loaded. Local
  * transactions go through the connection; every change it reports (remote ops, presence) updates the view.
  */
-export function EditorSurface({ connection, onView }: { connection: DocConnection; onView: (view: EditorView | null) => void }) {
+export function EditorSurface({ connection, onView }: { connection: PageConnection; onView: (view: EditorView | null) => void }) {
   const mount = useRef<HTMLDivElement>(null)
   const loaded = connection.state != null
   useEffect(() => {

@@ -73,7 +73,8 @@ export class CrdtConnection {
       if (origin === fromHub) return
       this.pending.push(update)
       this.flush()
-      this.emit("state")
+      // Local updates are written while the editor view updates: tell listeners once that is done.
+      queueMicrotask(() => this.emit("state"))
     })
     const socketOptions = { autoConnect: false, forceNew: true, transports: ["websocket", "polling"], tryAllTransports: true }
     this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions)

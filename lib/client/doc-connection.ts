@@ -286,6 +286,8 @@ export class DocConnection {
 
   private joinSucceeded(result: JoinResult): void {
     this.strategy = result.strategy
+    // A CRDT document is edited through a CrdtConnection: whoever listens hands over on this change.
+    if (result.strategy == "crdt") return this.emit("status")
     const snapshot = result.snapshot
     // The join asked for ops when there were local edits to rebase; a snapshot then means they cannot be kept.
     if (snapshot && this.sync && !this.reload && !this.sync.idle)
