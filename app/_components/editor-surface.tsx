@@ -12,13 +12,17 @@ export function EditorSurface({ connection, onView }: { connection: PageConnecti
   useEffect(() => {
     const state = connection.state
     if (!state || !mount.current) return
+    // A plugin's view may dispatch while the view is being built (y-prosemirror's binding renders the
+    // Yjs document then), before the subscription below exists: such a transaction updates the view here.
+    let subscribed = false
     const view: EditorView = new EditorView(mount.current, {
       state,
       attributes: { "aria-label": "Document text", "aria-multiline": "true", role: "textbox", spellcheck: "true" },
-      dispatchTransaction(tr) {
+      dispatchTransaction(this: EditorView, tr) {
         connection.dispatch(tr)
+        if (!subscribed && connection.state) this.updateState(connection.state)
         if (tr.selectionSet || tr.docChanged) {
-          const { anchor, head } = view.state.selection
+          const { anchor, head } = this.state.selection
           connection.setPresence({ anchor, head })
         }
       }
@@ -26,6 +30,7 @@ export function EditorSurface({ connection, onView }: { connection: PageConnecti
     const unsubscribe = connection.subscribe(() => {
       if (connection.state) view.updateState(connection.state)
     })
+    subscribed = true
     const { anchor, head } = state.selection
     connection.setPresence({ anchor, head })
     if (state.doc.textContent.length == 0) view.focus()
