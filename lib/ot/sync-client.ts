@@ -1,5 +1,5 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
-import { Step } from "prosemirror-transform"
+import { AttrStep, Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, CommittedOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
@@ -189,6 +189,12 @@ export class SyncClient {
     // Steps of another form may still make the same document (a last-writer-wins hub writes a block as
     // one minimal replace): then the local state already is the hub's plus what was not sent yet.
     if (this.sameOutcome(local, hubSteps)) return
+    // A version-vector hub also sets attributes (vv, conflict) after the content: when the content is
+    // ours, only those attribute steps are new, and the unsent steps are rebased over them alone.
+    let content = hubSteps.length
+    while (content > 0 && hubSteps[content - 1] instanceof AttrStep) content--
+    if (content < hubSteps.length && this.sameOutcome(local, hubSteps.slice(0, content)))
+      return this.rebase(hubSteps.slice(content), this.pending, 0, null, out)
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
     const dropped = new Set((op.dropped ?? []).map(d => d.index))
     const hubIndexOf = new Map<number, number>()

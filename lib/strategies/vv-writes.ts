@@ -94,8 +94,20 @@ function parseBlock(schema: Schema, write: BlockWrite): Node | null {
   }
 }
 
-/** Put `node` where block `id` is (or after block `after` when it is not in the document), or remove the block for null. */
-function place(tr: Transform, id: string, node: Node | null, after: string | null): void {
+/** An attribute to set on a block once every write's content is in place. */
+interface AttrChange {
+  id: string
+  name: string
+  value: unknown
+}
+
+/**
+ * Put `node` where block `id` is (or after block `after` when it is not in the document), or remove the
+ * block for null. A block that keeps its type gets its new content now and its new attributes in
+ * `attrs`, set after every write's content: then the op's content steps come first, and a writer whose
+ * text they repeat sees only attribute steps to rebase its unsent typing over (SyncClient.confirm).
+ */
+function place(tr: Transform, id: string, node: Node | null, after: string | null, attrs: AttrChange[]): void {
   const found = findBlock(tr.doc, id)
   if (!node) {
     if (found && tr.doc.childCount > 1) tr.delete(found.pos, found.pos + found.node.nodeSize)
@@ -107,7 +119,7 @@ function place(tr: Transform, id: string, node: Node | null, after: string | nul
   } else if (found.node.type == node.type) {
     replaceMinimal(tr, found.pos + 1, found.pos + found.node.nodeSize - 1, node.content)
     for (const [name, value] of Object.entries(node.attrs))
-      if (JSON.stringify(found.node.attrs[name]) != JSON.stringify(value)) tr.setNodeAttribute(found.pos, name, value)
+      if (JSON.stringify(found.node.attrs[name]) != JSON.stringify(value)) attrs.push({ id, name, value })
   } else {
     tr.replaceWith(found.pos, found.pos + found.node.nodeSize, node)
   }
@@ -127,6 +139,7 @@ export function applyVectorWrites(
   const tr = new Transform(head)
   const records: VvWrite[] = []
   const written: string[] = []
+  const attrs: AttrChange[] = []
   for (const write of writes) {
     const vv = write.vv
     if (!vv) throw new ConcordError("ERR_STRATEGY_MISMATCH", `Write ${write.id} has no version vector: this document resolves conflicts by version vectors`)
@@ -156,15 +169,19 @@ export function applyVectorWrites(
       const last = !node && current != null && tr.doc.childCount == 1
       const value = node ? node.type.create({ ...node.attrs, vv, conflict: null }, node.content, node.marks)
         : last ? schema.nodes.paragraph.create({ id: write.id, vv }) : null
-      place(tr, write.id, value, write.after)
+      place(tr, write.id, value, write.after, attrs)
       records.push({ block: write.id, vv, text, outcome: versions.length > 1 ? "resolved" : "applied" })
       written.push(write.id)
       continue
     }
     const shown = shownVersion(kept)
     const shownNode = shown && schema.nodeFromJSON(shown.node!)
-    place(tr, write.id, shownNode && shownNode.type.create({ ...shownNode.attrs, id: write.id, vv: shown!.vv, conflict: kept }, shownNode.content, shownNode.marks), write.after)
+    place(tr, write.id, shownNode && shownNode.type.create({ ...shownNode.attrs, id: write.id, vv: shown!.vv, conflict: kept }, shownNode.content, shownNode.marks), write.after, attrs)
     records.push({ block: write.id, vv, text, outcome: "conflict", against: kept.filter(v => v !== mine).map(v => v.author) })
+  }
+  for (const change of attrs) {
+    const found = findBlock(tr.doc, change.id)
+    if (found && JSON.stringify(found.node.attrs[change.name]) != JSON.stringify(change.value)) tr.setNodeAttribute(found.pos, change.name, change.value)
   }
   return { steps: tr.steps, doc: tr.doc, records, written }
 }
