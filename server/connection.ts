@@ -54,6 +54,12 @@ export class Connection {
       const member = this.member(message.docId, message.clientId)
       return this.hub.submit(message, member.user)
     }))
+    socket.on("update", (request, ack) => this.handle("update", ack, async () => {
+      checkSize(request)
+      const message = parse.update(request)
+      const member = this.member(message.docId, message.clientId)
+      return this.hub.update(message, member.user)
+    }))
     socket.on("presence", update => {
       try {
         const message = parse.presence(update)

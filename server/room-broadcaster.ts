@@ -53,6 +53,7 @@ export class RoomBroadcaster {
 export function leanOp(op: CommittedOp): LeanOp {
   const lean: LeanOp = { version: op.version, clientId: op.clientId, seq: op.seq, baseVersion: op.baseVersion, steps: op.steps }
   if (op.dropped) lean.dropped = op.dropped
+  if (op.update) lean.update = op.update
   return lean
 }
 

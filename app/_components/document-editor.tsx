@@ -5,6 +5,7 @@ import Link from "next/link"
 import { useEffect, useState } from "react"
 import type { EditorView } from "prosemirror-view"
 import { saveIdentity } from "@/lib/client/identity"
+import { DocConnection } from "@/lib/client/doc-connection"
 import { ConnectionPill } from "./connection-pill"
 import { EditorSurface } from "./editor-surface"
 import { EditorToolbar } from "./editor-toolbar"
@@ -36,7 +37,8 @@ export function DocumentEditor({ docId, create, strategy }: { docId: string; cre
   const title = useDocumentTitle(docId, connection?.state?.doc ?? null)
   useLeaveWarning(connection)
   const [historyOpen, toggleHistory] = useHistoryOpen()
-  const history = useHistoryModel(historyOpen && status != "not-found" ? connection : null)
+  // The history panel reads ProseMirror ops: CRDT documents have none to show.
+  const history = useHistoryModel(historyOpen && status != "not-found" && connection instanceof DocConnection ? connection : null)
   const travelling = useTravelling(history)
 
   // Once the document exists, drop ?new=1 so that reloading or sharing the address does not carry it.
@@ -58,7 +60,7 @@ export function DocumentEditor({ docId, create, strategy }: { docId: string; cre
             <>
               <PresenceList others={connection?.others ?? []} />
               <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} />
-              <HistoryToggle open={historyOpen} onToggle={toggleHistory} />
+              {connection?.strategy != "crdt" && <HistoryToggle open={historyOpen} onToggle={toggleHistory} />}
               <OfflineToggle offline={status == "offline"}
                 onToggle={() => (connection?.status == "offline" ? connection.goOnline() : connection?.goOffline())} />
             </>

@@ -1,24 +1,28 @@
 import { useEffect, useRef } from "react"
 import { EditorView } from "prosemirror-view"
-import type { DocConnection } from "@/lib/client/doc-connection"
+import type { PageConnection } from "./use-doc-connection"
 
 /**
  * The ProseMirror view of a connection's document, mounted once the document has loaded. Local
  * transactions go through the connection; every change it reports (remote ops, presence) updates the view.
  */
-export function EditorSurface({ connection, onView }: { connection: DocConnection; onView: (view: EditorView | null) => void }) {
+export function EditorSurface({ connection, onView }: { connection: PageConnection; onView: (view: EditorView | null) => void }) {
   const mount = useRef<HTMLDivElement>(null)
   const loaded = connection.state != null
   useEffect(() => {
     const state = connection.state
     if (!state || !mount.current) return
+    // A plugin's view may dispatch while the view is being built (y-prosemirror's binding renders the
+    // Yjs document then), before the subscription below exists: such a transaction updates the view here.
+    let subscribed = false
     const view: EditorView = new EditorView(mount.current, {
       state,
       attributes: { "aria-label": "Document text", "aria-multiline": "true", role: "textbox", spellcheck: "true" },
-      dispatchTransaction(tr) {
+      dispatchTransaction(this: EditorView, tr) {
         connection.dispatch(tr)
+        if (!subscribed && connection.state) this.updateState(connection.state)
         if (tr.selectionSet || tr.docChanged) {
-          const { anchor, head } = view.state.selection
+          const { anchor, head } = this.state.selection
           connection.setPresence({ anchor, head })
         }
       }
@@ -26,6 +30,7 @@ export function EditorSurface({ connection, onView }: { connection: DocConnectio
     const unsubscribe = connection.subscribe(() => {
       if (connection.state) view.updateState(connection.state)
     })
+    subscribed = true
     const { anchor, head } = state.selection
     connection.setPresence({ anchor, head })
     if (state.doc.textContent.length == 0) view.focus()

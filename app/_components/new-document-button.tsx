@@ -7,7 +7,9 @@ import { randomId } from "@/lib/client/random-id"
 const strategies = [
   { value: "ot", label: "Merge every edit (OT)" },
   { value: "lww", label: "Last writer wins, per paragraph" },
-  { value: "lww-doc", label: "Last writer wins, whole document" }
+  { value: "lww-doc", label: "Last writer wins, whole document" },
+  { value: "vv", label: "Version vectors: keep both, you pick" },
+  { value: "crdt", label: "CRDT (Yjs)" }
 ] as const
 
 /**

@@ -1,21 +1,23 @@
 "use client"
 
 import { useState } from "react"
-import type { DocConnection } from "@/lib/client/doc-connection"
+import type { PageConnection } from "./use-doc-connection"
 
 const labels: Record<string, string> = {
   ot: "Merges every edit",
   lww: "Last writer wins, per paragraph",
-  "lww-doc": "Last writer wins, whole document"
+  "lww-doc": "Last writer wins, whole document",
+  vv: "Version vectors: you pick",
+  crdt: "CRDT (Yjs)"
 }
 
 /**
  * Names the conflict strategy the document is served under. On a last-writer-wins document it also
  * sets this tab's clock skew, to show how a clock running ahead decides which write survives.
  */
-export function StrategyBadge({ connection }: { connection: DocConnection }) {
-  const [skewMinutes, setSkewMinutes] = useState(connection.clockSkew / 60_000)
-  const lww = connection.strategy == "lww" || connection.strategy == "lww-doc"
+export function StrategyBadge({ connection }: { connection: PageConnection }) {
+  const [skewMinutes, setSkewMinutes] = useState("clockSkew" in connection ? connection.clockSkew / 60_000 : 0)
+  const lww = "clockSkew" in connection && (connection.strategy == "lww" || connection.strategy == "lww-doc")
   return (
     <div className="strategy-badge" data-testid="strategy-badge" data-strategy={connection.strategy}>
       <span className={lww ? "strategy-name is-lww" : "strategy-name"}>{labels[connection.strategy] ?? connection.strategy}</span>
@@ -26,7 +28,7 @@ export function StrategyBadge({ connection }: { connection: DocConnection }) {
             onChange={event => {
               const minutes = Math.max(-60, Math.min(60, Number(event.target.value) || 0))
               setSkewMinutes(minutes)
-              connection.clockSkew = minutes * 60_000
+              if ("clockSkew" in connection) connection.clockSkew = minutes * 60_000
             }} />
           min
         </label>

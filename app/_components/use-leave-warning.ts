@@ -1,8 +1,8 @@
 import { useEffect } from "react"
-import type { DocConnection } from "@/lib/client/doc-connection"
+import type { PageConnection } from "./use-doc-connection"
 
 /** Ask before the page unloads while the hub has not acknowledged every local edit. */
-export function useLeaveWarning(connection: DocConnection | null): void {
+export function useLeaveWarning(connection: PageConnection | null): void {
   useEffect(() => {
     if (!connection) return
     const warn = (event: BeforeUnloadEvent) => {

@@ -9,7 +9,8 @@ import { limits } from "../protocol/limits"
 import type {
   Author, ClientToServerEvents, CommittedOp, HistoryPage, JoinResult, LeanOp, Reply, SelectionJSON, ServerToClientEvents, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
-import { batchDescriber } from "../strategies/block-writes"
+import { batchDescriber } from "../strategies/batch-describer"
+import { VersionVectorClock } from "../strategies/vv-writes"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
@@ -69,6 +70,8 @@ export class DocConnection {
   private readonly createStrategy: StrategyName
   /** This page load's id at the hub; never stored. */
   readonly clientId = randomId(16)
+  /** Version-vector documents: counts this client's writes, across reloads of the local state. */
+  private readonly vectors = new VersionVectorClock(this.clientId)
   /** Where the connection stands. */
   status: ConnectionStatus = "connecting"
   /** The latest problem to show the user, until dismissed. */
@@ -289,6 +292,8 @@ export class DocConnection {
 
   private joinSucceeded(result: JoinResult): void {
     this.strategy = result.strategy
+    // A CRDT document is edited through a CrdtConnection: whoever listens hands over on this change.
+    if (result.strategy == "crdt") return this.emit("status")
     const snapshot = result.snapshot
     // The join asked for ops when there were local edits to rebase; a snapshot then means they cannot be kept.
     if (snapshot && this.sync && !this.reload && !this.sync.idle)
@@ -348,7 +353,7 @@ export class DocConnection {
       version: snapshot.version,
       state: EditorState.create({ doc, selection, plugins: [...this.plugins] }),
       nextSeq: previous?.nextSeq,
-      describeBatch: batchDescriber(this.strategy, () => Date.now() + this.clockSkew)
+      describeBatch: batchDescriber(this.strategy, () => Date.now() + this.clockSkew, this.vectors)
     })
     this.reload = null
     this.unconfirmedMaps = []

@@ -4,8 +4,10 @@ import { gapCursor } from "prosemirror-gapcursor"
 import { history } from "prosemirror-history"
 import { keymap } from "prosemirror-keymap"
 import type { Plugin } from "prosemirror-state"
+import { yUndoPlugin, undoCommand as yUndo, redoCommand as yRedo } from "y-prosemirror"
 import type { RemotePresence } from "../client/remote-presence"
 import { blockIdPlugin } from "./block-id-plugin"
+import { conflictPlugin } from "./conflict-plugin"
 import { buildInputRules } from "./input-rules"
 import { buildKeymap } from "./keymap"
 import { placeholderPlugin } from "./placeholder-plugin"
@@ -17,21 +19,26 @@ export interface EditorPluginOptions {
   others: () => readonly RemotePresence[]
   /** Shown in an empty document. */
   placeholder?: string
+  /** "yjs" on CRDT documents: undo goes through y-prosemirror's undo manager (of this user's own edits). */
+  undo?: "prosemirror" | "yjs"
 }
 
 /**
  * The plugins of Concord's editor: input rules, key bindings, drop and gap cursors, undo history (of
  * this user's own edits: the sync client marks remote changes addToHistory false and "rebased"), block
- * ids, other people's carets and a placeholder.
+ * ids, other people's carets, a placeholder, and the conflicts of version-vector documents.
  */
 export function createEditorPlugins(options: EditorPluginOptions): Plugin[] {
+  const yjs = options.undo == "yjs"
   return [
     buildInputRules(),
+    ...(yjs ? [keymap({ "Mod-z": yUndo, "Shift-Mod-z": yRedo, "Mod-y": yRedo })] : []),
     keymap(buildKeymap()),
     keymap(baseKeymap),
     dropCursor({ color: "#3b5bdb", width: 2 }),
     gapCursor(),
-    history(),
+    yjs ? yUndoPlugin() : history(),
+    conflictPlugin(),
     blockIdPlugin(),
     presencePlugin(options.others),
     placeholderPlugin(options.placeholder ?? "Start writing…")

@@ -1,5 +1,5 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
-import { Step } from "prosemirror-transform"
+import { AttrStep, Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
@@ -196,6 +196,14 @@ export class SyncClient {
     if (this.sameOutcome(mine, hubSteps)) {
       this.confirmed = mine
       return
+    }
+    // A version-vector hub also sets attributes (vv, conflict) after the content: when the content is
+    // ours, only those attribute steps are new, and the unsent steps are rebased over them alone.
+    let content = hubSteps.length
+    while (content > 0 && hubSteps[content - 1] instanceof AttrStep) content--
+    if (content < hubSteps.length && this.sameOutcome(mine, hubSteps.slice(0, content))) {
+      this.confirmed = mine
+      return this.rebase(hubSteps.slice(content), this.pending, 0, null, out)
     }
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
     const dropped = new Set((op.dropped ?? []).map(d => d.index))

@@ -16,6 +16,10 @@ export const errorCodes = {
   ERR_SEQ_REUSED: "client",
   ERR_SEQ_IN_FLIGHT: "client",
   ERR_MESSAGE_TOO_LARGE: "client",
+  ERR_STRATEGY_MISMATCH: "client",
+  ERR_STALE_VERSION_VECTOR: "client",
+  ERR_UPDATE_TOO_LARGE: "client",
+  ERR_UPDATE_INVALID: "client",
   ERR_INTERNAL: "internal",
   ERR_STORAGE: "internal",
   ERR_SHUTTING_DOWN: "internal"

@@ -10,6 +10,11 @@ export const limits = {
   maxOpsPerPage: 2_000,
   /** A joining client further behind than this gets a snapshot instead of ops. */
   catchUpOpLimit: 1_000,
+  /** Bytes of one CRDT (Yjs) update, decoded. */
+  maxUpdateBytes: 512_000,
+  /** Entries in a version vector, and versions of one block kept in a conflict. */
+  maxVectorEntries: 256,
+  maxConflictVersions: 16,
   /** Length of a display name. */
   maxNameLength: 64
 } as const

@@ -64,14 +64,46 @@ export interface CommittedOp {
   summary?: string
   /** On a last-writer-wins document: each block write the op carried, and whether it won. */
   writes?: LwwWrite[]
+  /** On a version-vector document: each block write the op carried and what became of it. */
+  vvWrites?: VvWrite[]
+  /** On a CRDT document: the Yjs update the op appended, base64. */
+  update?: string
+}
+
+/** How many writes of each client a block's value has seen, itself included (clientId -> count). */
+export type VersionVector = Record<string, number>
+
+/** One version of a block in conflict on a version-vector document, kept in the block's `conflict` attribute. */
+export interface VvSibling {
+  vv: VersionVector
+  /** The version's block (its own vv and conflict attributes null), or null when this version deleted the block. */
+  node: DocJSON | null
+  author: Author
+  clientId: string
+}
+
+/** One block write on a version-vector document, as the hub settled it. */
+export interface VvWrite {
+  block: string
+  /** The write's version vector. */
+  vv: VersionVector
+  /** The text the write carried. */
+  text: string
+  /**
+   * "applied": it dominated every version of the block; "conflict": it is concurrent with another
+   * version, and both are kept; "resolved": it dominated a conflict's versions and ended it.
+   */
+  outcome: "applied" | "conflict" | "resolved"
+  /** For a conflict: the authors of the other versions kept. */
+  against?: Author[]
 }
 
 /**
  * An op as most members of a document's room receive it: what a client needs to follow the document
- * (its own batch's dropped steps included). Members that asked for detail (a history panel is open)
+ * (its own batch's dropped steps included; on a CRDT document, the Yjs update). Members that asked for detail (a history panel is open)
  * receive the whole CommittedOp, which is also a LeanOp.
  */
-export type LeanOp = Pick<CommittedOp, "version" | "clientId" | "seq" | "baseVersion" | "steps" | "dropped">
+export type LeanOp = Pick<CommittedOp, "version" | "clientId" | "seq" | "baseVersion" | "steps" | "dropped" | "update">
 
 /** True when the op carries everything a CommittedOp does (the room sent it with detail). */
 export function isDetailed(op: LeanOp): op is CommittedOp {
@@ -86,6 +118,8 @@ export interface BlockWrite {
   node: DocJSON | null
   /** The id of the block before it in the writer's document, null when it is first. */
   after: string | null
+  /** Version-vector documents only: the write's version vector (what it was written on, plus one for the writer). */
+  vv?: VersionVector
 }
 
 /** The clock stamp that decided a last-writer-wins write. */
@@ -133,12 +167,22 @@ export interface JoinRequest {
   hasUnconfirmed?: boolean
   /** Receive the room's ops as whole CommittedOps (author, time, summary, moves...) instead of LeanOps; see `detail`. */
   detail?: boolean
+  /** CRDT documents: the client's Yjs state vector (base64); the reply carries what it misses. */
+  stateVector?: string
 }
 
 /** Switch the ops a joined socket receives between LeanOps and whole CommittedOps. */
 export interface DetailRequest {
   docId: string
   on: boolean
+}
+
+/** What a client joining a CRDT document receives instead of a snapshot and ops. */
+export interface CrdtJoin {
+  /** The Yjs update (base64) holding everything the hub has that the client's state vector lacks. */
+  update: string
+  /** The hub's Yjs state vector (base64): the client sends what it has beyond it. */
+  stateVector: string
 }
 
 export interface JoinResult {
@@ -152,6 +196,17 @@ export interface JoinResult {
   ops: CommittedOp[]
   /** Other people in the document. */
   presence: PresenceState[]
+  /** CRDT documents only: the state the client misses. */
+  crdt?: CrdtJoin
+}
+
+/** A CRDT document's edit: one Yjs update. */
+export interface UpdateRequest {
+  docId: string
+  clientId: string
+  seq: number
+  /** The Yjs update, base64; at most limits.maxUpdateBytes decoded. */
+  update: string
 }
 
 export interface SubmitRequest {
@@ -214,6 +269,7 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorJSON }
 export interface ClientToServerEvents {
   join(request: JoinRequest, ack: (reply: Reply<JoinResult>) => void): void
   submit(request: SubmitRequest, ack: (reply: Reply<SubmitResult>) => void): void
+  update(request: UpdateRequest, ack: (reply: Reply<SubmitResult>) => void): void
   leave(request: { docId: string }, ack?: (reply: Reply<null>) => void): void
   presence(update: PresenceUpdate): void
   history(request: HistoryRequest, ack: (reply: Reply<HistoryPage>) => void): void

@@ -1,7 +1,7 @@
 import { z } from "zod"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
-import type { DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest } from "./messages"
+import type { DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest, UpdateRequest } from "./messages"
 
 const docId = z.string().regex(docIdPattern, "docId must be 1 to 64 letters, digits, '-' or '_'")
 const clientId = z.string().min(1).max(64)
@@ -12,16 +12,21 @@ const author = z.object({
 })
 const stepJSON = z.looseObject({ stepType: z.string().min(1).max(32) })
 
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
 const strategy = z.enum(["ot", "lww", "lww-doc", "vv", "crdt"])
 const join = z.object({
   docId, clientId, version: version.nullable(), user: author,
   create: z.boolean().optional(), strategy: strategy.optional(), hasUnconfirmed: z.boolean().optional(),
-  detail: z.boolean().optional()
+  detail: z.boolean().optional(),
+  stateVector: base64.max(100_000).optional()
 })
+const versionVector = z.record(z.string().min(1).max(64), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
+  .refine(vv => Object.keys(vv).length <= limits.maxVectorEntries, `a version vector may have at most ${limits.maxVectorEntries} entries`)
 const blockWrite = z.object({
   id: z.string().min(1).max(64),
   node: z.looseObject({ type: z.string() }).nullable(),
-  after: z.string().min(1).max(64).nullable()
+  after: z.string().min(1).max(64).nullable(),
+  vv: versionVector.optional()
 })
 const submit = z.object({
   docId,
@@ -32,6 +37,7 @@ const submit = z.object({
   clock: z.number().finite().optional(),
   blocks: z.array(blockWrite).max(limits.maxStepsPerBatch).optional()
 })
+const update = z.object({ docId, clientId, seq: z.number().int().min(1), update: base64.min(1) })
 const presence = z.object({
   docId,
   version,
@@ -62,6 +68,7 @@ export const parse = {
       throw new ConcordError("ERR_BATCH_TOO_LARGE", `A batch may hold at most ${limits.maxStepsPerBatch} steps, got ${steps.length}`)
     return parser<SubmitRequest>(submit as z.ZodType<SubmitRequest>, "submit")(value)
   },
+  update: parser<UpdateRequest>(update, "update"),
   presence: parser<PresenceUpdate>(presence, "presence"),
   history: parser<HistoryRequest>(history, "history"),
   docAt: parser<DocAtRequest>(docAt, "docAt"),

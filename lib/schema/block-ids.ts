@@ -27,10 +27,18 @@ export function blocksNeedingIds(doc: Node): number[] {
   return result
 }
 
-/** Add steps to `tr` giving every block that needs one a fresh id. Returns `tr` when it changed anything, else null. */
+/**
+ * Add steps to `tr` giving every block that needs one a fresh id. A new block takes no version vector
+ * or conflict from the block it was split or copied from. Returns `tr` when it changed anything, else null.
+ */
 export function assignBlockIds(tr: Transaction, random?: () => number): Transaction | null {
   const positions = blocksNeedingIds(tr.doc)
-  for (const pos of positions) tr.setNodeAttribute(pos, "id", newBlockId(random))
+  for (const pos of positions) {
+    tr.setNodeAttribute(pos, "id", newBlockId(random))
+    const node = tr.doc.nodeAt(pos)!
+    if (node.attrs.vv != null) tr.setNodeAttribute(pos, "vv", null)
+    if (node.attrs.conflict != null) tr.setNodeAttribute(pos, "conflict", null)
+  }
   return positions.length ? tr : null
 }
 

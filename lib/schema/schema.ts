@@ -17,6 +17,39 @@ export function isAllowedHref(href: unknown): href is string {
 // inside one document can keep it, while block-ids.ts repairs duplicates.
 const idAttr = { id: { default: null as string | null, validate: validateId } }
 
+// Top-level blocks of a version-vector document also carry their version vector (`vv`) and, while
+// concurrent versions wait for a person to choose, those versions (`conflict`); both are set by the
+// hub (lib/strategies/vv-writes.ts) and stay null on documents under other strategies.
+const blockAttrs = {
+  ...idAttr,
+  vv: { default: null as Record<string, number> | null, validate: validateVector },
+  conflict: { default: null as unknown[] | null, validate: validateConflict }
+}
+
+function validateVector(value: unknown): void {
+  if (value === null) return
+  if (typeof value != "object" || Array.isArray(value)) throw new RangeError("vv must be null or an object of counts")
+  const entries = Object.entries(value as Record<string, unknown>)
+  if (entries.length > 256) throw new RangeError("vv may have at most 256 entries")
+  for (const [key, count] of entries)
+    if (key.length == 0 || key.length > 64 || typeof count != "number" || !Number.isSafeInteger(count) || count < 0)
+      throw new RangeError("vv entries must map a client id to a count")
+}
+
+function validateConflict(value: unknown): void {
+  if (value === null) return
+  if (!Array.isArray(value) || value.length < 2 || value.length > 16) throw new RangeError("conflict must be null or 2 to 16 versions")
+  for (const version of value) {
+    const v = version as { vv?: unknown; node?: unknown; author?: { name?: unknown; color?: unknown }; clientId?: unknown } | null
+    if (!v || typeof v != "object") throw new RangeError("A conflict version must be an object")
+    validateVector(v.vv ?? null)
+    if (v.node !== null && (typeof v.node != "object" || typeof (v.node as { type?: unknown }).type != "string"))
+      throw new RangeError("A conflict version's node must be null or a node")
+    if (typeof v.author?.name != "string" || typeof v.author?.color != "string" || typeof v.clientId != "string")
+      throw new RangeError("A conflict version needs an author and a clientId")
+  }
+}
+
 function validateId(value: unknown): void {
   if (value !== null && (typeof value != "string" || value.length == 0 || value.length > 64))
     throw new RangeError("Block id must be null or a string of 1 to 64 characters")
@@ -45,7 +78,7 @@ const nodes: Record<string, NodeSpec> = {
   paragraph: {
     content: "inline*",
     group: "block",
-    attrs: idAttr,
+    attrs: blockAttrs,
     parseDOM: [{ tag: "p", getAttrs: idFromDOM }],
     toDOM: (node): DOMOutputSpec => ["p", idToDOM(node.attrs.id), 0]
   },
@@ -53,7 +86,7 @@ const nodes: Record<string, NodeSpec> = {
     content: "inline*",
     group: "block",
     defining: true,
-    attrs: { ...idAttr, level: { default: 1, validate: validateInteger(1, 3) } },
+    attrs: { ...blockAttrs, level: { default: 1, validate: validateInteger(1, 3) } },
     parseDOM: [1, 2, 3, 4, 5, 6].map(level => ({
       tag: "h" + level,
       getAttrs: (dom: HTMLElement) => ({ ...idFromDOM(dom), level: Math.min(level, 3) })
@@ -64,7 +97,7 @@ const nodes: Record<string, NodeSpec> = {
     content: "block+",
     group: "block",
     defining: true,
-    attrs: idAttr,
+    attrs: blockAttrs,
     parseDOM: [{ tag: "blockquote", getAttrs: idFromDOM }],
     toDOM: (node): DOMOutputSpec => ["blockquote", idToDOM(node.attrs.id), 0]
   },
@@ -74,27 +107,27 @@ const nodes: Record<string, NodeSpec> = {
     group: "block",
     code: true,
     defining: true,
-    attrs: idAttr,
+    attrs: blockAttrs,
     parseDOM: [{ tag: "pre", preserveWhitespace: "full", getAttrs: idFromDOM }],
     toDOM: (node): DOMOutputSpec => ["pre", idToDOM(node.attrs.id), ["code", 0]]
   },
   horizontal_rule: {
     group: "block",
-    attrs: idAttr,
+    attrs: blockAttrs,
     parseDOM: [{ tag: "hr", getAttrs: idFromDOM }],
     toDOM: (node): DOMOutputSpec => ["hr", idToDOM(node.attrs.id)]
   },
   bullet_list: {
     content: "list_item+",
     group: "block",
-    attrs: idAttr,
+    attrs: blockAttrs,
     parseDOM: [{ tag: "ul", getAttrs: idFromDOM }],
     toDOM: (node): DOMOutputSpec => ["ul", idToDOM(node.attrs.id), 0]
   },
   ordered_list: {
     content: "list_item+",
     group: "block",
-    attrs: { ...idAttr, order: { default: 1, validate: validateInteger(0, 1_000_000) } },
+    attrs: { ...blockAttrs, order: { default: 1, validate: validateInteger(0, 1_000_000) } },
     parseDOM: [{
       tag: "ol",
       getAttrs: (dom: HTMLElement) => ({ ...idFromDOM(dom), order: dom.hasAttribute("start") ? Number(dom.getAttribute("start")) || 1 : 1 })

@@ -1,7 +1,7 @@
-import { Fragment, Slice, type Node, type Schema } from "prosemirror-model"
+import { Fragment, type Node, type Schema } from "prosemirror-model"
 import { Transform, type Step } from "prosemirror-transform"
-import type { BlockWrite, LwwStamp, LwwWrite, StrategyName } from "../protocol/messages"
-import type { BatchDescriber } from "../ot/sync-client"
+import type { BlockWrite, LwwStamp, LwwWrite } from "../protocol/messages"
+import { findBlock, replaceMinimal, textOf } from "./block-nodes"
 
 /** How a last-writer-wins document is cut into registers: one per top-level block, or one for it all. */
 export type LwwGranularity = "block" | "document"
@@ -43,28 +43,6 @@ export interface AppliedWrites {
   steps: Step[]
   doc: Node
   records: LwwWrite[]
-}
-
-function textOf(node: Node | null): string {
-  return node ? node.textBetween(0, node.content.size, "\n", "\n") : ""
-}
-
-function findBlock(doc: Node, id: string): { pos: number; node: Node } | null {
-  let found: { pos: number; node: Node } | null = null
-  doc.forEach((node, pos) => { if (!found && node.attrs.id === id) found = { pos, node } })
-  return found
-}
-
-/** Replace `from..to` of the transform's doc with `content`, touching only what differs. */
-function replaceMinimal(tr: Transform, from: number, to: number, content: Fragment): void {
-  const old = tr.doc.slice(from, to).content
-  const start = old.findDiffStart(content)
-  if (start == null) return
-  const end = old.findDiffEnd(content)!
-  let endA = end.a, endB = end.b
-  const overlap = start - Math.min(endA, endB)
-  if (overlap > 0) { endA += overlap; endB += overlap }
-  tr.replace(from + start, from + endA, new Slice(content.cut(start, endB), 0, 0))
 }
 
 /**
@@ -119,15 +97,4 @@ export function applyWrites(schema: Schema, head: Node, stamps: Map<string, LwwS
     }
   })
   return { steps: tr.steps, doc: tr.doc, records }
-}
-
-/**
- * What a client of a document served under `strategy` adds to each batch: for last-writer-wins
- * documents, the writer's clock (`clock()`, skew included) and the blocks the batch changed; nothing
- * (undefined) for the others.
- */
-export function batchDescriber(strategy: StrategyName, clock: () => number): BatchDescriber | undefined {
-  if (strategy != "lww" && strategy != "lww-doc") return undefined
-  const granularity: LwwGranularity = strategy == "lww" ? "block" : "document"
-  return (before, after) => ({ clock: clock(), blocks: blockWrites(before, after, granularity) })
 }

@@ -1,65 +1,15 @@
-import { Mark, type Node } from "prosemirror-model"
+import type { Node } from "prosemirror-model"
 import * as Y from "yjs"
+import { prosemirrorToYXmlFragment, updateYFragment } from "y-prosemirror"
 import { schema } from "../schema/schema"
+import { crdtDoc, crdtFragment } from "./crdt-updates"
 import { listing, type LocalWrite, type ModelContext, type ReplicaModel, runModel } from "./replay"
 import type { Strategy } from "./strategy"
 
-type Attrs = Record<string, unknown>
-type DeltaOp = { insert: string | Record<string, Attrs>; attributes?: Record<string, Attrs | true> }
-
-// A block is a Y.Map: "id", "node" ({ type, attrs }) and "text", a Y.Text whose formatting attributes
-// are the text's marks and whose embeds are its inline nodes; a block without text of its own (a list,
-// a rule) is kept whole as "json".
-function addBlock(blocks: Y.Array<Y.Map<unknown>>, index: number, node: Node): void {
-  const map = new Y.Map<unknown>()
-  blocks.insert(index, [map])
-  map.set("id", node.attrs.id)
-  if (!node.isTextblock) return map.set("json", node.toJSON())
-  map.set("node", { type: node.type.name, attrs: node.attrs })
-  const text = new Y.Text()
-  map.set("text", text)
-  let at = 0
-  node.forEach(child => {
-    const marks: Record<string, Attrs | true> = {}
-    for (const mark of child.marks) marks[mark.type.name] = Object.keys(mark.attrs).length ? { ...mark.attrs } : true
-    if (child.isText) text.insert(at, child.text!, marks)
-    else text.insertEmbed(at, { [child.type.name]: { ...child.attrs } }, marks)
-    at += child.isText ? child.text!.length : 1
-  })
-}
-
-function blockNode(map: Y.Map<unknown>): Node {
-  const json = map.get("json")
-  if (json) return schema.nodeFromJSON(json)
-  const { type, attrs } = map.get("node") as { type: string; attrs: Attrs }
-  const content: Node[] = []
-  for (const op of (map.get("text") as Y.Text).toDelta() as DeltaOp[]) {
-    const marks = Object.entries(op.attributes ?? {}).map(([name, value]) => schema.marks[name].create(value === true ? null : value))
-    if (typeof op.insert == "string") content.push(schema.text(op.insert, Mark.setFrom(marks)))
-    else for (const [name, value] of Object.entries(op.insert)) content.push(schema.nodes[name].create(value, null, Mark.setFrom(marks)))
-  }
-  return schema.nodes[type].create(attrs, content)
-}
-
-// The Y.Text index of character `offset` of a block's text, where embeds take an index and no character.
-function textIndex(text: Y.Text, offset: number): number {
-  let chars = 0, index = 0
-  for (const op of text.toDelta() as DeltaOp[]) {
-    if (chars == offset) return index
-    if (typeof op.insert == "string") {
-      if (offset < chars + op.insert.length) return index + offset - chars
-      chars += op.insert.length
-      index += op.insert.length
-    } else {
-      index++
-    }
-  }
-  return index
-}
-
 /**
- * A CRDT, Yjs: each leader holds a Y.Doc whose root is a Y.Array of blocks, each with a Y.Text, and an
- * edit becomes the same insertions and deletions in Yjs. While the network is split no updates move;
+ * A CRDT, Yjs with y-prosemirror's document model, as the hub's CRDT documents are: each leader holds a
+ * Y.Doc whose Y.XmlFragment holds the ProseMirror document, and an edit is written into it the way
+ * y-prosemirror's binding writes an editor's change (updateYFragment: the blocks and text that differ). While the network is split no updates move;
  * a sync exchanges Y.encodeStateAsUpdate both ways. Yjs keeps every insertion and orders concurrent
  * ones at one place by client id (the leaders' order in the scenario), so copies converge without a hub.
  */
@@ -73,32 +23,19 @@ class CrdtModel implements ReplicaModel {
       this.docs.set(leader, doc)
     })
     const first = this.docs.get(context.leaders[0])!
-    first.transact(() => context.start.forEach((node, _, i) => addBlock(first.getArray("blocks"), i, node)))
+    prosemirrorToYXmlFragment(context.start, first.getXmlFragment(crdtFragment))
     const initial = Y.encodeStateAsUpdate(first)
     for (const doc of this.docs.values()) if (doc != first) Y.applyUpdate(doc, initial)
   }
 
   doc(leader: string): Node {
-    const blocks = this.docs.get(leader)!.getArray<Y.Map<unknown>>("blocks").toArray().map(blockNode)
-    return schema.nodes.doc.create(null, blocks.length ? blocks : schema.nodes.paragraph.create())
+    const doc = crdtDoc(this.docs.get(leader)!)
+    return doc.childCount ? doc : schema.nodes.doc.create(null, schema.nodes.paragraph.create())
   }
 
   write(write: LocalWrite): void {
     const doc = this.docs.get(write.leader)!
-    const blocks = doc.getArray<Y.Map<unknown>>("blocks")
-    const { edit } = write
-    doc.transact(() => {
-      if (edit.type == "insertBlock") addBlock(blocks, edit.index, write.after.child(edit.index))
-      else if (edit.type == "deleteBlock") blocks.delete(edit.index, 1)
-      else {
-        const text = blocks.get(edit.index).get("text") as Y.Text
-        // Insert before deleting, so the new text sits where the replaced range began (as a ProseMirror
-        // ReplaceStep puts it) rather than after the deleted characters, where Yjs would skip to.
-        const from = textIndex(text, edit.from), to = textIndex(text, edit.to)
-        if (edit.text) text.insert(from, edit.text)
-        if (to > from) text.delete(from + edit.text.length, to - from)
-      }
-    })
+    doc.transact(() => updateYFragment(doc, doc.getXmlFragment(crdtFragment), write.after, { mapping: new Map(), isOMark: new Map() }))
   }
 
   sync(): void {

@@ -1,6 +1,8 @@
 import type { Node } from "prosemirror-model"
 import type { StepMap } from "prosemirror-transform"
+import type * as Y from "yjs"
 import type { CommittedOp, LwwStamp, PresenceState, StrategyName } from "../../lib/protocol"
+import type { VvWriter } from "../../lib/strategies/vv-writes"
 import { SerialQueue } from "./serial-queue"
 
 /** One committed op held in memory with the step maps that transform later batches past it. */
@@ -26,6 +28,10 @@ export class HubDocument {
   readonly sockets = new Set<string>()
   /** Last-writer-wins documents: the stamp that last wrote each register (block id, or "document"). */
   readonly stamps = new Map<string, LwwStamp>()
+  /** Version-vector documents: who wrote each block's one value. */
+  readonly writers = new Map<string, VvWriter>()
+  /** CRDT documents: the Yjs document holding every durable update. */
+  ydoc: Y.Doc | null = null
   lastActive = Date.now()
   /** Set when a commit failed: the document must be reloaded from the store before further use. */
   broken = false

@@ -1,15 +1,19 @@
 import type { Node } from "prosemirror-model"
 import { Step } from "prosemirror-transform"
+import * as Y from "yjs"
 import { schema, newBlockId } from "../../lib/schema"
 import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
-  type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult
+  type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult,
+  type UpdateRequest
 } from "../../lib/protocol"
+import { crdtDoc, crdtSeed, decodeUpdate, encodeUpdate } from "../../lib/strategies/crdt-updates"
 import type { Storage } from "../storage"
 import { createLogger, type Logger } from "../log"
 import { HubDocument } from "./hub-document"
-import { acknowledgement, prepareSubmit, type SubmitContext } from "./submit-pipeline"
+import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
+import { prepareUpdate } from "./update-pipeline"
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -77,7 +81,16 @@ export class Hub {
   /** Run a batch through the submit pipeline; resolves with the acknowledgement once it is durable. */
   async submit(request: SubmitRequest, author: Author): Promise<SubmitResult> {
     const doc = await this.open(request.docId)
-    const prepared = await doc.queue.run(() => prepareSubmit(this.ctx, doc, request, author))
+    return this.settle(doc, await doc.queue.run(() => prepareSubmit(this.ctx, doc, request, author)))
+  }
+
+  /** Run a CRDT document's Yjs update through its pipeline; resolves with the acknowledgement once it is durable. */
+  async update(request: UpdateRequest, author: Author): Promise<SubmitResult> {
+    const doc = await this.open(request.docId)
+    return this.settle(doc, await doc.queue.run(() => prepareUpdate(this.ctx, doc, request, author)))
+  }
+
+  private async settle(doc: HubDocument, prepared: PreparedSubmit): Promise<SubmitResult> {
     try {
       await prepared.commit
     } catch (error) {
@@ -107,6 +120,7 @@ export class Hub {
     attach()
     doc.sockets.add(socketId)
     const presence = [...doc.presence.values()].filter(p => p.clientId != request.clientId)
+    if (doc.ydoc) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, ops: [], presence, crdt: crdtJoin(doc.ydoc, request.stateVector) }
     if (!wantsOps) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, snapshot: this.headSnapshot(doc), ops: [], presence }
     const start = from! + older.length
     const recent = doc.opsAfter(start)
@@ -160,6 +174,7 @@ export class Hub {
     const doc = await this.open(request.docId)
     if (request.version > doc.durableVersion)
       throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${request.version} is newer than the document's version ${doc.durableVersion}`)
+    if (doc.ydoc) return this.crdtAt(doc, request.version)
     if (request.version == doc.durableVersion) return this.headSnapshot(doc)
     const snapshot = await this.options.storage.latestSnapshot(doc.id, request.version)
     if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${doc.id} at or before ${request.version}`)
@@ -197,6 +212,19 @@ export class Hub {
     await Promise.all([...this.docs.values()].map(doc => doc.queue.run(() => doc.durable(doc.version))))
   }
 
+  /** A CRDT document at a version: its starting state plus the updates up to it, as ProseMirror JSON. */
+  private async crdtAt(doc: HubDocument, version: number): Promise<Snapshot> {
+    const ydoc = new Y.Doc()
+    Y.applyUpdate(ydoc, crdtSeed())
+    for (let after = 0; after < version;) {
+      const ops = await this.options.storage.getOps(doc.id, after, version, limits.maxOpsPerPage)
+      if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${doc.id} are missing`)
+      applyUpdates(ydoc, ops)
+      after = ops[ops.length - 1].version
+    }
+    return { version, doc: crdtDoc(ydoc).toJSON() }
+  }
+
   private touch(doc: HubDocument): HubDocument {
     doc.lastActive = Date.now()
     return doc
@@ -225,16 +253,20 @@ export class Hub {
     let node = schema.nodeFromJSON(snapshot.doc)
     let version = snapshot.version
     const recent: CommittedOp[] = []
+    const ydoc = record.strategy == "crdt" ? new Y.Doc() : null
+    if (ydoc) Y.applyUpdate(ydoc, crdtSeed())
     for (;;) {
       const page = await storage.getOps(docId, version, undefined, limits.maxOpsPerPage)
       if (!page.length) break
       node = replay(node, page)
+      if (ydoc) applyUpdates(ydoc, page)
       recent.push(...page)
       recent.splice(0, Math.max(0, recent.length - this.window))
       version = page[page.length - 1].version
     }
     const doc = new HubDocument(docId, record.strategy, node, version, this.window)
-    if (record.strategy != "ot") await loadStamps(storage, doc)
+    doc.ydoc = ydoc
+    if (record.strategy == "lww" || record.strategy == "lww-doc" || record.strategy == "vv") await loadStamps(storage, doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
     doc.onDurable = ops => this.onCommitted(docId, ops)
     if (this.docs.size >= this.maxDocuments) this.evictIdle(Date.now(), 1)
@@ -244,14 +276,37 @@ export class Hub {
   }
 }
 
-/** Last-writer-wins documents: rebuild the register stamps from every write the log holds. */
+/**
+ * Per-block documents: rebuild from every write the log holds the last-writer-wins register stamps, or
+ * who wrote each version-vector block's one value.
+ */
 async function loadStamps(storage: Storage, doc: HubDocument): Promise<void> {
   for (let after = 0; after < doc.version;) {
     const page = await storage.getOps(doc.id, after, doc.version, limits.maxOpsPerPage)
     if (!page.length) break
-    for (const op of page) for (const write of op.writes ?? []) if (write.won) doc.stamps.set(write.block, write.stamp)
+    for (const op of page) {
+      for (const write of op.writes ?? []) if (write.won) doc.stamps.set(write.block, write.stamp)
+      for (const write of op.vvWrites ?? []) if (write.outcome != "conflict") doc.writers.set(write.block, { author: op.author, clientId: op.clientId })
+    }
     after = page[page.length - 1].version
   }
+}
+
+/** Merge the Yjs updates of some ops into a Yjs document. */
+function applyUpdates(ydoc: Y.Doc, ops: readonly CommittedOp[]): void {
+  const updates = ops.flatMap(op => (op.update ? [decodeUpdate(op.update)] : []))
+  if (updates.length) Y.applyUpdate(ydoc, Y.mergeUpdates(updates))
+}
+
+/** What a client with Yjs state vector `stateVector` (base64; none: nothing) misses of a CRDT document. */
+function crdtJoin(ydoc: Y.Doc, stateVector: string | undefined): CrdtJoin {
+  let update: Uint8Array
+  try {
+    update = Y.encodeStateAsUpdate(ydoc, stateVector ? decodeUpdate(stateVector) : undefined)
+  } catch {
+    throw new ConcordError("ERR_INVALID_MESSAGE", "Invalid join: stateVector is not a Yjs state vector")
+  }
+  return { update: encodeUpdate(update), stateVector: encodeUpdate(Y.encodeStateVector(ydoc)) }
 }
 
 function replay(node: Node, ops: readonly CommittedOp[]): Node {

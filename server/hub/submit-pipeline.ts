@@ -3,8 +3,9 @@ import { Step, type StepMap } from "prosemirror-transform"
 import { schema, checkStepContent } from "../../lib/schema"
 import { transformBatch, summarizeSteps, summaryText, StepSummarizer, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites } from "../../lib/strategies/block-writes"
+import { applyVectorWrites } from "../../lib/strategies/vv-writes"
 
-import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult } from "../../lib/protocol"
+import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import type { HubDocument } from "./hub-document"
 
@@ -25,6 +26,13 @@ export interface PreparedSubmit {
 
 // The pipeline, one small step each, in the order ShareDB's submit request runs them:
 // check version -> dedup -> parse steps -> load concurrent ops -> transform and apply -> check size -> commit.
+
+function checkStrategy(doc: HubDocument, request: SubmitRequest): void {
+  if (doc.strategy == "crdt")
+    throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} is a CRDT document: send Yjs updates with "update", not steps`)
+  if ((doc.strategy == "lww" || doc.strategy == "lww-doc" || doc.strategy == "vv") && !request.blocks)
+    throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} resolves conflicts per block (${doc.strategy}): send the changed blocks with the steps`)
+}
 
 function checkVersion(doc: HubDocument, request: SubmitRequest): void {
   if (request.baseVersion > doc.version)
@@ -86,14 +94,13 @@ interface LwwResult {
 
 /** Last-writer-wins documents: settle the batch's block writes by clock instead of transforming its steps. */
 function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author): TransformedBatch & LwwResult {
-  if (!request.blocks) throw new ConcordError("ERR_INVALID_MESSAGE", `Document ${doc.id} is last-writer-wins: send the changed blocks with the steps`)
   const now = ctx.now()
   const clock = request.clock ?? now
   const stamp = { clientId: request.clientId, author, clock, skew: clock - now }
   const stamps = new Map(doc.stamps)
   let applied
   try {
-    applied = applyWrites(schema, doc.doc, stamps, request.blocks, stamp, doc.strategy == "lww-doc" ? "document" : "block")
+    applied = applyWrites(schema, doc.doc, stamps, request.blocks!, stamp, doc.strategy == "lww-doc" ? "document" : "block")
   } catch (e) {
     throw new ConcordError("ERR_SCHEMA_VIOLATION", e instanceof Error ? e.message : String(e))
   }
@@ -102,6 +109,34 @@ function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequ
     if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
   }
   return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], writes: applied.records, stamps }
+}
+
+/** What settling version-vector writes adds to a batch: the records, and the blocks whose value the writer now holds. */
+interface VectorResult {
+  vvWrites: VvWrite[]
+  written: string[]
+}
+
+/** Version-vector documents: keep concurrent block writes side by side instead of transforming steps. */
+function resolveVectorWrites(doc: HubDocument, request: SubmitRequest, author: Author): TransformedBatch & VectorResult {
+  const applied = applyVectorWrites(schema, doc.doc, request.blocks!, { author, clientId: request.clientId }, block => doc.writers.get(block))
+  for (const step of applied.steps) {
+    const problem = checkStepContent(step, doc.doc)
+    if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
+  }
+  return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], vvWrites: applied.records, written: applied.written }
+}
+
+/** The history panel's words for what version-vector writes did to the blocks of `doc`. */
+function describeVectorWrites(doc: Node, writes: readonly VvWrite[]): string {
+  const place = (id: string) => {
+    let name = "a deleted block"
+    doc.forEach((node, _pos, index) => { if (node.attrs.id === id) name = `${node.type.name.replace("_", " ")} ${index + 1}` })
+    return name
+  }
+  return writes.filter(w => w.outcome != "applied").map(w => w.outcome == "resolved"
+    ? `resolved the conflict in ${place(w.block)}`
+    : `edited ${place(w.block)} at the same time as ${[...new Set(w.against!.map(a => a.name))].join(" and ")}: both versions kept until someone picks one`).join("; ")
 }
 
 function checkSize(result: TransformedBatch): void {
@@ -146,18 +181,27 @@ function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<
  */
 export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author): Promise<PreparedSubmit> {
   if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded after a storage failure; resend")
+  checkStrategy(doc, request)
   checkVersion(doc, request)
   const steps = parseSteps(request)
   const submitted = JSON.stringify(steps.map(s => s.toJSON()))
   const duplicate = await findDuplicate(ctx, doc, request, submitted)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
   const lww = doc.strategy == "lww" || doc.strategy == "lww-doc"
-  const concurrent = lww ? [] : await concurrentMaps(ctx, doc, request.baseVersion)
-  const result: Transformed & Partial<LwwResult> = lww ? resolveWrites(ctx, doc, request, author) : transformAndApply(doc, steps, concurrent)
+  const vv = doc.strategy == "vv"
+  const concurrent = lww || vv ? [] : await concurrentMaps(ctx, doc, request.baseVersion)
+  const result: Transformed & Partial<LwwResult & VectorResult> =
+    lww ? resolveWrites(ctx, doc, request, author) : vv ? resolveVectorWrites(doc, request, author) : transformAndApply(doc, steps, concurrent)
   checkSize(result)
   const op = buildOp(ctx, doc, request, author, result, submitted, concurrent.length > 0)
   if (result.writes?.length) op.writes = result.writes
   if (result.stamps) for (const [key, stamp] of result.stamps) doc.stamps.set(key, stamp)
+  if (result.vvWrites?.length) {
+    op.vvWrites = result.vvWrites
+    const words = describeVectorWrites(result.doc, result.vvWrites)
+    if (words) op.summary = op.summary ? `${op.summary}; ${words}` : words
+  }
+  for (const block of result.written ?? []) doc.writers.set(block, { author, clientId: request.clientId })
   doc.append(op, result.steps.map(s => s.getMap()), result.doc)
   return { op, duplicate: false, commit: commit(ctx, doc, op) }
 }

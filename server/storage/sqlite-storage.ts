@@ -68,6 +68,14 @@ export const migrations: readonly Migration[] = [
     up(db) {
       db.exec("ALTER TABLE ops ADD COLUMN writes TEXT")
     }
+  },
+  {
+    version: 4,
+    // Version-vector documents: what became of each block write; CRDT documents: the Yjs update (base64).
+    up(db) {
+      db.exec("ALTER TABLE ops ADD COLUMN vv_writes TEXT")
+      db.exec("ALTER TABLE ops ADD COLUMN y_update TEXT")
+    }
   }
 ]
 
@@ -100,6 +108,8 @@ interface OpRow {
   moves: string | null
   summary: string | null
   writes: string | null
+  vv_writes: string | null
+  y_update: string | null
 }
 
 /** One commit() call waiting for the next group. */
@@ -130,6 +140,8 @@ function toOp(row: OpRow): CommittedOp {
   if (row.moves != null) op.moves = JSON.parse(row.moves)
   if (row.summary != null) op.summary = row.summary
   if (row.writes != null) op.writes = JSON.parse(row.writes)
+  if (row.vv_writes != null) op.vvWrites = JSON.parse(row.vv_writes)
+  if (row.y_update != null) op.update = row.y_update
   return op
 }
 
@@ -146,8 +158,8 @@ return {
     head: db.prepare<[string], number>("SELECT version FROM documents WHERE id = ?").pluck(),
     setHead: db.prepare("UPDATE documents SET version = ? WHERE id = ?"),
     insertOp: db.prepare(
-      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary, writes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary, writes, vv_writes, y_update)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     ),
     getOps: db.prepare<[string, number, number, number], OpRow>(
       "SELECT * FROM ops WHERE doc_id = ? AND version > ? AND version <= ? ORDER BY version LIMIT ?"
@@ -327,7 +339,9 @@ export class SqliteStorage implements Storage {
         toJSONColumn(op.dropped),
         toJSONColumn(op.moves),
         op.summary ?? null,
-        toJSONColumn(op.writes)
+        toJSONColumn(op.writes),
+        toJSONColumn(op.vvWrites),
+        op.update ?? null
       )
     }
     if (ops.length) this.statements.setHead.run(head + ops.length, docId)

@@ -87,13 +87,13 @@ describe("last-writer-wins documents on the hub", () => {
     expect((await history(a)).flatMap(op => op.writes ?? []).filter(w => !w.won)).toHaveLength(0)
   })
 
-  it("rejects an lww submit without block writes and a strategy the hub does not serve", async () => {
+  it("rejects an lww submit without block writes and a strategy there is none of", async () => {
     const c = await open("strict", "c", true, "lww")
     const reply: Reply<unknown> = await (c.socket.emitWithAck as any)("submit", {
       docId: "strict", clientId: "c", seq: 99, baseVersion: c.sync!.version,
       steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "x" }] } }]
     })
-    expect(reply.ok ? "ok" : reply.error.code).toBe("ERR_INVALID_MESSAGE")
-    await expect(open("crdt-doc", "d", true, "crdt" as never)).rejects.toThrow(/conflict lab/)
+    expect(reply.ok ? "ok" : reply.error.code).toBe("ERR_STRATEGY_MISMATCH")
+    await expect(open("no-such-strategy", "d", true, "paxos" as never)).rejects.toThrow(/strategy/)
   })
 })

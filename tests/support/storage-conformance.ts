@@ -106,6 +106,8 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
         moves: [{ index: 0, from: 3, to: 5, mappedFrom: 1, mappedTo: null }],
         summary: "typed 'x' in paragraph 1",
         writes: [{ block: "b1", stamp: { clientId: "c1", author: { name: "Delhi", color: "#112233" }, clock: 5, skew: -3 }, won: false, text: "lost", beatenBy: { clientId: "c2", author: { name: "Mumbai", color: "#445566" }, clock: 9, skew: 0 } }],
+        vvWrites: [{ block: "b2", vv: { c1: 2, c2: 1 }, text: "kept", outcome: "conflict", against: [{ name: "Mumbai", color: "#445566" }] }],
+        update: "AQLxv6yRAQAHAQtwcm9zZW1pcnJvcgMJcGFyYWdyYXBoAA==",
         baseVersion: 0,
         author: { name: "Zoë \"Z\" O'Neil", color: "#00ff7f" },
         time: 1_712_345_678_901

@@ -2,7 +2,8 @@ import { io, type Socket } from "socket.io-client"
 import { EditorState, Plugin, type Transaction } from "prosemirror-state"
 import { schema, appendBlockIds } from "../../lib/schema"
 import { SyncClient } from "../../lib/ot"
-import { batchDescriber } from "../../lib/strategies/block-writes"
+import { batchDescriber } from "../../lib/strategies/batch-describer"
+import { VersionVectorClock } from "../../lib/strategies/vv-writes"
 import type { ClientToServerEvents, ErrorJSON, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -36,8 +37,10 @@ export class TestClient {
   onOps: (ops: readonly { clientId: string; seq: number; version: number }[]) => void = () => {}
   private listeners = new Set<() => void>()
   private sending = false
+  private readonly vectors: VersionVectorClock
 
   constructor(readonly url: string, readonly docId: string, readonly clientId: string, readonly name = clientId) {
+    this.vectors = new VersionVectorClock(clientId)
     this.socket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true })
     this.socket.on("ops", ({ docId, ops }) => {
       if (docId != this.docId || !this.sync) return
@@ -75,9 +78,11 @@ export class TestClient {
       this.sync = new SyncClient({
         clientId: this.clientId, version: result.snapshot.version, nextSeq: this.sync?.nextSeq,
         state: EditorState.create({ doc: schema.nodeFromJSON(result.snapshot.doc), plugins: [new Plugin({ appendTransaction: appendBlockIds })] }),
-        describeBatch: batchDescriber(result.strategy, () => Date.now() + this.clockSkew)
+        describeBatch: batchDescriber(result.strategy, () => Date.now() + this.clockSkew, this.vectors)
       })
     }
+    // As DocConnection does: edits made while disconnected go out on the version they were written on.
+    if (this.socket.connected) this.sync!.nextBatch()
     this.sync!.receive(result.ops)
     for (const p of result.presence) this.presence.set(p.clientId, p)
     this.sending = false

@@ -1,0 +1,302 @@
+import { io, type Socket } from "socket.io-client"
+import { EditorState, type Plugin, type Transaction } from "prosemirror-state"
+import * as Y from "yjs"
+import { ySyncPlugin } from "y-prosemirror"
+import { schema } from "../schema"
+import { ConcordError, type ErrorJSON } from "../protocol/errors"
+import type { Author, ClientToServerEvents, JoinResult, LeanOp, ServerToClientEvents, SubmitResult } from "../protocol/messages"
+import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt-updates"
+import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./doc-connection"
+import { randomId } from "./random-id"
+
+/** Options for a CrdtConnection. */
+export interface CrdtConnectionOptions {
+  docId: string
+  user: Author
+  /** Create the document (under "crdt") when it does not exist yet. */
+  create?: boolean
+  /** ProseMirror plugins for the editor state; the Yjs binding (ySyncPlugin) is added to them. */
+  plugins?: readonly Plugin[]
+  /** The hub's address; the page's own origin by default. */
+  url?: string
+}
+
+const ackTimeout = 20_000
+const retryDelay = 1_000
+
+/** Marks Yjs changes that came from the hub, so that they are not sent back. */
+const fromHub = Symbol("concord-hub")
+
+/**
+ * One CRDT document kept in sync with the hub: a Yjs document bound to the ProseMirror editor by
+ * y-prosemirror's ySyncPlugin. Local Yjs updates go to the hub one merged update at a time; the hub's
+ * arrive as ops. On every (re)join the client receives what it misses (by Yjs state vector) and sends
+ * everything the hub lacks, so edits made offline or lost in flight merge when it is back.
+ */
+export class CrdtConnection {
+  readonly docId: string
+  readonly strategy = "crdt" as const
+  /** This page load's id at the hub; never stored. */
+  readonly clientId = randomId(16)
+  readonly ydoc = new Y.Doc()
+  status: ConnectionStatus = "connecting"
+  issue: ConnectionIssue | null = null
+  /** The editor state; null until the hub's state arrived. */
+  state: EditorState | null = null
+  /** The hub version this client has caught up with (ops it saw); null until joined. */
+  version: number | null = null
+  /** CRDT documents show nobody's caret. */
+  readonly others = [] as const
+  private author: Author
+  private creating: boolean
+  private readonly plugins: readonly Plugin[]
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>
+  private session = 0
+  private joined = false
+  private wantOffline = false
+  private everOnline = false
+  private closed = false
+  private seq = 0
+  /** Local updates not yet sent, and the one in flight. */
+  private pending: Uint8Array[] = []
+  private inflight: Uint8Array | null = null
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly listeners = new Set<(change: ConnectionChange) => void>()
+
+  constructor(options: CrdtConnectionOptions) {
+    this.docId = options.docId
+    this.author = options.user
+    this.creating = !!options.create
+    this.plugins = options.plugins ?? []
+    Y.applyUpdate(this.ydoc, crdtSeed(), fromHub)
+    this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === fromHub) return
+      this.pending.push(update)
+      this.flush()
+      // Local updates are written while the editor view updates: tell listeners once that is done.
+      queueMicrotask(() => this.emit("state"))
+    })
+    const socketOptions = { autoConnect: false, forceNew: true, transports: ["websocket", "polling"], tryAllTransports: true }
+    this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions)
+    this.socket.on("connect", () => void this.join())
+    this.socket.on("disconnect", () => this.disconnected())
+    this.socket.on("ops", message => this.opsArrived(message.docId, message.ops))
+    this.socket.connect()
+  }
+
+  /** Local updates the hub has not acknowledged. */
+  get unconfirmedCount(): number {
+    return this.pending.length + (this.inflight ? 1 : 0)
+  }
+
+  /** The name and colour others see. */
+  get user(): Author {
+    return this.author
+  }
+
+  /** The document's text as ProseMirror holds it in the Yjs document (what converges). */
+  get doc() {
+    return crdtDoc(this.ydoc)
+  }
+
+  /** Call `listener` after every change; returns the function that unsubscribes. */
+  subscribe(listener: (change: ConnectionChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => void this.listeners.delete(listener)
+  }
+
+  /** Apply a transaction of the editor view; ySyncPlugin turns its changes into Yjs updates. */
+  dispatch(tr: Transaction): void {
+    if (!this.state) throw new RangeError("CrdtConnection.dispatch called before the document loaded")
+    this.state = this.state.apply(tr)
+    this.emit("state")
+  }
+
+  /** Carets are not shared on CRDT documents. */
+  setPresence(): void {}
+
+  /** Change the name or colour that goes with this client's updates. */
+  setUser(user: Author): void {
+    this.author = user
+    if (this.socket.connected) void this.join()
+  }
+
+  /** Disconnect on purpose: editing goes on locally until `goOnline`. */
+  goOffline(): void {
+    this.wantOffline = true
+    this.socket.disconnect()
+    this.setStatus("offline")
+  }
+
+  /** Reconnect after `goOffline`; local edits merge with what happened meanwhile. */
+  goOnline(): void {
+    if (!this.wantOffline) return
+    this.wantOffline = false
+    this.setStatus(this.everOnline ? "reconnecting" : "connecting")
+    this.socket.connect()
+  }
+
+  /** Create the document after the hub said it does not exist. */
+  createDocument(): void {
+    this.creating = true
+    this.setStatus("connecting")
+    if (this.socket.connected) void this.join()
+  }
+
+  /** Clear `issue`. */
+  dismissIssue(): void {
+    this.issue = null
+    this.emit("issue")
+  }
+
+  /** Leave the document and close the socket for good. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    if (this.joined) this.socket.emit("leave", { docId: this.docId })
+    this.socket.disconnect()
+    this.listeners.clear()
+    this.ydoc.destroy()
+  }
+
+  private async join(): Promise<void> {
+    if (this.closed || this.wantOffline) return
+    const session = ++this.session
+    this.joined = false
+    const request = {
+      docId: this.docId, clientId: this.clientId, version: null, user: this.author,
+      stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc)),
+      ...(this.creating ? { create: true, strategy: "crdt" as const } : {})
+    }
+    let reply
+    try {
+      reply = await this.socket.timeout(ackTimeout).emitWithAck("join", request)
+    } catch {
+      if (session == this.session) this.retryLater()
+      return
+    }
+    if (session != this.session) return
+    if (!reply.ok) return this.joinFailed(toError(reply.error))
+    this.joinSucceeded(reply.value)
+  }
+
+  private joinSucceeded(result: JoinResult): void {
+    if (result.strategy != "crdt" || !result.crdt)
+      return this.fail(new ConcordError("ERR_STRATEGY_MISMATCH", `The document is served under ${result.strategy}, not as a CRDT`))
+    Y.applyUpdate(this.ydoc, decodeUpdate(result.crdt.update), fromHub)
+    this.version = Math.max(this.version ?? 0, result.version)
+    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), ...this.plugins] })
+    // Whatever the hub lacks (offline edits, updates lost in flight) goes out as one update.
+    const missing = Y.encodeStateAsUpdate(this.ydoc, decodeUpdate(result.crdt.stateVector))
+    this.pending = emptyUpdate(missing) ? [] : [missing]
+    this.inflight = null
+    this.joined = true
+    this.creating = false
+    this.everOnline = true
+    this.setStatus("online")
+    this.flush()
+    this.emit("state")
+  }
+
+  private joinFailed(error: ConcordError): void {
+    if (error.code == "ERR_UNKNOWN_DOCUMENT") return this.setStatus("not-found")
+    if (error.code == "ERR_DOCUMENT_EXISTS") {
+      this.creating = false
+      return void this.join()
+    }
+    if (error.kind == "internal") this.retryLater()
+    else this.fail(error)
+  }
+
+  private opsArrived(docId: string, ops: readonly LeanOp[]): void {
+    if (docId != this.docId || !this.joined) return
+    const updates = ops.filter(op => op.update && op.clientId != this.clientId).map(op => decodeUpdate(op.update!))
+    if (updates.length) Y.applyUpdate(this.ydoc, Y.mergeUpdates(updates), fromHub)
+    this.version = Math.max(this.version ?? 0, ...ops.map(op => op.version))
+    this.emit("state")
+  }
+
+  /** Send the pending updates, merged into one, when nothing is in flight. */
+  private flush(): void {
+    if (!this.joined || this.inflight || this.pending.length == 0) return
+    const update = this.pending.length == 1 ? this.pending[0] : Y.mergeUpdates(this.pending)
+    this.pending = []
+    this.inflight = update
+    void this.send(update)
+  }
+
+  private async send(update: Uint8Array): Promise<void> {
+    const session = this.session
+    let reply
+    try {
+      reply = await this.socket.timeout(ackTimeout).emitWithAck("update", { docId: this.docId, clientId: this.clientId, seq: ++this.seq, update: encodeUpdate(update) })
+    } catch {
+      if (session == this.session) this.restartSocket()
+      return
+    }
+    if (session != this.session) return
+    if (reply.ok) return this.sent(reply.value)
+    const error = toError(reply.error)
+    // The next join sends whatever the hub still lacks.
+    this.inflight = null
+    if (error.kind == "internal") this.retryLater()
+    else this.fail(error)
+  }
+
+  private sent(result: SubmitResult): void {
+    this.inflight = null
+    this.version = Math.max(this.version ?? 0, result.version)
+    this.flush()
+    this.emit("state")
+  }
+
+  private disconnected(): void {
+    this.session++
+    this.joined = false
+    // What was in flight may or may not have arrived: the next join sends whatever the hub lacks.
+    this.inflight = null
+    this.socket.sendBuffer.length = 0
+    if (this.closed) return
+    if (this.status != "not-found" && this.status != "error") this.setStatus(this.wantOffline ? "offline" : "reconnecting")
+  }
+
+  private restartSocket(): void {
+    if (this.closed || this.wantOffline) return
+    this.socket.disconnect()
+    this.socket.connect()
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer) return
+    this.setStatus(this.everOnline ? "reconnecting" : "connecting")
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      if (this.socket.connected) void this.join()
+    }, retryDelay)
+  }
+
+  private fail(error: ConcordError): void {
+    this.issue = { code: error.code, message: error.message, lost: 0 }
+    this.emit("issue")
+    this.setStatus("error")
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status == status) return
+    this.status = status
+    this.emit("status")
+  }
+
+  private emit(change: ConnectionChange): void {
+    for (const listener of [...this.listeners]) listener(change)
+  }
+}
+
+function toError(json: ErrorJSON): ConcordError {
+  try {
+    return ConcordError.fromJSON(json)
+  } catch {
+    return new ConcordError("ERR_INTERNAL", "The hub sent a malformed error")
+  }
+}

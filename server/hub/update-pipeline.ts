@@ -1,0 +1,59 @@
+import * as Y from "yjs"
+import { ConcordError, type Author, type CommittedOp, type UpdateRequest } from "../../lib/protocol"
+import { checkUpdate } from "../../lib/strategies/crdt-updates"
+import type { HubDocument } from "./hub-document"
+import type { PreparedSubmit, SubmitContext } from "./submit-pipeline"
+
+// The pipeline of a CRDT document's update, one small step each:
+// check strategy -> check update (size, shape) -> dedup -> append in memory -> commit -> merge into the Yjs document.
+
+function checkStrategy(doc: HubDocument): void {
+  if (doc.strategy != "crdt" || !doc.ydoc)
+    throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} is served under ${doc.strategy}: send ProseMirror steps with "submit", not Yjs updates`)
+}
+
+async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest): Promise<CommittedOp | null> {
+  const last = doc.lastSeq.get(request.clientId)
+  if (last && request.seq > last.seq) return null
+  const earlier = doc.recentOp(request.clientId, request.seq) ?? (await ctx.storage.findOp(doc.id, request.clientId, request.seq))
+  if (!earlier) return null
+  if (earlier.update != request.update)
+    throw new ConcordError("ERR_SEQ_REUSED", `Seq ${request.seq} of client ${request.clientId} was already committed with another update`)
+  return earlier
+}
+
+function buildOp(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, author: Author): CommittedOp {
+  return {
+    version: doc.version + 1, clientId: request.clientId, seq: request.seq, baseVersion: doc.version,
+    steps: [], author, time: ctx.now(), update: request.update, summary: "edited the document"
+  }
+}
+
+/** Commit the op; once it is durable, merge its update into the hub's Yjs document, then publish it. */
+function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp, update: Uint8Array): Promise<void> {
+  return ctx.storage.commit(doc.id, [op]).then(
+    () => {
+      Y.applyUpdate(doc.ydoc!, update)
+      doc.markDurable(op.version)
+    },
+    error => {
+      doc.broken = true
+      throw ConcordError.from(error, "ERR_STORAGE")
+    }
+  )
+}
+
+/**
+ * Run a CRDT document's Yjs update through its pipeline up to the commit, inside the document's queue.
+ * The hub's Yjs document holds only durable updates, so what a join serves is always durable.
+ */
+export async function prepareUpdate(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, author: Author): Promise<PreparedSubmit> {
+  if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded after a storage failure; resend")
+  checkStrategy(doc)
+  const update = checkUpdate(request.update)
+  const duplicate = await findDuplicate(ctx, doc, request)
+  if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
+  const op = buildOp(ctx, doc, request, author)
+  doc.append(op, [], doc.doc)
+  return { op, duplicate: false, commit: commit(ctx, doc, op, update) }
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { Browser, Page } from "playwright-core"
+import { removeDataDir, type ServerProcess } from "../support/server-process"
+import { startUiServer } from "./support/server"
+import { closeTab, launchBrowser, openTab, placeCaret, waitForConvergence, waitForOnline } from "./support/browser"
+import { blocksOf } from "./support/doc-json"
+
+let server: ServerProcess
+let browser: Browser
+const tabs: Page[] = []
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
+})
+
+afterAll(async () => {
+  await Promise.all(tabs.map(closeTab))
+  await browser?.close()
+  await server?.stop()
+  if (server) removeDataDir(server.dataDir)
+})
+
+async function setOffline(page: Page, offline: boolean): Promise<void> {
+  await page.getByTestId("offline-toggle").click()
+  if (offline) await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+  else await waitForOnline(page)
+}
+
+describe("a version-vector document in two tabs", () => {
+  it("shows a paragraph edited in both tabs as a conflict with both versions, until one tab picks", async () => {
+    const docId = `vv-${Date.now()}`
+    const delhi = await openTab(browser, server.url, `${docId}?new=1&strategy=vv`, { name: "Delhi", color: "#c2255c" })
+    tabs.push(delhi)
+    await expect(delhi.getByTestId("strategy-badge").getAttribute("data-strategy")).resolves.toBe("vv")
+    await delhi.getByTestId("editor").locator(".ProseMirror").click()
+    await delhi.keyboard.type("Breaking: PM speaks at 5 PM")
+    await waitForConvergence([delhi])
+    const mumbai = await openTab(browser, server.url, docId, { name: "Mumbai", color: "#1971c2" })
+    tabs.push(mumbai)
+    await waitForConvergence([delhi, mumbai])
+    // Delhi edits the headline offline while Mumbai, online, edits it too: neither saw the other's write.
+    await setOffline(delhi, true)
+    await placeCaret(delhi, 0, "end")
+    await delhi.keyboard.type(" in Delhi")
+    await placeCaret(mumbai, 0, "end")
+    await mumbai.keyboard.type(" in Mumbai")
+    await waitForConvergence([mumbai])
+    await setOffline(delhi, false)
+    await waitForConvergence([delhi, mumbai])
+    for (const page of [delhi, mumbai]) {
+      const conflict = page.getByTestId("conflict")
+      await conflict.waitFor()
+      const texts = await conflict.getByTestId("conflict-text").allTextContents()
+      expect(texts.sort()).toEqual(["Breaking: PM speaks at 5 PM in Delhi", "Breaking: PM speaks at 5 PM in Mumbai"])
+    }
+    await mumbai.getByTestId("history-entry").filter({ hasText: "at the same time as" }).first().waitFor()
+    // Mumbai keeps Delhi's version: the choice dominates both versions and reaches both tabs.
+    await mumbai.getByTestId("conflict-version").filter({ hasText: "in Delhi" }).getByTestId("conflict-pick").click()
+    const [doc] = await waitForConvergence([delhi, mumbai])
+    for (const page of [delhi, mumbai]) await page.getByTestId("conflict").waitFor({ state: "detached" })
+    const blocks = blocksOf(doc.json)
+    expect(blocks[0].text).toBe("Breaking: PM speaks at 5 PM in Delhi")
+    expect(blocks[0].attrs.conflict).toBeNull()
+    await mumbai.getByTestId("history-entry").filter({ hasText: "resolved the conflict" }).first().waitFor()
+  })
+})

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Y from "yjs"
+import { io } from "socket.io-client"
+import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { until } from "../support/test-client"
+import { CrdtConnection } from "../../lib/client/crdt-connection"
+import { crdtFragment, encodeUpdate } from "../../lib/strategies/crdt-updates"
+import { limits, type Reply, type SubmitResult, type JoinResult } from "../../lib/protocol"
+
+let server: ServerProcess
+const connections: CrdtConnection[] = []
+
+beforeAll(async () => { server = await startServerProcess() })
+afterAll(async () => {
+  connections.forEach(c => c.close())
+  await server.stop()
+  removeDataDir(server.dataDir)
+})
+
+async function open(docId: string, name: string, create = false): Promise<CrdtConnection> {
+  const c = new CrdtConnection({ docId, user: { name, color: "#3366cc" }, create, url: server.url })
+  connections.push(c)
+  await waitFor(c, () => c.status == "online", `${name} online`)
+  return c
+}
+
+function waitFor(c: CrdtConnection, check: () => boolean, what: string): Promise<void> {
+  return until(check, wake => c.subscribe(wake), 20_000, what)
+}
+
+/**
+ * Insert text into the `index`th block, as the editor's binding would write it into Yjs: at its end, or
+ * at the start with `atStart`. (Clients typing into an empty block at once each add a Y.XmlText.)
+ */
+function type(c: CrdtConnection, text: string, index = 0, atStart = false): void {
+  const block = c.ydoc.getXmlFragment(crdtFragment).get(index) as Y.XmlElement
+  c.ydoc.transact(() => {
+    if (!(block.get(0) instanceof Y.XmlText)) block.insert(0, [new Y.XmlText()])
+    const texts = block.toArray().filter((t): t is Y.XmlText => t instanceof Y.XmlText)
+    const target = atStart ? texts[0] : texts[texts.length - 1]
+    target.insert(atStart ? 0 : target.length, text)
+  })
+}
+
+/** The document's text, blocks separated by "|". */
+function text(c: CrdtConnection): string {
+  const doc = c.doc
+  return doc.textBetween(0, doc.content.size, "|")
+}
+
+/** Resolve once every connection has sent everything and all hold the same document. */
+async function converged(all: CrdtConnection[]): Promise<void> {
+  for (const c of all) await waitFor(c, () => c.unconfirmedCount == 0 && c.status == "online", "acknowledged")
+  const same = () => all.every(c => c.doc.eq(all[0].doc))
+  await until(same, wake => {
+    const stops = all.map(c => c.subscribe(wake))
+    return () => stops.forEach(stop => stop())
+  }, 20_000, "the same document everywhere")
+}
+
+describe("CRDT documents on the hub", () => {
+  it("two clients typing into one paragraph at once converge, keeping every character", async () => {
+    const a = await open("crdt-converge", "A", true)
+    const b = await open("crdt-converge", "B")
+    type(a, "hello")
+    type(b, "world")
+    await converged([a, b])
+    expect(text(a)).toMatch(/^(helloworld|worldhello)$/)
+    type(a, " and more", 0)
+    type(b, "!", 0, true)
+    await converged([a, b])
+    for (const piece of ["hello", "world", " and more", "!"]) expect(text(b)).toContain(piece)
+    expect(text(b).length).toBe("helloworld and more!".length)
+  })
+
+  it("merges edits made offline when the client is back, and a late joiner catches up", async () => {
+    const a = await open("crdt-offline", "A", true)
+    const b = await open("crdt-offline", "B")
+    type(a, "shared line")
+    await converged([a, b])
+    a.goOffline()
+    await waitFor(a, () => a.status == "offline", "A offline")
+    type(a, " [A offline]")
+    type(b, "[B online] ", 0, true)
+    await converged([b])
+    expect(text(b)).toBe("[B online] shared line")
+    a.goOnline()
+    await converged([a, b])
+    expect(text(a)).toBe("[B online] shared line [A offline]")
+    const late = await open("crdt-offline", "Late")
+    await converged([a, b, late])
+    expect(text(late)).toBe("[B online] shared line [A offline]")
+  })
+
+  it("refuses an oversized update, a malformed one and ProseMirror steps, changing nothing", async () => {
+    const a = await open("crdt-strict", "A", true)
+    type(a, "kept")
+    await converged([a])
+    const socket = io(server.url, { transports: ["websocket"], forceNew: true, reconnection: false })
+    try {
+      const join: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", version: null, user: { name: "Raw", color: "#112233" } })
+      expect(join.ok).toBe(true)
+      const version = join.ok ? join.value.version : -1
+      const send = (event: "update" | "submit", payload: object): Promise<Reply<SubmitResult>> =>
+        (socket.emitWithAck as (...args: unknown[]) => Promise<Reply<SubmitResult>>)(event, { docId: "crdt-strict", clientId: "raw", ...payload })
+      const big = await send("update", { seq: 1, update: encodeUpdate(new Uint8Array(limits.maxUpdateBytes + 1)) })
+      expect(big.ok ? "ok" : big.error.code).toBe("ERR_UPDATE_TOO_LARGE")
+      const garbage = await send("update", { seq: 2, update: encodeUpdate(new Uint8Array([250, 251, 252, 253, 254])) })
+      expect(garbage.ok ? "ok" : garbage.error.code).toBe("ERR_UPDATE_INVALID")
+      const steps = await send("submit", { seq: 3, baseVersion: version, steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "x" }] } }] })
+      expect(steps.ok ? "ok" : steps.error.code).toBe("ERR_STRATEGY_MISMATCH")
+      const again: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", version: null, user: { name: "Raw", color: "#112233" } })
+      expect(again.ok && again.value.version).toBe(version)
+    } finally {
+      socket.close()
+    }
+    const late = await open("crdt-strict", "Late")
+    await converged([a, late])
+    expect(text(late)).toBe("kept")
+  })
+})
+
+describe("CRDT documents across a restart", () => {
+  it("keeps every acknowledged update", async () => {
+    const a = await open("crdt-restart", "A", true)
+    const b = await open("crdt-restart", "B")
+    type(a, "first ")
+    type(b, "second")
+    await converged([a, b])
+    const before = a.doc
+    connections.forEach(c => c.close())
+    connections.length = 0
+    await server.stop()
+    server = await startServerProcess({ dataDir: server.dataDir })
+    const late = await open("crdt-restart", "Late")
+    expect(late.doc.eq(before)).toBe(true)
+    type(late, "!")
+    await converged([late])
+    expect(text(late)).toMatch(/^(first second!|secondfirst !)$/)
+  })
+})
