@@ -284,13 +284,13 @@ export class DocConnection {
     if (session != this.session) return
     if (!reply.ok) return this.joinFailed(toError(reply.error))
     try {
-      this.joinSucceeded(reply.value)
+      this.joinSucceeded(reply.value, request.detail ?? false)
     } catch (error) {
       if (session == this.session) this.fail(ConcordError.from(error))
     }
   }
 
-  private joinSucceeded(result: JoinResult): void {
+  private joinSucceeded(result: JoinResult, detail: boolean): void {
     this.strategy = result.strategy
     // A CRDT document is edited through a CrdtConnection: whoever listens hands over on this change.
     if (result.strategy == "crdt") return this.emit("status")
@@ -308,6 +308,8 @@ export class DocConnection {
     this.early = []
     this.remote.reset(result.presence)
     this.joined = true
+    // Someone started or stopped listening for whole ops while the join was on its way.
+    if (this.detailed.wanted != detail) this.socket.emit("detail", { docId: this.docId, on: this.detailed.wanted })
     this.creating = false
     this.everOnline = true
     this.retryDelay = firstRetryDelay

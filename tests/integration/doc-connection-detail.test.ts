@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { Socket } from "socket.io-client"
+import { DocConnection } from "../../lib/client/doc-connection"
+import { isDetailed, type CommittedOp, type LeanOp } from "../../lib/protocol"
+import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { TestClient, until } from "../support/test-client"
+
+// The browser's DocConnection, run in Node against a real hub: it asks for whole ops exactly while
+// someone listens for them (the history panel), including a listener that arrives while it joins.
+
+let server: ServerProcess
+const closers: (() => void)[] = []
+
+beforeAll(async () => {
+  server = await startServerProcess()
+})
+
+afterAll(async () => {
+  for (const close of closers) close()
+  await server.stop()
+  removeDataDir(server.dataDir)
+})
+
+/** The ops the connection's socket receives, as the hub sent them, and a way to wait for more. */
+function rawOps(connection: DocConnection) {
+  const socket = (connection as unknown as { socket: Socket }).socket
+  const received: LeanOp[] = []
+  socket.on("ops", (message: { ops: LeanOp[] }) => received.push(...message.ops))
+  const arrivals = (wake: () => void) => {
+    socket.on("ops", wake)
+    return () => void socket.off("ops", wake)
+  }
+  return { received, arrivals }
+}
+
+function changes(connection: DocConnection) {
+  return (wake: () => void) => connection.subscribe(wake)
+}
+
+describe("DocConnection and detailed ops", () => {
+  it("asks for whole ops while someone listens, even when the listener came during the join", async () => {
+    const writer = await TestClient.open(server.url, "detail-conn", "writer", true)
+    closers.push(() => writer.close())
+    const connection = new DocConnection({ docId: "detail-conn", user: { name: "Reader", color: "#2f9e44" }, url: server.url })
+    closers.push(() => connection.close())
+    const { received: raw, arrivals } = rawOps(connection)
+    // Subscribed right after the join went out (without detail), before its reply.
+    const heard: CommittedOp[] = []
+    const hearing = new Set<() => void>()
+    let stop = () => {}
+    ;(connection as unknown as { socket: Socket }).socket.once("connect", () => {
+      stop = connection.onOps(ops => {
+        heard.push(...ops)
+        for (const wake of hearing) wake()
+      })
+    })
+    await until(() => connection.status == "online", changes(connection), 10_000, "the connection to join")
+
+    for (const text of ["one ", "two ", "three "]) {
+      writer.type(text)
+      const target = writer.sync!.version + 1
+      await until(() => heard.some(op => op.version == target), wake => {
+        hearing.add(wake)
+        return () => void hearing.delete(wake)
+      }, 10_000, `v${target} to be heard`)
+    }
+    expect(heard.map(op => op.version)).toEqual([1, 2, 3])
+    expect(heard.every(op => op.author.name == "writer" && typeof op.summary == "string")).toBe(true)
+    // The hub switched the socket to whole ops: at most the first arrived lean (and was fetched whole).
+    expect(raw.slice(1).every(isDetailed)).toBe(true)
+
+    stop()
+    const before = raw.length
+    writer.type("four ")
+    await until(() => raw.length > before, arrivals, 10_000, "the next op")
+    expect(raw.slice(before).some(isDetailed)).toBe(false)
+    expect(heard).toHaveLength(3)
+  })
+})
