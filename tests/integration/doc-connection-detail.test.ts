@@ -56,9 +56,10 @@ describe("DocConnection and detailed ops", () => {
     })
     await until(() => connection.status == "online", changes(connection), 10_000, "the connection to join")
 
-    for (const text of ["one ", "two ", "three "]) {
+    // Each text is one batch, committed as the next version.
+    for (const [i, text] of ["one ", "two ", "three "].entries()) {
       writer.type(text)
-      const target = writer.sync!.version + 1
+      const target = i + 1
       await until(() => heard.some(op => op.version == target), wake => {
         hearing.add(wake)
         return () => void hearing.delete(wake)
