@@ -1,12 +1,13 @@
-// `npm run bench:history [-- --quick] [-- --no-browser]`: the history panel's two speed targets.
+// `npm run bench:history [-- --quick] [-- --no-browser] [-- --no-typing] [-- --data=DIR]`: the history panel's two speed targets.
 // 1. The document at any version of a 100,000-op document: docAt on a hub over SQLite (in-process),
 //    then, in Chromium against a real server on the same data, from moving the slider to the version
 //    painted in the preview (docAt over Socket.IO, parse, ProseMirror render), and to its authorship.
 // 2. The panel stays responsive while 50 clients type: long tasks (PerformanceObserver "longtask") in a
 //    tab with the panel open, and with it closed for comparison, while LightClients type 5 keys/s each.
-// The browser parts need `next build` first. Prints markdown tables.
+// The browser parts need `next build` first. Prints markdown tables. With --data=DIR the document is built
+// in DIR and kept, and a later run with the same DIR measures it again without building it.
 import { fork, type ChildProcess } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
 import { cpus, tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Node } from "prosemirror-model"
@@ -21,9 +22,11 @@ import { LightClient } from "./light-client"
 
 const quick = process.argv.includes("--quick")
 const withBrowser = !process.argv.includes("--no-browser")
+const withTyping = withBrowser && !process.argv.includes("--no-typing")
 const totalOps = quick ? 10_000 : 100_000
 const writers = 8
 const docId = "history-bench"
+const keptData = process.argv.find(arg => arg.startsWith("--data="))?.slice("--data=".length)
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
@@ -260,22 +263,26 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
   return rows
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "concord-bench-history-"))
+const dataDir = keptData ?? mkdtempSync(join(tmpdir(), "concord-bench-history-"))
 try {
   const started = performance.now()
-  const storage = openSqliteStorage({ file: join(dataDir, "concord.db") })
-  const hub = new Hub({ storage })
-  await buildDocument(hub)
-  await hub.close()
-  await storage.close()
+  const built = existsSync(join(dataDir, "concord.db"))
+  if (!built) {
+    mkdirSync(dataDir, { recursive: true })
+    const storage = openSqliteStorage({ file: join(dataDir, "concord.db") })
+    const hub = new Hub({ storage })
+    await buildDocument(hub)
+    await hub.close()
+    await storage.close()
+  }
   const buildSeconds = (performance.now() - started) / 1000
   console.error("measuring docAt")
   const docAt = await measureDocAt(dataDir)
   console.error("measuring the preview in Chromium")
   const browserRows = withBrowser ? await measureBrowser(dataDir, docAt.version) : []
-  if (withBrowser) console.error("measuring long tasks while 50 clients type")
-  const typingRows = withBrowser ? await measureLongTasks(quick ? 8 : 20) : []
-  console.log(`\nMachine: ${cpus().length} cores, ${cpus()[0].model}, node ${process.version}. Document: ${docAt.version.toLocaleString("en-US")} ops by ${writers} concurrent writers through the hub (built in ${buildSeconds.toFixed(0)} s), snapshot every 100 versions.\n`)
+  if (withTyping) console.error("measuring long tasks while 50 clients type")
+  const typingRows = withTyping ? await measureLongTasks(quick ? 8 : 20) : []
+  console.log(`\nMachine: ${cpus().length} cores, ${cpus()[0].model}, node ${process.version}. Document: ${docAt.version.toLocaleString("en-US")} ops by ${writers} concurrent writers through the hub (${built ? "built by an earlier run" : `built in ${buildSeconds.toFixed(0)} s`}), snapshot every 100 versions.\n`)
   console.log("| the document at a version | p50 ms | p95 ms | max ms |")
   console.log("|---|---|---|---|")
   for (const row of [...docAt.rows, ...browserRows]) console.log(row)
@@ -286,5 +293,5 @@ try {
     for (const row of typingRows) console.log(row)
   }
 } finally {
-  removeDataDir(dataDir)
+  if (!keptData) removeDataDir(dataDir)
 }
