@@ -73,13 +73,14 @@ export class VersionTravel {
       return this.set({ doc: local.doc, spans: local.spans, authorshipFrom: local.baseVersion, loading: false })
     }
     try {
-      if (!doc) {
-        const loaded = await this.fetchDoc(target, token)
-        if (!loaded) return
-        this.set({ doc: loaded })
+      let shown = doc
+      if (!shown) {
+        shown = await this.fetchDoc(target, token)
+        if (!shown) return
+        this.set({ doc: shown })
       }
       // Fetched only once the document is shown, and only if the scrubber stayed here.
-      const tracker = await this.authorshipAt(target, token)
+      const tracker = await this.authorshipAt(target, shown, token)
       if (token != this.token || !tracker) return
       this.set({ spans: tracker.spans, authorshipFrom: tracker.baseVersion, loading: false })
     } catch (error) {
@@ -147,46 +148,42 @@ export class VersionTravel {
 
   /**
    * The authorship at `version` (and with it the document) from what is at hand, without asking the
-   * hub: the current tracker moved forward, or a new one from its base, when the ops are known. Null otherwise.
+   * hub: the current tracker moved to it, or moved forward when the ops up to it are known. Null otherwise.
    */
   private replayLocally(version: number): Authorship | null {
     const tracker = this.authorship
     if (!tracker || tracker.baseVersion > version || version - tracker.baseVersion > 2 * this.window) return null
-    const from = tracker.version <= version ? tracker.version : tracker.baseVersion
     const ops = []
-    for (let v = from + 1; v <= version; v++) {
+    for (let v = tracker.latest + 1; v <= version; v++) {
       const op = this.cache.op(v)
       if (!op) return null
       ops.push(op)
     }
-    let result = tracker
-    if (from == tracker.baseVersion && tracker.version != from) {
-      const base = this.cache.peek(tracker.baseVersion)
-      if (!base) return null
-      result = new Authorship(base, tracker.baseVersion)
-    }
-    for (const op of ops) result.add(op)
-    return result
+    for (const op of ops) tracker.add(op)
+    tracker.moveTo(version)
+    return tracker
   }
 
-  private async authorshipAt(version: number, token: number): Promise<Authorship | null> {
+  /**
+   * Who wrote what at `version`, whose document is `doc`: the current tracker moved there, or given the
+   * ops up to it, else a new one from the document `authorshipWindow` ops before. The ops are not
+   * replayed: `doc` is where they lead.
+   */
+  private async authorshipAt(version: number, doc: Node, token: number): Promise<Authorship | null> {
     let tracker = this.authorship
-    let ops
-    if (tracker && tracker.version <= version && version - tracker.baseVersion <= 2 * this.window) {
-      ops = await this.cache.range(tracker.version, version)
+    if (tracker && tracker.baseVersion <= version && version - tracker.baseVersion <= 2 * this.window) {
+      const ops = await this.cache.range(Math.min(tracker.latest, version), version)
+      if (token != this.token) return null
+      // A show meanwhile may have moved the tracker forward over some of them.
+      tracker.addAll(ops.filter(op => op.version > tracker!.latest), doc)
     } else {
       const base = Math.max(0, version - this.window)
-      const [baseDoc, range] = await Promise.all([this.cache.doc(base), this.cache.range(base, version)])
-      tracker = new Authorship(baseDoc, base)
-      ops = range
-    }
-    for (const [i, op] of ops.entries()) {
+      const [baseDoc, ops] = await Promise.all([this.cache.doc(base), this.cache.range(base, version)])
       if (token != this.token) return null
-      tracker.add(op)
-      // Give the page a turn every so often: a long replay must not block typing or scrolling.
-      if (i % 100 == 99) await new Promise(resolve => setTimeout(resolve))
+      tracker = new Authorship(baseDoc, base)
+      tracker.addAll(ops, doc)
     }
-    if (token != this.token) return null
+    tracker.moveTo(version)
     this.authorship = tracker
     return tracker
   }
