@@ -1,7 +1,7 @@
-import { memo, useCallback, useState } from "react"
+import { memo, useCallback, useDeferredValue, useState } from "react"
 import type { EditorView } from "prosemirror-view"
 import { authorKey, type HistoryModel, type TimelineEntry, type TimelineFilter } from "@/lib/history"
-import { HistoryEntry } from "./history-entry"
+import { HistoryList } from "./history-list"
 import { HistoryScrubber } from "./history-scrubber"
 import { useHistorySnapshot } from "./history-state"
 
@@ -31,6 +31,9 @@ export const HistoryPanel = memo(function HistoryPanel({ model, view }: { model:
   const snapshot = useHistorySnapshot(model)
   const [shown, setShown] = useState(pageOfEntries)
   const entries = model.entries()
+  // Live ops change the entries several times a second while many people type: the list follows in a
+  // render React may interrupt, so that no update of it blocks the page.
+  const listed = useDeferredValue(entries)
   const authors = model.authors()
 
   // Stable, so that the memoized entries do not re-render whenever the panel does.
@@ -59,12 +62,7 @@ export const HistoryPanel = memo(function HistoryPanel({ model, view }: { model:
       ) : entries.length == 0 ? (
         <p className="history-note">{snapshot.filter.kind == "all" ? "No changes yet." : "No changes match."}</p>
       ) : (
-        <ol className="history-list" aria-label="Changes, newest first">
-          {entries.slice(0, shown).map(entry => (
-            <HistoryEntry key={entry.key} entry={entry} model={model} selected={snapshot.selected == entry.key}
-              revision={entry.dropped ? snapshot.revision : 0} onSelect={select} />
-          ))}
-        </ol>
+        <HistoryList entries={listed} shown={shown} model={model} selected={snapshot.selected} revision={snapshot.revision} onSelect={select} />
       )}
       <div className="history-more">
         {entries.length > shown && (

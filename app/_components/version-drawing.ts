@@ -99,6 +99,8 @@ export class VersionDrawing {
     root.setAttribute("role", "document")
     root.setAttribute("aria-label", "Document at an earlier version")
     root.setAttribute("aria-readonly", "true")
+    // As tall as the version drawn before until drawn whole, so that the page keeps its scroll position.
+    if (this.root) root.style.minHeight = `${this.root.offsetHeight}px`
     this.root?.remove()
     this.root = root
     this.drawn = []
@@ -231,6 +233,7 @@ export class VersionDrawing {
   private finish(): void {
     const { version, spans } = this.target!
     this.previous.clear()
+    this.root!.style.minHeight = ""
     this.page.dataset.version = String(version)
     this.page.dataset.authorship = spans ? "ready" : "loading"
   }

@@ -74,6 +74,14 @@ export class Authorship {
 
   /** Move to `version`, one of those added (baseVersion..latest), replaying from the nearest document kept. */
   moveTo(version: number): void {
+    this.moveTowards(version, Infinity)
+  }
+
+  /**
+   * Move toward `version`, one of those added, replaying at most `maxOps` ops from the nearest document
+   * kept (or from where it is); true once there, else it stopped on the way and is to be called again.
+   */
+  moveTowards(version: number, maxOps: number): boolean {
     if (version < this.baseVersion || version > this.latest) throw new RangeError(`Version ${version} is outside ${this.baseVersion}..${this.latest}`)
     let from = this.baseVersion
     for (const kept of this.kept.keys()) if (kept <= version && kept > from) from = kept
@@ -82,13 +90,15 @@ export class Authorship {
       from = this.version
       doc = this.doc
     }
+    const to = Math.min(version, from + maxOps)
     // These steps applied when they were added, to these very documents (or, added at once, on the hub).
-    for (let at = from; at < version;) {
+    for (let at = from; at < to;) {
       for (const step of this.steps[at - this.baseVersion]) doc = step.apply(doc).doc!
       if (++at % keepEvery == 0) this.kept.set(at, doc)
     }
     this.doc = doc
-    this.version = version
+    this.version = to
+    return to == version
   }
 
   /** The inserted ranges of `doc` since the base version, in order, each with its author. */

@@ -29,6 +29,9 @@ export interface TravelOptions {
   playDelay?: number
 }
 
+/** Ops replayed in one go while showing a version; a longer replay gives the page a turn after each slice. */
+const replaySlice = 50
+
 const live: TravelState = { version: null, doc: null, spans: null, authorshipFrom: null, loading: false, playing: false, error: null }
 
 /**
@@ -61,14 +64,13 @@ export class VersionTravel {
     const token = ++this.token
     const doc = this.cache.peek(target)
     this.set({ version: target, doc, spans: null, authorshipFrom: null, loading: true, error: null })
-    let local: Authorship | null
-    try {
-      local = this.replayLocally(target)
-    } catch (error) {
-      return this.set({ loading: false, playing: false, error: ConcordError.from(error).message })
-    }
+    const local = this.reachable(target)
     if (local) {
-      this.authorship = local
+      try {
+        if (!(await this.replayTo(local, target, token))) return
+      } catch (error) {
+        return this.set({ loading: false, playing: false, error: ConcordError.from(error).message })
+      }
       this.cache.remember(target, local.doc)
       return this.set({ doc: local.doc, spans: local.spans, authorshipFrom: local.baseVersion, loading: false })
     }
@@ -147,21 +149,33 @@ export class VersionTravel {
   }
 
   /**
-   * The authorship at `version` (and with it the document) from what is at hand, without asking the
-   * hub: the current tracker moved to it, or moved forward when the ops up to it are known. Null otherwise.
+   * The current tracker when it can reach `version` from what is at hand, without asking the hub: a
+   * version it was given, or one whose ops after it are known here. Null otherwise.
    */
-  private replayLocally(version: number): Authorship | null {
+  private reachable(version: number): Authorship | null {
     const tracker = this.authorship
     if (!tracker || tracker.baseVersion > version || version - tracker.baseVersion > 2 * this.window) return null
-    const ops = []
-    for (let v = tracker.latest + 1; v <= version; v++) {
-      const op = this.cache.op(v)
-      if (!op) return null
-      ops.push(op)
-    }
-    for (const op of ops) tracker.add(op)
-    tracker.moveTo(version)
+    for (let v = tracker.latest + 1; v <= version; v++) if (!this.cache.op(v)) return null
     return tracker
+  }
+
+  /**
+   * Move `tracker` to `version`, replaying the ops known here past its newest, replaySlice ops at a
+   * time with a turn for the page between. False when the scrubber moved on meanwhile.
+   */
+  private async replayTo(tracker: Authorship, version: number, token: number): Promise<boolean> {
+    let budget = replaySlice
+    const turn = async () => {
+      await new Promise(resolve => setTimeout(resolve))
+      budget = replaySlice
+      return token == this.token
+    }
+    while (tracker.latest < version) {
+      tracker.add(this.cache.op(tracker.latest + 1)!)
+      if (--budget == 0 && !(await turn())) return false
+    }
+    while (!tracker.moveTowards(version, budget)) if (!(await turn())) return false
+    return true
   }
 
   /**
