@@ -3,7 +3,9 @@
 //    then, in Chromium against a real server on the same data, from moving the slider to the version
 //    painted in the preview (docAt over Socket.IO, parse, ProseMirror render), and to its authorship.
 // 2. The panel stays responsive while 50 clients type: long tasks (PerformanceObserver "longtask") in a
-//    tab with the panel open, and with it closed for comparison, while LightClients type 5 keys/s each.
+//    tab with the panel open and used, or travelling through versions, and with it closed for
+//    comparison, while LightClients type 5 keys/s each. Also long tasks while the slider is moved
+//    through the 100,000-op document.
 // The browser parts need `next build` first. Prints markdown tables. With --data=DIR the document is built
 // in DIR and kept, and a later run with the same DIR measures it again without building it.
 import { fork, type ChildProcess } from "node:child_process"
@@ -198,6 +200,11 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
       }
       return times
     }, { head, count: quick ? 10 : 30 })
+    await page.evaluate(() => {
+      const tasks: number[] = []
+      ;(window as unknown as { __longTasks: number[] }).__longTasks = tasks
+      new PerformanceObserver(list => list.getEntries().forEach(entry => tasks.push(entry.duration))).observe({ type: "longtask" })
+    })
     const first: number[] = [], whole: number[] = [], authored: number[] = []
     for (let i = 0; i < (quick ? 10 : 30); i++) {
       const result = await scrubTo(page, Math.floor(next() * head))
@@ -207,13 +214,15 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
     }
     const stepped: number[] = []
     for (let i = 0; i < 20; i++) stepped.push(await stepBack(page))
+    const tasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
     await closeTab(page)
     return [
       `| docAt from the page (Socket.IO round trip and parse, nothing drawn) | ${stats(trips)} |`,
       `| slider to the version's first screen painted (docAt over Socket.IO, parse, first blocks drawn) | ${stats(first)} |`,
       `| slider to the whole document drawn | ${stats(whole)} |`,
       `| slider to who-wrote-what drawn (then docAt of the base and 500 ops, ChangeSet) | ${stats(authored)} |`,
-      `| one step back, with authorship (click in the page to drawn, no request) | ${stats(stepped)} |`
+      `| one step back, with authorship (click in the page to drawn, no request) | ${stats(stepped)} |`,
+      `| long tasks (> 50 ms) in the page during those slider moves and steps: ${tasks.length} | | | ${tasks.length ? Math.max(...tasks).toFixed(0) : "–"} |`
     ]
   } finally {
     await browser.close()
@@ -228,8 +237,9 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
   const browser = await launchBrowser()
   const rows: string[] = []
   try {
-    for (const panel of [true, false]) {
-      const typed = `typing-${panel ? "panel" : "closed"}`
+    for (const use of ["panel", "scrub", "closed"] as const) {
+      const panel = use != "closed"
+      const typed = `typing-${use}`
       const creator = new LightClient(server.url, typed, "creator")
       await creator.join(true)
       creator.close()
@@ -252,17 +262,25 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
         done.push(new Promise(resolve => child.once("message", resolve)))
       }
       for (const child of workers) child.send({ go: true })
-      // Someone uses the panel meanwhile: switches the filter and selects entries.
-      const use = (async () => {
+      // Someone uses the panel meanwhile: switches the filter and selects entries, or travels through
+      // versions (the slider moved to a random one, as a drag does, twice; then back to now).
+      const using = (async () => {
         if (!panel) return
         const end = Date.now() + seconds * 1000
-        while (Date.now() < end - 1000) {
+        for (let round = 0; Date.now() < end - 1000; round++) {
           await page.waitForTimeout(1500)
-          await page.getByTestId("history-filter").selectOption(Math.random() < 0.5 ? "merges" : "all")
-          await page.getByTestId("history-entry").first().click({ timeout: 5_000 }).catch(() => {})
+          if (use == "panel") {
+            await page.getByTestId("history-filter").selectOption(Math.random() < 0.5 ? "merges" : "all")
+            await page.getByTestId("history-entry").first().click({ timeout: 5_000 }).catch(() => {})
+          } else if (round % 3 == 2) await page.getByTestId("version-exit").click({ timeout: 5_000 }).catch(() => {})
+          else await page.getByTestId("version-slider").evaluate((slider: HTMLInputElement) => {
+            const version = Math.floor(Math.random() * Number(slider.max))
+            Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!.call(slider, String(version))
+            slider.dispatchEvent(new Event("input", { bubbles: true }))
+          })
         }
       })()
-      await Promise.all([...done, use])
+      await Promise.all([...done, using])
       const result = await page.evaluate(() => ({
         tasks: (window as unknown as { __longTasks: number[] }).__longTasks,
         version: (window as unknown as { __concord?: { connection: { version: number | null } } }).__concord?.connection.version ?? 0,
@@ -270,7 +288,8 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
       }))
       const over = result.tasks.filter(d => d > 50)
       const longest = result.tasks.length ? Math.max(...result.tasks) : 0
-      rows.push(`| ${panel ? "open, filter switched and entries clicked every 1.5 s" : "closed"} | ${result.version} | ${result.tasks.length} | ${over.length} | ${longest.toFixed(0)} | ${panel ? result.entries : "–"} |`)
+      const how = { panel: "open, filter switched and entries clicked every 1.5 s", scrub: "open, slider moved to a random version every 1.5 s (back to now every third time)", closed: "closed" }[use]
+      rows.push(`| ${how} | ${result.version} | ${result.tasks.length} | ${over.length} | ${longest.toFixed(0)} | ${panel ? result.entries : "–"} |`)
       await closeTab(page)
     }
   } finally {
