@@ -5,7 +5,8 @@ import { HistoryList } from "./history-list"
 import { HistoryScrubber } from "./history-scrubber"
 import { useHistorySnapshot } from "./history-state"
 
-const pageOfEntries = 50
+/** Entries drawn at first and added by "Show more": while many people type, live ops replace them all several times a second. */
+const pageOfEntries = 25
 
 function filterValue(filter: TimelineFilter): string {
   return filter.kind == "author" ? `author:${filter.author}` : filter.kind
