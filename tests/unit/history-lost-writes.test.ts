@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest"
 import type { Node } from "prosemirror-model"
 import { EditorState, type Transaction } from "prosemirror-state"
 import { schema } from "../../lib/schema"
-import { lostWrites, restoreLostWrite } from "../../lib/history"
+import { HistoryModel, lostWrites, restoreLostWrite, type HistorySource } from "../../lib/history"
 import { blockWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import type { CommittedOp, StepJSON, StrategyName } from "../../lib/protocol"
 import { Hub } from "../../server/hub/hub"
@@ -117,5 +117,25 @@ describe("lost last-writer-wins writes", () => {
     expect(op.writes!.map(w => [w.block, w.won, w.content])).toEqual([["b", false, undefined]])
     const lost = { key: "x", version: 3, block: "b", text: "", blocks: [para("b", "two!")] }
     expect(restoreLostWrite(EditorState.create({ doc: await h.head() }), lost)).toBeNull()
+  })
+
+  it("the history model offers a lost write back once, as a local edit of the viewer's", async () => {
+    h = await lwwHub("lww")
+    await h.write("setup", 100, 0, await h.edit(0, para("h", "headline"), para("b", "body")))
+    await h.write("delhi", 900, 1, await h.edit(1, para("h", "headline A"), para("b", "body")))
+    const op = await h.write("mumbai", 500, 1, await h.edit(1, para("h", "headline B"), para("b", "body")))
+    const dispatched: Transaction[] = []
+    const source: HistorySource = {
+      user: { name: "Carol", color: "#2b8a3e" }, version: op.version, state: EditorState.create({ doc: await h.head() }), status: "offline",
+      subscribe: () => () => {}, onOps: () => () => {}, mapConfirmed: pos => pos, dispatch: tr => void dispatched.push(tr),
+      fetchHistory: () => Promise.reject(new Error("not used")), fetchVersion: () => Promise.reject(new Error("not used"))
+    }
+    const model = new HistoryModel(source)
+    const [view] = model.lostOf(op)
+    expect([view.text, view.restored]).toEqual(["'headline B' was discarded: delhi's write of the same block had a later clock", false])
+    expect(model.restoreLost(view)).toBe(true)
+    expect(dispatched.map(tr => texts(tr.doc))).toEqual([["headline B", "body"]])
+    expect(model.lostOf(op)[0].restored).toBe(true)
+    model.close()
   })
 })
