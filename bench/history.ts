@@ -1,12 +1,15 @@
-// `npm run bench:history [-- --quick] [-- --no-browser]`: the history panel's two speed targets.
+// `npm run bench:history [-- --quick] [-- --no-browser] [-- --no-typing] [-- --data=DIR]`: the history panel's two speed targets.
 // 1. The document at any version of a 100,000-op document: docAt on a hub over SQLite (in-process),
 //    then, in Chromium against a real server on the same data, from moving the slider to the version
 //    painted in the preview (docAt over Socket.IO, parse, ProseMirror render), and to its authorship.
 // 2. The panel stays responsive while 50 clients type: long tasks (PerformanceObserver "longtask") in a
-//    tab with the panel open, and with it closed for comparison, while LightClients type 5 keys/s each.
-// The browser parts need `next build` first. Prints markdown tables.
+//    tab with the panel open and used, or travelling through versions, and with it closed for
+//    comparison, while LightClients type 5 keys/s each. Also long tasks while the slider is moved
+//    through the 100,000-op document.
+// The browser parts need `next build` first. Prints markdown tables. With --data=DIR the document is built
+// in DIR and kept, and a later run with the same DIR measures it again without building it.
 import { fork, type ChildProcess } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
 import { cpus, tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Node } from "prosemirror-model"
@@ -21,9 +24,11 @@ import { LightClient } from "./light-client"
 
 const quick = process.argv.includes("--quick")
 const withBrowser = !process.argv.includes("--no-browser")
+const withTyping = withBrowser && !process.argv.includes("--no-typing")
 const totalOps = quick ? 10_000 : 100_000
 const writers = 8
 const docId = "history-bench"
+const keptData = process.argv.find(arg => arg.startsWith("--data="))?.slice("--data=".length)
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
@@ -128,14 +133,20 @@ async function scrubTo(page: Page, version: number): Promise<{ first: number; wh
   return page.evaluate(async version => {
     const slider = document.querySelector<HTMLInputElement>("[data-testid=version-slider]")!
     const preview = () => document.querySelector<HTMLElement>("[data-testid=version-preview]")
-    const deadline = performance.now() + 60_000
+    // Waits on the preview's data attributes as they change (polling would take the page's time too).
     const until = (check: () => boolean) => new Promise<void>((resolve, reject) => {
-      const poll = () => {
-        if (check()) resolve()
-        else if (performance.now() > deadline) reject(new Error(`Version ${version} not shown: ${preview()?.outerHTML.slice(0, 300)}`))
-        else setTimeout(poll, 1)
-      }
-      poll()
+      if (check()) return resolve()
+      const observer = new MutationObserver(() => {
+        if (!check()) return
+        observer.disconnect()
+        clearTimeout(timer)
+        resolve()
+      })
+      const timer = setTimeout(() => {
+        observer.disconnect()
+        reject(new Error(`Version ${version} not shown: ${preview()?.outerHTML.slice(0, 300)}`))
+      }, 60_000)
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-showing", "data-version", "data-authorship"] })
     })
     const painted = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve)))
     const start = performance.now()
@@ -150,6 +161,24 @@ async function scrubTo(page: Page, version: number): Promise<{ first: number; wh
     await until(() => preview()?.dataset.version == String(version) && preview()?.dataset.authorship == "ready")
     return { first, whole, authored: performance.now() - start }
   }, version)
+}
+
+/** Click "previous version" in the page and time until that version is drawn with its authorship. */
+function stepBack(page: Page): Promise<number> {
+  return page.evaluate(() => new Promise<number>((resolve, reject) => {
+    const preview = document.querySelector<HTMLElement>("[data-testid=version-preview]")!
+    const target = String(Number(preview.dataset.version) - 1)
+    const start = performance.now()
+    const observer = new MutationObserver(() => {
+      if (preview.dataset.version != target || preview.dataset.authorship != "ready") return
+      observer.disconnect()
+      clearTimeout(timer)
+      resolve(performance.now() - start)
+    })
+    const timer = setTimeout(() => reject(new Error(`Version ${target} not shown`)), 60_000)
+    observer.observe(preview, { attributes: true, attributeFilter: ["data-version", "data-authorship"] })
+    document.querySelector<HTMLButtonElement>("[data-testid=version-back]")!.click()
+  }))
 }
 
 async function measureBrowser(dataDir: string, head: number): Promise<string[]> {
@@ -171,6 +200,11 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
       }
       return times
     }, { head, count: quick ? 10 : 30 })
+    await page.evaluate(() => {
+      const tasks: number[] = []
+      ;(window as unknown as { __longTasks: number[] }).__longTasks = tasks
+      new PerformanceObserver(list => list.getEntries().forEach(entry => tasks.push(entry.duration))).observe({ type: "longtask" })
+    })
     const first: number[] = [], whole: number[] = [], authored: number[] = []
     for (let i = 0; i < (quick ? 10 : 30); i++) {
       const result = await scrubTo(page, Math.floor(next() * head))
@@ -179,20 +213,16 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
       authored.push(result.authored)
     }
     const stepped: number[] = []
-    for (let i = 0; i < 20; i++) {
-      const start = Date.now()
-      const target = Number(await page.getByTestId("version-preview").getAttribute("data-version")) - 1
-      await page.getByTestId("version-back").click()
-      await page.locator(`[data-testid=version-preview][data-version="${target}"][data-authorship=ready]`).waitFor({ timeout: 60_000 })
-      stepped.push(Date.now() - start)
-    }
+    for (let i = 0; i < 20; i++) stepped.push(await stepBack(page))
+    const tasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
     await closeTab(page)
     return [
       `| docAt from the page (Socket.IO round trip and parse, nothing drawn) | ${stats(trips)} |`,
       `| slider to the version's first screen painted (docAt over Socket.IO, parse, first blocks drawn) | ${stats(first)} |`,
       `| slider to the whole document drawn | ${stats(whole)} |`,
       `| slider to who-wrote-what drawn (then docAt of the base and 500 ops, ChangeSet) | ${stats(authored)} |`,
-      `| one step back, with authorship (from the cache, click to drawn) | ${stats(stepped)} |`
+      `| one step back, with authorship (click in the page to drawn, no request) | ${stats(stepped)} |`,
+      `| long tasks (> 50 ms) in the page during those slider moves and steps: ${tasks.length} | | | ${tasks.length ? Math.max(...tasks).toFixed(0) : "–"} |`
     ]
   } finally {
     await browser.close()
@@ -207,8 +237,9 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
   const browser = await launchBrowser()
   const rows: string[] = []
   try {
-    for (const panel of [true, false]) {
-      const typed = `typing-${panel ? "panel" : "closed"}`
+    for (const use of ["panel", "scrub", "closed"] as const) {
+      const panel = use != "closed"
+      const typed = `typing-${use}`
       const creator = new LightClient(server.url, typed, "creator")
       await creator.join(true)
       creator.close()
@@ -231,17 +262,25 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
         done.push(new Promise(resolve => child.once("message", resolve)))
       }
       for (const child of workers) child.send({ go: true })
-      // Someone uses the panel meanwhile: switches the filter and selects entries.
-      const use = (async () => {
+      // Someone uses the panel meanwhile: switches the filter and selects entries, or travels through
+      // versions (the slider moved to a random one, as a drag does, twice; then back to now).
+      const using = (async () => {
         if (!panel) return
         const end = Date.now() + seconds * 1000
-        while (Date.now() < end - 1000) {
+        for (let round = 0; Date.now() < end - 1000; round++) {
           await page.waitForTimeout(1500)
-          await page.getByTestId("history-filter").selectOption(Math.random() < 0.5 ? "merges" : "all")
-          await page.getByTestId("history-entry").first().click({ timeout: 5_000 }).catch(() => {})
+          if (use == "panel") {
+            await page.getByTestId("history-filter").selectOption(Math.random() < 0.5 ? "merges" : "all")
+            await page.getByTestId("history-entry").first().click({ timeout: 5_000 }).catch(() => {})
+          } else if (round % 3 == 2) await page.getByTestId("version-exit").click({ timeout: 5_000 }).catch(() => {})
+          else await page.getByTestId("version-slider").evaluate((slider: HTMLInputElement) => {
+            const version = Math.floor(Math.random() * Number(slider.max))
+            Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!.call(slider, String(version))
+            slider.dispatchEvent(new Event("input", { bubbles: true }))
+          })
         }
       })()
-      await Promise.all([...done, use])
+      await Promise.all([...done, using])
       const result = await page.evaluate(() => ({
         tasks: (window as unknown as { __longTasks: number[] }).__longTasks,
         version: (window as unknown as { __concord?: { connection: { version: number | null } } }).__concord?.connection.version ?? 0,
@@ -249,7 +288,8 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
       }))
       const over = result.tasks.filter(d => d > 50)
       const longest = result.tasks.length ? Math.max(...result.tasks) : 0
-      rows.push(`| ${panel ? "open, filter switched and entries clicked every 1.5 s" : "closed"} | ${result.version} | ${result.tasks.length} | ${over.length} | ${longest.toFixed(0)} | ${panel ? result.entries : "–"} |`)
+      const how = { panel: "open, filter switched and entries clicked every 1.5 s", scrub: "open, slider moved to a random version every 1.5 s (back to now every third time)", closed: "closed" }[use]
+      rows.push(`| ${how} | ${result.version} | ${result.tasks.length} | ${over.length} | ${longest.toFixed(0)} | ${panel ? result.entries : "–"} |`)
       await closeTab(page)
     }
   } finally {
@@ -260,22 +300,26 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
   return rows
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "concord-bench-history-"))
+const dataDir = keptData ?? mkdtempSync(join(tmpdir(), "concord-bench-history-"))
 try {
   const started = performance.now()
-  const storage = openSqliteStorage({ file: join(dataDir, "concord.db") })
-  const hub = new Hub({ storage })
-  await buildDocument(hub)
-  await hub.close()
-  await storage.close()
+  const built = existsSync(join(dataDir, "concord.db"))
+  if (!built) {
+    mkdirSync(dataDir, { recursive: true })
+    const storage = openSqliteStorage({ file: join(dataDir, "concord.db") })
+    const hub = new Hub({ storage })
+    await buildDocument(hub)
+    await hub.close()
+    await storage.close()
+  }
   const buildSeconds = (performance.now() - started) / 1000
   console.error("measuring docAt")
   const docAt = await measureDocAt(dataDir)
   console.error("measuring the preview in Chromium")
   const browserRows = withBrowser ? await measureBrowser(dataDir, docAt.version) : []
-  if (withBrowser) console.error("measuring long tasks while 50 clients type")
-  const typingRows = withBrowser ? await measureLongTasks(quick ? 8 : 20) : []
-  console.log(`\nMachine: ${cpus().length} cores, ${cpus()[0].model}, node ${process.version}. Document: ${docAt.version.toLocaleString("en-US")} ops by ${writers} concurrent writers through the hub (built in ${buildSeconds.toFixed(0)} s), snapshot every 100 versions.\n`)
+  if (withTyping) console.error("measuring long tasks while 50 clients type")
+  const typingRows = withTyping ? await measureLongTasks(quick ? 8 : 20) : []
+  console.log(`\nMachine: ${cpus().length} cores, ${cpus()[0].model}, node ${process.version}. Document: ${docAt.version.toLocaleString("en-US")} ops by ${writers} concurrent writers through the hub (${built ? "built by an earlier run" : `built in ${buildSeconds.toFixed(0)} s`}), snapshot every 100 versions.\n`)
   console.log("| the document at a version | p50 ms | p95 ms | max ms |")
   console.log("|---|---|---|---|")
   for (const row of [...docAt.rows, ...browserRows]) console.log(row)
@@ -286,5 +330,5 @@ try {
     for (const row of typingRows) console.log(row)
   }
 } finally {
-  removeDataDir(dataDir)
+  if (!keptData) removeDataDir(dataDir)
 }

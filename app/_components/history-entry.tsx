@@ -1,7 +1,6 @@
 import { memo, useState } from "react"
 import type { CommittedOp } from "@/lib/protocol/messages"
-import { summarizeOp, type DroppedView, type HistoryModel, type TimelineEntry } from "@/lib/history"
-import { quote } from "@/lib/ot/op-summary"
+import { summarizeOp, type DroppedView, type HistoryModel, type LostWriteView, type TimelineEntry } from "@/lib/history"
 
 /** `color` when it is a #rrggbb colour, else a neutral grey: colours arrive from other people. */
 function safeColor(color: string): string {
@@ -42,15 +41,22 @@ function DroppedChanges({ op, model }: { op: CommittedOp; model: HistoryModel })
 function OpDetails({ op, model }: { op: CommittedOp; model: HistoryModel }) {
   const merge = model.explain(op)
   // Last-writer-wins documents: a write a later clock beat is lost text too, and is listed.
-  const lost = (op.writes ?? []).filter(write => !write.won && write.text)
+  const lost = model.lostOf(op)
   return (
     <>
       {merge && <p className="history-merge" data-testid="merge-explanation">{merge.text}</p>}
       {op.dropped?.length ? <DroppedChanges op={op} model={model} /> : null}
-      {lost.map((write, i) => (
-        <p key={i} className="history-dropped" data-testid="lost-write">
-          {quote(write.text)} was discarded: {write.beatenBy ? `${write.beatenBy.author.name}'s write of the same block had a later clock` : "a later write of the same block won"}
-        </p>
+      {lost.map((view: LostWriteView) => (
+        <div key={view.key} className="history-dropped" data-testid="lost-write">
+          <span className="history-dropped-text">{view.text}</span>
+          {view.blocks && (
+            <button type="button" className="button button-quiet history-restore" data-testid="restore-lost-write"
+              title="Write this text again, as a new change with your clock"
+              disabled={view.restored} onClick={() => model.restoreLost(view)}>
+              {view.restored ? "Restored" : "Restore"}
+            </button>
+          )}
+        </div>
       ))}
     </>
   )

@@ -1,11 +1,12 @@
-import { memo, useCallback, useState } from "react"
+import { memo, useCallback, useDeferredValue, useState } from "react"
 import type { EditorView } from "prosemirror-view"
 import { authorKey, type HistoryModel, type TimelineEntry, type TimelineFilter } from "@/lib/history"
-import { HistoryEntry } from "./history-entry"
+import { HistoryList } from "./history-list"
 import { HistoryScrubber } from "./history-scrubber"
 import { useHistorySnapshot } from "./history-state"
 
-const pageOfEntries = 50
+/** Entries drawn at first and added by "Show more": while many people type, live ops replace them all several times a second. */
+const pageOfEntries = 25
 
 function filterValue(filter: TimelineFilter): string {
   return filter.kind == "author" ? `author:${filter.author}` : filter.kind
@@ -31,6 +32,9 @@ export const HistoryPanel = memo(function HistoryPanel({ model, view }: { model:
   const snapshot = useHistorySnapshot(model)
   const [shown, setShown] = useState(pageOfEntries)
   const entries = model.entries()
+  // Live ops change the entries several times a second while many people type: the list follows in a
+  // render React may interrupt, so that no update of it blocks the page.
+  const listed = useDeferredValue(entries)
   const authors = model.authors()
 
   // Stable, so that the memoized entries do not re-render whenever the panel does.
@@ -59,12 +63,7 @@ export const HistoryPanel = memo(function HistoryPanel({ model, view }: { model:
       ) : entries.length == 0 ? (
         <p className="history-note">{snapshot.filter.kind == "all" ? "No changes yet." : "No changes match."}</p>
       ) : (
-        <ol className="history-list" aria-label="Changes, newest first">
-          {entries.slice(0, shown).map(entry => (
-            <HistoryEntry key={entry.key} entry={entry} model={model} selected={snapshot.selected == entry.key}
-              revision={entry.dropped ? snapshot.revision : 0} onSelect={select} />
-          ))}
-        </ol>
+        <HistoryList entries={listed} shown={shown} model={model} selected={snapshot.selected} revision={snapshot.revision} onSelect={select} />
       )}
       <div className="history-more">
         {entries.length > shown && (

@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { ChangeSet } from "prosemirror-changeset"
-import { Step } from "prosemirror-transform"
+import { Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
 import type { Author, CommittedOp } from "../protocol/messages"
 import { authorKey } from "./timeline"
@@ -12,50 +12,108 @@ export interface AuthorSpan {
   author: Author
 }
 
+/** Versions between kept documents, so that moving back replays at most this many ops. */
+const keepEvery = 25
+
 /**
- * Who wrote what since a base version: replays ops on the base document and follows them with a
- * prosemirror-changeset ChangeSet whose data is each op's author, so that `spans` gives the inserted
- * ranges of the current document with their authors. Text older than the base version has no span.
- * Ops must be added in version order, starting right after the base version.
+ * Who wrote what since a base version: follows ops from the base document, and gives the inserted
+ * ranges of the document at any version followed with their authors, from a prosemirror-changeset
+ * ChangeSet over the ops' step maps whose data is each op's author. Text older than the base version has
+ * no span. Ops are added in version order, starting right after the base version; `moveTo` goes back
+ * and forth among those added, replaying from the nearest document kept.
  */
 export class Authorship {
   /** The document at `version`. */
   doc: Node
   /** The version the document is at. */
   version: number
-  private set: ChangeSet<string>
+  private readonly steps: Step[][] = []
+  private readonly maps: StepMap[][] = []
+  private readonly keys: string[] = []
   private readonly authors = new Map<string, Author>()
+  /** Documents by version: the base, the newest, and every keepEvery-th one replayed. */
+  private readonly kept = new Map<number, Node>()
+  private computed: { version: number; spans: AuthorSpan[] } | null = null
 
   constructor(readonly base: Node, readonly baseVersion: number) {
     this.doc = base
     this.version = baseVersion
-    // The default `combine` keeps ranges of different authors apart.
-    this.set = ChangeSet.create<string>(base)
+    this.kept.set(baseVersion, base)
   }
 
-  /** Replay `op`, the op after `version`. Throws RangeError when it is not the next op or does not apply. */
+  /** The newest version added. */
+  get latest(): number {
+    return this.baseVersion + this.steps.length
+  }
+
+  /**
+   * Replay `op`, the op after the newest version added, and move to it. Throws RangeError when it is
+   * not the next op or does not apply.
+   */
   add(op: CommittedOp): void {
-    if (op.version != this.version + 1) throw new RangeError(`Expected op ${this.version + 1}, got ${op.version}`)
-    const maps = []
-    let doc = this.doc
-    for (const json of op.steps) {
-      const step = Step.fromJSON(schema, json)
+    const steps = this.decode(op)
+    let doc = this.kept.get(this.latest)!
+    for (const step of steps) {
       const result = step.apply(doc)
       if (!result.doc) throw new RangeError(`Op ${op.version} does not apply: ${result.failed}`)
       doc = result.doc
-      maps.push(step.getMap())
     }
-    const key = authorKey(op.author)
-    this.authors.set(key, op.author)
-    if (maps.length) this.set = this.set.addSteps(doc, maps, key)
+    this.push(op, steps, doc)
+  }
+
+  /**
+   * Add `ops`, the ops after the newest version added, in order, known to turn the newest document into
+   * `doc` (the document at the last of them, fetched), without replaying them, and move to it.
+   * Throws RangeError when they do not follow on.
+   */
+  addAll(ops: readonly CommittedOp[], doc: Node): void {
+    if (!ops.length) return
+    const decoded = ops.map(op => this.decode(op, op.version - ops[0].version))
+    ops.forEach((op, i) => this.push(op, decoded[i], i == ops.length - 1 ? doc : null))
+  }
+
+  /** Move to `version`, one of those added (baseVersion..latest), replaying from the nearest document kept. */
+  moveTo(version: number): void {
+    this.moveTowards(version, Infinity)
+  }
+
+  /**
+   * Move toward `version`, one of those added, replaying at most `maxOps` ops from the nearest document
+   * kept (or from where it is); true once there, else it stopped on the way and is to be called again.
+   */
+  moveTowards(version: number, maxOps: number): boolean {
+    if (version < this.baseVersion || version > this.latest) throw new RangeError(`Version ${version} is outside ${this.baseVersion}..${this.latest}`)
+    let from = this.baseVersion
+    for (const kept of this.kept.keys()) if (kept <= version && kept > from) from = kept
+    let doc = this.kept.get(from)!
+    if (this.version <= version && this.version > from) {
+      from = this.version
+      doc = this.doc
+    }
+    const to = Math.min(version, from + maxOps)
+    // These steps applied when they were added, to these very documents (or, added at once, on the hub).
+    for (let at = from; at < to;) {
+      for (const step of this.steps[at - this.baseVersion]) doc = step.apply(doc).doc!
+      if (++at % keepEvery == 0) this.kept.set(at, doc)
+    }
     this.doc = doc
-    this.version = op.version
+    this.version = to
+    return to == version
   }
 
   /** The inserted ranges of `doc` since the base version, in order, each with its author. */
   get spans(): AuthorSpan[] {
+    if (this.computed?.version == this.version) return this.computed.spans
+    // One ChangeSet over every map at once: merging the changes op by op costs far more.
+    const count = this.version - this.baseVersion
+    const maps: StepMap[] = [], data: string[] = []
+    for (let i = 0; i < count; i++) for (const map of this.maps[i]) {
+      maps.push(map)
+      data.push(this.keys[i])
+    }
+    const set = maps.length ? ChangeSet.create<string>(this.base).addSteps(this.doc, maps, data) : ChangeSet.create<string>(this.base)
     const spans: AuthorSpan[] = []
-    for (const change of this.set.changes) {
+    for (const change of set.changes) {
       let pos = change.fromB
       for (const span of change.inserted) {
         const author = this.authors.get(span.data)
@@ -67,6 +125,31 @@ export class Authorship {
         pos += span.length
       }
     }
+    this.computed = { version: this.version, spans }
     return spans
+  }
+
+  /** The steps of `op`, checking that it comes `ahead` versions after the newest added. */
+  private decode(op: CommittedOp, ahead = 0): Step[] {
+    if (op.version != this.latest + 1 + ahead) throw new RangeError(`Expected op ${this.latest + 1 + ahead}, got ${op.version}`)
+    return op.steps.map(json => Step.fromJSON(schema, json))
+  }
+
+  /** Take in `op` with its decoded `steps`, and `doc` after it when it is known, and move to it. */
+  private push(op: CommittedOp, steps: Step[], doc: Node | null): void {
+    const key = authorKey(op.author)
+    this.authors.set(key, op.author)
+    this.steps.push(steps)
+    this.maps.push(steps.map(step => step.getMap()))
+    this.keys.push(key)
+    // The newest document is kept; the one before it stays only at the base or a keepEvery-th version.
+    // Of a run added at once only the newest is known: the ones before are replayed when moved to.
+    if (doc) {
+      const previous = op.version - 1
+      if (previous != this.baseVersion && previous % keepEvery != 0) this.kept.delete(previous)
+      this.kept.set(op.version, doc)
+      this.doc = doc
+    }
+    this.version = op.version
   }
 }

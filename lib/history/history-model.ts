@@ -4,6 +4,7 @@ import type { Author, CommittedOp } from "../protocol/messages"
 import { blameDropped, describeDropped, droppedContents, restoreDropped, type DroppedContent } from "./dropped-content"
 import { setHistoryHighlights } from "./highlight-plugin"
 import { HistoryLog } from "./history-log"
+import { lostWrites, restoreLostWrite, type LostWrite } from "./lost-write"
 import type { HistorySource } from "./history-source"
 import { explainMerge, type MergeExplanation } from "./merge-explanation"
 import { mergeHighlights, type HighlightRange } from "./merge-highlight"
@@ -42,6 +43,12 @@ export interface DroppedView {
   restored: boolean
 }
 
+/** A last-writer-wins write that lost, as the panel shows it. */
+export interface LostWriteView extends LostWrite {
+  /** True once this viewer restored it. */
+  restored: boolean
+}
+
 /** Settings of a HistoryModel. */
 export interface HistoryModelOptions {
   /** Ops per history page (200 by default). */
@@ -57,7 +64,7 @@ export interface HistoryModelOptions {
 /**
  * Everything behind the history panel, without DOM: the timeline of committed ops (live and paged),
  * merge explanations, dropped changes with their context, highlights in the editor, time travel and the
- * two restores. Components read `snapshot` (useSyncExternalStore) and call the methods.
+ * restores. Components read `snapshot` (useSyncExternalStore) and call the methods.
  */
 export class HistoryModel {
   readonly log: HistoryLog
@@ -75,6 +82,7 @@ export class HistoryModel {
   private readonly people = { epoch: -1, revision: -1, through: 0, byKey: new Map<string, Author>(), authors: [] as Author[] }
   private readonly explained = new WeakMap<CommittedOp, MergeExplanation | null>()
   private readonly dropped = new Map<number, DroppedView[] | "loading">()
+  private readonly lost = new WeakMap<CommittedOp, LostWrite[]>()
   private readonly restored = new Set<string>()
   private revision = 0
 
@@ -196,6 +204,30 @@ export class HistoryModel {
     this.restored.add(view.key)
     const views = this.dropped.get(op.version)
     if (views && views != "loading") this.dropped.set(op.version, views.map(v => (v.key == view.key ? { ...v, restored: true } : v)))
+    this.revision++
+    this.notify(true)
+    return true
+  }
+
+  /** The last-writer-wins writes of `op` that a later clock beat, with the text they carried. */
+  lostOf(op: CommittedOp): LostWriteView[] {
+    if (!op.writes?.length) return []
+    let writes = this.lost.get(op)
+    if (!writes) this.lost.set(op, (writes = lostWrites(op)))
+    return writes.map(write => ({ ...write, restored: this.restored.has(write.key) }))
+  }
+
+  /**
+   * Write a lost write's blocks again, as a new local edit that the document's strategy sends like any
+   * other (stamped with this viewer's clock, so it wins unless a later clock holds the block). False
+   * when there is nothing to write back.
+   */
+  restoreLost(view: LostWriteView): boolean {
+    const state = this.source.state
+    const tr = state && restoreLostWrite(state, view)
+    if (!tr) return false
+    this.source.dispatch(tr.scrollIntoView())
+    this.restored.add(view.key)
     this.revision++
     this.notify(true)
     return true

@@ -17,7 +17,7 @@ export class VersionCache {
   private readonly ops = new Map<number, CommittedOp>()
 
   constructor(private readonly source: HistorySource, private readonly log: HistoryLog,
-    private readonly docCapacity = 64, private readonly opCapacity = 5_000) {}
+    private readonly docCapacity = 16, private readonly opCapacity = 5_000) {}
 
   /** The op that produced `version`, if known. */
   op(version: number): CommittedOp | undefined {

@@ -29,6 +29,9 @@ export interface TravelOptions {
   playDelay?: number
 }
 
+/** Ops replayed in one go while showing a version; a longer replay gives the page a turn after each slice. */
+const replaySlice = 50
+
 const live: TravelState = { version: null, doc: null, spans: null, authorshipFrom: null, loading: false, playing: false, error: null }
 
 /**
@@ -61,25 +64,25 @@ export class VersionTravel {
     const token = ++this.token
     const doc = this.cache.peek(target)
     this.set({ version: target, doc, spans: null, authorshipFrom: null, loading: true, error: null })
-    let local: Authorship | null
-    try {
-      local = this.replayLocally(target)
-    } catch (error) {
-      return this.set({ loading: false, playing: false, error: ConcordError.from(error).message })
-    }
+    const local = this.reachable(target)
     if (local) {
-      this.authorship = local
+      try {
+        if (!(await this.replayTo(local, target, token))) return
+      } catch (error) {
+        return this.set({ loading: false, playing: false, error: ConcordError.from(error).message })
+      }
       this.cache.remember(target, local.doc)
       return this.set({ doc: local.doc, spans: local.spans, authorshipFrom: local.baseVersion, loading: false })
     }
     try {
-      if (!doc) {
-        const loaded = await this.fetchDoc(target, token)
-        if (!loaded) return
-        this.set({ doc: loaded })
+      let shown = doc
+      if (!shown) {
+        shown = await this.fetchDoc(target, token)
+        if (!shown) return
+        this.set({ doc: shown })
       }
       // Fetched only once the document is shown, and only if the scrubber stayed here.
-      const tracker = await this.authorshipAt(target, token)
+      const tracker = await this.authorshipAt(target, shown, token)
       if (token != this.token || !tracker) return
       this.set({ spans: tracker.spans, authorshipFrom: tracker.baseVersion, loading: false })
     } catch (error) {
@@ -146,47 +149,55 @@ export class VersionTravel {
   }
 
   /**
-   * The authorship at `version` (and with it the document) from what is at hand, without asking the
-   * hub: the current tracker moved forward, or a new one from its base, when the ops are known. Null otherwise.
+   * The current tracker when it can reach `version` from what is at hand, without asking the hub: a
+   * version it was given, or one whose ops after it are known here. Null otherwise.
    */
-  private replayLocally(version: number): Authorship | null {
+  private reachable(version: number): Authorship | null {
     const tracker = this.authorship
     if (!tracker || tracker.baseVersion > version || version - tracker.baseVersion > 2 * this.window) return null
-    const from = tracker.version <= version ? tracker.version : tracker.baseVersion
-    const ops = []
-    for (let v = from + 1; v <= version; v++) {
-      const op = this.cache.op(v)
-      if (!op) return null
-      ops.push(op)
-    }
-    let result = tracker
-    if (from == tracker.baseVersion && tracker.version != from) {
-      const base = this.cache.peek(tracker.baseVersion)
-      if (!base) return null
-      result = new Authorship(base, tracker.baseVersion)
-    }
-    for (const op of ops) result.add(op)
-    return result
+    for (let v = tracker.latest + 1; v <= version; v++) if (!this.cache.op(v)) return null
+    return tracker
   }
 
-  private async authorshipAt(version: number, token: number): Promise<Authorship | null> {
+  /**
+   * Move `tracker` to `version`, replaying the ops known here past its newest, replaySlice ops at a
+   * time with a turn for the page between. False when the scrubber moved on meanwhile.
+   */
+  private async replayTo(tracker: Authorship, version: number, token: number): Promise<boolean> {
+    let budget = replaySlice
+    const turn = async () => {
+      await new Promise(resolve => setTimeout(resolve))
+      budget = replaySlice
+      return token == this.token
+    }
+    while (tracker.latest < version) {
+      tracker.add(this.cache.op(tracker.latest + 1)!)
+      if (--budget == 0 && !(await turn())) return false
+    }
+    while (!tracker.moveTowards(version, budget)) if (!(await turn())) return false
+    return true
+  }
+
+  /**
+   * Who wrote what at `version`, whose document is `doc`: the current tracker moved there, or given the
+   * ops up to it, else a new one from the document `authorshipWindow` ops before. The ops are not
+   * replayed: `doc` is where they lead.
+   */
+  private async authorshipAt(version: number, doc: Node, token: number): Promise<Authorship | null> {
     let tracker = this.authorship
-    let ops
-    if (tracker && tracker.version <= version && version - tracker.baseVersion <= 2 * this.window) {
-      ops = await this.cache.range(tracker.version, version)
+    if (tracker && tracker.baseVersion <= version && version - tracker.baseVersion <= 2 * this.window) {
+      const ops = await this.cache.range(Math.min(tracker.latest, version), version)
+      if (token != this.token) return null
+      // A show meanwhile may have moved the tracker forward over some of them.
+      tracker.addAll(ops.filter(op => op.version > tracker!.latest), doc)
     } else {
       const base = Math.max(0, version - this.window)
-      const [baseDoc, range] = await Promise.all([this.cache.doc(base), this.cache.range(base, version)])
-      tracker = new Authorship(baseDoc, base)
-      ops = range
-    }
-    for (const [i, op] of ops.entries()) {
+      const [baseDoc, ops] = await Promise.all([this.cache.doc(base), this.cache.range(base, version)])
       if (token != this.token) return null
-      tracker.add(op)
-      // Give the page a turn every so often: a long replay must not block typing or scrolling.
-      if (i % 100 == 99) await new Promise(resolve => setTimeout(resolve))
+      tracker = new Authorship(baseDoc, base)
+      tracker.addAll(ops, doc)
     }
-    if (token != this.token) return null
+    tracker.moveTo(version)
     this.authorship = tracker
     return tracker
   }

@@ -142,6 +142,11 @@ export interface LwwWrite {
   text: string
   /** For a discarded write, the stamp that beat it. */
   beatenBy?: LwwStamp
+  /**
+   * For a discarded write that carried content: the blocks it wrote (one, or every block of a
+   * whole-document write), so that the history panel can restore them.
+   */
+  content?: DocJSON[]
 }
 
 /** A document's full state at a version. */

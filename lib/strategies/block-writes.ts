@@ -1,6 +1,6 @@
 import { Fragment, type Node, type Schema } from "prosemirror-model"
 import { Transform, type Step } from "prosemirror-transform"
-import type { BlockWrite, LwwStamp, LwwWrite } from "../protocol/messages"
+import type { BlockWrite, DocJSON, LwwStamp, LwwWrite } from "../protocol/messages"
 import { findBlock, replaceMinimal, textOf } from "./block-nodes"
 
 /** How a last-writer-wins document is cut into registers: one per top-level block, or one for it all. */
@@ -45,6 +45,12 @@ export interface AppliedWrites {
   records: LwwWrite[]
 }
 
+/** The record of a write `beatenBy` held off, with the blocks it carried when there were any. */
+function discarded(block: string, stamp: LwwStamp, text: string, beatenBy: LwwStamp, nodes: readonly (Node | null)[]): LwwWrite {
+  const content = nodes.filter((n): n is Node => !!n).map(n => n.toJSON() as DocJSON)
+  return { block, stamp, won: false, text, beatenBy, ...(content.length ? { content } : {}) }
+}
+
 /**
  * Apply a last-writer-wins client's writes to the hub's document: a write wins when its stamp is newer
  * than the one that last wrote its register (`stamps`, updated in place), and then replaces that block
@@ -66,7 +72,7 @@ export function applyWrites(schema: Schema, head: Node, stamps: Map<string, LwwS
     const current = stamps.get(documentRegister)
     const text = nodes.filter(Boolean).map(n => textOf(n)).join("\n")
     if (current && !newerStamp(stamp, current)) {
-      records.push({ block: documentRegister, stamp, won: false, text, beatenBy: current })
+      records.push(discarded(documentRegister, stamp, text, current, nodes))
     } else {
       stamps.set(documentRegister, stamp)
       const blocks = nodes.filter((n): n is Node => !!n)
@@ -79,7 +85,7 @@ export function applyWrites(schema: Schema, head: Node, stamps: Map<string, LwwS
     const node = nodes[i]
     const current = stamps.get(w.id)
     if (current && !newerStamp(stamp, current)) {
-      records.push({ block: w.id, stamp, won: false, text: textOf(node), beatenBy: current })
+      records.push(discarded(w.id, stamp, textOf(node), current, [node]))
       return
     }
     stamps.set(w.id, stamp)

@@ -64,7 +64,13 @@ async function selectWord(page: Page, word: string): Promise<void> {
     return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }
   }, word)
   await page.mouse.dblclick(point.x, point.y)
-  await page.waitForFunction(word => getSelection()?.toString() == word, word)
+  // ProseMirror takes the DOM selection in on the next selectionchange event: wait until its state has
+  // it, or a key pressed now acts on the old selection (a loaded machine made Ctrl+B miss the word).
+  await page.waitForFunction(word => {
+    const state = (window as unknown as { __concord?: { connection: { state: { doc: { textBetween(from: number, to: number): string }; selection: { from: number; to: number } } | null } } })
+      .__concord?.connection.state
+    return getSelection()?.toString() == word && !!state && state.doc.textBetween(state.selection.from, state.selection.to) == word
+  }, word)
 }
 
 /** Move the version slider as a drag would. */

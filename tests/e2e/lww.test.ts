@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Browser, Page } from "playwright-core"
 import { removeDataDir, type ServerProcess } from "../support/server-process"
 import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, waitForOnline } from "./support/browser"
+import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, waitForOnline, waitForTextIncluding } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
 let server: ServerProcess
@@ -62,5 +62,18 @@ describe("a last-writer-wins document in two tabs", () => {
       await expect(lost.first().textContent()).resolves.toContain("Delhi's write")
     }
     expect((await readDocument(mumbai)).json).toEqual(doc.json)
+
+    // Delhi restores Mumbai's lost write: a new write stamped with Delhi's clock, which wins and every tab receives.
+    await delhi.getByTestId("restore-lost-write").first().click()
+    await delhi.getByTestId("restore-lost-write").filter({ hasText: "Restored" }).waitFor()
+    const restored = await waitForConvergence([delhi, mumbai])
+    for (const tab of restored) expect(blocksOf(tab.json).map(b => b.text)).toEqual(["Breaking: PM speaks at 5 PM in Mumbai", ...texts.slice(1)])
+    await mumbai.locator(`[data-testid=history-entry][data-version="${restored[0].version}"]`, { hasText: "Delhi" }).waitFor()
+    // It is an ordinary edit of Delhi's: undo takes it back in every tab.
+    await placeCaret(delhi, 0, "end")
+    await delhi.keyboard.press("Control+z")
+    await waitForTextIncluding(delhi, "in Delhi")
+    const undone = await waitForConvergence([delhi, mumbai])
+    for (const tab of undone) expect(blocksOf(tab.json).map(b => b.text)).toEqual(texts)
   })
 })

@@ -62,6 +62,43 @@ describe("authorship since a version", () => {
     expect(spans).toEqual([["Ada", "a"], ["Bob", "XY"], ["Ada", "bc"]])
     expect(() => authorship.add(ops[1])).toThrow(RangeError)
   })
+
+  it("moves back and forth among the versions added, with the documents and spans of each", async () => {
+    const start = doc(p("base<a>"), p("<b>end"))
+    h = await historyHub(start)
+    for (let i = 0; i < 3; i++) {
+      await typeAt(h, ada, 1 + i, "ab".repeat(10))
+      const head = await h.docAt((await h.ops()).length)
+      await typeAt(h, bob, head.content.size - 1, "XYZ".repeat(4))
+    }
+    const ops = await h.ops()
+    const authorship = new Authorship(await h.docAt(1), 1)
+    for (const op of ops.slice(1)) authorship.add(op)
+    expect(authorship.latest).toBe(ops.length)
+    for (const version of [ops.length, 2, 37, 36, 80, 1, 81, 26, ops.length - 1]) {
+      authorship.moveTo(version)
+      const fresh = new Authorship(await h.docAt(1), 1)
+      for (const op of ops.slice(1, version)) fresh.add(op)
+      expect([authorship.version, authorship.doc.eq(await h.docAt(version))]).toEqual([version, true])
+      expect(authorship.spans).toEqual(fresh.spans)
+    }
+    expect(() => authorship.moveTo(ops.length + 1)).toThrow(RangeError)
+    expect(() => authorship.moveTo(0)).toThrow(RangeError)
+
+    // Given the ops with the document they lead to, it replays only what it is moved back to.
+    const given = new Authorship(await h.docAt(1), 1)
+    const head = await h.docAt(ops.length)
+    given.addAll(ops.slice(1, 60), await h.docAt(60))
+    given.addAll(ops.slice(60), head)
+    authorship.moveTo(ops.length)
+    expect([given.latest, given.doc, given.spans]).toEqual([ops.length, head, authorship.spans])
+    for (const version of [59, 30, 61, 1, ops.length]) {
+      given.moveTo(version)
+      authorship.moveTo(version)
+      expect([given.doc.eq(authorship.doc), given.spans]).toEqual([true, authorship.spans])
+    }
+    expect(() => given.addAll(ops.slice(5, 6), head)).toThrow(RangeError)
+  })
 })
 
 describe("the history log", () => {

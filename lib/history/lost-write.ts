@@ -1,0 +1,51 @@
+import { Node } from "prosemirror-model"
+import type { EditorState, Transaction } from "prosemirror-state"
+import { schema } from "../schema"
+import { quote } from "../ot/op-summary"
+import type { CommittedOp } from "../protocol/messages"
+import { documentRegister } from "../strategies/block-writes"
+import { restoreVersion } from "./restore-version"
+
+/** A last-writer-wins write that a later clock beat, as the history panel lists and restores it. */
+export interface LostWrite {
+  /** Stable across renders: the op's version and the write's index in it. */
+  key: string
+  /** The version of the op that carried the write. */
+  version: number
+  /** The block id the write was for, or "document" for a whole-document write. */
+  block: string
+  /** "'in Mumbai' was discarded: Delhi's write of the same block had a later clock" */
+  text: string
+  /** The blocks the write carried, or null when there is nothing to put back (a deletion). */
+  blocks: Node[] | null
+}
+
+/** The writes of `op` that lost, with the text they carried (writes of no text are left out). Pure. */
+export function lostWrites(op: CommittedOp): LostWrite[] {
+  const result: LostWrite[] = []
+  for (const [index, write] of (op.writes ?? []).entries()) {
+    if (write.won || !write.text) continue
+    const why = write.beatenBy ? `${write.beatenBy.author.name}'s write of the same block had a later clock` : "a later write of the same block won"
+    const blocks = write.content?.length ? write.content.map(json => Node.fromJSON(schema, json)) : null
+    result.push({ key: `${op.version}:w${index}`, version: op.version, block: write.block, text: `${quote(write.text)} was discarded: ${why}`, blocks })
+  }
+  return result
+}
+
+/**
+ * A transaction that writes `lost`'s blocks again: over the block with its id (or, for a whole-document
+ * write, over the document), touching only the range that differs, so that it is one ordinary undoable
+ * edit; a block deleted since is added again at the end of the document under a new id. Null when the
+ * document already holds that content or the write carried none.
+ */
+export function restoreLostWrite(state: EditorState, lost: LostWrite): Transaction | null {
+  if (!lost.blocks) return null
+  const doc = state.doc
+  if (lost.block == documentRegister) return restoreVersion(state, doc.type.create(doc.attrs, lost.blocks))
+  const [block] = lost.blocks
+  let index = -1
+  doc.forEach((child, _, i) => { if (index < 0 && child.attrs.id === lost.block) index = i })
+  if (index >= 0) return restoreVersion(state, doc.copy(doc.content.replaceChild(index, block)))
+  // The block's id would carry the stamp of its deletion; a new block is a register of its own.
+  return state.tr.insert(doc.content.size, block.type.create({ ...block.attrs, id: null }, block.content, block.marks))
+}
