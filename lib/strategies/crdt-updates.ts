@@ -54,6 +54,67 @@ export function checkUpdate(base64: string): Uint8Array {
   return bytes
 }
 
+/**
+ * Check what a CRDT document would hold after `update`: every element a node type of the schema, every
+ * text format a mark of it with valid attributes (link hrefs), and the whole a valid document, checked
+ * on a copy of `ydoc` so that nothing changes. y-prosemirror's reading silently leaves out what it cannot
+ * build (and so would every client's editor), so the document read must also hold every element and
+ * every character of the fragment. Throws ConcordError ERR_SCHEMA_VIOLATION.
+ */
+export function checkUpdateContent(ydoc: Y.Doc, update: Uint8Array): void {
+  const copy = new Y.Doc()
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc))
+  Y.applyUpdate(copy, update)
+  const fragment = copy.getXmlFragment(crdtFragment)
+  const held = { elements: 0, characters: 0 }
+  const problem = unknownContent(fragment, held)
+  if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
+  let read: Node
+  try {
+    read = yXmlFragmentToProseMirrorRootNode(fragment, schema)
+    read.check()
+  } catch (e) {
+    throw new ConcordError("ERR_SCHEMA_VIOLATION", `The update makes an invalid document: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  let elements = 0, characters = 0
+  read.descendants(node => {
+    if (node.isText) characters += node.text!.length
+    else elements++
+  })
+  if (elements != held.elements || characters != held.characters)
+    throw new ConcordError("ERR_SCHEMA_VIOLATION", "The update holds content the schema does not allow where it is")
+}
+
+// The first element or text format in the fragment that the schema does not know or allow, described;
+// null when all are known. Counts the elements and characters on the way.
+function unknownContent(parent: Y.XmlFragment | Y.XmlElement, held: { elements: number; characters: number }): string | null {
+  for (const child of parent.toArray()) {
+    if (child instanceof Y.XmlElement) {
+      if (!schema.nodes[child.nodeName] || child.nodeName == "text") return `Unknown node type "${child.nodeName}"`
+      held.elements++
+      const inner = unknownContent(child, held)
+      if (inner) return inner
+    } else if (child instanceof Y.XmlText) {
+      for (const part of child.toDelta() as { insert?: unknown; attributes?: Record<string, Record<string, unknown>> }[]) {
+        if (typeof part.insert != "string") return "Only text belongs in a text"
+        held.characters += part.insert.length
+        for (const [name, attrs] of Object.entries(part.attributes ?? {})) {
+          const type = schema.marks[name]
+          if (!type) return `Unknown mark "${name}"`
+          try {
+            schema.text("x", [type.create(attrs)]).check()
+          } catch (e) {
+            return `Invalid ${name}: ${e instanceof Error ? e.message : String(e)}`
+          }
+        }
+      }
+    } else {
+      return "Only elements and text belong in a document"
+    }
+  }
+  return null
+}
+
 /** True when a Yjs update carries nothing: no new items and no deletions. */
 export function emptyUpdate(update: Uint8Array): boolean {
   const decoded = Y.decodeUpdate(update)

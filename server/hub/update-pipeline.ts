@@ -1,11 +1,11 @@
 import * as Y from "yjs"
 import { ConcordError, type Author, type CommittedOp, type UpdateRequest } from "../../lib/protocol"
-import { checkUpdate } from "../../lib/strategies/crdt-updates"
+import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt-updates"
 import type { HubDocument } from "./hub-document"
 import type { PreparedSubmit, SubmitContext } from "./submit-pipeline"
 
 // The pipeline of a CRDT document's update, one small step each:
-// check strategy -> check update (size, shape) -> dedup -> append in memory -> commit -> merge into the Yjs document.
+// check strategy -> check update (size, shape) -> dedup -> check content -> append in memory -> commit -> merge into the Yjs document.
 
 function checkStrategy(doc: HubDocument): void {
   if (doc.strategy != "crdt" || !doc.ydoc)
@@ -53,6 +53,7 @@ export async function prepareUpdate(ctx: SubmitContext, doc: HubDocument, reques
   const update = checkUpdate(request.update)
   const duplicate = await findDuplicate(ctx, doc, request)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
+  checkUpdateContent(doc.ydoc!, update)
   const op = buildOp(ctx, doc, request, author)
   doc.append(op, [], doc.doc)
   return { op, duplicate: false, commit: commit(ctx, doc, op, update) }

@@ -92,7 +92,7 @@ describe("CRDT documents on the hub", () => {
     expect(text(late)).toBe("[B online] shared line [A offline]")
   })
 
-  it("refuses an oversized update, a malformed one and ProseMirror steps, changing nothing", async () => {
+  it("refuses an oversized update, a malformed one, one the schema does not allow and ProseMirror steps, changing nothing", async () => {
     const a = await open("crdt-strict", "A", true)
     type(a, "kept")
     await converged([a])
@@ -107,6 +107,34 @@ describe("CRDT documents on the hub", () => {
       expect(big.ok ? "ok" : big.error.code).toBe("ERR_UPDATE_TOO_LARGE")
       const garbage = await send("update", { seq: 2, update: encodeUpdate(new Uint8Array([250, 251, 252, 253, 254])) })
       expect(garbage.ok ? "ok" : garbage.error.code).toBe("ERR_UPDATE_INVALID")
+      // Well-formed Yjs updates that would make a document the schema does not allow.
+      const outside = (build: (fragment: Y.XmlFragment) => void) => {
+        const ydoc = new Y.Doc()
+        Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(a.ydoc))
+        const before = Y.encodeStateVector(ydoc)
+        ydoc.transact(() => build(ydoc.getXmlFragment(crdtFragment)))
+        return encodeUpdate(Y.encodeStateAsUpdate(ydoc, before))
+      }
+      const script = await send("update", { seq: 4, update: outside(f => f.insert(0, [new Y.XmlElement("script")])) })
+      expect(script.ok ? "ok" : script.error).toMatchObject({ code: "ERR_SCHEMA_VIOLATION", message: 'Unknown node type "script"' })
+      const blink = await send("update", { seq: 5, update: outside(f => {
+        const text = (f.get(0) as Y.XmlElement).get(0) as Y.XmlText
+        text.format(0, 2, { blink: {} })
+      }) })
+      expect(blink.ok ? "ok" : blink.error).toMatchObject({ code: "ERR_SCHEMA_VIOLATION", message: 'Unknown mark "blink"' })
+      const link = await send("update", { seq: 6, update: outside(f => {
+        const text = (f.get(0) as Y.XmlElement).get(0) as Y.XmlText
+        text.format(0, 2, { link: { href: "javascript:alert(1)" } })
+      }) })
+      expect(link.ok ? "ok" : link.error.code).toBe("ERR_SCHEMA_VIOLATION")
+      const textInDoc = await send("update", { seq: 7, update: outside(f => f.insert(0, [new Y.XmlText("loose")])) })
+      expect(textInDoc.ok ? "ok" : textInDoc.error.code).toBe("ERR_SCHEMA_VIOLATION")
+      const nested = await send("update", { seq: 8, update: outside(f => {
+        const outer = new Y.XmlElement("paragraph")
+        outer.insert(0, [new Y.XmlElement("paragraph")])
+        f.insert(0, [outer])
+      }) })
+      expect(nested.ok ? "ok" : nested.error.code).toBe("ERR_SCHEMA_VIOLATION")
       const steps = await send("submit", { seq: 3, baseVersion: version, steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "x" }] } }] })
       expect(steps.ok ? "ok" : steps.error.code).toBe("ERR_STRATEGY_MISMATCH")
       const again: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", version: null, user: { name: "Raw", color: "#112233" } })
