@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import { Fragment, type Node, Slice } from "prosemirror-model"
-import { bypassResolveCache } from "../server/hub/resolve-cache"
+import { bypassResolveCache } from "../lib/ot/resolve-cache"
 import { EditorState } from "prosemirror-state"
 import { ReplaceStep, type Step } from "prosemirror-transform"
 import { collab, receiveTransaction } from "prosemirror-collab"
@@ -39,11 +39,21 @@ function cpuNow(): number {
   return (usage.user + usage.system) / 1000
 }
 
-function time(runs: number, run: () => void, setup?: () => void): Timing {
+/**
+ * Time `runs` runs of `run` (after `setup`, untimed). With `steady`, runs follow one another after two
+ * untimed warm-up runs, as merges do in a process that has been running (a forced full collection before
+ * each run would shrink V8's young generation, and the run after it would pay for growing it again);
+ * otherwise every run starts after a full collection.
+ */
+function time(runs: number, run: () => void, setup?: () => void, steady = false): Timing {
   const wall: number[] = [], cpu: number[] = []
+  if (steady) for (let i = 0; i < 2; i++) {
+    setup?.()
+    run()
+  }
   for (let i = 0; i < runs; i++) {
     setup?.()
-    gc()
+    if (!steady) gc()
     const [startWall, startCpu] = [performance.now(), cpuNow()]
     run()
     wall.push(performance.now() - startWall)
@@ -116,7 +126,7 @@ function offlineMerge(n: number): void {
   let hubResult = transformBatch(head, local, remoteMaps)
   row(`${label}: hub transformBatch of the N-step batch over the M maps`, time(runs, () => {
     hubResult = transformBatch(head, local, remoteMaps)
-  }))
+  }, undefined, true))
 
   const op: CommittedOp = {
     version: 1, clientId: "b", seq: 1, baseVersion: 0, steps: remote.map(s => s.toJSON()),
@@ -129,7 +139,7 @@ function offlineMerge(n: number): void {
     for (const step of local) tr.step(step)
     client.apply(tr)
   }
-  row(`${label}: client rebase, SyncClient.receive of the M remote steps holding N pending`, time(runs, () => client!.receive([op]), holdLocal))
+  row(`${label}: client rebase, SyncClient.receive of the M remote steps holding N pending`, time(runs, () => client!.receive([op]), holdLocal, true))
   if (!client!.state.doc.eq(hubResult.doc)) throw new Error("the client's rebase and the hub's transform disagree")
 
   let state = EditorState.create({ doc: base })
@@ -140,7 +150,7 @@ function offlineMerge(n: number): void {
     const tr = state.tr
     for (const step of local) tr.step(step)
     state = state.apply(tr)
-  }))
+  }, n <= 5_000))
 }
 
 
@@ -210,7 +220,7 @@ function mb(bytes: number): string {
 }
 
 // The merges and replays again in a fresh process configured as the hub runs (server/main.ts):
-// prosemirror-model's resolve cache bypassed, with the same results (server/hub/resolve-cache.ts).
+// prosemirror-model's resolve cache bypassed, with the same results (lib/ot/resolve-cache.ts).
 if (uncached) {
   bypassResolveCache()
   offlineMerge(1_000)

@@ -6,7 +6,7 @@
 import { resolve } from "node:path"
 import { startServer } from "./create-server"
 import { createLogger } from "./log"
-import { bypassResolveCache } from "./hub/resolve-cache"
+import { bypassResolveCache } from "../lib/ot/resolve-cache"
 
 bypassResolveCache()
 

@@ -6,6 +6,7 @@ import { limits } from "../protocol/limits"
 import { mapStep } from "./map-step"
 import { stepTransformed } from "./apply-step"
 import { BatchMapping } from "./batch-mapping"
+import { withoutResolveCache } from "./resolve-cache"
 import { sameInsertion, stepText } from "./step-info"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
@@ -244,6 +245,11 @@ export class SyncClient {
    * history forgets one that was refitted. Pending steps that no longer apply are reported in `out.dropped`.
    */
   private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
+    // Every intermediate document here is resolved once or twice and dropped: see resolve-cache.ts.
+    withoutResolveCache(() => this.rebaseUncached(over, all, inflightCount, replaced, out))
+  }
+
+  private rebaseUncached(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
     const tr = this.state.tr
     // Undoing the unconfirmed steps leads back to the confirmed document, known already: the inverses are
     // added without applying them one by one. Remote steps are applied outside the transaction, which
