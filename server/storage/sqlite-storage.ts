@@ -4,6 +4,7 @@ import Database from "better-sqlite3"
 import createDebug from "debug"
 import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
 import { checkAppend, type DocumentRecord, type Storage } from "./storage"
+import { WalCheckpointer } from "./wal-checkpointer"
 
 const log = createDebug("concord:storage")
 
@@ -85,6 +86,8 @@ export interface SqliteStorageOptions {
   file: string
   /** NORMAL (the default) survives a killed process; FULL also survives a power cut, at a cost per commit. */
   synchronous?: "normal" | "full"
+  /** Checkpoint the write-ahead log from a worker thread (the default) rather than inside commits. */
+  checkpointThread?: boolean
 }
 
 interface DocumentRow {
@@ -190,6 +193,9 @@ function migrate(db: Database.Database): void {
   }).immediate()
 }
 
+/** SQLite's own threshold for checkpointing inside a commit, in pages, used when the checkpoint thread is off or fails. */
+const defaultAutocheckpoint = 1000
+
 /**
  * A Storage on one SQLite file (WAL mode). Commits that arrive in the same turn of the event loop are
  * written together in one transaction at the next setImmediate, each in its own savepoint so that one
@@ -202,6 +208,7 @@ export class SqliteStorage implements Storage {
   private queue: PendingCommit[] = []
   private flushTimer: NodeJS.Immediate | null = null
   private closed = false
+  private readonly checkpointer: WalCheckpointer | null = null
 
   /** Open (creating when missing) the database file and bring its schema up to date. */
   constructor(options: SqliteStorageOptions) {
@@ -218,6 +225,13 @@ export class SqliteStorage implements Storage {
       throw ConcordError.from(error, "ERR_STORAGE")
     }
     this.db = db
+    if (options.checkpointThread ?? true) {
+      db.pragma("wal_autocheckpoint = 0")
+      this.checkpointer = new WalCheckpointer(options.file, reason => {
+        log("checkpoint thread failed (%s): checkpointing in commits again", reason)
+        if (!this.closed) db.pragma(`wal_autocheckpoint = ${defaultAutocheckpoint}`)
+      })
+    }
     this.statements = prepareStatements(db)
     // Nested inside writeGroup's transaction, better-sqlite3 runs each call in a SAVEPOINT.
     const writeOne = db.transaction((call: PendingCommit) => this.append(call.docId, call.ops, call.snapshot))
@@ -295,6 +309,7 @@ export class SqliteStorage implements Storage {
     if (this.closed) return
     this.flush()
     this.closed = true
+    await this.checkpointer?.close()
     this.db.close()
   }
 
