@@ -1,6 +1,5 @@
 import type { Node } from "prosemirror-model"
 import { Step } from "prosemirror-transform"
-import * as Y from "yjs"
 import { schema, newBlockId } from "../../lib/schema"
 import {
   ConcordError, limits, hubStrategies,
@@ -8,12 +7,10 @@ import {
   type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult,
   type UpdateRequest
 } from "../../lib/protocol"
-import { crdtDoc, crdtSeed, decodeUpdate, encodeUpdate } from "../../lib/strategies/crdt-updates"
 import type { Storage } from "../storage"
 import { createLogger, type Logger } from "../log"
 import { HubDocument } from "./hub-document"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
-import { prepareUpdate } from "./update-pipeline"
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -87,6 +84,7 @@ export class Hub {
   /** Run a CRDT document's Yjs update through its pipeline; resolves with the acknowledgement once it is durable. */
   async update(request: UpdateRequest, author: Author): Promise<SubmitResult> {
     const doc = await this.open(request.docId)
+    const { prepareUpdate } = await import("./update-pipeline")
     return this.settle(doc, await doc.queue.run(() => prepareUpdate(this.ctx, doc, request, author)))
   }
 
@@ -110,6 +108,8 @@ export class Hub {
     if (request.create && request.strategy && !hubStrategies.includes(request.strategy))
       throw new ConcordError("ERR_INVALID_MESSAGE", `The hub serves documents under ${hubStrategies.join(", ")}; ${request.strategy} runs in the conflict lab`)
     const doc = await this.open(request.docId, request.create, request.strategy)
+    // Loaded before `attach`, so that nothing awaits between it and the reply.
+    const crdt = doc.ydoc ? await crdtState() : null
     const from = request.version
     if (from != null && from > doc.durableVersion)
       throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${from} is newer than the document's version ${doc.durableVersion}`)
@@ -120,7 +120,7 @@ export class Hub {
     attach()
     doc.sockets.add(socketId)
     const presence = [...doc.presence.values()].filter(p => p.clientId != request.clientId)
-    if (doc.ydoc) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, ops: [], presence, crdt: crdtJoin(doc.ydoc, request.stateVector) }
+    if (doc.ydoc) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, ops: [], presence, crdt: crdt!.crdtJoin(doc.ydoc, request.stateVector) }
     if (!wantsOps) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, snapshot: this.headSnapshot(doc), ops: [], presence }
     const start = from! + older.length
     const recent = doc.opsAfter(start)
@@ -214,15 +214,15 @@ export class Hub {
 
   /** A CRDT document at a version: its starting state plus the updates up to it, as ProseMirror JSON. */
   private async crdtAt(doc: HubDocument, version: number): Promise<Snapshot> {
-    const ydoc = new Y.Doc()
-    Y.applyUpdate(ydoc, crdtSeed())
+    const { newCrdtDoc, applyUpdates, crdtJSON } = await crdtState()
+    const ydoc = newCrdtDoc()
     for (let after = 0; after < version;) {
       const ops = await this.options.storage.getOps(doc.id, after, version, limits.maxOpsPerPage)
       if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${doc.id} are missing`)
       applyUpdates(ydoc, ops)
       after = ops[ops.length - 1].version
     }
-    return { version, doc: crdtDoc(ydoc).toJSON() }
+    return { version, doc: crdtJSON(ydoc) }
   }
 
   private touch(doc: HubDocument): HubDocument {
@@ -253,13 +253,13 @@ export class Hub {
     let node = schema.nodeFromJSON(snapshot.doc)
     let version = snapshot.version
     const recent: CommittedOp[] = []
-    const ydoc = record.strategy == "crdt" ? new Y.Doc() : null
-    if (ydoc) Y.applyUpdate(ydoc, crdtSeed())
+    const crdt = record.strategy == "crdt" ? await crdtState() : null
+    const ydoc = crdt ? crdt.newCrdtDoc() : null
     for (;;) {
       const page = await storage.getOps(docId, version, undefined, limits.maxOpsPerPage)
       if (!page.length) break
       node = replay(node, page)
-      if (ydoc) applyUpdates(ydoc, page)
+      if (ydoc) crdt!.applyUpdates(ydoc, page)
       recent.push(...page)
       recent.splice(0, Math.max(0, recent.length - this.window))
       version = page[page.length - 1].version
@@ -292,23 +292,6 @@ async function loadStamps(storage: Storage, doc: HubDocument): Promise<void> {
   }
 }
 
-/** Merge the Yjs updates of some ops into a Yjs document. */
-function applyUpdates(ydoc: Y.Doc, ops: readonly CommittedOp[]): void {
-  const updates = ops.flatMap(op => (op.update ? [decodeUpdate(op.update)] : []))
-  if (updates.length) Y.applyUpdate(ydoc, Y.mergeUpdates(updates))
-}
-
-/** What a client with Yjs state vector `stateVector` (base64; none: nothing) misses of a CRDT document. */
-function crdtJoin(ydoc: Y.Doc, stateVector: string | undefined): CrdtJoin {
-  let update: Uint8Array
-  try {
-    update = Y.encodeStateAsUpdate(ydoc, stateVector ? decodeUpdate(stateVector) : undefined)
-  } catch {
-    throw new ConcordError("ERR_INVALID_MESSAGE", "Invalid join: stateVector is not a Yjs state vector")
-  }
-  return { update: encodeUpdate(update), stateVector: encodeUpdate(Y.encodeStateVector(ydoc)) }
-}
-
 function replay(node: Node, ops: readonly CommittedOp[]): Node {
   for (const op of ops) for (const json of op.steps) {
     const result = Step.fromJSON(schema, json).apply(node)
@@ -316,4 +299,11 @@ function replay(node: Node, ops: readonly CommittedOp[]): Node {
     node = result.doc
   }
   return node
+}
+
+let crdtModule: Promise<typeof import("./crdt-state")> | null = null
+
+/** The hub's CRDT support (Yjs, y-prosemirror), loaded the first time a CRDT document needs it. */
+function crdtState(): Promise<typeof import("./crdt-state")> {
+  return (crdtModule ??= import("./crdt-state"))
 }
