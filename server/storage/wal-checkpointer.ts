@@ -60,6 +60,8 @@ export class WalCheckpointer {
     this.stopped = true
     if (this.exited) return
     const exited = new Promise<void>(resolve => this.worker.once("exit", () => resolve()))
+    // Unreferenced, the thread would not keep the process alive until it has closed its connection.
+    this.worker.ref()
     this.worker.postMessage("close")
     await exited
   }

@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import Database from "better-sqlite3"
 import { afterEach, describe, expect, it } from "vitest"
 import { openSqliteStorage, type SqliteStorage } from "../../server/storage"
@@ -56,5 +58,21 @@ describe("SqliteStorage's checkpoint thread", () => {
     await storage.createDocument("doc", "ot", { type: "doc", content: [{ type: "paragraph" }] }, 0)
     await storage.commit("doc", [crashOp(1)])
     expect((await storage.getOps("doc", 0)).map(op => op.version)).toEqual([1])
+  })
+
+  it("closes cleanly in a process with nothing else to do: the last checkpoint runs and the log is removed", () => {
+    dir = mkdtempSync(join(tmpdir(), "concord-checkpoint-"))
+    const file = join(dir, "concord.db")
+    const script = fileURLToPath(new URL("../support/storage-close-writer.ts", import.meta.url))
+    const child = spawnSync(process.execPath, ["--import", "tsx", script, file], { encoding: "utf8", timeout: 30_000 })
+    expect({ status: child.status, stdout: child.stdout.trim() }).toEqual({ status: 0, stdout: "closed" })
+    // SQLite removes the write-ahead log when its last connection closes after a complete checkpoint.
+    expect(existsSync(file + "-wal")).toBe(false)
+    const reader = new Database(file, { readonly: true })
+    try {
+      expect(reader.prepare("select count(*) as n from ops").get()).toEqual({ n: 10 })
+    } finally {
+      reader.close()
+    }
   })
 })
