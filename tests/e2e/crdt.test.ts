@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Browser, Page } from "playwright-core"
 import { removeDataDir, type ServerProcess } from "../support/server-process"
 import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, placeCaret, waitForConvergence, waitForOnline, waitForTextIncluding } from "./support/browser"
+import { closeTab, launchBrowser, openTab, placeCaret, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
 let server: ServerProcess
@@ -19,12 +19,6 @@ afterAll(async () => {
   await server?.stop()
   if (server) removeDataDir(server.dataDir)
 })
-
-async function setOffline(page: Page, offline: boolean): Promise<void> {
-  await page.getByTestId("offline-toggle").click()
-  if (offline) await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
-  else await waitForOnline(page)
-}
 
 describe("a CRDT document in two tabs", () => {
   it("converges with nothing lost when both type, one of them offline and back", async () => {

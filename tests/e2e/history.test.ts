@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { Browser, Page } from "playwright-core"
 import { removeDataDir, type ServerProcess } from "../support/server-process"
 import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, waitForOnline } from "./support/browser"
+import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, setOffline } from "./support/browser"
 import { blocksOf, textsWithMark } from "./support/doc-json"
 
 let server: ServerProcess
@@ -38,12 +38,6 @@ async function documentWith(text: string): Promise<[Page, Page]> {
   await waitForConvergence([ada, bob])
   for (const page of [ada, bob]) await page.getByTestId("history-panel").waitFor()
   return [ada, bob]
-}
-
-async function setOffline(page: Page, offline: boolean): Promise<void> {
-  await page.getByTestId("offline-toggle").click()
-  if (offline) await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
-  else await waitForOnline(page)
 }
 
 /** Select the last occurrence of `word` in the editor with a double click, as a person would. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Browser, Page } from "playwright-core"
 import { removeDataDir, type ServerProcess } from "../support/server-process"
 import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, waitForOnline, waitForTextIncluding } from "./support/browser"
+import { closeTab, launchBrowser, placeCaret, twoTabsOn, readDocument, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
 let server: ServerProcess
@@ -20,25 +20,11 @@ afterAll(async () => {
   if (server) removeDataDir(server.dataDir)
 })
 
-async function setOffline(page: Page, offline: boolean): Promise<void> {
-  await page.getByTestId("offline-toggle").click()
-  if (offline) await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
-  else await waitForOnline(page)
-}
-
 describe("a last-writer-wins document in two tabs", () => {
   it("keeps the write with the later clock, and the history panel lists the lost write whose text is gone", async () => {
-    const docId = `lww-${Date.now()}`
     // The document link with ?strategy=lww creates it as last-writer-wins per paragraph.
-    const delhi = await openTab(browser, server.url, `${docId}?new=1&strategy=lww`, { name: "Delhi", color: "#c2255c" })
-    tabs.push(delhi)
-    await expect(delhi.getByTestId("strategy-badge").getAttribute("data-strategy")).resolves.toBe("lww")
-    await delhi.getByTestId("editor").locator(".ProseMirror").click()
-    await delhi.keyboard.type("Breaking: PM speaks at 5 PM")
-    await waitForConvergence([delhi])
-    const mumbai = await openTab(browser, server.url, docId, { name: "Mumbai", color: "#1971c2" })
-    tabs.push(mumbai)
-    await waitForConvergence([delhi, mumbai])
+    const [delhi, mumbai] = await twoTabsOn(browser, server.url, "lww", "Breaking: PM speaks at 5 PM", { name: "Delhi", color: "#c2255c" }, { name: "Mumbai", color: "#1971c2" })
+    tabs.push(delhi, mumbai)
     // Delhi's clock runs 5 minutes ahead; both tabs edit the headline while partitioned.
     await delhi.getByTestId("clock-skew").fill("5")
     await setOffline(delhi, true)

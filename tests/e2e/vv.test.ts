@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Browser, Page } from "playwright-core"
 import { removeDataDir, type ServerProcess } from "../support/server-process"
 import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, placeCaret, waitForConvergence, waitForOnline } from "./support/browser"
+import { closeTab, launchBrowser, placeCaret, twoTabsOn, waitForConvergence, setOffline } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
 let server: ServerProcess
@@ -20,24 +20,10 @@ afterAll(async () => {
   if (server) removeDataDir(server.dataDir)
 })
 
-async function setOffline(page: Page, offline: boolean): Promise<void> {
-  await page.getByTestId("offline-toggle").click()
-  if (offline) await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
-  else await waitForOnline(page)
-}
-
 describe("a version-vector document in two tabs", () => {
   it("shows a paragraph edited in both tabs as a conflict with both versions, until one tab picks", async () => {
-    const docId = `vv-${Date.now()}`
-    const delhi = await openTab(browser, server.url, `${docId}?new=1&strategy=vv`, { name: "Delhi", color: "#c2255c" })
-    tabs.push(delhi)
-    await expect(delhi.getByTestId("strategy-badge").getAttribute("data-strategy")).resolves.toBe("vv")
-    await delhi.getByTestId("editor").locator(".ProseMirror").click()
-    await delhi.keyboard.type("Breaking: PM speaks at 5 PM")
-    await waitForConvergence([delhi])
-    const mumbai = await openTab(browser, server.url, docId, { name: "Mumbai", color: "#1971c2" })
-    tabs.push(mumbai)
-    await waitForConvergence([delhi, mumbai])
+    const [delhi, mumbai] = await twoTabsOn(browser, server.url, "vv", "Breaking: PM speaks at 5 PM", { name: "Delhi", color: "#c2255c" }, { name: "Mumbai", color: "#1971c2" })
+    tabs.push(delhi, mumbai)
     // Delhi edits the headline offline while Mumbai, online, edits it too: neither saw the other's write.
     await setOffline(delhi, true)
     await placeCaret(delhi, 0, "end")

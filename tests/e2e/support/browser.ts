@@ -244,3 +244,27 @@ export async function waitForOtherCaretAt(page: Page, head: number, timeout = 30
     throw new Error(`Expected one other caret at ${head}, saw ${JSON.stringify(await othersSeen(page))}`, { cause: error })
   }
 }
+
+/** Press the tab's "work offline" toggle and wait until the connection says offline, or online again. */
+export async function setOffline(page: Page, offline: boolean): Promise<void> {
+  await page.getByTestId("offline-toggle").click()
+  if (offline) await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+  else await waitForOnline(page)
+}
+
+/**
+ * A new document under `strategy` with `text` typed in its first tab, opened in a second tab by its
+ * plain link (the page learns the strategy from the hub): the two tabs, both converged.
+ */
+export async function twoTabsOn(browser: Browser, baseUrl: string, strategy: string, text: string, first: TabOptions, second: TabOptions): Promise<[Page, Page]> {
+  const docId = `${strategy}-${Date.now()}`
+  const a = await openTab(browser, baseUrl, `${docId}?new=1&strategy=${strategy}`, first)
+  const badge = await a.getByTestId("strategy-badge").getAttribute("data-strategy")
+  if (badge != strategy) throw new Error(`The document opened as ${badge}, not ${strategy}`)
+  await a.getByTestId("editor").locator(".ProseMirror").click()
+  await a.keyboard.type(text)
+  await waitForConvergence([a])
+  const b = await openTab(browser, baseUrl, docId, second)
+  await waitForConvergence([a, b])
+  return [a, b]
+}
