@@ -1,24 +1,16 @@
-import { io, type Socket } from "socket.io-client"
 import { EditorState, type Plugin, type Transaction } from "prosemirror-state"
 import * as Y from "yjs"
 import { ySyncPlugin } from "y-prosemirror"
 import { schema } from "../schema"
-import { ConcordError, type ErrorJSON } from "../protocol/errors"
-import type { Author, ClientToServerEvents, JoinResult, LeanOp, ServerToClientEvents, SubmitResult } from "../protocol/messages"
+import { ConcordError } from "../protocol/errors"
+import type { Author, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt-updates"
-import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./doc-connection"
-import { randomId } from "./random-id"
+import { HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Options for a CrdtConnection. */
-export interface CrdtConnectionOptions {
-  docId: string
-  user: Author
-  /** Create the document (under "crdt") when it does not exist yet. */
-  create?: boolean
+export interface CrdtConnectionOptions extends HubConnectionOptions {
   /** ProseMirror plugins for the editor state; the Yjs binding (ySyncPlugin) is added to them. */
   plugins?: readonly Plugin[]
-  /** The hub's address; the page's own origin by default. */
-  url?: string
 }
 
 const ackTimeout = 20_000
@@ -33,40 +25,23 @@ const fromHub = Symbol("concord-hub")
  * arrive as ops. On every (re)join the client receives what it misses (by Yjs state vector) and sends
  * everything the hub lacks, so edits made offline or lost in flight merge when it is back.
  */
-export class CrdtConnection {
-  readonly docId: string
+export class CrdtConnection extends HubConnection {
   readonly strategy = "crdt" as const
-  /** This page load's id at the hub; never stored. */
-  readonly clientId = randomId(16)
   readonly ydoc = new Y.Doc()
-  status: ConnectionStatus = "connecting"
-  issue: ConnectionIssue | null = null
   /** The editor state; null until the hub's state arrived. */
   state: EditorState | null = null
   /** The hub version this client has caught up with (ops it saw); null until joined. */
   version: number | null = null
   /** CRDT documents show nobody's caret. */
   readonly others = [] as const
-  private author: Author
-  private creating: boolean
   private readonly plugins: readonly Plugin[]
-  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>
-  private session = 0
-  private joined = false
-  private wantOffline = false
-  private everOnline = false
-  private closed = false
   private seq = 0
   /** Local updates not yet sent, and the one in flight. */
   private pending: Uint8Array[] = []
   private inflight: Uint8Array | null = null
-  private retryTimer: ReturnType<typeof setTimeout> | null = null
-  private readonly listeners = new Set<(change: ConnectionChange) => void>()
 
   constructor(options: CrdtConnectionOptions) {
-    this.docId = options.docId
-    this.author = options.user
-    this.creating = !!options.create
+    super(options)
     this.plugins = options.plugins ?? []
     Y.applyUpdate(this.ydoc, crdtSeed(), fromHub)
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
@@ -76,8 +51,6 @@ export class CrdtConnection {
       // Local updates are written while the editor view updates: tell listeners once that is done.
       queueMicrotask(() => this.emit("state"))
     })
-    const socketOptions = { autoConnect: false, forceNew: true, transports: ["websocket", "polling"], tryAllTransports: true }
-    this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions)
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", () => this.disconnected())
     this.socket.on("ops", message => this.opsArrived(message.docId, message.ops))
@@ -89,20 +62,9 @@ export class CrdtConnection {
     return this.pending.length + (this.inflight ? 1 : 0)
   }
 
-  /** The name and colour others see. */
-  get user(): Author {
-    return this.author
-  }
-
   /** The document's text as ProseMirror holds it in the Yjs document (what converges). */
   get doc() {
     return crdtDoc(this.ydoc)
-  }
-
-  /** Call `listener` after every change; returns the function that unsubscribes. */
-  subscribe(listener: (change: ConnectionChange) => void): () => void {
-    this.listeners.add(listener)
-    return () => void this.listeners.delete(listener)
   }
 
   /** Apply a transaction of the editor view; ySyncPlugin turns its changes into Yjs updates. */
@@ -121,46 +83,13 @@ export class CrdtConnection {
     if (this.socket.connected) void this.join()
   }
 
-  /** Disconnect on purpose: editing goes on locally until `goOnline`. */
-  goOffline(): void {
-    this.wantOffline = true
-    this.socket.disconnect()
-    this.setStatus("offline")
-  }
-
-  /** Reconnect after `goOffline`; local edits merge with what happened meanwhile. */
-  goOnline(): void {
-    if (!this.wantOffline) return
-    this.wantOffline = false
-    this.setStatus(this.everOnline ? "reconnecting" : "connecting")
-    this.socket.connect()
-  }
-
-  /** Create the document after the hub said it does not exist. */
-  createDocument(): void {
-    this.creating = true
-    this.setStatus("connecting")
-    if (this.socket.connected) void this.join()
-  }
-
-  /** Clear `issue`. */
-  dismissIssue(): void {
-    this.issue = null
-    this.emit("issue")
-  }
-
   /** Leave the document and close the socket for good. */
-  close(): void {
-    if (this.closed) return
-    this.closed = true
-    if (this.retryTimer) clearTimeout(this.retryTimer)
-    if (this.joined) this.socket.emit("leave", { docId: this.docId })
-    this.socket.disconnect()
-    this.listeners.clear()
-    this.ydoc.destroy()
+  override close(): void {
+    if (!this.closed) this.ydoc.destroy()
+    super.close()
   }
 
-  private async join(): Promise<void> {
+  protected async join(): Promise<void> {
     if (this.closed || this.wantOffline) return
     const session = ++this.session
     this.joined = false
@@ -261,12 +190,6 @@ export class CrdtConnection {
     if (this.status != "not-found" && this.status != "error") this.setStatus(this.wantOffline ? "offline" : "reconnecting")
   }
 
-  private restartSocket(): void {
-    if (this.closed || this.wantOffline) return
-    this.socket.disconnect()
-    this.socket.connect()
-  }
-
   private retryLater(): void {
     if (this.retryTimer) return
     this.setStatus(this.everOnline ? "reconnecting" : "connecting")
@@ -274,29 +197,5 @@ export class CrdtConnection {
       this.retryTimer = null
       if (this.socket.connected) void this.join()
     }, retryDelay)
-  }
-
-  private fail(error: ConcordError): void {
-    this.issue = { code: error.code, message: error.message, lost: 0 }
-    this.emit("issue")
-    this.setStatus("error")
-  }
-
-  private setStatus(status: ConnectionStatus): void {
-    if (this.status == status) return
-    this.status = status
-    this.emit("status")
-  }
-
-  private emit(change: ConnectionChange): void {
-    for (const listener of [...this.listeners]) listener(change)
-  }
-}
-
-function toError(json: ErrorJSON): ConcordError {
-  try {
-    return ConcordError.fromJSON(json)
-  } catch {
-    return new ConcordError("ERR_INTERNAL", "The hub sent a malformed error")
   }
 }

@@ -1,13 +1,12 @@
-import { io, type Socket } from "socket.io-client"
 import { Node } from "prosemirror-model"
 import { EditorState, Selection, type Plugin, type Transaction } from "prosemirror-state"
 import type { StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
 import { SyncClient, type Batch } from "../ot/sync-client"
-import { ConcordError, type ErrorCode, type ErrorJSON } from "../protocol/errors"
+import { ConcordError, type ErrorCode } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import type {
-  Author, ClientToServerEvents, CommittedOp, HistoryPage, JoinResult, LeanOp, Reply, SelectionJSON, ServerToClientEvents, Snapshot, StrategyName, SubmitResult
+  Author, CommittedOp, HistoryPage, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
 import { batchDescriber } from "../strategies/batch-describer"
 import { VersionVectorClock } from "../strategies/vv-writes"
@@ -15,7 +14,7 @@ import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
-import { randomId } from "./random-id"
+import { HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Where a connection stands: "offline" only after `goOffline`, "not-found" when the document does not exist. */
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline" | "not-found" | "error"
@@ -33,15 +32,9 @@ export interface ConnectionIssue {
 }
 
 /** Options for a DocConnection. */
-export interface DocConnectionOptions {
-  docId: string
-  user: Author
-  /** Create the document when it does not exist yet. */
-  create?: boolean
+export interface DocConnectionOptions extends HubConnectionOptions {
   /** ProseMirror plugins for the editor state. */
   plugins?: readonly Plugin[]
-  /** The hub's address; the page's own origin by default. */
-  url?: string
   /** The conflict strategy to create the document under (default "ot"). */
   strategy?: StrategyName
 }
@@ -60,32 +53,18 @@ const firstRetryDelay = 500
  * from their version to the local document through the committed ops and the unconfirmed local steps
  * (RemotePresenceSet).
  */
-export class DocConnection {
-  /** The document this connection edits. */
-  readonly docId: string
+export class DocConnection extends HubConnection {
   /** The conflict strategy the hub serves the document under; known once joined. */
   strategy: StrategyName = "ot"
   /** Last-writer-wins documents: how far this writer's clock runs ahead of real time, in ms (for demonstrations). */
   clockSkew = 0
   private readonly createStrategy: StrategyName
-  /** This page load's id at the hub; never stored. */
-  readonly clientId = randomId(16)
   /** Version-vector documents: counts this client's writes, across reloads of the local state. */
   private readonly vectors = new VersionVectorClock(this.clientId)
-  /** Where the connection stands. */
-  status: ConnectionStatus = "connecting"
-  /** The latest problem to show the user, until dismissed. */
-  issue: ConnectionIssue | null = null
-  private author: Author
-  private creating: boolean
   private readonly plugins: readonly Plugin[]
-  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>
   private sync: SyncClient | null = null
   /** The maps of the unconfirmed local steps: they lead from the confirmed document to `state.doc`. */
   private unconfirmedMaps: StepMap[] = []
-  /** Bumped whenever a join starts or the socket drops; answers that belong to an older session are ignored. */
-  private session = 0
-  private joined = false
   /** Set when the next join must replace the local state with the hub's snapshot, with the reason. */
   private reload: ConcordError | null = null
   /** The seq of the batch sent in this session and not yet refused. */
@@ -97,13 +76,8 @@ export class DocConnection {
     () => (this.sync && this.joined ? { version: this.sync.version, unconfirmed: this.unconfirmedMaps } : null),
     update => this.socket.volatile.emit("presence", { docId: this.docId, ...update })
   )
-  private retryTimer: ReturnType<typeof setTimeout> | null = null
   private confirmTimer: ReturnType<typeof setTimeout> | null = null
   private retryDelay = firstRetryDelay
-  private everOnline = false
-  private wantOffline = false
-  private closed = false
-  private readonly listeners = new Set<(change: ConnectionChange) => void>()
   private readonly detailed = new DetailedOpFeed(
     (before, limit) => this.fetchHistory(before, limit),
     on => {
@@ -112,13 +86,9 @@ export class DocConnection {
   )
 
   constructor(options: DocConnectionOptions) {
-    this.docId = options.docId
-    this.author = options.user
-    this.creating = !!options.create
+    super(options)
     this.createStrategy = options.strategy ?? "ot"
     this.plugins = options.plugins ?? []
-    const socketOptions = { autoConnect: false, forceNew: true, transports: ["websocket", "polling"], tryAllTransports: true }
-    this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions)
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", reason => this.disconnected(reason))
     this.socket.on("connect_error", error => this.connectFailed(error))
@@ -154,17 +124,6 @@ export class DocConnection {
   /** Other people in the document, with their selections in local document positions. */
   get others(): readonly RemotePresence[] {
     return this.remote.list
-  }
-
-  /** The name and colour others see. */
-  get user(): Author {
-    return this.author
-  }
-
-  /** Call `listener` after every change; returns the function that unsubscribes. */
-  subscribe(listener: (change: ConnectionChange) => void): () => void {
-    this.listeners.add(listener)
-    return () => void this.listeners.delete(listener)
   }
 
   /**
@@ -222,47 +181,17 @@ export class DocConnection {
     if (this.socket.connected && this.status != "not-found") void this.join()
   }
 
-  /** Disconnect on purpose: editing goes on locally until `goOnline`. */
-  goOffline(): void {
-    this.wantOffline = true
-    this.socket.disconnect()
-    this.setStatus("offline")
-  }
-
-  /** Reconnect after `goOffline`; local edits are merged with what happened meanwhile. */
-  goOnline(): void {
-    if (!this.wantOffline) return
-    this.wantOffline = false
-    this.setStatus(this.everOnline ? "reconnecting" : "connecting")
-    this.socket.connect()
-  }
-
-  /** Create the document after the hub said it does not exist. */
-  createDocument(): void {
-    this.creating = true
-    this.setStatus("connecting")
-    if (this.socket.connected) void this.join()
-  }
-
-  /** Clear `issue`. */
-  dismissIssue(): void {
-    this.issue = null
-    this.emit("issue")
-  }
-
   /** Leave the document and close the socket for good. */
-  close(): void {
-    if (this.closed) return
-    this.closed = true
-    this.presence.stop()
-    for (const timer of [this.retryTimer, this.confirmTimer]) if (timer) clearTimeout(timer)
-    if (this.joined) this.socket.emit("leave", { docId: this.docId })
-    this.socket.disconnect()
-    this.listeners.clear()
-    this.detailed.clear()
+  override close(): void {
+    if (!this.closed) {
+      this.presence.stop()
+      if (this.confirmTimer) clearTimeout(this.confirmTimer)
+      this.detailed.clear()
+    }
+    super.close()
   }
 
-  private async join(): Promise<void> {
+  protected async join(): Promise<void> {
     if (this.closed || this.wantOffline) return
     const session = ++this.session
     this.joined = false
@@ -477,11 +406,6 @@ export class DocConnection {
     if (this.socket.connected) return this.join()
   }
 
-  private restartSocket(): void {
-    if (this.closed || this.wantOffline) return
-    this.socket.disconnect()
-    this.socket.connect()
-  }
 
   private retryLater(action: () => void): void {
     if (this.retryTimer) return
@@ -545,31 +469,7 @@ export class DocConnection {
     return reply.value
   }
 
-  private report(code: ConnectionIssue["code"], message: string, lost: number): void {
-    this.issue = { code, message, lost }
-    this.emit("issue")
-  }
 
-  private fail(error: ConcordError): void {
-    this.report(error.code, error.message, 0)
-    this.setStatus("error")
-  }
 
-  private setStatus(status: ConnectionStatus): void {
-    if (this.status == status) return
-    this.status = status
-    this.emit("status")
-  }
 
-  private emit(change: ConnectionChange): void {
-    for (const listener of [...this.listeners]) listener(change)
-  }
-}
-
-function toError(json: ErrorJSON): ConcordError {
-  try {
-    return ConcordError.fromJSON(json)
-  } catch {
-    return new ConcordError("ERR_INTERNAL", "The hub sent a malformed error")
-  }
 }
