@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
-import { TestClient } from "../support/test-client"
-import type { CommittedOp, Reply, HistoryPage } from "../../lib/protocol"
+import { settleAll, TestClient } from "../support/test-client"
+import type { Reply } from "../../lib/protocol"
 
 let server: ServerProcess
 const clients: TestClient[] = []
@@ -19,18 +19,6 @@ async function open(docId: string, id: string, create = false, strategy?: "lww" 
   return c
 }
 
-async function settle(all: TestClient[]) {
-  for (const c of all) await c.waitFor(() => c.sync!.idle, `${c.clientId} acknowledged`)
-  const head = Math.max(...all.map(c => c.sync!.version))
-  for (const c of all) await c.waitFor(() => c.sync!.version == head, `${c.clientId} at ${head}`)
-}
-
-async function history(c: TestClient): Promise<CommittedOp[]> {
-  const reply: Reply<HistoryPage> = await c.socket.emitWithAck("history", { docId: c.docId, limit: 100 })
-  if (!reply.ok) throw new Error(reply.error.message)
-  return reply.value.ops
-}
-
 function replaceHeadline(c: TestClient, from: string, to: string) {
   c.edit(s => {
     const text = s.doc.firstChild!.textContent
@@ -45,7 +33,7 @@ describe("last-writer-wins documents on the hub", () => {
     const mumbai = await open("headline", "mumbai")
     expect(mumbai.strategy).toBe("lww")
     delhi.type("Breaking: PM speaks at 5 PM")
-    await settle([delhi, mumbai])
+    await settleAll([delhi, mumbai])
     expect(mumbai.text).toBe("Breaking: PM speaks at 5 PM")
     // Partition: both edit the headline; Delhi's clock runs 5 minutes ahead and it writes first.
     delhi.socket.disconnect()
@@ -55,13 +43,13 @@ describe("last-writer-wins documents on the hub", () => {
     replaceHeadline(mumbai, "5 PM", "6 PM")
     delhi.socket.connect()
     await delhi.join()
-    await settle([delhi])
+    await settleAll([delhi])
     mumbai.socket.connect()
     await mumbai.join()
-    await settle([delhi, mumbai])
+    await settleAll([delhi, mumbai])
     expect(delhi.text).toBe("Breaking: PM speaks at 5:30 PM")
     expect(mumbai.text).toBe(delhi.text)
-    const ops = await history(mumbai)
+    const ops = await mumbai.history()
     const lost = ops.flatMap(op => op.writes ?? []).filter(w => !w.won)
     expect(lost).toHaveLength(1)
     expect(lost[0].text).toBe("Breaking: PM speaks at 6 PM")
@@ -75,16 +63,16 @@ describe("last-writer-wins documents on the hub", () => {
     const a = await open("blocks", "a", true, "lww")
     const b = await open("blocks", "b")
     a.edit(s => s.tr.insertText("first").split(6).insertText("second"))
-    await settle([a, b])
+    await settleAll([a, b])
     a.socket.disconnect(); b.socket.disconnect()
     a.edit(s => s.tr.insertText(" A", 6))
     b.edit(s => s.tr.insertText(" B", s.doc.content.size - 1))
     a.socket.connect(); b.socket.connect()
     await Promise.all([a.join(), b.join()])
-    await settle([a, b])
+    await settleAll([a, b])
     expect(a.text).toBe("first A|second B")
     expect(b.text).toBe(a.text)
-    expect((await history(a)).flatMap(op => op.writes ?? []).filter(w => !w.won)).toHaveLength(0)
+    expect((await a.history()).flatMap(op => op.writes ?? []).filter(w => !w.won)).toHaveLength(0)
   })
 
   it("rejects an lww submit without block writes and a strategy there is none of", async () => {

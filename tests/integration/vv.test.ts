@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
-import { TestClient } from "../support/test-client"
+import { settleAll, TestClient } from "../support/test-client"
 import { resolveConflict } from "../../lib/editor/resolve-conflict"
-import type { CommittedOp, Reply, HistoryPage, SubmitResult, VvSibling } from "../../lib/protocol"
+import type { Reply, SubmitResult, VvSibling } from "../../lib/protocol"
 
 let server: ServerProcess
 const clients: TestClient[] = []
@@ -18,18 +18,6 @@ async function open(docId: string, id: string, create = false) {
   const c = await TestClient.open(server.url, docId, id, create, create ? "vv" : undefined)
   clients.push(c)
   return c
-}
-
-async function settle(all: TestClient[]) {
-  for (const c of all) await c.waitFor(() => c.sync!.idle, `${c.clientId} acknowledged`)
-  const head = Math.max(...all.map(c => c.sync!.version))
-  for (const c of all) await c.waitFor(() => c.sync!.version == head, `${c.clientId} at ${head}`)
-}
-
-async function history(c: TestClient): Promise<CommittedOp[]> {
-  const reply: Reply<HistoryPage> = await c.socket.emitWithAck("history", { docId: c.docId, limit: 100 })
-  if (!reply.ok) throw new Error(reply.error.message)
-  return reply.value.ops
 }
 
 function replaceHeadline(c: TestClient, from: string, to: string) {
@@ -52,17 +40,17 @@ async function concurrentHeadline(docId: string) {
   const mumbai = await open(docId, `${docId}-mumbai`)
   expect(mumbai.strategy).toBe("vv")
   delhi.type("Breaking: PM speaks at 5 PM")
-  await settle([delhi, mumbai])
+  await settleAll([delhi, mumbai])
   delhi.socket.disconnect()
   mumbai.socket.disconnect()
   replaceHeadline(delhi, "5 PM", "5:30 PM")
   replaceHeadline(mumbai, "5 PM", "6 PM")
   delhi.socket.connect()
   await delhi.join()
-  await settle([delhi])
+  await settleAll([delhi])
   mumbai.socket.connect()
   await mumbai.join()
-  await settle([delhi, mumbai])
+  await settleAll([delhi, mumbai])
   return { delhi, mumbai }
 }
 
@@ -74,9 +62,9 @@ describe("version-vector documents on the hub", () => {
     expect(conflictOf(mumbai)).toEqual(expected)
     expect(mumbai.sync!.state.doc.toJSON()).toEqual(delhi.sync!.state.doc.toJSON())
     expect(delhi.text).toBe("Breaking: PM speaks at 5:30 PM")
-    const writes = (await history(mumbai)).flatMap(op => op.vvWrites ?? [])
+    const writes = (await mumbai.history()).flatMap(op => op.vvWrites ?? [])
     expect(writes.filter(w => w.outcome == "conflict")).toHaveLength(1)
-    const conflictOp = (await history(mumbai)).find(op => op.vvWrites?.some(w => w.outcome == "conflict"))!
+    const conflictOp = (await mumbai.history()).find(op => op.vvWrites?.some(w => w.outcome == "conflict"))!
     expect(conflictOp.summary).toMatch(/at the same time as vv-conflict-delhi: both versions kept/)
   })
 
@@ -87,7 +75,7 @@ describe("version-vector documents on the hub", () => {
     const chosen = (mumbai.sync!.state.doc.firstChild!.attrs.conflict as VvSibling[])[1]
     expect(versions[1][1]).toBe("Breaking: PM speaks at 6 PM")
     mumbai.edit(s => resolveConflict(s, id, chosen.node)!)
-    await settle([delhi, mumbai])
+    await settleAll([delhi, mumbai])
     for (const c of [delhi, mumbai]) {
       expect(c.text).toBe("Breaking: PM speaks at 6 PM")
       expect(conflictOf(c)).toBeNull()
@@ -95,10 +83,10 @@ describe("version-vector documents on the hub", () => {
     const vv = delhi.sync!.state.doc.firstChild!.attrs.vv as Record<string, number>
     expect(vv["vv-resolve-delhi"]).toBeGreaterThanOrEqual(2)
     expect(vv["vv-resolve-mumbai"]).toBeGreaterThanOrEqual(2)
-    expect((await history(delhi)).flatMap(op => op.vvWrites ?? []).filter(w => w.outcome == "resolved")).toHaveLength(1)
+    expect((await delhi.history()).flatMap(op => op.vvWrites ?? []).filter(w => w.outcome == "resolved")).toHaveLength(1)
     // The resolution is an ordinary version now: a later edit by the other client does not conflict with it.
     delhi.type("!")
-    await settle([delhi, mumbai])
+    await settleAll([delhi, mumbai])
     expect(mumbai.text).toBe("Breaking: PM speaks at 6 PM!")
     expect(conflictOf(mumbai)).toBeNull()
   })
@@ -107,23 +95,23 @@ describe("version-vector documents on the hub", () => {
     const a = await open("vv-sequential", "seq-a", true)
     const b = await open("vv-sequential", "seq-b")
     a.type("one")
-    await settle([a, b])
+    await settleAll([a, b])
     b.type(" two")
-    await settle([a, b])
+    await settleAll([a, b])
     a.type(" three")
-    await settle([a, b])
+    await settleAll([a, b])
     // Writes to different blocks while disconnected are not concurrent writes of one block either.
     a.edit(s => s.tr.split(s.doc.content.size - 1).insertText("second"))
-    await settle([a, b])
+    await settleAll([a, b])
     a.socket.disconnect(); b.socket.disconnect()
     a.type(" A")
     b.edit(s => s.tr.insertText(" B", s.doc.content.size - 1))
     a.socket.connect(); b.socket.connect()
     await Promise.all([a.join(), b.join()])
-    await settle([a, b])
+    await settleAll([a, b])
     expect(a.text).toBe("one two three A|second B")
     expect(b.text).toBe(a.text)
-    const outcomes = (await history(a)).flatMap(op => op.vvWrites ?? []).map(w => w.outcome)
+    const outcomes = (await a.history()).flatMap(op => op.vvWrites ?? []).map(w => w.outcome)
     expect(outcomes.length).toBeGreaterThan(4)
     expect(outcomes.every(o => o == "applied")).toBe(true)
   })
@@ -132,12 +120,12 @@ describe("version-vector documents on the hub", () => {
     const a = await open("vv-typing", "typing-a", true)
     const b = await open("vv-typing", "typing-b")
     a.type("Breaking: PM s")
-    await settle([a, b])
+    await settleAll([a, b])
     // "peaks" goes out at once; the hub's minimal form of it inserts "peak" before the "s" that was
     // there (the same text). " at 5 PM", typed while it is in flight, must stay at the end.
     a.type("peaks")
     a.type(" at 5 PM")
-    await settle([a, b])
+    await settleAll([a, b])
     expect(a.text).toBe("Breaking: PM speaks at 5 PM")
     expect(b.text).toBe(a.text)
     expect(a.sync!.state.doc.firstChild!.attrs.vv).toEqual({ "typing-a": a.acks.length })
@@ -146,7 +134,7 @@ describe("version-vector documents on the hub", () => {
   it("refuses a stale version vector, a submit without vectors and a Yjs update, changing nothing", async () => {
     const a = await open("vv-strict", "strict-a", true)
     a.type("kept")
-    await settle([a])
+    await settleAll([a])
     const before = a.sync!.state.doc.toJSON()
     const version = a.sync!.version
     const block = a.sync!.state.doc.firstChild!
@@ -180,7 +168,7 @@ describe("version-vector documents across a restart", () => {
     expect(conflictOf(late)!.map(v => v[1])).toEqual(["Breaking: PM speaks at 5:30 PM", "Breaking: PM speaks at 6 PM"])
     const id = late.sync!.state.doc.firstChild!.attrs.id as string
     late.edit(s => resolveConflict(s, id, (s.doc.firstChild!.attrs.conflict as VvSibling[])[0].node)!)
-    await settle([late])
+    await settleAll([late])
     expect(late.text).toBe("Breaking: PM speaks at 5:30 PM")
     expect(conflictOf(late)).toBeNull()
   })

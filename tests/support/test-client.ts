@@ -4,7 +4,7 @@ import { schema, appendBlockIds } from "../../lib/schema"
 import { SyncClient } from "../../lib/ot"
 import { batchDescriber } from "../../lib/strategies/batch-describer"
 import { VersionVectorClock } from "../../lib/strategies/vv-writes"
-import type { ClientToServerEvents, ErrorJSON, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
+import type { ClientToServerEvents, CommittedOp, ErrorJSON, HistoryPage, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -139,6 +139,13 @@ export class TestClient {
     return !!this.sync && this.sync.idle && this.sync.version == version
   }
 
+  /** The newest `limit` committed ops of the document, newest first, as the hub's history serves them. */
+  async history(limit = 100): Promise<CommittedOp[]> {
+    const reply: Reply<HistoryPage> = await this.socket.emitWithAck("history", { docId: this.docId, limit })
+    if (!reply.ok) throw new Error(reply.error.message)
+    return reply.value.ops
+  }
+
   close(): void {
     this.socket.close()
   }
@@ -147,4 +154,11 @@ export class TestClient {
   notify(): void {
     for (const l of [...this.listeners]) l()
   }
+}
+
+/** Wait until every client has its edits acknowledged and all stand at the same (highest) version. */
+export async function settleAll(all: readonly TestClient[]): Promise<void> {
+  for (const c of all) await c.waitFor(() => c.sync!.idle, `${c.clientId} acknowledged`)
+  const head = Math.max(...all.map(c => c.sync!.version))
+  for (const c of all) await c.waitFor(() => c.sync!.version == head, `${c.clientId} at ${head}`)
 }
