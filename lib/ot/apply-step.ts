@@ -1,5 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { ReplaceStep, replaceStep, type Step, type Transform } from "prosemirror-transform"
+import type { StepApplier } from "./step-applier"
 
 /** The outcome of applying a transformed step: the step that applied and the new document, or why it failed. */
 export type Applied = { step: Step; doc: Node; failed: null } | { step: null; doc: null; failed: string }
@@ -11,21 +12,24 @@ export type Applied = { step: Step; doc: Node; failed: null } | { step: null; do
  * closing open nodes) before giving up, so that typed text survives wherever the schema allows. A fit
  * that would lose any of the text counts as a failure.
  */
-export function applyTransformed(doc: Node, step: Step): Applied {
-  const result = safeApply(step, doc)
+export function applyTransformed(doc: Node, step: Step, applier?: StepApplier): Applied {
+  const result = safeApply(step, doc, applier)
   if (result.doc) return { step, doc: result.doc, failed: null }
   const fitted = fitReplace(doc, step)
   if (fitted) {
-    const retry = safeApply(fitted, doc)
+    const retry = safeApply(fitted, doc, applier)
     if (retry.doc) return { step: fitted, doc: retry.doc, failed: null }
   }
   return { step: null, doc: null, failed: result.failed ?? "step failed" }
 }
 
-/** Apply a step, turning the RangeError ProseMirror throws for positions outside the document into a failure. */
-export function safeApply(step: Step, doc: Node): { doc: Node | null; failed: string | null } {
+/**
+ * Apply a step (through `applier` when given, for a run of steps), turning the RangeError ProseMirror
+ * throws for positions outside the document into a failure.
+ */
+export function safeApply(step: Step, doc: Node, applier?: StepApplier): { doc: Node | null; failed: string | null } {
   try {
-    return step.apply(doc)
+    return applier ? applier.apply(doc, step) : step.apply(doc)
   } catch (error) {
     if (error instanceof RangeError) return { doc: null, failed: error.message }
     throw error
@@ -33,19 +37,25 @@ export function safeApply(step: Step, doc: Node): { doc: Node | null; failed: st
 }
 
 /** Like applyTransformed, but adds the step to a transform. Returns the step that was added, or null. */
-export function stepTransformed(tr: Transform, step: Step): Step | null {
-  if (tryStep(tr, step)) return step
+export function stepTransformed(tr: Transform, step: Step, applier?: StepApplier): Step | null {
+  if (tryStep(tr, step, applier)) return step
   const fitted = fitReplace(tr.doc, step)
-  return fitted && tryStep(tr, fitted) ? fitted : null
+  return fitted && tryStep(tr, fitted, applier) ? fitted : null
 }
 
-function tryStep(tr: Transform, step: Step): boolean {
-  try {
-    return !tr.maybeStep(step).failed
-  } catch (error) {
-    if (error instanceof RangeError) return false
-    throw error
-  }
+// Transform.maybeStep, with the step applied through `applier`.
+function tryStep(tr: Transform, step: Step, applier?: StepApplier): boolean {
+  const { doc } = safeApply(step, tr.doc, applier)
+  if (doc) addStep(tr, step, doc)
+  return !!doc
+}
+
+/**
+ * Add a step to a transform with the document it leads to, without applying it. Transform.addStep
+ * is internal to prosemirror-transform (Transform.step calls it after applying the step).
+ */
+export function addStep(tr: Transform, step: Step, doc: Node): void {
+  ;(tr as unknown as { addStep(step: Step, doc: Node): void }).addStep(step, doc)
 }
 
 function fitReplace(doc: Node, step: Step): ReplaceStep | null {

@@ -30,3 +30,11 @@ export function stepText(step: Step): string {
   }
   return ""
 }
+
+/**
+ * True when `step.invert(doc)` reads the document before the step. Only a pure insertion (a replace
+ * step over an empty range) inverts the same on any document: its inverse deletes what it inserted.
+ */
+export function invertReadsDoc(step: Step): boolean {
+  return !(step instanceof ReplaceStep && step.from == step.to)
+}

@@ -4,10 +4,11 @@ import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
 import { mapStep } from "./map-step"
-import { stepTransformed } from "./apply-step"
+import { addStep, stepTransformed } from "./apply-step"
+import { StepApplier } from "./step-applier"
 import { BatchMapping } from "./batch-mapping"
 import { withoutResolveCache } from "./resolve-cache"
-import { sameInsertion, stepText } from "./step-info"
+import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -251,16 +252,22 @@ export class SyncClient {
 
   private rebaseUncached(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
     const tr = this.state.tr
-    // Undoing the unconfirmed steps leads back to the confirmed document, known already: the inverses are
-    // added without applying them one by one. Remote steps are applied outside the transaction, which
-    // keeps only the document they end at (see addStep), unless they are the committed form of the steps
-    // in flight: undo history is then mirrored to them and reads their documents.
+    // `tr.docs` is left holding only the documents somebody reads, since all of them would otherwise stay
+    // alive until the transaction is applied. prosemirror-history reads `docs` only where a rebased step's
+    // mirror lands, to invert the step there: the redone steps, or the committed form of the steps in
+    // flight. So steps are added without applying them one by one (addStep) where their documents are
+    // known or not needed, with the document a run ends at standing in for each step's own:
+    // - Undoing the unconfirmed steps leads back to the confirmed document, known already.
+    // - Remote steps are applied outside the transaction, unless they are the committed form of the steps
+    //   in flight: undo history is then mirrored to them and reads their documents.
+    // - A redone step that inverts without reading its document (see invertReadsDoc) gets the same stand-in.
     for (let i = all.length - 1; i >= 0; i--) addStep(tr, all[i].inverted, this.confirmed)
     const overStart = tr.steps.length
+    const applier = new StepApplier()
     if (replaced) {
       for (const step of over) tr.step(step)
     } else {
-      const end = applyAll(this.confirmed, over)
+      const end = applyAll(this.confirmed, over, applier)
       for (const step of over) addStep(tr, step, end)
     }
     this.confirmed = tr.doc
@@ -281,7 +288,7 @@ export class SyncClient {
         continue
       }
       const mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
-      const applied = mapped && stepTransformed(tr, mapped)
+      const applied = mapped && stepTransformed(tr, mapped, applier)
       const mirrors = !!applied && sameInsertion(u.step, applied)
       fast?.record(applied ? applied.getMap() : null, mirrors)
       if (!applied) {
@@ -289,7 +296,9 @@ export class SyncClient {
         continue
       }
       if (mirrors) setMirror(tr, mapFrom, tr.steps.length - 1)
-      const rebased: Unconfirmed = { step: applied, inverted: applied.invert(tr.docs[tr.docs.length - 1]), origin: u.origin }
+      const last = tr.docs.length - 1
+      const rebased: Unconfirmed = { step: applied, inverted: applied.invert(tr.docs[last]), origin: u.origin }
+      if (!invertReadsDoc(applied)) tr.docs[last] = this.confirmed
       if (i < inflightCount) keptInflight.push(rebased)
       else keptPending.push(rebased)
     }
@@ -309,23 +318,10 @@ export class SyncClient {
   }
 }
 
-/**
- * Add a step to a transaction with the document it leads to, without applying it. Transform.addStep
- * is internal to prosemirror-transform (Transform.step calls it after applying). The rebase uses it to
- * leave out intermediate documents nobody reads, which would otherwise all stay alive until the
- * transaction is applied: `tr.docs` then holds, for the undo and remote runs, the document the run
- * ends at instead of each step's own. prosemirror-history reads `docs` only where a rebased step's
- * mirror lands (to invert it there): the redone steps, or the committed form of the steps in flight,
- * and those are added with their true documents.
- */
-function addStep(tr: Transaction, step: Step, doc: Node): void {
-  ;(tr as unknown as { addStep(step: Step, doc: Node): void }).addStep(step, doc)
-}
-
 /** Apply steps in order; a step that fails throws (committed steps always apply to the confirmed document). */
-function applyAll(doc: Node, steps: readonly Step[]): Node {
+function applyAll(doc: Node, steps: readonly Step[], applier?: StepApplier): Node {
   for (const step of steps) {
-    const result = step.apply(doc)
+    const result = applier ? applier.apply(doc, step) : step.apply(doc)
     if (!result.doc) throw new Error(`a committed step does not apply: ${result.failed}`)
     doc = result.doc
   }

@@ -3,6 +3,7 @@ import type { Step, StepMap } from "prosemirror-transform"
 import type { DroppedStep, StepMove } from "../protocol/messages"
 import { applyTransformed } from "./apply-step"
 import { BatchMapping } from "./batch-mapping"
+import { StepApplier } from "./step-applier"
 import { mapStep } from "./map-step"
 import { sameInsertion, stepRange, stepText } from "./step-info"
 
@@ -52,12 +53,13 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     return result
   }
   const mapping = new BatchMapping(batch, batch.map(step => step.getMap().invert()), concurrent)
+  const applier = new StepApplier()
   let doc = head
   for (let i = 0; i < batch.length; i++) {
     const step = batch[i]
     const mapped = mapStep(step, mapping.mappingFor(i))
     if (mapped && check) check(mapped, doc)
-    const applied = mapped ? applyTransformed(doc, mapped) : null
+    const applied = mapped ? applyTransformed(doc, mapped, applier) : null
     const range = stepRange(step)
     if (applied && applied.step) {
       onApplied?.(applied.step, doc)
@@ -78,10 +80,11 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
 }
 
 function applyInOrder(result: TransformedBatch, batch: readonly Step[], { check, applied: onApplied }: BatchHooks): void {
+  const applier = new StepApplier()
   let doc = result.doc
   batch.forEach((step, i) => {
     if (check) check(step, doc)
-    const applied = applyTransformed(doc, step)
+    const applied = applyTransformed(doc, step, applier)
     if (applied.step) {
       onApplied?.(applied.step, doc)
       doc = applied.doc
