@@ -1,5 +1,6 @@
 import { type MapResult, type Mappable, Mapping, type Step, type StepMap } from "prosemirror-transform"
 import { mapResultOf, recoverPosition, recoverValue } from "./map-result"
+import { mapStep } from "./map-step"
 import { PositionTree, refresh, TrackedPosition } from "./position-tree"
 
 // A position a step asks to have mapped, and how it is being followed.
@@ -14,7 +15,7 @@ interface Query {
   mirrored: TrackedPosition | null
 }
 
-// The positions of a step's `map` calls: every step type asks for its positions whatever the answers.
+// The positions mapStep asks about: every step type asks for its positions whatever the answers.
 class QueryRecorder implements Mappable {
   readonly queries: { pos: number; assoc: number }[] = []
 
@@ -65,7 +66,7 @@ export class BatchMapping implements Mappable {
     this.queries = steps.map(step => {
       if (direct) return []
       const recorder = new QueryRecorder()
-      step.map(recorder)
+      mapStep(step, recorder)
       return recorder.queries.map(({ pos, assoc }) => {
         const query: Query = { pos, assoc, main: new TrackedPosition(pos, 0, all.length), jump: null, mirrored: null }
         all.push(query)

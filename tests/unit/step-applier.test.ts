@@ -80,7 +80,7 @@ describe("StepApplier", () => {
       new ReplaceStep(999, 999, new Slice(Fragment.from(schema.text("t")), 0, 0)) // outside the document
     ]
     const applier = new StepApplier()
-    let current = start
+    let current: Node = start
     for (const step of steps) {
       const result = expectSameOutcome(applier, current, step)
       if ("doc" in result) current = result.doc
