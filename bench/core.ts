@@ -10,7 +10,7 @@ import { EditorState } from "prosemirror-state"
 import { ReplaceStep, type Step } from "prosemirror-transform"
 import { collab, receiveTransaction } from "prosemirror-collab"
 import { schema } from "../lib/schema"
-import { SyncClient, transformBatch } from "../lib/ot"
+import { StepApplier, SyncClient, transformBatch } from "../lib/ot"
 import { docToText } from "../lib/ot/trace-text"
 import type { CommittedOp } from "../lib/protocol"
 import { flattenPatches, loadTrace } from "../tests/support/traces"
@@ -178,9 +178,11 @@ function replay(): string {
     checkEnd(doc, "step.apply replay")
   }), steps.length)
 
+  // As a hub document does, the replay keeps one StepApplier from batch to batch.
   row(`hub replay: transformBatch + apply, one batch per patch, no concurrent op${suffix}`, time(runs, () => {
     let doc = startDoc
-    for (const step of steps) doc = transformBatch(doc, [step], []).doc
+    const applier = new StepApplier()
+    for (const step of steps) doc = transformBatch(doc, [step], [], { applier }).doc
     checkEnd(doc, "hub replay")
   }), steps.length)
   if (uncached) return ""
@@ -195,10 +197,11 @@ function replay(): string {
   })
   row("hub replay, each batch one version behind (transformed over one op; both clients' steps counted)", time(runs, () => {
     let doc = startDoc.copy(Fragment.from(schema.nodes.paragraph.create()).append(startDoc.content))
+    const applier = new StepApplier()
     for (let i = 0; i < behind.length; i++) {
       const other = i % 2 ? deleteB : insertB
-      doc = other.apply(doc).doc!
-      doc = transformBatch(doc, [behind[i]], [other.getMap()]).doc
+      doc = applier.apply(doc, other).doc!
+      doc = transformBatch(doc, [behind[i]], [other.getMap()], { applier }).doc
     }
     checkEnd(doc.copy(doc.content.cut(doc.firstChild!.nodeSize)), "hub replay one version behind")
   }), 2 * steps.length)
@@ -207,7 +210,8 @@ function replay(): string {
   gc()
   const before = process.memoryUsage().heapUsed
   let kept = startDoc
-  for (const step of steps) kept = transformBatch(kept, [step], []).doc
+  const applier = new StepApplier()
+  for (const step of steps) kept = transformBatch(kept, [step], [], { applier }).doc
   gc()
   const after = process.memoryUsage().heapUsed
   return `Heap used after a hub replay of automerge-paper that keeps only its final document, after gc: ${mb(after)}, ` +

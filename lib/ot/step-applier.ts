@@ -8,24 +8,30 @@ import { ReplaceStep, type Step, StepResult } from "prosemirror-transform"
  * (paragraphs, headings, code blocks) instead finds its block through an index of block starts kept
  * along the run, replaces inside that block alone and puts the block back. Any other step, and any
  * such replace that does not fit, is applied by `step.apply` itself, failure or exception included.
- * Holds on to the last document it made (to know its index is current): keep one per run.
+ * The first step of a run, or one on a document the applier did not make, goes to `step.apply` too:
+ * indexing costs as much as one scan, worth it only from the second step of a run on. Holds on to the
+ * last document it made: keep one per run.
  */
 export class StepApplier {
-  private doc: Node | null = null
+  /** The document the last step applied made. */
+  private last: Node | null = null
+  /** The document `starts` describes: the start of each of its top-level blocks. */
+  private indexed: Node | null = null
   private starts = new Int32Array(0)
 
   apply(doc: Node, step: Step): StepResult {
-    const fast = step instanceof ReplaceStep ? this.replaceInBlock(doc, step) : null
-    if (fast) return StepResult.ok(fast)
-    this.doc = null
-    return step.apply(doc)
+    const fast = step instanceof ReplaceStep && doc === this.last ? this.replaceInBlock(doc, step) : null
+    if (fast) return StepResult.ok((this.last = this.indexed = fast))
+    const result = step.apply(doc)
+    this.last = result.doc
+    return result
   }
 
   /** The document after a replace inside one top-level textblock, or null to leave it to `step.apply`. */
   private replaceInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
     if (slice.openStart || slice.openEnd || from > to || (step as unknown as { structure: boolean }).structure) return null
-    if (doc !== this.doc) this.index(doc)
+    if (doc !== this.indexed) this.index(doc)
     const starts = this.starts, count = doc.childCount
     let low = 0, high = count - 1
     while (low < high) {
@@ -46,7 +52,6 @@ export class StepApplier {
     const next = doc.copy(doc.content.replaceChild(low, replaced))
     const delta = replaced.nodeSize - block.nodeSize
     if (delta) for (let i = low + 1; i < count; i++) starts[i] += delta
-    this.doc = next
     return next
   }
 
@@ -57,6 +62,6 @@ export class StepApplier {
       this.starts[i] = pos
       pos += doc.child(i).nodeSize
     }
-    this.doc = doc
+    this.indexed = doc
   }
 }

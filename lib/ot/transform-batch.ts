@@ -19,6 +19,11 @@ export interface BatchHooks {
    * at every intermediate document (to describe the batch, say) without the result keeping them all.
    */
   applied?: (step: Step, doc: Node) => void
+  /**
+   * Applies the steps; pass the same one for every batch on a document (a hub document keeps one), so
+   * that a batch's first step, applied to the document the previous batch made, takes the fast path too.
+   */
+  applier?: StepApplier
 }
 
 /** What the hub commits for one submitted batch. */
@@ -53,7 +58,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     return result
   }
   const mapping = new BatchMapping(batch, batch.map(step => step.getMap().invert()), concurrent)
-  const applier = new StepApplier()
+  const applier = hooks.applier ?? new StepApplier()
   let doc = head
   for (let i = 0; i < batch.length; i++) {
     const step = batch[i]
@@ -79,8 +84,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
   return result
 }
 
-function applyInOrder(result: TransformedBatch, batch: readonly Step[], { check, applied: onApplied }: BatchHooks): void {
-  const applier = new StepApplier()
+function applyInOrder(result: TransformedBatch, batch: readonly Step[], { check, applied: onApplied, applier = new StepApplier() }: BatchHooks): void {
   let doc = result.doc
   batch.forEach((step, i) => {
     if (check) check(step, doc)

@@ -3,6 +3,7 @@ import type { StepMap } from "prosemirror-transform"
 import type * as Y from "yjs"
 import type { CommittedOp, LwwStamp, PresenceState, StrategyName } from "../../lib/protocol"
 import type { VvWriter } from "../../lib/strategies/vv-writes"
+import { StepApplier } from "../../lib/ot/step-applier"
 import { SerialQueue } from "./serial-queue"
 
 /** One committed op held in memory with the step maps that transform later batches past it. */
@@ -33,6 +34,8 @@ export class HubDocument {
   /** CRDT documents: the Yjs document holding every durable update. */
   ydoc: Y.Doc | null = null
   lastActive = Date.now()
+  /** Applies every batch's steps, from one batch to the next (see transformBatch's `applier`). */
+  readonly applier = new StepApplier()
   /** Set when a commit failed: the document must be reloaded from the store before further use. */
   broken = false
   private recent: RecentOp[] = []
