@@ -1,6 +1,9 @@
 import { io, type Socket } from "socket.io-client"
 import type { ClientToServerEvents, LeanOp, Reply, ServerToClientEvents, SubmitResult } from "../lib/protocol"
 
+/** What a light client reads of an op (its steps stay packed: only their number counts). */
+export type OpKey = Pick<LeanOp, "version" | "clientId" | "seq">
+
 /**
  * A benchmark client that costs almost nothing on its own side: it keeps no ProseMirror document,
  * only the version and the length of the one paragraph every client types into, and submits
@@ -12,7 +15,7 @@ export class LightClient {
   length = 0
   seq = 0
   inflight = false
-  onOps: (ops: LeanOp[]) => void = () => {}
+  onOps: (ops: readonly OpKey[]) => void = () => {}
   onAck: (result: SubmitResult) => void = () => {}
 
   constructor(readonly url: string, readonly docId: string, readonly clientId: string) {

@@ -1,5 +1,5 @@
 import type { Server } from "socket.io"
-import type { CommittedOp, LeanOp } from "../lib/protocol"
+import { type CommittedOp, type LeanOp, packOp } from "../lib/protocol"
 
 /** The Socket.IO room of a document's members: presence goes to it. */
 export function roomOf(docId: string): string {
@@ -17,7 +17,8 @@ export function opsRoomOf(docId: string, detail: boolean): string {
 /**
  * Coalesces what a room receives: ops committed in the same turn of the event loop go out as one
  * `ops` message per document instead of one message per op per client. Members receive LeanOps
- * unless they asked for detail, so that a client that only edits parses no more than it needs.
+ * unless they asked for detail, with their steps packed, so that a client that only edits parses no
+ * more than it needs.
  */
 export class RoomBroadcaster {
   private readonly pending = new Map<string, CommittedOp[]>()
@@ -42,7 +43,7 @@ export class RoomBroadcaster {
     const rooms = this.io.sockets.adapter.rooms
     for (const [docId, ops] of this.pending) {
       const lean = opsRoomOf(docId, false), detailed = opsRoomOf(docId, true)
-      if (rooms.get(lean)?.size) this.io.to(lean).emit("ops", { docId, ops: ops.map(leanOp) })
+      if (rooms.get(lean)?.size) this.io.to(lean).emit("ops", { docId, ops: ops.map(op => packOp(leanOp(op))) })
       if (rooms.get(detailed)?.size) this.io.to(detailed).emit("ops", { docId, ops: ops.map(detailedOp) })
     }
     this.pending.clear()

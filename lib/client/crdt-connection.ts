@@ -4,6 +4,7 @@ import { ySyncPlugin } from "y-prosemirror"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
 import type { Author, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
+import { unpackOps } from "../protocol/packed-steps"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt-updates"
 import { HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
 
@@ -53,7 +54,7 @@ export class CrdtConnection extends HubConnection {
     })
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", () => this.disconnected())
-    this.socket.on("ops", message => this.opsArrived(message.docId, message.ops))
+    this.socket.on("ops", message => this.opsArrived(message.docId, unpackOps(message.ops)))
     this.socket.connect()
   }
 

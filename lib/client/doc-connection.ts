@@ -5,6 +5,7 @@ import { schema } from "../schema"
 import { SyncClient, type Batch } from "../ot/sync-client"
 import { ConcordError, type ErrorCode } from "../protocol/errors"
 import { limits } from "../protocol/limits"
+import { unpackOps } from "../protocol/packed-steps"
 import type {
   Author, CommittedOp, HistoryPage, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
@@ -92,7 +93,7 @@ export class DocConnection extends HubConnection {
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", reason => this.disconnected(reason))
     this.socket.on("connect_error", error => this.connectFailed(error))
-    this.socket.on("ops", message => this.opsArrived(message.docId, message.ops))
+    this.socket.on("ops", message => this.opsArrived(message.docId, unpackOps(message.ops)))
     this.socket.on("presence", message => {
       if (message.docId != this.docId || !this.remote.set(message.state)) return
       this.refreshOthers()

@@ -1,3 +1,4 @@
+import type { PackedOp } from "./packed-steps"
 import type { ErrorJSON } from "./errors"
 
 /** A ProseMirror step in its JSON form (Step.toJSON). */
@@ -284,8 +285,11 @@ export interface ClientToServerEvents {
 
 /** Events the hub sends. */
 export interface ServerToClientEvents {
-  /** Committed ops in hub order, coalesced per room: LeanOps, or whole CommittedOps for members that asked for detail. */
-  ops(message: { docId: string; ops: LeanOp[] }): void
+  /**
+   * Committed ops in hub order, coalesced per room: LeanOps with packed steps (see packed-steps.ts;
+   * `unpackOps` gives the LeanOps), or whole CommittedOps for members that asked for detail.
+   */
+  ops(message: { docId: string; ops: (PackedOp | CommittedOp)[] }): void
   presence(message: { docId: string; state: PresenceState }): void
   "presence:leave"(message: { docId: string; clientId: string }): void
 }

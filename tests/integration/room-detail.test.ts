@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { io, type Socket } from "socket.io-client"
 import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
 import { until } from "../support/test-client"
-import type { ClientToServerEvents, LeanOp, ServerToClientEvents, StepJSON } from "../../lib/protocol"
+import { type ClientToServerEvents, type LeanOp, type PackedOp, type ServerToClientEvents, type StepJSON, unpackOps } from "../../lib/protocol"
 
 // What a document's room sends: LeanOps to members that only edit, whole CommittedOps to members that
 // asked for detail (at join, or later with a `detail` message).
@@ -26,8 +26,13 @@ afterAll(async () => {
 async function member(docId: string, clientId: string, options: { create?: boolean; detail?: boolean } = {}) {
   const socket: ClientSocket = io(server.url, { transports: ["websocket"], forceNew: true, reconnection: false })
   sockets.push(socket)
+  // As the room sent them (lean ops' steps packed) and as a client reads them.
+  const sent: PackedOp[] = []
   const received: LeanOp[] = []
-  socket.on("ops", message => received.push(...message.ops))
+  socket.on("ops", message => {
+    sent.push(...(message.ops as PackedOp[]))
+    received.push(...unpackOps(message.ops))
+  })
   const reply = await socket.emitWithAck("join", {
     docId, clientId, version: null, user: { name: clientId, color: "#336699" },
     ...(options.create ? { create: true } : {}), ...(options.detail ? { detail: true } : {})
@@ -39,7 +44,7 @@ async function member(docId: string, clientId: string, options: { create?: boole
       socket.on("ops", wake)
       return () => void socket.off("ops", wake)
     }, 10_000, `${clientId} to receive v${v}`)
-  return { socket, received, version, waitForVersion }
+  return { socket, sent, received, version, waitForVersion }
 }
 
 const typeAt = (pos: number, text: string): StepJSON => ({ stepType: "replace", from: pos, to: pos, slice: { content: [{ type: "text", text }] } })
@@ -64,7 +69,9 @@ describe("room broadcasts", () => {
     expect(second).toMatchObject({ version: 2, baseVersion: 0, moves: [{ index: 0, from: 1, mappedFrom: 1 + "hello ".length }] })
     // The submitted form stays in the op log (history pages), not in what the room sends.
     expect(second.original).toBeUndefined()
-    // Both forms carry the same steps.
+    // Both forms carry the same steps: typing goes packed to lean members, as [pos, text].
+    expect(lean.sent.map(op => op.steps)).toEqual([[[1, "hello "]], [[1 + "hello ".length, "world"]]])
+    expect(detailed.sent.map(op => op.steps)).toEqual(detailed.received.map(op => op.steps))
     expect(lean.received.map(op => op.steps)).toEqual(detailed.received.map(op => op.steps))
 
     // The members swap.

@@ -5,6 +5,7 @@ import { SyncClient } from "../../lib/ot"
 import { batchDescriber } from "../../lib/strategies/batch-describer"
 import { VersionVectorClock } from "../../lib/strategies/vv-writes"
 import type { ClientToServerEvents, CommittedOp, ErrorJSON, HistoryPage, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
+import { unpackOps } from "../../lib/protocol"
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -42,8 +43,9 @@ export class TestClient {
   constructor(readonly url: string, readonly docId: string, readonly clientId: string, readonly name = clientId) {
     this.vectors = new VersionVectorClock(clientId)
     this.socket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true })
-    this.socket.on("ops", ({ docId, ops }) => {
+    this.socket.on("ops", ({ docId, ops: packed }) => {
       if (docId != this.docId || !this.sync) return
+      const ops = unpackOps(packed)
       this.onOps(ops)
       const result = this.sync.receive(ops)
       if (result.gap) void this.join()

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest"
+import { Fragment, Slice } from "prosemirror-model"
+import { AddMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
+import { schema } from "../../lib/schema"
+import { type CommittedOp, type LeanOp, packOp, packStep, unpackOps, unpackStep } from "../../lib/protocol"
+
+const { nodes, marks } = schema
+const text = (value: string, on = marks.strong.create()) => new Slice(Fragment.from(schema.text(value, [on])), 0, 0)
+const plain = (value: string) => new Slice(Fragment.from(schema.text(value)), 0, 0)
+
+describe("packed steps", () => {
+  it("pack plain typing as [pos, text] and deletion as [from, to]", () => {
+    expect(packStep(new ReplaceStep(5, 5, plain("héllo \u{1F600}")).toJSON())).toEqual([5, "héllo \u{1F600}"])
+    expect(packStep(new ReplaceStep(3, 9, Slice.empty).toJSON())).toEqual([3, 9])
+  })
+
+  it("give back exactly the JSON they packed, keys in order, for every kind of step", () => {
+    const steps: Step[] = [
+      new ReplaceStep(5, 5, plain("a")),
+      new ReplaceStep(3, 9, Slice.empty),
+      new ReplaceStep(5, 5, text("bold")), // marked text: kept as JSON
+      new ReplaceStep(5, 7, plain("x")), // a replacement
+      new ReplaceStep(5, 5, plain("x"), true), // structure flag
+      new ReplaceStep(4, 4, Slice.empty), // inserts nothing
+      new ReplaceStep(5, 5, new Slice(Fragment.from([schema.text("a"), nodes.hard_break.create()]), 0, 0)),
+      new ReplaceStep(5, 5, new Slice(Fragment.from([nodes.paragraph.create(), nodes.paragraph.create()]), 1, 1)), // a split
+      new ReplaceStep(2, 2, new Slice(Fragment.from(nodes.paragraph.create(null, schema.text("p"))), 0, 0)),
+      new ReplaceAroundStep(0, 10, 1, 9, new Slice(Fragment.from(nodes.blockquote.create()), 0, 0), 1, true),
+      new AddMarkStep(1, 4, marks.em.create())
+    ]
+    let packedAsArrays = 0
+    for (const step of steps) {
+      const json = step.toJSON()
+      const packed = packStep(json)
+      if (Array.isArray(packed)) packedAsArrays++
+      else expect(packed).toBe(json)
+      expect(JSON.stringify(unpackStep(JSON.parse(JSON.stringify(packed))))).toBe(JSON.stringify(json))
+    }
+    expect(packedAsArrays).toBe(2)
+  })
+
+  it("unpack the ops of an ops event, leaving whole ops as they came", () => {
+    const lean: LeanOp = { version: 2, clientId: "a", seq: 1, baseVersion: 1, steps: [new ReplaceStep(1, 1, plain("hi")).toJSON(), new ReplaceStep(1, 2, Slice.empty).toJSON()] }
+    const whole: CommittedOp = { ...lean, version: 3, seq: 2, author: { name: "a", color: "#123456" }, time: 5 }
+    const packed = packOp(lean)
+    expect(packed.steps).toEqual([[1, "hi"], [1, 2]])
+    const [unpacked, same] = unpackOps(JSON.parse(JSON.stringify([packed, whole])))
+    expect(JSON.stringify(unpacked)).toBe(JSON.stringify(lean))
+    expect(same).toEqual(whole)
+  })
+})
