@@ -80,12 +80,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxHttpBufferSize: limits.maxMessageBytes * 4,
     serveClient: false
   })
-  // Engine.IO keeps each connection's upgrade request (headers, socket, parser state) for the life of the
-  // connection; the hub reads nothing of it after the handshake. Letting it go saves memory per idle
-  // connection (Socket.IO's own advice: https://socket.io/docs/v4/memory-usage/).
-  io.engine.on("connection", (rawSocket: { request: unknown }) => {
-    rawSocket.request = null
-  })
   const broadcaster = new RoomBroadcaster(io)
   hub.onCommitted = (docId, ops) => broadcaster.publish(docId, ops)
   io.on("connection", socket => {
