@@ -22,6 +22,11 @@ export interface TypingFigures {
   opsPerSecond: number
   p50: number
   p99: number
+  /**
+   * The p99 of the ops submitted after the first `warmupMs` (JIT compilation, first allocations: a
+   * process that has been serving a while), next to `p99` over the whole run.
+   */
+  steadyP99: number
   maxLatency: number
   /** The longest any op waited for its acknowledgement (still waiting at the end counts to the end). */
   longestWait: number
@@ -33,6 +38,8 @@ export interface TypingFigures {
 }
 
 const graceMs = 10_000
+/** What steadyP99 leaves out at the start of a run. */
+export const warmupMs = 3_000
 
 /** Run one typing workload against `server`, a server of `system`, on a document of its own. */
 export async function runTyping(system: SystemName, server: ServerHandle, workload: TypingWorkload): Promise<TypingFigures> {
@@ -62,15 +69,18 @@ function figures(results: TypingResult[], begin: number, end: number, serverCpu:
   const seconds = (end - begin) / 1000
   const submitted = new Map<string, number>()
   for (const r of results) for (const [key, t] of r.submits) submitted.set(key, t)
-  const latencies: number[] = []
+  const latencies: number[] = [], steady: number[] = []
   for (const r of results) {
     const own = new Set(r.observerKeys)
     for (const [key, t] of r.arrivals) {
       const sent = submitted.get(key)
-      if (sent != null && !own.has(key)) latencies.push(t - sent)
+      if (sent == null || own.has(key)) continue
+      latencies.push(t - sent)
+      if (sent >= begin + warmupMs) steady.push(t - sent)
     }
   }
   latencies.sort((a, b) => a - b)
+  steady.sort((a, b) => a - b)
   const acked = results.reduce((n, r) => n + r.acks.filter(([, at]) => at <= end).length, 0)
   let longestWait = 0
   for (const r of results) {
@@ -82,6 +92,7 @@ function figures(results: TypingResult[], begin: number, end: number, serverCpu:
     opsPerSecond: acked / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    steadyP99: percentile(steady, 99),
     maxLatency: latencies.length ? latencies[latencies.length - 1] : NaN,
     longestWait,
     serverCpu: serverCpu / elapsed,
