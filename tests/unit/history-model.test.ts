@@ -38,9 +38,9 @@ class HubSource implements HistorySource {
     return this.h.hub.history({ docId: this.h.docId, before, limit })
   }
 
-  fetchVersion(version: number) {
+  fetchVersion(version: number, authorship?: number) {
     this.fetchedVersions++
-    return this.h.hub.docAt({ docId: this.h.docId, version })
+    return this.h.hub.docAt({ docId: this.h.docId, version, ...(authorship ? { authorship } : {}) })
   }
 
   mapConfirmed(pos: number) {
