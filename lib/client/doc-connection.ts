@@ -146,12 +146,9 @@ export class DocConnection extends HubConnection {
     }))
   }
 
-  /**
-   * The document as it was at hub version `version`, with who wrote what in the `authorship` ops up to
-   * it when asked. Rejects with a ConcordError when not connected or when the hub refuses.
-   */
-  fetchVersion(version: number, authorship?: number): Promise<Snapshot> {
-    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("docAt", { docId: this.docId, version, ...(authorship ? { authorship } : {}) }))
+  /** The document as it was at hub version `version`. Rejects with a ConcordError when not connected or when the hub refuses. */
+  fetchVersion(version: number): Promise<Snapshot> {
+    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("docAt", { docId: this.docId, version }))
   }
 
   /** Carry a position in the confirmed document (at `version`) into the local one, past the steps the hub has not confirmed. */

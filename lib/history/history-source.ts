@@ -17,8 +17,8 @@ export interface HistorySource {
   onOps(listener: (ops: readonly CommittedOp[]) => void): () => void
   /** A page of ops, newest first, below `before`. */
   fetchHistory(before?: number, limit?: number): Promise<HistoryPage>
-  /** The document at a version; with `authorship`, also who wrote what in that many ops up to it. */
-  fetchVersion(version: number, authorship?: number): Promise<Snapshot>
+  /** The document at a version. */
+  fetchVersion(version: number): Promise<Snapshot>
   /** Carry a position in the confirmed document into the local one. */
   mapConfirmed(pos: number, assoc?: number): number
   /** Apply a local transaction and send it to the hub. */

@@ -2,7 +2,7 @@ import { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
 import { limits } from "../protocol/limits"
-import type { AuthorshipSpans, CommittedOp } from "../protocol/messages"
+import type { CommittedOp } from "../protocol/messages"
 import type { HistoryLog } from "./history-log"
 import type { HistorySource } from "./history-source"
 
@@ -61,17 +61,6 @@ export class VersionCache {
       this.pending.set(version, loading)
     }
     return loading
-  }
-
-  /**
-   * The document at `version` with who wrote what in the `window` ops up to it, in one request to the
-   * hub; `authorship` is null when the document was at hand (nothing asked).
-   */
-  async docWithAuthorship(version: number, window: number): Promise<{ doc: Node; authorship: AuthorshipSpans | null }> {
-    const known = this.peek(version)
-    if (known) return { doc: known, authorship: null }
-    const snapshot = await this.source.fetchVersion(version, window)
-    return { doc: this.keep(version, Node.fromJSON(schema, snapshot.doc)), authorship: snapshot.authorship ?? null }
   }
 
   /** The ops with after < version <= upTo, oldest first, fetched in pages when the log does not hold them. */

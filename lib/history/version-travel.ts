@@ -1,6 +1,5 @@
 import type { Node } from "prosemirror-model"
 import { ConcordError } from "../protocol/errors"
-import type { AuthorshipSpans } from "../protocol/messages"
 import { Authorship, type AuthorSpan } from "./authorship"
 import type { VersionCache } from "./version-cache"
 
@@ -45,7 +44,7 @@ export class VersionTravel {
   private token = 0
   private authorship: Authorship | null = null
   private playTimer: ReturnType<typeof setTimeout> | null = null
-  private fetching: Promise<unknown> | null = null
+  private fetching: Promise<Node> | null = null
   private readonly window: number
   private readonly playDelay: number
 
@@ -78,17 +77,8 @@ export class VersionTravel {
     try {
       let shown = doc
       if (!shown) {
-        const fetched = await this.fetchDoc(target, token)
-        if (!fetched) return
-        shown = fetched.doc
-        // The hub sent who wrote what with the document: both are drawn at once, from one reply. The
-        // tracker for stepping from here without the hub is built after, off the drawing's path.
-        const { authorship } = fetched
-        if (authorship) {
-          this.set({ doc: shown, spans: authorship.spans, authorshipFrom: authorship.from, loading: false })
-          await this.authorshipAt(target, shown, token).catch(() => null)
-          return
-        }
+        shown = await this.fetchDoc(target, token)
+        if (!shown) return
         this.set({ doc: shown })
       }
       // Fetched only once the document is shown, and only if the scrubber stayed here.
@@ -140,16 +130,15 @@ export class VersionTravel {
   }
 
   /**
-   * The document at `version` from the hub with its authorship, one request at a time: while one is
-   * out, a newer show waits for it and then asks for its own version, and shows that moved on meanwhile
-   * ask for nothing (null).
+   * The document at `version` from the hub, one request at a time: while one is out, a newer show waits
+   * for it and then asks for its own version, and shows that moved on meanwhile ask for nothing (null).
    */
-  private async fetchDoc(version: number, token: number): Promise<{ doc: Node; authorship: AuthorshipSpans | null } | null> {
+  private async fetchDoc(version: number, token: number): Promise<Node | null> {
     while (this.fetching) {
       await this.fetching.catch(() => {})
       if (token != this.token) return null
     }
-    const fetching = this.cache.docWithAuthorship(version, this.window)
+    const fetching = this.cache.doc(version)
     this.fetching = fetching
     try {
       const doc = await fetching

@@ -154,17 +154,6 @@ export interface LwwWrite {
 export interface Snapshot {
   version: number
   doc: DocJSON
-  /** Who wrote what since `from`, when `docAt` asked for `authorship`. */
-  authorship?: AuthorshipSpans
-}
-
-/**
- * The ranges of a document at some version that each author wrote since version `from`, in order and
- * apart (text older than `from`, and deleted text, has none).
- */
-export interface AuthorshipSpans {
-  from: number
-  spans: { from: number; to: number; author: Author }[]
 }
 
 /** The conflict strategies a document can be served under. */
@@ -277,8 +266,6 @@ export interface HistoryPage {
 export interface DocAtRequest {
   docId: string
   version: number
-  /** Also who wrote what in the last `authorship` ops up to the version (at most limits.maxOpsPerPage). */
-  authorship?: number
 }
 
 /** Either a result or an error: every acknowledgement has this shape. */

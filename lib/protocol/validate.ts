@@ -44,7 +44,7 @@ const presence = z.object({
   selection: z.object({ anchor: version, head: version }).nullable()
 })
 const history = z.object({ docId, before: version.optional(), limit: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
-const docAt = z.object({ docId, version, authorship: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
+const docAt = z.object({ docId, version })
 const leave = z.object({ docId })
 const detail = z.object({ docId, on: z.boolean() })
 

@@ -5,11 +5,10 @@ import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
   type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult,
-  type UpdateRequest, type AuthorshipSpans
+  type UpdateRequest
 } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import { createLogger, type Logger } from "../log"
-import { Authorship } from "../../lib/history/authorship"
 import { HubDocument } from "./hub-document"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
 
@@ -176,38 +175,17 @@ export class Hub {
     if (request.version > doc.durableVersion)
       throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${request.version} is newer than the document's version ${doc.durableVersion}`)
     if (doc.ydoc) return this.crdtAt(doc, request.version)
-    const node = request.version == doc.durableVersion ? doc.durableDoc : await this.replayedAt(doc.id, request.version)
-    const snapshot: Snapshot = { version: request.version, doc: node.toJSON() }
-    if (request.authorship) snapshot.authorship = await this.authorshipAt(doc.id, node, request.version, request.authorship)
-    return snapshot
-  }
-
-  /** The document at `version` (below the head): the nearest snapshot at or before it plus the ops after, replayed. */
-  private async replayedAt(docId: string, version: number): Promise<Node> {
-    const snapshot = await this.options.storage.latestSnapshot(docId, version)
-    if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${docId} at or before ${version}`)
+    if (request.version == doc.durableVersion) return this.headSnapshot(doc)
+    const snapshot = await this.options.storage.latestSnapshot(doc.id, request.version)
+    if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${doc.id} at or before ${request.version}`)
     let node = schema.nodeFromJSON(snapshot.doc)
-    for (let after = snapshot.version; after < version;) {
-      const ops = await this.options.storage.getOps(docId, after, version, limits.maxOpsPerPage)
-      if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${docId} are missing`)
+    for (let after = snapshot.version; after < request.version;) {
+      const ops = await this.options.storage.getOps(doc.id, after, request.version, limits.maxOpsPerPage)
+      if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${doc.id} are missing`)
       node = replay(node, ops)
       after = ops[ops.length - 1].version
     }
-    return node
-  }
-
-  /**
-   * Who wrote what in `node`, the document at `version`, in the `window` ops up to it: the same spans
-   * the history panel's Authorship tracker computes from the document `window` ops before and the ops
-   * since (prosemirror-changeset over their step maps), so that a page can draw a version with its
-   * colours from one reply.
-   */
-  private async authorshipAt(docId: string, node: Node, version: number, window: number): Promise<AuthorshipSpans> {
-    const from = Math.max(0, version - window)
-    const tracker = new Authorship(from == version ? node : await this.replayedAt(docId, from), from)
-    tracker.addAll(await this.options.storage.getOps(docId, from, version), node)
-    tracker.moveTo(version)
-    return { from, spans: tracker.spans }
+    return { version: request.version, doc: node.toJSON() }
   }
 
   /**

@@ -38,9 +38,9 @@ class HubSource implements HistorySource {
     return this.h.hub.history({ docId: this.h.docId, before, limit })
   }
 
-  fetchVersion(version: number, authorship?: number) {
+  fetchVersion(version: number) {
     this.fetchedVersions++
-    return this.h.hub.docAt({ docId: this.h.docId, version, ...(authorship ? { authorship } : {}) })
+    return this.h.hub.docAt({ docId: this.h.docId, version })
   }
 
   mapConfirmed(pos: number) {

@@ -3,7 +3,7 @@ import { EditorState } from "prosemirror-state"
 import { ReplaceStep, Step } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
 import { Authorship, HistoryLog, historyHighlightKey, historyHighlightPlugin, landedRanges, mergeHighlights, restoreVersion, setHistoryHighlights } from "../../lib/history"
-import { limits, parse, type CommittedOp } from "../../lib/protocol"
+import type { CommittedOp } from "../../lib/protocol"
 import { b, tags } from "../support/builders"
 import { ada, bob, historyHub, typeAt, type HistoryHub } from "./history-hub"
 
@@ -61,31 +61,6 @@ describe("authorship since a version", () => {
     const spans = authorship.spans.map(s => [s.author.name, authorship.doc.textBetween(s.from, s.to)])
     expect(spans).toEqual([["Ada", "a"], ["Bob", "XY"], ["Ada", "bc"]])
     expect(() => authorship.add(ops[1])).toThrow(RangeError)
-  })
-
-  it("comes from the hub with the document when docAt asks for it, the same as the page's tracker computes", async () => {
-    const start = doc(p("base<a>"), p("<b>end"))
-    h = await historyHub(start)
-    await typeAt(h, ada, tags(start).a, "abc")
-    await typeAt(h, bob, tags(start).a + 1, "XY")
-    await h.submit(bob, 6, tr => tr.delete(1, 3))
-    await typeAt(h, ada, tags(start).b + 3, "!")
-    const ops = await h.ops()
-    const head = ops.length
-    for (const [version, window] of [[head, 3], [head - 1, 500], [head, head], [2, 1]]) {
-      const reply = await h.hub.docAt({ docId: h.docId, version, authorship: window })
-      const from = Math.max(0, version - window)
-      const tracker = new Authorship(await h.docAt(from), from)
-      for (const op of ops.slice(from, version)) tracker.add(op)
-      expect(reply.authorship).toEqual({ from, spans: JSON.parse(JSON.stringify(tracker.spans)) })
-      expect(reply.doc).toEqual(tracker.doc.toJSON())
-    }
-    // Text written before the window has no span; without `authorship` the reply has none.
-    expect((await h.hub.docAt({ docId: h.docId, version: head, authorship: 1 })).authorship!.spans.map(s => s.author.name)).toEqual(["Ada"])
-    expect((await h.hub.docAt({ docId: h.docId, version: head })).authorship).toBeUndefined()
-    // At most a page of ops' worth, and at least one.
-    for (const authorship of [0, limits.maxOpsPerPage + 1, 1.5, "500"])
-      expect(() => parse.docAt({ docId: h!.docId, version: head, authorship })).toThrow(expect.objectContaining({ code: "ERR_INVALID_MESSAGE" }))
   })
 
   it("moves back and forth among the versions added, with the documents and spans of each", async () => {
