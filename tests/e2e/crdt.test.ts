@@ -1,36 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { Browser, Page } from "playwright-core"
-import { removeDataDir, type ServerProcess } from "../support/server-process"
-import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, placeCaret, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
+import { describe, expect, it } from "vitest"
+import { browserSuite } from "./support/suite"
+import { openTab, placeCaret, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
-let server: ServerProcess
-let browser: Browser
-const tabs: Page[] = []
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
-})
-
-afterAll(async () => {
-  await Promise.all(tabs.map(closeTab))
-  await browser?.close()
-  await server?.stop()
-  if (server) removeDataDir(server.dataDir)
-})
+const suite = browserSuite()
+const { tabs } = suite
 
 describe("a CRDT document in two tabs", () => {
   it("converges with nothing lost when both type, one of them offline and back", async () => {
     const docId = `crdt-${Date.now()}`
-    const ada = await openTab(browser, server.url, `${docId}?new=1&strategy=crdt`, { name: "Ada", color: "#c2255c" })
+    const ada = await openTab(suite.browser, suite.server.url, `${docId}?new=1&strategy=crdt`, { name: "Ada", color: "#c2255c" })
     tabs.push(ada)
     await expect(ada.getByTestId("strategy-badge").getAttribute("data-strategy")).resolves.toBe("crdt")
     await ada.getByTestId("editor").locator(".ProseMirror").click()
     await ada.keyboard.type("Shared line.")
     await waitForConvergence([ada])
     // Bob opens the plain link: the page finds out from the hub that the document is a CRDT.
-    const bob = await openTab(browser, server.url, docId, { name: "Bob", color: "#1971c2" })
+    const bob = await openTab(suite.browser, suite.server.url, docId, { name: "Bob", color: "#1971c2" })
     tabs.push(bob)
     await expect(bob.getByTestId("strategy-badge").getAttribute("data-strategy")).resolves.toBe("crdt")
     await waitForTextIncluding(bob, "Shared line.")

@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { Browser, Page } from "playwright-core"
-import { removeDataDir, type ServerProcess } from "../support/server-process"
-import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, placeCaret, twoTabsOn, readDocument, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
+import { describe, expect, it } from "vitest"
+import { browserSuite } from "./support/suite"
+import { placeCaret, twoTabsOn, readDocument, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
-let server: ServerProcess
-let browser: Browser
-const tabs: Page[] = []
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
-})
-
-afterAll(async () => {
-  await Promise.all(tabs.map(closeTab))
-  await browser?.close()
-  await server?.stop()
-  if (server) removeDataDir(server.dataDir)
-})
+const suite = browserSuite()
+const { tabs } = suite
 
 describe("a last-writer-wins document in two tabs", () => {
   it("keeps the write with the later clock, and the history panel lists the lost write whose text is gone", async () => {
     // The document link with ?strategy=lww creates it as last-writer-wins per paragraph.
-    const [delhi, mumbai] = await twoTabsOn(browser, server.url, "lww", "Breaking: PM speaks at 5 PM", { name: "Delhi", color: "#c2255c" }, { name: "Mumbai", color: "#1971c2" })
+    const [delhi, mumbai] = await twoTabsOn(suite.browser, suite.server.url, "lww", "Breaking: PM speaks at 5 PM", { name: "Delhi", color: "#c2255c" }, { name: "Mumbai", color: "#1971c2" })
     tabs.push(delhi, mumbai)
     // Delhi's clock runs 5 minutes ahead; both tabs edit the headline while partitioned.
     await delhi.getByTestId("clock-skew").fill("5")

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { Browser, Page } from "playwright-core"
-import { removeDataDir, type ServerProcess } from "../support/server-process"
-import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, placeCaret, twoTabsOn, waitForConvergence, setOffline } from "./support/browser"
+import { describe, expect, it } from "vitest"
+import { browserSuite } from "./support/suite"
+import { placeCaret, twoTabsOn, waitForConvergence, setOffline } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
-let server: ServerProcess
-let browser: Browser
-const tabs: Page[] = []
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
-})
-
-afterAll(async () => {
-  await Promise.all(tabs.map(closeTab))
-  await browser?.close()
-  await server?.stop()
-  if (server) removeDataDir(server.dataDir)
-})
+const suite = browserSuite()
+const { tabs } = suite
 
 describe("a version-vector document in two tabs", () => {
   it("shows a paragraph edited in both tabs as a conflict with both versions, until one tab picks", async () => {
-    const [delhi, mumbai] = await twoTabsOn(browser, server.url, "vv", "Breaking: PM speaks at 5 PM", { name: "Delhi", color: "#c2255c" }, { name: "Mumbai", color: "#1971c2" })
+    const [delhi, mumbai] = await twoTabsOn(suite.browser, suite.server.url, "vv", "Breaking: PM speaks at 5 PM", { name: "Delhi", color: "#c2255c" }, { name: "Mumbai", color: "#1971c2" })
     tabs.push(delhi, mumbai)
     // Delhi edits the headline offline while Mumbai, online, edits it too: neither saw the other's write.
     await setOffline(delhi, true)
