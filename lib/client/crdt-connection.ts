@@ -3,10 +3,10 @@ import * as Y from "yjs"
 import { ySyncPlugin } from "y-prosemirror"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
-import type { Author, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
+import type { Author, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
 import { unpackOps } from "../protocol/packed-steps"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt-updates"
-import { HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
+import { ackTimeout, HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Options for a CrdtConnection. */
 export interface CrdtConnectionOptions extends HubConnectionOptions {
@@ -14,7 +14,6 @@ export interface CrdtConnectionOptions extends HubConnectionOptions {
   plugins?: readonly Plugin[]
 }
 
-const ackTimeout = 20_000
 const retryDelay = 1_000
 
 /** Marks Yjs changes that came from the hub, so that they are not sent back. */
@@ -90,28 +89,19 @@ export class CrdtConnection extends HubConnection {
     super.close()
   }
 
-  protected async join(): Promise<void> {
-    if (this.closed || this.wantOffline) return
-    const session = ++this.session
-    this.joined = false
-    const request = {
+  protected joinRequest(): JoinRequest {
+    return {
       docId: this.docId, clientId: this.clientId, version: null, user: this.author,
       stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc)),
       ...(this.creating ? { create: true, strategy: "crdt" as const } : {})
     }
-    let reply
-    try {
-      reply = await this.socket.timeout(ackTimeout).emitWithAck("join", request)
-    } catch {
-      if (session == this.session) this.retryLater()
-      return
-    }
-    if (session != this.session) return
-    if (!reply.ok) return this.joinFailed(toError(reply.error))
-    this.joinSucceeded(reply.value)
   }
 
-  private joinSucceeded(result: JoinResult): void {
+  protected joinUnanswered(): void {
+    this.retryLater()
+  }
+
+  protected joinSucceeded(result: JoinResult): void {
     if (result.strategy != "crdt" || !result.crdt)
       return this.fail(new ConcordError("ERR_STRATEGY_MISMATCH", `The document is served under ${result.strategy}, not as a CRDT`))
     Y.applyUpdate(this.ydoc, decodeUpdate(result.crdt.update), fromHub)
@@ -129,7 +119,7 @@ export class CrdtConnection extends HubConnection {
     this.emit("state")
   }
 
-  private joinFailed(error: ConcordError): void {
+  protected joinFailed(error: ConcordError): void {
     if (error.code == "ERR_UNKNOWN_DOCUMENT") return this.setStatus("not-found")
     if (error.code == "ERR_DOCUMENT_EXISTS") {
       this.creating = false

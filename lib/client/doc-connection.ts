@@ -7,7 +7,7 @@ import { ConcordError, type ErrorCode } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import { unpackOps } from "../protocol/packed-steps"
 import type {
-  Author, CommittedOp, HistoryPage, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
+  Author, CommittedOp, HistoryPage, JoinRequest, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
 import { batchDescriber } from "../strategies/batch-describer"
 import { VersionVectorClock } from "../strategies/vv-writes"
@@ -15,7 +15,7 @@ import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
-import { HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
+import { ackTimeout, HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Where a connection stands: "offline" only after `goOffline`, "not-found" when the document does not exist. */
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline" | "not-found" | "error"
@@ -40,7 +40,6 @@ export interface DocConnectionOptions extends HubConnectionOptions {
   strategy?: StrategyName
 }
 
-const ackTimeout = 20_000
 const confirmWait = 5_000
 const firstRetryDelay = 500
 
@@ -192,35 +191,28 @@ export class DocConnection extends HubConnection {
     super.close()
   }
 
-  protected async join(): Promise<void> {
-    if (this.closed || this.wantOffline) return
-    const session = ++this.session
-    this.joined = false
+  protected override join(): Promise<void> {
+    // Nothing sent before this join counts as in flight any more: the join's reply says what committed.
     this.sentSeq = null
+    return super.join()
+  }
+
+  protected joinRequest(): JoinRequest {
     const sync = this.reload ? null : this.sync
-    const request = {
+    return {
       docId: this.docId, clientId: this.clientId, version: sync ? sync.version : null, user: this.author,
       ...(this.creating ? { create: true, strategy: this.createStrategy } : {}),
       ...(sync && !sync.idle ? { hasUnconfirmed: true } : {}),
       ...(this.detailed.wanted ? { detail: true } : {})
     }
-    let reply
-    try {
-      reply = await this.socket.timeout(ackTimeout).emitWithAck("join", request)
-    } catch {
-      if (session == this.session) this.restartSocket()
-      return
-    }
-    if (session != this.session) return
-    if (!reply.ok) return this.joinFailed(toError(reply.error))
-    try {
-      this.joinSucceeded(reply.value, request.detail ?? false)
-    } catch (error) {
-      if (session == this.session) this.fail(ConcordError.from(error))
-    }
   }
 
-  private joinSucceeded(result: JoinResult, detail: boolean): void {
+  protected joinUnanswered(): void {
+    this.restartSocket()
+  }
+
+  protected joinSucceeded(result: JoinResult, request: JoinRequest): void {
+    const detail = request.detail ?? false
     this.strategy = result.strategy
     // A CRDT document is edited through a CrdtConnection: whoever listens hands over on this change.
     if (result.strategy == "crdt") return this.emit("status")
@@ -252,7 +244,7 @@ export class DocConnection extends HubConnection {
     this.emit("presence")
   }
 
-  private joinFailed(error: ConcordError): void {
+  protected joinFailed(error: ConcordError): void {
     switch (error.code) {
       case "ERR_UNKNOWN_DOCUMENT":
         return this.setStatus("not-found")

@@ -1,8 +1,11 @@
 import { io, type Socket } from "socket.io-client"
 import { ConcordError, type ErrorJSON } from "../protocol/errors"
-import type { Author, ClientToServerEvents, ServerToClientEvents } from "../protocol/messages"
+import type { Author, ClientToServerEvents, JoinRequest, JoinResult, ServerToClientEvents } from "../protocol/messages"
 import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./doc-connection"
 import { randomId } from "./random-id"
+
+/** How long a request waits for the hub's answer before the connection counts it lost, in ms. */
+export const ackTimeout = 20_000
 
 /** What every connection to a document is opened with. */
 export interface HubConnectionOptions {
@@ -99,8 +102,41 @@ export abstract class HubConnection {
     this.listeners.clear()
   }
 
-  /** Join (or rejoin) the document on the connected socket. */
-  protected abstract join(): Promise<void>
+  /**
+   * Join (or rejoin) the document on the connected socket: the request `joinRequest` builds, then
+   * `joinSucceeded` or `joinFailed` with the hub's answer, or `joinUnanswered` when none came in time.
+   * Each join is a session of its own: the answer to a join that a newer one (or a dropped socket)
+   * overtook is ignored, and an error while taking the answer in fails the connection.
+   */
+  protected async join(): Promise<void> {
+    if (this.closed || this.wantOffline) return
+    const session = ++this.session
+    this.joined = false
+    const request = this.joinRequest()
+    let reply
+    try {
+      reply = await this.socket.timeout(ackTimeout).emitWithAck("join", request)
+    } catch {
+      if (session == this.session) this.joinUnanswered()
+      return
+    }
+    if (session != this.session) return
+    if (!reply.ok) return this.joinFailed(toError(reply.error))
+    try {
+      this.joinSucceeded(reply.value, request)
+    } catch (error) {
+      if (session == this.session) this.fail(ConcordError.from(error))
+    }
+  }
+
+  /** The join request for the state the connection is in. */
+  protected abstract joinRequest(): JoinRequest
+  /** Take in the hub's answer to `request`. */
+  protected abstract joinSucceeded(result: JoinResult, request: JoinRequest): void
+  /** The hub refused the join. */
+  protected abstract joinFailed(error: ConcordError): void
+  /** The hub did not answer the join in time. */
+  protected abstract joinUnanswered(): void
 
   /** Drop the socket and connect again, as after a request the hub never answered. */
   protected restartSocket(): void {

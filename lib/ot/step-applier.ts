@@ -31,15 +31,16 @@ export class StepApplier {
   private replaceInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
     if (slice.openStart || slice.openEnd || from > to || (step as unknown as { structure: boolean }).structure) return null
+    const count = doc.childCount
+    if (count == 0) return null
     if (doc !== this.indexed) this.index(doc)
-    const starts = this.starts, count = doc.childCount
+    const starts = this.starts
     let low = 0, high = count - 1
     while (low < high) {
       const mid = (low + high + 1) >> 1
       if (starts[mid] <= from) low = mid
       else high = mid - 1
     }
-    if (count == 0) return null
     const block = doc.child(low), start = starts[low]
     // Strictly inside the block: its content runs from start + 1 to start + nodeSize - 1.
     if (!block.isTextblock || from <= start || to >= start + block.nodeSize) return null

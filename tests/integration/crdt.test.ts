@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import * as Y from "yjs"
 import { io } from "socket.io-client"
-import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
 import { CrdtConnection } from "../../lib/client/crdt-connection"
 import { crdtFragment, encodeUpdate } from "../../lib/strategies/crdt-updates"
 import { limits, type Reply, type SubmitResult, type JoinResult } from "../../lib/protocol"
 
-let server: ServerProcess
-const connections: CrdtConnection[] = []
-
-beforeAll(async () => { server = await startServerProcess() })
-afterAll(async () => {
-  connections.forEach(c => c.close())
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
+const suite = serverSuite()
 
 async function open(docId: string, name: string, create = false): Promise<CrdtConnection> {
-  const c = new CrdtConnection({ docId, user: { name, color: "#3366cc" }, create, url: server.url })
-  connections.push(c)
+  const c = suite.closeAtEnd(new CrdtConnection({ docId, user: { name, color: "#3366cc" }, create, url: suite.server.url }))
   await waitFor(c, () => c.status == "online", `${name} online`)
   return c
 }
@@ -96,7 +87,7 @@ describe("CRDT documents on the hub", () => {
     const a = await open("crdt-strict", "A", true)
     type(a, "kept")
     await converged([a])
-    const socket = io(server.url, { transports: ["websocket"], forceNew: true, reconnection: false })
+    const socket = io(suite.server.url, { transports: ["websocket"], forceNew: true, reconnection: false })
     try {
       const join: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", version: null, user: { name: "Raw", color: "#112233" } })
       expect(join.ok).toBe(true)
@@ -156,10 +147,7 @@ describe("CRDT documents across a restart", () => {
     type(b, "second")
     await converged([a, b])
     const before = a.doc
-    connections.forEach(c => c.close())
-    connections.length = 0
-    await server.stop()
-    server = await startServerProcess({ dataDir: server.dataDir })
+    await suite.restart()
     const late = await open("crdt-restart", "Late")
     expect(late.doc.eq(before)).toBe(true)
     type(late, "!")

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { Socket } from "socket.io-client"
 import { DocConnection } from "../../lib/client/doc-connection"
 import { isDetailed, type CommittedOp, type LeanOp } from "../../lib/protocol"
-import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { serverSuite } from "../support/server-suite"
 import { TestClient, until } from "../support/test-client"
 
 // The browser's DocConnection, run in Node against a real hub: it asks for whole ops exactly while
 // someone listens for them (the history panel), including a listener that arrives while it joins.
 
-let server: ServerProcess
-const closers: (() => void)[] = []
-
-beforeAll(async () => {
-  server = await startServerProcess()
-})
-
-afterAll(async () => {
-  for (const close of closers) close()
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
+const suite = serverSuite()
 
 /** The ops the connection's socket receives, as the hub sent them, and a way to wait for more. */
 function rawOps(connection: DocConnection) {
@@ -39,10 +28,8 @@ function changes(connection: DocConnection) {
 
 describe("DocConnection and detailed ops", () => {
   it("asks for whole ops while someone listens, even when the listener came during the join", async () => {
-    const writer = await TestClient.open(server.url, "detail-conn", "writer", true)
-    closers.push(() => writer.close())
-    const connection = new DocConnection({ docId: "detail-conn", user: { name: "Reader", color: "#2f9e44" }, url: server.url })
-    closers.push(() => connection.close())
+    const writer = suite.closeAtEnd(await TestClient.open(suite.server.url, "detail-conn", "writer", true))
+    const connection = suite.closeAtEnd(new DocConnection({ docId: "detail-conn", user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
     const { received: raw, arrivals } = rawOps(connection)
     // Subscribed right after the join went out (without detail), before its reply.
     const heard: CommittedOp[] = []

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { describe, expect, it } from "vitest"
+import { serverSuite } from "../support/server-suite"
 import { settleAll, TestClient } from "../support/test-client"
 import type { Reply } from "../../lib/protocol"
 
-let server: ServerProcess
-const clients: TestClient[] = []
-
-beforeAll(async () => { server = await startServerProcess() })
-afterAll(async () => {
-  clients.forEach(c => c.close())
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
+const suite = serverSuite()
 
 async function open(docId: string, id: string, create = false, strategy?: "lww" | "lww-doc") {
-  const c = await TestClient.open(server.url, docId, id, create, strategy)
-  clients.push(c)
-  return c
+  return suite.closeAtEnd(await TestClient.open(suite.server.url, docId, id, create, strategy))
 }
 
 function replaceHeadline(c: TestClient, from: string, to: string) {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { io, type Socket } from "socket.io-client"
-import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
 import { type ClientToServerEvents, type LeanOp, type PackedOp, type ServerToClientEvents, type StepJSON, unpackOps } from "../../lib/protocol"
 
@@ -9,23 +9,11 @@ import { type ClientToServerEvents, type LeanOp, type PackedOp, type ServerToCli
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
-let server: ServerProcess
-const sockets: ClientSocket[] = []
-
-beforeAll(async () => {
-  server = await startServerProcess()
-})
-
-afterAll(async () => {
-  for (const socket of sockets) socket.close()
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
+const suite = serverSuite()
 
 /** A joined socket and every op its room sent it. */
 async function member(docId: string, clientId: string, options: { create?: boolean; detail?: boolean } = {}) {
-  const socket: ClientSocket = io(server.url, { transports: ["websocket"], forceNew: true, reconnection: false })
-  sockets.push(socket)
+  const socket: ClientSocket = suite.closeAtEnd(io(suite.server.url, { transports: ["websocket"], forceNew: true, reconnection: false }))
   // As the room sent them (lean ops' steps packed) and as a client reads them.
   const sent: PackedOp[] = []
   const received: LeanOp[] = []

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { describe, expect, it } from "vitest"
+import { serverSuite } from "../support/server-suite"
 import { settleAll, TestClient } from "../support/test-client"
 import { resolveConflict } from "../../lib/editor/resolve-conflict"
 import type { Reply, SubmitResult, VvSibling } from "../../lib/protocol"
 
-let server: ServerProcess
-const clients: TestClient[] = []
-
-beforeAll(async () => { server = await startServerProcess() })
-afterAll(async () => {
-  clients.forEach(c => c.close())
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
+const suite = serverSuite()
 
 async function open(docId: string, id: string, create = false) {
-  const c = await TestClient.open(server.url, docId, id, create, create ? "vv" : undefined)
-  clients.push(c)
-  return c
+  return suite.closeAtEnd(await TestClient.open(suite.server.url, docId, id, create, create ? "vv" : undefined))
 }
 
 function replaceHeadline(c: TestClient, from: string, to: string) {
@@ -158,10 +148,7 @@ describe("version-vector documents across a restart", () => {
   it("keeps the conflict, its versions and the vectors in the op log", async () => {
     const { delhi } = await concurrentHeadline("vv-restart")
     const before = delhi.sync!.state.doc.toJSON()
-    clients.forEach(c => c.close())
-    clients.length = 0
-    await server.stop()
-    server = await startServerProcess({ dataDir: server.dataDir })
+    await suite.restart()
     const late = await open("vv-restart", "vv-restart-late")
     expect(late.strategy).toBe("vv")
     expect(late.sync!.state.doc.toJSON()).toEqual(before)
