@@ -35,14 +35,14 @@ const workloads: [string, Workload<any>[]][] = quick
       ["w1", [hotDocument(10, { seconds: 3, workers: 5, rate: 5 }), hotDocument(50, { seconds: 3, workers: 5, rate: 5 })]],
       ["w2", [saturation({ seconds: 3, workers: 5 })]],
       ["w3", [trace({ patches: 20_000, chunk: 1000, timeoutMs: 30_000 })]],
-      ["w4", [scale({ idleConnections: 200, documents: 20, clientsPerDoc: 5, charsPerClient: 10, workers: 2, settleMs: 300 })]],
+      ["w4", [scale({ idleConnections: 200, warmConnections: 100, documents: 20, clientsPerDoc: 5, charsPerClient: 10, workers: 2, settleMs: 300 })]],
       ["w5", [offlineMerge(1000, 30_000)]]
     ]
   : [
       ["w1", [hotDocument(10, { seconds: 20, workers: 5, rate: 5 }), hotDocument(50, { seconds: 20, workers: 5, rate: 5 })]],
       ["w2", [saturation({ seconds: 20, workers: 5 })]],
       ["w3", [trace({ patches: null, chunk: 1000, timeoutMs: 240_000 })]],
-      ["w4", [scale({ idleConnections: 1000, documents: 200, clientsPerDoc: 5, charsPerClient: 10, workers: 4, settleMs: 1000 })]],
+      ["w4", [scale({ idleConnections: 5000, warmConnections: 500, documents: 200, clientsPerDoc: 5, charsPerClient: 10, workers: 4, settleMs: 1000 })]],
       ["w5", [offlineMerge(1000, 120_000), offlineMerge(10_000, 120_000)]]
     ]
 

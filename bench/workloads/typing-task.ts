@@ -40,7 +40,15 @@ export interface TypingResult {
   endedAt: number
 }
 
-async function typeUntil(client: TypingClient, params: TypingParams, end: number, out: TypingResult, keys: string[] | null): Promise<void> {
+function waitUntil(time: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, Math.max(0, time - now())))
+}
+
+async function typeUntil(client: TypingClient, params: TypingParams, begin: number, end: number, out: TypingResult, keys: string[] | null): Promise<void> {
+  // Paced typists start out of step, each at a random point of its first interval, as people who
+  // did not agree on a moment would; all starting on the same millisecond would make the run's
+  // first keystrokes one burst of concurrent ops (50 transformed one after another at 50 clients).
+  await waitUntil(params.mode == "paced" ? begin + Math.random() * (1000 / params.rate) : begin)
   while (now() < end) {
     const sent = now()
     let key = ""
@@ -55,8 +63,7 @@ async function typeUntil(client: TypingClient, params: TypingParams, end: number
     out.acks.push([sent, now()])
     if (!key) throw new Error("typeOne gave no key")
     if (params.mode == "paced") {
-      const interval = (1000 / params.rate) * (0.5 + Math.random())
-      await new Promise(resolve => setTimeout(resolve, Math.max(0, interval - (now() - sent))))
+      await waitUntil(sent + (1000 / params.rate) * (0.5 + Math.random()))
     }
   }
 }
@@ -73,9 +80,9 @@ export const typingTask: Task<TypingParams> = async (params, channel) => {
     for (const key of keys) out.arrivals.push([key, t])
   }
   await channel.ready()
-  const { end } = (await channel.go()) as { end: number }
+  const { begin, end } = (await channel.go()) as { begin: number; end: number }
   const cpu0 = process.cpuUsage()
-  const typing = Promise.all(clients.map((c, i) => typeUntil(c, params, end, out, i == 0 ? out.observerKeys : null)))
+  const typing = Promise.all(clients.map((c, i) => typeUntil(c, params, begin, end, out, i == 0 ? out.observerKeys : null)))
   await Promise.race([typing, new Promise(resolve => setTimeout(resolve, Math.max(0, end - now()) + params.graceMs))])
   const cpu = process.cpuUsage(cpu0)
   out.cpu = (cpu.user + cpu.system) / 1e6

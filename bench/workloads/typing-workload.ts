@@ -58,7 +58,7 @@ export async function runTyping(system: SystemName, server: ServerHandle, worklo
     const cpu0 = cpuSeconds(server.pid)
     const begin = now() + 100
     const end = begin + workload.seconds * 1000
-    for (const w of workers) w.go({ end })
+    for (const w of workers) w.go({ begin, end })
     const results = (await Promise.all(workers.map(w => w.next("result", workload.seconds * 1000 + graceMs + 30_000)))) as TypingResult[]
     const serverCpu = cpuSeconds(server.pid) - cpu0
     return figures(results, begin, end, serverCpu)

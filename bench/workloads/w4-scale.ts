@@ -1,6 +1,6 @@
 // W4: server memory per idle connection and per document. The server's memory is read after a
-// full garbage collection (bench/harness/server-probe.mjs) before and after opening idle
-// connections, then after opening documents with a few clients each; the differences are divided
+// full garbage collection (bench/harness/server-probe.mjs), once warm-up connections are open, and
+// after opening the measured idle connections, then after opening documents with a few clients each; the differences are divided
 // by the counts. Resident set (RSS, what the machine pays) and JS heap (what the code keeps) both.
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -15,6 +15,12 @@ import { cells, succeeded, type Workload } from "./workload"
 /** How W4 runs. */
 export interface ScaleWorkload {
   idleConnections: number
+  /**
+   * Idle connections opened before the first reading and kept open: they pay the server's one-off
+   * costs (the young generation growing to its working size, code compiled on first use), so
+   * that the readings after them show what each further connection costs.
+   */
+  warmConnections: number
   documents: number
   clientsPerDoc: number
   charsPerClient: number
@@ -61,21 +67,24 @@ export async function runScale(system: SystemName, workload: ScaleWorkload, star
   try {
     return await withWorkers(workers, async () => {
       const deadline = 300_000
-      const idle = split(Array.from({ length: workload.idleConnections }, (_, i) => i), workload.workers).map(part => {
+      const idleWorkers = (count: number, parts: number) => split(Array.from({ length: count }, (_, i) => i), parts).map(part => {
         const params: IdleParams = { system, url: server.url, count: part.length, concurrency: 25 }
         return Worker.start("idle", params, deadline)
       })
+      const warm = idleWorkers(workload.warmConnections, 1)
+      const idle = idleWorkers(workload.idleConnections, workload.workers)
       const docs = split(Array.from({ length: workload.documents }, (_, i) => `doc${i}`), workload.workers).map((docIds, w) => {
         const params: DocumentsParams = { system, url: server.url, warmDocId: `warm${w}`, docIds, clientsPerDoc: workload.clientsPerDoc, charsPerClient: workload.charsPerClient, concurrency: 10 }
         return Worker.start("documents", params, deadline)
       })
-      workers.push(...idle, ...docs)
+      workers.push(...warm, ...idle, ...docs)
       const all = async (group: Worker[], data?: unknown) => {
         for (const w of group) w.go(data)
         await Promise.all(group.map(w => w.next("ready", 120_000)))
       }
       await Promise.all(workers.map(w => w.next("ready", 60_000)))
       await all(docs)
+      await all(warm)
       await sleep(workload.settleMs)
       const before = await memory()
       await all(idle)
@@ -104,7 +113,7 @@ export async function runScale(system: SystemName, workload: ScaleWorkload, star
 
 /** W4 at the sizes of `w`; Concord should keep an idle connection within 22 KB. */
 export function scale(w: ScaleWorkload): Workload<ScaleFigures> {
-  const label = `W4 scale: ${w.idleConnections.toLocaleString("en-US")} idle connections, ${w.documents} documents × ${w.clientsPerDoc} clients`
+  const label = `W4 scale: ${w.idleConnections.toLocaleString("en-US")} idle connections after ${w.warmConnections.toLocaleString("en-US")}, ${w.documents} documents × ${w.clientsPerDoc} clients`
   const doc = `${w.clientsPerDoc} clients, ${w.clientsPerDoc * w.charsPerClient} ops`
   return {
     label,
