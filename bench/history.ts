@@ -89,7 +89,7 @@ async function measureDocAt(dataDir: string): Promise<{ rows: string[]; version:
   // Warm up: the first request loads the document (latest snapshot plus the ops after it).
   for (let i = 0; i < 20; i++) await hub.docAt({ docId, version: Math.floor((i / 20) * head) })
   const next = random(7)
-  const docAt: number[] = [], withJSON: number[] = [], pages: number[] = []
+  const docAt: number[] = [], withJSON: number[] = [], pages: number[] = [], authorship: number[] = []
   let size = 0
   for (let i = 0; i < 200; i++) {
     const version = Math.floor(next() * (head + 1))
@@ -103,6 +103,9 @@ async function measureDocAt(dataDir: string): Promise<{ rows: string[]; version:
     start = performance.now()
     await hub.history({ docId, before: version + 1, limit: 500 })
     pages.push(performance.now() - start)
+    start = performance.now()
+    await hub.authorship({ docId, version, window: 500 })
+    authorship.push(performance.now() - start)
   }
   const final = schema.nodeFromJSON((await hub.docAt({ docId, version: head })).doc)
   await hub.close()
@@ -113,6 +116,7 @@ async function measureDocAt(dataDir: string): Promise<{ rows: string[]; version:
       `| docAt at a random version (snapshot + replay, SQLite) | ${stats(docAt)} |`,
       `| docAt plus JSON encoding (what goes on the wire) | ${stats(withJSON)} |`,
       `| history page of 500 ops before a random version | ${stats(pages)} |`,
+      `| authorship at a random version over 500 ops, right after its docAt as the page asks (the document 500 ops before, the ops since, ChangeSet) | ${stats(authorship)} |`,
       `<!-- head document: ${final.content.size.toLocaleString("en-US")} positions, ${final.childCount} blocks; largest docAt reply ${(size / 1024).toFixed(0)} KB -->`
     ]
   }
@@ -212,6 +216,14 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
       whole.push(result.whole)
       authored.push(result.authored)
     }
+    // A step right after a move to a far version fetches what stepping needs (the document 500 ops
+    // before and the ops since); the page fetches it by itself once a version has been shown for 150 ms.
+    const steppedAtOnce: number[] = []
+    for (let i = 0; i < (quick ? 5 : 10); i++) {
+      await scrubTo(page, Math.floor(next() * head))
+      steppedAtOnce.push(await stepBack(page))
+    }
+    await page.waitForTimeout(1_000)
     const stepped: number[] = []
     for (let i = 0; i < 20; i++) stepped.push(await stepBack(page))
     const tasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
@@ -220,8 +232,9 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
       `| docAt from the page (Socket.IO round trip and parse, nothing drawn) | ${stats(trips)} |`,
       `| slider to the version's first screen painted (docAt over Socket.IO, parse, first blocks drawn) | ${stats(first)} |`,
       `| slider to the whole document drawn | ${stats(whole)} |`,
-      `| slider to who-wrote-what drawn (then docAt of the base and 500 ops, ChangeSet) | ${stats(authored)} |`,
-      `| one step back, with authorship (click in the page to drawn, no request) | ${stats(stepped)} |`,
+      `| slider to who-wrote-what drawn (asked of the hub once the document arrived) | ${stats(authored)} |`,
+      `| a step back right after moving the slider (fetches the document 500 ops before and the ops since) | ${stats(steppedAtOnce)} |`,
+      `| one step back, with authorship, a second after moving there (click in the page to drawn, no request) | ${stats(stepped)} |`,
       `| long tasks (> 50 ms) in the page during those slider moves and steps: ${tasks.length} | | | ${tasks.length ? Math.max(...tasks).toFixed(0) : "–"} |`
     ]
   } finally {

@@ -85,6 +85,11 @@ export class Connection {
       this.member(message.docId)
       return this.hub.docAt(message)
     }))
+    socket.on("authorship", (request, ack) => this.handle("authorship", ack, async () => {
+      const message = parse.authorship(request)
+      this.member(message.docId)
+      return this.hub.authorship(message)
+    }))
     socket.on("disconnect", () => {
       for (const docId of [...this.joined.keys()]) this.leave(docId)
     })

@@ -1,11 +1,7 @@
 import { memo, useState } from "react"
 import type { CommittedOp } from "@/lib/protocol/messages"
+import { safeColor } from "@/lib/protocol/author-color"
 import { summarizeOp, type DroppedView, type HistoryModel, type LostWriteView, type TimelineEntry } from "@/lib/history"
-
-/** `color` when it is a #rrggbb colour, else a neutral grey: colours arrive from other people. */
-function safeColor(color: string): string {
-  return /^#[0-9a-fA-F]{6}$/.test(color) ? color : "#868e96"
-}
 
 // One formatter for every entry: creating one per call (as toLocaleTimeString does) is slow.
 const clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })

@@ -2,7 +2,8 @@ import { memo, useLayoutEffect, useRef } from "react"
 import { authorKey, type AuthorSpan, type HistoryModel } from "@/lib/history"
 import type { Author } from "@/lib/protocol/messages"
 import { useHistorySnapshot } from "./history-state"
-import { safeColor, VersionDrawing } from "./version-drawing"
+import { safeColor } from "@/lib/protocol/author-color"
+import { VersionDrawing } from "./version-drawing"
 
 function legendOf(spans: readonly AuthorSpan[]): Author[] {
   const seen = new Map<string, Author>()

@@ -1,12 +1,8 @@
 import { DOMSerializer, Fragment, Schema, type Mark, type Node } from "prosemirror-model"
 import { authorKey, type AuthorSpan } from "@/lib/history"
 import type { Author } from "@/lib/protocol/messages"
+import { safeColor } from "@/lib/protocol/author-color"
 import { schema } from "@/lib/schema"
-
-/** `color` when it is a #rrggbb colour, else a neutral grey: colours arrive from other people. */
-export function safeColor(color: string): string {
-  return /^#[0-9a-fA-F]{6}$/.test(color) ? color : "#868e96"
-}
 
 // Authorship is drawn as a mark of its own, outside the document's schema, so that DOMSerializer nests
 // it with the document's marks (bold inside someone's span) without a schema that documents could use.

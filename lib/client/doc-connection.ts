@@ -7,7 +7,7 @@ import { ConcordError, type ErrorCode } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import { unpackOps } from "../protocol/packed-steps"
 import type {
-  Author, CommittedOp, HistoryPage, JoinRequest, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
+  Author, AuthorshipSpans, CommittedOp, HistoryPage, JoinRequest, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
 import { batchDescriber } from "../strategies/batch-describer"
 import { VersionVectorClock } from "../strategies/vv-writes"
@@ -148,6 +148,14 @@ export class DocConnection extends HubConnection {
   /** The document as it was at hub version `version`. Rejects with a ConcordError when not connected or when the hub refuses. */
   fetchVersion(version: number): Promise<Snapshot> {
     return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("docAt", { docId: this.docId, version }))
+  }
+
+  /**
+   * Who wrote what in the document at hub version `version`, over the `window` ops up to it. Rejects with
+   * a ConcordError when not connected or when the hub refuses.
+   */
+  fetchAuthorship(version: number, window?: number): Promise<AuthorshipSpans> {
+    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("authorship", { docId: this.docId, version, ...(window != null ? { window } : {}) }))
   }
 
   /** Carry a position in the confirmed document (at `version`) into the local one, past the steps the hub has not confirmed. */

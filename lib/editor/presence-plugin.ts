@@ -2,16 +2,10 @@ import type { Node } from "prosemirror-model"
 import { Plugin, PluginKey } from "prosemirror-state"
 import { Decoration, DecorationSet } from "prosemirror-view"
 import type { RemotePresence } from "../client/remote-presence"
+import { safeColor } from "../protocol/author-color"
 
 /** The key of the presence plugin. */
 export const presenceKey = new PluginKey("concord-presence")
-
-const fallbackColor = "#868e96"
-
-/** `color` when it is a #rrggbb colour, else a neutral grey: colours arrive from other people. */
-function safeColor(color: string): string {
-  return /^#[0-9a-fA-F]{6}$/.test(color) ? color : fallbackColor
-}
 
 /** Black or white, whichever reads better on `color` (#rrggbb). */
 function textOn(color: string): string {

@@ -2,15 +2,11 @@ import type { Node } from "prosemirror-model"
 import { ChangeSet } from "prosemirror-changeset"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
-import type { Author, CommittedOp } from "../protocol/messages"
+import type { Author, AuthorshipSpan, CommittedOp } from "../protocol/messages"
 import { authorKey } from "./timeline"
 
-/** A range of a document that one person wrote since the base version. */
-export interface AuthorSpan {
-  from: number
-  to: number
-  author: Author
-}
+/** A range of a document that one person wrote since the base version (the hub's `authorship` reply holds these). */
+export type AuthorSpan = AuthorshipSpan
 
 /** Versions between kept documents, so that moving back replays at most this many ops. */
 const keepEvery = 25

@@ -1,14 +1,10 @@
 import { Plugin, PluginKey, type Transaction } from "prosemirror-state"
 import { Decoration, DecorationSet } from "prosemirror-view"
+import { safeColor } from "../protocol/author-color"
 import type { HighlightRange } from "./merge-highlight"
 
 /** The key of the history highlight plugin; its state is the DecorationSet it draws. */
 export const historyHighlightKey = new PluginKey<DecorationSet>("concord-history-highlight")
-
-/** `color` when it is a #rrggbb colour, else a neutral grey: colours arrive from other people. */
-function safeColor(color: string): string {
-  return /^#[0-9a-fA-F]{6}$/.test(color) ? color : "#868e96"
-}
 
 function decorationOf(range: HighlightRange): Decoration {
   const color = safeColor(range.color)

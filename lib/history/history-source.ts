@@ -1,5 +1,5 @@
 import type { EditorState, Transaction } from "prosemirror-state"
-import type { Author, CommittedOp, HistoryPage, Snapshot } from "../protocol/messages"
+import type { Author, AuthorshipSpans, CommittedOp, HistoryPage, Snapshot } from "../protocol/messages"
 
 /** What the history panel needs from a document connection (DocConnection implements it). */
 export interface HistorySource {
@@ -19,6 +19,8 @@ export interface HistorySource {
   fetchHistory(before?: number, limit?: number): Promise<HistoryPage>
   /** The document at a version. */
   fetchVersion(version: number): Promise<Snapshot>
+  /** Who wrote what in the document at a version, over the `window` ops up to it. */
+  fetchAuthorship(version: number, window?: number): Promise<AuthorshipSpans>
   /** Carry a position in the confirmed document into the local one. */
   mapConfirmed(pos: number, assoc?: number): number
   /** Apply a local transaction and send it to the hub. */

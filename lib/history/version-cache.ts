@@ -2,7 +2,7 @@ import { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
 import { limits } from "../protocol/limits"
-import type { CommittedOp } from "../protocol/messages"
+import type { AuthorshipSpans, CommittedOp } from "../protocol/messages"
 import type { HistoryLog } from "./history-log"
 import type { HistorySource } from "./history-source"
 
@@ -61,6 +61,11 @@ export class VersionCache {
       this.pending.set(version, loading)
     }
     return loading
+  }
+
+  /** Who wrote what in the document at `version`, over the `window` ops up to it, as the hub counts it. */
+  authorship(version: number, window: number): Promise<AuthorshipSpans> {
+    return this.source.fetchAuthorship(version, window)
   }
 
   /** The ops with after < version <= upTo, oldest first, fetched in pages when the log does not hold them. */

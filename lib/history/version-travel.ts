@@ -27,6 +27,11 @@ export interface TravelOptions {
   authorshipWindow?: number
   /** Delay between versions while playing, in ms (350 by default). */
   playDelay?: number
+  /**
+   * How long a version fetched from the hub stays shown before the documents and ops for stepping from
+   * it are fetched, in ms (150 by default): a drag through versions does not fetch them for every one.
+   */
+  prepareDelay?: number
 }
 
 /** Ops replayed in one go while showing a version; a longer replay gives the page a turn after each slice. */
@@ -38,20 +43,29 @@ const live: TravelState = { version: null, doc: null, spans: null, authorshipFro
  * Time travel through a document's versions: shows the document at a version (from the cache or the
  * hub) and then who wrote each part of it since up to `authorshipWindow` ops before, stepping and
  * playing forward with one op at a time where it can. Stale answers are ignored when the version moves on.
+ *
+ * A version far from the one shown comes from the hub: its document, then its authorship, which the hub
+ * counts while this page draws the document (asked for once the document has arrived, so that the
+ * document's reply never waits behind it). Stepping and playing need an Authorship tracker, with the
+ * document `authorshipWindow` ops before and the ops since: it is fetched when the version has stayed
+ * shown for `prepareDelay` ms (150 by default), or when a step or play starts.
  */
 export class VersionTravel {
   state: TravelState = live
   private token = 0
   private authorship: Authorship | null = null
   private playTimer: ReturnType<typeof setTimeout> | null = null
+  private prepareTimer: ReturnType<typeof setTimeout> | null = null
   private fetching: Promise<Node> | null = null
   private readonly window: number
   private readonly playDelay: number
+  private readonly prepareDelay: number
 
   constructor(private readonly cache: VersionCache, private readonly head: () => number, private readonly changed: () => void,
     options: TravelOptions = {}) {
     this.window = options.authorshipWindow ?? 500
     this.playDelay = options.playDelay ?? 350
+    this.prepareDelay = options.prepareDelay ?? 150
   }
 
   /**
@@ -62,6 +76,7 @@ export class VersionTravel {
   async show(version: number): Promise<void> {
     const target = Math.max(0, Math.min(Math.round(version), this.head()))
     const token = ++this.token
+    this.clearPrepareTimer()
     const doc = this.cache.peek(target)
     this.set({ version: target, doc, spans: null, authorshipFrom: null, loading: true, error: null })
     const local = this.reachable(target)
@@ -81,18 +96,30 @@ export class VersionTravel {
         if (!shown) return
         this.set({ doc: shown })
       }
-      // Fetched only once the document is shown, and only if the scrubber stayed here.
-      const tracker = await this.authorshipAt(target, shown, token)
-      if (token != this.token || !tracker) return
-      this.set({ spans: tracker.spans, authorshipFrom: tracker.baseVersion, loading: false })
+      // Asked for only once the document is here, and only if the scrubber stayed.
+      if (this.near(target)) {
+        const tracker = await this.authorshipAt(target, shown, token)
+        if (token != this.token || !tracker) return
+        this.set({ spans: tracker.spans, authorshipFrom: tracker.baseVersion, loading: false })
+      } else {
+        const counted = await this.cache.authorship(target, this.window)
+        if (token != this.token) return
+        this.set({ spans: counted.spans, authorshipFrom: counted.from, loading: false })
+        this.prepareTimer = setTimeout(() => {
+          this.prepareTimer = null
+          void this.prepare(target).catch(() => {})
+        }, this.prepareDelay)
+      }
     } catch (error) {
       if (token == this.token) this.set({ loading: false, playing: false, error: ConcordError.from(error).message })
     }
   }
 
   /** Show the version `delta` away from the one shown (or from the head). */
-  step(delta: number): Promise<void> {
-    return this.show((this.state.version ?? this.head()) + delta)
+  async step(delta: number): Promise<void> {
+    const from = this.state.version ?? this.head()
+    await this.prepare(from).catch(() => {})
+    return this.show(from + delta)
   }
 
   /** Play forward from the version shown (from the start when at the head) until the head. */
@@ -101,6 +128,8 @@ export class VersionTravel {
     const start = this.state.version == null || this.state.version >= this.head() ? 0 : this.state.version + 1
     this.set({ playing: true })
     const tick = async (version: number) => {
+      if (version > 0) await this.prepare(version - 1).catch(() => {})
+      if (!this.state.playing) return
       await this.show(version)
       if (!this.state.playing || this.state.version != version) return
       if (version >= this.head()) return this.pause()
@@ -130,6 +159,24 @@ export class VersionTravel {
   }
 
   /**
+   * Make sure a tracker can step from `version`: when none reaches it, build one from the document
+   * `authorshipWindow` ops before and the ops since (the document at `version` from what is shown or
+   * the cache). Gives up when the scrubber moves meanwhile.
+   */
+  private async prepare(version: number): Promise<void> {
+    if (this.reachable(version)) return
+    const token = this.token
+    const doc = this.state.version == version && this.state.doc ? this.state.doc : await this.cache.doc(version)
+    if (token == this.token) await this.authorshipAt(version, doc, token)
+  }
+
+  /** Whether the current tracker is close enough to `version` to count its authorship from ops alone. */
+  private near(version: number): boolean {
+    const tracker = this.authorship
+    return tracker != null && tracker.baseVersion <= version && version - tracker.baseVersion <= 2 * this.window
+  }
+
+  /**
    * The document at `version` from the hub, one request at a time: while one is out, a newer show waits
    * for it and then asks for its own version, and shows that moved on meanwhile ask for nothing (null).
    */
@@ -154,7 +201,7 @@ export class VersionTravel {
    */
   private reachable(version: number): Authorship | null {
     const tracker = this.authorship
-    if (!tracker || tracker.baseVersion > version || version - tracker.baseVersion > 2 * this.window) return null
+    if (!tracker || !this.near(version)) return null
     for (let v = tracker.latest + 1; v <= version; v++) if (!this.cache.op(v)) return null
     return tracker
   }
@@ -185,7 +232,7 @@ export class VersionTravel {
    */
   private async authorshipAt(version: number, doc: Node, token: number): Promise<Authorship | null> {
     let tracker = this.authorship
-    if (tracker && tracker.baseVersion <= version && version - tracker.baseVersion <= 2 * this.window) {
+    if (tracker && this.near(version)) {
       const ops = await this.cache.range(Math.min(tracker.latest, version), version)
       if (token != this.token) return null
       // A show meanwhile may have moved the tracker forward over some of them.
@@ -205,6 +252,12 @@ export class VersionTravel {
   private clearTimer(): void {
     if (this.playTimer) clearTimeout(this.playTimer)
     this.playTimer = null
+    this.clearPrepareTimer()
+  }
+
+  private clearPrepareTimer(): void {
+    if (this.prepareTimer) clearTimeout(this.prepareTimer)
+    this.prepareTimer = null
   }
 
   private set(patch: Partial<TravelState>): void {

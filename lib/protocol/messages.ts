@@ -268,6 +268,30 @@ export interface DocAtRequest {
   version: number
 }
 
+export interface AuthorshipRequest {
+  docId: string
+  version: number
+  /** Count authorship over this many ops up to the version (default 500, at most limits.maxOpsPerPage). */
+  window?: number
+}
+
+/** A range of a document at some version that one person wrote since the authorship base. */
+export interface AuthorshipSpan {
+  from: number
+  to: number
+  author: Author
+}
+
+/**
+ * Who wrote what in the document at `version` since version `from`: the ranges each author inserted,
+ * in order and apart. Text older than `from` has no span.
+ */
+export interface AuthorshipSpans {
+  version: number
+  from: number
+  spans: AuthorshipSpan[]
+}
+
 /** Either a result or an error: every acknowledgement has this shape. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorJSON }
 
@@ -280,6 +304,7 @@ export interface ClientToServerEvents {
   presence(update: PresenceUpdate): void
   history(request: HistoryRequest, ack: (reply: Reply<HistoryPage>) => void): void
   docAt(request: DocAtRequest, ack: (reply: Reply<Snapshot>) => void): void
+  authorship(request: AuthorshipRequest, ack: (reply: Reply<AuthorshipSpans>) => void): void
   detail(request: DetailRequest, ack?: (reply: Reply<null>) => void): void
 }
 

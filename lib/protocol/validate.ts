@@ -1,7 +1,7 @@
 import { z } from "zod"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
-import type { DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest, UpdateRequest } from "./messages"
+import type { AuthorshipRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest, UpdateRequest } from "./messages"
 
 const docId = z.string().regex(docIdPattern, "docId must be 1 to 64 letters, digits, '-' or '_'")
 const clientId = z.string().min(1).max(64)
@@ -45,6 +45,7 @@ const presence = z.object({
 })
 const history = z.object({ docId, before: version.optional(), limit: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
 const docAt = z.object({ docId, version })
+const authorship = z.object({ docId, version, window: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
 const leave = z.object({ docId })
 const detail = z.object({ docId, on: z.boolean() })
 
@@ -72,5 +73,6 @@ export const parse = {
   presence: parser<PresenceUpdate>(presence, "presence"),
   history: parser<HistoryRequest>(history, "history"),
   docAt: parser<DocAtRequest>(docAt, "docAt"),
+  authorship: parser<AuthorshipRequest>(authorship, "authorship"),
   leave: parser<{ docId: string }>(leave, "leave")
 }

@@ -1,5 +1,6 @@
 import type { Node, Schema } from "prosemirror-model"
 import { Transform, type Step } from "prosemirror-transform"
+import { fallbackColor } from "../protocol/author-color"
 import { ConcordError } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import type { Author, BlockWrite, DocJSON, VersionVector, VvSibling, VvWrite } from "../protocol/messages"
@@ -15,7 +16,7 @@ export interface VvWriter {
 }
 
 /** The name a version gets when the hub does not know who wrote it (the document as created). */
-export const unknownWriter: VvWriter = { author: { name: "Earlier version", color: "#868e96" }, clientId: "" }
+export const unknownWriter: VvWriter = { author: { name: "Earlier version", color: fallbackColor }, clientId: "" }
 
 /** The versions of a top-level block: those of its conflict, or its one value (none for no block). */
 export function versionsOf(node: Node | null, writer: VvWriter = unknownWriter): VvSibling[] {

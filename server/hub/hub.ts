@@ -5,11 +5,14 @@ import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
   type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult,
-  type UpdateRequest
+  type UpdateRequest, type AuthorshipRequest, type AuthorshipSpans
 } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import { createLogger, type Logger } from "../log"
+import { Authorship } from "../../lib/history/authorship"
+import { StepApplier } from "../../lib/ot/step-applier"
 import { HubDocument } from "./hub-document"
+import { RecentVersions } from "./recent-versions"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
 
 /** Settings of a hub. */
@@ -37,6 +40,7 @@ export class Hub {
   onCommitted: (docId: string, ops: CommittedOp[]) => void = () => {}
   private readonly docs = new Map<string, HubDocument>()
   private readonly loading = new Map<string, Promise<HubDocument>>()
+  private readonly recent = new RecentVersions()
   private readonly ctx: SubmitContext
   private readonly log: Logger
   private readonly window: number
@@ -171,21 +175,55 @@ export class Hub {
 
   /** The document at a version: the nearest snapshot at or before it plus the ops after, replayed. */
   async docAt(request: DocAtRequest): Promise<Snapshot> {
-    const doc = await this.open(request.docId)
-    if (request.version > doc.durableVersion)
-      throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${request.version} is newer than the document's version ${doc.durableVersion}`)
+    const doc = await this.openAt(request.docId, request.version)
     if (doc.ydoc) return this.crdtAt(doc, request.version)
     if (request.version == doc.durableVersion) return this.headSnapshot(doc)
-    const snapshot = await this.options.storage.latestSnapshot(doc.id, request.version)
-    if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${doc.id} at or before ${request.version}`)
+    return { version: request.version, doc: (await this.replayedAt(doc.id, request.version)).toJSON() }
+  }
+
+  /**
+   * Who wrote what in the document at `version`, over the `window` ops up to it: the spans the history
+   * panel's Authorship tracker gives (prosemirror-changeset over the ops' step maps, from the document
+   * `window` ops before), so that a page shows a fetched version's colours without fetching that
+   * document and those ops itself. Step-based documents only.
+   */
+  async authorship(request: AuthorshipRequest): Promise<AuthorshipSpans> {
+    const doc = await this.openAt(request.docId, request.version)
+    if (doc.ydoc) throw new ConcordError("ERR_STRATEGY_MISMATCH", `${doc.id} is a CRDT document: its history has no steps to count authorship over`)
+    const version = request.version
+    const from = Math.max(0, version - (request.window ?? limits.authorshipWindow))
+    const base = version == doc.durableVersion && from == version ? doc.durableDoc : await this.replayedAt(doc.id, from)
+    const ops = await this.options.storage.getOps(doc.id, from, version)
+    if (ops.length != version - from) throw new ConcordError("ERR_STORAGE", `Ops ${from + 1}..${version} of ${doc.id} are missing`)
+    const tracker = new Authorship(base, from)
+    // The document at `version`: usually replayed for docAt just before, else from the base and those ops.
+    tracker.addAll(ops, version == doc.durableVersion ? doc.durableDoc : this.recent.get(doc.id, version) ?? replay(base, ops))
+    return { version, from, spans: tracker.spans }
+  }
+
+  /** The document `docId`, opened, when `version` is not past its durable head. */
+  private async openAt(docId: string, version: number): Promise<HubDocument> {
+    const doc = await this.open(docId)
+    if (version > doc.durableVersion)
+      throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${version} is newer than the document's version ${doc.durableVersion}`)
+    return doc
+  }
+
+  /** The document at `version`: the nearest snapshot at or before it plus the ops after it, replayed. */
+  private async replayedAt(docId: string, version: number): Promise<Node> {
+    const known = this.recent.get(docId, version)
+    if (known) return known
+    const snapshot = await this.options.storage.latestSnapshot(docId, version)
+    if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${docId} at or before ${version}`)
     let node = schema.nodeFromJSON(snapshot.doc)
-    for (let after = snapshot.version; after < request.version;) {
-      const ops = await this.options.storage.getOps(doc.id, after, request.version, limits.maxOpsPerPage)
-      if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${doc.id} are missing`)
+    for (let after = snapshot.version; after < version;) {
+      const ops = await this.options.storage.getOps(docId, after, version, limits.maxOpsPerPage)
+      if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${docId} are missing`)
       node = replay(node, ops)
       after = ops[ops.length - 1].version
     }
-    return { version: request.version, doc: node.toJSON() }
+    this.recent.remember(docId, version, node)
+    return node
   }
 
   /**
@@ -293,8 +331,9 @@ async function loadStamps(storage: Storage, doc: HubDocument): Promise<void> {
 }
 
 function replay(node: Node, ops: readonly CommittedOp[]): Node {
+  const applier = new StepApplier()
   for (const op of ops) for (const json of op.steps) {
-    const result = Step.fromJSON(schema, json).apply(node)
+    const result = applier.apply(node, Step.fromJSON(schema, json))
     if (!result.doc) throw new ConcordError("ERR_STORAGE", `Op ${op.version} does not replay: ${result.failed}`)
     node = result.doc
   }

@@ -3,7 +3,7 @@ import { io } from "socket.io-client"
 import { TextSelection } from "prosemirror-state"
 import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
 import { TestClient } from "../support/test-client"
-import type { Reply } from "../../lib/protocol"
+import { limits, type Reply } from "../../lib/protocol"
 
 let server: ServerProcess
 const clients: TestClient[] = []
@@ -144,6 +144,7 @@ describe("hub: bad input changes nothing", () => {
     expect(await code("join", { docId: "../etc", clientId: "m", version: null, user })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("submit", { docId: "bad", clientId: "m", seq: 1, baseVersion: 0, steps: [] })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("submit", { docId: "bad", clientId: "m", seq: 1, baseVersion: 0, steps: [{ stepType: "replace", from: 1, to: 1 }] })).toBe("ERR_NOT_JOINED")
+    expect(await code("authorship", { docId: "bad", version: 0 })).toBe("ERR_NOT_JOINED")
     expect(await code("join", { docId: "bad", clientId: "m", version: null, user })).toBe("ok")
     const v = versionBefore
     const insert = (slice: unknown, from = 1, to = 1) => ({ docId: "bad", clientId: "m", seq: 1, baseVersion: v, steps: [{ stepType: "replace", from, to, slice }] })
@@ -162,6 +163,9 @@ describe("hub: bad input changes nothing", () => {
     expect(await code("submit", insert(text("ok")))).toBe("ok")
     expect(await code("submit", insert(text("different")))).toBe("ERR_SEQ_REUSED")
     expect(await code("history", { docId: "bad", before: "x" })).toBe("ERR_INVALID_MESSAGE")
+    expect(await code("authorship", { docId: "bad", version: v + 5 })).toBe("ERR_VERSION_FROM_FUTURE")
+    expect(await code("authorship", { docId: "bad", version: 0, window: limits.maxOpsPerPage + 1 })).toBe("ERR_INVALID_MESSAGE")
+    expect(await code("authorship", { docId: "bad", version: v, window: 3 })).toBe("ok")
     socket.close()
     await owner.waitFor(() => owner.sync!.version == versionBefore + 1, "the one good op")
     expect(owner.text).toBe("ok" + textBefore)

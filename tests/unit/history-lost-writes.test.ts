@@ -128,7 +128,7 @@ describe("lost last-writer-wins writes", () => {
     const source: HistorySource = {
       user: { name: "Carol", color: "#2b8a3e" }, version: op.version, state: EditorState.create({ doc: await h.head() }), status: "offline",
       subscribe: () => () => {}, onOps: () => () => {}, mapConfirmed: pos => pos, dispatch: tr => void dispatched.push(tr),
-      fetchHistory: () => Promise.reject(new Error("not used")), fetchVersion: () => Promise.reject(new Error("not used"))
+      fetchHistory: () => Promise.reject(new Error("not used")), fetchVersion: () => Promise.reject(new Error("not used")), fetchAuthorship: () => Promise.reject(new Error("not used"))
     }
     const model = new HistoryModel(source)
     const [view] = model.lostOf(op)

@@ -18,6 +18,8 @@ class HubSource implements HistorySource {
   version: number
   /** How many documents were asked of the hub. */
   fetchedVersions = 0
+  /** How many authorships were asked of the hub. */
+  countedAuthorships = 0
   private readonly opListeners = new Set<(ops: readonly CommittedOp[]) => void>()
 
   constructor(private readonly h: HistoryHub, start: Node, version: number) {
@@ -41,6 +43,11 @@ class HubSource implements HistorySource {
   fetchVersion(version: number) {
     this.fetchedVersions++
     return this.h.hub.docAt({ docId: this.h.docId, version })
+  }
+
+  fetchAuthorship(version: number, window?: number) {
+    this.countedAuthorships++
+    return this.h.hub.authorship({ docId: this.h.docId, version, window })
   }
 
   mapConfirmed(pos: number) {
@@ -97,15 +104,24 @@ describe("the history model", () => {
     await until(() => model!.snapshot.head == 8)
     expect(model.entries()[0].summary).toBe("typed ' world!' in paragraph 1")
 
+    // Versions fetched from the hub come with the hub's count of who wrote what.
     await model.travel.show(1)
     expect(model.snapshot.travel.doc?.textContent).toBe("hello")
     expect(model.snapshot.travel.spans?.map(s => s.author.name)).toEqual(["Setup"])
     await model.travel.show(5)
-    expect(model.snapshot.travel.spans?.map(s => [s.author.name, model!.snapshot.travel.doc!.textBetween(s.from, s.to)])).toEqual([["Setup", "hello"], ["Bob", " wor"]])
-    const fetched = source.fetchedVersions
+    const written = () => model!.snapshot.travel.spans?.map(s => [s.author.name, model!.snapshot.travel.doc!.textBetween(s.from, s.to)])
+    expect(written()).toEqual([["Setup", "hello"], ["Bob", " wor"]])
+    expect([source.fetchedVersions, source.countedAuthorships]).toEqual([2, 2])
+    // The first step fetches what stepping needs (the document 500 ops before, here version 0) once;
+    // steps after it replay here, and count authorship here, as the hub did.
     await model.travel.step(-1)
-    expect([model.snapshot.travel.version, model.snapshot.travel.doc?.textContent, source.fetchedVersions]).toEqual([4, "hello wo", fetched])
-    await model.travel.step(1)
+    expect([model.snapshot.travel.version, model.snapshot.travel.doc?.textContent, written()]).toEqual([4, "hello wo", [["Setup", "hello"], ["Bob", " wo"]]])
+    const fetched = [source.fetchedVersions, source.countedAuthorships]
+    await model.travel.step(-1)
+    expect([model.snapshot.travel.version, model.snapshot.travel.doc?.textContent]).toEqual([3, "hello w"])
+    await model.travel.step(2)
+    expect(written()).toEqual([["Setup", "hello"], ["Bob", " wor"]])
+    expect([source.fetchedVersions, source.countedAuthorships]).toEqual(fetched)
     expect(model.restoreTravelVersion()).toBe(true)
     expect(model.snapshot.travel.version).toBeNull()
     expect(source.state.doc.textContent).toBe("hello wor")

@@ -3,6 +3,7 @@ import { Step } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
 import { ConcordError, limits, parse } from "../../lib/protocol"
 import { Hub } from "../../server/hub/hub"
+import { Authorship } from "../../lib/history"
 import { MemoryStorage } from "../../server/storage"
 
 let hub: Hub | null = null
@@ -52,5 +53,35 @@ describe("history and docAt on the hub", () => {
       expect([served.version, schema.nodeFromJSON(served.doc).eq(doc)]).toEqual([version, true])
     }
     await expect(hub.docAt({ docId, version: 26 })).rejects.toMatchObject({ code: "ERR_VERSION_FROM_FUTURE" })
+  })
+
+  it("counts who wrote what at a version as the page's tracker does from the document and ops before it", async () => {
+    const storage = new MemoryStorage()
+    hub = new Hub({ storage, snapshotEvery: 10 })
+    const docId = "authors"
+    await hub.open(docId, true)
+    const people = [{ name: "Ada", color: "#1971c2" }, { name: "Bob", color: "#e03131" }]
+    for (let i = 1; i <= 40; i++) {
+      // Ada types at the start, Bob at the end of the paragraph, now and then deleting a character.
+      const head = hub.peek(docId)!
+      const end = head.doc.content.size - 1
+      const step = i % 7 == 0 && end > 2
+        ? { stepType: "replace", from: 1, to: 2 }
+        : { stepType: "replace", from: i % 2 ? 1 : end, to: i % 2 ? 1 : end, slice: { content: [{ type: "text", text: "ab"[i % 2] }] } }
+      await hub.submit({ docId, clientId: people[i % 2].name, seq: i, baseVersion: head.version, steps: [step] }, people[i % 2])
+    }
+    for (const [version, window] of [[40, 15], [33, 500], [25, 1], [10, 10], [0, 5]]) {
+      const counted = await hub.authorship({ docId, version, window })
+      const from = Math.max(0, version - window)
+      const tracker = new Authorship(schema.nodeFromJSON((await hub.docAt({ docId, version: from })).doc), from)
+      tracker.addAll(await storage.getOps(docId, from, version), schema.nodeFromJSON((await hub.docAt({ docId, version })).doc))
+      expect(counted).toEqual({ version, from, spans: tracker.spans })
+    }
+    const whole = await hub.authorship({ docId, version: 40 })
+    expect(whole.from).toBe(0)
+    expect(new Set(whole.spans.map(span => span.author.name))).toEqual(new Set(["Ada", "Bob"]))
+    await expect(hub.authorship({ docId, version: 41 })).rejects.toMatchObject({ code: "ERR_VERSION_FROM_FUTURE" })
+    expect(() => parse.authorship({ docId, version: 1, window: 0 })).toThrow(ConcordError)
+    expect(() => parse.authorship({ docId, version: 1, window: limits.maxOpsPerPage + 1 })).toThrow(ConcordError)
   })
 })
