@@ -232,7 +232,7 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
       `| docAt from the page (Socket.IO round trip and parse, nothing drawn) | ${stats(trips)} |`,
       `| slider to the version's first screen painted (docAt over Socket.IO, parse, first blocks drawn) | ${stats(first)} |`,
       `| slider to the whole document drawn | ${stats(whole)} |`,
-      `| slider to who-wrote-what drawn (asked of the hub once the document arrived) | ${stats(authored)} |`,
+      `| slider to who-wrote-what drawn (asked of the hub once the first screen is painted) | ${stats(authored)} |`,
       `| a step back right after moving the slider (fetches the document 500 ops before and the ops since) | ${stats(steppedAtOnce)} |`,
       `| one step back, with authorship, a second after moving there (click in the page to drawn, no request) | ${stats(stepped)} |`,
       `| long tasks (> 50 ms) in the page during those slider moves and steps: ${tasks.length} | | | ${tasks.length ? Math.max(...tasks).toFixed(0) : "–"} |`

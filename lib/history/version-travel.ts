@@ -32,6 +32,18 @@ export interface TravelOptions {
    * it are fetched, in ms (150 by default): a drag through versions does not fetch them for every one.
    */
   prepareDelay?: number
+  /**
+   * Resolves once the page has painted the document just set (its first screen). The authorship of a
+   * version fetched from the hub is asked for then, so that the hub counts it while the page draws the
+   * rest of the document rather than while it draws the first screen (they share the machine's
+   * cores). By default the next frame in a browser, at once elsewhere.
+   */
+  painted?: () => Promise<void>
+}
+
+function nextFrame(): Promise<void> {
+  if (typeof requestAnimationFrame != "function") return Promise.resolve()
+  return new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve)))
 }
 
 /** Ops replayed in one go while showing a version; a longer replay gives the page a turn after each slice. */
@@ -45,8 +57,8 @@ const live: TravelState = { version: null, doc: null, spans: null, authorshipFro
  * playing forward with one op at a time where it can. Stale answers are ignored when the version moves on.
  *
  * A version far from the one shown comes from the hub: its document, then its authorship, which the hub
- * counts while this page draws the document (asked for once the document has arrived, so that the
- * document's reply never waits behind it). Stepping and playing need an Authorship tracker, with the
+ * counts while this page draws the document (asked for once the document's first screen is painted,
+ * so that the document's reply never waits behind it, nor the first screen on the hub's counting). Stepping and playing need an Authorship tracker, with the
  * document `authorshipWindow` ops before and the ops since: it is fetched when the version has stayed
  * shown for `prepareDelay` ms (150 by default), or when a step or play starts.
  */
@@ -60,12 +72,14 @@ export class VersionTravel {
   private readonly window: number
   private readonly playDelay: number
   private readonly prepareDelay: number
+  private readonly painted: () => Promise<void>
 
   constructor(private readonly cache: VersionCache, private readonly head: () => number, private readonly changed: () => void,
     options: TravelOptions = {}) {
     this.window = options.authorshipWindow ?? 500
     this.playDelay = options.playDelay ?? 350
     this.prepareDelay = options.prepareDelay ?? 150
+    this.painted = options.painted ?? nextFrame
   }
 
   /**
@@ -102,6 +116,8 @@ export class VersionTravel {
         if (token != this.token || !tracker) return
         this.set({ spans: tracker.spans, authorshipFrom: tracker.baseVersion, loading: false })
       } else {
+        await this.painted()
+        if (token != this.token) return
         const counted = await this.cache.authorship(target, this.window)
         if (token != this.token) return
         this.set({ spans: counted.spans, authorshipFrom: counted.from, loading: false })
