@@ -15,10 +15,8 @@ export function opsRoomOf(docId: string, detail: boolean): string {
 }
 
 /**
- * Coalesces what a room receives: ops that became durable together (one group commit) go out as one
- * `ops` message per document instead of one message per op per client, as soon as the commit's
- * callbacks have run rather than a turn of the event loop later (when the submits that arrived
- * meanwhile would be handled first). Members receive LeanOps
+ * Coalesces what a room receives: ops committed in the same turn of the event loop go out as one
+ * `ops` message per document instead of one message per op per client. Members receive LeanOps
  * unless they asked for detail, with their steps packed, so that a client that only edits parses no
  * more than it needs.
  */
@@ -28,14 +26,14 @@ export class RoomBroadcaster {
 
   constructor(private readonly io: Server) {}
 
-  /** Queue ops for the document's rooms; they are sent once the current microtasks have run, in order. */
+  /** Queue ops for the document's rooms; they are sent at the end of this turn, in order. */
   publish(docId: string, ops: CommittedOp[]): void {
     const queued = this.pending.get(docId)
     if (queued) queued.push(...ops)
     else this.pending.set(docId, ops.slice())
     if (!this.scheduled) {
       this.scheduled = true
-      queueMicrotask(() => this.flush())
+      setImmediate(() => this.flush())
     }
   }
 
