@@ -81,6 +81,8 @@ async function run(scenario: Scenario): Promise<Figures> {
   const wall = (performance.now() - start) / 1000
   const cpuUsage = process.cpuUsage(cpu0)
   await hub.close()
+  // Also stops the store's checkpoint thread, which would otherwise keep the process alive at the end.
+  await storage.close()
   rmSync(dir, { recursive: true, force: true })
   waits.sort((a, b) => a - b)
   return {
