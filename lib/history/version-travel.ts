@@ -56,11 +56,12 @@ const live: TravelState = { version: null, doc: null, spans: null, authorshipFro
  * hub) and then who wrote each part of it since up to `authorshipWindow` ops before, stepping and
  * playing forward with one op at a time where it can. Stale answers are ignored when the version moves on.
  *
- * A version far from the one shown comes from the hub: its document, then its authorship, which the hub
- * counts while this page draws the document (asked for once the document's first screen is painted,
- * so that the document's reply never waits behind it, nor the first screen on the hub's counting). Stepping and playing need an Authorship tracker, with the
- * document `authorshipWindow` ops before and the ops since: it is fetched when the version has stayed
- * shown for `prepareDelay` ms (150 by default), or when a step or play starts.
+ * A version far from the one shown comes from the hub: its document, then its authorship, which the
+ * hub counts while this page draws the rest of the document (asked for once the first screen is
+ * painted, so that neither the document's reply nor its first screen waits on the hub's counting).
+ * Stepping and playing need an Authorship tracker, with the document `authorshipWindow` ops before
+ * and the ops since: it is fetched once the version has stayed shown for `prepareDelay` ms, or when
+ * a step or play starts.
  */
 export class VersionTravel {
   state: TravelState = live
@@ -110,7 +111,8 @@ export class VersionTravel {
         if (!shown) return
         this.set({ doc: shown })
       }
-      // Asked for only once the document is here, and only if the scrubber stayed.
+      // Asked for only once the document is here, and only if the scrubber stayed: counted here when
+      // the tracker is near enough to need only ops, else by the hub.
       if (this.near(target)) {
         const tracker = await this.authorshipAt(target, shown, token)
         if (token != this.token || !tracker) return
