@@ -176,6 +176,11 @@ async function placeCaretOnce(page: Page, index: number, where: "start" | "end",
   // ProseMirror reads the DOM selection on the next selectionchange event: keys typed before that would
   // act at the old selection, which a person's hands are never quick enough to see.
   await page.waitForFunction(([index, where]) => {
+    // The keys that follow go to the focused element: the click must have landed in the editor (a
+    // layout that moved between finding the point and clicking leaves the focus elsewhere, and the
+    // selection check below alone passes when the caret was already there).
+    const editor = document.querySelector("[data-testid=editor] .ProseMirror")
+    if (!editor || !editor.contains(document.activeElement)) return false
     const state = (window as unknown as ConcordWindow).__concord?.connection.state
     if (!state) return false
     const doc = state.doc
