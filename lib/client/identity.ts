@@ -1,5 +1,6 @@
 import type { Author } from "../protocol/messages"
 import { limits } from "../protocol/limits"
+import { colorPattern } from "../protocol/author-color"
 
 const storageKey = "concord:identity"
 
@@ -24,7 +25,7 @@ export function cleanName(name: string): string {
 function isAuthor(value: unknown): value is Author {
   const v = value as Partial<Author> | null
   return !!v && typeof v.name == "string" && cleanName(v.name).length > 0 &&
-    typeof v.color == "string" && /^#[0-9a-fA-F]{6}$/.test(v.color)
+    typeof v.color == "string" && colorPattern.test(v.color)
 }
 
 /**

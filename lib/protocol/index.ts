@@ -1,5 +1,5 @@
 export * from "./messages"
-export { fallbackColor, safeColor } from "./author-color"
+export { colorPattern, fallbackColor, safeColor } from "./author-color"
 export { ConcordError, errorCodes, type ErrorCode, type ErrorJSON } from "./errors"
 export { limits, docIdPattern } from "./limits"
 export { parse } from "./validate"

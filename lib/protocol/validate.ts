@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { colorPattern } from "./author-color"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
 import type { AuthorshipRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest, UpdateRequest } from "./messages"
@@ -8,7 +9,7 @@ const clientId = z.string().min(1).max(64)
 const version = z.number().int().min(0)
 const author = z.object({
   name: z.string().trim().min(1).max(limits.maxNameLength),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "color must be #rrggbb")
+  color: z.string().regex(colorPattern, "color must be #rrggbb")
 })
 const stepJSON = z.looseObject({ stepType: z.string().min(1).max(32) })
 

@@ -81,6 +81,9 @@ describe("history and docAt on the hub", () => {
     expect(whole.from).toBe(0)
     expect(new Set(whole.spans.map(span => span.author.name))).toEqual(new Set(["Ada", "Bob"]))
     await expect(hub.authorship({ docId, version: 41 })).rejects.toMatchObject({ code: "ERR_VERSION_FROM_FUTURE" })
+    // A CRDT document's ops carry Yjs updates, not steps: nothing to count authorship over.
+    await hub.open("authors-crdt", true, "crdt")
+    await expect(hub.authorship({ docId: "authors-crdt", version: 0 })).rejects.toMatchObject({ code: "ERR_STRATEGY_MISMATCH" })
     expect(() => parse.authorship({ docId, version: 1, window: 0 })).toThrow(ConcordError)
     expect(() => parse.authorship({ docId, version: 1, window: limits.maxOpsPerPage + 1 })).toThrow(ConcordError)
   })
