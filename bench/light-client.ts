@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client"
-import type { ClientToServerEvents, LeanOp, Reply, ServerToClientEvents, SubmitResult } from "../lib/protocol"
+import type { ClientToServerEvents, LeanOp, PackedOp, Reply, ServerToClientEvents, SubmitResult } from "../lib/protocol"
 
 /** What a light client reads of an op (its steps stay packed: only their number counts). */
 export type OpKey = Pick<LeanOp, "version" | "clientId" | "seq">
@@ -20,10 +20,12 @@ export class LightClient {
 
   constructor(readonly url: string, readonly docId: string, readonly clientId: string) {
     this.socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false })
-    this.socket.on("ops", ({ ops }) => {
+    this.socket.on("ops", message => {
+      // A member that did not ask for detail receives packed ops: [version, clientId, seq, baseVersion, steps, ...].
+      const ops = (message.ops as PackedOp[]).map(([version, clientId, seq, , steps]): OpKey & { steps: number } => ({ version, clientId, seq, steps: steps.length }))
       for (const op of ops) if (op.version > this.version) {
         this.version = op.version
-        this.length += op.steps.length
+        this.length += op.steps
       }
       this.onOps(ops)
     })

@@ -17,8 +17,8 @@ export function opsRoomOf(docId: string, detail: boolean): string {
 /**
  * Coalesces what a room receives: ops committed in the same turn of the event loop go out as one
  * `ops` message per document instead of one message per op per client. Members receive LeanOps
- * unless they asked for detail, with their steps packed, so that a client that only edits parses no
- * more than it needs.
+ * unless they asked for detail, packed as tuples with their steps packed, so that a client that only
+ * edits parses no more than it needs.
  */
 export class RoomBroadcaster {
   private readonly pending = new Map<string, CommittedOp[]>()

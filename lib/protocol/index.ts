@@ -4,4 +4,4 @@ export { ConcordError, errorCodes, type ErrorCode, type ErrorJSON } from "./erro
 export { limits, docIdPattern } from "./limits"
 export { parse } from "./validate"
 export { hubStrategies } from "./strategies"
-export { packOp, packStep, unpackOps, unpackStep, type PackedOp, type PackedStep } from "./packed-steps"
+export { packOp, packStep, unpackOp, unpackOps, unpackStep, type PackedOp, type PackedStep } from "./packed-steps"

@@ -311,7 +311,7 @@ export interface ClientToServerEvents {
 /** Events the hub sends. */
 export interface ServerToClientEvents {
   /**
-   * Committed ops in hub order, coalesced per room: LeanOps with packed steps (see packed-steps.ts;
+   * Committed ops in hub order, coalesced per room: LeanOps packed as tuples (see packed-steps.ts;
    * `unpackOps` gives the LeanOps), or whole CommittedOps for members that asked for detail.
    */
   ops(message: { docId: string; ops: (PackedOp | CommittedOp)[] }): void

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import { io, type Socket } from "socket.io-client"
 import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
-import { type ClientToServerEvents, type LeanOp, type PackedOp, type ServerToClientEvents, type StepJSON, unpackOps } from "../../lib/protocol"
+import { type ClientToServerEvents, type CommittedOp, type LeanOp, type PackedOp, type ServerToClientEvents, type StepJSON, unpackOps } from "../../lib/protocol"
 
 // What a document's room sends: LeanOps to members that only edit, whole CommittedOps to members that
 // asked for detail (at join, or later with a `detail` message).
@@ -14,11 +14,11 @@ const suite = serverSuite()
 /** A joined socket and every op its room sent it. */
 async function member(docId: string, clientId: string, options: { create?: boolean; detail?: boolean } = {}) {
   const socket: ClientSocket = suite.closeAtEnd(io(suite.server.url, { transports: ["websocket"], forceNew: true, reconnection: false }))
-  // As the room sent them (lean ops' steps packed) and as a client reads them.
-  const sent: PackedOp[] = []
+  // As the room sent them (lean ops as tuples, their steps packed) and as a client reads them.
+  const sent: (PackedOp | CommittedOp)[] = []
   const received: LeanOp[] = []
   socket.on("ops", message => {
-    sent.push(...(message.ops as PackedOp[]))
+    sent.push(...message.ops)
     received.push(...unpackOps(message.ops))
   })
   const reply = await socket.emitWithAck("join", {
@@ -57,9 +57,11 @@ describe("room broadcasts", () => {
     expect(second).toMatchObject({ version: 2, baseVersion: 0, moves: [{ index: 0, from: 1, mappedFrom: 1 + "hello ".length }] })
     // The submitted form stays in the op log (history pages), not in what the room sends.
     expect(second.original).toBeUndefined()
-    // Both forms carry the same steps: typing goes packed to lean members, as [pos, text].
-    expect(lean.sent.map(op => op.steps)).toEqual([[[1, "hello "]], [[1 + "hello ".length, "world"]]])
-    expect(detailed.sent.map(op => op.steps)).toEqual(detailed.received.map(op => op.steps))
+    // Lean members get each op as [version, clientId, seq, baseVersion, steps], typing packed as
+    // [pos, text]; both forms carry the same steps.
+    expect(lean.sent).toEqual([[1, "writer", 1, 0, [[1, "hello "]]], [2, "writer", 2, 0, [[1 + "hello ".length, "world"]]]])
+    expect(detailed.sent.every(op => !Array.isArray(op))).toBe(true)
+    expect((detailed.sent as CommittedOp[]).map(op => op.steps)).toEqual(detailed.received.map(op => op.steps))
     expect(lean.received.map(op => op.steps)).toEqual(detailed.received.map(op => op.steps))
 
     // The members swap.

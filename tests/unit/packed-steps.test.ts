@@ -43,9 +43,19 @@ describe("packed steps", () => {
     const lean: LeanOp = { version: 2, clientId: "a", seq: 1, baseVersion: 1, steps: [new ReplaceStep(1, 1, plain("hi")).toJSON(), new ReplaceStep(1, 2, Slice.empty).toJSON()] }
     const whole: CommittedOp = { ...lean, version: 3, seq: 2, author: { name: "a", color: "#123456" }, time: 5 }
     const packed = packOp(lean)
-    expect(packed.steps).toEqual([[1, "hi"], [1, 2]])
+    expect(packed).toEqual([2, "a", 1, 1, [[1, "hi"], [1, 2]]])
     const [unpacked, same] = unpackOps(JSON.parse(JSON.stringify([packed, whole])))
     expect(JSON.stringify(unpacked)).toBe(JSON.stringify(lean))
     expect(same).toEqual(whole)
+  })
+
+  it("carry dropped steps and a CRDT update in a sixth element, only when the op has them", () => {
+    const dropped = [{ index: 0, step: new ReplaceStep(9, 9, plain("lost")).toJSON(), text: "lost", reason: "deleted" }]
+    const withDropped: LeanOp = { version: 4, clientId: "b", seq: 7, baseVersion: 2, steps: [], dropped }
+    const withUpdate: LeanOp = { version: 5, clientId: "c", seq: 1, baseVersion: 4, steps: [], update: "AQID" }
+    expect(packOp(withDropped)).toEqual([4, "b", 7, 2, [], { dropped }])
+    expect(packOp(withUpdate)).toEqual([5, "c", 1, 4, [], { update: "AQID" }])
+    const unpacked = unpackOps(JSON.parse(JSON.stringify([packOp(withDropped), packOp(withUpdate)])))
+    expect(unpacked).toEqual([withDropped, withUpdate])
   })
 })
