@@ -23,16 +23,20 @@ export const busyOps = 16
 export const lingerMs = 10
 
 /**
- * Coalesces what a room receives: ops committed in the same turn of the event loop go out as one
- * `ops` message per document instead of one message per op per client. Members receive LeanOps
- * unless they asked for detail, packed as tuples with their steps packed, so that a client that only
- * edits parses no more than it needs.
+ * Coalesces what a room receives: the ops of one group commit go out as one `ops` message per
+ * document instead of one message per op per client. Members receive LeanOps unless they asked for
+ * detail, packed as tuples with their steps packed, so that a client that only edits parses no more
+ * than it needs.
+ *
+ * The message goes in a microtask queued by the first op published: the store settles every call of
+ * a group commit at once, so the hub publishes the group's ops in the microtasks queued before it,
+ * and the message leaves before their acknowledgements (the other members learn of an op first; its
+ * author learns from either).
  *
  * A busy room (its last message carried `busyOps` ops or more) lingers: its next message goes
  * `lingerMs` after the last, with everything committed meanwhile. With 50 members, each message is
  * 50 socket writes and 50 parses, so under saturation fewer, larger messages leave the hub and the
- * clients more time for the ops themselves. A room that is not busy, typing at human speed, gets
- * its ops at the end of the turn that committed them, as before; acknowledgements never wait.
+ * clients more time for the ops themselves. Acknowledgements never wait.
  */
 export class RoomBroadcaster {
   /** Ops waiting to be sent, per document, in version order. */
@@ -45,7 +49,7 @@ export class RoomBroadcaster {
 
   constructor(private readonly io: Server) {}
 
-  /** Queue ops for the document's rooms; they are sent at the end of this turn, or when a busy room's linger ends. */
+  /** Queue ops for the document's rooms; they are sent once this commit's ops are all queued, or when a busy room's linger ends. */
   publish(docId: string, ops: CommittedOp[]): void {
     const queued = this.pending.get(docId)
     if (queued) queued.push(...ops)
@@ -60,7 +64,7 @@ export class RoomBroadcaster {
       }, wait))
     } else if (!this.scheduled) {
       this.scheduled = true
-      setImmediate(() => this.flushTurn())
+      queueMicrotask(() => this.flushCommitted())
     }
   }
 
@@ -71,8 +75,8 @@ export class RoomBroadcaster {
     for (const docId of [...this.pending.keys()]) this.send(docId)
   }
 
-  /** Send what this turn committed to the rooms that are not lingering. */
-  private flushTurn(): void {
+  /** Send what was committed to the rooms that are not lingering. */
+  private flushCommitted(): void {
     this.scheduled = false
     const now = performance.now()
     for (const [docId, at] of this.busyAt) if (now - at >= lingerMs && !this.pending.has(docId)) this.busyAt.delete(docId)

@@ -136,6 +136,11 @@ export class TestClient {
     return until(check, wake => { this.listeners.add(wake); return () => this.listeners.delete(wake) }, timeout, what)
   }
 
+  /** True while a submit waits for its acknowledgement (the op itself may have arrived first). */
+  get awaitingAck(): boolean {
+    return this.sending
+  }
+
   /** True when nothing is unconfirmed and the client is at `version`. */
   settledAt(version: number): boolean {
     return !!this.sync && this.sync.idle && this.sync.version == version
@@ -160,7 +165,7 @@ export class TestClient {
 
 /** Wait until every client has its edits acknowledged and all stand at the same (highest) version. */
 export async function settleAll(all: readonly TestClient[]): Promise<void> {
-  for (const c of all) await c.waitFor(() => c.sync!.idle, `${c.clientId} acknowledged`)
+  for (const c of all) await c.waitFor(() => c.sync!.idle && !c.awaitingAck, `${c.clientId} acknowledged`)
   const head = Math.max(...all.map(c => c.sync!.version))
   for (const c of all) await c.waitFor(() => c.sync!.version == head, `${c.clientId} at ${head}`)
 }

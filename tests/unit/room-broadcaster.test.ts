@@ -1,10 +1,15 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { Server } from "socket.io"
-import type { CommittedOp, PackedOp } from "../../lib/protocol"
+import type { CommittedOp, PackedOp, StepJSON } from "../../lib/protocol"
+import { Hub } from "../../server/hub/hub"
+import { openSqliteStorage } from "../../server/storage"
 import { busyOps, lingerMs, RoomBroadcaster } from "../../server/room-broadcaster"
 
-// When a room's `ops` messages go: at the end of the turn that committed them, or, for a busy room
-// (its last message carried `busyOps` ops or more), `lingerMs` after its last message.
+// When a room's `ops` messages go: right after the ops published together (one group commit), or,
+// for a busy room (its last message carried `busyOps` ops or more), `lingerMs` after its last message.
 
 /** The io a broadcaster needs: rooms with members, and what was emitted to each. */
 function fakeServer() {
@@ -37,7 +42,7 @@ describe("room broadcaster", () => {
     return { ...server, broadcaster: new RoomBroadcaster(server.io) }
   }
 
-  it("sends what a turn committed as one message per room at the end of the turn", async () => {
+  it("sends the ops published together as one message per room, once they are all published", async () => {
     const { broadcaster, sent } = setup()
     broadcaster.publish("a", ops("a", 1, 2))
     broadcaster.publish("a", ops("a", 3, 1))
@@ -45,7 +50,7 @@ describe("room broadcaster", () => {
     expect(sent).toEqual([])
     await vi.advanceTimersToNextTimerAsync()
     expect(sent.map(m => [m.room, m.versions])).toEqual([["ops:a", [1, 2, 3]], ["ops:b", [1]]])
-    // Not busy: the next turn's ops go at the end of that turn too.
+    // Not busy: the next ops go as soon as they are published too.
     broadcaster.publish("a", ops("a", 4, 1))
     await vi.advanceTimersToNextTimerAsync()
     expect(sent.map(m => m.versions)).toEqual([[1, 2, 3], [1], [4]])
@@ -68,7 +73,7 @@ describe("room broadcaster", () => {
     await vi.advanceTimersByTimeAsync(lingerMs)
     expect(sent.map(m => m.room)).toEqual(["ops:a", "ops:b", "ops:a"])
     expect(sent[2]).toEqual({ room: "ops:a", at: busyAt + lingerMs, versions: range(busyOps + 1, 3) })
-    // That message carried few ops: the room is no longer busy and its next ops go at the turn's end.
+    // That message carried few ops: the room is no longer busy and its next ops go at once.
     const calm = performance.now()
     broadcaster.publish("a", ops("a", busyOps + 4, 1))
     await vi.advanceTimersToNextTimerAsync()
@@ -85,5 +90,32 @@ describe("room broadcaster", () => {
     // Nothing is sent twice when the linger would have ended.
     await vi.advanceTimersByTimeAsync(lingerMs * 2)
     expect(sent).toHaveLength(2)
+  })
+})
+
+describe("room broadcaster with a hub", () => {
+  it("sends the ops of one group commit as one message, before their acknowledgements", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "concord-broadcast-"))
+    const storage = openSqliteStorage({ file: join(dir, "concord.db") })
+    const hub = new Hub({ storage })
+    try {
+      const { io, rooms, sent } = fakeServer()
+      rooms.set("ops:doc", new Set(["member"]))
+      const broadcaster = new RoomBroadcaster(io)
+      hub.onCommitted = (docId, ops) => broadcaster.publish(docId, ops)
+      await hub.open("doc", true)
+      const events: string[] = []
+      const typeAt = (pos: number, text: string): StepJSON => ({ stepType: "replace", from: pos, to: pos, slice: { content: [{ type: "text", text }] } })
+      // Three writers submit in the same turn, on version 0: the store commits them as one group.
+      await Promise.all(["a", "b", "c"].map(clientId =>
+        hub.submit({ docId: "doc", clientId, seq: 1, baseVersion: 0, steps: [typeAt(1, clientId)] }, { name: clientId, color: "#123456" })
+          .then(ack => events.push(`ack v${ack.version} (${sent.length} sent)`))))
+      expect(sent.map(m => m.versions)).toEqual([[1, 2, 3]])
+      expect(events).toEqual(["ack v1 (1 sent)", "ack v2 (1 sent)", "ack v3 (1 sent)"])
+    } finally {
+      await hub.close()
+      await storage.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
