@@ -86,12 +86,7 @@ export interface SqliteStorageOptions {
   file: string
   /** NORMAL (the default) survives a killed process; FULL also survives a power cut, at a cost per commit. */
   synchronous?: "normal" | "full"
-  /**
-   * Checkpoint the write-ahead log from a worker thread rather than inside the commit that crosses
-   * SQLite's threshold (the default). Off by default: on a 2-core machine the thread's checkpoints,
-   * every 200 ms with two fsyncs each, cost the hub more than the few commits that checkpoint cost
-   * it, and a commit that began while the thread held the log stalled for up to 360 ms (BENCHMARKS).
-   */
+  /** Checkpoint the write-ahead log from a worker thread (the default) rather than inside commits. */
   checkpointThread?: boolean
 }
 
@@ -233,7 +228,7 @@ export class SqliteStorage implements Storage {
       throw ConcordError.from(error, "ERR_STORAGE")
     }
     this.db = db
-    if (options.checkpointThread) {
+    if (options.checkpointThread ?? true) {
       db.pragma("wal_autocheckpoint = 0")
       this.checkpointer = new WalCheckpointer(options.file, reason => {
         log("checkpoint thread failed (%s): checkpointing in commits again", reason)

@@ -32,13 +32,18 @@ parentPort.on("message", message => {
  * or so one commit (and every acknowledgement and broadcast waiting for it) took tens of milliseconds
  * longer. With this, the writer turns its automatic checkpoint off, and `onFailure` is called (to turn
  * it back on) if the thread cannot start or stops.
+ *
+ * Once a second: each checkpoint syncs the log and the database file, and a commit that begins while
+ * one runs can wait for it. Every 200 ms, on a 2-core machine, that cost the hub more than checkpoints
+ * inside commits did (W1's p50 2.8-3.0 ms against 1.8-2.2, W2 3,700-4,400 ops/s against 4,600-5,900,
+ * and commits stalled for up to 360 ms); once a second it did as well as those or better (BENCHMARKS).
  */
 export class WalCheckpointer {
   private readonly worker: Worker
   private stopped = false
   private exited = false
 
-  constructor(file: string, onFailure: (reason: string) => void, intervalMs = 200) {
+  constructor(file: string, onFailure: (reason: string) => void, intervalMs = 1_000) {
     const module = createRequire(import.meta.url).resolve("better-sqlite3")
     this.worker = new Worker(source, { eval: true, workerData: { file, intervalMs, module } })
     this.worker.unref()

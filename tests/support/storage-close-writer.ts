@@ -3,7 +3,7 @@
 import { openSqliteStorage } from "../../server/storage"
 import { crashOp } from "./storage-crash-op"
 
-const storage = openSqliteStorage({ file: process.argv[2], checkpointThread: true })
+const storage = openSqliteStorage({ file: process.argv[2] })
 await storage.createDocument("doc", "ot", { type: "doc", content: [{ type: "paragraph" }] }, 0)
 for (let version = 1; version <= 10; version++) await storage.commit("doc", [crashOp(version)])
 await storage.close()
