@@ -19,8 +19,8 @@ export function opsRoomOf(docId: string, detail: boolean): string {
  * `lingerMs` after the last one, so that it carries more ops and every member parses fewer messages.
  */
 export const busyOps = 16
-/** How long a busy room's messages are apart, in ms (less than a frame of a 60 Hz screen). */
-export const lingerMs = 10
+/** How long a busy room's messages are apart, in ms: a frame of a 60 Hz screen, which shows nothing sooner. */
+export const lingerMs = 16
 
 /**
  * Coalesces what a room receives: the ops of one group commit go out as one `ops` message per
