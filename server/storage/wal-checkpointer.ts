@@ -35,8 +35,9 @@ parentPort.on("message", message => {
  *
  * Once a second: each checkpoint syncs the log and the database file, and a commit that begins while
  * one runs can wait for it. Every 200 ms, on a 2-core machine, that cost the hub more than checkpoints
- * inside commits did (W1's p50 2.8-3.0 ms against 1.8-2.2, W2 3,700-4,400 ops/s against 4,600-5,900,
- * and commits stalled for up to 360 ms); once a second it did as well as those or better (BENCHMARKS).
+ * inside commits did (in back-to-back runs W1's p50 2.8-3.0 ms against 1.8-2.1, W2 3,700-4,400 ops/s
+ * against 5,300-5,900, and commits stalled for up to 360 ms); once a second it did as well as those or
+ * better (BENCHMARKS).
  */
 export class WalCheckpointer {
   private readonly worker: Worker
