@@ -1,5 +1,5 @@
 import type { Server } from "socket.io"
-import { type CommittedOp, type LeanOp, packOp } from "../lib/protocol"
+import { type CommittedOp, packOp } from "../lib/protocol"
 
 /** The Socket.IO room of a document's members: presence goes to it. */
 export function roomOf(docId: string): string {
@@ -91,17 +91,9 @@ export class RoomBroadcaster {
     else this.busyAt.delete(docId)
     const rooms = this.io.sockets.adapter.rooms
     const lean = opsRoomOf(docId, false), detailed = opsRoomOf(docId, true)
-    if (rooms.get(lean)?.size) this.io.to(lean).emit("ops", { docId, ops: ops.map(op => packOp(leanOp(op))) })
+    if (rooms.get(lean)?.size) this.io.to(lean).emit("ops", { docId, ops: ops.map(packOp) })
     if (rooms.get(detailed)?.size) this.io.to(detailed).emit("ops", { docId, ops: ops.map(detailedOp) })
   }
-}
-
-/** What every member needs of an op to follow the document. */
-export function leanOp(op: CommittedOp): LeanOp {
-  const lean: LeanOp = { version: op.version, clientId: op.clientId, seq: op.seq, baseVersion: op.baseVersion, steps: op.steps }
-  if (op.dropped) lean.dropped = op.dropped
-  if (op.update) lean.update = op.update
-  return lean
 }
 
 /**

@@ -43,7 +43,7 @@ export function unpackStep(step: PackedStep): StepJSON {
   return { stepType: "replace", from, to: second }
 }
 
-/** The op as a tuple, its steps packed. */
+/** The op as a tuple, its steps packed. Reads only a LeanOp's fields: a whole CommittedOp packs to its lean form. */
 export function packOp(op: LeanOp): PackedOp {
   const steps = op.steps.map(packStep)
   if (!op.dropped && op.update == null) return [op.version, op.clientId, op.seq, op.baseVersion, steps]

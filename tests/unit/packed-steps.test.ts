@@ -44,6 +44,9 @@ describe("packed steps", () => {
     const whole: CommittedOp = { ...lean, version: 3, seq: 2, author: { name: "a", color: "#123456" }, time: 5 }
     const packed = packOp(lean)
     expect(packed).toEqual([2, "a", 1, 1, [[1, "hi"], [1, 2]]])
+    // A whole op packs to its lean form: author, time, summary and the rest stay behind.
+    const described: CommittedOp = { ...whole, original: [], moves: [], summary: "typed" }
+    expect(packOp(described)).toEqual([3, "a", 2, 1, [[1, "hi"], [1, 2]]])
     const [unpacked, same] = unpackOps(JSON.parse(JSON.stringify([packed, whole])))
     expect(JSON.stringify(unpacked)).toBe(JSON.stringify(lean))
     expect(same).toEqual(whole)
