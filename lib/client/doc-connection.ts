@@ -7,7 +7,7 @@ import { ConcordError, type ErrorCode } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import { unpackOps } from "../protocol/packed-steps"
 import type {
-  Author, AuthorshipSpans, CommittedOp, HistoryPage, JoinRequest, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
+  Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage, JoinRequest, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
 import { batchDescriber } from "../strategies/batch-describer"
 import { VersionVectorClock } from "../strategies/vv-writes"
@@ -145,8 +145,12 @@ export class DocConnection extends HubConnection {
     }))
   }
 
-  /** The document as it was at hub version `version`. Rejects with a ConcordError when not connected or when the hub refuses. */
-  fetchVersion(version: number): Promise<Snapshot> {
+  /**
+   * The document as it was at hub version `version`, as the hub sends it (a snapshot and the steps after
+   * it: fetchedVersion in lib/history gives the document). Rejects with a ConcordError when not connected
+   * or when the hub refuses.
+   */
+  fetchVersion(version: number): Promise<DocAtReply> {
     return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("docAt", { docId: this.docId, version }))
   }
 

@@ -1,5 +1,5 @@
 import type { EditorState, Transaction } from "prosemirror-state"
-import type { Author, AuthorshipSpans, CommittedOp, HistoryPage, Snapshot } from "../protocol/messages"
+import type { Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage } from "../protocol/messages"
 
 /** What the history panel needs from a document connection (DocConnection implements it). */
 export interface HistorySource {
@@ -17,8 +17,8 @@ export interface HistorySource {
   onOps(listener: (ops: readonly CommittedOp[]) => void): () => void
   /** A page of ops, newest first, below `before`. */
   fetchHistory(before?: number, limit?: number): Promise<HistoryPage>
-  /** The document at a version. */
-  fetchVersion(version: number): Promise<Snapshot>
+  /** The document at a version, as the hub sends it (fetchedVersion gives the document). */
+  fetchVersion(version: number): Promise<DocAtReply>
   /** Who wrote what in the document at a version, over the `window` ops up to it. */
   fetchAuthorship(version: number, window?: number): Promise<AuthorshipSpans>
   /** Carry a position in the confirmed document into the local one. */

@@ -1,10 +1,12 @@
-import { Node } from "prosemirror-model"
+import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
 import { limits } from "../protocol/limits"
 import type { AuthorshipSpans, CommittedOp } from "../protocol/messages"
 import type { HistoryLog } from "./history-log"
 import type { HistorySource } from "./history-source"
+import { replay } from "./replay"
+import { fetchedVersion } from "./fetched-version"
 
 /**
  * Old documents and ops for time travel and dropped-step context: documents by version (the newest
@@ -56,7 +58,7 @@ export class VersionCache {
     let loading = this.pending.get(version)
     if (!loading) {
       loading = this.source.fetchVersion(version)
-        .then(snapshot => this.keep(version, Node.fromJSON(schema, snapshot.doc)))
+        .then(reply => this.keep(version, fetchedVersion(reply)))
         .finally(() => this.pending.delete(version))
       this.pending.set(version, loading)
     }
@@ -113,14 +115,4 @@ export class VersionCache {
       this.ops.delete(version)
     }
   }
-}
-
-/** Apply the steps of `ops` to `doc`, or null when one does not apply. */
-export function replay(doc: Node, ops: readonly CommittedOp[]): Node | null {
-  for (const op of ops) for (const json of op.steps) {
-    const result = Step.fromJSON(schema, json).apply(doc)
-    if (!result.doc) return null
-    doc = result.doc
-  }
-  return doc
 }

@@ -156,6 +156,19 @@ export interface Snapshot {
   doc: DocJSON
 }
 
+/**
+ * The reply to `docAt`: the document at `base` (the nearest snapshot at or before `version`, or the
+ * version itself) as the UTF-8 bytes of its JSON, sent as a binary attachment, and the steps of the ops
+ * `base + 1 .. version` in order, which the client applies to it. The hub sends the snapshot as stored,
+ * without decoding, replaying and encoding it again.
+ */
+export interface DocAtReply {
+  version: number
+  base: number
+  doc: Uint8Array | ArrayBuffer
+  steps: StepJSON[]
+}
+
 /** The conflict strategies a document can be served under. */
 export type StrategyName = "ot" | "lww" | "lww-doc" | "vv" | "crdt"
 
@@ -303,7 +316,7 @@ export interface ClientToServerEvents {
   leave(request: { docId: string }, ack?: (reply: Reply<null>) => void): void
   presence(update: PresenceUpdate): void
   history(request: HistoryRequest, ack: (reply: Reply<HistoryPage>) => void): void
-  docAt(request: DocAtRequest, ack: (reply: Reply<Snapshot>) => void): void
+  docAt(request: DocAtRequest, ack: (reply: Reply<DocAtReply>) => void): void
   authorship(request: AuthorshipRequest, ack: (reply: Reply<AuthorshipSpans>) => void): void
   detail(request: DetailRequest, ack?: (reply: Reply<null>) => void): void
 }

@@ -3,14 +3,14 @@ import { Step } from "prosemirror-transform"
 import { schema, newBlockId } from "../../lib/schema"
 import {
   ConcordError, limits, hubStrategies,
-  type Author, type CommittedOp, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
+  type Author, type CommittedOp, type DocAtReply, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
   type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult,
   type UpdateRequest, type AuthorshipRequest, type AuthorshipSpans
 } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import { createLogger, type Logger } from "../log"
 import { Authorship } from "../../lib/history/authorship"
-import { StepApplier } from "../../lib/ot/step-applier"
+import { replay } from "../../lib/history/replay"
 import { HubDocument } from "./hub-document"
 import { RecentVersions } from "./recent-versions"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
@@ -173,12 +173,26 @@ export class Hub {
     return { docId: doc.id, ops, next: last && last.version > 1 ? last.version : null }
   }
 
-  /** The document at a version: the nearest snapshot at or before it plus the ops after, replayed. */
-  async docAt(request: DocAtRequest): Promise<Snapshot> {
-    const doc = await this.openAt(request.docId, request.version)
-    if (doc.ydoc) return this.crdtAt(doc, request.version)
-    if (request.version == doc.durableVersion) return this.headSnapshot(doc)
-    return { version: request.version, doc: (await this.replayedAt(doc.id, request.version)).toJSON() }
+  /**
+   * The document at a version, for the client to finish: the nearest snapshot at or before it as the JSON
+   * text it is stored as, and the steps of the ops after it, which the client applies (fewer than
+   * `snapshotEvery`). The hub does not parse, replay or encode the document, so a page scrubbing through
+   * a long history costs it two reads. The head, a CRDT document, and a version further from its
+   * snapshot than a page of ops come whole, with no steps.
+   */
+  async docAt(request: DocAtRequest): Promise<DocAtReply> {
+    const { version } = request
+    const doc = await this.openAt(request.docId, version)
+    if (doc.ydoc) return wholeVersion(await this.crdtAt(doc, version))
+    if (version == doc.durableVersion) return wholeVersion(this.headSnapshot(doc))
+    const storage = this.options.storage
+    const snapshot = await storage.latestSnapshotText(doc.id, version)
+    if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${doc.id} at or before ${version}`)
+    if (version - snapshot.version > limits.maxOpsPerPage)
+      return wholeVersion({ version, doc: (await this.replayedAt(doc.id, version)).toJSON() })
+    const ops = await storage.getOps(doc.id, snapshot.version, version)
+    if (ops.length != version - snapshot.version) throw new ConcordError("ERR_STORAGE", `Ops ${snapshot.version + 1}..${version} of ${doc.id} are missing`)
+    return { version, base: snapshot.version, doc: Buffer.from(snapshot.json), steps: ops.flatMap(op => op.steps) }
   }
 
   /**
@@ -196,8 +210,8 @@ export class Hub {
     const ops = await this.options.storage.getOps(doc.id, from, version)
     if (ops.length != version - from) throw new ConcordError("ERR_STORAGE", `Ops ${from + 1}..${version} of ${doc.id} are missing`)
     const tracker = new Authorship(base, from)
-    // The document at `version`: usually replayed for docAt just before, else from the base and those ops.
-    tracker.addAll(ops, version == doc.durableVersion ? doc.durableDoc : this.recent.get(doc.id, version) ?? replay(base, ops))
+    // The document at `version`: the head, one replayed for an earlier request, else the base and those ops.
+    tracker.addAll(ops, version == doc.durableVersion ? doc.durableDoc : this.recent.get(doc.id, version) ?? replayed(base, ops))
     return { version, from, spans: tracker.spans }
   }
 
@@ -219,7 +233,7 @@ export class Hub {
     for (let after = snapshot.version; after < version;) {
       const ops = await this.options.storage.getOps(docId, after, version, limits.maxOpsPerPage)
       if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${docId} are missing`)
-      node = replay(node, ops)
+      node = replayed(node, ops)
       after = ops[ops.length - 1].version
     }
     this.recent.remember(docId, version, node)
@@ -296,7 +310,7 @@ export class Hub {
     for (;;) {
       const page = await storage.getOps(docId, version, undefined, limits.maxOpsPerPage)
       if (!page.length) break
-      node = replay(node, page)
+      node = replayed(node, page)
       if (ydoc) crdt!.applyUpdates(ydoc, page)
       recent.push(...page)
       recent.splice(0, Math.max(0, recent.length - this.window))
@@ -330,14 +344,11 @@ async function loadStamps(storage: Storage, doc: HubDocument): Promise<void> {
   }
 }
 
-function replay(node: Node, ops: readonly CommittedOp[]): Node {
-  const applier = new StepApplier()
-  for (const op of ops) for (const json of op.steps) {
-    const result = applier.apply(node, Step.fromJSON(schema, json))
-    if (!result.doc) throw new ConcordError("ERR_STORAGE", `Op ${op.version} does not replay: ${result.failed}`)
-    node = result.doc
-  }
-  return node
+/** `node` with the steps of `ops` applied; ERR_STORAGE when the log does not replay. */
+function replayed(node: Node, ops: readonly CommittedOp[]): Node {
+  const result = replay(node, ops)
+  if (!result) throw new ConcordError("ERR_STORAGE", `Ops ${ops[0].version}..${ops[ops.length - 1].version} do not replay`)
+  return result
 }
 
 let crdtModule: Promise<typeof import("./crdt-state")> | null = null
@@ -345,4 +356,9 @@ let crdtModule: Promise<typeof import("./crdt-state")> | null = null
 /** The hub's CRDT support (Yjs, y-prosemirror), loaded the first time a CRDT document needs it. */
 function crdtState(): Promise<typeof import("./crdt-state")> {
   return (crdtModule ??= import("./crdt-state"))
+}
+
+/** A docAt reply carrying the document itself, with no steps to apply. */
+function wholeVersion(snapshot: Snapshot): DocAtReply {
+  return { version: snapshot.version, base: snapshot.version, doc: Buffer.from(JSON.stringify(snapshot.doc)), steps: [] }
 }

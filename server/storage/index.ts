@@ -1,3 +1,3 @@
-export { checkAppend, type DocumentRecord, type Storage } from "./storage"
+export { checkAppend, type DocumentRecord, type SnapshotText, type Storage } from "./storage"
 export { MemoryStorage } from "./memory-storage"
 export { SqliteStorage, openSqliteStorage, migrations, type Migration, type SqliteStorageOptions } from "./sqlite-storage"

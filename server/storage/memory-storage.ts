@@ -1,5 +1,5 @@
 import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
-import { checkAppend, type DocumentRecord, type Storage } from "./storage"
+import { checkAppend, type DocumentRecord, type SnapshotText, type Storage } from "./storage"
 
 interface StoredDocument {
   record: DocumentRecord
@@ -91,6 +91,11 @@ export class MemoryStorage implements Storage {
     const snapshots = this.documents.get(docId)?.snapshots ?? []
     const found = snapshots.findLast((snapshot) => atOrBefore == null || snapshot.version <= atOrBefore)
     return found ? copy(found) : null
+  }
+
+  async latestSnapshotText(docId: string, atOrBefore?: number): Promise<SnapshotText | null> {
+    const found = await this.latestSnapshot(docId, atOrBefore)
+    return found ? { version: found.version, json: JSON.stringify(found.doc) } : null
   }
 
   async putSnapshot(docId: string, snapshot: Snapshot): Promise<void> {

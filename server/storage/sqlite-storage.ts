@@ -3,7 +3,7 @@ import { dirname } from "node:path"
 import Database from "better-sqlite3"
 import createDebug from "debug"
 import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
-import { checkAppend, type DocumentRecord, type Storage } from "./storage"
+import { checkAppend, type DocumentRecord, type SnapshotText, type Storage } from "./storage"
 import { WalCheckpointer } from "./wal-checkpointer"
 
 const log = createDebug("concord:storage")
@@ -304,6 +304,12 @@ export class SqliteStorage implements Storage {
     this.checkOpen()
     const row = this.statements.latestSnapshot.get(docId, atOrBefore ?? Number.MAX_SAFE_INTEGER)
     return row ? { version: row.version, doc: JSON.parse(row.doc) } : null
+  }
+
+  async latestSnapshotText(docId: string, atOrBefore?: number): Promise<SnapshotText | null> {
+    this.checkOpen()
+    const row = this.statements.latestSnapshot.get(docId, atOrBefore ?? Number.MAX_SAFE_INTEGER)
+    return row ? { version: row.version, json: row.doc } : null
   }
 
   async putSnapshot(docId: string, snapshot: Snapshot): Promise<void> {

@@ -10,6 +10,12 @@ export interface DocumentRecord {
   version: number
 }
 
+/** A snapshot whose document is JSON text: `JSON.parse(json)` is the document at `version`. */
+export interface SnapshotText {
+  version: number
+  json: string
+}
+
 /**
  * The durable home of documents, their op logs and their snapshots. Every adapter (SQLite, memory,
  * PostgreSQL) passes the same conformance suite (tests/support/storage-conformance.ts).
@@ -47,6 +53,12 @@ export interface Storage {
 
   /** The newest snapshot with version <= atOrBefore (default: the newest overall), or null. */
   latestSnapshot(docId: string, atOrBefore?: number): Promise<Snapshot | null>
+
+  /**
+   * The same snapshot as latestSnapshot, with its document as JSON text (as stored, not parsed), so that
+   * the hub can send it on without decoding and encoding it again.
+   */
+  latestSnapshotText(docId: string, atOrBefore?: number): Promise<SnapshotText | null>
 
   /**
    * Store a snapshot; a second one at the same version is ignored. Rejects with ERR_UNKNOWN_DOCUMENT

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest"
 import type { Socket } from "socket.io-client"
 import { DocConnection } from "../../lib/client/doc-connection"
+import { fetchedVersion } from "../../lib/history"
 import { isDetailed, type CommittedOp, type PackedOp } from "../../lib/protocol"
 import { serverSuite } from "../support/server-suite"
-import { TestClient, until } from "../support/test-client"
+import { TestClient, settleAll, until } from "../support/test-client"
 
 // The browser's DocConnection, run in Node against a real hub: it asks for whole ops exactly while
 // someone listens for them (the history panel), including a listener that arrives while it joins.
@@ -68,5 +69,21 @@ describe("DocConnection and detailed ops", () => {
     await until(() => raw.length > before, arrivals, 10_000, "the next op")
     expect(raw.slice(before).some(whole)).toBe(false)
     expect(heard).toHaveLength(3)
+  })
+
+  it("fetches a past version over the socket as its snapshot's bytes and the steps after it", async () => {
+    const writer = suite.closeAtEnd(await TestClient.open(suite.server.url, "doc-at-conn", "writer", true))
+    for (const text of ["one ", "two ", "three "]) {
+      writer.type(text)
+      await settleAll([writer])
+    }
+    const connection = suite.closeAtEnd(new DocConnection({ docId: "doc-at-conn", user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
+    await until(() => connection.status == "online", changes(connection), 10_000, "the connection to join")
+    const past = await connection.fetchVersion(2)
+    expect([past.version, past.base, past.steps.length, past.doc instanceof Uint8Array]).toEqual([2, 0, 2, true])
+    expect(fetchedVersion(past).textContent).toBe("one two ")
+    const head = await connection.fetchVersion(3)
+    expect([head.base, head.steps, fetchedVersion(head).textContent]).toEqual([3, [], "one two three "])
+    await expect(connection.fetchVersion(4)).rejects.toMatchObject({ code: "ERR_VERSION_FROM_FUTURE" })
   })
 })

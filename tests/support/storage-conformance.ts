@@ -164,6 +164,20 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       expect(await storage.latestSnapshot("a")).toEqual({ version: 6, doc: at(6) })
     })
 
+    it("gives a snapshot's document as JSON text, the same one latestSnapshot finds", async () => {
+      const at = (version: number): DocJSON => ({ type: "doc", content: [{ type: "paragraph", attrs: { version }, content: [{ type: "text", text: "é \"q\" 😀" }] }] })
+      await storage.createDocument("a", "ot", initial, 100)
+      await storage.commit("a", ops(1, 3), { version: 3, doc: at(3) })
+      const text = async (atOrBefore?: number) => {
+        const found = await storage.latestSnapshotText("a", atOrBefore)
+        return found && { version: found.version, doc: JSON.parse(found.json) as DocJSON }
+      }
+      expect(await text()).toEqual({ version: 3, doc: at(3) })
+      expect(await text(2)).toEqual({ version: 0, doc: initial })
+      expect(await text(-1)).toBeNull()
+      expect(await storage.latestSnapshotText("missing")).toBeNull()
+    })
+
     it("lands 200 concurrent commits across 10 documents with consecutive versions", async () => {
       const docs = Array.from({ length: 10 }, (_, i) => `doc-${i}`)
       for (const id of docs) await storage.createDocument(id, "ot", initial, 100)

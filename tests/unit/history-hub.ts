@@ -3,6 +3,7 @@ import { EditorState, type Transaction } from "prosemirror-state"
 import { schema } from "../../lib/schema"
 import type { CommittedOp, StepJSON } from "../../lib/protocol"
 import { Hub } from "../../server/hub/hub"
+import { fetchedVersion } from "../../lib/history"
 import { MemoryStorage } from "../../server/storage"
 
 /** Someone who edits in a history test. */
@@ -43,7 +44,7 @@ export async function historyHub(start: Node): Promise<HistoryHub> {
   const docId = "history"
   await hub.open(docId, true)
   const seqs = new Map<string, number>()
-  const docAt = async (version: number) => schema.nodeFromJSON((await hub.docAt({ docId, version })).doc)
+  const docAt = async (version: number) => fetchedVersion(await hub.docAt({ docId, version }))
   const submitSteps = async (who: Person, baseVersion: number, steps: StepJSON[], after = 100) => {
     clock += after
     const seq = (seqs.get(who.clientId) ?? 0) + 1

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest"
 import type { Node } from "prosemirror-model"
 import { EditorState, type Transaction } from "prosemirror-state"
 import { schema } from "../../lib/schema"
-import { HistoryModel, lostWrites, restoreLostWrite, type HistorySource } from "../../lib/history"
+import { HistoryModel, fetchedVersion, lostWrites, restoreLostWrite, type HistorySource } from "../../lib/history"
 import { blockWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import type { CommittedOp, StepJSON, StrategyName } from "../../lib/protocol"
 import { Hub } from "../../server/hub/hub"
@@ -20,7 +20,7 @@ async function lwwHub(strategy: StrategyName) {
   await hub.open(docId, true, strategy)
   const granularity: LwwGranularity = strategy == "lww" ? "block" : "document"
   const seqs = new Map<string, number>()
-  const docAt = async (version: number) => schema.nodeFromJSON((await hub.docAt({ docId, version })).doc)
+  const docAt = async (version: number) => fetchedVersion(await hub.docAt({ docId, version }))
   /** Submit `tr` (made on the document at `baseVersion`) as `clientId` with writer clock `clock`; the committed op. */
   const write = async (clientId: string, clock: number, baseVersion: number, tr: Transaction): Promise<CommittedOp> => {
     const seq = (seqs.get(clientId) ?? 0) + 1

@@ -3,7 +3,7 @@ import { Step } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
 import { ConcordError, limits, parse } from "../../lib/protocol"
 import { Hub } from "../../server/hub/hub"
-import { Authorship } from "../../lib/history"
+import { Authorship, fetchedVersion } from "../../lib/history"
 import { MemoryStorage } from "../../server/storage"
 
 let hub: Hub | null = null
@@ -13,9 +13,9 @@ afterEach(async () => {
 })
 
 /** A hub with one document of `count` ops (one character each), committing a snapshot every 10 versions. */
-async function documentWith(count: number) {
+async function documentWith(count: number, snapshotEvery = 10) {
   const storage = new MemoryStorage()
-  hub = new Hub({ storage, snapshotEvery: 10 })
+  hub = new Hub({ storage, snapshotEvery })
   const docId = "paged"
   await hub.open(docId, true)
   for (let i = 1; i <= count; i++) {
@@ -50,9 +50,31 @@ describe("history and docAt on the hub", () => {
     for (let version = 0; version <= 25; version++) {
       if (version > 0) for (const json of ops[version - 1].steps) doc = Step.fromJSON(schema, json).apply(doc).doc!
       const served = await hub.docAt({ docId, version })
-      expect([served.version, schema.nodeFromJSON(served.doc).eq(doc)]).toEqual([version, true])
+      // The snapshot as stored and the steps after it, except at the head, which comes whole from memory.
+      const base = version == 25 ? 25 : version - (version % 10)
+      expect([served.version, served.base, served.steps.length, fetchedVersion(served).eq(doc)]).toEqual([version, base, version - base, true])
+      expect(Buffer.isBuffer(served.doc)).toBe(true)
     }
     await expect(hub.docAt({ docId, version: 26 })).rejects.toMatchObject({ code: "ERR_VERSION_FROM_FUTURE" })
+  })
+
+  it("sends a version further than a page of ops from its snapshot whole, replayed on the hub", async () => {
+    const count = limits.maxOpsPerPage + 3
+    const { docId, hub } = await documentWith(count, 10_000)
+    const served = await hub.docAt({ docId, version: count - 1 })
+    expect([served.base, served.steps]).toEqual([count - 1, []])
+    const text = fetchedVersion(served).textContent
+    expect([text.length, text.slice(0, 3)]).toEqual([count - 1, String((count - 1) % 10) + String((count - 2) % 10) + String((count - 3) % 10)])
+    const near = await hub.docAt({ docId, version: limits.maxOpsPerPage })
+    expect([near.base, near.steps.length, fetchedVersion(near).textContent.length]).toEqual([0, limits.maxOpsPerPage, limits.maxOpsPerPage])
+  })
+
+  it("fails clearly when a fetched version's steps do not apply to its document", async () => {
+    const { docId, hub } = await documentWith(5)
+    const served = await hub.docAt({ docId, version: 3 })
+    expect(() => fetchedVersion({ ...served, steps: [...served.steps, { stepType: "replace", from: 0, to: 1 }] })).toThrow(/docAt 0..3 do not apply/)
+    expect(() => fetchedVersion({ ...served, steps: [...served.steps, { stepType: "replace", from: 50, to: 60 }] })).toThrow(RangeError)
+    expect(() => fetchedVersion({ ...served, doc: Buffer.from("{\"type\":\"doc\",\"content\":[{\"type\":\"nope\"}]}") })).toThrow(RangeError)
   })
 
   it("counts who wrote what at a version as the page's tracker does from the document and ops before it", async () => {
@@ -73,8 +95,8 @@ describe("history and docAt on the hub", () => {
     for (const [version, window] of [[40, 15], [33, 500], [25, 1], [10, 10], [0, 5]]) {
       const counted = await hub.authorship({ docId, version, window })
       const from = Math.max(0, version - window)
-      const tracker = new Authorship(schema.nodeFromJSON((await hub.docAt({ docId, version: from })).doc), from)
-      tracker.addAll(await storage.getOps(docId, from, version), schema.nodeFromJSON((await hub.docAt({ docId, version })).doc))
+      const tracker = new Authorship(fetchedVersion(await hub.docAt({ docId, version: from })), from)
+      tracker.addAll(await storage.getOps(docId, from, version), fetchedVersion(await hub.docAt({ docId, version })))
       expect(counted).toEqual({ version, from, spans: tracker.spans })
     }
     const whole = await hub.authorship({ docId, version: 40 })
