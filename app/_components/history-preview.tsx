@@ -4,6 +4,7 @@ import type { Author } from "@/lib/protocol/messages"
 import { useHistorySnapshot } from "./history-state"
 import { safeColor } from "@/lib/protocol/author-color"
 import { VersionDrawing } from "./version-drawing"
+import { highlightName } from "./author-highlights"
 
 function legendOf(spans: readonly AuthorSpan[]): Author[] {
   const seen = new Map<string, Author>()
@@ -13,7 +14,7 @@ function legendOf(spans: readonly AuthorSpan[]): Author[] {
 
 /**
  * The document at the version the scrubber shows, read-only, with what each person wrote since the
- * authorship base underlined in their colour. Shown in place of the editor while travelling.
+ * authorship base underlined in their colour (each legend item names its author's CSS highlight). Shown in place of the editor while travelling.
  */
 export const HistoryPreview = memo(function HistoryPreview({ model }: { model: HistoryModel }) {
   const { travel } = useHistorySnapshot(model)
@@ -49,7 +50,7 @@ export const HistoryPreview = memo(function HistoryPreview({ model }: { model: H
           <span className="version-legend">
             {legend.length ? `Written since v${travel.authorshipFrom}:` : `No changes since v${travel.authorshipFrom}`}
             {legend.map(author => (
-              <span key={authorKey(author)} className="version-legend-item">
+              <span key={authorKey(author)} className="version-legend-item" data-highlight={highlightName(author)}>
                 <span className="history-dot" style={{ backgroundColor: safeColor(author.color) }} aria-hidden="true" />{author.name}
               </span>
             ))}

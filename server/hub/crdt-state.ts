@@ -1,6 +1,7 @@
 import * as Y from "yjs"
 import { ConcordError, type CommittedOp, type CrdtJoin, type DocJSON } from "../../lib/protocol"
 import { crdtDoc, crdtSeed, decodeUpdate, encodeUpdate } from "../../lib/strategies/crdt-updates"
+import { compactJSON } from "../../lib/schema"
 
 // The hub's side of CRDT documents: their Yjs state. Loaded only when a CRDT document is opened (see
 // Hub.crdt), so that a hub serving none does not carry Yjs and y-prosemirror (loading them grew the
@@ -32,5 +33,5 @@ export function crdtJoin(ydoc: Y.Doc, stateVector: string | undefined): CrdtJoin
 
 /** The ProseMirror document a Yjs state holds, as JSON. */
 export function crdtJSON(ydoc: Y.Doc): DocJSON {
-  return crdtDoc(ydoc).toJSON() as DocJSON
+  return compactJSON(crdtDoc(ydoc))
 }

@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { Step } from "prosemirror-transform"
-import { schema, newBlockId } from "../../lib/schema"
+import { schema, newBlockId, compactJSON } from "../../lib/schema"
 import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtReply, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
@@ -189,7 +189,7 @@ export class Hub {
     const snapshot = await storage.latestSnapshotText(doc.id, version)
     if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${doc.id} at or before ${version}`)
     if (version - snapshot.version > limits.maxOpsPerPage)
-      return wholeVersion({ version, doc: (await this.replayedAt(doc.id, version)).toJSON() })
+      return wholeVersion({ version, doc: compactJSON(await this.replayedAt(doc.id, version)) })
     const ops = await storage.getOps(doc.id, snapshot.version, version)
     if (ops.length != version - snapshot.version) throw new ConcordError("ERR_STORAGE", `Ops ${snapshot.version + 1}..${version} of ${doc.id} are missing`)
     return { version, base: snapshot.version, doc: Buffer.from(snapshot.json), steps: ops.flatMap(op => op.steps) }
@@ -283,7 +283,7 @@ export class Hub {
   }
 
   private headSnapshot(doc: HubDocument): Snapshot {
-    return { version: doc.durableVersion, doc: doc.durableDoc.toJSON() }
+    return { version: doc.durableVersion, doc: compactJSON(doc.durableDoc) }
   }
 
   private async load(docId: string, create: boolean, strategy: StrategyName): Promise<HubDocument> {
@@ -292,7 +292,7 @@ export class Hub {
     if (!record && create) {
       const initial = schema.node("doc", null, [schema.node("paragraph", { id: newBlockId() })])
       try {
-        record = await storage.createDocument(docId, strategy, initial.toJSON(), this.ctx.now())
+        record = await storage.createDocument(docId, strategy, compactJSON(initial), this.ctx.now())
         this.log.info("document-created", { docId })
       } catch (error) {
         if (!(error instanceof ConcordError && error.code == "ERR_DOCUMENT_EXISTS")) throw error

@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
-import { schema, checkStepContent } from "../../lib/schema"
+import { schema, checkStepContent, compactJSON } from "../../lib/schema"
 import { transformBatch, summarizeSteps, summaryText, StepSummarizer, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv-writes"
@@ -164,7 +164,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
 }
 
 function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<void> {
-  const snapshot = op.version % ctx.snapshotEvery == 0 ? { version: op.version, doc: doc.doc.toJSON() } : undefined
+  const snapshot = op.version % ctx.snapshotEvery == 0 ? { version: op.version, doc: compactJSON(doc.doc) } : undefined
   return ctx.storage.commit(doc.id, [op], snapshot).then(
     () => doc.markDurable(op.version),
     error => {

@@ -110,7 +110,18 @@ describe("history panel", () => {
 
     await scrubTo(bob, before)
     expect(await bob.getByTestId("version-preview").locator(".ProseMirror").textContent()).toBe("Hello world")
-    expect(await bob.getByTestId("version-preview").locator(".version-author").first().getAttribute("title")).toBe("Ada")
+    // Ada wrote all of it: her CSS highlight (the legend names it) covers the text, and hovering it names her.
+    const preview = bob.getByTestId("version-preview")
+    const highlight = await preview.locator(".version-legend-item", { hasText: "Ada" }).getAttribute("data-highlight")
+    expect(await bob.evaluate(name => [...(CSS.highlights.get(name ?? "") ?? [])].map(piece => {
+      const range = document.createRange()
+      range.setStart(piece.startContainer, piece.startOffset)
+      range.setEnd(piece.endContainer, piece.endOffset)
+      return range.toString()
+    }).join(""), highlight)).toBe("Hello world")
+    const box = (await preview.locator(".version-document p").first().boundingBox())!
+    await bob.mouse.move(box.x + 12, box.y + box.height / 2)
+    await preview.locator(".version-mount[title='Written by Ada']").waitFor()
     await scrubTo(bob, before + 1)
     expect(await bob.getByTestId("version-preview").locator(".ProseMirror").textContent()).not.toBe("Hello world")
     await scrubTo(bob, before)
