@@ -4,10 +4,10 @@ import { schema, checkStepContent, compactJSON } from "../../lib/schema"
 import { transformBatch, summarizeSteps, summaryText, StepSummarizer, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv-writes"
-
 import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import type { HubDocument } from "./hub-document"
+import { committedUnder } from "./dedup"
 
 /** What the submit pipeline needs from the hub around it. */
 export interface SubmitContext {
@@ -40,9 +40,7 @@ function checkVersion(doc: HubDocument, request: SubmitRequest): void {
 }
 
 async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, submitted: string): Promise<CommittedOp | null> {
-  const last = doc.lastSeq.get(request.clientId)
-  if (last && request.seq > last.seq) return null
-  const earlier = doc.recentOp(request.clientId, request.seq) ?? (await ctx.storage.findOp(doc.id, request.clientId, request.seq))
+  const earlier = await committedUnder(ctx, doc, request.clientId, request.seq)
   if (!earlier) return null
   if (JSON.stringify(earlier.original ?? earlier.steps) != submitted)
     throw new ConcordError("ERR_SEQ_REUSED", `Seq ${request.seq} of client ${request.clientId} was already committed with other steps`)

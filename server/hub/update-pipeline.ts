@@ -3,6 +3,7 @@ import { ConcordError, type Author, type CommittedOp, type UpdateRequest } from 
 import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt-updates"
 import type { HubDocument } from "./hub-document"
 import type { PreparedSubmit, SubmitContext } from "./submit-pipeline"
+import { committedUnder } from "./dedup"
 
 // The pipeline of a CRDT document's update, one small step each:
 // check strategy -> check update (size, shape) -> dedup -> check content -> append in memory -> commit -> merge into the Yjs document.
@@ -13,9 +14,7 @@ function checkStrategy(doc: HubDocument): void {
 }
 
 async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest): Promise<CommittedOp | null> {
-  const last = doc.lastSeq.get(request.clientId)
-  if (last && request.seq > last.seq) return null
-  const earlier = doc.recentOp(request.clientId, request.seq) ?? (await ctx.storage.findOp(doc.id, request.clientId, request.seq))
+  const earlier = await committedUnder(ctx, doc, request.clientId, request.seq)
   if (!earlier) return null
   if (earlier.update != request.update)
     throw new ConcordError("ERR_SEQ_REUSED", `Seq ${request.seq} of client ${request.clientId} was already committed with another update`)

@@ -7,17 +7,13 @@ interface StoredDocument {
   ops: CommittedOp[]
   /** Ascending by version. */
   snapshots: Snapshot[]
-  /** `${clientId} ${seq}` to version. */
-  bySeq: Map<string, number>
+  /** Each client's newest seq and the version of its op. */
+  lastSeqs: Map<string, { seq: number; version: number }>
 }
 
 /** Values pass through JSON on the way in and out, as they would through a database: no shared objects, undefined fields gone. */
 function copy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T
-}
-
-function seqKey(clientId: string, seq: number): string {
-  return `${clientId} ${seq}`
 }
 
 /** A Storage that keeps everything in memory, for fast tests and benchmarks. Nothing survives the process. */
@@ -29,7 +25,7 @@ export class MemoryStorage implements Storage {
     this.checkOpen()
     if (this.documents.has(id)) throw new ConcordError("ERR_DOCUMENT_EXISTS", `Document ${id} exists`)
     const record: DocumentRecord = { id, strategy, createdAt: time, version: 0 }
-    this.documents.set(id, { record, ops: [], snapshots: [{ version: 0, doc: copy(initial) }], bySeq: new Map() })
+    this.documents.set(id, { record, ops: [], snapshots: [{ version: 0, doc: copy(initial) }], lastSeqs: new Map() })
     return { ...record }
   }
 
@@ -52,15 +48,15 @@ export class MemoryStorage implements Storage {
     this.checkOpen()
     const stored = this.document(docId)
     checkAppend(docId, stored.record.version, ops, snapshot)
-    const keys = ops.map((op) => seqKey(op.clientId, op.seq))
-    keys.forEach((key, i) => {
-      if (stored.bySeq.has(key) || keys.indexOf(key) != i)
-        throw new ConcordError("ERR_STORAGE", `Op (${ops[i].clientId}, ${ops[i].seq}) is already committed to ${docId}`)
-    })
-    for (const [i, op] of ops.entries()) {
-      stored.ops.push(copy(op))
-      stored.bySeq.set(keys[i], op.version)
+    const lastSeqs = new Map(stored.lastSeqs)
+    for (const op of ops) {
+      const last = lastSeqs.get(op.clientId)
+      if (last && op.seq <= last.seq)
+        throw new ConcordError("ERR_STORAGE", `Op (${op.clientId}, ${op.seq}) is not newer than that client's seq ${last.seq} in ${docId}`)
+      lastSeqs.set(op.clientId, { seq: op.seq, version: op.version })
     }
+    for (const op of ops) stored.ops.push(copy(op))
+    stored.lastSeqs = lastSeqs
     stored.record.version += ops.length
     if (snapshot) this.addSnapshot(stored, snapshot)
   }
@@ -79,11 +75,11 @@ export class MemoryStorage implements Storage {
     return copy(ops.slice(Math.max(end - limit, 0), end).reverse())
   }
 
-  async findOp(docId: string, clientId: string, seq: number): Promise<CommittedOp | null> {
+  async lastOp(docId: string, clientId: string): Promise<CommittedOp | null> {
     this.checkOpen()
     const stored = this.documents.get(docId)
-    const version = stored?.bySeq.get(seqKey(clientId, seq))
-    return stored && version != null ? copy(stored.ops[version - 1]) : null
+    const last = stored?.lastSeqs.get(clientId)
+    return stored && last ? copy(stored.ops[last.version - 1]) : null
   }
 
   async latestSnapshot(docId: string, atOrBefore?: number): Promise<Snapshot | null> {

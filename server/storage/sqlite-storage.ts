@@ -77,6 +77,26 @@ export const migrations: readonly Migration[] = [
       db.exec("ALTER TABLE ops ADD COLUMN vv_writes TEXT")
       db.exec("ALTER TABLE ops ADD COLUMN y_update TEXT")
     }
+  },
+  {
+    version: 5,
+    // Each client's newest seq per document, in place of a unique index on (doc_id, client_id, seq): a
+    // commit of ops from 30 clients wrote some 30 leaf pages of that index to the WAL (42 pages a commit
+    // against 7.5 without it), and a client's seqs only increase, so its newest is all dedup needs.
+    up(db) {
+      db.exec(`
+        CREATE TABLE client_seqs (
+          doc_id TEXT NOT NULL REFERENCES documents (id),
+          client_id TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          version INTEGER NOT NULL,
+          PRIMARY KEY (doc_id, client_id)
+        ) WITHOUT ROWID;
+        INSERT INTO client_seqs (doc_id, client_id, seq, version)
+          SELECT doc_id, client_id, max(seq), version FROM ops GROUP BY doc_id, client_id;
+        DROP INDEX ops_client_seq;
+      `)
+    }
   }
 ]
 
@@ -170,7 +190,14 @@ return {
     getOpsBefore: db.prepare<[string, number, number], OpRow>(
       "SELECT * FROM ops WHERE doc_id = ? AND version < ? ORDER BY version DESC LIMIT ?"
     ),
-    findOp: db.prepare<[string, string, number], OpRow>("SELECT * FROM ops WHERE doc_id = ? AND client_id = ? AND seq = ?"),
+    lastOp: db.prepare<[string, string], OpRow>(
+      "SELECT ops.* FROM client_seqs JOIN ops ON ops.doc_id = client_seqs.doc_id AND ops.version = client_seqs.version WHERE client_seqs.doc_id = ? AND client_seqs.client_id = ?"
+    ),
+    // Changes nothing (0 changes) when the client already committed this seq or a later one.
+    advanceSeq: db.prepare(
+      `INSERT INTO client_seqs (doc_id, client_id, seq, version) VALUES (?, ?, ?, ?)
+       ON CONFLICT (doc_id, client_id) DO UPDATE SET seq = excluded.seq, version = excluded.version WHERE excluded.seq > client_seqs.seq`
+    ),
     insertSnapshot: db.prepare("INSERT OR IGNORE INTO snapshots (doc_id, version, doc) VALUES (?, ?, ?)"),
     latestSnapshot: db.prepare<[string, number], { version: number; doc: string }>(
       "SELECT version, doc FROM snapshots WHERE doc_id = ? AND version <= ? ORDER BY version DESC LIMIT 1"
@@ -294,9 +321,9 @@ export class SqliteStorage implements Storage {
     return this.statements.getOpsBefore.all(docId, before, limit).map(toOp)
   }
 
-  async findOp(docId: string, clientId: string, seq: number): Promise<CommittedOp | null> {
+  async lastOp(docId: string, clientId: string): Promise<CommittedOp | null> {
     this.checkOpen()
-    const row = this.statements.findOp.get(docId, clientId, seq)
+    const row = this.statements.lastOp.get(docId, clientId)
     return row ? toOp(row) : null
   }
 
@@ -378,6 +405,8 @@ export class SqliteStorage implements Storage {
         toJSONColumn(op.vvWrites),
         op.update ?? null
       )
+      if (this.statements.advanceSeq.run(docId, op.clientId, op.seq, op.version).changes == 0)
+        throw new ConcordError("ERR_STORAGE", `Op (${op.clientId}, ${op.seq}) is not newer than that client's last seq in ${docId}`)
     }
     if (ops.length) this.statements.setHead.run(head + ops.length, docId)
     if (snapshot) this.statements.insertSnapshot.run(docId, snapshot.version, JSON.stringify(snapshot.doc))

@@ -35,8 +35,9 @@ export interface Storage {
 
   /**
    * Append ops (and optionally a snapshot) atomically, resolving only once they are durably committed.
-   * The first op's version must be the head + 1 and the rest consecutive, each (clientId, seq) must be
-   * new to the document, and the snapshot may not be newer than the new head; otherwise it rejects
+   * The first op's version must be the head + 1 and the rest consecutive, each op's seq must be greater
+   * than every seq its client committed to the document before (a client's seqs increase), and the
+   * snapshot may not be newer than the new head; otherwise it rejects
    * with ConcordError("ERR_STORAGE") and writes nothing. An unknown document rejects with
    * ERR_UNKNOWN_DOCUMENT. Calls for one document are applied in call order.
    */
@@ -48,8 +49,11 @@ export interface Storage {
   /** Up to `limit` ops with version < before, newest first: one page of history. */
   getOpsBefore(docId: string, before: number, limit: number): Promise<CommittedOp[]>
 
-  /** The op that a client committed under `seq`, or null: how a resent batch is recognised. */
-  findOp(docId: string, clientId: string, seq: number): Promise<CommittedOp | null>
+  /**
+   * The newest op `clientId` committed to the document, or null when it committed none: how a resent
+   * batch is recognised (a client has one batch in flight, so what it resends carries its newest seq).
+   */
+  lastOp(docId: string, clientId: string): Promise<CommittedOp | null>
 
   /** The newest snapshot with version <= atOrBefore (default: the newest overall), or null. */
   latestSnapshot(docId: string, atOrBefore?: number): Promise<Snapshot | null>

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import Database from "better-sqlite3"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
@@ -75,7 +75,7 @@ describe("SqliteStorage on disk", () => {
     expect(await second.getDocument("a")).toEqual({ id: "a", strategy: "ot", createdAt: 100, version: 3 })
     expect(await second.getOps("a", 0)).toStrictEqual([crashOp(1), crashOp(2), crashOp(3)])
     expect(await second.latestSnapshot("a")).toEqual({ version: 2, doc: { type: "doc", content: [] } })
-    expect(await second.findOp("a", "crash-writer", 3)).toStrictEqual(crashOp(3))
+    expect(await second.lastOp("a", "crash-writer")).toStrictEqual(crashOp(3))
     await second.commit("a", [crashOp(4)])
     await second.close()
   })
@@ -95,6 +95,35 @@ describe("SqliteStorage on disk", () => {
     await openSqliteStorage({ file }).close()
     await openSqliteStorage({ file }).close()
     expect(read()).toEqual(recorded)
+  })
+
+  it("moves a database from before migration 5 to each client's newest seq, dropping the (client, seq) index", async () => {
+    mkdirSync(dirname(file), { recursive: true })
+    const old = new Database(file)
+    old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+    for (const migration of migrations.filter((m) => m.version < 5)) {
+      migration.up(old)
+      old.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(migration.version, 1)
+    }
+    old.prepare("INSERT INTO documents VALUES ('a', 'ot', 1, 3)").run()
+    const insert = old.prepare("INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps) VALUES ('a', ?, ?, ?, 0, 'A', '#000000', 1, '[]')")
+    insert.run(1, "x", 4)
+    insert.run(2, "y", 1)
+    insert.run(3, "x", 5)
+    old.close()
+
+    const storage = openSqliteStorage({ file })
+    expect([(await storage.lastOp("a", "x"))?.version, (await storage.lastOp("a", "y"))?.version]).toEqual([3, 2])
+    await expect(storage.commit("a", [{ ...(await storage.lastOp("a", "x"))!, version: 4, seq: 5 }])).rejects.toMatchObject({ code: "ERR_STORAGE" })
+    await storage.commit("a", [{ ...(await storage.lastOp("a", "x"))!, version: 4, seq: 6 }])
+    expect((await storage.lastOp("a", "x"))?.version).toBe(4)
+    await storage.close()
+    const db = new Database(file, { readonly: true })
+    try {
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ops_client_seq'").all()).toEqual([])
+    } finally {
+      db.close()
+    }
   })
 
   it("uses write-ahead logging", async () => {

@@ -89,14 +89,18 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       expect(await storage.getOpsBefore("a", 5, 4)).toEqual(ops(1, 4).reverse())
     })
 
-    it("finds an op by client and seq", async () => {
+    it("finds each client's newest op, per document", async () => {
       await storage.createDocument("a", "ot", initial, 100)
       await storage.createDocument("b", "ot", initial, 100)
       await storage.commit("a", [op(1, { clientId: "x", seq: 7 }), op(2, { clientId: "y", seq: 7 })])
-      expect(await storage.findOp("a", "x", 7)).toEqual(op(1, { clientId: "x", seq: 7 }))
-      expect(await storage.findOp("a", "y", 7)).toEqual(op(2, { clientId: "y", seq: 7 }))
-      expect(await storage.findOp("a", "x", 8)).toBeNull()
-      expect(await storage.findOp("b", "x", 7)).toBeNull()
+      await storage.commit("b", [op(1, { clientId: "x", seq: 2 })])
+      expect(await storage.lastOp("a", "x")).toEqual(op(1, { clientId: "x", seq: 7 }))
+      expect(await storage.lastOp("a", "y")).toEqual(op(2, { clientId: "y", seq: 7 }))
+      await storage.commit("a", [op(3, { clientId: "x", seq: 9 }), op(4, { clientId: "x", seq: 10 })])
+      expect(await storage.lastOp("a", "x")).toEqual(op(4, { clientId: "x", seq: 10 }))
+      expect(await storage.lastOp("b", "x")).toEqual(op(1, { clientId: "x", seq: 2 }))
+      expect(await storage.lastOp("a", "z")).toBeNull()
+      expect(await storage.lastOp("missing", "x")).toBeNull()
     })
 
     it("round-trips every field of an op exactly, optional ones included or absent", async () => {
@@ -113,7 +117,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
         time: 1_712_345_678_901
       })
       const bare = op(2, { clientId: "other", seq: 1 })
-      const empty = op(3, { steps: [], original: [], dropped: [], moves: [] })
+      const empty = op(3, { clientId: "empty", steps: [], original: [], dropped: [], moves: [] })
       await storage.createDocument("a", "ot", initial, 100)
       await storage.commit("a", [full, bare, empty])
       const [gotFull, gotBare, gotEmpty] = await storage.getOps("a", 0)
@@ -121,7 +125,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       expect(gotBare).toStrictEqual(bare)
       expect(gotEmpty).toStrictEqual(empty)
       expect(Object.keys(gotBare).sort()).toEqual(["author", "baseVersion", "clientId", "seq", "steps", "time", "version"])
-      expect(await storage.findOp("a", "c1", 1)).toStrictEqual(full)
+      expect(await storage.lastOp("a", "c1")).toStrictEqual(full)
       expect((await storage.getOpsBefore("a", 3, 1))[0]).toStrictEqual(bare)
     })
 
@@ -135,11 +139,13 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       await expect(storage.commit("a", [op(4), op(4, { seq: 40 })])).rejects.toMatchObject(rejected)
       await expect(storage.commit("a", [op(4), op(5, { seq: 2 })], { version: 5, doc: initial })).rejects.toMatchObject(rejected)
       await expect(storage.commit("a", [op(4), op(5, { seq: 4 })])).rejects.toMatchObject(rejected)
+      await expect(storage.commit("a", [op(4, { clientId: "other", seq: 5 }), op(5, { clientId: "other", seq: 5 })])).rejects.toMatchObject(rejected)
+      await expect(storage.commit("a", [op(4, { clientId: "other", seq: 5 }), op(5, { seq: 1 })])).rejects.toMatchObject(rejected)
       await expect(storage.commit("a", [op(4)], { version: 9, doc: initial })).rejects.toMatchObject(rejected)
       await expect(storage.commit("missing", [op(1)])).rejects.toMatchObject({ name: "ConcordError", code: "ERR_UNKNOWN_DOCUMENT" })
       expect((await storage.getDocument("a"))?.version).toBe(3)
       expect(await storage.getOps("a", 0)).toEqual(ops(1, 3))
-      expect(await storage.findOp("a", "c1", 4)).toBeNull()
+      expect(await storage.lastOp("a", "c1")).toEqual(op(3))
       expect(await storage.latestSnapshot("a")).toEqual({ version: 0, doc: initial })
       expect(await storage.getDocument("missing")).toBeNull()
       await storage.commit("a", [op(4)])
