@@ -1,7 +1,8 @@
 import type { Node } from "prosemirror-model"
-import { authorKey, type AuthorSpan } from "@/lib/history"
+import { authorKey, firstEndingAfter, type AuthorSpan } from "@/lib/history"
 import type { Author } from "@/lib/protocol/messages"
 import { safeColor } from "@/lib/protocol/author-color"
+import { placedTexts } from "./placed-texts"
 
 /** The CSS highlight name of each author drawn so far in this page, by authorKey. */
 const names = new Map<string, string>()
@@ -17,40 +18,6 @@ export function highlightName(author: Author): string {
 /** Whether the browser has the CSS Custom Highlight API. */
 function supported(): boolean {
   return typeof CSS != "undefined" && "highlights" in CSS && typeof Highlight == "function"
-}
-
-/** A text node of a drawn block and where its text starts in the document. */
-export interface PlacedText {
-  node: Text
-  pos: number
-}
-
-/**
- * Each text node of the drawn block `dom`, with its position in the document, `node` being the block at
- * `start`. DOMSerializer draws every text node of the document as one DOM text node, in document order,
- * and draws no other text (a line break or an empty block's placeholder is an element), so the two lists
- * pair up.
- */
-export function placedTexts(node: Node, start: number, dom: HTMLElement): PlacedText[] {
-  const placed: PlacedText[] = []
-  const walker = document.createTreeWalker(dom, NodeFilter.SHOW_TEXT)
-  node.descendants((child, pos) => {
-    if (!child.isText) return
-    const text = walker.nextNode() as Text | null
-    if (text) placed.push({ node: text, pos: start + 1 + pos })
-  })
-  return placed
-}
-
-/** The index of the first of `spans` (in order, apart) that ends after `pos`. */
-export function firstEndingAfter(spans: readonly AuthorSpan[], pos: number): number {
-  let low = 0, high = spans.length
-  while (low < high) {
-    const mid = (low + high) >> 1
-    if (spans[mid].to <= pos) low = mid + 1
-    else high = mid
-  }
-  return low
 }
 
 /**

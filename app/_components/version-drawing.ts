@@ -1,7 +1,8 @@
 import { DOMSerializer, type Node } from "prosemirror-model"
-import type { AuthorSpan } from "@/lib/history"
+import { firstEndingAfter, type AuthorSpan } from "@/lib/history"
 import { schema } from "@/lib/schema"
-import { AuthorHighlights, firstEndingAfter, placedTexts } from "./author-highlights"
+import { AuthorHighlights } from "./author-highlights"
+import { placedTexts } from "./placed-texts"
 
 const serializer = DOMSerializer.fromSchema(schema)
 
@@ -48,13 +49,27 @@ export class VersionDrawing {
   private readonly highlights = new AuthorHighlights()
   private frame: number | null = null
   private readonly channel = new MessageChannel()
-  private readonly hover = (event: MouseEvent) => this.showAuthorAt(event.clientX, event.clientY)
+  /** Where the pointer is, to name who wrote what is under it once a frame. */
+  private pointer: { x: number; y: number } | null = null
+  private hoverFrame: number | null = null
+  private readonly hover = (event: MouseEvent) => {
+    this.pointer = { x: event.clientX, y: event.clientY }
+    this.hoverFrame ??= requestAnimationFrame(() => {
+      this.hoverFrame = null
+      if (this.pointer) this.showAuthorAt(this.pointer.x, this.pointer.y)
+    })
+  }
+  private readonly leave = () => {
+    this.pointer = null
+    this.setTitle("")
+  }
 
   constructor(private readonly mount: HTMLElement, private readonly page: HTMLElement) {
     this.channel.port1.onmessage = event => {
       if (event.data == this.generation && this.target) this.drawSlice()
     }
     mount.addEventListener("mousemove", this.hover)
+    mount.addEventListener("mouseleave", this.leave)
   }
 
   /** Show `doc`, the document at `version`, with `spans` (null until they are known). */
@@ -66,7 +81,10 @@ export class VersionDrawing {
       this.target = { ...this.target, version, spans }
       this.page.dataset.showing = String(version)
       // The blocks drawn so far get their colours; the rest get them as they are drawn.
-      if (recolour) this.colourDrawn()
+      if (recolour) {
+        this.colourDrawn()
+        this.setTitle("")
+      }
       if (this.whole) this.finish()
       return
     }
@@ -77,6 +95,7 @@ export class VersionDrawing {
     }
     this.target = { doc, version, spans, starts: blockStarts(doc) }
     this.highlights.clear()
+    this.setTitle("")
     this.page.dataset.showing = String(version)
     this.page.dataset.authorship = "loading"
     const root = document.createElement("div")
@@ -110,6 +129,8 @@ export class VersionDrawing {
     this.stop()
     this.channel.port1.close()
     this.mount.removeEventListener("mousemove", this.hover)
+    this.mount.removeEventListener("mouseleave", this.leave)
+    if (this.hoverFrame != null) cancelAnimationFrame(this.hoverFrame)
     this.highlights.destroy()
     this.root?.remove()
     this.root = null
@@ -173,26 +194,31 @@ export class VersionDrawing {
     if (spans) this.drawn.forEach((block, i) => this.highlights.addBlock(block.node, starts[i], block.dom, spans))
   }
 
-  /** Name, as the drawing's tooltip, who wrote the text under the point (clientX, clientY), if anyone since the base. */
+  /** Name, as the drawing's tooltip, who wrote the character under the point (x, y), if anyone since the base. */
   private showAuthorAt(x: number, y: number): void {
     const spans = this.target?.spans
     const caret = spans?.length ? document.caretPositionFromPoint?.(x, y) : null
+    const text = caret?.offsetNode
     let name = ""
-    if (caret && caret.offsetNode.nodeType == 3) {
-      let block: HTMLElement | null = caret.offsetNode.parentElement
+    if (text instanceof Text) {
+      let block: HTMLElement | null = text.parentElement
       while (block && block.parentElement && !block.parentElement.classList.contains("version-group")) block = block.parentElement
       const index = block ? this.indexOf.get(block) : undefined
-      if (index != null) {
-        const { node } = this.drawn[index]
-        const placed = placedTexts(node, this.target!.starts[index], this.drawn[index].dom).find(text => text.node == caret.offsetNode)
-        if (placed) {
-          const pos = placed.pos + caret.offset
-          const span = spans![firstEndingAfter(spans!, pos)]
-          if (span && span.from <= pos) name = `Written by ${span.author.name}`
-        }
+      const placed = index == null ? undefined
+        : placedTexts(this.drawn[index].node, this.target!.starts[index], this.drawn[index].dom).find(placed => placed.node == text)
+      // The caret falls between two characters: the one under the point is the one whose box holds x.
+      const offset = [caret!.offset - 1, caret!.offset].find(at => at >= 0 && at < text.length && holds(text, at, x))
+      if (placed && offset != null) {
+        const pos = placed.pos + offset
+        const span = spans![firstEndingAfter(spans!, pos)]
+        if (span && span.from <= pos) name = `Written by ${span.author.name}`
       }
     }
-    if (this.mount.title != name) this.mount.title = name
+    this.setTitle(name)
+  }
+
+  private setTitle(title: string): void {
+    if (this.mount.title != title) this.mount.title = title
   }
 
   private finish(): void {
@@ -227,4 +253,13 @@ function blockStarts(doc: Node): number[] {
   const starts: number[] = []
   doc.forEach((_, offset) => starts.push(offset))
   return starts
+}
+
+/** Whether the box of character `at` of `text` spans the horizontal coordinate `x`. */
+function holds(text: Text, at: number, x: number): boolean {
+  const range = document.createRange()
+  range.setStart(text, at)
+  range.setEnd(text, at + 1)
+  const box = range.getBoundingClientRect()
+  return box.left <= x && x <= box.right
 }

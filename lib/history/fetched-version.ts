@@ -7,8 +7,8 @@ const utf8 = new TextDecoder()
 
 /**
  * The document a `docAt` reply describes: its base document (the JSON's UTF-8 bytes) with the steps
- * after it applied. Throws a RangeError when the reply is not a document of this schema or a step does
- * not apply.
+ * after it applied. Throws when the bytes are not JSON (SyntaxError), not a document of this schema, or
+ * a step does not apply (RangeError).
  */
 export function fetchedVersion(reply: DocAtReply): Node {
   const doc = replay(Node.fromJSON(schema, JSON.parse(utf8.decode(reply.doc))), [reply])

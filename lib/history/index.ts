@@ -9,6 +9,7 @@ export { droppedContents, blameDropped, describeDropped, restoreDropped, type Dr
 export { restoreVersion } from "./restore-version"
 export { lostWrites, restoreLostWrite, type LostWrite } from "./lost-write"
 export { Authorship, type AuthorSpan } from "./authorship"
+export { firstEndingAfter } from "./span-search"
 export { landedRanges, mergeHighlights, type HighlightRange } from "./merge-highlight"
 export { historyHighlightPlugin, historyHighlightKey, setHistoryHighlights } from "./highlight-plugin"
 export { VersionCache } from "./version-cache"

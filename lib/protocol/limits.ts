@@ -8,6 +8,8 @@ export const limits = {
   maxDocumentSize: 2_000_000,
   /** Ops returned by one catch-up or history page. */
   maxOpsPerPage: 2_000,
+  /** Ops whose steps one `docAt` reply carries at most; a version further from its snapshot comes whole. */
+  maxDocAtOps: 2_000,
   /** Ops an `authorship` request counts over when it names no window. */
   authorshipWindow: 500,
   /** A joining client further behind than this gets a snapshot instead of ops. */

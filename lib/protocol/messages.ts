@@ -157,10 +157,8 @@ export interface Snapshot {
 }
 
 /**
- * The reply to `docAt`: the document at `base` (the nearest snapshot at or before `version`, or the
- * version itself) as the UTF-8 bytes of its JSON, sent as a binary attachment, and the steps of the ops
- * `base + 1 .. version` in order, which the client applies to it. The hub sends the snapshot as stored,
- * without decoding, replaying and encoding it again.
+ * The reply to `docAt`: the document at `base` (the nearest snapshot, as stored) as the UTF-8 bytes of its
+ * JSON, and the steps of the ops `base + 1 .. version`, which the client applies to it.
  */
 export interface DocAtReply {
   version: number

@@ -13,6 +13,9 @@ export function isAllowedHref(href: unknown): href is string {
   }
 }
 
+// Attribute defaults never change: snapshots are stored without the attributes that hold their default
+// (compact-json.ts), so a new default would change what old snapshots mean (tests/unit/compact-json.test.ts
+// pins them). A different default needs a new attribute, or a migration that rewrites the snapshots.
 // Every block carries a stable `id`. The DOM keeps it as data-id so that copy and paste
 // inside one document can keep it, while block-ids.ts repairs duplicates.
 const idAttr = { id: { default: null as string | null, validate: validateId } }

@@ -175,10 +175,9 @@ export class Hub {
 
   /**
    * The document at a version, for the client to finish: the nearest snapshot at or before it as the JSON
-   * text it is stored as, and the steps of the ops after it, which the client applies (fewer than
-   * `snapshotEvery`). The hub does not parse, replay or encode the document, so a page scrubbing through
-   * a long history costs it two reads. The head, a CRDT document, and a version further from its
-   * snapshot than a page of ops come whole, with no steps.
+   * text it is stored as, and the steps of the ops after it (fewer than `snapshotEvery`), which the client
+   * applies; the hub neither parses, replays nor encodes the document. The head, a CRDT document, and a
+   * version more than `maxDocAtOps` ops after its snapshot come whole, with no steps.
    */
   async docAt(request: DocAtRequest): Promise<DocAtReply> {
     const { version } = request
@@ -188,7 +187,7 @@ export class Hub {
     const storage = this.options.storage
     const snapshot = await storage.latestSnapshotText(doc.id, version)
     if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${doc.id} at or before ${version}`)
-    if (version - snapshot.version > limits.maxOpsPerPage)
+    if (version - snapshot.version > limits.maxDocAtOps)
       return wholeVersion({ version, doc: compactJSON(await this.replayedAt(doc.id, version)) })
     const ops = await storage.getOps(doc.id, snapshot.version, version)
     if (ops.length != version - snapshot.version) throw new ConcordError("ERR_STORAGE", `Ops ${snapshot.version + 1}..${version} of ${doc.id} are missing`)
@@ -211,7 +210,9 @@ export class Hub {
     if (ops.length != version - from) throw new ConcordError("ERR_STORAGE", `Ops ${from + 1}..${version} of ${doc.id} are missing`)
     const tracker = new Authorship(base, from)
     // The document at `version`: the head, one replayed for an earlier request, else the base and those ops.
-    tracker.addAll(ops, version == doc.durableVersion ? doc.durableDoc : this.recent.get(doc.id, version) ?? replayed(base, ops))
+    let final = version == doc.durableVersion ? doc.durableDoc : this.recent.get(doc.id, version)
+    if (!final) this.recent.remember(doc.id, version, (final = replayed(base, ops)))
+    tracker.addAll(ops, final)
     return { version, from, spans: tracker.spans }
   }
 

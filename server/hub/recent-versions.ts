@@ -2,9 +2,8 @@ import type { Node } from "prosemirror-model"
 
 /**
  * The last few past versions the hub replayed, for all documents together (so the memory they take is
- * bounded however many documents are open): a page that fetched a version with `docAt` asks for its
- * authorship next, and stepping asks for the same versions again. Versions never change, so an entry
- * is never stale.
+ * bounded however many documents are open): the bases and the versions `authorship` counted over, which
+ * stepping through a version asks for again. Versions never change, so an entry is never stale.
  */
 export class RecentVersions {
   private readonly entries = new Map<string, Node>()

@@ -48,15 +48,18 @@ export class MemoryStorage implements Storage {
     this.checkOpen()
     const stored = this.document(docId)
     checkAppend(docId, stored.record.version, ops, snapshot)
-    const lastSeqs = new Map(stored.lastSeqs)
+    // Checked against the seqs before this call and the ops of it before, then recorded: all or nothing.
+    const seen = new Map<string, number>()
     for (const op of ops) {
-      const last = lastSeqs.get(op.clientId)
-      if (last && op.seq <= last.seq)
-        throw new ConcordError("ERR_STORAGE", `Op (${op.clientId}, ${op.seq}) is not newer than that client's seq ${last.seq} in ${docId}`)
-      lastSeqs.set(op.clientId, { seq: op.seq, version: op.version })
+      const last = seen.get(op.clientId) ?? stored.lastSeqs.get(op.clientId)?.seq
+      if (last != null && op.seq <= last)
+        throw new ConcordError("ERR_STORAGE", `Op (${op.clientId}, ${op.seq}) is not newer than that client's seq ${last} in ${docId}`)
+      seen.set(op.clientId, op.seq)
     }
-    for (const op of ops) stored.ops.push(copy(op))
-    stored.lastSeqs = lastSeqs
+    for (const op of ops) {
+      stored.ops.push(copy(op))
+      stored.lastSeqs.set(op.clientId, { seq: op.seq, version: op.version })
+    }
     stored.record.version += ops.length
     if (snapshot) this.addSnapshot(stored, snapshot)
   }

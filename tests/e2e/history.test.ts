@@ -122,8 +122,16 @@ describe("history panel", () => {
     const box = (await preview.locator(".version-document p").first().boundingBox())!
     await bob.mouse.move(box.x + 12, box.y + box.height / 2)
     await preview.locator(".version-mount[title='Written by Ada']").waitFor()
+    await bob.mouse.move(0, 0)
     await scrubTo(bob, before + 1)
     expect(await bob.getByTestId("version-preview").locator(".ProseMirror").textContent()).not.toBe("Hello world")
+    // The version before's ranges are gone: every range lies in the text now drawn, and Ada's still covers her words.
+    expect(await bob.evaluate(name => {
+      const pieces = [...CSS.highlights.values()].flatMap(highlight => [...highlight])
+      const drawn = document.querySelector("[data-testid=version-preview] .version-document")!
+      const ada = [...(CSS.highlights.get(name ?? "") ?? [])].map(piece => (piece.startContainer as Text).data.slice(piece.startOffset, piece.endOffset)).join("")
+      return [pieces.every(piece => drawn.contains(piece.startContainer)), ada.includes("Hello world")]
+    }, highlight)).toEqual([true, true])
     await scrubTo(bob, before)
     await bob.getByTestId("restore-version").click()
     await bob.getByTestId("editor").waitFor({ state: "visible" })

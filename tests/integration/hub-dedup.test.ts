@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "vitest"
 import { Transform } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
 import { Hub } from "../../server/hub/hub"
@@ -26,28 +26,57 @@ const stores: [string, () => { storage: Storage; cleanup: () => void }][] = [
 ]
 
 describe.each(stores)("hub dedup over %s", (_, open) => {
+  let hub: Hub | null = null
+  let store: { storage: Storage; cleanup: () => void } | null = null
+  afterEach(async () => {
+    await hub?.close()
+    await store?.storage.close()
+    store?.cleanup()
+    hub = store = null
+  })
+
+  /** A hub over a fresh store, keeping `window` recent ops in memory per document. */
+  async function start(window = 256): Promise<{ hub: Hub; storage: Storage }> {
+    store = open()
+    hub = new Hub({ storage: store.storage, log: createLogger("silent"), window, idleMs: 0 })
+    await hub.open("doc", true)
+    return { hub, storage: store.storage }
+  }
+
   it("knows a client's newest seq from the store once its ops left memory, and refuses older ones", async () => {
-    const { storage, cleanup } = open()
-    try {
-      const hub = new Hub({ storage, log: createLogger("silent"), window: 4, idleMs: 0 })
-      await hub.open("doc", true)
-      for (let seq = 1; seq <= 3; seq++) await type(hub, "doc", "c", seq, "c")
-      for (let seq = 1; seq <= 10; seq++) await type(hub, "doc", "d", seq, "d")
-      // Evicted and loaded again: what the hub knows of c comes from the store alone.
-      expect(hub.evictIdle(Date.now() + 1)).toBe(1)
-      const again = await type(hub, "doc", "c", 3, "c")
-      expect(again).toEqual({ seq: 3, version: 3, duplicate: true })
-      await expect(type(hub, "doc", "c", 3, "other")).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
-      await expect(type(hub, "doc", "c", 2, "c")).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
-      await expect(type(hub, "doc", "d", 9, "d")).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
-      expect((await storage.getOps("doc", 0)).length).toBe(13)
-      expect(await type(hub, "doc", "c", 4, "c")).toEqual({ seq: 4, version: 14 })
-      expect(await type(hub, "doc", "new", 1, "n")).toEqual({ seq: 1, version: 15 })
-      expect((await storage.lastOp("doc", "c"))?.version).toBe(14)
-      await hub.close()
-    } finally {
-      await storage.close()
-      cleanup()
-    }
+    const { hub, storage } = await start(4)
+    for (let seq = 1; seq <= 3; seq++) await type(hub, "doc", "c", seq, "c")
+    for (let seq = 1; seq <= 10; seq++) await type(hub, "doc", "d", seq, "d")
+    // Evicted and loaded again: what the hub knows of c comes from the store alone.
+    expect(hub.evictIdle(Date.now() + 1)).toBe(1)
+    const again = await type(hub, "doc", "c", 3, "c")
+    expect(again).toEqual({ seq: 3, version: 3, duplicate: true })
+    await expect(type(hub, "doc", "c", 3, "other")).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
+    await expect(type(hub, "doc", "c", 2, "c")).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
+    await expect(type(hub, "doc", "d", 9, "d")).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
+    expect((await storage.getOps("doc", 0)).length).toBe(13)
+    expect(await type(hub, "doc", "c", 4, "c")).toEqual({ seq: 4, version: 14 })
+    expect(await type(hub, "doc", "new", 1, "n")).toEqual({ seq: 1, version: 15 })
+    expect((await storage.lastOp("doc", "c"))?.version).toBe(14)
+    // A seq never used, but older than the client's newest.
+    await expect(type(hub, "doc", "c", 1_000, "c").then(() => type(hub, "doc", "c", 700, "c"))).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
+    expect((await storage.getOps("doc", 0)).length).toBe(16)
+  })
+
+  it("acknowledges a resend that arrives while its first copy commits, once, and refuses an older seq meanwhile", async () => {
+    const { hub, storage } = await start()
+    await type(hub, "doc", "c", 1, "a")
+    const doc = await hub.open("doc")
+    const step = new Transform(doc.doc).insert(1, schema.text("b")).steps[0].toJSON()
+    const request = { docId: "doc", clientId: "c", seq: 2, baseVersion: 1, steps: [step] }
+    // Both submitted before either commits: the second finds the first in memory and waits for it.
+    const [first, again, older] = await Promise.allSettled([
+      hub.submit(request, author), hub.submit(request, author), hub.submit({ ...request, seq: 1 }, author)
+    ])
+    expect(first).toEqual({ status: "fulfilled", value: { seq: 2, version: 2 } })
+    expect(again).toEqual({ status: "fulfilled", value: { seq: 2, version: 2, duplicate: true } })
+    expect(older).toMatchObject({ status: "rejected", reason: { code: "ERR_SEQ_REUSED" } })
+    expect((await storage.getOps("doc", 0)).map(op => op.seq)).toEqual([1, 2])
+    expect((await hub.open("doc")).doc.textContent).toBe("ba")
   })
 })

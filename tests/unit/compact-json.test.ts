@@ -39,4 +39,17 @@ describe("compactJSON", () => {
     })
     expect(JSON.stringify(json).length).toBeLessThan(JSON.stringify(doc.toJSON()).length * 0.7)
   })
+
+  it("relies on attribute defaults that stay as they are (snapshots leave them out)", () => {
+    const defaults = (specs: Record<string, { spec: { attrs?: Record<string, { default?: unknown }> } }>) =>
+      Object.fromEntries(Object.entries(specs).map(([name, type]) => [name, Object.fromEntries(
+        Object.entries(type.spec.attrs ?? {}).map(([attr, spec]) => [attr, "default" in spec ? spec.default : "(required)"]))]))
+    const block = { id: null, vv: null, conflict: null }
+    expect(defaults(schema.nodes)).toEqual({
+      doc: {}, paragraph: block, heading: { ...block, level: 1 }, blockquote: block, code_block: block,
+      horizontal_rule: block, bullet_list: block, ordered_list: { ...block, order: 1 }, list_item: { id: null },
+      text: {}, hard_break: {}
+    })
+    expect(defaults(schema.marks)).toEqual({ strong: {}, em: {}, strike: {}, code: {}, link: { href: "(required)", title: null } })
+  })
 })

@@ -59,14 +59,14 @@ describe("history and docAt on the hub", () => {
   })
 
   it("sends a version further than a page of ops from its snapshot whole, replayed on the hub", async () => {
-    const count = limits.maxOpsPerPage + 3
+    const count = limits.maxDocAtOps + 3
     const { docId, hub } = await documentWith(count, 10_000)
     const served = await hub.docAt({ docId, version: count - 1 })
     expect([served.base, served.steps]).toEqual([count - 1, []])
     const text = fetchedVersion(served).textContent
     expect([text.length, text.slice(0, 3)]).toEqual([count - 1, String((count - 1) % 10) + String((count - 2) % 10) + String((count - 3) % 10)])
-    const near = await hub.docAt({ docId, version: limits.maxOpsPerPage })
-    expect([near.base, near.steps.length, fetchedVersion(near).textContent.length]).toEqual([0, limits.maxOpsPerPage, limits.maxOpsPerPage])
+    const near = await hub.docAt({ docId, version: limits.maxDocAtOps })
+    expect([near.base, near.steps.length, fetchedVersion(near).textContent.length]).toEqual([0, limits.maxDocAtOps, limits.maxDocAtOps])
   })
 
   it("fails clearly when a fetched version's steps do not apply to its document", async () => {
