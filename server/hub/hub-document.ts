@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
 import type { StepMap } from "prosemirror-transform"
 import type * as Y from "yjs"
-import type { CommittedOp, LwwStamp, PresenceState, StrategyName } from "../../lib/protocol"
+import { ConcordError, type CommittedOp, type LwwStamp, type PresenceState, type StrategyName } from "../../lib/protocol"
 import type { VvWriter } from "../../lib/strategies/vv-writes"
 import { StepApplier } from "../../lib/ot/step-applier"
 import { SerialQueue } from "./serial-queue"
@@ -39,7 +39,7 @@ export class HubDocument {
   /** Set when a commit failed: the document must be reloaded from the store before further use. */
   broken = false
   private recent: RecentOp[] = []
-  private waiters: { version: number; resolve: () => void }[] = []
+  private waiters: { version: number; resolve: () => void; reject: (error: ConcordError) => void }[] = []
 
   /** The document at `durableVersion`: what joins and snapshots serve. */
   durableDoc: Node
@@ -90,10 +90,20 @@ export class HubDocument {
     this.trim()
   }
 
-  /** Resolves once `version` is durable. */
+  /** Resolves once `version` is durable; rejects when a commit fails before it is. */
   durable(version: number): Promise<void> {
     if (version <= this.durableVersion) return Promise.resolve()
-    return new Promise(resolve => this.waiters.push({ version, resolve }))
+    if (this.broken) return Promise.reject(new ConcordError("ERR_STORAGE", "The document is being reloaded after a storage failure; resend"))
+    return new Promise((resolve, reject) => this.waiters.push({ version, resolve, reject }))
+  }
+
+  /**
+   * A commit failed with `error`: the document must be reloaded from the store before further use, and
+   * whoever waits for an op to become durable (a resend of a batch in flight) gets the error.
+   */
+  markBroken(error: ConcordError): void {
+    this.broken = true
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error)
   }
 
   /** The ops after `after` up to `upTo` from memory, or null when some of them are no longer held. */

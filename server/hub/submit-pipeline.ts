@@ -166,8 +166,9 @@ function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<
   return ctx.storage.commit(doc.id, [op], snapshot).then(
     () => doc.markDurable(op.version),
     error => {
-      doc.broken = true
-      throw ConcordError.from(error, "ERR_STORAGE")
+      const coded = ConcordError.from(error, "ERR_STORAGE")
+      doc.markBroken(coded)
+      throw coded
     }
   )
 }

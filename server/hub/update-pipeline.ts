@@ -36,8 +36,9 @@ function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp, update: U
       doc.markDurable(op.version)
     },
     error => {
-      doc.broken = true
-      throw ConcordError.from(error, "ERR_STORAGE")
+      const coded = ConcordError.from(error, "ERR_STORAGE")
+      doc.markBroken(coded)
+      throw coded
     }
   )
 }

@@ -79,4 +79,36 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
     expect((await storage.getOps("doc", 0)).map(op => op.seq)).toEqual([1, 2])
     expect((await hub.open("doc")).doc.textContent).toBe("ba")
   })
+
+  it("fails a resend waiting on a commit that fails, and takes the batch once the document reloads", async () => {
+    store = open()
+    const real = store.storage
+    let failNext = false
+    // The store as the hub sees it, with a commit that can be made to fail once (a disk error).
+    const storage = new Proxy(real, {
+      get(target, name) {
+        if (name == "commit" && failNext) {
+          failNext = false
+          // It fails a little later, as a group commit does: after the resend found the op in memory.
+          return () => new Promise((_, reject) => setTimeout(() => reject(new Error("disk I/O error")), 5))
+        }
+        const value = Reflect.get(target, name)
+        return typeof value == "function" ? value.bind(target) : value
+      }
+    })
+    hub = new Hub({ storage, log: createLogger("silent") })
+    await hub.open("doc", true)
+    await type(hub, "doc", "c", 1, "a")
+    const doc = await hub.open("doc")
+    const step = new Transform(doc.doc).insert(1, schema.text("b")).steps[0].toJSON()
+    const request = { docId: "doc", clientId: "c", seq: 2, baseVersion: 1, steps: [step] }
+    failNext = true
+    const [first, again] = await Promise.allSettled([hub.submit(request, author), hub.submit(request, author)])
+    expect(first).toMatchObject({ status: "rejected", reason: { code: "ERR_STORAGE" } })
+    expect(again).toMatchObject({ status: "rejected", reason: { code: "ERR_STORAGE" } })
+    // Reloaded from the store, the hub takes the resent batch as new, once.
+    expect(await hub.submit(request, author)).toEqual({ seq: 2, version: 2 })
+    expect(await hub.submit(request, author)).toEqual({ seq: 2, version: 2, duplicate: true })
+    expect((await real.getOps("doc", 0)).map(op => op.seq)).toEqual([1, 2])
+  }, 10_000)
 })
