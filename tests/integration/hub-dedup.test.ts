@@ -3,7 +3,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { Transform } from "prosemirror-transform"
+import * as Y from "yjs"
 import { schema } from "../../lib/schema"
+import { crdtFragment, crdtSeed, encodeUpdate } from "../../lib/strategies/crdt-updates"
 import { Hub } from "../../server/hub/hub"
 import { MemoryStorage, openSqliteStorage, type Storage } from "../../server/storage"
 import { createLogger } from "../../server/log"
@@ -111,4 +113,32 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
     expect(await hub.submit(request, author)).toEqual({ seq: 2, version: 2, duplicate: true })
     expect((await real.getOps("doc", 0)).map(op => op.seq)).toEqual([1, 2])
   }, 10_000)
+
+  it("acknowledges a CRDT update resent while its first copy commits, once, and refuses an older seq", async () => {
+    store = open()
+    hub = new Hub({ storage: store.storage, log: createLogger("silent") })
+    await hub.open("crdt", true, "crdt")
+    // A client's Yjs document from the shared seed, typing into the first paragraph.
+    const ydoc = new Y.Doc()
+    Y.applyUpdate(ydoc, crdtSeed())
+    const typed = (text: string) => {
+      const before = Y.encodeStateVector(ydoc)
+      const block = ydoc.getXmlFragment(crdtFragment).get(0) as Y.XmlElement
+      ydoc.transact(() => {
+        if (!(block.get(0) instanceof Y.XmlText)) block.insert(0, [new Y.XmlText()])
+        ;(block.get(0) as Y.XmlText).insert(0, text)
+      })
+      return encodeUpdate(Y.encodeStateAsUpdate(ydoc, before))
+    }
+    const first = { docId: "crdt", clientId: "y", seq: 1, update: typed("a") }
+    expect(await hub.update(first, author)).toEqual({ seq: 1, version: 1 })
+    const request = { docId: "crdt", clientId: "y", seq: 2, update: typed("b") }
+    const [second, again, older] = await Promise.allSettled([
+      hub.update(request, author), hub.update(request, author), hub.update({ ...first }, author)
+    ])
+    expect(second).toEqual({ status: "fulfilled", value: { seq: 2, version: 2 } })
+    expect(again).toEqual({ status: "fulfilled", value: { seq: 2, version: 2, duplicate: true } })
+    expect(older).toMatchObject({ status: "rejected", reason: { code: "ERR_SEQ_REUSED" } })
+    expect((await store.storage.getOps("crdt", 0)).map(op => op.seq)).toEqual([1, 2])
+  })
 })
