@@ -2,6 +2,7 @@ import type { Node } from "prosemirror-model"
 import { ChangeSet } from "prosemirror-changeset"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
+import { StepApplier } from "../ot/step-applier"
 import type { Author, AuthorshipSpan, CommittedOp } from "../protocol/messages"
 import { authorKey } from "./timeline"
 
@@ -58,14 +59,15 @@ export class Authorship {
   }
 
   /**
-   * Add `ops`, the ops after the newest version added, in order, known to turn the newest document into
-   * `doc` (the document at the last of them, fetched), without replaying them, and move to it.
-   * Throws RangeError when they do not follow on.
+   * Add `ops`, the ops after the newest version added, in order, and move to the last of them. `doc`, the
+   * document at the last of them when it is known (fetched), spares replaying them; without it they are
+   * replayed once, along a StepApplier. Throws RangeError when they do not follow on or do not apply.
    */
-  addAll(ops: readonly CommittedOp[], doc: Node): void {
+  addAll(ops: readonly CommittedOp[], doc?: Node): void {
     if (!ops.length) return
     const decoded = ops.map(op => this.decode(op, op.version - ops[0].version))
-    ops.forEach((op, i) => this.push(op, decoded[i], i == ops.length - 1 ? doc : null))
+    const final = doc ?? this.replayed(decoded)
+    ops.forEach((op, i) => this.push(op, decoded[i], i == ops.length - 1 ? final : null))
   }
 
   /** Move to `version`, one of those added (baseVersion..latest), replaying from the nearest document kept. */
@@ -123,6 +125,18 @@ export class Authorship {
     }
     this.computed = { version: this.version, spans }
     return spans
+  }
+
+  /** The newest document kept with `steps` applied, or a RangeError. */
+  private replayed(steps: readonly Step[][]): Node {
+    const applier = new StepApplier()
+    let doc = this.kept.get(this.latest)!
+    for (const step of steps.flat()) {
+      const result = applier.apply(doc, step)
+      if (!result.doc) throw new RangeError(`Ops after ${this.latest} do not apply: ${result.failed}`)
+      doc = result.doc
+    }
+    return doc
   }
 
   /** The steps of `op`, checking that it comes `ahead` versions after the newest added. */

@@ -209,10 +209,15 @@ export class Hub {
     const ops = await this.options.storage.getOps(doc.id, from, version)
     if (ops.length != version - from) throw new ConcordError("ERR_STORAGE", `Ops ${from + 1}..${version} of ${doc.id} are missing`)
     const tracker = new Authorship(base, from)
-    // The document at `version`: the head, one replayed for an earlier request, else the base and those ops.
-    let final = version == doc.durableVersion ? doc.durableDoc : this.recent.get(doc.id, version)
-    if (!final) this.recent.remember(doc.id, version, (final = replayed(base, ops)))
-    tracker.addAll(ops, final)
+    // The document at `version`: the head, one replayed for an earlier request, else replayed by the
+    // tracker from the base along the steps it decodes anyway.
+    const known = version == doc.durableVersion ? doc.durableDoc : this.recent.get(doc.id, version)
+    try {
+      tracker.addAll(ops, known)
+    } catch (error) {
+      throw ConcordError.from(error, "ERR_STORAGE")
+    }
+    if (!known && ops.length) this.recent.remember(doc.id, version, tracker.doc)
     return { version, from, spans: tracker.spans }
   }
 

@@ -87,13 +87,13 @@ export class MemoryStorage implements Storage {
 
   async latestSnapshot(docId: string, atOrBefore?: number): Promise<Snapshot | null> {
     this.checkOpen()
-    const snapshots = this.documents.get(docId)?.snapshots ?? []
-    const found = snapshots.findLast((snapshot) => atOrBefore == null || snapshot.version <= atOrBefore)
+    const found = this.findSnapshot(docId, atOrBefore)
     return found ? copy(found) : null
   }
 
   async latestSnapshotText(docId: string, atOrBefore?: number): Promise<SnapshotText | null> {
-    const found = await this.latestSnapshot(docId, atOrBefore)
+    this.checkOpen()
+    const found = this.findSnapshot(docId, atOrBefore)
     return found ? { version: found.version, json: JSON.stringify(found.doc) } : null
   }
 
@@ -110,6 +110,10 @@ export class MemoryStorage implements Storage {
 
   private checkOpen(): void {
     if (this.closed) throw new ConcordError("ERR_STORAGE", "Storage is closed")
+  }
+
+  private findSnapshot(docId: string, atOrBefore?: number): Snapshot | undefined {
+    return this.documents.get(docId)?.snapshots.findLast((snapshot) => atOrBefore == null || snapshot.version <= atOrBefore)
   }
 
   private document(docId: string): StoredDocument {

@@ -98,6 +98,14 @@ describe("authorship since a version", () => {
       expect([given.doc.eq(authorship.doc), given.spans]).toEqual([true, authorship.spans])
     }
     expect(() => given.addAll(ops.slice(5, 6), head)).toThrow(RangeError)
+
+    // Given the ops alone, it replays them once to the document they lead to.
+    const replaying = new Authorship(await h.docAt(1), 1)
+    replaying.addAll(ops.slice(1))
+    authorship.moveTo(ops.length)
+    expect([replaying.latest, replaying.doc.eq(head), replaying.spans]).toEqual([ops.length, true, authorship.spans])
+    const broken = new Authorship(await h.docAt(1), 1)
+    expect(() => broken.addAll([{ ...ops[1], steps: [{ stepType: "replace", from: 0, to: 1 }] }])).toThrow(/do not apply/)
   })
 })
 
