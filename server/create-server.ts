@@ -87,7 +87,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on("disconnect", () => connections--)
     new Connection(socket, hub, log)
   })
-  const evictTimer = setInterval(() => hub.evictIdle(), 5_000)
+  const evictTimer = setInterval(() => {
+    hub.evictIdle()
+    hub.packIdle().catch(error => log.error("pack-failed", { error: String(error) }))
+  }, 5_000)
   evictTimer.unref()
 
   await new Promise<void>((resolve, reject) => {

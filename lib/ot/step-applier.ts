@@ -58,6 +58,11 @@ export class StepApplier {
     return next
   }
 
+  /** Let go of the last document made, so that it can be collected (the next step starts a run). */
+  forget(): void {
+    this.last = this.indexed = null
+  }
+
   private index(doc: Node): void {
     if (this.starts.length < doc.childCount) this.starts = new Int32Array(doc.childCount * 2)
     let pos = 0

@@ -4,7 +4,9 @@ import type * as Y from "yjs"
 import { ConcordError, type CommittedOp, type LwwStamp, type PresenceState, type StrategyName } from "../../lib/protocol"
 import type { VvWriter } from "../../lib/strategies/vv-writes"
 import { StepApplier } from "../../lib/ot/step-applier"
+import { compactJSON, type NodeJSON } from "../../lib/schema"
 import { SerialQueue } from "./serial-queue"
+import { packHead, unpackHead, unpackJSON } from "./packed-head"
 
 /** One committed op held in memory with the step maps that transform later batches past it. */
 export interface RecentOp {
@@ -18,7 +20,8 @@ export interface RecentOp {
  * A document as the hub holds it in memory: the head document, a bounded window of recent ops,
  * the last seq each client committed, who is here, and the queue that serializes its submits.
  * `version` counts ops applied in memory; `durableVersion` those the store has committed. Only
- * durable ops are acknowledged, broadcast or served.
+ * durable ops are acknowledged, broadcast or served. While nobody edits it, the hub packs the head
+ * (see `pack`): `doc` and `durableDoc` unpack it again on first use.
  */
 export class HubDocument {
   version: number
@@ -34,6 +37,8 @@ export class HubDocument {
   /** CRDT documents: the Yjs document holding every durable update. */
   ydoc: Y.Doc | null = null
   lastActive = Date.now()
+  /** When the head tree was last made or used by a submit: the hub packs the head some time after. */
+  lastEdit = Date.now()
   /** Applies every batch's steps, from one batch to the next (see transformBatch's `applier`). */
   readonly applier = new StepApplier()
   /** Set when a commit failed: the document must be reloaded from the store before further use. */
@@ -41,13 +46,70 @@ export class HubDocument {
   private recent: RecentOp[] = []
   private waiters: { version: number; resolve: () => void; reject: (error: ConcordError) => void }[] = []
 
-  /** The document at `durableVersion`: what joins and snapshots serve. */
-  durableDoc: Node
+  /** The document at `version`, unless packed. */
+  private head: Node | null
+  /** The document at `durableVersion`, unless packed. */
+  private durableHead: Node | null
+  /** The head, packed while nobody edits it (then `head` and `durableHead` are null; they are equal). */
+  private packed: { bytes: Uint8Array; size: number } | null = null
 
-  constructor(readonly id: string, readonly strategy: StrategyName, public doc: Node, version: number, private readonly window: number) {
+  constructor(readonly id: string, readonly strategy: StrategyName, doc: Node, version: number, private readonly window: number) {
     this.version = version
     this.durableVersion = version
-    this.durableDoc = doc
+    this.head = this.durableHead = doc
+  }
+
+  /** The document at `version`: what the next batch applies to. */
+  get doc(): Node {
+    return this.head ?? this.unpack()
+  }
+
+  /** The document at `durableVersion`: what joins and snapshots serve. */
+  get durableDoc(): Node {
+    return this.durableHead ?? this.unpack()
+  }
+
+  /** `durableDoc`'s content size, without unpacking it. */
+  get durableSize(): number {
+    return this.packed ? this.packed.size : this.durableDoc.content.size
+  }
+
+  /** `durableDoc` in compact JSON (what a join sends), without building its tree when packed. */
+  durableJSON(): NodeJSON {
+    return this.packed ? unpackJSON(this.packed.bytes) : compactJSON(this.durableDoc)
+  }
+
+  /** Whether the head is packed. */
+  get isPacked(): boolean {
+    return this.packed != null
+  }
+
+  /**
+   * Pack the head while nobody edits the document: deflated compact JSON instead of a ProseMirror
+   * tree. Only a settled document of a step-based strategy is packed, and only if nothing was applied
+   * while the deflate ran. Resolves with whether it packed.
+   */
+  async pack(): Promise<boolean> {
+    if (!this.packable) return false
+    const head = this.head!, version = this.version
+    const bytes = await packHead(head)
+    if (!this.packable || this.head !== head || this.version != version) return false
+    this.packed = { bytes, size: head.content.size }
+    this.head = this.durableHead = null
+    this.applier.forget()
+    return true
+  }
+
+  private get packable(): boolean {
+    return this.head != null && this.head === this.durableHead && this.settled && !this.broken && !this.ydoc
+  }
+
+  private unpack(): Node {
+    const doc = unpackHead(this.packed!.bytes)
+    this.head = this.durableHead = doc
+    this.packed = null
+    this.lastEdit = Date.now()
+    return doc
   }
 
   /** Seed the window with ops loaded from the store, already durable and already applied to `doc`. */
@@ -67,7 +129,8 @@ export class HubDocument {
   /** Apply a prepared op in memory, ahead of its commit. */
   append(op: CommittedOp, maps: StepMap[], doc: Node): void {
     this.recent.push({ op, maps, doc })
-    this.doc = doc
+    this.head = doc
+    this.lastEdit = Date.now()
     this.version = op.version
     this.lastSeq.set(op.clientId, { seq: op.seq, version: op.version })
     this.trim()
@@ -82,7 +145,7 @@ export class HubDocument {
     const start = this.durableVersion - this.windowStart
     const newlyDurable = this.recent.slice(start, start + version - this.durableVersion)
     const ops = newlyDurable.map(r => r.op)
-    this.durableDoc = newlyDurable[newlyDurable.length - 1].doc ?? this.durableDoc
+    this.durableHead = newlyDurable[newlyDurable.length - 1].doc ?? this.durableHead
     for (const r of newlyDurable) r.doc = null
     this.durableVersion = version
     if (ops.length) this.onDurable(ops)

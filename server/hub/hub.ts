@@ -27,6 +27,8 @@ export interface HubOptions {
   idleMs?: number
   /** Documents held in memory at most; idle ones are evicted first (default 500). */
   maxDocuments?: number
+  /** A document nobody has edited for this many ms has its head packed (default 10 s; see HubDocument.pack). */
+  packAfterMs?: number
   now?: () => number
 }
 
@@ -46,13 +48,16 @@ export class Hub {
   private readonly window: number
   private readonly idleMs: number
   private readonly maxDocuments: number
+  private readonly packAfterMs: number
   private closing = false
+  private packing = false
 
   constructor(readonly options: HubOptions) {
     this.log = options.log ?? createLogger()
     this.window = options.window ?? 256
     this.idleMs = options.idleMs ?? 30_000
     this.maxDocuments = options.maxDocuments ?? 500
+    this.packAfterMs = options.packAfterMs ?? 10_000
     this.ctx = { storage: options.storage, snapshotEvery: options.snapshotEvery ?? 100, now: options.now ?? Date.now }
   }
 
@@ -154,7 +159,7 @@ export class Hub {
         anchor = map.map(anchor)
         head = map.map(head)
       }
-      const size = doc.durableDoc.content.size
+      const size = doc.durableSize
       selection = { anchor: Math.min(anchor, size), head: Math.min(head, size) }
       version = doc.durableVersion
     }
@@ -264,6 +269,24 @@ export class Hub {
     return evicted
   }
 
+  /**
+   * Pack the heads of open documents nobody has edited for packAfterMs, one after the other (each
+   * deflate runs off the event loop). Resolves with how many were packed.
+   */
+  async packIdle(now = Date.now()): Promise<number> {
+    if (this.packing) return 0
+    this.packing = true
+    let packed = 0
+    try {
+      for (const doc of [...this.docs.values()]) {
+        if (now - doc.lastEdit >= this.packAfterMs && !doc.isPacked && (await doc.pack())) packed++
+      }
+    } finally {
+      this.packing = false
+    }
+    return packed
+  }
+
   /** Stop taking work and wait until every document's commits have finished. */
   async close(): Promise<void> {
     this.closing = true
@@ -289,7 +312,7 @@ export class Hub {
   }
 
   private headSnapshot(doc: HubDocument): Snapshot {
-    return { version: doc.durableVersion, doc: compactJSON(doc.durableDoc) }
+    return { version: doc.durableVersion, doc: doc.durableJSON() }
   }
 
   private async load(docId: string, create: boolean, strategy: StrategyName): Promise<HubDocument> {

@@ -1,0 +1,27 @@
+import { promisify } from "node:util"
+import { deflateRaw, inflateRawSync } from "node:zlib"
+import type { Node } from "prosemirror-model"
+import { schema, compactJSON, type NodeJSON } from "../../lib/schema"
+
+const deflate = promisify(deflateRaw)
+
+/**
+ * A head document packed while nobody edits it: its compact JSON (see compactJSON), deflated. A
+ * ProseMirror tree costs a few objects per block and text node whatever their length, 1.2-7.6 times
+ * the document's text as UTF-16 (docs/BENCHMARKS.md, bench:doc-memory); packed, the same document
+ * costs a fraction of its text. The deflate runs on libuv's thread pool, so packing keeps the event
+ * loop free; unpacking is synchronous, since the next submit needs the tree at once.
+ */
+export async function packHead(doc: Node): Promise<Uint8Array> {
+  return deflate(JSON.stringify(compactJSON(doc)), { level: 6 })
+}
+
+/** The compact JSON a packed head holds, without building its tree (what a join sends). */
+export function unpackJSON(packed: Uint8Array): NodeJSON {
+  return JSON.parse(inflateRawSync(packed).toString("utf8")) as NodeJSON
+}
+
+/** The head document a packed head holds. */
+export function unpackHead(packed: Uint8Array): Node {
+  return schema.nodeFromJSON(unpackJSON(packed))
+}

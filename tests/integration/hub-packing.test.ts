@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest"
+import { Transform } from "prosemirror-transform"
+import { schema, compactJSON } from "../../lib/schema"
+import { Hub } from "../../server/hub/hub"
+import { MemoryStorage } from "../../server/storage"
+import { createLogger } from "../../server/log"
+
+const author = { name: "a", color: "#000000" }
+
+function newHub(packAfterMs = 1_000): Hub {
+  return new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), packAfterMs })
+}
+
+async function type(hub: Hub, docId: string, clientId: string, seq: number, text: string) {
+  const doc = await hub.open(docId)
+  const step = new Transform(doc.doc).insert(1, schema.text(text)).steps[0]
+  return hub.submit({ docId, clientId, seq, baseVersion: doc.version, steps: [step.toJSON()] }, author)
+}
+
+/** A document with a client connected and `count` ops committed. */
+async function busyDocument(hub: Hub, count: number) {
+  await hub.join({ docId: "doc", clientId: "c", version: null, user: author, create: true }, "socket-1", () => {})
+  for (let seq = 1; seq <= count; seq++) await type(hub, "doc", "c", seq, `${seq} `)
+  return hub.peek("doc")!
+}
+
+describe("hub: packing the heads of documents nobody edits", () => {
+  it("packs an open document once nobody has edited it for packAfterMs, and serves it unchanged", async () => {
+    const hub = newHub()
+    const doc = await busyDocument(hub, 5)
+    const before = doc.doc
+    expect(await hub.packIdle(Date.now())).toBe(0)
+    expect(doc.isPacked).toBe(false)
+    expect(await hub.packIdle(Date.now() + 1_000)).toBe(1)
+    expect(doc.isPacked).toBe(true)
+    expect(hub.openDocuments).toBe(1)
+
+    // A join and a caret are served from the packed head, which stays packed.
+    const joined = await hub.join({ docId: "doc", clientId: "d", version: null, user: author }, "socket-2", () => {})
+    expect(joined.snapshot).toEqual({ version: 5, doc: compactJSON(before) })
+    const caret = hub.presence("d", author, { docId: "doc", version: 4, selection: { anchor: 1, head: 1000 } })
+    expect(caret!.selection).toEqual({ anchor: 3, head: before.content.size })
+    expect(doc.isPacked).toBe(true)
+
+    // The next submit unpacks it: the same document, and the edit lands on it.
+    expect(await type(hub, "doc", "c", 6, "6 ")).toEqual({ seq: 6, version: 6 })
+    expect(doc.isPacked).toBe(false)
+    expect(doc.doc.textContent).toBe("6 " + before.textContent)
+    // Packed again once idle, it holds the new head.
+    expect(await hub.packIdle(Date.now() + 1_000)).toBe(1)
+    expect(doc.durableDoc.textContent).toBe("6 5 4 3 2 1 ")
+  })
+
+  it("keeps the tree when a submit is applied while the head is being deflated", async () => {
+    const hub = newHub(0)
+    const doc = await busyDocument(hub, 2)
+    const packing = doc.pack()
+    const ack = type(hub, "doc", "c", 3, "3 ")
+    expect(await packing).toBe(false)
+    expect(await ack).toEqual({ seq: 3, version: 3 })
+    expect(doc.isPacked).toBe(false)
+    expect(doc.doc.textContent).toBe("3 2 1 ")
+  })
+
+  it("does not pack a document with an op not yet durable", async () => {
+    let release = () => {}
+    const storage = new MemoryStorage()
+    const commit = storage.commit.bind(storage)
+    const hub = new Hub({ storage, log: createLogger("silent"), packAfterMs: 0 })
+    await busyDocument(hub, 1)
+    storage.commit = (...args) => new Promise(resolve => (release = () => resolve(commit(...args))))
+    const ack = type(hub, "doc", "c", 2, "2 ")
+    const doc = hub.peek("doc")!
+    await expect.poll(() => doc.version).toBe(2)
+    expect(await doc.pack()).toBe(false)
+    release()
+    await ack
+    expect(await doc.pack()).toBe(true)
+    expect(doc.doc.textContent).toBe("2 1 ")
+  })
+
+  it("leaves CRDT documents alone", async () => {
+    const hub = newHub(0)
+    await hub.join({ docId: "crdt", clientId: "c", version: null, user: author, create: true, strategy: "crdt" }, "socket-1", () => {})
+    expect(await hub.packIdle(Date.now() + 1_000)).toBe(0)
+    expect(hub.peek("crdt")!.isPacked).toBe(false)
+  })
+})
