@@ -1,4 +1,5 @@
 import { Schema, type NodeSpec, type MarkSpec, type DOMOutputSpec, type Attrs } from "prosemirror-model"
+import { usePlainAttrs } from "./plain-attrs"
 
 /** The URL schemes a link may point at; anything else is refused by the schema and the hub. */
 export const allowedLinkSchemes = ["http:", "https:", "mailto:"] as const
@@ -193,3 +194,4 @@ const marks: Record<string, MarkSpec> = {
 
 /** The one document schema, shared by the browser, the hub, the tests and the benchmarks. */
 export const schema = new Schema({ nodes, marks })
+usePlainAttrs(schema)
