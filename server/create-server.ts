@@ -50,7 +50,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal" })
   }
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
-  const hub = new Hub({ storage, log, snapshotEvery, ...options.hub })
+  const packAfterMs = process.env.CONCORD_PACK_AFTER_MS ? Number(process.env.CONCORD_PACK_AFTER_MS) : undefined
+  if (packAfterMs != null && !(packAfterMs >= 0 && Number.isFinite(packAfterMs)))
+    throw new Error(`CONCORD_PACK_AFTER_MS must be a number of milliseconds, 0 or more (got ${process.env.CONCORD_PACK_AFTER_MS})`)
+  const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, ...options.hub })
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null
   if (options.ui !== false) {
     const { default: next } = await import("next")
@@ -63,7 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const http = createServer((req, res) => {
     if (req.url == "/healthz") {
       res.writeHead(200, { "content-type": "application/json" })
-      res.end(JSON.stringify({ status: "ok", version: packageVersion, documents: hub.openDocuments, connections }))
+      res.end(JSON.stringify({ status: "ok", version: packageVersion, documents: hub.openDocuments, packedDocuments: hub.packedDocuments, connections }))
     } else if (handle) {
       handle(req, res).catch(error => {
         log.error("http-failed", { url: req.url, error: String(error) })
@@ -87,10 +90,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on("disconnect", () => connections--)
     new Connection(socket, hub, log)
   })
+  // Evict idle documents and pack the heads of those nobody edits, at least twice per packAfterMs.
   const evictTimer = setInterval(() => {
     hub.evictIdle()
     hub.packIdle().catch(error => log.error("pack-failed", { error: String(error) }))
-  }, 5_000)
+  }, Math.max(10, Math.min(5_000, hub.packAfterMs / 2)))
   evictTimer.unref()
 
   await new Promise<void>((resolve, reject) => {

@@ -48,7 +48,8 @@ export class Hub {
   private readonly window: number
   private readonly idleMs: number
   private readonly maxDocuments: number
-  private readonly packAfterMs: number
+  /** How long after its last edit a document's head is packed (see HubDocument.pack). */
+  readonly packAfterMs: number
   private closing = false
   private packing = false
 
@@ -64,6 +65,13 @@ export class Hub {
   /** Documents held in memory. */
   get openDocuments(): number {
     return this.docs.size
+  }
+
+  /** Open documents whose head is packed. */
+  get packedDocuments(): number {
+    let packed = 0
+    for (const doc of this.docs.values()) if (doc.isPacked) packed++
+    return packed
   }
 
   /** The in-memory document, if it is open (for tests and health checks). */

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { TestClient, settleAll } from "../support/test-client"
+
+let server: ServerProcess
+const clients: TestClient[] = []
+
+beforeAll(async () => {
+  server = await startServerProcess({ env: { CONCORD_PACK_AFTER_MS: "50" } })
+})
+
+afterAll(async () => {
+  for (const c of clients) c.close()
+  await server.stop()
+  removeDataDir(server.dataDir)
+})
+
+async function health(): Promise<{ documents: number; packedDocuments: number }> {
+  return (await fetch(server.url + "/healthz")).json()
+}
+
+describe("server: the heads of documents nobody edits are packed", () => {
+  it("packs an open document once nobody edits it, serves a joiner from it, and unpacks it for the next edit", async () => {
+    const ada = await TestClient.open(server.url, "packed", "ada", true)
+    clients.push(ada)
+    ada.type("written before packing")
+    await settleAll([ada])
+    await expect.poll(health, { timeout: 5_000 }).toMatchObject({ documents: 1, packedDocuments: 1 })
+
+    const bob = await TestClient.open(server.url, "packed", "bob")
+    clients.push(bob)
+    expect(bob.text).toBe("written before packing")
+    bob.type(", and after")
+    await settleAll([ada, bob])
+    expect(ada.text).toBe("written before packing, and after")
+    expect(bob.text).toBe(ada.text)
+    // Packed again once nobody edits it, and still served whole.
+    await expect.poll(health, { timeout: 5_000 }).toMatchObject({ packedDocuments: 1 })
+    const carol = await TestClient.open(server.url, "packed", "carol")
+    clients.push(carol)
+    expect(carol.text).toBe(ada.text)
+  })
+
+  it("refuses to start with a CONCORD_PACK_AFTER_MS that is not a number of milliseconds", async () => {
+    await expect(startServerProcess({ env: { CONCORD_PACK_AFTER_MS: "soon" } })).rejects.toThrow(/CONCORD_PACK_AFTER_MS must be a number/)
+  })
+})
