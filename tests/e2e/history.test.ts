@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { Browser, Page } from "playwright-core"
 import { removeDataDir, type ServerProcess } from "../support/server-process"
 import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, setOffline } from "./support/browser"
+import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, waitForTextIncluding, setOffline } from "./support/browser"
 import { blocksOf, textsWithMark } from "./support/doc-json"
 
 let server: ServerProcess
@@ -138,6 +138,52 @@ describe("history panel", () => {
     const restored = await waitForConvergence([ada, bob])
     for (const tab of restored) expect(tab.text).toBe("Hello world")
     await ada.locator("[data-testid=history-entry]", { hasText: "Bob" }).first().waitFor()
+  })
+
+  it("colours exactly each author's text in a version with marks, a line break and a list", async () => {
+    const [ada, bob] = await documentWith("Intro ")
+    await ada.keyboard.press("ControlOrMeta+b")
+    await ada.keyboard.type("strong")
+    await ada.keyboard.press("ControlOrMeta+b")
+    await ada.keyboard.press("Shift+Enter")
+    await ada.keyboard.type("after break")
+    await ada.keyboard.press("Enter")
+    await ada.keyboard.type("- item one")
+    await ada.keyboard.press("Enter")
+    await ada.keyboard.type("item two")
+    await waitForTextIncluding(bob, "item two")
+    await waitForConvergence([ada, bob])
+    await placeCaret(bob, 1, "end")
+    await bob.keyboard.type(" Bob")
+    // The editor may take the last key in after keyboard.type returns: wait for it to reach Ada.
+    await waitForTextIncluding(ada, "item two Bob")
+    const [written] = await waitForConvergence([ada, bob])
+    expect(blocksOf(written.json).map(b => b.text)).toEqual(["Intro strongafter break", "item oneitem two Bob"])
+    expect(textsWithMark(written.json, "strong")).toEqual(["strong"])
+    // A version after it, so that the one with Bob's words is a past version.
+    await placeCaret(ada, 0, "end")
+    await ada.keyboard.type("!")
+    await waitForTextIncluding(bob, "after break!")
+    await waitForConvergence([ada, bob])
+
+    // The panel draws the new head a render after the document has it: scrub once the slider reaches past it.
+    await bob.getByTestId("version-slider").and(bob.locator(`[max="${written.version! + 1}"]`)).waitFor()
+    await scrubTo(bob, written.version!)
+    const preview = bob.getByTestId("version-preview")
+    expect(await preview.locator(".version-document li").count()).toBe(2)
+    expect(await preview.locator(".version-document strong").textContent()).toBe("strong")
+    expect(await preview.locator(".version-document br").count()).toBeGreaterThan(0)
+    const covered = async (name: string) => {
+      const highlight = await preview.locator(".version-legend-item", { hasText: name }).getAttribute("data-highlight")
+      return bob.evaluate(highlight => [...(CSS.highlights.get(highlight ?? "") ?? [])].map(piece => {
+        const range = document.createRange()
+        range.setStart(piece.startContainer, piece.startOffset)
+        range.setEnd(piece.endContainer, piece.endOffset)
+        return range.toString()
+      }).join(""), highlight)
+    }
+    expect(await covered("Ada")).toBe("Intro strongafter breakitem oneitem two")
+    expect(await covered("Bob")).toBe(" Bob")
   })
 
   it("shows a change the merge dropped, with who deleted its place, and restores it", async () => {
