@@ -8,7 +8,9 @@
 //   packAfterMs, 10 s by default);
 // - after 256 keystrokes (one character each) are committed to each: the head is a tree again, and the
 //   window of recent ops is full (256 by default).
-// Each figure is a twentieth of the growth. The time to pack and to unpack one head is the median of 20.
+// A last row does the same with a short document (the first 3 paragraphs of friendsforever_flat), 200
+// copies. Each figure is the growth divided by the number of documents; the time to pack and to unpack
+// one head is the median over them.
 // Run with node's --expose-gc (the npm script does).
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -24,7 +26,6 @@ import { loadTrace, traceNames } from "../tests/support/traces"
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (!gc) throw new Error("Run with node --expose-gc (npm run bench:doc-memory)")
-const copies = 20
 const window = 256
 const writer = { name: "Writer", color: "#123456" }
 
@@ -59,12 +60,11 @@ async function type(hub: Hub, doc: HubDocument, count: number): Promise<void> {
   }
 }
 
-async function measure(name: (typeof traceNames)[number]): Promise<string> {
-  const lines = loadTrace(name).endContent.split("\n")
+async function measure(name: string, lines: string[], copies = 20): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "concord-doc-memory-"))
   const storage = openSqliteStorage({ file: join(dir, "concord.db") })
   const hub = new Hub({ storage, log: createLogger("silent"), maxDocuments: 2 * copies, snapshotEvery: 1, window })
-  const ids = Array.from({ length: copies }, (_, i) => `${name}-${i}`)
+  const ids = Array.from({ length: copies }, (_, i) => `doc-${i}`)
   for (const id of ids) await write(hub, id, lines)
   hub.evictIdle(Date.now() + 1e9)
 
@@ -93,9 +93,12 @@ async function measure(name: (typeof traceNames)[number]): Promise<string> {
   for (const doc of open) await type(hub, doc, window)
   const typed = memory()
 
-  const kb = (bytes: number) => (bytes / copies / 1024).toFixed(0)
+  const kb = (bytes: number) => {
+    const perDocument = bytes / copies / 1024
+    return perDocument.toFixed(Math.abs(perDocument) < 10 ? 1 : 0)
+  }
   const ratio = (bytes: number) => (bytes / copies / utf16).toFixed(2)
-  const row = `| ${name} | ${blocks.toLocaleString("en-US")} | ${nodes.toLocaleString("en-US")} | ${(utf16 / 1024).toFixed(0)} | ` +
+  const row = `| ${name} | ${blocks.toLocaleString("en-US")} | ${nodes.toLocaleString("en-US")} | ${(utf16 / 1024).toFixed(utf16 < 10240 ? 1 : 0)} | ` +
     `${kb(opened - before)} | ${ratio(opened - before)} | ${kb(packed - before)} | ${ratio(packed - before)} | ` +
     `${median(packTimes).toFixed(1)} / ${median(unpackTimes).toFixed(1)} | ${kb(typed - before)} | ${kb(typed - opened)} |`
   await hub.close()
@@ -107,6 +110,9 @@ async function measure(name: (typeof traceNames)[number]): Promise<string> {
 console.log("| trace (final text, a paragraph per line) | blocks | nodes | text as UTF-16, KB | open, as a tree, KB | tree ÷ text | " +
   `packed, KB | packed ÷ text | pack / unpack, ms | after ${window} keystrokes (tree and full window), KB | of which the window, KB |`)
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+const traceLines = (name: (typeof traceNames)[number]) => loadTrace(name).endContent.split("\n")
 // A first round loads the hub's code paths, so that the rows measure documents only.
-await measure("friendsforever_flat")
-for (const name of traceNames) console.log(await measure(name))
+await measure("warm-up", traceLines("friendsforever_flat"))
+for (const name of traceNames) console.log(await measure(name, traceLines(name)))
+// A short document too, whose packed head is a few hundred bytes.
+console.log(await measure("friendsforever_flat, its first 3 paragraphs (200 documents)", traceLines("friendsforever_flat").slice(0, 3), 200))

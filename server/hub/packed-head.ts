@@ -13,7 +13,10 @@ const deflate = promisify(deflateRaw)
  * loop free; unpacking is synchronous, since the next submit needs the tree at once.
  */
 export async function packHead(doc: Node): Promise<Uint8Array> {
-  return deflate(JSON.stringify(compactJSON(doc)), { level: 6 })
+  const deflated = await deflate(JSON.stringify(compactJSON(doc)), { level: 6 })
+  // Copied to a buffer of its own size: zlib's result can be a view of its 16 KB output chunk, which a
+  // small document's few hundred bytes would keep alive whole.
+  return new Uint8Array(deflated)
 }
 
 /** The compact JSON a packed head holds, without building its tree (what a join sends). */
