@@ -52,7 +52,9 @@ export function checkStepContent(step: Step, doc: Node): string | null {
     else if (step instanceof AttrStep) {
       const node = doc.nodeAt(step.pos)
       if (!node) return `No node at position ${step.pos}`
-      const spec = node.type.spec.attrs?.[step.attr]
+      // Own attributes only: "constructor" or "toString" would otherwise pass as Object.prototype's.
+      const attrs = node.type.spec.attrs
+      const spec = attrs && Object.hasOwn(attrs, step.attr) ? attrs[step.attr] : undefined
       if (!spec) return `Unsupported attribute ${step.attr} for node ${node.type.name}`
       if (typeof spec.validate == "function") spec.validate(step.value)
     } else if (isMarkSet(step)) {

@@ -33,6 +33,8 @@ describe("checking what a step carries", () => {
     const h = schema.node("doc", null, [schema.node("heading", { level: 1 }, [schema.text("x")])])
     expect(checkStepContent(heading, h)).toMatch(/1 to 3/)
     expect(checkStepContent(Step.fromJSON(schema, { stepType: "attr", pos: 0, attr: "color", value: "red" }), start)).toMatch(/Unsupported attribute/)
+    for (const attr of ["constructor", "toString", "__proto__"])
+      expect(checkStepContent(Step.fromJSON(schema, { stepType: "attr", pos: 0, attr, value: "x" }), start)).toMatch(/Unsupported attribute/)
   })
 
   it("checks each mark step of a mark set (the inverse of some mark changes)", () => {
