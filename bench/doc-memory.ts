@@ -2,7 +2,7 @@
 // about twice its text plus a bounded window of recent ops"). For each trace of ../shared/traces, its
 // final text as paragraphs (one per line) is committed to 20 documents of a hub over SQLite (in a temp
 // folder, so that the store holds nothing in the JS heap), each batch of 200 paragraphs followed by a
-// snapshot. The documents are evicted, and memory (JS heap plus buffers, after gc) is read:
+// snapshot (snapshotEvery 1, so the keystrokes below write one each too: slower, outside the heap). The documents are evicted, and memory (JS heap plus buffers, after gc) is read:
 // - after the hub opens all 20 again: each holds its head as a ProseMirror tree, and an empty window;
 // - after the hub packs their heads (Hub.packIdle, as it does once nobody has edited a document for
 //   packAfterMs, 10 s by default);

@@ -44,15 +44,13 @@ export interface RunningServer {
 /** Start Concord: the Next.js app and the Socket.IO hub on one HTTP server, one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? createLogger()
+  const packAfterMs = packAfterFromEnv(process.env.CONCORD_PACK_AFTER_MS)
   let storage = options.storage
   if (!storage) {
     mkdirSync(options.dataDir, { recursive: true })
     storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal" })
   }
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
-  const packAfterMs = process.env.CONCORD_PACK_AFTER_MS ? Number(process.env.CONCORD_PACK_AFTER_MS) : undefined
-  if (packAfterMs != null && !(packAfterMs >= 0 && Number.isFinite(packAfterMs)))
-    throw new Error(`CONCORD_PACK_AFTER_MS must be a number of milliseconds, 0 or more (got ${process.env.CONCORD_PACK_AFTER_MS})`)
   const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, ...options.hub })
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null
   if (options.ui !== false) {
@@ -90,7 +88,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on("disconnect", () => connections--)
     new Connection(socket, hub, log)
   })
-  // Evict idle documents and pack the heads of those nobody edits, at least twice per packAfterMs.
+  // Evict idle documents and pack the heads of those nobody edits: every 5 s, or twice per packAfterMs
+  // when that is shorter (every 10 ms at the most).
   const evictTimer = setInterval(() => {
     hub.evictIdle()
     hub.packIdle().catch(error => log.error("pack-failed", { error: String(error) }))
@@ -117,4 +116,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log.info("closed", {})
   })())
   return { port, url, hub, close }
+}
+
+/**
+ * CONCORD_PACK_AFTER_MS: pack the head of a document nobody has edited for this many ms (default
+ * 10,000; 0 turns packing off). Anything else stops the server before it opens its store.
+ */
+export function packAfterFromEnv(value: string | undefined): number | undefined {
+  if (value == null || value == "") return undefined
+  const ms = Number(value)
+  if (!(ms >= 0 && Number.isFinite(ms))) throw new Error(`CONCORD_PACK_AFTER_MS must be a number of milliseconds, 0 or more (got ${value})`)
+  return ms == 0 ? Infinity : ms
 }

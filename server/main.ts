@@ -2,7 +2,7 @@
 // Environment: PORT (default 3000, 0 for any free port), HOST (default 127.0.0.1),
 // CONCORD_DATA_DIR (default ./data), CONCORD_LOG_LEVEL (silent|error|warn|info|debug, default warn),
 // CONCORD_UI=off to serve only the hub, CONCORD_SYNC=full for fsync on every commit,
-// CONCORD_PACK_AFTER_MS (default 10000) to pack the heads of documents nobody edits.
+// CONCORD_PACK_AFTER_MS (default 10000; 0 for never) to pack the heads of documents nobody edits.
 // Flags: --dev runs Next in development mode. Prints "Concord listening on <url>" once ready.
 import { resolve } from "node:path"
 import { startServer } from "./create-server"

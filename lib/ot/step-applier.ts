@@ -58,9 +58,10 @@ export class StepApplier {
     return next
   }
 
-  /** Let go of the last document made, so that it can be collected (the next step starts a run). */
+  /** Let go of the last document made and its index, so that they can be collected (the next step starts a run). */
   forget(): void {
     this.last = this.indexed = null
+    this.starts = new Int32Array(0)
   }
 
   private index(doc: Node): void {

@@ -37,7 +37,10 @@ export class HubDocument {
   /** CRDT documents: the Yjs document holding every durable update. */
   ydoc: Y.Doc | null = null
   lastActive = Date.now()
-  /** When the head tree was last made or used by a submit: the hub packs the head some time after. */
+  /**
+   * When an op was last applied, or the head last unpacked (by a submit, even one refused, or a request
+   * for the newest version): the hub packs the head some time after.
+   */
   lastEdit = Date.now()
   /** Applies every batch's steps, from one batch to the next (see transformBatch's `applier`). */
   readonly applier = new StepApplier()

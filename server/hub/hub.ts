@@ -27,7 +27,7 @@ export interface HubOptions {
   idleMs?: number
   /** Documents held in memory at most; idle ones are evicted first (default 500). */
   maxDocuments?: number
-  /** A document nobody has edited for this many ms has its head packed (default 10 s; see HubDocument.pack). */
+  /** A document nobody has edited for this many ms has its head packed (default 10 s, Infinity never; see HubDocument.pack). */
   packAfterMs?: number
   now?: () => number
 }
@@ -279,7 +279,7 @@ export class Hub {
 
   /**
    * Pack the heads of open documents nobody has edited for packAfterMs, one after the other (each
-   * deflate runs off the event loop). Resolves with how many were packed.
+   * deflate runs on the thread pool, between them the event loop is free). Resolves with how many were packed.
    */
   async packIdle(now = Date.now()): Promise<number> {
     if (this.packing) return 0

@@ -9,8 +9,9 @@ const deflate = promisify(deflateRaw)
  * A head document packed while nobody edits it: its compact JSON (see compactJSON), deflated. A
  * ProseMirror tree costs a few objects per block and text node whatever their length, 1.2-7.6 times
  * the document's text as UTF-16 (docs/BENCHMARKS.md, bench:doc-memory); packed, the same document
- * costs a fraction of its text. The deflate runs on libuv's thread pool, so packing keeps the event
- * loop free; unpacking is synchronous, since the next submit needs the tree at once.
+ * costs a fraction of its text. The deflate runs on libuv's thread pool (the compact JSON is written
+ * on the event loop, a few ms for a large document); unpacking is synchronous, since the next submit
+ * needs the tree at once.
  */
 export async function packHead(doc: Node): Promise<Uint8Array> {
   const deflated = await deflate(JSON.stringify(compactJSON(doc)), { level: 6 })

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest"
-import { Transform } from "prosemirror-transform"
-import { schema, compactJSON } from "../../lib/schema"
+import { compactJSON } from "../../lib/schema"
+import { fetchedVersion } from "../../lib/history"
 import { Hub } from "../../server/hub/hub"
 import { MemoryStorage } from "../../server/storage"
 import { createLogger } from "../../server/log"
+import { packAfterFromEnv } from "../../server/create-server"
 
 const author = { name: "a", color: "#000000" }
 
@@ -11,10 +12,11 @@ function newHub(packAfterMs = 1_000): Hub {
   return new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), packAfterMs })
 }
 
+/** Type `text` at the start of the first paragraph, written as JSON so that nothing here unpacks the head. */
 async function type(hub: Hub, docId: string, clientId: string, seq: number, text: string) {
   const doc = await hub.open(docId)
-  const step = new Transform(doc.doc).insert(1, schema.text(text)).steps[0]
-  return hub.submit({ docId, clientId, seq, baseVersion: doc.version, steps: [step.toJSON()] }, author)
+  const step = { stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text }] } }
+  return hub.submit({ docId, clientId, seq, baseVersion: doc.version, steps: [step] }, author)
 }
 
 /** A document with a client connected and `count` ops committed. */
@@ -40,6 +42,8 @@ describe("hub: packing the heads of documents nobody edits", () => {
     expect(joined.snapshot).toEqual({ version: 5, doc: compactJSON(before) })
     const caret = hub.presence("d", author, { docId: "doc", version: 4, selection: { anchor: 1, head: 1000 } })
     expect(caret!.selection).toEqual({ anchor: 3, head: before.content.size })
+    // And so is the newest version for the history panel.
+    expect(fetchedVersion(await hub.docAt({ docId: "doc", version: 5 })).eq(before)).toBe(true)
     expect(doc.isPacked).toBe(true)
 
     // The next submit unpacks it: the same document, and the edit lands on it.
@@ -49,6 +53,19 @@ describe("hub: packing the heads of documents nobody edits", () => {
     // Packed again once idle, it holds the new head.
     expect(await hub.packIdle(Date.now() + 1_000)).toBe(1)
     expect(doc.durableDoc.textContent).toBe("6 5 4 3 2 1 ")
+  })
+
+  it("evicts a packed document once nobody is connected, and reloads it from the store", async () => {
+    const hub = new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), packAfterMs: 0, idleMs: 1_000 })
+    const doc = await busyDocument(hub, 3)
+    const text = doc.doc.textContent
+    expect(await hub.packIdle()).toBe(1)
+    hub.leave("doc", "c", "socket-1")
+    expect(hub.evictIdle(Date.now() + 1_000)).toBe(1)
+    const reloaded = await hub.open("doc")
+    expect(reloaded).not.toBe(doc)
+    expect([reloaded.version, reloaded.isPacked, reloaded.doc.textContent]).toEqual([3, false, text])
+    expect(await type(hub, "doc", "c", 3, "3 ")).toEqual({ seq: 3, version: 3, duplicate: true })
   })
 
   it("keeps the tree when a submit is applied while the head is being deflated", async () => {
@@ -77,6 +94,14 @@ describe("hub: packing the heads of documents nobody edits", () => {
     await ack
     expect(await doc.pack()).toBe(true)
     expect(doc.doc.textContent).toBe("2 1 ")
+  })
+
+  it("reads CONCORD_PACK_AFTER_MS, 0 turning packing off", async () => {
+    expect([undefined, "", "2500", "0"].map(value => packAfterFromEnv(value))).toEqual([undefined, undefined, 2500, Infinity])
+    for (const bad of ["soon", "-1", "Infinity"]) expect(() => packAfterFromEnv(bad)).toThrow(/CONCORD_PACK_AFTER_MS must be a number/)
+    const hub = newHub(Infinity)
+    await busyDocument(hub, 1)
+    expect(await hub.packIdle(Date.now() + 1e12)).toBe(0)
   })
 
   it("leaves CRDT documents alone", async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
 import { TestClient, settleAll } from "../support/test-client"
@@ -41,7 +44,13 @@ describe("server: the heads of documents nobody edits are packed", () => {
     expect(carol.text).toBe(ada.text)
   })
 
-  it("refuses to start with a CONCORD_PACK_AFTER_MS that is not a number of milliseconds", async () => {
-    await expect(startServerProcess({ env: { CONCORD_PACK_AFTER_MS: "soon" } })).rejects.toThrow(/CONCORD_PACK_AFTER_MS must be a number/)
+  it("refuses to start with a CONCORD_PACK_AFTER_MS that is not a number of milliseconds, before opening its store", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "concord-test-"))
+    try {
+      await expect(startServerProcess({ dataDir, env: { CONCORD_PACK_AFTER_MS: "soon" } })).rejects.toThrow(/CONCORD_PACK_AFTER_MS must be a number/)
+      expect(readdirSync(dataDir)).toEqual([])
+    } finally {
+      removeDataDir(dataDir)
+    }
   })
 })
