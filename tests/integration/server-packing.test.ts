@@ -1,37 +1,25 @@
 import { mkdtempSync, readdirSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { describe, expect, it } from "vitest"
+import { startServerProcess, removeDataDir } from "../support/server-process"
+import { serverSuite } from "../support/server-suite"
 import { TestClient, settleAll } from "../support/test-client"
 
-let server: ServerProcess
-const clients: TestClient[] = []
-
-beforeAll(async () => {
-  server = await startServerProcess({ env: { CONCORD_PACK_AFTER_MS: "50" } })
-})
-
-afterAll(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
+const suite = serverSuite({ CONCORD_PACK_AFTER_MS: "50" })
 
 async function health(): Promise<{ documents: number; packedDocuments: number }> {
-  return (await fetch(server.url + "/healthz")).json()
+  return (await fetch(suite.server.url + "/healthz")).json()
 }
 
 describe("server: the heads of documents nobody edits are packed", () => {
   it("packs an open document once nobody edits it, serves a joiner from it, and unpacks it for the next edit", async () => {
-    const ada = await TestClient.open(server.url, "packed", "ada", true)
-    clients.push(ada)
+    const ada = suite.closeAtEnd(await TestClient.open(suite.server.url, "packed", "ada", true))
     ada.type("written before packing")
     await settleAll([ada])
     await expect.poll(health, { timeout: 5_000 }).toMatchObject({ documents: 1, packedDocuments: 1 })
 
-    const bob = await TestClient.open(server.url, "packed", "bob")
-    clients.push(bob)
+    const bob = suite.closeAtEnd(await TestClient.open(suite.server.url, "packed", "bob"))
     expect(bob.text).toBe("written before packing")
     bob.type(", and after")
     await settleAll([ada, bob])
@@ -39,8 +27,7 @@ describe("server: the heads of documents nobody edits are packed", () => {
     expect(bob.text).toBe(ada.text)
     // Packed again once nobody edits it, and still served whole.
     await expect.poll(health, { timeout: 5_000 }).toMatchObject({ packedDocuments: 1 })
-    const carol = await TestClient.open(server.url, "packed", "carol")
-    clients.push(carol)
+    const carol = suite.closeAtEnd(await TestClient.open(suite.server.url, "packed", "carol"))
     expect(carol.text).toBe(ada.text)
   })
 

@@ -16,17 +16,18 @@ export interface ServerSuite {
 }
 
 /**
- * Start a server process (port 0, a temp data folder) before the file's tests, and after them close
- * what the tests opened, stop it and remove its data folder. Call at the top of a test file.
+ * Start a server process (port 0, a temp data folder, `env` added to its environment) before the file's
+ * tests, and after them close what the tests opened, stop it and remove its data folder. Call at the top
+ * of a test file.
  */
-export function serverSuite(): ServerSuite {
+export function serverSuite(env: Record<string, string> = {}): ServerSuite {
   let server: ServerProcess | null = null
   const open: Closable[] = []
   const closeAll = () => {
     for (const closable of open.splice(0)) closable.close()
   }
   beforeAll(async () => {
-    server = await startServerProcess()
+    server = await startServerProcess({ env })
   })
   afterAll(async () => {
     closeAll()
@@ -49,7 +50,7 @@ export function serverSuite(): ServerSuite {
       closeAll()
       const { dataDir } = started()
       await started().stop()
-      return (server = await startServerProcess({ dataDir }))
+      return (server = await startServerProcess({ dataDir, env }))
     }
   }
 }
