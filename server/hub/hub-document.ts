@@ -165,11 +165,14 @@ export class HubDocument {
 
   /**
    * A commit failed with `error`: the document must be reloaded from the store before further use, and
-   * whoever waits for an op to become durable (a resend of a batch in flight) gets the error.
+   * whoever waits for an op to become durable (a resend of a batch in flight) gets the error, coded
+   * ERR_STORAGE unless it has a code; returned for the committer to throw.
    */
-  markBroken(error: ConcordError): void {
+  markBroken(error: unknown): ConcordError {
+    const coded = ConcordError.from(error, "ERR_STORAGE")
     this.broken = true
-    for (const waiter of this.waiters.splice(0)) waiter.reject(error)
+    for (const waiter of this.waiters.splice(0)) waiter.reject(coded)
+    return coded
   }
 
   /** The ops after `after` up to `upTo` from memory, or null when some of them are no longer held. */

@@ -166,9 +166,7 @@ function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<
   return ctx.storage.commit(doc.id, [op], snapshot).then(
     () => doc.markDurable(op.version),
     error => {
-      const coded = ConcordError.from(error, "ERR_STORAGE")
-      doc.markBroken(coded)
-      throw coded
+      throw doc.markBroken(error)
     }
   )
 }

@@ -36,9 +36,7 @@ function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp, update: U
       doc.markDurable(op.version)
     },
     error => {
-      const coded = ConcordError.from(error, "ERR_STORAGE")
-      doc.markBroken(coded)
-      throw coded
+      throw doc.markBroken(error)
     }
   )
 }
