@@ -4,6 +4,7 @@
 // saw and wait for its acknowledgement before the next, as the Socket.IO clients of `bench:hub` do.
 // One hot document with 50 clients, then 100 documents with 5 clients each; batches of one keystroke
 // and of 10 keystrokes. Prints a markdown table of committed steps/s, ops/s and acknowledgement times.
+// `-- --seconds=S` sets each row's length (5 s), `-- --only=3` runs only the third row (or `--only=1,3`).
 import { mkdtempSync, rmSync } from "node:fs"
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
@@ -15,6 +16,8 @@ import type { StepJSON } from "../lib/protocol"
 
 bypassResolveCache()
 const seconds = Number(process.argv.find(a => a.startsWith("--seconds="))?.slice(10) ?? 5)
+/** `--only=3` (or `--only=1,3`): run only those rows of the table, numbered from 1. */
+const only = process.argv.find(a => a.startsWith("--only="))?.slice(7).split(",").map(Number)
 
 interface Scenario {
   label: string
@@ -103,7 +106,8 @@ console.log(`${availableParallelism()} cores (${cpus()[0]?.model.trim()}), node 
 console.log("")
 console.log("| scenario | committed steps/s | committed ops/s | ack p50, ms | ack p99, ms | longest ack, ms | hub process CPU, cores |")
 console.log("|---|---:|---:|---:|---:|---:|---:|")
-for (const scenario of scenarios) {
+for (const [i, scenario] of scenarios.entries()) {
+  if (only && !only.includes(i + 1)) continue
   const f = await run(scenario)
   console.log(`| ${scenario.label} | ${fmt(f.steps)} | ${fmt(f.ops)} | ${fmt(f.p50, 1)} | ${fmt(f.p99, 1)} | ${fmt(f.longest)} | ${fmt(f.cpu, 2)} |`)
 }

@@ -3,8 +3,9 @@ import { dirname } from "node:path"
 import Database from "better-sqlite3"
 import createDebug from "debug"
 import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
-import { checkAppend, type DocumentRecord, type SnapshotText, type Storage } from "./storage"
+import { type DocumentRecord, type SnapshotText, type Storage } from "./storage"
 import { WalCheckpointer } from "./wal-checkpointer"
+import { SqliteWriter } from "./sqlite-writer"
 
 const log = createDebug("concord:storage")
 
@@ -135,15 +136,6 @@ interface OpRow {
   y_update: string | null
 }
 
-/** One commit() call waiting for the next group. */
-interface PendingCommit {
-  docId: string
-  ops: CommittedOp[]
-  snapshot?: Snapshot
-  resolve(): void
-  reject(error: ConcordError): void
-}
-
 function toRecord(row: DocumentRow): DocumentRecord {
   return { id: row.id, strategy: row.strategy, createdAt: row.created_at, version: row.version }
 }
@@ -168,22 +160,12 @@ function toOp(row: OpRow): CommittedOp {
   return op
 }
 
-function toJSONColumn(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value)
-}
-
-/** Every statement the store runs, prepared once per connection. */
+/** Every statement the store's reading connection runs, prepared once (the writer thread has its own). */
 function prepareStatements(db: Database.Database) {
-return {
-    insertDocument: db.prepare("INSERT INTO documents (id, strategy, created_at, version) VALUES (?, ?, ?, 0)"),
+  return {
     getDocument: db.prepare<[string], DocumentRow>("SELECT * FROM documents WHERE id = ?"),
     listDocuments: db.prepare<[number], DocumentRow>("SELECT * FROM documents ORDER BY created_at DESC, rowid DESC LIMIT ?"),
     head: db.prepare<[string], number>("SELECT version FROM documents WHERE id = ?").pluck(),
-    setHead: db.prepare("UPDATE documents SET version = ? WHERE id = ?"),
-    insertOp: db.prepare(
-      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary, writes, vv_writes, y_update)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    ),
     getOps: db.prepare<[string, number, number, number], OpRow>(
       "SELECT * FROM ops WHERE doc_id = ? AND version > ? AND version <= ? ORDER BY version LIMIT ?"
     ),
@@ -193,12 +175,6 @@ return {
     lastOp: db.prepare<[string, string], OpRow>(
       "SELECT ops.* FROM client_seqs JOIN ops ON ops.doc_id = client_seqs.doc_id AND ops.version = client_seqs.version WHERE client_seqs.doc_id = ? AND client_seqs.client_id = ?"
     ),
-    // Changes nothing (0 changes) when the client already committed this seq or a later one.
-    advanceSeq: db.prepare(
-      `INSERT INTO client_seqs (doc_id, client_id, seq, version) VALUES (?, ?, ?, ?)
-       ON CONFLICT (doc_id, client_id) DO UPDATE SET seq = excluded.seq, version = excluded.version WHERE excluded.seq > client_seqs.seq`
-    ),
-    insertSnapshot: db.prepare("INSERT OR IGNORE INTO snapshots (doc_id, version, doc) VALUES (?, ?, ?)"),
     latestSnapshot: db.prepare<[string, number], { version: number; doc: string }>(
       "SELECT version, doc FROM snapshots WHERE doc_id = ? AND version <= ? ORDER BY version DESC LIMIT 1"
     )
@@ -224,19 +200,14 @@ function migrate(db: Database.Database): void {
 const defaultAutocheckpoint = 1000
 
 /**
- * A Storage on one SQLite file (WAL mode). Commits that arrive in the same turn of the event loop are
- * written together in one transaction at the next setImmediate, each in its own savepoint so that one
- * failing call fails alone.
+ * A Storage on one SQLite file (WAL mode). Reads run on the calling thread; every write goes to a
+ * writer thread with its own connection (`SqliteWriter`), where the writes asked for while a group
+ * commits are written together as the next group, one transaction each.
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database
   private readonly statements: ReturnType<typeof prepareStatements>
-  /** Commits a group of calls as one transaction: all of them, or none when one fails. */
-  private readonly writeGroup: Database.Transaction<(group: PendingCommit[]) => void>
-  /** Commits a group of calls as one transaction in which each call succeeds or fails alone. */
-  private readonly writeEach: Database.Transaction<(group: PendingCommit[]) => (ConcordError | null)[]>
-  private queue: PendingCommit[] = []
-  private flushTimer: NodeJS.Immediate | null = null
+  private readonly writer: SqliteWriter
   private closed = false
   private readonly checkpointer: WalCheckpointer | null = null
 
@@ -244,9 +215,10 @@ export class SqliteStorage implements Storage {
   constructor(options: SqliteStorageOptions) {
     mkdirSync(dirname(options.file), { recursive: true })
     const db = new Database(options.file)
+    const synchronous = options.synchronous == "full" ? "FULL" : "NORMAL"
     try {
       db.pragma("journal_mode = WAL")
-      db.pragma(`synchronous = ${options.synchronous == "full" ? "FULL" : "NORMAL"}`)
+      db.pragma(`synchronous = ${synchronous}`)
       db.pragma(`busy_timeout = ${busyTimeout}`)
       db.pragma("foreign_keys = ON")
       migrate(db)
@@ -255,40 +227,20 @@ export class SqliteStorage implements Storage {
       throw ConcordError.from(error, "ERR_STORAGE")
     }
     this.db = db
-    if (options.checkpointThread ?? true) {
-      db.pragma("wal_autocheckpoint = 0")
+    const threaded = options.checkpointThread ?? true
+    this.writer = new SqliteWriter({ file: options.file, synchronous, busyTimeout, autocheckpoint: threaded ? 0 : defaultAutocheckpoint })
+    if (threaded) {
       this.checkpointer = new WalCheckpointer(options.file, reason => {
         log("checkpoint thread failed (%s): checkpointing in commits again", reason)
-        if (!this.closed) db.pragma(`wal_autocheckpoint = ${defaultAutocheckpoint}`)
+        if (!this.closed) this.writer.checkpointInCommits(defaultAutocheckpoint)
       })
     }
     this.statements = prepareStatements(db)
-    this.writeGroup = db.transaction((group: PendingCommit[]) => {
-      for (const call of group) this.append(call.docId, call.ops, call.snapshot)
-    })
-    // Nested inside writeEach's transaction, better-sqlite3 runs each call in a SAVEPOINT.
-    const writeOne = db.transaction((call: PendingCommit) => this.append(call.docId, call.ops, call.snapshot))
-    this.writeEach = db.transaction((group: PendingCommit[]) =>
-      group.map((call) => {
-        try {
-          writeOne(call)
-          return null
-        } catch (error) {
-          // SQLite ended the whole transaction (disk full, I/O error): the group fails as one.
-          if (!db.inTransaction) throw error
-          return ConcordError.from(error, "ERR_STORAGE")
-        }
-      })
-    )
   }
 
   async createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<DocumentRecord> {
     this.checkOpen()
-    this.db.transaction(() => {
-      if (this.statements.head.get(id) != null) throw new ConcordError("ERR_DOCUMENT_EXISTS", `Document ${id} exists`)
-      this.statements.insertDocument.run(id, strategy, time)
-      this.statements.insertSnapshot.run(id, 0, JSON.stringify(initial))
-    }).immediate()
+    await this.writer.create(id, strategy, initial, time)
     return { id, strategy, createdAt: time, version: 0 }
   }
 
@@ -303,12 +255,9 @@ export class SqliteStorage implements Storage {
     return this.statements.listDocuments.all(limit).map(toRecord)
   }
 
-  commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.checkOpen()
-      this.queue.push({ docId, ops, snapshot, resolve, reject })
-      this.flushTimer ??= setImmediate(() => this.flush())
-    })
+  async commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void> {
+    this.checkOpen()
+    return this.writer.append(docId, ops, snapshot)
   }
 
   async getOps(docId: string, after: number, upTo?: number, limit?: number): Promise<CommittedOp[]> {
@@ -341,75 +290,15 @@ export class SqliteStorage implements Storage {
 
   async putSnapshot(docId: string, snapshot: Snapshot): Promise<void> {
     this.checkOpen()
-    this.db.transaction(() => this.append(docId, [], snapshot)).immediate()
+    return this.writer.append(docId, [], snapshot)
   }
 
   async close(): Promise<void> {
     if (this.closed) return
-    this.flush()
     this.closed = true
+    await this.writer.close()
     await this.checkpointer?.close()
     this.db.close()
-  }
-
-  /** Write every queued commit in one transaction, then settle each call with its own outcome. */
-  private flush(): void {
-    if (this.flushTimer) clearImmediate(this.flushTimer)
-    this.flushTimer = null
-    const group = this.queue
-    this.queue = []
-    if (group.length == 0) return
-    let outcomes: (ConcordError | null)[]
-    try {
-      // Calls rarely fail, so the group goes in one transaction without a savepoint per call (two
-      // statements fewer per call); when one fails and takes the transaction with it, the group is
-      // written again with each call on its own.
-      this.writeGroup.immediate(group)
-      outcomes = group.map(() => null)
-    } catch (first) {
-      try {
-        outcomes = group.length == 1 ? [ConcordError.from(first, "ERR_STORAGE")] : this.writeEach.immediate(group)
-      } catch (error) {
-        outcomes = group.map(() => ConcordError.from(error, "ERR_STORAGE"))
-      }
-    }
-    log("committed a group of %d calls, %d failed", group.length, outcomes.filter(Boolean).length)
-    group.forEach((call, i) => {
-      const error = outcomes[i]
-      if (error) call.reject(error)
-      else call.resolve()
-    })
-  }
-
-  /** Append ops and a snapshot to a document inside the current transaction, or throw. */
-  private append(docId: string, ops: CommittedOp[], snapshot?: Snapshot): void {
-    const head = this.statements.head.get(docId)
-    if (head == null) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
-    checkAppend(docId, head, ops, snapshot)
-    for (const op of ops) {
-      this.statements.insertOp.run(
-        docId,
-        op.version,
-        op.clientId,
-        op.seq,
-        op.baseVersion,
-        op.author.name,
-        op.author.color,
-        op.time,
-        JSON.stringify(op.steps),
-        toJSONColumn(op.original),
-        toJSONColumn(op.dropped),
-        toJSONColumn(op.moves),
-        op.summary ?? null,
-        toJSONColumn(op.writes),
-        toJSONColumn(op.vvWrites),
-        op.update ?? null
-      )
-      if (this.statements.advanceSeq.run(docId, op.clientId, op.seq, op.version).changes == 0)
-        throw new ConcordError("ERR_STORAGE", `Op (${op.clientId}, ${op.seq}) is not newer than that client's last seq in ${docId}`)
-    }
-    if (ops.length) this.statements.setHead.run(head + ops.length, docId)
-    if (snapshot) this.statements.insertSnapshot.run(docId, snapshot.version, JSON.stringify(snapshot.doc))
   }
 
   private checkOpen(): void {

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url"
 import Database from "better-sqlite3"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { MemoryStorage, migrations, openSqliteStorage } from "../../server/storage"
+import { SqliteWriter } from "../../server/storage/sqlite-writer"
 import { crashOp } from "../support/storage-crash-op"
 import { storageConformance } from "../support/storage-conformance"
 
@@ -150,5 +151,32 @@ describe("SqliteStorage on disk", () => {
     } finally {
       await storage.close()
     }
+  })
+
+  it("writes from its own thread: every group sent before close lands, in order, and later writes are refused", async () => {
+    const storage = openSqliteStorage({ file })
+    await storage.createDocument("a", "ot", { type: "doc", content: [] }, 0)
+    await storage.createDocument("b", "ot", { type: "doc", content: [] }, 0)
+    // 100 calls in one turn: several groups in flight at once, one document's ops spread over them.
+    const commits = []
+    for (let version = 1; version <= 50; version++) for (const id of ["a", "b"]) commits.push(storage.commit(id, [crashOp(version)]))
+    const closed = storage.close()
+    await expect(storage.commit("a", [crashOp(51)])).rejects.toMatchObject({ code: "ERR_STORAGE" })
+    await Promise.all(commits)
+    await closed
+    const reopened = openSqliteStorage({ file })
+    try {
+      for (const id of ["a", "b"]) expect(await reopened.getOps(id, 0)).toStrictEqual(Array.from({ length: 50 }, (_, i) => crashOp(i + 1)))
+    } finally {
+      await reopened.close()
+    }
+  })
+
+  it("fails every write with ERR_STORAGE, without hanging, when the writer thread cannot open the database", async () => {
+    const writer = new SqliteWriter({ file: join(dir, "missing", "folder", "concord.db"), synchronous: "NORMAL", busyTimeout: 100, autocheckpoint: 0 })
+    const early = writer.append("a", [crashOp(1)])
+    await expect(early).rejects.toMatchObject({ name: "ConcordError", code: "ERR_STORAGE", message: expect.stringContaining("could not open the database") })
+    await expect(writer.create("b", "ot", { type: "doc", content: [] }, 0)).rejects.toMatchObject({ code: "ERR_STORAGE" })
+    await writer.close()
   })
 })
