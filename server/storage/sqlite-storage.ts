@@ -200,9 +200,9 @@ function migrate(db: Database.Database): void {
 const defaultAutocheckpoint = 1000
 
 /**
- * A Storage on one SQLite file (WAL mode). Reads run on the calling thread; every write goes to a
- * writer thread with its own connection (`SqliteWriter`), where the writes asked for while a group
- * commits are written together as the next group, one transaction each.
+ * A Storage on one SQLite file (WAL mode). Reads run on the calling thread; writes asked for in one
+ * turn of the event loop are written together at its end, one transaction per group, on this thread or,
+ * under load, on a writer thread (`SqliteWriter`).
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database
@@ -228,11 +228,13 @@ export class SqliteStorage implements Storage {
     }
     this.db = db
     const threaded = options.checkpointThread ?? true
-    this.writer = new SqliteWriter({ file: options.file, synchronous, busyTimeout, autocheckpoint: threaded ? 0 : defaultAutocheckpoint })
+    const autocheckpoint = threaded ? 0 : defaultAutocheckpoint
+    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`)
+    this.writer = new SqliteWriter(db, { file: options.file, synchronous, busyTimeout, autocheckpoint })
     if (threaded) {
       this.checkpointer = new WalCheckpointer(options.file, reason => {
         log("checkpoint thread failed (%s): checkpointing in commits again", reason)
-        if (!this.closed) this.writer.checkpointInCommits(defaultAutocheckpoint)
+        if (!this.closed) this.writer.checkpointInCommits(db, defaultAutocheckpoint)
       })
     }
     this.statements = prepareStatements(db)

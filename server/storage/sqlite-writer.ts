@@ -1,5 +1,6 @@
 import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
+import type Database from "better-sqlite3"
 import { ConcordError, type CommittedOp, type DocJSON, type ErrorJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
 
 /** One write waiting for the writer thread. */
@@ -13,10 +14,24 @@ interface PendingTask {
   reject(error: ConcordError): void
 }
 
+function settleGroup(group: PendingTask[], outcomes: (ErrorJSON | null)[]): void {
+  group.forEach((pending, i) => {
+    const refusal = outcomes[i]
+    if (refusal) pending.reject(ConcordError.fromJSON(refusal))
+    else pending.resolve()
+  })
+}
+
 /** What the thread answers for a group: per task, null when written, else the code and message of the refusal. */
 interface Reply {
   outcomes: (ErrorJSON | null)[]
 }
+
+/** Writes a group of tasks on a connection, giving each task's outcome (sqlite-writes.cjs). */
+type WriteGroup = (tasks: Task[]) => (ErrorJSON | null)[]
+
+const require = createRequire(import.meta.url)
+const { openWrites } = require("./sqlite-writes.cjs") as { openWrites(db: Database.Database): WriteGroup }
 
 /** How the writer thread connects to the database. */
 export interface SqliteWriterOptions {
@@ -28,13 +43,15 @@ export interface SqliteWriterOptions {
 }
 
 /**
- * Writes queued in one turn of the event loop go as one group at its end, or as soon as this many are
- * queued, so that the thread writes a group while this thread prepares the next. Measured with
- * `npm run bench:throughput` (BENCHMARKS): 16 kept both one hot document and 100 documents ahead of
- * writing on this thread; 64 (and sending more only once the thread was idle) made a hot document's
- * writes wait on each other.
+ * Writes queued in one turn of the event loop are written at its end on this thread, unless this many
+ * are queued first: then they go to the writer thread at once, and so does the rest of the turn's.
+ * A group of 64 one-keystroke ops takes 1-2 ms to commit, long enough to be worth another thread's
+ * core, and a room of 50 clients (one batch in flight each) never fills one, so one hot document
+ * commits on this thread as before. Measured (BENCHMARKS, `npm run bench:throughput`, `bench:hub`):
+ * groups of 16 sent to the thread made W2's 50 clients on one document slower (more thread hops on two
+ * cores the clients share), while 100 documents × 5 clients gained with either.
  */
-const maxGroup = 16
+const maxGroup = 64
 
 function toJSONColumn(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value)
@@ -62,14 +79,16 @@ function opRow(op: CommittedOp): unknown[] {
 }
 
 /**
- * Writes to a SQLite database from a thread of its own (`sqlite-writer-thread.cjs`), so that the event
- * loop goes on (transforming the next batches, sending acknowledgements and broadcasts) while a group
- * commits: better-sqlite3 runs a transaction synchronously on the thread that calls it, and its commits
- * were a third of the hub's event loop under load. Writes asked for in one turn of the event loop go
- * as one group (several when there are many, see maxGroup); the thread writes the groups in the order
- * sent, each in one transaction, in which each write succeeds or fails alone. A write resolves once its
- * transaction has committed (the thread replies after COMMIT), so what resolves is durable and visible
- * to the store's reading connection.
+ * Writes to a SQLite database in groups, one transaction each, in which each write succeeds or fails
+ * alone (`sqlite-writes.cjs`). Writes asked for in one turn of the event loop form a group, written at
+ * the end of the turn on this thread's connection, the quickest way when the load is light. Under load,
+ * as soon as `maxGroup` writes are queued, they go to a writer thread with a connection of its own, so
+ * that the event loop goes on preparing the next batches while that group commits (better-sqlite3
+ * runs a transaction synchronously on the thread that calls it: commits were a third of the hub's event
+ * loop under load); what follows a group sent to the thread goes to the thread too until it has
+ * answered, so that groups land in the order they were asked for and the two connections never wait
+ * for each other's lock. A write resolves once its transaction has committed, so what resolves is
+ * durable and visible to the store's reading connection.
  */
 export class SqliteWriter {
   private readonly worker: Worker
@@ -77,22 +96,27 @@ export class SqliteWriter {
   /** Groups sent to the thread and not answered yet, oldest first (the thread writes them in order). */
   private readonly inFlight: PendingTask[][] = []
   private flushTimer: NodeJS.Immediate | null = null
-  /** Why the thread can no longer write, once it cannot. */
-  private failure: string | null = null
+  /** Why the writer thread stopped, once it has: from then on every group is written here. */
+  private threadFailure: string | null = null
+  private closed = false
   private closing: Promise<void> | null = null
   private idle: (() => void) | null = null
+  /** Writes a group on this thread's connection. */
+  private readonly writeHere: WriteGroup
 
-  constructor(options: SqliteWriterOptions) {
-    const module = createRequire(import.meta.url).resolve("better-sqlite3")
-    this.worker = new Worker(new URL("./sqlite-writer-thread.cjs", import.meta.url), { workerData: { ...options, module } })
+  /** `db`: this thread's connection to the database, which `options` describe for the writer thread. */
+  constructor(db: Database.Database, options: SqliteWriterOptions) {
+    this.writeHere = openWrites(db)
+    const workerData = { ...options, role: "sqlite-writer", module: require.resolve("better-sqlite3") }
+    this.worker = new Worker(new URL("./sqlite-writes.cjs", import.meta.url), { workerData })
     // Referenced only while a group is out, so that an idle store does not keep the process alive.
     this.worker.unref()
     this.worker.on("message", (message: Reply | { failed: string }) => {
-      if ("failed" in message) this.fail(message.failed)
+      if ("failed" in message) this.threadFailed(message.failed)
       else this.settle(message)
     })
-    this.worker.on("error", error => this.fail(`the writer thread failed: ${error.message}`))
-    this.worker.on("exit", code => this.fail(`the writer thread exited with code ${code}`))
+    this.worker.on("error", error => this.threadFailed(`the writer thread failed: ${error.message}`))
+    this.worker.on("exit", code => this.threadFailed(`the writer thread exited with code ${code}`))
   }
 
   /** Append `ops` (and `snapshot`) to a document; resolves once committed. */
@@ -106,20 +130,22 @@ export class SqliteWriter {
     return this.enqueue({ kind: "create", docId, strategy, time, json: JSON.stringify(initial) })
   }
 
-  /** Let SQLite checkpoint inside the writer's commits every `pages` pages (when no other thread checkpoints). */
-  checkpointInCommits(pages: number): void {
-    if (!this.failure) this.worker.postMessage({ autocheckpoint: pages })
+  /** Let SQLite checkpoint inside the commits of both connections every `pages` pages (when no other thread checkpoints). */
+  checkpointInCommits(db: Database.Database, pages: number): void {
+    db.pragma(`wal_autocheckpoint = ${pages}`)
+    if (!this.threadFailure) this.worker.postMessage({ autocheckpoint: pages })
   }
 
-  /** Write what was asked for, then close the thread's connection and stop it. */
+  /** Write what was asked for, then close the thread's connection and stop it; later writes are refused. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.closed = true
       this.flush()
       if (this.inFlight.length) await new Promise<void>(resolve => (this.idle = resolve))
-      if (this.failure) return
+      if (this.threadFailure) return
       const exited = new Promise<void>(resolve => this.worker.once("exit", () => resolve()))
+      this.threadFailure = "the store is closed"
       this.worker.ref()
-      this.failure = "the store is closed"
       this.worker.postMessage({ close: true })
       await exited
     })()
@@ -128,22 +154,33 @@ export class SqliteWriter {
 
   private enqueue(task: Task): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.failure || this.closing) {
-        reject(new ConcordError("ERR_STORAGE", this.failure && !this.closing ? `Storage cannot write: ${this.failure}` : "Storage is closed"))
-        return
-      }
+      if (this.closed) return reject(new ConcordError("ERR_STORAGE", "Storage is closed"))
       this.queue.push({ task, resolve, reject })
-      // A full group goes at once, so that the thread writes it while this thread prepares the next.
-      if (this.queue.length >= maxGroup) this.flush()
+      // A full group goes to the thread at once, so that it is written while this thread prepares the next.
+      if (this.queue.length >= maxGroup && !this.threadFailure) this.send()
       else this.flushTimer ??= setImmediate(() => this.flush())
     })
   }
 
-  /** Send what is queued as one group. */
+  /** At the end of a turn: write what is queued here, or send it to the thread while groups are out there. */
   private flush(): void {
     if (this.flushTimer) clearImmediate(this.flushTimer)
     this.flushTimer = null
-    if (this.queue.length == 0 || this.failure) return
+    if (this.queue.length == 0) return
+    if (this.inFlight.length) return this.send()
+    const group = this.queue
+    this.queue = []
+    let outcomes: (ErrorJSON | null)[]
+    try {
+      outcomes = this.writeHere(group.map(p => p.task))
+    } catch (error) {
+      outcomes = group.map(() => ConcordError.from(error, "ERR_STORAGE").toJSON())
+    }
+    settleGroup(group, outcomes)
+  }
+
+  /** Send what is queued to the thread as one group. */
+  private send(): void {
     const group = this.queue
     this.queue = []
     this.inFlight.push(group)
@@ -154,23 +191,21 @@ export class SqliteWriter {
   private settle(reply: Reply): void {
     const group = this.inFlight.shift()
     if (!group) return
-    if (this.inFlight.length == 0) this.worker.unref()
-    group.forEach((pending, i) => {
-      const refusal = reply.outcomes[i]
-      if (refusal) pending.reject(ConcordError.fromJSON(refusal))
-      else pending.resolve()
-    })
-    if (this.inFlight.length == 0 && this.queue.length == 0) this.idle?.()
+    settleGroup(group, reply.outcomes)
+    if (this.inFlight.length) return
+    this.worker.unref()
+    this.idle?.()
   }
 
-  /** The thread stopped or cannot write: every write waiting, and every later one, fails. */
-  private fail(reason: string): void {
-    if (this.failure) return
-    this.failure = reason
-    const error = new ConcordError("ERR_STORAGE", `Storage cannot write: ${reason}`)
-    for (const pending of [...this.inFlight.flat(), ...this.queue]) pending.reject(error)
-    this.inFlight.length = 0
-    this.queue = []
+  /**
+   * The thread stopped. Whether the groups it had were written is unknown, so they fail (the hub reloads
+   * such a document from the store, and its clients resend); from now on every group is written here.
+   */
+  private threadFailed(reason: string): void {
+    if (this.threadFailure) return
+    this.threadFailure = reason
+    const error = new ConcordError("ERR_STORAGE", `The store's writer thread stopped (${reason}); resend`)
+    for (const group of this.inFlight.splice(0)) for (const pending of group) pending.reject(error)
     this.idle?.()
   }
 }

@@ -172,11 +172,24 @@ describe("SqliteStorage on disk", () => {
     }
   })
 
-  it("fails every write with ERR_STORAGE, without hanging, when the writer thread cannot open the database", async () => {
-    const writer = new SqliteWriter({ file: join(dir, "missing", "folder", "concord.db"), synchronous: "NORMAL", busyTimeout: 100, autocheckpoint: 0 })
-    const early = writer.append("a", [crashOp(1)])
-    await expect(early).rejects.toMatchObject({ name: "ConcordError", code: "ERR_STORAGE", message: expect.stringContaining("could not open the database") })
-    await expect(writer.create("b", "ot", { type: "doc", content: [] }, 0)).rejects.toMatchObject({ code: "ERR_STORAGE" })
-    await writer.close()
+  it("writes on the calling thread once the writer thread has stopped, failing only the groups that thread held", async () => {
+    await openSqliteStorage({ file }).close()
+    const db = new Database(file)
+    // The thread's file is in a folder that does not exist: it cannot open it, and stops.
+    const writer = new SqliteWriter(db, { file: join(dir, "missing", "folder", "concord.db"), synchronous: "NORMAL", busyTimeout: 100, autocheckpoint: 0 })
+    try {
+      await writer.create("doc", "ot", { type: "doc", content: [] }, 0)
+      // 16 writes in one turn go to the thread as one group: they fail, coded, and nothing waits forever.
+      const sent = Array.from({ length: 16 }, (_, i) => writer.append("doc", [crashOp(i + 1)]))
+      for (const result of await Promise.allSettled(sent))
+        expect(result).toMatchObject({ status: "rejected", reason: { name: "ConcordError", code: "ERR_STORAGE", message: expect.stringContaining("could not open the database") } })
+      // Later groups, 16 at once included, are written here.
+      await Promise.all(Array.from({ length: 20 }, (_, i) => writer.append("doc", [crashOp(i + 1)])))
+      expect(db.prepare("SELECT count(*) FROM ops").pluck().get()).toBe(20)
+    } finally {
+      await writer.close()
+      db.close()
+    }
   })
+
 })

@@ -1,0 +1,139 @@
+// The SQLite store's writes (see sqlite-writer.ts), on a connection of their own: `openWrites(db)` for
+// the thread that calls it, and, run as a worker thread, a writer that takes its groups as messages.
+// Plain CommonJS, so that the thread runs whatever loader the process uses (tsx, Vitest or none).
+//
+// A group is a list of tasks, each one of
+//   { kind: "append", docId, rows, snapshot }  rows: the ops' columns in insertOp's order; snapshot: { version, json } or null
+//   { kind: "create", docId, strategy, time, json }
+// written in one transaction; its outcomes are null for a task written, { code, message } for one refused.
+// As a worker: a message { tasks } is answered { outcomes }, in the order they came; { autocheckpoint:
+// pages } sets wal_autocheckpoint (when the checkpoint thread fails); { close: true } closes the
+// connection and the thread. The thread sends { failed } when it cannot go on.
+"use strict"
+const { isMainThread, parentPort, workerData } = require("node:worker_threads")
+
+/** A refusal with a ConcordError code, sent back as such. */
+class Refusal extends Error {
+  constructor(code, message) {
+    super(message)
+    this.code = code
+  }
+}
+
+/** The store's writes on `db`: `write(tasks)` writes a group and gives each task's outcome. */
+function openWrites(db) {
+  const statements = {
+    head: db.prepare("SELECT version FROM documents WHERE id = ?").pluck(),
+    setHead: db.prepare("UPDATE documents SET version = ? WHERE id = ?"),
+    insertDocument: db.prepare("INSERT INTO documents (id, strategy, created_at, version) VALUES (?, ?, ?, 0)"),
+    insertOp: db.prepare(
+      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary, writes, vv_writes, y_update)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    ),
+    // Changes nothing (0 changes) when the client already committed this seq or a later one.
+    advanceSeq: db.prepare(
+      `INSERT INTO client_seqs (doc_id, client_id, seq, version) VALUES (?, ?, ?, ?)
+       ON CONFLICT (doc_id, client_id) DO UPDATE SET seq = excluded.seq, version = excluded.version WHERE excluded.seq > client_seqs.seq`
+    ),
+    insertSnapshot: db.prepare("INSERT OR IGNORE INTO snapshots (doc_id, version, doc) VALUES (?, ?, ?)")
+  }
+
+  // Row columns, as sqlite-writer.ts lays them out.
+  const VERSION = 0, CLIENT = 1, SEQ = 2
+
+  /** Append ops and a snapshot to a document, with the checks of checkAppend in storage.ts, or throw. */
+  function append(task) {
+    const { docId, rows, snapshot } = task
+    const head = statements.head.get(docId)
+    if (head == null) throw new Refusal("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
+    rows.forEach((row, i) => {
+      if (row[VERSION] != head + 1 + i) throw new Refusal("ERR_STORAGE", `Op version ${row[VERSION]} of ${docId} is not the next version ${head + 1 + i}`)
+    })
+    if (snapshot && snapshot.version > head + rows.length)
+      throw new Refusal("ERR_STORAGE", `Snapshot version ${snapshot.version} of ${docId} is beyond the head ${head + rows.length}`)
+    for (const row of rows) {
+      statements.insertOp.run(docId, ...row)
+      if (statements.advanceSeq.run(docId, row[CLIENT], row[SEQ], row[VERSION]).changes == 0)
+        throw new Refusal("ERR_STORAGE", `Op (${row[CLIENT]}, ${row[SEQ]}) is not newer than that client's last seq in ${docId}`)
+    }
+    if (rows.length) statements.setHead.run(head + rows.length, docId)
+    if (snapshot) statements.insertSnapshot.run(docId, snapshot.version, snapshot.json)
+  }
+
+  function create(task) {
+    if (statements.head.get(task.docId) != null) throw new Refusal("ERR_DOCUMENT_EXISTS", `Document ${task.docId} exists`)
+    statements.insertDocument.run(task.docId, task.strategy, task.time)
+    statements.insertSnapshot.run(task.docId, 0, task.json)
+  }
+
+  function run(task) {
+    if (task.kind == "create") create(task)
+    else append(task)
+  }
+
+  const refusal = error => ({ code: error instanceof Refusal ? error.code : "ERR_STORAGE", message: error instanceof Error ? error.message : String(error) })
+
+  // Tasks rarely fail, so a group goes in one transaction without a savepoint per task; when one fails and
+  // takes the transaction with it, the group is written again with each task in its own savepoint, so
+  // that a bad task fails alone.
+  const writeGroup = db.transaction(tasks => {
+    for (const task of tasks) run(task)
+  })
+  const writeOne = db.transaction(run)
+  const writeEach = db.transaction(tasks =>
+    tasks.map(task => {
+      try {
+        writeOne(task)
+        return null
+      } catch (error) {
+        // SQLite ended the whole transaction (disk full, I/O error): the group fails as one.
+        if (!db.inTransaction) throw error
+        return refusal(error)
+      }
+    })
+  )
+
+  return function write(tasks) {
+    try {
+      writeGroup.immediate(tasks)
+      return tasks.map(() => null)
+    } catch (first) {
+      if (tasks.length == 1) return [refusal(first)]
+      try {
+        return writeEach.immediate(tasks)
+      } catch (error) {
+        return tasks.map(() => refusal(error))
+      }
+    }
+  }
+}
+
+module.exports = { openWrites }
+
+if (!isMainThread && workerData?.role == "sqlite-writer") {
+  const Database = require(workerData.module)
+  let db, write
+  try {
+    db = new Database(workerData.file)
+    db.pragma(`synchronous = ${workerData.synchronous}`)
+    db.pragma(`busy_timeout = ${workerData.busyTimeout}`)
+    db.pragma("foreign_keys = ON")
+    db.pragma(`wal_autocheckpoint = ${workerData.autocheckpoint}`)
+    write = openWrites(db)
+  } catch (error) {
+    parentPort.postMessage({ failed: `the writer thread could not open the database: ${error}` })
+    throw error
+  }
+  parentPort.on("message", message => {
+    if (message.autocheckpoint != null) {
+      db.pragma(`wal_autocheckpoint = ${Number(message.autocheckpoint)}`)
+      return
+    }
+    if (message.close) {
+      db.close()
+      parentPort.close()
+      return
+    }
+    parentPort.postMessage({ outcomes: write(message.tasks) })
+  })
+}
