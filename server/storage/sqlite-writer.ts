@@ -51,7 +51,7 @@ export interface SqliteWriterOptions {
  * groups of 16 sent to the thread made W2's 50 clients on one document slower (more thread hops on two
  * cores the clients share), while 100 documents × 5 clients gained with either.
  */
-const maxGroup = 64
+export const maxGroup = 64
 
 function toJSONColumn(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value)

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url"
 import Database from "better-sqlite3"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { MemoryStorage, migrations, openSqliteStorage } from "../../server/storage"
-import { SqliteWriter } from "../../server/storage/sqlite-writer"
+import { SqliteWriter, maxGroup } from "../../server/storage/sqlite-writer"
 import { crashOp } from "../support/storage-crash-op"
 import { storageConformance } from "../support/storage-conformance"
 
@@ -157,16 +157,17 @@ describe("SqliteStorage on disk", () => {
     const storage = openSqliteStorage({ file })
     await storage.createDocument("a", "ot", { type: "doc", content: [] }, 0)
     await storage.createDocument("b", "ot", { type: "doc", content: [] }, 0)
-    // 100 calls in one turn: several groups in flight at once, one document's ops spread over them.
+    // More than two full groups' calls in one turn: several groups out to the writer thread at once, one
+    // document's ops spread over them.
     const commits = []
-    for (let version = 1; version <= 50; version++) for (const id of ["a", "b"]) commits.push(storage.commit(id, [crashOp(version)]))
+    for (let version = 1; version <= maxGroup + 10; version++) for (const id of ["a", "b"]) commits.push(storage.commit(id, [crashOp(version)]))
     const closed = storage.close()
-    await expect(storage.commit("a", [crashOp(51)])).rejects.toMatchObject({ code: "ERR_STORAGE" })
+    await expect(storage.commit("a", [crashOp(maxGroup + 11)])).rejects.toMatchObject({ code: "ERR_STORAGE" })
     await Promise.all(commits)
     await closed
     const reopened = openSqliteStorage({ file })
     try {
-      for (const id of ["a", "b"]) expect(await reopened.getOps(id, 0)).toStrictEqual(Array.from({ length: 50 }, (_, i) => crashOp(i + 1)))
+      for (const id of ["a", "b"]) expect(await reopened.getOps(id, 0)).toStrictEqual(Array.from({ length: maxGroup + 10 }, (_, i) => crashOp(i + 1)))
     } finally {
       await reopened.close()
     }
@@ -179,13 +180,13 @@ describe("SqliteStorage on disk", () => {
     const writer = new SqliteWriter(db, { file: join(dir, "missing", "folder", "concord.db"), synchronous: "NORMAL", busyTimeout: 100, autocheckpoint: 0 })
     try {
       await writer.create("doc", "ot", { type: "doc", content: [] }, 0)
-      // 16 writes in one turn go to the thread as one group: they fail, coded, and nothing waits forever.
-      const sent = Array.from({ length: 16 }, (_, i) => writer.append("doc", [crashOp(i + 1)]))
+      // A full group's writes in one turn go to the thread: they fail, coded, and nothing waits forever.
+      const sent = Array.from({ length: maxGroup }, (_, i) => writer.append("doc", [crashOp(i + 1)]))
       for (const result of await Promise.allSettled(sent))
         expect(result).toMatchObject({ status: "rejected", reason: { name: "ConcordError", code: "ERR_STORAGE", message: expect.stringContaining("could not open the database") } })
-      // Later groups, 16 at once included, are written here.
-      await Promise.all(Array.from({ length: 20 }, (_, i) => writer.append("doc", [crashOp(i + 1)])))
-      expect(db.prepare("SELECT count(*) FROM ops").pluck().get()).toBe(20)
+      // Later groups, a full one included, are written here.
+      await Promise.all(Array.from({ length: maxGroup + 4 }, (_, i) => writer.append("doc", [crashOp(i + 1)])))
+      expect(db.prepare("SELECT count(*) FROM ops").pluck().get()).toBe(maxGroup + 4)
     } finally {
       await writer.close()
       db.close()
