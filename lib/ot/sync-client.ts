@@ -208,9 +208,15 @@ export class SyncClient {
       return this.rebase(hubSteps.slice(content), this.pending, 0, null, out)
     }
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
-    const dropped = new Set((op.dropped ?? []).map(d => d.index))
+    // Which committed step each step in flight became: the hub's `origins` when it committed one as
+    // several (the last of them inserts what the step inserted), else one for one past the dropped ones.
     const hubIndexOf = new Map<number, number>()
-    for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
+    if (op.origins) {
+      op.origins.forEach((origin, j) => hubIndexOf.set(origin, j))
+    } else {
+      const dropped = new Set((op.dropped ?? []).map(d => d.index))
+      for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
+    }
     this.rebase(hubSteps, local.concat(this.pending), local.length, hubIndexOf, out)
   }
 

@@ -1,11 +1,12 @@
 import type { Node } from "prosemirror-model"
-import type { Step, StepMap } from "prosemirror-transform"
+import { ReplaceStep, type Step, type StepMap } from "prosemirror-transform"
 import type { DroppedStep, StepMove } from "../protocol/messages"
-import { applyTransformed } from "./apply-step"
+import { applyTransformed, safeApply } from "./apply-step"
 import { BatchMapping } from "./batch-mapping"
 import { StepApplier } from "./step-applier"
 import { mapStep } from "./map-step"
 import { sameInsertion, stepRange, stepText } from "./step-info"
+import { InsertedRanges, splitAround, type SplitStep } from "./kept-insertions"
 
 /** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
 export type StepCheck = (step: Step, doc: Node) => void
@@ -47,8 +48,10 @@ export interface TransformedBatch {
  * and then through the already transformed steps 0..i-1, with mirrors so positions inside the batch's
  * own insertions are recovered exactly (where the transformed step inserts the same content, see
  * sameInsertion), as prosemirror-collab's rebaseSteps orders it; BatchMapping gives the same answers in
- * O((N + M) log N) for N steps over M maps. A step that no longer applies is dropped and reported;
- * `hooks.check` may throw to reject the batch. Pure and deterministic: the same inputs give the same output.
+ * O((N + M) log N) for N steps over M maps. A deletion inside one textblock that concurrent changes typed
+ * into keeps their text: it is committed as several steps that delete around it (see splitAround), all
+ * with the same origin. A step that no longer applies is dropped and reported; `hooks.check` may throw to
+ * reject the batch. Pure and deterministic: the same inputs give the same output.
  */
 export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], hooks: BatchHooks = {}): TransformedBatch {
   const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
@@ -59,10 +62,25 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
   }
   const mapping = new BatchMapping(batch, batch.map(step => step.getMap().invert()), concurrent)
   const applier = hooks.applier ?? new StepApplier()
+  // What the concurrent changes typed, followed along the batch, for deletions to leave be.
+  const inserted = batch.some(deletes) ? InsertedRanges.of(concurrent) : null
   let doc = head
   for (let i = 0; i < batch.length; i++) {
     const step = batch[i]
     const mapped = mapStep(step, mapping.mappingFor(i))
+    const split = inserted && mapped instanceof ReplaceStep ? splitAround(doc, mapped, inserted) : null
+    if (split && split.steps.length == 0) {
+      mapping.record(null, false)
+      result.dropped.push(dropped(i, step, "what it deleted was already deleted by a concurrent change"))
+      result.moves.push({ index: i, from: stepRange(step).from, to: stepRange(step).to, mappedFrom: null, mappedTo: null })
+      continue
+    }
+    if (split && applySplit(result, split, i, step, doc, hooks, applier)) {
+      doc = result.doc
+      mapping.record(split.map, sameInsertion(step, split.steps[split.steps.length - 1]))
+      inserted!.map(split.map)
+      continue
+    }
     if (mapped && check) check(mapped, doc)
     const applied = mapped ? applyTransformed(doc, mapped, applier) : null
     const range = stepRange(step)
@@ -70,6 +88,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
       onApplied?.(applied.step, doc)
       doc = applied.doc
       mapping.record(applied.step.getMap(), sameInsertion(step, applied.step))
+      inserted?.map(applied.step.getMap())
       result.steps.push(applied.step)
       result.origins.push(i)
       const landed = stepRange(applied.step)
@@ -82,6 +101,38 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
   }
   result.doc = doc
   return result
+}
+
+/** Whether a step deletes anything: only such steps are split around concurrent insertions. */
+function deletes(step: Step): boolean {
+  return step instanceof ReplaceStep && step.to > step.from
+}
+
+/**
+ * Apply the pieces of a step split around concurrent insertions to `doc`, recording them as the
+ * committed form of batch step `index`; false, with nothing recorded, when one of them does not apply
+ * (the step then goes the usual way).
+ */
+function applySplit(result: TransformedBatch, split: SplitStep, index: number, step: Step, doc: Node, hooks: BatchHooks, applier: StepApplier): boolean {
+  const docs: Node[] = []
+  let at = doc
+  for (const piece of split.steps) {
+    hooks.check?.(piece, at)
+    const applied = safeApply(piece, at, applier)
+    if (!applied.doc) return false
+    docs.push(at)
+    at = applied.doc
+  }
+  split.steps.forEach((piece, k) => {
+    hooks.applied?.(piece, docs[k])
+    result.steps.push(piece)
+    result.origins.push(index)
+  })
+  result.doc = at
+  const range = stepRange(step)
+  const first = split.steps[split.steps.length - 1]
+  result.moves.push({ index, from: range.from, to: range.to, mappedFrom: first.from, mappedTo: split.steps[0].to })
+  return true
 }
 
 function applyInOrder(result: TransformedBatch, batch: readonly Step[], { check, applied: onApplied, applier = new StepApplier() }: BatchHooks): void {

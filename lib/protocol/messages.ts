@@ -59,6 +59,11 @@ export interface CommittedOp {
   original?: StepJSON[]
   /** Steps that could not be applied, present only when there were any. */
   dropped?: DroppedStep[]
+  /**
+   * For each committed step, the index of the submitted step it came from; present only when a submitted
+   * step was committed as several (a deletion split around text typed into it concurrently).
+   */
+  origins?: number[]
   /** How positions moved, present only when the op was transformed past others. */
   moves?: StepMove[]
   /** What the op did in plain language ("typed 'hello' in paragraph 3"), written by the hub. */
@@ -104,7 +109,7 @@ export interface VvWrite {
  * (its own batch's dropped steps included; on a CRDT document, the Yjs update). Members that asked for detail (a history panel is open)
  * receive the whole CommittedOp, which is also a LeanOp.
  */
-export type LeanOp = Pick<CommittedOp, "version" | "clientId" | "seq" | "baseVersion" | "steps" | "dropped" | "update">
+export type LeanOp = Pick<CommittedOp, "version" | "clientId" | "seq" | "baseVersion" | "steps" | "dropped" | "origins" | "update">
 
 /** True when the op carries everything a CommittedOp does (the room sent it with detail). */
 export function isDetailed(op: LeanOp): op is CommittedOp {

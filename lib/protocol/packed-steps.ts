@@ -15,12 +15,12 @@ export type PackedStep = StepJSON | [number, string] | [number, number]
 /**
  * A LeanOp as the `ops` event carries it to members that only edit: a tuple rather than an object, so
  * that the keys are not sent and parsed once per op (about half the bytes of an op that types a
- * character): `[version, clientId, seq, baseVersion, steps]`, and a sixth element `{ dropped?, update? }`
- * only when the op has either.
+ * character): `[version, clientId, seq, baseVersion, steps]`, and a sixth element `{ dropped?, origins?, update? }`
+ * only when the op has any of them.
  */
 export type PackedOp =
   | [version: number, clientId: string, seq: number, baseVersion: number, steps: PackedStep[]]
-  | [version: number, clientId: string, seq: number, baseVersion: number, steps: PackedStep[], extra: Pick<LeanOp, "dropped" | "update">]
+  | [version: number, clientId: string, seq: number, baseVersion: number, steps: PackedStep[], extra: Pick<LeanOp, "dropped" | "origins" | "update">]
 
 /** The step in its packed form: an array for plain typing and deletion, otherwise the JSON itself. */
 export function packStep(step: StepJSON): PackedStep {
@@ -46,9 +46,10 @@ export function unpackStep(step: PackedStep): StepJSON {
 /** The op as a tuple, its steps packed. Reads only a LeanOp's fields: a whole CommittedOp packs to its lean form. */
 export function packOp(op: LeanOp): PackedOp {
   const steps = op.steps.map(packStep)
-  if (!op.dropped && op.update == null) return [op.version, op.clientId, op.seq, op.baseVersion, steps]
-  const extra: Pick<LeanOp, "dropped" | "update"> = {}
+  if (!op.dropped && !op.origins && op.update == null) return [op.version, op.clientId, op.seq, op.baseVersion, steps]
+  const extra: Pick<LeanOp, "dropped" | "origins" | "update"> = {}
   if (op.dropped) extra.dropped = op.dropped
+  if (op.origins) extra.origins = op.origins
   if (op.update != null) extra.update = op.update
   return [op.version, op.clientId, op.seq, op.baseVersion, steps, extra]
 }
@@ -58,6 +59,7 @@ export function unpackOp(packed: PackedOp): LeanOp {
   const [version, clientId, seq, baseVersion, steps, extra] = packed
   const op: LeanOp = { version, clientId, seq, baseVersion, steps: steps.map(unpackStep) }
   if (extra?.dropped) op.dropped = extra.dropped
+  if (extra?.origins) op.origins = extra.origins
   if (extra?.update != null) op.update = extra.update
   return op
 }

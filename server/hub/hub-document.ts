@@ -206,9 +206,13 @@ export class HubDocument {
     return this.queue.length == 0 && this.durableVersion == this.version
   }
 
+  /**
+   * Drop the oldest ops beyond the window, an eighth of the window at a time (so that the array is not
+   * shifted on every op): the window holds at most `window` plus that many ops.
+   */
   private trim(): void {
     const excess = this.recent.length - this.window
-    if (excess <= 0) return
+    if (excess < Math.max(1, this.window >> 3)) return
     // Never drop an op that is not durable yet: joins and dedup must still find it.
     const durableCount = this.recent.length - (this.version - this.durableVersion)
     const n = Math.min(excess, durableCount)

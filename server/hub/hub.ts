@@ -21,7 +21,7 @@ export interface HubOptions {
   log?: Logger
   /** Commit a snapshot every this many versions (default 100). */
   snapshotEvery?: number
-  /** Recent ops each open document keeps in memory (default 256). */
+  /** Recent ops each open document keeps in memory (default 256; up to an eighth more between trims). */
   window?: number
   /** A document nobody is connected to is evicted after this many ms (default 30 s). */
   idleMs?: number

@@ -155,6 +155,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   }
   if (JSON.stringify(steps) != submitted) op.original = JSON.parse(submitted)
   if (result.dropped.length) op.dropped = result.dropped
+  if (result.steps.length + result.dropped.length != request.steps.length) op.origins = result.origins
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
   const summary = summaryText(result.changes ?? summarizeSteps(doc.doc, result.steps))
   if (summary) op.summary = summary

@@ -98,6 +98,13 @@ export const migrations: readonly Migration[] = [
         DROP INDEX ops_client_seq;
       `)
     }
+  },
+  {
+    version: 6,
+    // For each committed step, the submitted step it came from, when a step was committed as several.
+    up(db) {
+      db.exec("ALTER TABLE ops ADD COLUMN origins TEXT")
+    }
   }
 ]
 
@@ -134,6 +141,7 @@ interface OpRow {
   writes: string | null
   vv_writes: string | null
   y_update: string | null
+  origins: string | null
 }
 
 function toRecord(row: DocumentRow): DocumentRecord {
@@ -152,6 +160,7 @@ function toOp(row: OpRow): CommittedOp {
   }
   if (row.original != null) op.original = JSON.parse(row.original)
   if (row.dropped != null) op.dropped = JSON.parse(row.dropped)
+  if (row.origins != null) op.origins = JSON.parse(row.origins)
   if (row.moves != null) op.moves = JSON.parse(row.moves)
   if (row.summary != null) op.summary = row.summary
   if (row.writes != null) op.writes = JSON.parse(row.writes)

@@ -74,7 +74,8 @@ function opRow(op: CommittedOp): unknown[] {
     op.summary ?? null,
     toJSONColumn(op.writes),
     toJSONColumn(op.vvWrites),
-    op.update ?? null
+    op.update ?? null,
+    toJSONColumn(op.origins)
   ]
 }
 

@@ -27,8 +27,8 @@ function openWrites(db) {
     setHead: db.prepare("UPDATE documents SET version = ? WHERE id = ?"),
     insertDocument: db.prepare("INSERT INTO documents (id, strategy, created_at, version) VALUES (?, ?, ?, 0)"),
     insertOp: db.prepare(
-      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary, writes, vv_writes, y_update)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary, writes, vv_writes, y_update, origins)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     ),
     // Changes nothing (0 changes) when the client already committed this seq or a later one.
     advanceSeq: db.prepare(

@@ -167,7 +167,10 @@ function checkReports(h: CollabHarness, submitted: Map<string, number>): void {
   if (submitted.size != h.hub.ops.length) throw new Error(`${submitted.size} batches were submitted, ${h.hub.ops.length} committed`)
   for (const op of h.hub.ops) {
     const length = submitted.get(op.clientId + "/" + op.seq)
-    const accounted = op.steps.length + (op.dropped?.length ?? 0)
+    if (op.origins && (op.origins.length != op.steps.length || op.origins.some((o, i) => i > 0 && o < op.origins![i - 1])))
+      throw new Error(`op ${op.version} gives origins ${op.origins} for ${op.steps.length} steps`)
+    const committed = op.origins ? new Set(op.origins).size : op.steps.length
+    const accounted = committed + (op.dropped?.length ?? 0)
     if (length != accounted) throw new Error(`op ${op.version} accounts for ${accounted} steps of a batch of ${length}`)
     const indices = (op.dropped ?? []).map(d => d.index)
     if (indices.some((index, i) => index < 0 || index >= length || (i > 0 && index <= indices[i - 1])))

@@ -35,7 +35,8 @@ export class MemoryHub {
     const op: CommittedOp = {
       version: this.version + 1, clientId, seq: batch.seq, baseVersion: batch.baseVersion,
       steps: result.steps.map(s => s.toJSON()), author: { name: clientId, color: "#000000" }, time: 0,
-      ...(result.dropped.length ? { dropped: result.dropped } : {})
+      ...(result.dropped.length ? { dropped: result.dropped } : {}),
+      ...(result.steps.length + result.dropped.length != steps.length ? { origins: result.origins } : {})
     }
     this.ops.push(op)
     this.maps.push(result.steps.map(s => s.getMap()))

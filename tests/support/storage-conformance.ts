@@ -108,6 +108,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
         original: [{ stepType: "replace", from: 3, to: 5 }],
         dropped: [{ index: 1, step: { stepType: "replace", from: 9, to: 9 }, text: "lost é 🙂", reason: "does not apply" }],
         moves: [{ index: 0, from: 3, to: 5, mappedFrom: 1, mappedTo: null }],
+        origins: [0, 0, 2],
         summary: "typed 'x' in paragraph 1",
         writes: [{ block: "b1", stamp: { clientId: "c1", author: { name: "Delhi", color: "#112233" }, clock: 5, skew: -3 }, won: false, text: "lost", beatenBy: { clientId: "c2", author: { name: "Mumbai", color: "#445566" }, clock: 9, skew: 0 } }],
         vvWrites: [{ block: "b2", vv: { c1: 2, c2: 1 }, text: "kept", outcome: "conflict", against: [{ name: "Mumbai", color: "#445566" }] }],

@@ -4,25 +4,45 @@ import { AddMarkStep, Mapping, ReplaceStep, Step, type StepMap } from "prosemirr
 import { schema } from "../../lib/schema"
 import { applyTransformed, mapStep, sameInsertion, transformBatch, type TransformedBatch } from "../../lib/ot"
 import { BatchMapping } from "../../lib/ot/batch-mapping"
+import { InsertedRanges, splitAround } from "../../lib/ot/kept-insertions"
 import { MemoryHub } from "../support/collab-harness"
 import { runFuzzSession } from "../fuzz/fuzz-session"
 import { Prng } from "../fuzz/prng"
 
 // transformBatch with one prosemirror Mapping per step exactly as prosemirror-collab's rebaseSteps
-// builds it (mirroring only steps that insert the same content): the reference BatchMapping must agree with.
+// builds it (mirroring only steps that insert the same content), deletions split around concurrent
+// typing as transformBatch splits them: the reference BatchMapping must agree with.
 function referenceSteps(head: Node, batch: readonly Step[], concurrent: readonly StepMap[]) {
   const mapping = new Mapping()
   for (let i = batch.length - 1; i >= 0; i--) mapping.appendMap(batch[i].getMap().invert())
   for (const map of concurrent) mapping.appendMap(map)
   let doc = head
+  const inserted = InsertedRanges.of(concurrent)
   const steps: Step[] = [], dropped: number[] = []
   for (let i = 0, mapFrom = batch.length; i < batch.length; i++) {
     const mapped = mapStep(batch[i], mapping.slice(mapFrom))
     mapFrom--
+    const split = mapped instanceof ReplaceStep && batch.some(s => s instanceof ReplaceStep && s.to > s.from) ? splitAround(doc, mapped, inserted) : null
+    if (split && split.steps.length == 0) {
+      dropped.push(i)
+      continue
+    }
+    if (split) {
+      let at: Node | null = doc
+      for (const piece of split.steps) at = at && piece.apply(at).doc
+      if (at) {
+        doc = at
+        mapping.appendMap(split.map, sameInsertion(batch[i], split.steps[split.steps.length - 1]) ? mapFrom : undefined)
+        inserted.map(split.map)
+        steps.push(...split.steps)
+        continue
+      }
+    }
     const applied = mapped ? applyTransformed(doc, mapped) : null
     if (applied && applied.step) {
       doc = applied.doc
       mapping.appendMap(applied.step.getMap(), sameInsertion(batch[i], applied.step) ? mapFrom : undefined)
+      inserted.map(applied.step.getMap())
       steps.push(applied.step)
     } else {
       dropped.push(i)

@@ -52,13 +52,15 @@ describe("packed steps", () => {
     expect(same).toEqual(whole)
   })
 
-  it("carry dropped steps and a CRDT update in a sixth element, only when the op has them", () => {
+  it("carry dropped steps, origins and a CRDT update in a sixth element, only when the op has them", () => {
     const dropped = [{ index: 0, step: new ReplaceStep(9, 9, plain("lost")).toJSON(), text: "lost", reason: "deleted" }]
     const withDropped: LeanOp = { version: 4, clientId: "b", seq: 7, baseVersion: 2, steps: [], dropped }
     const withUpdate: LeanOp = { version: 5, clientId: "c", seq: 1, baseVersion: 4, steps: [], update: "AQID" }
     expect(packOp(withDropped)).toEqual([4, "b", 7, 2, [], { dropped }])
     expect(packOp(withUpdate)).toEqual([5, "c", 1, 4, [], { update: "AQID" }])
-    const unpacked = unpackOps(JSON.parse(JSON.stringify([packOp(withDropped), packOp(withUpdate)])))
-    expect(unpacked).toEqual([withDropped, withUpdate])
+    const split: LeanOp = { version: 6, clientId: "d", seq: 2, baseVersion: 3, steps: [{ stepType: "replace", from: 8, to: 9 }, { stepType: "replace", from: 2, to: 5 }], origins: [0, 0] }
+    expect(packOp(split)).toEqual([6, "d", 2, 3, [[8, 9], [2, 5]], { origins: [0, 0] }])
+    const unpacked = unpackOps(JSON.parse(JSON.stringify([packOp(withDropped), packOp(withUpdate), packOp(split)])))
+    expect(unpacked).toEqual([withDropped, withUpdate, split])
   })
 })

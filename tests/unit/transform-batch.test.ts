@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { TextSelection } from "prosemirror-state"
+import { TextSelection, type Transaction } from "prosemirror-state"
+import { undo } from "prosemirror-history"
 import { Transform, Step } from "prosemirror-transform"
 import { splitBlock, joinBackward, toggleMark, setBlockType } from "prosemirror-commands"
 import { wrapInList } from "prosemirror-schema-list"
@@ -45,6 +46,59 @@ describe("transformBatch", () => {
     const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
     expect(text(result.doc)).toBe("typed tail")
     expect(result.dropped).toEqual([])
+  })
+
+  it("deletes around text typed concurrently inside the deleted range, keeping it", () => {
+    const start = doc(p("the <a>brown <b>fox<c> jumps"))
+    const { a, b: at, c } = tags(start)
+    const theirs = new Transform(start).insert(at, schema.text("quick "))
+    const mine = new Transform(start).delete(a, c)
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(text(result.doc)).toBe("the quick  jumps")
+    expect(result.dropped).toEqual([])
+    expect(result.origins).toEqual([0, 0])
+    // One move for the submitted step, over the range it now spans.
+    expect(result.moves).toEqual([{ index: 0, from: a, to: c, mappedFrom: a, mappedTo: c + 6 }])
+  })
+
+  it("puts what a replace inserts where its range began, before text typed into the range concurrently", () => {
+    const start = doc(p("the <a>brown <b>fox<c> jumps"))
+    const theirs = new Transform(start).insert(tags(start).b, schema.text("quick "))
+    const mine = new Transform(start).replaceWith(tags(start).a, tags(start).c, schema.text("red cat"))
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(text(result.doc)).toBe("the red catquick  jumps")
+  })
+
+  it("keeps several concurrent insertions in one deletion, and still deletes the batch's own typing", () => {
+    const start = doc(p("0123456789"))
+    // Theirs: "A" after 2 and "B" after 6. Mine: "x" typed after 4, then 1..8 deleted, "x" with it.
+    const theirs = new Transform(start).insert(3, schema.text("A")).insert(8, schema.text("B"))
+    const mine = new Transform(start).insert(5, schema.text("x"))
+    mine.delete(2, 10)
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(text(result.doc)).toBe("0AB89")
+    expect(result.origins).toEqual([0, 1, 1, 1])
+  })
+
+  it("drops a deletion whose range holds only concurrent typing, the text it meant gone already", () => {
+    const start = doc(p("ab<a>cd<b>ef"))
+    const { a, b: at } = tags(start)
+    // Theirs typed "XY" between "c" and "d", then deleted "c" and "d": mine maps onto exactly "XY".
+    const theirs = new Transform(start).insert(a + 1, schema.text("XY")).delete(a, a + 1).delete(a + 2, a + 3)
+    const mine = new Transform(start).delete(a, at)
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(text(result.doc)).toBe("abXYef")
+    expect(result.steps).toEqual([])
+    expect(result.dropped).toMatchObject([{ index: 0, text: "", reason: expect.stringMatching(/already deleted/) }])
+  })
+
+  it("still deletes across blocks as mapped, concurrent typing inside included (only deletions in one textblock are split)", () => {
+    const start = doc(p("one <a>two"), p("three<b> four"))
+    const theirs = new Transform(start).insert(tags(start).a + 2, schema.text("Z"))
+    const mine = new Transform(start).delete(tags(start).a, tags(start).b)
+    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+    expect(text(result.doc)).toBe("one  four")
+    expect(result.origins).toEqual([0])
   })
 
   it("reports a deletion of text already deleted as dropped, with no text lost", () => {
@@ -96,6 +150,35 @@ describe("collaboration through the harness", () => {
     h.settle()
     h.assertConverged()
     expect(text(h.hub.doc)).toBe("0hi89")
+  })
+
+  it("keeps typing that reached the hub before a deletion of the range it was typed in, in every client", () => {
+    const h = new CollabHarness(doc(p("0123456789")), 2)
+    type(h, 0, "hi", 5)
+    h.edit(1, s => s.tr.delete(2, 9))
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("0hi89")
+    expect(h.hub.ops[1].origins).toEqual([0, 0])
+  })
+
+  it("lets the deleter undo the first piece of a deletion the hub split around concurrent typing, the typing kept", () => {
+    const h = new CollabHarness(doc(p("0123456789")), 2, { history: true })
+    type(h, 0, "hi", 5)
+    h.edit(1, s => s.tr.delete(2, 9))
+    h.settle()
+    expect(text(h.hub.doc)).toBe("0hi89")
+    h.edit(1, s => {
+      let tr: Transaction | undefined
+      undo(s, t => (tr = t))
+      return tr
+    })
+    h.settle()
+    h.assertConverged()
+    // prosemirror-history keeps one step per undo item: the deletion's item follows the piece that
+    // begins where the deletion began (the one inserting what it inserted), so undo restores that
+    // piece's text; the rest stays deleted, in the history as this client's op.
+    expect(text(h.hub.doc)).toBe("0123hi89")
   })
 
   it("merges a split with typing after the split point", () => {

@@ -1,0 +1,95 @@
+import { type Node, Slice } from "prosemirror-model"
+import { ReplaceStep, StepMap } from "prosemirror-transform"
+
+/**
+ * The ranges that concurrent changes inserted, followed into each later document, so that a deletion
+ * transformed over them can leave them be. Mapped the ProseMirror way, a deletion of "brown fox" that
+ * someone typed " quick" into meanwhile grows to delete " quick" too: its end maps past the typing. The
+ * classic text OT rule (ShareDB's rich text, Google Docs) keeps what the other person typed and deletes
+ * only what the deleter saw; `splitAround` does that for deletions inside one textblock.
+ */
+export class InsertedRanges {
+  /** Flat [from, to, from, to, ...] in the current document's coordinates, non-empty, in insertion order. */
+  private ranges: number[] = []
+
+  /** What `maps`, applied in order, inserted, in the coordinates of the document after the last of them. */
+  static of(maps: readonly StepMap[]): InsertedRanges {
+    const inserted = new InsertedRanges()
+    for (const map of maps) {
+      inserted.map(map)
+      map.forEach((_oldStart, _oldEnd, newStart, newEnd) => {
+        if (newEnd > newStart) inserted.ranges.push(newStart, newEnd)
+      })
+    }
+    return inserted
+  }
+
+  /** Follow the ranges through a change: what it deletes of them is gone, what it inserts next to them is not theirs. */
+  map(map: StepMap): void {
+    const next: number[] = []
+    for (let i = 0; i < this.ranges.length; i += 2) {
+      const from = map.map(this.ranges[i], 1), to = map.map(this.ranges[i + 1], -1)
+      if (to > from) next.push(from, to)
+    }
+    this.ranges = next
+  }
+
+  /** The inserted ranges within from..to, clipped to it, in order and merged where they touch. */
+  within(from: number, to: number): { from: number; to: number }[] {
+    const found: { from: number; to: number }[] = []
+    for (let i = 0; i < this.ranges.length; i += 2) {
+      const start = Math.max(from, this.ranges[i]), end = Math.min(to, this.ranges[i + 1])
+      if (end > start) found.push({ from: start, to: end })
+    }
+    found.sort((a, b) => a.from - b.from)
+    const merged: { from: number; to: number }[] = []
+    for (const range of found) {
+      const last = merged[merged.length - 1]
+      if (last && range.from <= last.to) last.to = Math.max(last.to, range.to)
+      else merged.push({ ...range })
+    }
+    return merged
+  }
+}
+
+/** A transformed replace step split around concurrent insertions: its pieces in the order they apply, and their map as one. */
+export interface SplitStep {
+  steps: ReplaceStep[]
+  map: StepMap
+}
+
+/**
+ * `step`, a replace step transformed over concurrent changes and about to apply to `doc`, as several
+ * that delete what it deletes except the text `inserted` holds (what those changes typed into its
+ * range), or null when it deletes none of that. Only a step within one textblock is split: deleting
+ * around typing across blocks would join or split blocks the deleter never meant to. The pieces apply
+ * from the last to the first, so that each one's positions hold on the document the one before made;
+ * the first piece (applied last) inserts the step's content, where the step began. A step left with
+ * nothing to do (everything in its range was typed concurrently, what it deleted already gone) has no
+ * pieces: it is to be dropped, as mapStep drops a deletion of text already gone.
+ */
+export function splitAround(doc: Node, step: ReplaceStep, inserted: InsertedRanges): SplitStep | null {
+  const { from, to, slice } = step
+  if (from >= to || (step as unknown as { structure: boolean }).structure) return null
+  const kept = inserted.within(from, to)
+  if (!kept.length) return null
+  const $from = doc.resolve(from), $to = doc.resolve(to)
+  if (!$from.sameParent($to) || !$from.parent.isTextblock) return null
+  // The ranges left to delete, in document order; the first keeps the step's content even when empty.
+  const pieces: { from: number; to: number }[] = []
+  let at = from
+  for (const range of kept) {
+    if (range.from > at || pieces.length == 0) pieces.push({ from: at, to: range.from })
+    at = range.to
+  }
+  if (to > at) pieces.push({ from: at, to })
+  const steps: ReplaceStep[] = []
+  const ranges: number[] = []
+  pieces.forEach((piece, i) => {
+    const content = i == 0 ? slice : Slice.empty
+    if (piece.to == piece.from && content.size == 0) return
+    steps.unshift(new ReplaceStep(piece.from, piece.to, content))
+    ranges.push(piece.from, piece.to - piece.from, content.size)
+  })
+  return { steps, map: new StepMap(ranges) }
+}
