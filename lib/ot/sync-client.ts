@@ -1,5 +1,5 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
-import { AttrStep, ReplaceStep, Step } from "prosemirror-transform"
+import { AttrStep, Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
@@ -9,7 +9,6 @@ import { StepApplier } from "./step-applier"
 import { BatchMapping } from "./batch-mapping"
 import { withoutResolveCache } from "./resolve-cache"
 import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
-import { InsertedRanges, splitAround, type SplitStep } from "./kept-insertions"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -278,8 +277,6 @@ export class SyncClient {
       for (const step of over) addStep(tr, step, end)
     }
     this.confirmed = tr.doc
-    // What the steps rebased over typed, for the deletions rebased to leave be, as the hub does.
-    const inserted = !replaced && all.some(u => u.step instanceof ReplaceStep && u.step.to > u.step.from) ? InsertedRanges.of(tr.mapping.maps.slice(overStart)) : null
     // The same mappings as tr.mapping's slices below, answered in O(log n) each; with `replaced` the
     // mirrors point into `over`, a shape BatchMapping does not follow, so tr.mapping answers.
     const maps = tr.mapping.maps
@@ -297,15 +294,7 @@ export class SyncClient {
         continue
       }
       const mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
-      const split = inserted && mapped instanceof ReplaceStep ? splitAround(tr.doc, mapped, inserted) : null
-      if (split && this.rebaseSplit(tr, split, u, mapFrom, i < inflightCount ? keptInflight : keptPending)) {
-        const last = split.steps[split.steps.length - 1]
-        fast?.record(last ? split.map : null, !!last && sameInsertion(u.step, last))
-        inserted!.map(split.map)
-        continue
-      }
       const applied = mapped && stepTransformed(tr, mapped, applier)
-      if (applied) inserted?.map(applied.getMap())
       const mirrors = !!applied && sameInsertion(u.step, applied)
       fast?.record(applied ? applied.getMap() : null, mirrors)
       if (!applied) {
@@ -326,26 +315,6 @@ export class SyncClient {
     this.state = state
     out.transactions.push(...transactions)
     for (const t of transactions) this.record(t)
-  }
-
-  /**
-   * Add the pieces of a step split around text the steps rebased over typed into its range (see
-   * splitAround), each kept as an unconfirmed step of the same origin; true once added. A step left with
-   * nothing to delete is dropped quietly: what it deleted is gone already. False, with nothing added,
-   * when a piece does not apply (the step then goes the usual way).
-   */
-  private rebaseSplit(tr: Transaction, split: SplitStep, u: Unconfirmed, mapFrom: number, kept: Unconfirmed[]): boolean {
-    let doc: Node | null = tr.doc
-    for (const piece of split.steps) doc = doc && piece.apply(doc).doc
-    if (!doc) return false
-    for (const piece of split.steps) {
-      const before = tr.doc
-      tr.step(piece)
-      kept.push({ step: piece, inverted: piece.invert(before), origin: u.origin })
-    }
-    // Undo history follows the piece that inserts what the step inserted, as on the hub (`origins`).
-    if (split.steps.length && sameInsertion(u.step, split.steps[split.steps.length - 1])) setMirror(tr, mapFrom, tr.steps.length - 1)
-    return true
   }
 
   private record(tr: Transaction): void {

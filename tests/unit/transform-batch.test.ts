@@ -162,21 +162,6 @@ describe("collaboration through the harness", () => {
     expect(h.hub.ops[1].origins).toEqual([0, 0])
   })
 
-  it("predicts the hub's split in the deleter's own document: a deletion in flight or not yet sent keeps typing that arrives meanwhile", () => {
-    const h = new CollabHarness(doc(p("0123456789")), 2)
-    // Client 1 types (in flight), then deletes 2..9 (not sent yet); client 0's typing lands first.
-    type(h, 1, "!", 11)
-    h.edit(1, s => s.tr.delete(2, 9))
-    type(h, 0, "hi", 5)
-    h.deliverToHub(0)
-    h.deliverToClient(1)
-    // Before the hub has seen the deletion, client 1 already shows client 0's typing kept.
-    expect(text(h.clients[1].doc)).toBe("0hi89!")
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("0hi89!")
-  })
-
   it("lets the deleter undo the first piece of a deletion the hub split around concurrent typing, the typing kept", () => {
     const h = new CollabHarness(doc(p("0123456789")), 2, { history: true })
     type(h, 0, "hi", 5)
