@@ -208,12 +208,13 @@ export class SyncClient {
       return this.rebase(hubSteps.slice(content), this.pending, 0, null, out)
     }
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
-    // Which committed step each step in flight became: the hub's `origins` when it committed one as
-    // several (the last of them inserts what the step inserted), else one for one past the dropped ones.
+    // Which committed step each step in flight became, one for one past the dropped ones, for undo
+    // history to follow. Not when the hub committed one as several (`origins`): prosemirror-history pairs
+    // each undo item with one step of a rebase, and loses the maps of committed steps paired with none
+    // that come after the first pair (its positions then drift, and undo throws), so the batch's items
+    // are let go instead: this batch is not undone.
     const hubIndexOf = new Map<number, number>()
-    if (op.origins) {
-      op.origins.forEach((origin, j) => hubIndexOf.set(origin, j))
-    } else {
+    if (!op.origins) {
       const dropped = new Set((op.dropped ?? []).map(d => d.index))
       for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
     }
