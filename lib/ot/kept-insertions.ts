@@ -1,5 +1,5 @@
 import { type Node, Slice } from "prosemirror-model"
-import { ReplaceStep, StepMap } from "prosemirror-transform"
+import { ReplaceAroundStep, ReplaceStep, StepMap, type Step } from "prosemirror-transform"
 
 /**
  * The ranges that concurrent changes inserted, followed into each later document, so that a deletion
@@ -54,7 +54,7 @@ export class InsertedRanges {
 
 /** A transformed replace step split around concurrent insertions: its pieces in the order they apply, and their map as one. */
 export interface SplitStep {
-  steps: ReplaceStep[]
+  steps: Step[]
   map: StepMap
 }
 
@@ -64,7 +64,9 @@ export interface SplitStep {
  * range), or null when it deletes none of that. Only a step within one textblock is split: deleting
  * around typing across blocks would join or split blocks the deleter never meant to. The pieces apply
  * from the last to the first, so that each one's positions hold on the document the one before made;
- * the first piece (applied last) inserts the step's content, where the step began. A step left with
+ * the first piece (applied last) inserts the step's content, where the step began. Around one
+ * insertion (the usual case: one person typing) the pieces are one ReplaceAroundStep, whose gap is that
+ * insertion: one step for one, so that undo history and the step's mirror stay paired with it. A step left with
  * nothing to do (everything in its range was typed concurrently, what it deleted already gone) has no
  * pieces: it is to be dropped, as mapStep drops a deletion of text already gone.
  */
@@ -75,6 +77,12 @@ export function splitAround(doc: Node, step: ReplaceStep, inserted: InsertedRang
   if (!kept.length) return null
   const $from = doc.resolve(from), $to = doc.resolve(to)
   if (!$from.sameParent($to) || !$from.parent.isTextblock) return null
+  // Nothing of what the step saw is left to delete, and nothing to insert: it is to be dropped.
+  if (!slice.size && kept.reduce((n, range) => n + range.to - range.from, 0) == to - from) return { steps: [], map: new StepMap([]) }
+  if (kept.length == 1) {
+    const around = new ReplaceAroundStep(from, to, kept[0].from, kept[0].to, slice, slice.size)
+    return { steps: [around], map: around.getMap() }
+  }
   // The ranges left to delete, in document order; the first keeps the step's content even when empty.
   const pieces: { from: number; to: number }[] = []
   let at = from

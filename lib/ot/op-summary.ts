@@ -70,6 +70,14 @@ function describeStep(doc: Node, step: Step): Change {
     const add = step instanceof AddMarkStep
     return { kind: add ? "formatted" : "unformatted", text: words[add ? 0 : 1].replace("{}", quote(textOf(doc, step.from, step.to))) }
   }
+  if (step instanceof ReplaceAroundStep && doc.resolve(step.from).sameParent(doc.resolve(step.to)) && doc.resolve(step.from).parent.isTextblock) {
+    // A deletion made around text others typed into its range meanwhile (see splitAround): that text is the gap.
+    const removed = [textOf(doc, step.from, step.gapFrom), textOf(doc, step.gapTo, step.to)].filter(Boolean).map(text => quote(text)).join(" and ")
+    const inserted = step.slice.content.textBetween(0, step.slice.content.size, "\n", "\n")
+    const around = `around ${quote(textOf(doc, step.gapFrom, step.gapTo))}`
+    if (!inserted) return { kind: "deleted", text: `deleted ${removed} ${around} in ${blockAt(doc, step.from)}` }
+    return { kind: "replaced", text: `replaced ${removed} with ${quote(inserted)} ${around}` }
+  }
   if (step instanceof ReplaceAroundStep) {
     const wrapper = step.slice.content.firstChild
     const blocks = countTextblocks(doc, step.gapFrom, step.gapTo)

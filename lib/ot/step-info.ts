@@ -15,8 +15,11 @@ export function stepRange(step: Step): { from: number; to: number } {
  * other's. A Mapping mirror between a step's inverse and another step assumes exactly that when it
  * recovers positions; a step refitted by the replace algorithm usually inserts something else, and
  * positions recovered through such a mirror land on the wrong nodes. Steps that insert nothing match.
+ * A replace step split around text typed into its range (a ReplaceAroundStep whose gap goes after its
+ * content, see splitAround) inserts the same content the same way.
  */
 export function sameInsertion(a: Step, b: Step): boolean {
+  if (a instanceof ReplaceStep && b instanceof ReplaceAroundStep) return b.insert == b.slice.size && a.slice.eq(b.slice)
   if (a instanceof ReplaceStep) return b instanceof ReplaceStep && a.slice.eq(b.slice)
   if (a instanceof ReplaceAroundStep) return b instanceof ReplaceAroundStep && a.insert == b.insert && a.slice.eq(b.slice)
   return !(b instanceof ReplaceStep || b instanceof ReplaceAroundStep)

@@ -130,8 +130,8 @@ function applySplit(result: TransformedBatch, split: SplitStep, index: number, s
   })
   result.doc = at
   const range = stepRange(step)
-  const first = split.steps[split.steps.length - 1]
-  result.moves.push({ index, from: range.from, to: range.to, mappedFrom: first.from, mappedTo: split.steps[0].to })
+  const mappedFrom = stepRange(split.steps[split.steps.length - 1]).from, mappedTo = stepRange(split.steps[0]).to
+  result.moves.push({ index, from: range.from, to: range.to, mappedFrom, mappedTo })
   return true
 }
 

@@ -2,6 +2,14 @@ import { describe, expect, it, vi } from "vitest"
 import { SyncClient } from "../../lib/ot"
 import { formatFailure, minimizeFailure, runFuzzSession } from "../fuzz/fuzz-session"
 import { MemoryHub } from "../support/collab-harness"
+import type { CommittedOp, StepJSON } from "../../lib/protocol"
+
+/** Whether the hub committed a submitted replace step as a replace-around step: a deletion made around typing (splitAround). */
+function aroundTyping(submitted: readonly StepJSON[], op: CommittedOp): boolean {
+  const dropped = new Set((op.dropped ?? []).map(d => d.index))
+  const kept = submitted.filter((_, i) => !dropped.has(i))
+  return op.steps.some((step, i) => step.stepType == "replaceAround" && kept[i]?.stepType == "replace")
+}
 
 describe("randomized collaboration sessions", () => {
   it("converge and account for every step, over 150 seeds", () => {
@@ -10,7 +18,7 @@ describe("randomized collaboration sessions", () => {
     let split = 0
     const spy = vi.spyOn(MemoryHub.prototype, "submit").mockImplementation(function (this: MemoryHub, clientId, batch) {
       const result = submit.call(this, clientId, batch)
-      if (!result.duplicate && result.op.origins) split++
+      if (!result.duplicate && (result.op.origins || aroundTyping(batch.steps, result.op))) split++
       return result
     })
     const failed: number[] = []

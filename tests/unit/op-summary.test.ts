@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { Transform } from "prosemirror-transform"
+import { ReplaceAroundStep, Transform } from "prosemirror-transform"
+import { Fragment, Slice } from "prosemirror-model"
 import { liftListItem, wrapInList } from "prosemirror-schema-list"
 import { EditorState, TextSelection } from "prosemirror-state"
 import { schema } from "../../lib/schema"
@@ -33,6 +34,14 @@ describe("op summaries", () => {
     expect(texts(start, new Transform(start).replaceWith(5, 8, schema.text("baz")))).toEqual(["replaced 'bar' with 'baz'"])
     expect(texts(start, new Transform(start).addMark(5, 8, schema.marks.strong.create()))).toEqual(["made 'bar' bold"])
     expect(texts(start, new Transform(start).removeMark(5, 8, schema.marks.strong))).toEqual([])
+  })
+
+  it("describes a deletion made around text typed into its range concurrently", () => {
+    const d = doc(p("the brown quick fox jumps"))
+    // "brown " and "fox" deleted, "quick " (typed meanwhile by someone else) kept: positions 5..20, gap 11..17.
+    expect(texts(d, new Transform(d).step(new ReplaceAroundStep(5, 20, 11, 17, Slice.empty, 0)))).toEqual(["deleted 'brown ' and 'fox' around 'quick ' in paragraph 1"])
+    const red = new Slice(Fragment.from(schema.text("red")), 0, 0)
+    expect(texts(d, new Transform(d).step(new ReplaceAroundStep(5, 20, 11, 17, red, 3)))).toEqual(["replaced 'brown ' and 'fox' with 'red' around 'quick '"])
   })
 
   it("names splits, joins, headings and lists", () => {

@@ -56,7 +56,9 @@ describe("transformBatch", () => {
     const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
     expect(text(result.doc)).toBe("the quick  jumps")
     expect(result.dropped).toEqual([])
-    expect(result.origins).toEqual([0, 0])
+    // One step for the one submitted: a replace around the typing, the typing its gap.
+    expect(result.steps.map(step => step.toJSON())).toEqual([{ stepType: "replaceAround", from: a, to: c + 6, gapFrom: at, gapTo: at + 6, insert: 0 }])
+    expect(result.origins).toEqual([0])
     // One move for the submitted step, over the range it now spans.
     expect(result.moves).toEqual([{ index: 0, from: a, to: c, mappedFrom: a, mappedTo: c + 6 }])
   })
@@ -159,10 +161,25 @@ describe("collaboration through the harness", () => {
     h.settle()
     h.assertConverged()
     expect(text(h.hub.doc)).toBe("0hi89")
-    expect(h.hub.ops[1].origins).toEqual([0, 0])
+    expect(h.hub.ops[1].origins).toBeUndefined()
   })
 
-  it("lets go of undo for a batch whose deletion the hub split around concurrent typing, and stays in step", () => {
+  it("predicts the hub's deletion around typing in the deleter's own document, for a deletion not yet sent too", () => {
+    const h = new CollabHarness(doc(p("0123456789")), 2)
+    // Client 1 types (in flight), then deletes 2..9 (not sent yet); client 0's typing lands first.
+    type(h, 1, "!", 11)
+    h.edit(1, s => s.tr.delete(2, 9))
+    type(h, 0, "hi", 5)
+    h.deliverToHub(0)
+    h.deliverToClient(1)
+    // Before the hub has seen the deletion, client 1 already shows client 0's typing kept.
+    expect(text(h.clients[1].doc)).toBe("0hi89!")
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("0hi89!")
+  })
+
+  it("lets the deleter undo a deletion the hub made around concurrent typing: the text comes back around the typing", () => {
     const h = new CollabHarness(doc(p("0123456789")), 2, { history: true })
     type(h, 0, "hi", 5)
     h.edit(1, s => s.tr.delete(2, 9))
@@ -175,9 +192,7 @@ describe("collaboration through the harness", () => {
     })
     h.settle()
     h.assertConverged()
-    // prosemirror-history pairs each undo item with one step: the split deletion has no item left, so
-    // undo has nothing to undo here (it stays in the history panel as this client's op).
-    expect(text(h.hub.doc)).toBe("0hi89")
+    expect(text(h.hub.doc)).toBe("0123hi456789")
   })
 
   it("merges a split with typing after the split point", () => {
