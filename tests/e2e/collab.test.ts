@@ -54,6 +54,14 @@ async function documentWith(lines: string[], count: number, names: string[] = []
   return [first, ...rest]
 }
 
+/** Wait until the tab's editor selection runs from `from` to `to` (ProseMirror reads keyboard selections on selectionchange). */
+function waitForSelection(page: Page, from: number, to: number): Promise<unknown> {
+  return page.waitForFunction(([from, to]) => {
+    const state = (window as unknown as { __concord?: { connection: { state: { selection: { from: number; to: number } } | null } } }).__concord?.connection.state
+    return state?.selection.from == from && state.selection.to == to
+  }, [from, to] as const, { timeout: 10_000, polling: 50 })
+}
+
 /** Wait until all tabs agree and return the common document JSON. */
 async function converged(pages: Page[]): Promise<unknown> {
   const docs = await waitForConvergence(pages)
@@ -117,6 +125,32 @@ describe("collaborative editing in the browser", () => {
     expect(onlyFrom(block.text, alphabets[0])).toBe(onlyFrom(typedA, alphabets[0]))
     expect(onlyFrom(block.text, alphabets[1])).toBe(onlyFrom(typedB, alphabets[1]))
     expect(await a.getByTestId("unacked-count").textContent()).toBe("0")
+  })
+
+  it("words deleted offline keep what the other tab typed into them meanwhile", async () => {
+    const [a, b] = await documentWith(["THE BROWN FOX JUMPS"], 2)
+    await a.getByTestId("offline-toggle").click()
+    await a.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+    // Offline, A selects "BROWN FOX" (positions 5..14) and deletes it.
+    await placeCaret(a, 0, "start")
+    for (let i = 0; i < 4; i++) await a.keyboard.press("ArrowRight")
+    for (let i = 0; i < 9; i++) await a.keyboard.press("Shift+ArrowRight")
+    await waitForSelection(a, 5, 14)
+    await a.keyboard.press("Backspace")
+    // Meanwhile B, online, types " quick" after "BROWN", and the hub commits it.
+    await placeCaret(b, 0, "start")
+    for (let i = 0; i < 9; i++) await b.keyboard.press("ArrowRight")
+    await waitForSelection(b, 10, 10)
+    await b.keyboard.type(" quick")
+    await waitForConvergence([b])
+    expect((await readDocument(b)).text).toBe("THE BROWN quick FOX JUMPS")
+    expect((await readDocument(a)).text).toBe("THE  JUMPS")
+
+    await a.getByTestId("offline-toggle").click()
+    await a.getByTestId("connection-status").filter({ hasText: "online" }).waitFor()
+    // A's deletion, transformed over B's typing, deletes around it: B's words stay in both tabs.
+    const [block] = blocksOf(await converged([a, b]))
+    expect(block.text).toBe("THE  quick JUMPS")
   })
 
   it("undo removes only this tab's last edit while another tab keeps typing", async () => {
