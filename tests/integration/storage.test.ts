@@ -27,10 +27,14 @@ storageConformance("SqliteStorage", async () => {
   }
 })
 
-/** Run the crash writer on `file` and SIGKILL it once it has printed `killAfter` resolved commits; returns the last version it printed. */
-function runCrashWriter(file: string, killAfter: number): Promise<number> {
+/**
+ * Run the crash writer on `file` (over `documents` documents at once, when given) and SIGKILL it once it
+ * has printed `killAfter` resolved rounds of commits; returns the last version it printed.
+ */
+function runCrashWriter(file: string, killAfter: number, documents?: number): Promise<number> {
   const script = fileURLToPath(new URL("../support/storage-crash-writer.ts", import.meta.url))
-  const child = spawn(process.execPath, ["--import", "tsx", script, file], { stdio: ["ignore", "pipe", "pipe"] })
+  const args = ["--import", "tsx", script, file, ...(documents ? [String(documents)] : [])]
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] })
   return new Promise((resolve, reject) => {
     let acknowledged = 0
     let buffered = ""
@@ -148,6 +152,23 @@ describe("SqliteStorage on disk", () => {
       expect(head).toBeGreaterThanOrEqual(acknowledged)
       const ops = await storage.getOps("crash", 0)
       expect(ops).toStrictEqual(Array.from({ length: head }, (_, i) => crashOp(i + 1)))
+    } finally {
+      await storage.close()
+    }
+  })
+
+  it("keeps every acknowledged commit made through the writer thread when the process is killed with SIGKILL", async () => {
+    // Rounds of maxGroup + 6 commits, one to each document, go to the writer thread in groups.
+    const documents = maxGroup + 6
+    const acknowledged = await runCrashWriter(file, 20, documents)
+    expect(acknowledged).toBeGreaterThanOrEqual(20)
+    const storage = openSqliteStorage({ file })
+    try {
+      for (let i = 0; i < documents; i++) {
+        const head = (await storage.getDocument(`crash-${i}`))?.version ?? 0
+        expect(head).toBeGreaterThanOrEqual(acknowledged)
+        expect(await storage.getOps(`crash-${i}`, 0)).toStrictEqual(Array.from({ length: head }, (_, v) => crashOp(v + 1)))
+      }
     } finally {
       await storage.close()
     }

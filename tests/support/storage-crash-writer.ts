@@ -1,14 +1,17 @@
 /**
- * Child process for the durability test: creates document "crash" in the SQLite file given as the first
- * argument, then commits one op after another forever, printing "committed <version>" once each commit
- * has resolved. The test kills it with SIGKILL and checks that every printed version survived.
+ * Child process for the durability test: creates the documents in the SQLite file given as the first
+ * argument, then commits forever, printing "committed <version>" once every document has that version
+ * committed. With a second argument N (default 1) it commits to N documents "crash-0".."crash-N-1" at
+ * once, one op each per round, so that a round of N >= the writer's group size goes to its writer
+ * thread. The test kills it with SIGKILL and checks that every printed version survived in every document.
  */
 import { openSqliteStorage } from "../../server/storage"
 import { crashOp } from "./storage-crash-op"
 
 const storage = openSqliteStorage({ file: process.argv[2] })
-await storage.createDocument("crash", "ot", { type: "doc", content: [] }, Date.now())
+const documents = Array.from({ length: Number(process.argv[3] ?? 1) }, (_, i) => (process.argv[3] ? `crash-${i}` : "crash"))
+for (const id of documents) await storage.createDocument(id, "ot", { type: "doc", content: [] }, Date.now())
 for (let version = 1; ; version++) {
-  await storage.commit("crash", [crashOp(version)])
+  await Promise.all(documents.map(id => storage.commit(id, [crashOp(version)])))
   process.stdout.write(`committed ${version}\n`)
 }
