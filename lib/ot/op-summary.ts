@@ -76,6 +76,8 @@ function describeStep(doc: Node, step: Step): Change {
     const inserted = step.slice.content.textBetween(0, step.slice.content.size, "\n", "\n")
     const around = `around ${quote(textOf(doc, step.gapFrom, step.gapTo))}`
     if (!inserted) return { kind: "deleted", text: `deleted ${removed} ${around} in ${blockAt(doc, step.from)}` }
+    // Undoing such a deletion puts the text back around what stayed.
+    if (!removed) return { kind: "typed", text: `typed ${quote(inserted)} ${around} in ${blockAt(doc, step.from)}` }
     return { kind: "replaced", text: `replaced ${removed} with ${quote(inserted)} ${around}` }
   }
   if (step instanceof ReplaceAroundStep) {

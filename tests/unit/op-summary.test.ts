@@ -42,6 +42,9 @@ describe("op summaries", () => {
     expect(texts(d, new Transform(d).step(new ReplaceAroundStep(5, 20, 11, 17, Slice.empty, 0)))).toEqual(["deleted 'brown ' and 'fox' around 'quick ' in paragraph 1"])
     const red = new Slice(Fragment.from(schema.text("red")), 0, 0)
     expect(texts(d, new Transform(d).step(new ReplaceAroundStep(5, 20, 11, 17, red, 3)))).toEqual(["replaced 'brown ' and 'fox' with 'red' around 'quick '"])
+    // Its undo (the step's inverse) puts the words back around "quick ".
+    const deleted = new Transform(d).step(new ReplaceAroundStep(5, 20, 11, 17, Slice.empty, 0))
+    expect(summarizeSteps(deleted.doc, [deleted.steps[0].invert(d)]).map(c => c.text)).toEqual(["typed 'brown fox' around 'quick ' in paragraph 1"])
   })
 
   it("names splits, joins, headings and lists", () => {
