@@ -41,15 +41,19 @@ export class InsertedRanges {
       const start = Math.max(from, this.ranges[i]), end = Math.min(to, this.ranges[i + 1])
       if (end > start) found.push({ from: start, to: end })
     }
-    found.sort((a, b) => a.from - b.from)
-    const merged: { from: number; to: number }[] = []
-    for (const range of found) {
-      const last = merged[merged.length - 1]
-      if (last && range.from <= last.to) last.to = Math.max(last.to, range.to)
-      else merged.push({ ...range })
-    }
-    return merged
+    return mergeRanges(found)
   }
+}
+
+/** Ranges in order, those that touch or overlap merged. */
+function mergeRanges(ranges: { from: number; to: number }[]): { from: number; to: number }[] {
+  const merged: { from: number; to: number }[] = []
+  for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
+    const last = merged[merged.length - 1]
+    if (last && range.from <= last.to) last.to = Math.max(last.to, range.to)
+    else merged.push({ ...range })
+  }
+  return merged
 }
 
 /** A transformed replace step split around concurrent insertions: its pieces in the order they apply, and their map as one. */
@@ -68,13 +72,18 @@ export interface SplitStep {
  * insertion (the usual case: one person typing) the pieces are one ReplaceAroundStep, whose gap is that
  * insertion: one step for one, so that undo history and the step's mirror stay paired with it. A step left with
  * nothing to do (everything in its range was typed concurrently, what it deleted already gone) has no
- * pieces: it is to be dropped, as mapStep drops a deletion of text already gone.
+ * pieces: it is to be dropped, as mapStep drops a deletion of text already gone. A step made this way
+ * before (a client's own deletion, predicted around typing and sent later) is split again around what
+ * was typed into it since: its gap counts as kept.
  */
-export function splitAround(doc: Node, step: ReplaceStep, inserted: InsertedRanges): SplitStep | null {
+export function splitAround(doc: Node, step: ReplaceStep | ReplaceAroundStep, inserted: InsertedRanges): SplitStep | null {
   const { from, to, slice } = step
   if (from >= to || (step as unknown as { structure: boolean }).structure) return null
-  const kept = inserted.within(from, to)
-  if (!kept.length) return null
+  const gap = step instanceof ReplaceAroundStep ? step : null
+  if (gap && gap.insert != slice.size) return null
+  const typed = inserted.within(from, to)
+  if (!typed.length) return null
+  const kept = gap ? mergeRanges([...typed, { from: gap.gapFrom, to: gap.gapTo }]) : typed
   const $from = doc.resolve(from), $to = doc.resolve(to)
   if (!$from.sameParent($to) || !$from.parent.isTextblock) return null
   // Nothing of what the step saw is left to delete, and nothing to insert: it is to be dropped.

@@ -1,5 +1,5 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
-import { AttrStep, ReplaceStep, Step } from "prosemirror-transform"
+import { AttrStep, ReplaceAroundStep, ReplaceStep, Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
@@ -210,12 +210,15 @@ export class SyncClient {
     }
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
     // Which committed step each step in flight became, one for one past the dropped ones, for undo
-    // history to follow. Not when the hub committed one as several (`origins`): prosemirror-history pairs
-    // each undo item with one step of a rebase, and loses the maps of committed steps paired with none
-    // that come after the first pair (its positions then drift, and undo throws), so the batch's items
-    // are let go instead: this batch is not undone.
+    // history and the steps not sent yet to follow. With `origins` (the hub committed a step as several
+    // around others' typing), only the steps committed as one are paired: prosemirror-history pairs each
+    // undo item with one step, so the pieces of a split one have no item and it is not undone.
     const hubIndexOf = new Map<number, number>()
-    if (!op.origins) {
+    if (op.origins) {
+      const count = new Map<number, number>()
+      for (const origin of op.origins) count.set(origin, (count.get(origin) ?? 0) + 1)
+      op.origins.forEach((origin, j) => { if (count.get(origin) == 1) hubIndexOf.set(origin, j) })
+    } else {
       const dropped = new Set((op.dropped ?? []).map(d => d.index))
       for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
     }
@@ -281,7 +284,9 @@ export class SyncClient {
     this.confirmed = tr.doc
     // What the steps rebased over typed, for deletions rebased over it to leave be as the hub does
     // (splitAround); only around one insertion, which stays one step, as undo history needs.
-    const inserted = !replaced && all.some(u => u.step instanceof ReplaceStep && u.step.to > u.step.from) ? InsertedRanges.of(tr.mapping.maps.slice(overStart)) : null
+    const inserted = !replaced && all.some(u => (u.step instanceof ReplaceStep || u.step instanceof ReplaceAroundStep) && u.step.to > u.step.from)
+      ? InsertedRanges.of(tr.mapping.maps.slice(overStart))
+      : null
     // The same mappings as tr.mapping's slices below, answered in O(log n) each; with `replaced` the
     // mirrors point into `over`, a shape BatchMapping does not follow, so tr.mapping answers.
     const maps = tr.mapping.maps
@@ -299,7 +304,7 @@ export class SyncClient {
         continue
       }
       let mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
-      if (inserted && mapped instanceof ReplaceStep) {
+      if (inserted && (mapped instanceof ReplaceStep || mapped instanceof ReplaceAroundStep)) {
         const split = splitAround(tr.doc, mapped, inserted)
         if (split && split.steps.length <= 1) mapped = split.steps[0] ?? null
       }

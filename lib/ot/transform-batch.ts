@@ -1,5 +1,5 @@
 import type { Node } from "prosemirror-model"
-import { ReplaceStep, type Step, type StepMap } from "prosemirror-transform"
+import { ReplaceAroundStep, ReplaceStep, type Step, type StepMap } from "prosemirror-transform"
 import type { DroppedStep, StepMove } from "../protocol/messages"
 import { applyTransformed, safeApply } from "./apply-step"
 import { BatchMapping } from "./batch-mapping"
@@ -68,7 +68,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
   for (let i = 0; i < batch.length; i++) {
     const step = batch[i]
     const mapped = mapStep(step, mapping.mappingFor(i))
-    const split = inserted && mapped instanceof ReplaceStep ? splitAround(doc, mapped, inserted) : null
+    const split = inserted && (mapped instanceof ReplaceStep || mapped instanceof ReplaceAroundStep) ? splitAround(doc, mapped, inserted) : null
     if (split && split.steps.length == 0) {
       mapping.record(null, false)
       result.dropped.push(dropped(i, step, "what it deleted was already deleted by a concurrent change"))
@@ -103,9 +103,9 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
   return result
 }
 
-/** Whether a step deletes anything: only such steps are split around concurrent insertions. */
+/** Whether a step deletes anything (or may: a replace-around step): only such steps are split around concurrent insertions. */
 function deletes(step: Step): boolean {
-  return step instanceof ReplaceStep && step.to > step.from
+  return (step instanceof ReplaceStep || step instanceof ReplaceAroundStep) && step.to > step.from
 }
 
 /**

@@ -44,9 +44,13 @@ export function checkStepContent(step: Step, doc: Node): string | null {
   try {
     if (step instanceof ReplaceStep) checkSlice(step.slice)
     else if (step instanceof ReplaceAroundStep) {
-      // The slice's nodes are completed by the gap's content (a list wrapped around paragraphs): check them
-      // in place. Such steps (wrap, lift) are rare enough for a check of the whole result.
-      step.apply(doc).doc?.check()
+      const $from = doc.resolve(step.from)
+      // Within one textblock (a deletion around others' typing): the slice alone, as for a replace step;
+      // applying it checks that the textblock may hold what results.
+      if ($from.parent.isTextblock && $from.sameParent(doc.resolve(step.to))) checkSlice(step.slice)
+      // Else the slice's nodes are completed by the gap's content (a list wrapped around paragraphs): check
+      // them in place. Such steps (wrap, lift) are rare enough for a check of the whole result.
+      else step.apply(doc).doc?.check()
     } else if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) checkMark(step.mark)
     else if (step instanceof AddNodeMarkStep || step instanceof RemoveNodeMarkStep) checkMark(step.mark)
     else if (step instanceof AttrStep) {

@@ -155,7 +155,6 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   }
   if (JSON.stringify(steps) != submitted) op.original = JSON.parse(submitted)
   if (result.dropped.length) op.dropped = result.dropped
-  if (result.steps.length + result.dropped.length != request.steps.length) op.origins = result.origins
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
   const summary = summaryText(result.changes ?? summarizeSteps(doc.doc, result.steps))
   if (summary) op.summary = summary
@@ -192,6 +191,8 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
     lww ? resolveWrites(ctx, doc, request, author) : vv ? resolveVectorWrites(doc, request, author) : transformAndApply(doc, steps, concurrent)
   checkSize(result)
   const op = buildOp(ctx, doc, request, author, result, submitted, concurrent.length > 0)
+  // A transformed batch whose step was committed as several (block writes are not transformed steps).
+  if (!lww && !vv && result.steps.length + result.dropped.length != steps.length) op.origins = result.origins
   if (result.writes?.length) op.writes = result.writes
   if (result.stamps) for (const [key, stamp] of result.stamps) doc.stamps.set(key, stamp)
   if (result.vvWrites?.length) {

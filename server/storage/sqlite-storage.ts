@@ -218,6 +218,7 @@ export class SqliteStorage implements Storage {
   private readonly statements: ReturnType<typeof prepareStatements>
   private readonly writer: SqliteWriter
   private closed = false
+  private closing: Promise<void> | null = null
   private readonly checkpointer: WalCheckpointer | null = null
 
   /** Open (creating when missing) the database file and bring its schema up to date. */
@@ -304,12 +305,14 @@ export class SqliteStorage implements Storage {
     return this.writer.append(docId, [], snapshot)
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return
+  close(): Promise<void> {
     this.closed = true
-    await this.writer.close()
-    await this.checkpointer?.close()
-    this.db.close()
+    this.closing ??= (async () => {
+      await this.writer.close()
+      await this.checkpointer?.close()
+      this.db.close()
+    })()
+    return this.closing
   }
 
   private checkOpen(): void {

@@ -117,6 +117,7 @@ export class SqliteWriter {
       else this.settle(message)
     })
     this.worker.on("error", error => this.threadFailed(`the writer thread failed: ${error.message}`))
+    this.worker.on("messageerror", error => this.threadFailed(`a reply from the writer thread could not be read: ${error.message}`))
     this.worker.on("exit", code => this.threadFailed(`the writer thread exited with code ${code}`))
   }
 
@@ -186,7 +187,11 @@ export class SqliteWriter {
     this.queue = []
     this.inFlight.push(group)
     if (this.inFlight.length == 1) this.worker.ref()
-    this.worker.postMessage({ tasks: group.map(p => p.task) })
+    try {
+      this.worker.postMessage({ tasks: group.map(p => p.task) })
+    } catch (error) {
+      this.threadFailed(`a group could not be sent to the writer thread: ${error instanceof Error ? error.message : String(error)}`)
+    }
   }
 
   private settle(reply: Reply): void {

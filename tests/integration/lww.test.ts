@@ -47,6 +47,8 @@ describe("last-writer-wins documents on the hub", () => {
     expect(lost[0].beatenBy!.clientId).toBe("delhi")
     expect(lost[0].beatenBy!.skew).toBeGreaterThan(4 * 60_000)
     expect(mumbai.text).not.toContain("6 PM")
+    // Block writes are not transformed steps: no op says which submitted step each committed one came from.
+    expect(ops.filter(op => op.origins)).toEqual([])
   })
 
   it("lets writes to different blocks both stand", async () => {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -192,6 +192,16 @@ describe("SqliteStorage on disk", () => {
     } finally {
       await reopened.close()
     }
+  })
+
+  it("closes once for every caller: a second close waits for the first to finish", async () => {
+    const storage = openSqliteStorage({ file })
+    await storage.createDocument("a", "ot", { type: "doc", content: [] }, 0)
+    await storage.commit("a", [crashOp(1)])
+    void storage.close()
+    await storage.close()
+    // The last checkpoint ran and the connections closed: SQLite removed the write-ahead log.
+    expect(existsSync(`${file}-wal`)).toBe(false)
   })
 
   it("writes on the calling thread once the writer thread has stopped, failing only the groups that thread held", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { Fragment, type Node, Slice } from "prosemirror-model"
-import { AddMarkStep, Mapping, ReplaceStep, Step, type StepMap } from "prosemirror-transform"
+import { AddMarkStep, Mapping, ReplaceAroundStep, ReplaceStep, Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
 import { applyTransformed, mapStep, sameInsertion, transformBatch, type TransformedBatch } from "../../lib/ot"
 import { BatchMapping } from "../../lib/ot/batch-mapping"
@@ -22,7 +22,8 @@ function referenceSteps(head: Node, batch: readonly Step[], concurrent: readonly
   for (let i = 0, mapFrom = batch.length; i < batch.length; i++) {
     const mapped = mapStep(batch[i], mapping.slice(mapFrom))
     mapFrom--
-    const split = mapped instanceof ReplaceStep && batch.some(s => s instanceof ReplaceStep && s.to > s.from) ? splitAround(doc, mapped, inserted) : null
+    const deletes = (s: Step) => (s instanceof ReplaceStep || s instanceof ReplaceAroundStep) && s.to > s.from
+    const split = (mapped instanceof ReplaceStep || mapped instanceof ReplaceAroundStep) && batch.some(deletes) ? splitAround(doc, mapped, inserted) : null
     if (split && split.steps.length == 0) {
       dropped.push(i)
       continue

@@ -179,6 +179,43 @@ describe("collaboration through the harness", () => {
     expect(text(h.hub.doc)).toBe("0hi89!")
   })
 
+  it("keeps typing that reaches the hub after a deletion the client already made around other typing", () => {
+    const h = new CollabHarness(doc(p("the quick brown fox jumps")), 2)
+    type(h, 0, "!", 26)
+    h.edit(0, s => s.tr.delete(5, 16))
+    // Client 1 types "XX" before "brown": client 0 gets it while its deletion waits, and makes the deletion go around it.
+    type(h, 1, "XX", 11)
+    h.deliverToHub(1)
+    h.deliverToClient(0)
+    expect(text(h.clients[0].doc)).toBe("the XX fox jumps!")
+    // Client 0's batch in flight is confirmed, so it sends the deletion; then client 1 types "YY" inside "brown".
+    h.deliverToHub(0)
+    h.deliverToClient(0)
+    h.deliverToClient(1)
+    type(h, 1, "YY", 15)
+    h.deliverToHub(1)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("the XXYY fox jumps!")
+  })
+
+  it("lets the steps not sent yet follow the batch's own typing when the hub split a deletion of that batch", () => {
+    const h = new CollabHarness(doc(p("the quick brown fox jumps")), 3)
+    // Client 0 deletes "quick brown" and types "hello" there, in one batch; clients 1 and 2 type into the range meanwhile.
+    h.edit(0, s => s.tr.delete(5, 16).insertText("hello", 5))
+    type(h, 1, "XX", 7)
+    type(h, 2, "YY", 13)
+    h.deliverToHub(1)
+    h.deliverToHub(2)
+    // Before its batch is confirmed, client 0 deletes the first "l" of "hello" (not sent yet).
+    h.edit(0, s => s.tr.delete(7, 8))
+    h.settle()
+    h.assertConverged()
+    const committed = h.hub.ops.find(op => op.clientId == "c0" && op.origins)
+    expect(committed?.origins).toEqual([0, 0, 0, 1])
+    expect(text(h.hub.doc)).toBe("the XXYYhelo fox jumps")
+  })
+
   it("lets the deleter undo a deletion the hub made around concurrent typing: the text comes back around the typing", () => {
     const h = new CollabHarness(doc(p("0123456789")), 2, { history: true })
     type(h, 0, "hi", 5)

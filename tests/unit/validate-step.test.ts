@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { EditorState, TextSelection } from "prosemirror-state"
-import { Step, Transform } from "prosemirror-transform"
+import { ReplaceAroundStep, Step, Transform } from "prosemirror-transform"
+import { Fragment, Slice } from "prosemirror-model"
 import { wrapInList } from "prosemirror-schema-list"
 import { wrapIn } from "prosemirror-commands"
 import { schema, checkStepContent } from "../../lib/schema"
@@ -22,6 +23,14 @@ describe("checking what a step carries", () => {
       expect(steps.length).toBeGreaterThan(0)
       expect(steps.map(s => checkStepContent(s, start))).toEqual(steps.map(() => null))
     }
+  })
+
+  it("accepts a deletion around typing within a paragraph (a replace-around step), checking its slice only", () => {
+    const start = doc(p("the brown quick fox"))
+    const around = new ReplaceAroundStep(5, 20, 11, 17, new Slice(Fragment.from(schema.text("red")), 0, 0), 3)
+    expect(checkStepContent(around, start)).toBeNull()
+    expect(checkStepContent(new ReplaceAroundStep(5, 20, 11, 17, Slice.empty, 0), start)).toBeNull()
+    expect(checkStepContent(new ReplaceAroundStep(5, 99, 11, 17, Slice.empty, 0), start)).toMatch(/out of range/)
   })
 
   it("refuses a javascript: link, a heading level out of range and an unknown attribute", () => {
