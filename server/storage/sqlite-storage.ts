@@ -125,23 +125,22 @@ interface DocumentRow {
   version: number
 }
 
-interface OpRow {
-  version: number
-  client_id: string
-  seq: number
-  base_version: number
-  author_name: string
-  author_color: string
-  time: number
-  steps: string
-  original: string | null
-  dropped: string | null
-  moves: string | null
-  summary: string | null
-  writes: string | null
-  vv_writes: string | null
-  y_update: string | null
-  origins: string | null
+/**
+ * The columns of an op row, in the order its statements select them: rows are read as arrays
+ * (better-sqlite3's raw mode), which builds 500 rows in about half the time of objects with 16 keys.
+ */
+const opColumns = ["version", "client_id", "seq", "base_version", "author_name", "author_color", "time", "steps", "original", "dropped", "moves", "summary", "writes", "vv_writes", "y_update", "origins"] as const
+
+/** An op row as read: one value per column of opColumns. */
+type OpRow = [
+  version: number, clientId: string, seq: number, baseVersion: number, authorName: string, authorColor: string, time: number, steps: string,
+  original: string | null, dropped: string | null, moves: string | null, summary: string | null, writes: string | null, vvWrites: string | null,
+  update: string | null, origins: string | null
+]
+
+/** opColumns as a select list, each prefixed with `table.` when given. */
+function selectOp(table = ""): string {
+  return opColumns.map(column => table + column).join(", ")
 }
 
 function toRecord(row: DocumentRow): DocumentRecord {
@@ -149,23 +148,16 @@ function toRecord(row: DocumentRow): DocumentRecord {
 }
 
 function toOp(row: OpRow): CommittedOp {
-  const op: CommittedOp = {
-    version: row.version,
-    clientId: row.client_id,
-    seq: row.seq,
-    baseVersion: row.base_version,
-    steps: JSON.parse(row.steps),
-    author: { name: row.author_name, color: row.author_color },
-    time: row.time
-  }
-  if (row.original != null) op.original = JSON.parse(row.original)
-  if (row.dropped != null) op.dropped = JSON.parse(row.dropped)
-  if (row.origins != null) op.origins = JSON.parse(row.origins)
-  if (row.moves != null) op.moves = JSON.parse(row.moves)
-  if (row.summary != null) op.summary = row.summary
-  if (row.writes != null) op.writes = JSON.parse(row.writes)
-  if (row.vv_writes != null) op.vvWrites = JSON.parse(row.vv_writes)
-  if (row.y_update != null) op.update = row.y_update
+  const [version, clientId, seq, baseVersion, name, color, time, steps, original, dropped, moves, summary, writes, vvWrites, update, origins] = row
+  const op: CommittedOp = { version, clientId, seq, baseVersion, steps: JSON.parse(steps), author: { name, color }, time }
+  if (original != null) op.original = JSON.parse(original)
+  if (dropped != null) op.dropped = JSON.parse(dropped)
+  if (origins != null) op.origins = JSON.parse(origins)
+  if (moves != null) op.moves = JSON.parse(moves)
+  if (summary != null) op.summary = summary
+  if (writes != null) op.writes = JSON.parse(writes)
+  if (vvWrites != null) op.vvWrites = JSON.parse(vvWrites)
+  if (update != null) op.update = update
   return op
 }
 
@@ -176,14 +168,15 @@ function prepareStatements(db: Database.Database) {
     listDocuments: db.prepare<[number], DocumentRow>("SELECT * FROM documents ORDER BY created_at DESC, rowid DESC LIMIT ?"),
     head: db.prepare<[string], number>("SELECT version FROM documents WHERE id = ?").pluck(),
     getOps: db.prepare<[string, number, number, number], OpRow>(
-      "SELECT * FROM ops WHERE doc_id = ? AND version > ? AND version <= ? ORDER BY version LIMIT ?"
-    ),
+      `SELECT ${selectOp()} FROM ops WHERE doc_id = ? AND version > ? AND version <= ? ORDER BY version LIMIT ?`
+    ).raw(true),
     getOpsBefore: db.prepare<[string, number, number], OpRow>(
-      "SELECT * FROM ops WHERE doc_id = ? AND version < ? ORDER BY version DESC LIMIT ?"
-    ),
+      `SELECT ${selectOp()} FROM ops WHERE doc_id = ? AND version < ? ORDER BY version DESC LIMIT ?`
+    ).raw(true),
     lastOp: db.prepare<[string, string], OpRow>(
-      "SELECT ops.* FROM client_seqs JOIN ops ON ops.doc_id = client_seqs.doc_id AND ops.version = client_seqs.version WHERE client_seqs.doc_id = ? AND client_seqs.client_id = ?"
-    ),
+      `SELECT ${selectOp("ops.")} FROM client_seqs JOIN ops ON ops.doc_id = client_seqs.doc_id AND ops.version = client_seqs.version
+       WHERE client_seqs.doc_id = ? AND client_seqs.client_id = ?`
+    ).raw(true),
     latestSnapshot: db.prepare<[string, number], { version: number; doc: string }>(
       "SELECT version, doc FROM snapshots WHERE doc_id = ? AND version <= ? ORDER BY version DESC LIMIT 1"
     )
