@@ -316,7 +316,11 @@ export class SyncClient {
         if (i >= inflightCount) out.dropped.push({ step: u.step.toJSON(), text: stepText(u.step) })
         continue
       }
-      if (mirrors) setMirror(tr, mapFrom, tr.steps.length - 1)
+      // Undo history pairs each of its items with the step its mirror points to, and loses the maps of
+      // steps paired with none that come after a pair: every rebased step is paired, as prosemirror-collab
+      // pairs them. Positions are recovered through mirrors only where `fast` maps them, which recovers
+      // only through same-shaped steps (`mirrors`); with `replaced`, tr.mapping maps, and only those pair.
+      if (mirrors || fast) setMirror(tr, mapFrom, tr.steps.length - 1)
       const last = tr.docs.length - 1
       const rebased: Unconfirmed = { step: applied, inverted: applied.invert(tr.docs[last]), origin: u.origin }
       if (!invertReadsDoc(applied)) tr.docs[last] = this.confirmed
