@@ -49,9 +49,10 @@ export interface TransformedBatch {
  * own insertions are recovered exactly (where the transformed step inserts the same content, see
  * sameInsertion), as prosemirror-collab's rebaseSteps orders it; BatchMapping gives the same answers in
  * O((N + M) log N) for N steps over M maps. A deletion inside one textblock that concurrent changes typed
- * into keeps their text: it is committed as several steps that delete around it (see splitAround), all
- * with the same origin. A step that no longer applies is dropped and reported; `hooks.check` may throw to
- * reject the batch. Pure and deterministic: the same inputs give the same output.
+ * into keeps their text (see splitAround): it is committed as one replace-around step whose gap is that
+ * text, or, around several insertions, as several steps with the same origin. A step that no longer
+ * applies is dropped and reported; `hooks.check` may throw to reject the batch. Pure and deterministic:
+ * the same inputs give the same output.
  */
 export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], hooks: BatchHooks = {}): TransformedBatch {
   const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
