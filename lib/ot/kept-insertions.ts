@@ -1,5 +1,11 @@
 import { type Node, Slice } from "prosemirror-model"
 import { ReplaceAroundStep, ReplaceStep, StepMap, type Step } from "prosemirror-transform"
+import { withinTextblock } from "../schema/within-textblock"
+
+/** Whether a step may delete something (a replace or replace-around step over a range): only such steps are split around concurrent insertions. */
+export function mayDelete(step: Step): step is ReplaceStep | ReplaceAroundStep {
+  return (step instanceof ReplaceStep || step instanceof ReplaceAroundStep) && step.to > step.from
+}
 
 /**
  * The ranges that concurrent changes inserted, followed into each later document, so that a deletion
@@ -63,9 +69,9 @@ export interface SplitStep {
 }
 
 /**
- * `step`, a replace step transformed over concurrent changes and about to apply to `doc`, as several
+ * `step`, a step transformed over concurrent changes and about to apply to `doc`, as several
  * that delete what it deletes except the text `inserted` holds (what those changes typed into its
- * range), or null when it deletes none of that. Only a step within one textblock is split: deleting
+ * range), or null when it deletes none of that (or is no replace step). Only a step within one textblock is split: deleting
  * around typing across blocks would join or split blocks the deleter never meant to. The pieces apply
  * from the last to the first, so that each one's positions hold on the document the one before made;
  * the first piece (applied last) inserts the step's content, where the step began. Around one
@@ -76,16 +82,15 @@ export interface SplitStep {
  * before (a client's own deletion, predicted around typing and sent later) is split again around what
  * was typed into it since: its gap counts as kept.
  */
-export function splitAround(doc: Node, step: ReplaceStep | ReplaceAroundStep, inserted: InsertedRanges): SplitStep | null {
+export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): SplitStep | null {
+  if (!mayDelete(step) || (step as unknown as { structure: boolean }).structure) return null
   const { from, to, slice } = step
-  if (from >= to || (step as unknown as { structure: boolean }).structure) return null
   const gap = step instanceof ReplaceAroundStep ? step : null
   if (gap && gap.insert != slice.size) return null
   const typed = inserted.within(from, to)
   if (!typed.length) return null
   const kept = gap ? mergeRanges([...typed, { from: gap.gapFrom, to: gap.gapTo }]) : typed
-  const $from = doc.resolve(from), $to = doc.resolve(to)
-  if (!$from.sameParent($to) || !$from.parent.isTextblock) return null
+  if (!withinTextblock(doc, from, to)) return null
   // Nothing of what the step saw is left to delete, and nothing to insert: it is to be dropped.
   if (!slice.size && kept.reduce((n, range) => n + range.to - range.from, 0) == to - from) return { steps: [], map: new StepMap([]) }
   if (kept.length == 1) {

@@ -1,5 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
+import { withinTextblock } from "../schema/within-textblock"
 
 /** One thing an op did, in words and as data, for the history panel. */
 export interface Change {
@@ -70,7 +71,7 @@ function describeStep(doc: Node, step: Step): Change {
     const add = step instanceof AddMarkStep
     return { kind: add ? "formatted" : "unformatted", text: words[add ? 0 : 1].replace("{}", quote(textOf(doc, step.from, step.to))) }
   }
-  if (step instanceof ReplaceAroundStep && doc.resolve(step.from).sameParent(doc.resolve(step.to)) && doc.resolve(step.from).parent.isTextblock) {
+  if (step instanceof ReplaceAroundStep && withinTextblock(doc, step.from, step.to)) {
     // A deletion made around text others typed into its range meanwhile (see splitAround): that text is the gap.
     const removed = [textOf(doc, step.from, step.gapFrom), textOf(doc, step.gapTo, step.to)].filter(Boolean).map(text => quote(text)).join(" and ")
     const inserted = step.slice.content.textBetween(0, step.slice.content.size, "\n", "\n")

@@ -1,5 +1,5 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
-import { AttrStep, ReplaceAroundStep, ReplaceStep, Step } from "prosemirror-transform"
+import { AttrStep, Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
@@ -9,7 +9,7 @@ import { StepApplier } from "./step-applier"
 import { BatchMapping } from "./batch-mapping"
 import { withoutResolveCache } from "./resolve-cache"
 import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
-import { InsertedRanges, splitAround } from "./kept-insertions"
+import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -284,9 +284,7 @@ export class SyncClient {
     this.confirmed = tr.doc
     // What the steps rebased over typed, for deletions rebased over it to leave be as the hub does
     // (splitAround); only around one insertion, which stays one step, as undo history needs.
-    const inserted = !replaced && all.some(u => (u.step instanceof ReplaceStep || u.step instanceof ReplaceAroundStep) && u.step.to > u.step.from)
-      ? InsertedRanges.of(tr.mapping.maps.slice(overStart))
-      : null
+    const inserted = !replaced && all.some(u => mayDelete(u.step)) ? InsertedRanges.of(tr.mapping.maps.slice(overStart)) : null
     // The same mappings as tr.mapping's slices below, answered in O(log n) each; with `replaced` the
     // mirrors point into `over`, a shape BatchMapping does not follow, so tr.mapping answers.
     const maps = tr.mapping.maps
@@ -304,10 +302,8 @@ export class SyncClient {
         continue
       }
       let mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
-      if (inserted && (mapped instanceof ReplaceStep || mapped instanceof ReplaceAroundStep)) {
-        const split = splitAround(tr.doc, mapped, inserted)
-        if (split && split.steps.length <= 1) mapped = split.steps[0] ?? null
-      }
+      const split = inserted && mapped ? splitAround(tr.doc, mapped, inserted) : null
+      if (split && split.steps.length <= 1) mapped = split.steps[0] ?? null
       const applied = mapped && stepTransformed(tr, mapped, applier)
       if (applied) inserted?.map(applied.getMap())
       const mirrors = !!applied && sameInsertion(u.step, applied)

@@ -1,12 +1,12 @@
 import type { Node } from "prosemirror-model"
-import { ReplaceAroundStep, ReplaceStep, type Step, type StepMap } from "prosemirror-transform"
+import type { Step, StepMap } from "prosemirror-transform"
 import type { DroppedStep, StepMove } from "../protocol/messages"
 import { applyTransformed, safeApply } from "./apply-step"
 import { BatchMapping } from "./batch-mapping"
 import { StepApplier } from "./step-applier"
 import { mapStep } from "./map-step"
 import { sameInsertion, stepRange, stepText } from "./step-info"
-import { InsertedRanges, splitAround, type SplitStep } from "./kept-insertions"
+import { InsertedRanges, mayDelete, splitAround, type SplitStep } from "./kept-insertions"
 
 /** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
 export type StepCheck = (step: Step, doc: Node) => void
@@ -64,16 +64,14 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
   const mapping = new BatchMapping(batch, batch.map(step => step.getMap().invert()), concurrent)
   const applier = hooks.applier ?? new StepApplier()
   // What the concurrent changes typed, followed along the batch, for deletions to leave be.
-  const inserted = batch.some(deletes) ? InsertedRanges.of(concurrent) : null
+  const inserted = batch.some(mayDelete) ? InsertedRanges.of(concurrent) : null
   let doc = head
   for (let i = 0; i < batch.length; i++) {
     const step = batch[i]
     const mapped = mapStep(step, mapping.mappingFor(i))
-    const split = inserted && (mapped instanceof ReplaceStep || mapped instanceof ReplaceAroundStep) ? splitAround(doc, mapped, inserted) : null
+    const split = inserted && mapped ? splitAround(doc, mapped, inserted) : null
     if (split && split.steps.length == 0) {
-      mapping.record(null, false)
-      result.dropped.push(dropped(i, step, "what it deleted was already deleted by a concurrent change"))
-      result.moves.push({ index: i, from: stepRange(step).from, to: stepRange(step).to, mappedFrom: null, mappedTo: null })
+      drop(result, mapping, i, step, "what it deleted was already deleted by a concurrent change")
       continue
     }
     if (split && applySplit(result, split, i, step, doc, hooks, applier)) {
@@ -95,18 +93,19 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
       const landed = stepRange(applied.step)
       result.moves.push({ index: i, from: range.from, to: range.to, mappedFrom: landed.from, mappedTo: landed.to })
     } else {
-      mapping.record(null, false)
-      result.dropped.push(dropped(i, step, mapped ? applied!.failed! : "its range was deleted by a concurrent change"))
-      result.moves.push({ index: i, from: range.from, to: range.to, mappedFrom: null, mappedTo: null })
+      drop(result, mapping, i, step, mapped ? applied!.failed! : "its range was deleted by a concurrent change")
     }
   }
   result.doc = doc
   return result
 }
 
-/** Whether a step deletes anything (or may: a replace-around step): only such steps are split around concurrent insertions. */
-function deletes(step: Step): boolean {
-  return (step instanceof ReplaceStep || step instanceof ReplaceAroundStep) && step.to > step.from
+/** Record batch step `index` as dropped, for `reason`. */
+function drop(result: TransformedBatch, mapping: BatchMapping, index: number, step: Step, reason: string): void {
+  mapping.record(null, false)
+  result.dropped.push(dropped(index, step, reason))
+  const range = stepRange(step)
+  result.moves.push({ index, from: range.from, to: range.to, mappedFrom: null, mappedTo: null })
 }
 
 /**

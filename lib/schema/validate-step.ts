@@ -1,5 +1,6 @@
 import { Mark, type Attrs, type Fragment, type MarkType, type Node, type NodeType, type Slice } from "prosemirror-model"
 import { AddMarkStep, AddNodeMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
+import { withinTextblock } from "./within-textblock"
 
 function checkAttrs(type: NodeType | MarkType, values: Attrs): void {
   const attrs = type.spec.attrs ?? {}
@@ -44,10 +45,9 @@ export function checkStepContent(step: Step, doc: Node): string | null {
   try {
     if (step instanceof ReplaceStep) checkSlice(step.slice)
     else if (step instanceof ReplaceAroundStep) {
-      const $from = doc.resolve(step.from)
       // Within one textblock (a deletion around others' typing): the slice alone, as for a replace step;
       // applying it checks that the textblock may hold what results.
-      if ($from.parent.isTextblock && $from.sameParent(doc.resolve(step.to))) checkSlice(step.slice)
+      if (withinTextblock(doc, step.from, step.to)) checkSlice(step.slice)
       // Else the slice's nodes are completed by the gap's content (a list wrapped around paragraphs): check
       // them in place. Such steps (wrap, lift) are rare enough for a check of the whole result.
       else step.apply(doc).doc?.check()

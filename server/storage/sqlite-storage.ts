@@ -6,6 +6,7 @@ import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type Strat
 import { type DocumentRecord, type SnapshotText, type Storage } from "./storage"
 import { WalCheckpointer } from "./wal-checkpointer"
 import { SqliteWriter } from "./sqlite-writer"
+import { selectOp, toOp, type OpRow } from "./op-row"
 
 const log = createDebug("concord:storage")
 
@@ -125,40 +126,8 @@ interface DocumentRow {
   version: number
 }
 
-/**
- * The columns of an op row, in the order its statements select them: rows are read as arrays
- * (better-sqlite3's raw mode), which builds 500 rows in about half the time of objects with 16 keys.
- */
-const opColumns = ["version", "client_id", "seq", "base_version", "author_name", "author_color", "time", "steps", "original", "dropped", "moves", "summary", "writes", "vv_writes", "y_update", "origins"] as const
-
-/** An op row as read: one value per column of opColumns. */
-type OpRow = [
-  version: number, clientId: string, seq: number, baseVersion: number, authorName: string, authorColor: string, time: number, steps: string,
-  original: string | null, dropped: string | null, moves: string | null, summary: string | null, writes: string | null, vvWrites: string | null,
-  update: string | null, origins: string | null
-]
-
-/** opColumns as a select list, each prefixed with `table.` when given. */
-function selectOp(table = ""): string {
-  return opColumns.map(column => table + column).join(", ")
-}
-
 function toRecord(row: DocumentRow): DocumentRecord {
   return { id: row.id, strategy: row.strategy, createdAt: row.created_at, version: row.version }
-}
-
-function toOp(row: OpRow): CommittedOp {
-  const [version, clientId, seq, baseVersion, name, color, time, steps, original, dropped, moves, summary, writes, vvWrites, update, origins] = row
-  const op: CommittedOp = { version, clientId, seq, baseVersion, steps: JSON.parse(steps), author: { name, color }, time }
-  if (original != null) op.original = JSON.parse(original)
-  if (dropped != null) op.dropped = JSON.parse(dropped)
-  if (origins != null) op.origins = JSON.parse(origins)
-  if (moves != null) op.moves = JSON.parse(moves)
-  if (summary != null) op.summary = summary
-  if (writes != null) op.writes = JSON.parse(writes)
-  if (vvWrites != null) op.vvWrites = JSON.parse(vvWrites)
-  if (update != null) op.update = update
-  return op
 }
 
 /** Every statement the store's reading connection runs, prepared once (the writer thread has its own). */

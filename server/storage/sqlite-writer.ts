@@ -2,10 +2,11 @@ import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
 import type Database from "better-sqlite3"
 import { ConcordError, type CommittedOp, type DocJSON, type ErrorJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
+import { opColumns, opRow, type OpRow } from "./op-row"
 
 /** One write waiting for the writer thread. */
 type Task =
-  | { kind: "append"; docId: string; rows: unknown[][]; snapshot: { version: number; json: string } | null }
+  | { kind: "append"; docId: string; rows: OpRow[]; snapshot: { version: number; json: string } | null }
   | { kind: "create"; docId: string; strategy: StrategyName; time: number; json: string }
 
 interface PendingTask {
@@ -31,7 +32,7 @@ interface Reply {
 type WriteGroup = (tasks: Task[]) => (ErrorJSON | null)[]
 
 const require = createRequire(import.meta.url)
-const { openWrites } = require("./sqlite-writes.cjs") as { openWrites(db: Database.Database): WriteGroup }
+const { openWrites } = require("./sqlite-writes.cjs") as { openWrites(db: Database.Database, columns: readonly string[]): WriteGroup }
 
 /** How the writer thread connects to the database. */
 export interface SqliteWriterOptions {
@@ -52,32 +53,6 @@ export interface SqliteWriterOptions {
  * cores the clients share), while 100 documents × 5 clients gained with either.
  */
 export const maxGroup = 64
-
-function toJSONColumn(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value)
-}
-
-/** An op as the columns of its row after doc_id, in the order the thread's insert takes them. */
-function opRow(op: CommittedOp): unknown[] {
-  return [
-    op.version,
-    op.clientId,
-    op.seq,
-    op.baseVersion,
-    op.author.name,
-    op.author.color,
-    op.time,
-    JSON.stringify(op.steps),
-    toJSONColumn(op.original),
-    toJSONColumn(op.dropped),
-    toJSONColumn(op.moves),
-    op.summary ?? null,
-    toJSONColumn(op.writes),
-    toJSONColumn(op.vvWrites),
-    op.update ?? null,
-    toJSONColumn(op.origins)
-  ]
-}
 
 /**
  * Writes to a SQLite database in groups, one transaction each, in which each write succeeds or fails
@@ -107,8 +82,8 @@ export class SqliteWriter {
 
   /** `db`: this thread's connection to the database, which `options` describe for the writer thread. */
   constructor(db: Database.Database, options: SqliteWriterOptions) {
-    this.writeHere = openWrites(db)
-    const workerData = { ...options, role: "sqlite-writer", module: require.resolve("better-sqlite3") }
+    this.writeHere = openWrites(db, opColumns)
+    const workerData = { ...options, columns: opColumns, role: "sqlite-writer", module: require.resolve("better-sqlite3") }
     this.worker = new Worker(new URL("./sqlite-writes.cjs", import.meta.url), { workerData })
     // Referenced only while a group is out, so that an idle store does not keep the process alive.
     this.worker.unref()

@@ -1,9 +1,9 @@
-// The SQLite store's writes (see sqlite-writer.ts), on a connection of their own: `openWrites(db)` for
+// The SQLite store's writes (see sqlite-writer.ts), on a connection of their own: `openWrites(db, columns)` for
 // the thread that calls it, and, run as a worker thread, a writer that takes its groups as messages.
 // Plain CommonJS, so that the thread runs whatever loader the process uses (tsx, Vitest or none).
 //
 // A group is a list of tasks, each one of
-//   { kind: "append", docId, rows, snapshot }  rows: the ops' columns in insertOp's order; snapshot: { version, json } or null
+//   { kind: "append", docId, rows, snapshot }  rows: each op's values, in the order of `columns` (op-row.ts); snapshot: { version, json } or null
 //   { kind: "create", docId, strategy, time, json }
 // written in one transaction; its outcomes are null for a task written, { code, message } for one refused.
 // As a worker: a message { tasks } is answered { outcomes }, in the order they came; { autocheckpoint:
@@ -20,16 +20,13 @@ class Refusal extends Error {
   }
 }
 
-/** The store's writes on `db`: `write(tasks)` writes a group and gives each task's outcome. */
-function openWrites(db) {
+/** The store's writes on `db`, op rows holding `columns`: `write(tasks)` writes a group and gives each task's outcome. */
+function openWrites(db, columns) {
   const statements = {
     head: db.prepare("SELECT version FROM documents WHERE id = ?").pluck(),
     setHead: db.prepare("UPDATE documents SET version = ? WHERE id = ?"),
     insertDocument: db.prepare("INSERT INTO documents (id, strategy, created_at, version) VALUES (?, ?, ?, 0)"),
-    insertOp: db.prepare(
-      `INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves, summary, writes, vv_writes, y_update, origins)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    ),
+    insertOp: db.prepare(`INSERT INTO ops (doc_id, ${columns.join(", ")}) VALUES (?${", ?".repeat(columns.length)})`),
     // Changes nothing (0 changes) when the client already committed this seq or a later one.
     advanceSeq: db.prepare(
       `INSERT INTO client_seqs (doc_id, client_id, seq, version) VALUES (?, ?, ?, ?)
@@ -38,8 +35,8 @@ function openWrites(db) {
     insertSnapshot: db.prepare("INSERT OR IGNORE INTO snapshots (doc_id, version, doc) VALUES (?, ?, ?)")
   }
 
-  // Row columns, as sqlite-writer.ts lays them out.
-  const VERSION = 0, CLIENT = 1, SEQ = 2
+  // Where a row holds what the checks read.
+  const VERSION = columns.indexOf("version"), CLIENT = columns.indexOf("client_id"), SEQ = columns.indexOf("seq")
 
   /** Append ops and a snapshot to a document, with the checks of checkAppend in storage.ts, or throw. */
   function append(task) {
@@ -119,7 +116,7 @@ if (!isMainThread && workerData?.role == "sqlite-writer") {
     db.pragma(`busy_timeout = ${workerData.busyTimeout}`)
     db.pragma("foreign_keys = ON")
     db.pragma(`wal_autocheckpoint = ${workerData.autocheckpoint}`)
-    write = openWrites(db)
+    write = openWrites(db, workerData.columns)
   } catch (error) {
     parentPort.postMessage({ failed: `the writer thread could not open the database: ${error}` })
     throw error

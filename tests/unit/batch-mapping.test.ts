@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { Fragment, type Node, Slice } from "prosemirror-model"
-import { AddMarkStep, Mapping, ReplaceAroundStep, ReplaceStep, Step, type StepMap } from "prosemirror-transform"
+import { AddMarkStep, Mapping, ReplaceStep, Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
 import { applyTransformed, mapStep, sameInsertion, transformBatch, type TransformedBatch } from "../../lib/ot"
 import { BatchMapping } from "../../lib/ot/batch-mapping"
-import { InsertedRanges, splitAround } from "../../lib/ot/kept-insertions"
+import { InsertedRanges, mayDelete, splitAround } from "../../lib/ot/kept-insertions"
 import { MemoryHub } from "../support/collab-harness"
 import { runFuzzSession } from "../fuzz/fuzz-session"
 import { Prng } from "../fuzz/prng"
@@ -22,8 +22,7 @@ function referenceSteps(head: Node, batch: readonly Step[], concurrent: readonly
   for (let i = 0, mapFrom = batch.length; i < batch.length; i++) {
     const mapped = mapStep(batch[i], mapping.slice(mapFrom))
     mapFrom--
-    const deletes = (s: Step) => (s instanceof ReplaceStep || s instanceof ReplaceAroundStep) && s.to > s.from
-    const split = (mapped instanceof ReplaceStep || mapped instanceof ReplaceAroundStep) && batch.some(deletes) ? splitAround(doc, mapped, inserted) : null
+    const split = mapped && batch.some(mayDelete) ? splitAround(doc, mapped, inserted) : null
     if (split && split.steps.length == 0) {
       dropped.push(i)
       continue
