@@ -3,11 +3,12 @@
 // final text as paragraphs (one per line) is committed to 20 documents of a hub over SQLite (in a temp
 // folder, so that the store holds nothing in the JS heap), each batch of 200 paragraphs followed by a
 // snapshot (snapshotEvery 1, so the keystrokes below write one each too: slower, outside the heap). The documents are evicted, and memory (JS heap plus buffers, after gc) is read:
-// - after the hub opens all 20 again: each holds its head as a ProseMirror tree, and an empty window;
+// - after the hub opens all 20 again: each holds its head as a ProseMirror tree whose textblocks of
+//   plain text are ColdBlocks (one string each), and an empty window;
 // - after the hub packs their heads (Hub.packIdle, as it does once nobody has edited a document for
 //   packAfterMs, 10 s by default);
-// - after 256 keystrokes (one character each) are committed to each: the head is a tree again, and the
-//   window of recent ops is full (256 by default).
+// - after 256 keystrokes (one character each) are committed to each: unpacked (cold again) with the
+//   block typed into built, and the window of recent ops is full (256 by default).
 // A last row does the same with a short document (the first 3 paragraphs of friendsforever_flat), 200
 // copies. Each figure is the growth divided by the number of documents; the time to pack and to unpack
 // one head is the median over them.
@@ -107,8 +108,8 @@ async function measure(name: string, lines: string[], copies = 20): Promise<stri
   return row
 }
 
-console.log("| trace (final text, a paragraph per line) | blocks | nodes | text as UTF-16, KB | open, as a tree, KB | tree ÷ text | " +
-  `packed, KB | packed ÷ text | pack / unpack, ms | after ${window} keystrokes (tree and full window), KB | of which the window, KB |`)
+console.log("| trace (final text, a paragraph per line) | blocks | nodes | text as UTF-16, KB | open, KB | open ÷ text | " +
+  `packed, KB | packed ÷ text | pack / unpack, ms | after ${window} keystrokes (head and full window), KB | of which the window, KB |`)
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 const traceLines = (name: (typeof traceNames)[number]) => loadTrace(name).endContent.split("\n")
 // A first round loads the hub's code paths, so that the rows measure documents only.

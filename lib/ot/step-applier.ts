@@ -17,7 +17,7 @@ export class StepApplier {
   private last: Node | null = null
   /** The document `starts` describes: the start of each of its top-level blocks. */
   private indexed: Node | null = null
-  private starts = new Int32Array(0)
+  private starts = noStarts
 
   apply(doc: Node, step: Step): StepResult {
     const fast = step instanceof ReplaceStep && doc === this.last ? this.replaceInBlock(doc, step) : null
@@ -61,7 +61,7 @@ export class StepApplier {
   /** Let go of the last document made and its index, so that they can be collected (the next step starts a run). */
   forget(): void {
     this.last = this.indexed = null
-    this.starts = new Int32Array(0)
+    this.starts = noStarts
   }
 
   private index(doc: Node): void {
@@ -74,6 +74,9 @@ export class StepApplier {
     this.indexed = doc
   }
 }
+
+/** The index of no document, shared (a typed array costs some 180 bytes, even empty: one per open document). */
+const noStarts = new Int32Array(0)
 
 /**
  * `block` with the slice's text inserted at `offset`, when the slice is one text node going strictly

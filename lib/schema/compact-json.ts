@@ -1,4 +1,5 @@
 import type { Attrs, Mark, Node } from "prosemirror-model"
+import { ColdBlock } from "./cold-block"
 
 /** ProseMirror's JSON form of a node, as `Node.toJSON` gives it. */
 export type NodeJSON = {
@@ -15,6 +16,7 @@ export type NodeJSON = {
  * the time, since every block carries id, vv and conflict, mostly null.
  */
 export function compactJSON(node: Node): NodeJSON {
+  if (node instanceof ColdBlock) return node.compactJSON()
   const json: NodeJSON = { type: node.type.name }
   const attrs = changedAttrs(node.attrs, node.type.spec.attrs)
   if (attrs) json.attrs = attrs

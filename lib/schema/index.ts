@@ -3,3 +3,4 @@ export { newBlockId, blocksNeedingIds, assignBlockIds, appendBlockIds } from "./
 export { checkStepContent } from "./validate-step"
 export { compactJSON, type NodeJSON } from "./compact-json"
 export { withinTextblock } from "./within-textblock"
+export { ColdBlock, coolBlocks, coldFromJSON } from "./cold-block"

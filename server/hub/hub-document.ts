@@ -4,7 +4,7 @@ import type * as Y from "yjs"
 import { ConcordError, type CommittedOp, type LwwStamp, type PresenceState, type StrategyName } from "../../lib/protocol"
 import type { VvWriter } from "../../lib/strategies/vv-writes"
 import { StepApplier } from "../../lib/ot/step-applier"
-import { compactJSON, type NodeJSON } from "../../lib/schema"
+import { compactJSON, coolBlocks, type NodeJSON } from "../../lib/schema"
 import { SerialQueue } from "./serial-queue"
 import { packHead, unpackHead, unpackJSON } from "./packed-head"
 
@@ -31,9 +31,15 @@ export class HubDocument {
   readonly presence = new Map<string, PresenceState>()
   readonly sockets = new Set<string>()
   /** Last-writer-wins documents: the stamp that last wrote each register (block id, or "document"). */
-  readonly stamps = new Map<string, LwwStamp>()
+  get stamps(): Map<string, LwwStamp> {
+    return (this.lwwStamps ??= new Map())
+  }
+
   /** Version-vector documents: who wrote each block's one value. */
-  readonly writers = new Map<string, VvWriter>()
+  get writers(): Map<string, VvWriter> {
+    return (this.vvWriters ??= new Map())
+  }
+
   /** CRDT documents: the Yjs document holding every durable update. */
   ydoc: Y.Doc | null = null
   lastActive = Date.now()
@@ -47,6 +53,9 @@ export class HubDocument {
   /** Set when a commit failed: the document must be reloaded from the store before further use. */
   broken = false
   private recent: RecentOp[] = []
+  // Made on first use: a Map costs some 180 bytes even empty, and documents of other strategies never use these.
+  private lwwStamps: Map<string, LwwStamp> | null = null
+  private vvWriters: Map<string, VvWriter> | null = null
   private waiters: { version: number; resolve: () => void; reject: (error: ConcordError) => void }[] = []
 
   /** The document at `version`, unless packed. */
@@ -101,6 +110,18 @@ export class HubDocument {
     this.head = this.durableHead = null
     this.applier.forget()
     return true
+  }
+
+  /**
+   * Hold the head's plain textblocks as ColdBlocks again, those that steps made since and those whose
+   * content was read (only a settled step-based document: the head is then also the durable one).
+   */
+  cool(): void {
+    if (!this.packable) return
+    const cooled = coolBlocks(this.head!)
+    if (cooled === this.head) return
+    this.head = this.durableHead = cooled
+    this.applier.forget()
   }
 
   private get packable(): boolean {

@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { Step } from "prosemirror-transform"
-import { schema, newBlockId, compactJSON } from "../../lib/schema"
+import { schema, newBlockId, compactJSON, coldFromJSON, coolBlocks } from "../../lib/schema"
 import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtReply, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
@@ -279,7 +279,8 @@ export class Hub {
 
   /**
    * Pack the heads of open documents nobody has edited for packAfterMs, one after the other (each
-   * deflate runs on the thread pool, between them the event loop is free). Resolves with how many were packed.
+   * deflate runs on the thread pool, between them the event loop is free), and cool the heads of the
+   * others (see HubDocument.cool). Resolves with how many were packed.
    */
   async packIdle(now = Date.now()): Promise<number> {
     if (this.packing) return 0
@@ -287,7 +288,10 @@ export class Hub {
     let packed = 0
     try {
       for (const doc of [...this.docs.values()]) {
-        if (now - doc.lastEdit >= this.packAfterMs && !doc.isPacked && (await doc.pack())) packed++
+        if (doc.isPacked) continue
+        if (now - doc.lastEdit >= this.packAfterMs) {
+          if (await doc.pack()) packed++
+        } else doc.cool()
       }
     } finally {
       this.packing = false
@@ -339,7 +343,7 @@ export class Hub {
     if (!record) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
     const snapshot = await storage.latestSnapshot(docId)
     if (!snapshot) throw new ConcordError("ERR_STORAGE", `Document ${docId} has no snapshot`)
-    let node = schema.nodeFromJSON(snapshot.doc)
+    let node = coldFromJSON(schema, snapshot.doc)
     let version = snapshot.version
     const recent: CommittedOp[] = []
     const crdt = record.strategy == "crdt" ? await crdtState() : null
@@ -353,7 +357,7 @@ export class Hub {
       recent.splice(0, Math.max(0, recent.length - this.window))
       version = page[page.length - 1].version
     }
-    const doc = new HubDocument(docId, record.strategy, node, version, this.window)
+    const doc = new HubDocument(docId, record.strategy, coolBlocks(node), version, this.window)
     doc.ydoc = ydoc
     if (record.strategy == "lww" || record.strategy == "lww-doc" || record.strategy == "vv") await loadStamps(storage, doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))

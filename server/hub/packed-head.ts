@@ -1,7 +1,7 @@
 import { promisify } from "node:util"
 import { deflateRaw, inflateRawSync } from "node:zlib"
 import type { Node } from "prosemirror-model"
-import { schema, compactJSON, type NodeJSON } from "../../lib/schema"
+import { schema, compactJSON, coldFromJSON, type NodeJSON } from "../../lib/schema"
 
 const deflate = promisify(deflateRaw)
 
@@ -25,7 +25,7 @@ export function unpackJSON(packed: Uint8Array): NodeJSON {
   return JSON.parse(inflateRawSync(packed).toString("utf8")) as NodeJSON
 }
 
-/** The head document a packed head holds. */
+/** The head document a packed head holds, its plain textblocks cold (see ColdBlock). */
 export function unpackHead(packed: Uint8Array): Node {
-  return schema.nodeFromJSON(unpackJSON(packed))
+  return coldFromJSON(schema, unpackJSON(packed))
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { compactJSON } from "../../lib/schema"
+import type { Node } from "prosemirror-model"
+import { compactJSON, ColdBlock } from "../../lib/schema"
 import { fetchedVersion } from "../../lib/history"
 import { Hub } from "../../server/hub/hub"
 import { MemoryStorage } from "../../server/storage"
@@ -102,6 +103,40 @@ describe("hub: packing the heads of documents nobody edits", () => {
     const hub = newHub(Infinity)
     await busyDocument(hub, 1)
     expect(await hub.packIdle(Date.now() + 1e12)).toBe(0)
+  })
+
+  it("holds plain blocks cold from the store and after unpacking, builds only what a submit reaches, and cools the rest in the sweep", async () => {
+    const hub = new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), packAfterMs: 1_000, idleMs: 1_000 })
+    await hub.open("doc", true)
+    const lines = ["one", "two", "", "four"].map((text, i) => ({ type: "paragraph", attrs: { id: `p${i}` }, ...(text ? { content: [{ type: "text", text }] } : {}) }))
+    const end = hub.peek("doc")!.doc.content.size
+    await hub.submit({ docId: "doc", clientId: "c", seq: 1, baseVersion: 0, steps: [{ stepType: "replace", from: 0, to: end, slice: { content: lines } }] }, author)
+    /** Which top-level blocks are cold blocks nothing has built. */
+    const cold = (doc: Node) => doc.content.content.map(block => block instanceof ColdBlock && block.coldText != null)
+
+    // Committed by a submit, the head is the tree the step made, until the sweep cools it.
+    let doc = hub.peek("doc")!
+    expect(cold(doc.doc)).toEqual([false, false, false, false])
+    expect(await hub.packIdle(Date.now())).toBe(0)
+    expect(cold(doc.doc)).toEqual([true, true, true, true])
+
+    // Loaded from the store, it is cold at once; a submit builds the block it types into, and a join
+    // is served without building any.
+    expect(hub.evictIdle(Date.now() + 1_000)).toBe(1)
+    doc = await hub.open("doc")
+    expect(cold(doc.doc)).toEqual([true, true, true, true])
+    expect(await type(hub, "doc", "c", 2, "x")).toEqual({ seq: 2, version: 2 })
+    expect(cold(doc.doc)).toEqual([false, true, true, true])
+    const joined = await hub.join({ docId: "doc", clientId: "d", version: null, user: author }, "socket-2", () => {})
+    expect(joined.snapshot?.doc).toEqual({ type: "doc", content: [{ ...lines[0], content: [{ type: "text", text: "xone" }] }, ...lines.slice(1)] })
+    expect(cold(doc.doc)).toEqual([false, true, true, true])
+    expect(await hub.packIdle(Date.now())).toBe(0)
+    expect(cold(doc.doc)).toEqual([true, true, true, true])
+    expect(doc.doc.textContent).toBe("xonetwofour")
+
+    // Unpacked, it is cold too.
+    expect(await hub.packIdle(Date.now() + 1_000)).toBe(1)
+    expect(cold(doc.doc)).toEqual([true, true, true, true])
   })
 
   it("leaves CRDT documents alone", async () => {

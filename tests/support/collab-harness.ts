@@ -2,7 +2,7 @@ import type { Node } from "prosemirror-model"
 import { EditorState, type Transaction } from "prosemirror-state"
 import { Step, type StepMap } from "prosemirror-transform"
 import { history } from "prosemirror-history"
-import { schema } from "../../lib/schema"
+import { schema, coolBlocks } from "../../lib/schema"
 import { SyncClient, transformBatch, type Batch } from "../../lib/ot"
 import type { CommittedOp, DroppedStep } from "../../lib/protocol"
 
@@ -31,7 +31,8 @@ export class MemoryHub {
     const steps = batch.steps.map(json => Step.fromJSON(schema, json))
     const concurrent = this.maps.slice(batch.baseVersion).flat()
     const result = transformBatch(this.doc, steps, concurrent)
-    this.doc = result.doc
+    // Its plain blocks held cold, as the hub's sweep holds them, so that batches transform against them.
+    this.doc = coolBlocks(result.doc)
     const op: CommittedOp = {
       version: this.version + 1, clientId, seq: batch.seq, baseVersion: batch.baseVersion,
       steps: result.steps.map(s => s.toJSON()), author: { name: clientId, color: "#000000" }, time: 0,
