@@ -210,7 +210,7 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
       new PerformanceObserver(list => list.getEntries().forEach(entry => tasks.push(entry.duration))).observe({ type: "longtask" })
     })
     const first: number[] = [], whole: number[] = [], authored: number[] = []
-    for (let i = 0; i < (quick ? 10 : 30); i++) {
+    for (let i = 0; i < (quick ? 10 : 60); i++) {
       const result = await scrubTo(page, Math.floor(next() * head))
       first.push(result.first)
       whole.push(result.whole)
@@ -232,7 +232,7 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
       `| docAt from the page (Socket.IO round trip, the reply received; nothing decoded or drawn) | ${stats(trips)} |`,
       `| slider to the version's first screen painted (docAt over Socket.IO, parse, first blocks drawn) | ${stats(first)} |`,
       `| slider to the whole document drawn | ${stats(whole)} |`,
-      `| slider to who-wrote-what drawn (asked of the hub once the first screen is painted) | ${stats(authored)} |`,
+      `| slider to who-wrote-what drawn (asked of the hub as the document arrives, drawn once its first screen is painted) | ${stats(authored)} |`,
       `| a step back right after moving the slider (fetches the document 500 ops before and the ops since) | ${stats(steppedAtOnce)} |`,
       `| one step back, with authorship, a second after moving there (click in the page to drawn, no request) | ${stats(stepped)} |`,
       `| long tasks (> 50 ms) in the page during those slider moves and steps: ${tasks.length} | | | ${tasks.length ? Math.max(...tasks).toFixed(0) : "–"} |`

@@ -57,8 +57,9 @@ const live: TravelState = { version: null, doc: null, spans: null, authorshipFro
  * playing forward with one op at a time where it can. Stale answers are ignored when the version moves on.
  *
  * A version far from the one shown comes from the hub: its document, then its authorship, which the
- * hub counts while this page draws the rest of the document (asked for once the first screen is
- * painted, so that neither the document's reply nor its first screen waits on the hub's counting).
+ * hub counts while this page draws the document (asked for as soon as the document is here, so that
+ * the document's reply never waits on the hub's counting, and taken in only once the first screen is
+ * painted, so that the first screen does not wait on it either).
  * Stepping and playing need an Authorship tracker, with the document `authorshipWindow` ops before
  * and the ops since: it is fetched once the version has stayed shown for `prepareDelay` ms, or when
  * a step or play starts.
@@ -118,9 +119,13 @@ export class VersionTravel {
         if (token != this.token || !tracker) return
         this.set({ spans: tracker.spans, authorshipFrom: tracker.baseVersion, loading: false })
       } else {
+        // Asked for at once, so that the hub counts while this page draws; set only once the first
+        // screen is painted, so that taking the spans in does not delay it.
+        const counting = this.cache.authorship(target, this.window)
+        counting.catch(() => {})
         await this.painted()
         if (token != this.token) return
-        const counted = await this.cache.authorship(target, this.window)
+        const counted = await counting
         if (token != this.token) return
         this.set({ spans: counted.spans, authorshipFrom: counted.from, loading: false })
         this.prepareTimer = setTimeout(() => {
