@@ -34,9 +34,8 @@ export interface TravelOptions {
   prepareDelay?: number
   /**
    * Resolves once the page has painted the document just set (its first screen). The authorship of a
-   * version fetched from the hub is asked for then, so that the hub counts it while the page draws the
-   * rest of the document rather than while it draws the first screen (they share the machine's
-   * cores). By default the next frame in a browser, at once elsewhere.
+   * version fetched from the hub, asked for as the document arrives, is shown only then, so that taking
+   * it in does not delay the first screen. By default the next frame in a browser, at once elsewhere.
    */
   painted?: () => Promise<void>
 }
