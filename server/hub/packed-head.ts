@@ -7,9 +7,8 @@ const deflate = promisify(deflateRaw)
 
 /**
  * A head document packed while nobody edits it: its compact JSON (see compactJSON), deflated. A
- * ProseMirror tree costs a few objects per block and text node whatever their length, 1.2-6.2 times
- * the document's text as UTF-16 (docs/BENCHMARKS.md, bench:doc-memory); packed, the same document
- * costs a tenth to a half of it. The deflate runs on libuv's thread pool (the compact JSON is written
+ * head held as a tree with cold blocks costs 1-2 times the document's text as UTF-16
+ * (docs/BENCHMARKS.md, bench:doc-memory); packed, the same document costs a tenth to a half of it. The deflate runs on libuv's thread pool (the compact JSON is written
  * on the event loop, a few ms for a large document); unpacking is synchronous, since the next submit
  * needs the tree at once.
  */
