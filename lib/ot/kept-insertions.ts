@@ -71,16 +71,25 @@ export interface SplitStep {
 /**
  * `step`, a step transformed over concurrent changes and about to apply to `doc`, as several
  * that delete what it deletes except the text `inserted` holds (what those changes typed into its
- * range), or null when it deletes none of that (or is no replace step). Only a step within one textblock is split: deleting
- * around typing across blocks would join or split blocks the deleter never meant to. The pieces apply
+ * range), or null when it deletes none of that (or is no replace step). The pieces apply
  * from the last to the first, so that each one's positions hold on the document the one before made;
- * the first piece (applied last) inserts the step's content, where the step began. Around one
- * insertion (the usual case: one person typing) the pieces are one ReplaceAroundStep, whose gap is that
- * insertion: one step for one, so that undo history and the step's mirror stay paired with it. A step left with
- * nothing to do (everything in its range was typed concurrently, what it deleted already gone) has no
- * pieces: it is to be dropped, as mapStep drops a deletion of text already gone. A step made this way
- * before (a client's own deletion, predicted around typing and sent later) is split again around what
- * was typed into it since: its gap counts as kept.
+ * the first piece (applied last) inserts the step's content, where the step began.
+ *
+ * Within one textblock, around one insertion (the usual case: one person typing) the pieces are one
+ * ReplaceAroundStep, whose gap is that insertion: one step for one, so that undo history and the
+ * step's mirror stay paired with it. A step left with nothing to do (everything in its range was typed
+ * concurrently, what it deleted already gone) has no pieces: it is to be dropped, as mapStep drops a
+ * deletion of text already gone. A step made this way before (a client's own deletion, predicted
+ * around typing and sent later) is split again around what was typed into it since: its gap counts as
+ * kept.
+ *
+ * Across textblocks, a replace step from inside one to inside another is split around typing that
+ * lies inside textblocks, into replace steps: each piece joins the blocks at its ends as the step
+ * joined its own, so the typing ends up in the one block the step leaves, between what it kept of its
+ * first block and of its last. A piece that does not apply (blocks of other depths) sends the step the
+ * usual way (see transformBatch's applySplit). Other steps across blocks, and typing that made or
+ * joined blocks, are not split: deleting around them would join or split blocks the deleter never
+ * meant to.
  */
 export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): SplitStep | null {
   if (!mayDelete(step) || (step as unknown as { structure: boolean }).structure) return null
@@ -90,24 +99,37 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
   const typed = inserted.within(from, to)
   if (!typed.length) return null
   const kept = gap ? mergeRanges([...typed, { from: gap.gapFrom, to: gap.gapTo }]) : typed
-  if (!withinTextblock(doc, from, to)) return null
+  if (!withinTextblock(doc, from, to)) {
+    if (gap || !betweenTextblocks(doc, from, to) || !kept.every(range => withinTextblock(doc, range.from, range.to))) return null
+    return pieces(from, to, kept, slice)
+  }
   // Nothing of what the step saw is left to delete, and nothing to insert: it is to be dropped.
   if (!slice.size && kept.reduce((n, range) => n + range.to - range.from, 0) == to - from) return { steps: [], map: new StepMap([]) }
   if (kept.length == 1) {
     const around = new ReplaceAroundStep(from, to, kept[0].from, kept[0].to, slice, slice.size)
     return { steps: [around], map: around.getMap() }
   }
+  return pieces(from, to, kept, slice)
+}
+
+/** True when from and to both lie inside textblocks (different ones). */
+function betweenTextblocks(doc: Node, from: number, to: number): boolean {
+  return doc.resolve(from).parent.isTextblock && doc.resolve(to).parent.isTextblock
+}
+
+/** Replace steps deleting from..to but the `kept` ranges (in order, inside it), the first inserting `slice`. */
+function pieces(from: number, to: number, kept: readonly { from: number; to: number }[], slice: Slice): SplitStep {
   // The ranges left to delete, in document order; the first keeps the step's content even when empty.
-  const pieces: { from: number; to: number }[] = []
+  const left: { from: number; to: number }[] = []
   let at = from
   for (const range of kept) {
-    if (range.from > at || pieces.length == 0) pieces.push({ from: at, to: range.from })
+    if (range.from > at || left.length == 0) left.push({ from: at, to: range.from })
     at = range.to
   }
-  if (to > at) pieces.push({ from: at, to })
+  if (to > at) left.push({ from: at, to })
   const steps: ReplaceStep[] = []
   const ranges: number[] = []
-  pieces.forEach((piece, i) => {
+  left.forEach((piece, i) => {
     const content = i == 0 ? slice : Slice.empty
     if (piece.to == piece.from && content.size == 0) return
     steps.unshift(new ReplaceStep(piece.from, piece.to, content))

@@ -1,4 +1,4 @@
-import type { Node } from "prosemirror-model"
+import type { Node, Slice } from "prosemirror-model"
 import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
 
@@ -73,13 +73,7 @@ function describeStep(doc: Node, step: Step): Change {
   }
   if (step instanceof ReplaceAroundStep && withinTextblock(doc, step.from, step.to)) {
     // A deletion made around text others typed into its range meanwhile (see splitAround): that text is the gap.
-    const removed = [textOf(doc, step.from, step.gapFrom), textOf(doc, step.gapTo, step.to)].filter(Boolean).map(text => quote(text)).join(" and ")
-    const inserted = step.slice.content.textBetween(0, step.slice.content.size, "\n", "\n")
-    const around = `around ${quote(textOf(doc, step.gapFrom, step.gapTo))}`
-    if (!inserted) return { kind: "deleted", text: `deleted ${removed} ${around} in ${blockAt(doc, step.from)}` }
-    // Undoing such a deletion puts the text back around what stayed.
-    if (!removed) return { kind: "typed", text: `typed ${quote(inserted)} ${around} in ${blockAt(doc, step.from)}` }
-    return { kind: "replaced", text: `replaced ${removed} with ${quote(inserted)} ${around}` }
+    return describeAround(doc, [step.from, step.gapFrom, step.gapTo, step.to], step.slice)
   }
   if (step instanceof ReplaceAroundStep) {
     const wrapper = step.slice.content.firstChild
@@ -97,6 +91,35 @@ function describeStep(doc: Node, step: Step): Change {
   }
   if (step instanceof AttrStep) return { kind: "attributes", text: `set ${step.attr} of a ${doc.nodeAt(step.pos)?.type.name ?? "block"}` }
   return { kind: "attributes", text: "changed the document" }
+}
+
+/**
+ * A deletion around text others typed into its range (see splitAround): `bounds` are the deleted
+ * ranges' ends in document order, [from, to, from, to, ...] (what lies between two ranges was kept),
+ * `slice` what the first range's replacement inserts. "deleted 'brown ' and 'fox' around 'quick ' in
+ * paragraph 1"; its undo "typed 'brown ' and 'fox' around 'quick '".
+ */
+function describeAround(doc: Node, bounds: readonly number[], slice: Slice): Change {
+  const removed: string[] = [], kept: string[] = []
+  for (let i = 0; i < bounds.length; i += 2) {
+    const text = textOf(doc, bounds[i], bounds[i + 1])
+    if (text) removed.push(quote(text))
+    const between = i + 2 < bounds.length ? textOf(doc, bounds[i + 1], bounds[i + 2]) : ""
+    if (between) kept.push(quote(between))
+  }
+  const from = bounds[0], to = bounds[bounds.length - 1]
+  const where = withinTextblock(doc, from, to) ? ` in ${blockAt(doc, from)}` : ""
+  const inserted = slice.content.textBetween(0, slice.content.size, "\n", "\n")
+  const around = `around ${listed(kept)}`
+  if (!inserted) return { kind: "deleted", text: `deleted ${listed(removed)} ${around}${where}` }
+  // Undoing such a deletion puts the text back around what stayed.
+  if (!removed.length) return { kind: "typed", text: `typed ${quote(inserted)} ${around}${where}` }
+  return { kind: "replaced", text: `replaced ${listed(removed)} with ${quote(inserted)} ${around}` }
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`
 }
 
 function countTextblocks(doc: Node, from: number, to: number): number {
@@ -117,6 +140,18 @@ function countTextblocks(doc: Node, from: number, to: number): number {
 export class StepSummarizer {
   private readonly done: Change[] = []
   private typed: { text: string; block: string; end: number } | null = null
+
+  /**
+   * Add the next submitted step's committed form, with the document it applies to: one step, or the
+   * pieces a deletion was split into around concurrent typing (see splitAround), in the order they apply.
+   */
+  addCommitted(steps: readonly Step[], doc: Node): void {
+    if (steps.length == 1) return this.add(steps[0], doc)
+    // Several pieces are replace steps that apply from the last in the document to the first, so all their positions hold in `doc`.
+    const pieces = (steps as ReplaceStep[]).slice().sort((a, b) => a.from - b.from)
+    this.flush()
+    this.done.push(describeAround(doc, pieces.flatMap(piece => [piece.from, piece.to]), pieces[0].slice))
+  }
 
   /** Add the next step, with the document it applies to. */
   add(step: Step, doc: Node): void {

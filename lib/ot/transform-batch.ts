@@ -16,10 +16,12 @@ export interface BatchHooks {
   /** Called before each step is applied; throws to reject the whole batch. */
   check?: StepCheck
   /**
-   * Called with each step that applied, as committed, and the document it applied to: the way to look
-   * at every intermediate document (to describe the batch, say) without the result keeping them all.
+   * Called with each submitted step that applied, as committed (one step, or the pieces of a deletion
+   * split around concurrent typing, in the order they apply), and the document it applied to: the way
+   * to look at every intermediate document (to describe the batch, say) without the result keeping
+   * them all.
    */
-  applied?: (step: Step, doc: Node) => void
+  applied?: (steps: readonly Step[], doc: Node) => void
   /**
    * Applies the steps; pass the same one for every batch on a document (a hub document keeps one), so
    * that a batch's first step, applied to the document the previous batch made, takes the fast path too.
@@ -48,9 +50,10 @@ export interface TransformedBatch {
  * and then through the already transformed steps 0..i-1, with mirrors so positions inside the batch's
  * own insertions are recovered exactly (where the transformed step inserts the same content, see
  * sameInsertion), as prosemirror-collab's rebaseSteps orders it; BatchMapping gives the same answers in
- * O((N + M) log N) for N steps over M maps. A deletion inside one textblock that concurrent changes typed
- * into keeps their text (see splitAround): it is committed as one replace-around step whose gap is that
- * text, or, around several insertions, as several steps with the same origin. A step that no longer
+ * O((N + M) log N) for N steps over M maps. A deletion that concurrent changes typed into keeps their
+ * text (see splitAround): inside one textblock it is committed as one replace-around step whose gap is
+ * that text, or, around several insertions, as several steps with the same origin; across textblocks,
+ * as several replace steps with the same origin. A step that no longer
  * applies is dropped and reported; `hooks.check` may throw to reject the batch. Pure and deterministic:
  * the same inputs give the same output.
  */
@@ -84,7 +87,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     const applied = mapped ? applyTransformed(doc, mapped, applier) : null
     const range = stepRange(step)
     if (applied && applied.step) {
-      onApplied?.(applied.step, doc)
+      onApplied?.([applied.step], doc)
       doc = applied.doc
       mapping.record(applied.step.getMap(), sameInsertion(step, applied.step))
       inserted?.map(applied.step.getMap())
@@ -114,20 +117,18 @@ function drop(result: TransformedBatch, mapping: BatchMapping, index: number, st
  * (the step then goes the usual way).
  */
 function applySplit(result: TransformedBatch, split: SplitStep, index: number, step: Step, doc: Node, hooks: BatchHooks, applier: StepApplier): boolean {
-  const docs: Node[] = []
   let at = doc
   for (const piece of split.steps) {
     hooks.check?.(piece, at)
     const applied = safeApply(piece, at, applier)
     if (!applied.doc) return false
-    docs.push(at)
     at = applied.doc
   }
-  split.steps.forEach((piece, k) => {
-    hooks.applied?.(piece, docs[k])
+  hooks.applied?.(split.steps, doc)
+  for (const piece of split.steps) {
     result.steps.push(piece)
     result.origins.push(index)
-  })
+  }
   result.doc = at
   const range = stepRange(step)
   const mappedFrom = stepRange(split.steps[split.steps.length - 1]).from, mappedTo = stepRange(split.steps[0]).to
@@ -141,7 +142,7 @@ function applyInOrder(result: TransformedBatch, batch: readonly Step[], { check,
     if (check) check(step, doc)
     const applied = applyTransformed(doc, step, applier)
     if (applied.step) {
-      onApplied?.(applied.step, doc)
+      onApplied?.([applied.step], doc)
       doc = applied.doc
       result.steps.push(applied.step)
       result.origins.push(i)

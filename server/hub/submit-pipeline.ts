@@ -78,7 +78,7 @@ function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[
   }
   // Described as the steps apply, so that no intermediate document outlives the transform.
   const summarizer = new StepSummarizer()
-  const result = transformBatch(doc.doc, steps, concurrent, { check, applied: (step, at) => summarizer.add(step, at), applier: doc.applier })
+  const result = transformBatch(doc.doc, steps, concurrent, { check, applied: (committed, at) => summarizer.addCommitted(committed, at), applier: doc.applier })
   if (concurrent.length == 0 && result.dropped.length)
     throw new ConcordError("ERR_STEP_INVALID", `Step ${result.dropped[0].index} does not apply at version ${doc.version}: ${result.dropped[0].reason}`)
   return { ...result, changes: summarizer.changes }

@@ -153,6 +153,31 @@ describe("collaborative editing in the browser", () => {
     expect(block.text).toBe("THE  quick JUMPS")
   })
 
+  it("a deletion across paragraphs made offline keeps what the other tab typed into them meanwhile", async () => {
+    const [a, b] = await documentWith(["ONE TWO", "MIDDLE", "THREE FOUR"], 2)
+    await a.getByTestId("offline-toggle").click()
+    await a.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+    // Offline, A selects from "TWO" to "THREE" (positions 5..23, across the three paragraphs) and deletes it.
+    await placeCaret(a, 0, "start")
+    for (let i = 0; i < 4; i++) await a.keyboard.press("ArrowRight")
+    for (let i = 0; i < 16; i++) await a.keyboard.press("Shift+ArrowRight")
+    await waitForSelection(a, 5, 23)
+    await a.keyboard.press("Backspace")
+    // Meanwhile B, online, types "quick" after "MID", and the hub commits it.
+    await placeCaret(b, 1, "start")
+    for (let i = 0; i < 3; i++) await b.keyboard.press("ArrowRight")
+    await waitForSelection(b, 13, 13)
+    await b.keyboard.type("quick")
+    await waitForConvergence([b])
+    expect(blocksOf((await readDocument(b)).json).map(block => block.text)).toEqual(["ONE TWO", "MIDquickDLE", "THREE FOUR"])
+    expect(blocksOf((await readDocument(a)).json).map(block => block.text)).toEqual(["ONE  FOUR"])
+
+    await a.getByTestId("offline-toggle").click()
+    await a.getByTestId("connection-status").filter({ hasText: "online" }).waitFor()
+    // A's deletion, transformed over B's typing, deletes around it: B's word stays, in the one paragraph left.
+    expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["ONE quick FOUR"])
+  })
+
   it("undo removes only this tab's last edit while another tab keeps typing", async () => {
     const [a, b] = await documentWith(["ONE", "TWO", "THREE"], 2)
     await placeCaret(a, 0, "end")

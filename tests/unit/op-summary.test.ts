@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { ReplaceAroundStep, Transform } from "prosemirror-transform"
+import { ReplaceAroundStep, ReplaceStep, Transform } from "prosemirror-transform"
 import { Fragment, Slice } from "prosemirror-model"
 import { liftListItem, wrapInList } from "prosemirror-schema-list"
 import { EditorState, TextSelection } from "prosemirror-state"
@@ -45,6 +45,22 @@ describe("op summaries", () => {
     // Its undo (the step's inverse) puts the words back around "quick ".
     const deleted = new Transform(d).step(new ReplaceAroundStep(5, 20, 11, 17, Slice.empty, 0))
     expect(summarizeSteps(deleted.doc, [deleted.steps[0].invert(d)]).map(c => c.text)).toEqual(["typed 'brown fox' around 'quick ' in paragraph 1"])
+  })
+
+  it("describes a deletion split into pieces around concurrent typing as one change, in one block or across blocks", () => {
+    const pieces = (d: ReturnType<typeof doc>, ranges: [number, number][], slice = Slice.empty) => {
+      const summarizer = new StepSummarizer()
+      // As splitAround gives them: from the last in the document to the first, the first inserting.
+      summarizer.addCommitted(ranges.map(([from, to], i) => new ReplaceStep(from, to, i == 0 ? slice : Slice.empty)).reverse(), d)
+      return summarizer.changes.map(c => c.text)
+    }
+    const one = doc(p("the brown quick fox high jumps"))
+    // "brown ", "fox" and " jumps" deleted around "quick " and " high".
+    expect(pieces(one, [[5, 11], [17, 20], [25, 31]])).toEqual(["deleted 'brown ', 'fox' and ' jumps' around 'quick ' and ' high' in paragraph 1"])
+    const across = doc(p("one two"), p("midZdle"), p("three four"))
+    // "two", the break, "mid" deleted; "Z" kept; "dle", the break, "three" deleted.
+    expect(pieces(across, [[5, 13], [14, 24]])).toEqual(["deleted 'two mid' and 'dle three' around 'Z'"])
+    expect(pieces(across, [[5, 13], [14, 24]], new Slice(Fragment.from(schema.text("new")), 0, 0))).toEqual(["replaced 'two mid' and 'dle three' with 'new' around 'Z'"])
   })
 
   it("names splits, joins, headings and lists", () => {

@@ -94,13 +94,68 @@ describe("transformBatch", () => {
     expect(result.dropped).toMatchObject([{ index: 0, text: "", reason: expect.stringMatching(/already deleted/) }])
   })
 
-  it("still deletes across blocks as mapped, concurrent typing inside included (only deletions in one textblock are split)", () => {
-    const start = doc(p("one <a>two"), p("three<b> four"))
-    const theirs = new Transform(start).insert(tags(start).a + 2, schema.text("Z"))
-    const mine = new Transform(start).delete(tags(start).a, tags(start).b)
-    const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
-    expect(text(result.doc)).toBe("one  four")
-    expect(result.origins).toEqual([0])
+  it("deletes across blocks around text typed concurrently in the first, a middle or the last block, keeping it in the joined block", () => {
+    const start = doc(p("one <a>two<x>"), p("mid<y>dle"), p("three<b> four"))
+    const { a, b: end, x, y } = tags(start)
+    for (const [at, expected] of [[a + 2, "one Z four"], [y, "one Z four"], [end - 2, "one Z four"], [x, "one Z four"]] as const) {
+      const theirs = new Transform(start).insert(at, schema.text("Z"))
+      const mine = new Transform(start).delete(a, end)
+      const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+      expect([text(result.doc), result.doc.childCount], `typed at ${at}`).toEqual([expected, 1])
+      // Committed as two replace steps of the one submitted, the typing between them.
+      expect(result.steps.map(step => step.toJSON().stepType)).toEqual(["replace", "replace"])
+      expect(result.origins).toEqual([0, 0])
+      expect(result.dropped).toEqual([])
+    }
+    // What the step inserts goes where it began, the typing after it.
+    const theirs = new Transform(start).insert(y, schema.text("Z"))
+    const mine = new Transform(start).replaceWith(a, end, schema.text("new"))
+    expect(text(transformBatch(theirs.doc, mine.steps, theirs.mapping.maps).doc)).toBe("one newZ four")
+  })
+
+  it("still deletes across blocks as mapped when the concurrent change made a block, or the blocks are of other depths", () => {
+    // Someone pressed Enter inside the range: deleting around that would leave a block the deleter joined.
+    const start = doc(p("one <a>two"), p("thr<x>ee<b> four"))
+    const { a, b: end, x } = tags(start)
+    const split = new Transform(start).split(x)
+    let result = transformBatch(split.doc, new Transform(start).delete(a, end).steps, split.mapping.maps)
+    expect([text(result.doc), result.origins]).toEqual(["one  four", [0]])
+    // From a paragraph into a list item's paragraph: the pieces would not fit, the step goes as mapped.
+    const nested = doc(p("one <a>two"), ul(li(p("thr<y>ee<b> four"))))
+    const typed = new Transform(nested).insert(tags(nested).y, schema.text("Z"))
+    const deletion = new Transform(nested).delete(tags(nested).a, tags(nested).b)
+    result = transformBatch(typed.doc, deletion.steps, typed.mapping.maps)
+    expect(result.dropped).toEqual([])
+    expect(result.doc.eq(new Transform(typed.doc).step(deletion.steps[0].map(typed.mapping)!).doc)).toBe(true)
+  })
+
+  it("keeps typing inside a deletion across blocks in every client, the deleter's own too", () => {
+    const start = doc(p("one <a>two"), p("mid<y>dle"), p("three<b> four"))
+    const h = new CollabHarness(start, 2, { history: true })
+    h.edit(0, s => s.tr.delete(tags(start).a, tags(start).b))
+    type(h, 1, "Z", tags(start).y)
+    h.deliverToHub(0)
+    h.deliverToHub(1)
+    h.settle()
+    for (const c of h.clients) expect(text(c.sync.state.doc)).toBe("one Z four")
+    expect(text(h.hub.doc)).toBe("one Z four")
+    // Undo in the deleter's tab (after undoing its typing since) puts the deleted text back in one
+    // piece, next to the typing kept: nothing lost, in every tab.
+    type(h, 0, "!", 1)
+    h.settle()
+    h.edit(0, s => {
+      let tr: Transaction | undefined
+      undo(s, t => (tr = t))
+      return tr
+    })
+    h.edit(0, s => {
+      let tr: Transaction | undefined
+      undo(s, t => (tr = t))
+      return tr
+    })
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("one Ztwo|middle|three four")
   })
 
   it("reports a deletion of text already deleted as dropped, with no text lost", () => {
