@@ -292,13 +292,14 @@ export class SyncClient {
     const keptInflight: Unconfirmed[] = []
     const keptPending: Unconfirmed[] = []
     let inflightAfter: Node | null = null
+    const pairedFrom = replaced ? firstSafePair(over, all.slice(0, inflightCount), replaced) : 0
     for (let i = 0, mapFrom = all.length; i < all.length; i++) {
       const u = all[i]
       mapFrom--
       if (i == inflightCount) inflightAfter = tr.doc
       if (replaced && i < inflightCount) {
         const hubIndex = replaced.get(u.origin)
-        if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) setMirror(tr, mapFrom, overStart + hubIndex)
+        if (hubIndex != null && hubIndex >= pairedFrom && sameInsertion(u.step, over[hubIndex])) setMirror(tr, mapFrom, overStart + hubIndex)
         continue
       }
       let mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
@@ -356,4 +357,25 @@ function setMirror(tr: Transaction, n: number, m: number): void {
 
 function sameJSON(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) == JSON.stringify(b)
+}
+
+/**
+ * The first committed step (of `over`, the committed form of the steps in flight `inflight`) that a step
+ * in flight may be paired with for undo history: 0, or `over.length` to pair none. prosemirror-history
+ * keeps, of a rebased transaction, the maps of the remote steps before the first paired one and each
+ * paired step's own map: the map of a committed step that no step in flight is paired with (a piece of
+ * a deletion split around typing, or a step of another form) is lost when a paired one comes before it,
+ * and undo then meets positions it cannot map (RangeError). Then none is paired: the batch is not
+ * undone, and every map is kept. (Pairing only those after the last unpaired one would keep maps too,
+ * but would leave the batch's later undo items without the first of their event, which holds it together.)
+ */
+function firstSafePair(over: readonly Step[], inflight: readonly Unconfirmed[], replaced: Map<number, number>): number {
+  const paired = new Set<number>()
+  for (const u of inflight) {
+    const hubIndex = replaced.get(u.origin)
+    if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) paired.add(hubIndex)
+  }
+  const firstPaired = Math.min(...paired)
+  for (let j = firstPaired + 1; j < over.length; j++) if (!paired.has(j)) return over.length
+  return 0
 }

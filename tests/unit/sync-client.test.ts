@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
-import { history, undo } from "prosemirror-history"
+import { history, undo, undoDepth } from "prosemirror-history"
 import { setBlockType } from "prosemirror-commands"
 import { wrapInList } from "prosemirror-schema-list"
 import type { Node } from "prosemirror-model"
@@ -40,6 +40,31 @@ describe("SyncClient with undo history", () => {
     h.settle()
     h.assertConverged()
     expect(text(h.hub.doc)).toBe("Xhello")
+  })
+
+  it("keeps undo working after the hub split a step of its batch in flight between two it kept", () => {
+    // Typing, a deletion and another deletion, sent as one batch; meanwhile someone types twice inside
+    // the first deletion's range, so the hub commits it as three pieces between the batch's other two
+    // steps. Undo history pairs those two with their committed steps; the pieces' maps must not be lost.
+    const h = new CollabHarness(doc(p("0123456789abcdefghij")), 2, { history: true })
+    h.edit(0, s => s.tr.insertText("X", 21).delete(4, 16).delete(2, 3))
+    h.edit(1, s => s.tr.insertText("A", 6))
+    h.deliverToHub(1)
+    h.deliverToClient(1)
+    h.edit(1, s => s.tr.insertText("B", 12))
+    h.deliverToHub(1)
+    h.deliverToHub(0)
+    expect(h.hub.ops[2].origins).toEqual([0, 1, 1, 1, 2])
+    h.settle()
+    expect(text(h.hub.doc)).toBe("02ABfghijX")
+    // That batch is left out of undo history (before, undo threw RangeError: a position out of range).
+    expect(undoDepth(h.clients[0].sync.state)).toBe(0)
+    runUndo(h, 0)
+    h.edit(0, s => s.tr.insertText("Y", 1))
+    runUndo(h, 0)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("02ABfghijX")
   })
 
   it("adds its plugin to the state it is given, once", () => {
