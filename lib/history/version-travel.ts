@@ -111,20 +111,22 @@ export class VersionTravel {
         if (!shown) return
         this.set({ doc: shown })
       }
-      // Asked for only once the document is here, and only if the scrubber stayed: counted here when
-      // the tracker is near enough to need only ops, else by the hub.
+      // Asked for only once the document is here: counted here when the tracker is near enough to need
+      // only ops, else by the hub.
       if (this.near(target)) {
         const tracker = await this.authorshipAt(target, shown, token)
         if (token != this.token || !tracker) return
         this.set({ spans: tracker.spans, authorshipFrom: tracker.baseVersion, loading: false })
       } else {
-        // Asked for at once, so that the hub counts while this page draws; set only once the first
-        // screen is painted, so that taking the spans in does not delay it.
-        const counting = this.cache.authorship(target, this.window)
-        counting.catch(() => {})
+        // A document fetched just now: asked for at once (fetches go one at a time, so a drag does not
+        // ask for every version it passes), so that the hub counts while this page draws; set only once
+        // the first screen is painted, so that taking the spans in does not delay it. A document from
+        // the cache: asked for once it is painted, if the scrubber stayed.
+        const counting = doc ? null : this.cache.authorship(target, this.window)
+        counting?.catch(() => {})
         await this.painted()
         if (token != this.token) return
-        const counted = await counting
+        const counted = await (counting ?? this.cache.authorship(target, this.window))
         if (token != this.token) return
         this.set({ spans: counted.spans, authorshipFrom: counted.from, loading: false })
         this.prepareTimer = setTimeout(() => {

@@ -12,7 +12,7 @@ export function mayDelete(step: Step): step is ReplaceStep | ReplaceAroundStep {
  * transformed over them can leave them be. Mapped the ProseMirror way, a deletion of "brown fox" that
  * someone typed " quick" into meanwhile grows to delete " quick" too: its end maps past the typing. The
  * classic text OT rule (ShareDB's rich text, Google Docs) keeps what the other person typed and deletes
- * only what the deleter saw; `splitAround` does that for deletions inside one textblock.
+ * only what the deleter saw; `splitAround` does that for deletions inside one textblock and between two.
  */
 export class InsertedRanges {
   /** Flat [from, to, from, to, ...] in the current document's coordinates, non-empty, in insertion order. */

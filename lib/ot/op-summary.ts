@@ -103,7 +103,8 @@ function describeAround(doc: Node, bounds: readonly number[], slice: Slice): Cha
   const removed: string[] = [], kept: string[] = []
   for (let i = 0; i < bounds.length; i += 2) {
     const text = textOf(doc, bounds[i], bounds[i + 1])
-    if (text) removed.push(quote(text))
+    // A piece that only joins two blocks deletes no text.
+    if (text.replace(/\n/g, "")) removed.push(quote(text))
     const between = i + 2 < bounds.length ? textOf(doc, bounds[i + 1], bounds[i + 2]) : ""
     if (between) kept.push(quote(between))
   }
@@ -111,6 +112,7 @@ function describeAround(doc: Node, bounds: readonly number[], slice: Slice): Cha
   const where = withinTextblock(doc, from, to) ? ` in ${blockAt(doc, from)}` : ""
   const inserted = slice.content.textBetween(0, slice.content.size, "\n", "\n")
   const around = `around ${listed(kept)}`
+  if (!inserted && !removed.length) return { kind: "joined", text: `joined blocks ${around}` }
   if (!inserted) return { kind: "deleted", text: `deleted ${listed(removed)} ${around}${where}` }
   // Undoing such a deletion puts the text back around what stayed.
   if (!removed.length) return { kind: "typed", text: `typed ${quote(inserted)} ${around}${where}` }

@@ -366,7 +366,8 @@ function sameJSON(a: unknown, b: unknown): boolean {
  * paired step's own map: the map of a committed step that no step in flight is paired with (a piece of
  * a deletion split around typing, or a step of another form) is lost when a paired one comes before it,
  * and undo then meets positions it cannot map (RangeError). Then none is paired: the batch is not
- * undone, and every map is kept. (Pairing only those after the last unpaired one would keep maps too,
+ * undone, and the maps of its committed steps are all kept. (Steps not sent yet that the rebase refits
+ * are still paired with none: their maps can be lost the same way; no session has shown it.) (Pairing only those after the last unpaired one would keep maps too,
  * but would leave the batch's later undo items without the first of their event, which holds it together.)
  */
 function firstSafePair(over: readonly Step[], inflight: readonly Unconfirmed[], replaced: Map<number, number>): number {

@@ -33,7 +33,8 @@ export class ColdBlock extends NodeBase {
    */
   static of(type: NodeType, attrs: Attrs, text: string): ColdBlock | null {
     const id = attrs.id
-    if (typeof id != "string") return null
+    // The id's length is held as one character: ids are at most 64 characters (validateId).
+    if (typeof id != "string" || id.length > 0xffff) return null
     const specs = type.spec.attrs ?? {}
     for (const name in attrs) if (name != "id" && (!(name in specs) || attrs[name] !== specs[name].default)) return null
     return new ColdBlock(type, [String.fromCharCode(id.length), id, text].join(""))
@@ -76,6 +77,11 @@ export class ColdBlock extends NodeBase {
     return json
   }
 
+  /** Check the node this block stands for, without keeping it (a whole document's check would build every block). */
+  override check(): void {
+    ;(built.get(this) ?? this.build()).check()
+  }
+
   /** Let go of the node built from this block. */
   cool(): void {
     built.delete(this)
@@ -84,11 +90,13 @@ export class ColdBlock extends NodeBase {
   /** The node this block stands for, built and kept. */
   node(): Node {
     let node = built.get(this)
-    if (!node) {
-      const text = this.text0
-      built.set(this, (node = this.type.create({ id: this.blockId }, text ? this.type.schema.text(text) : null)))
-    }
+    if (!node) built.set(this, (node = this.build()))
     return node
+  }
+
+  private build(): Node {
+    const text = this.text0
+    return this.type.create({ id: this.blockId }, text ? this.type.schema.text(text) : null)
   }
 }
 

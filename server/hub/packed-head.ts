@@ -6,11 +6,11 @@ import { schema, compactJSON, coldFromJSON, type NodeJSON } from "../../lib/sche
 const deflate = promisify(deflateRaw)
 
 /**
- * A head document packed while nobody edits it: its compact JSON (see compactJSON), deflated. A
- * head held as a tree with cold blocks costs 1-2 times the document's text as UTF-16
- * (docs/BENCHMARKS.md, bench:doc-memory); packed, the same document costs a tenth to a half of it. The deflate runs on libuv's thread pool (the compact JSON is written
- * on the event loop, a few ms for a large document); unpacking is synchronous, since the next submit
- * needs the tree at once.
+ * A head document packed while nobody edits it: its compact JSON (see compactJSON), deflated. A head
+ * held as a tree with cold blocks costs 1-2 times the document's text as UTF-16 (docs/BENCHMARKS.md,
+ * bench:doc-memory); packed, the same document costs a tenth to a half of it. The deflate runs on
+ * libuv's thread pool (the compact JSON is written on the event loop, a few ms for a large document);
+ * unpacking is synchronous, since the next submit needs the tree at once.
  */
 export async function packHead(doc: Node): Promise<Uint8Array> {
   const deflated = await deflate(JSON.stringify(compactJSON(doc)), { level: 6 })

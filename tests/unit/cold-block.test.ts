@@ -49,7 +49,8 @@ describe("cold blocks", () => {
     expect(cold.toJSON()).toEqual(tree.toJSON())
     expect(compactJSON(cold)).toEqual(compactJSON(tree))
     expect(cold.child(1).textContent).toBe("plain line")
-    // Sizes, JSON, compact JSON and a block's text came without building any block's content.
+    cold.check()
+    // Sizes, JSON, compact JSON, a block's text and a check of the whole came without building any block.
     expect(Object.values(coldness(cold)).every(Boolean)).toBe(true)
     expect(cold.textContent).toBe(tree.textContent)
     expect(cold.eq(tree)).toBe(true)

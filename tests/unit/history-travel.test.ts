@@ -49,4 +49,18 @@ describe("travelling to a version the hub sends", () => {
     expect([travel.state.authorshipFrom, travel.state.loading]).toEqual([0, false])
     travel.close()
   })
+
+  it("asks for the authorship of a version it has at hand only once it is painted, and not for versions passed on the way", async () => {
+    const events: string[] = []
+    const counted = Promise.resolve<AuthorshipSpans>({ version: 6, from: 0, spans: [] })
+    const cache = new VersionCache(fakeSource(doc(p("hello")), events, counted), new HistoryLog())
+    for (const version of [4, 5, 6]) cache.remember(version, doc(p(`version ${version}`)))
+    const travel = new VersionTravel(cache, () => 9, () => {}, { painted: () => (events.push("painting"), Promise.resolve()), prepareDelay: 1e9 })
+    // A drag over three versions the cache holds, within one frame.
+    const shows = [4, 5, 6].map(version => travel.show(version))
+    await Promise.all(shows)
+    expect(events).toEqual(["painting", "painting", "painting", "authorship"])
+    expect([travel.state.version, travel.state.doc?.textContent, travel.state.loading]).toEqual([6, "version 6", false])
+    travel.close()
+  })
 })

@@ -61,6 +61,9 @@ describe("op summaries", () => {
     // "two", the break, "mid" deleted; "Z" kept; "dle", the break, "three" deleted.
     expect(pieces(across, [[5, 13], [14, 24]])).toEqual(["deleted 'two mid' and 'dle three' around 'Z'"])
     expect(pieces(across, [[5, 13], [14, 24]], new Slice(Fragment.from(schema.text("new")), 0, 0))).toEqual(["replaced 'two mid' and 'dle three' with 'new' around 'Z'"])
+    // Pieces that only join blocks delete no text: Z was typed into the empty paragraph between.
+    const joined = doc(p("one"), p("Z"), p("three"))
+    expect(pieces(joined, [[4, 6], [7, 9]])).toEqual(["joined blocks around 'Z'"])
   })
 
   it("names splits, joins, headings and lists", () => {
