@@ -63,6 +63,12 @@ function waitForSelection(page: Page, from: number, to: number): Promise<unknown
 }
 
 /** Wait until all tabs agree and return the common document JSON. */
+/** Click the tab's offline switch and wait until it says `status`. */
+async function toggleOffline(page: Page, status: "offline" | "online"): Promise<void> {
+  await page.getByTestId("offline-toggle").click()
+  await page.getByTestId("connection-status").filter({ hasText: status }).waitFor()
+}
+
 async function converged(pages: Page[]): Promise<unknown> {
   const docs = await waitForConvergence(pages)
   for (const doc of docs.slice(1)) expect(doc.json).toEqual(docs[0].json)
@@ -102,8 +108,7 @@ describe("collaborative editing in the browser", () => {
 
   it("a tab that worked offline merges its edits with the other tab's when it comes back", async () => {
     const [a, b] = await documentWith(["SHARED"], 2)
-    await a.getByTestId("offline-toggle").click()
-    await a.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+    await toggleOffline(a, "offline")
     await placeCaret(a, 0, "end")
     await placeCaret(b, 0, "end")
 
@@ -117,8 +122,7 @@ describe("collaborative editing in the browser", () => {
     expect(apart[0].unconfirmed).toBeGreaterThan(0)
     expect(await a.getByTestId("unacked-count").textContent()).toBe(String(apart[0].unconfirmed))
 
-    await a.getByTestId("offline-toggle").click()
-    await a.getByTestId("connection-status").filter({ hasText: "online" }).waitFor()
+    await toggleOffline(a, "online")
     const [block] = blocksOf(await converged([a, b]))
     expect(block.text.startsWith("SHARED")).toBe(true)
     expect(block.text.length).toBe("SHARED".length + typedA.length + typedB.length)
@@ -129,8 +133,7 @@ describe("collaborative editing in the browser", () => {
 
   it("words deleted offline keep what the other tab typed into them meanwhile", async () => {
     const [a, b] = await documentWith(["THE BROWN FOX JUMPS"], 2)
-    await a.getByTestId("offline-toggle").click()
-    await a.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+    await toggleOffline(a, "offline")
     // Offline, A selects "BROWN FOX" (positions 5..14) and deletes it.
     await placeCaret(a, 0, "start")
     for (let i = 0; i < 4; i++) await a.keyboard.press("ArrowRight")
@@ -146,8 +149,7 @@ describe("collaborative editing in the browser", () => {
     expect((await readDocument(b)).text).toBe("THE BROWN quick FOX JUMPS")
     expect((await readDocument(a)).text).toBe("THE  JUMPS")
 
-    await a.getByTestId("offline-toggle").click()
-    await a.getByTestId("connection-status").filter({ hasText: "online" }).waitFor()
+    await toggleOffline(a, "online")
     // A's deletion, transformed over B's typing, deletes around it: B's words stay in both tabs.
     const [block] = blocksOf(await converged([a, b]))
     expect(block.text).toBe("THE  quick JUMPS")
@@ -155,8 +157,7 @@ describe("collaborative editing in the browser", () => {
 
   it("a deletion across paragraphs made offline keeps what the other tab typed into them meanwhile", async () => {
     const [a, b] = await documentWith(["ONE TWO", "MIDDLE", "THREE FOUR"], 2)
-    await a.getByTestId("offline-toggle").click()
-    await a.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+    await toggleOffline(a, "offline")
     // Offline, A selects from "TWO" to "THREE" (positions 5..23, across the three paragraphs) and deletes it.
     await placeCaret(a, 0, "start")
     for (let i = 0; i < 4; i++) await a.keyboard.press("ArrowRight")
@@ -172,8 +173,7 @@ describe("collaborative editing in the browser", () => {
     expect(blocksOf((await readDocument(b)).json).map(block => block.text)).toEqual(["ONE TWO", "MIDquickDLE", "THREE FOUR"])
     expect(blocksOf((await readDocument(a)).json).map(block => block.text)).toEqual(["ONE  FOUR"])
 
-    await a.getByTestId("offline-toggle").click()
-    await a.getByTestId("connection-status").filter({ hasText: "online" }).waitFor()
+    await toggleOffline(a, "online")
     // A's deletion, transformed over B's typing, deletes around it: B's word stays, in the one paragraph left.
     expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["ONE quick FOUR"])
   })
