@@ -37,12 +37,13 @@ export class ColdBlock extends NodeBase {
     if (typeof id != "string" || id.length > 0xffff) return null
     const specs = type.spec.attrs ?? {}
     for (const name in attrs) if (name != "id" && (!(name in specs) || attrs[name] !== specs[name].default)) return null
+    // Joined rather than added: `+` makes a rope that keeps both parts alive besides the whole.
     return new ColdBlock(type, [String.fromCharCode(id.length), id, text].join(""))
   }
 
   /** The block's text while nothing has built it, else null. */
   get coldText(): string | null {
-    return built.has(this) ? null : this.text0
+    return built.has(this) ? null : this.blockText
   }
 
   /** The block's id, without building it. */
@@ -50,7 +51,7 @@ export class ColdBlock extends NodeBase {
     return this.source.slice(1, 1 + this.source.charCodeAt(0))
   }
 
-  private get text0(): string {
+  private get blockText(): string {
     return this.source.slice(1 + this.source.charCodeAt(0))
   }
 
@@ -59,12 +60,12 @@ export class ColdBlock extends NodeBase {
   }
 
   override get textContent(): string {
-    return this.text0
+    return this.blockText
   }
 
   override toJSON(): NodeJSON {
     const json: NodeJSON = { type: this.type.name, attrs: this.type.create({ id: this.blockId }).attrs }
-    const text = this.text0
+    const text = this.blockText
     if (text) json.content = [{ type: "text", text }]
     return json
   }
@@ -72,7 +73,7 @@ export class ColdBlock extends NodeBase {
   /** The block in compact JSON (see compactJSON), without building it. */
   compactJSON(): NodeJSON {
     const json: NodeJSON = { type: this.type.name, attrs: { id: this.blockId } }
-    const text = this.text0
+    const text = this.blockText
     if (text) json.content = [{ type: "text", text }]
     return json
   }
@@ -95,7 +96,7 @@ export class ColdBlock extends NodeBase {
   }
 
   private build(): Node {
-    const text = this.text0
+    const text = this.blockText
     return this.type.create({ id: this.blockId }, text ? this.type.schema.text(text) : null)
   }
 }
