@@ -149,7 +149,8 @@ export class StepSummarizer {
    */
   addCommitted(steps: readonly Step[], doc: Node): void {
     if (steps.length == 1) return this.add(steps[0], doc)
-    // Several pieces are replace steps that apply from the last in the document to the first, so all their positions hold in `doc`.
+    // Several pieces are replace steps that apply from the last in the document to the first, so all
+    // their positions hold in `doc`.
     const pieces = (steps as ReplaceStep[]).slice().sort((a, b) => a.from - b.from)
     this.flush()
     this.done.push(describeAround(doc, pieces.flatMap(piece => [piece.from, piece.to]), pieces[0].slice))

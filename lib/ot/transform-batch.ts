@@ -53,9 +53,9 @@ export interface TransformedBatch {
  * O((N + M) log N) for N steps over M maps. A deletion that concurrent changes typed into keeps their
  * text (see splitAround): inside one textblock it is committed as one replace-around step whose gap is
  * that text, or, around several insertions, as several steps with the same origin; across textblocks,
- * as several replace steps with the same origin. A step that no longer
- * applies is dropped and reported; `hooks.check` may throw to reject the batch. Pure and deterministic:
- * the same inputs give the same output.
+ * as several replace steps with the same origin. A step that no longer applies is dropped and reported;
+ * `hooks.check` may throw to reject the batch. Pure and deterministic: the same inputs give the same
+ * output.
  */
 export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], hooks: BatchHooks = {}): TransformedBatch {
   const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
