@@ -32,6 +32,12 @@ describe("randomized collaboration sessions", () => {
     expect(failed, failed.length ? formatFailure(minimizeFailure(failed[0])) : "").toEqual([])
   })
 
+  it("converge over 100 long sessions (up to 200 actions, where undo after many rebases was found failing)", () => {
+    const failed: number[] = []
+    for (let seed = 700_000; seed < 700_100; seed++) if (!runFuzzSession(seed, { maxActions: 200 }).ok) failed.push(seed)
+    expect(failed, failed.length ? formatFailure(minimizeFailure(failed[0], { maxActions: 200 })) : "").toEqual([])
+  })
+
   it("converge on the sessions long runs found failing", () => {
     // 903409: the hub refitted a list-item split into a different slice, and a mirror between the
     // client's step and the refitted one recovered a block-id step onto a text node, where applying it
