@@ -292,14 +292,14 @@ export class SyncClient {
     const keptInflight: Unconfirmed[] = []
     const keptPending: Unconfirmed[] = []
     let inflightAfter: Node | null = null
-    const pairedFrom = replaced ? firstSafePair(over, all.slice(0, inflightCount), replaced) : 0
+    const pairs = replaced ? undoPairs(over, all.slice(0, inflightCount), replaced) : null
     for (let i = 0, mapFrom = all.length; i < all.length; i++) {
       const u = all[i]
       mapFrom--
       if (i == inflightCount) inflightAfter = tr.doc
       if (replaced && i < inflightCount) {
-        const hubIndex = replaced.get(u.origin)
-        if (hubIndex != null && hubIndex >= pairedFrom && sameInsertion(u.step, over[hubIndex])) setMirror(tr, mapFrom, overStart + hubIndex)
+        const hubIndex = pairs!.get(u.origin)
+        if (hubIndex != null) setMirror(tr, mapFrom, overStart + hubIndex)
         continue
       }
       let mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
@@ -360,23 +360,24 @@ function sameJSON(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The first committed step (of `over`, the committed form of the steps in flight `inflight`) that a step
- * in flight may be paired with for undo history: 0, or `over.length` to pair none. prosemirror-history
- * keeps, of a rebased transaction, the maps of the remote steps before the first paired one and each
- * paired step's own map: the map of a committed step that no step in flight is paired with (a piece of
- * a deletion split around typing, or a step of another form) is lost when a paired one comes before it,
- * and undo then meets positions it cannot map (RangeError). Then none is paired: the batch is not
- * undone, and the maps of its committed steps are all kept. (Steps not sent yet that the rebase refits
- * are still paired with none: their maps can be lost the same way; no session has shown it.) (Pairing only those after the last unpaired one would keep maps too,
- * but would leave the batch's later undo items without the first of their event, which holds it together.)
+ * Which step in flight (by origin) undo history pairs with which committed step of `over`, their
+ * committed form: each with the step `replaced` names for it, where that one inserts the same content
+ * (sameInsertion); none at all when a committed step paired with nothing (a piece of a deletion split
+ * around typing, or a step of another form) comes after a paired one. prosemirror-history keeps, of a
+ * rebased transaction, the maps of the remote steps before the first paired one and each paired step's
+ * own map: such a step's map would be lost, and undo would later meet positions it cannot map
+ * (RangeError). Pairing none leaves the batch out of undo history with every map kept. (Pairing only
+ * those after the last unpaired one would keep the maps too, but would leave the batch's later undo
+ * items without the first of their event, which holds it together.) Steps not sent yet that the rebase
+ * refits are still paired with none: their maps could be lost the same way; no session has shown it.
  */
-function firstSafePair(over: readonly Step[], inflight: readonly Unconfirmed[], replaced: Map<number, number>): number {
-  const paired = new Set<number>()
+function undoPairs(over: readonly Step[], inflight: readonly Unconfirmed[], replaced: Map<number, number>): Map<number, number> {
+  const pairs = new Map<number, number>()
   for (const u of inflight) {
     const hubIndex = replaced.get(u.origin)
-    if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) paired.add(hubIndex)
+    if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) pairs.set(u.origin, hubIndex)
   }
-  const firstPaired = Math.min(...paired)
-  for (let j = firstPaired + 1; j < over.length; j++) if (!paired.has(j)) return over.length
-  return 0
+  const paired = new Set(pairs.values())
+  for (let j = Math.min(...paired) + 1; j < over.length; j++) if (!paired.has(j)) return new Map()
+  return pairs
 }

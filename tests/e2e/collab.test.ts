@@ -63,6 +63,17 @@ function waitForSelection(page: Page, from: number, to: number): Promise<unknown
 }
 
 /** Wait until all tabs agree and return the common document JSON. */
+/**
+ * From the start of block `block`, move the caret `right` places and extend the selection `extend` places
+ * with the keyboard, then wait until the selection spans `from`..`to`.
+ */
+async function selectAlong(page: Page, block: number, right: number, extend: number, from: number, to: number): Promise<void> {
+  await placeCaret(page, block, "start")
+  for (let i = 0; i < right; i++) await page.keyboard.press("ArrowRight")
+  for (let i = 0; i < extend; i++) await page.keyboard.press("Shift+ArrowRight")
+  await waitForSelection(page, from, to)
+}
+
 /** Click the tab's offline switch and wait until it says `status`. */
 async function toggleOffline(page: Page, status: "offline" | "online"): Promise<void> {
   await page.getByTestId("offline-toggle").click()
@@ -135,15 +146,10 @@ describe("collaborative editing in the browser", () => {
     const [a, b] = await documentWith(["THE BROWN FOX JUMPS"], 2)
     await toggleOffline(a, "offline")
     // Offline, A selects "BROWN FOX" (positions 5..14) and deletes it.
-    await placeCaret(a, 0, "start")
-    for (let i = 0; i < 4; i++) await a.keyboard.press("ArrowRight")
-    for (let i = 0; i < 9; i++) await a.keyboard.press("Shift+ArrowRight")
-    await waitForSelection(a, 5, 14)
+    await selectAlong(a, 0, 4, 9, 5, 14)
     await a.keyboard.press("Backspace")
     // Meanwhile B, online, types " quick" after "BROWN", and the hub commits it.
-    await placeCaret(b, 0, "start")
-    for (let i = 0; i < 9; i++) await b.keyboard.press("ArrowRight")
-    await waitForSelection(b, 10, 10)
+    await selectAlong(b, 0, 9, 0, 10, 10)
     await b.keyboard.type(" quick")
     await waitForConvergence([b])
     expect((await readDocument(b)).text).toBe("THE BROWN quick FOX JUMPS")
@@ -159,15 +165,10 @@ describe("collaborative editing in the browser", () => {
     const [a, b] = await documentWith(["ONE TWO", "MIDDLE", "THREE FOUR"], 2)
     await toggleOffline(a, "offline")
     // Offline, A selects from "TWO" to "THREE" (positions 5..23, across the three paragraphs) and deletes it.
-    await placeCaret(a, 0, "start")
-    for (let i = 0; i < 4; i++) await a.keyboard.press("ArrowRight")
-    for (let i = 0; i < 16; i++) await a.keyboard.press("Shift+ArrowRight")
-    await waitForSelection(a, 5, 23)
+    await selectAlong(a, 0, 4, 16, 5, 23)
     await a.keyboard.press("Backspace")
     // Meanwhile B, online, types "quick" after "MID", and the hub commits it.
-    await placeCaret(b, 1, "start")
-    for (let i = 0; i < 3; i++) await b.keyboard.press("ArrowRight")
-    await waitForSelection(b, 13, 13)
+    await selectAlong(b, 1, 3, 0, 13, 13)
     await b.keyboard.type("quick")
     await waitForConvergence([b])
     expect(blocksOf((await readDocument(b)).json).map(block => block.text)).toEqual(["ONE TWO", "MIDquickDLE", "THREE FOUR"])

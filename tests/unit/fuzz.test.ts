@@ -51,7 +51,7 @@ describe("randomized collaboration sessions", () => {
     // never paired it with its item and lost its map when it came after a pair; rebased steps are now
     // always paired for undo history (BatchMapping still recovers positions only through same-shaped ones).
     // 831363: the same RangeError, after the hub split a deletion of the batch in flight into pieces
-    // between two steps undo history paired: the pieces' maps were lost (see firstSafePair).
+    // between two steps undo history paired: the pieces' maps were lost (see undoPairs in sync-client.ts).
     for (const seed of [800_118, 802_400, 831_363]) {
       const result = runFuzzSession(seed, { maxActions: 200 })
       expect(result.ok, result.ok ? "" : formatFailure(result)).toBe(true)
