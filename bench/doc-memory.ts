@@ -1,5 +1,5 @@
 // `npm run bench:doc-memory`: what an open document costs the hub in memory (issue #3: "no more than
-// about twice its text plus a bounded window of recent ops"). For each trace of ../shared/traces, its
+// about twice its text plus a bounded window of recent ops"). For each trace of tests/fixtures/traces, its
 // final text as paragraphs (one per line) is committed to 20 documents of a hub over SQLite (in a temp
 // folder, so that the store holds nothing in the JS heap), each batch of 200 paragraphs followed by a
 // snapshot (snapshotEvery 1, so the keystrokes below write one each too: slower, outside the heap). The documents are evicted, and memory (JS heap plus buffers, after gc) is read:

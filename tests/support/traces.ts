@@ -19,13 +19,13 @@ export interface Trace {
   txns: { time: string; patches: TracePatch[] }[]
 }
 
-/** The folder holding the traces: `shared/traces` beside the repository root. */
-export const tracesDir = fileURLToPath(new URL("../../../shared/traces/", import.meta.url))
+/** The folder holding the traces, carried in the repository (see its README for source and licence). */
+export const tracesDir = fileURLToPath(new URL("../fixtures/traces/", import.meta.url))
 
 /** Read and unzip one trace. Throws an Error naming the expected folder when the traces are absent. */
 export function loadTrace(name: TraceName): Trace {
   if (!existsSync(tracesDir))
-    throw new Error(`Editing traces not found at ${tracesDir} : Concord's tests and benchmarks need the shared/traces folder beside the repository`)
+    throw new Error(`Editing traces not found at ${tracesDir}: the repository carries them in tests/fixtures/traces`)
   const file = join(tracesDir, `${name}.json.gz`)
   if (!existsSync(file)) throw new Error(`Editing trace ${name} not found at ${file}`)
   const trace = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8")) as Trace
