@@ -56,7 +56,7 @@ async function run(scenario: Scenario): Promise<Figures> {
   for (const docId of docIds) {
     for (let c = 0; c < scenario.clientsPerDocument; c++) {
       const clientId = `${docId}-c${c}`
-      const joined = await hub.join({ docId, clientId, version: null, user: { name: clientId, color: "#224488" }, create: c == 0 }, clientId, () => {})
+      const joined = await hub.join({ docId, clientId, secret: `bench-secret-${clientId}`, version: null, user: { name: clientId, color: "#224488" }, create: c == 0 }, clientId, () => {})
       clients.push({ docId, clientId, version: joined.version, seq: 0 })
     }
     lengths.set(docId, 0)

@@ -34,7 +34,7 @@ export class LightClient {
   /** Connect and join; the document must hold one paragraph typed into only by LightClients. */
   async join(create = false): Promise<void> {
     if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
-    const reply = await this.socket.emitWithAck("join", { docId: this.docId, clientId: this.clientId, version: null, user: { name: this.clientId, color: "#224488" }, create })
+    const reply = await this.socket.emitWithAck("join", { docId: this.docId, clientId: this.clientId, secret: `bench-secret-${this.clientId}`, version: null, user: { name: this.clientId, color: "#224488" }, create })
     if (!reply.ok) throw new Error(reply.error.message)
     this.version = reply.value.version
     const doc = reply.value.snapshot!.doc as { content?: { content?: { text: string }[] }[] }

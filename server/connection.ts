@@ -64,7 +64,7 @@ export class Connection {
       try {
         const message = parse.presence(update)
         const member = this.member(message.docId)
-        const state = this.hub.presence(member.clientId, member.user, message)
+        const state = this.hub.presence(member.clientId, socket.id, member.user, message)
         if (state) socket.to(roomOf(message.docId)).emit("presence", { docId: message.docId, state })
       } catch (error) {
         this.log.debug("presence-rejected", { error: String(error) })
@@ -119,18 +119,19 @@ export class Connection {
       value => reply({ ok: true, value }),
       error => {
         const coded = ConcordError.from(error)
-        if (coded.kind == "internal") this.log.error("request-failed", { event, code: coded.code, message: coded.message })
-        else this.log.debug("request-rejected", { event, code: coded.code, message: coded.message })
+        if (coded.kind == "internal") this.log.error("request-failed", { request: event, code: coded.code, message: coded.message })
+        else this.log.debug("request-rejected", { request: event, code: coded.code, message: coded.message })
         reply({ ok: false, error: coded.toJSON() })
       }
     )
   }
 }
 
+/** Refuse a message whose JSON is larger than limits.maxMessageBytes, counted in UTF-8 bytes as it crossed the wire. */
 function checkSize(request: unknown): void {
   let size: number
   try {
-    size = JSON.stringify(request)?.length ?? 0
+    size = Buffer.byteLength(JSON.stringify(request) ?? "")
   } catch {
     throw new ConcordError("ERR_INVALID_MESSAGE", "The message is not serializable")
   }

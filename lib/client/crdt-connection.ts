@@ -91,7 +91,7 @@ export class CrdtConnection extends HubConnection {
 
   protected joinRequest(): JoinRequest {
     return {
-      docId: this.docId, clientId: this.clientId, version: null, user: this.author,
+      docId: this.docId, clientId: this.clientId, secret: this.secret, version: null, user: this.author,
       stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc)),
       ...(this.creating ? { create: true, strategy: "crdt" as const } : {})
     }
@@ -111,6 +111,8 @@ export class CrdtConnection extends HubConnection {
     const missing = Y.encodeStateAsUpdate(this.ydoc, decodeUpdate(result.crdt.stateVector))
     this.pending = emptyUpdate(missing) ? [] : [missing]
     this.inflight = null
+    // An update the hub never received took a seq with it: the hub says which comes next.
+    this.seq = result.nextSeq - 1
     this.joined = true
     this.creating = false
     this.everOnline = true

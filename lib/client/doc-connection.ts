@@ -2,7 +2,7 @@ import { Node } from "prosemirror-model"
 import { EditorState, Selection, type Plugin, type Transaction } from "prosemirror-state"
 import type { StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
-import { SyncClient, type Batch } from "../ot/sync-client"
+import { SyncClient, type Batch, type LocalDrop } from "../ot/sync-client"
 import { ConcordError, type ErrorCode } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import { unpackOps } from "../protocol/packed-steps"
@@ -212,7 +212,7 @@ export class DocConnection extends HubConnection {
   protected joinRequest(): JoinRequest {
     const sync = this.reload ? null : this.sync
     return {
-      docId: this.docId, clientId: this.clientId, version: sync ? sync.version : null, user: this.author,
+      docId: this.docId, clientId: this.clientId, secret: this.secret, version: sync ? sync.version : null, user: this.author,
       ...(this.creating ? { create: true, strategy: this.createStrategy } : {}),
       ...(sync && !sync.idle ? { hasUnconfirmed: true } : {}),
       ...(this.detailed.wanted ? { detail: true } : {})
@@ -240,6 +240,9 @@ export class DocConnection extends HubConnection {
     this.sync.nextBatch()
     const complete = this.receive([...result.ops, ...this.early])
     this.early = []
+    // Far behind, the catch-up comes in pages: the next one before anything else.
+    if (result.more) return void this.join()
+    this.sync.resume(result.nextSeq)
     this.remote.reset(result.presence)
     this.joined = true
     // Someone started or stopped listening for whole ops while the join was on its way.
@@ -315,15 +318,17 @@ export class DocConnection extends HubConnection {
       const text = op.dropped.map(d => d.text).filter(Boolean).join(" ").slice(0, 120)
       this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be applied${text ? `: "${text}"` : ""}.`, op.dropped.length)
     }
-    if (result.dropped.length) {
-      // Local edits not yet sent that no longer fit after others' changes: the hub never saw them.
-      const text = result.dropped.map(d => d.text).filter(Boolean).join(" ").slice(0, 120)
-      this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be kept${text ? `: "${text}"` : ""}.`, result.dropped.length)
-    }
+    if (result.dropped.length) this.reportLost(result.dropped)
     this.presence.confirmedMoved()
     const applied = ops.filter(op => op.version > from && op.version <= sync.version)
     this.detailed.deliver(applied)
     return !result.gap
+  }
+
+  /** Local edits that no longer fit after others' changes, and that the hub never saw. */
+  private reportLost(dropped: readonly LocalDrop[]): void {
+    const text = dropped.map(d => d.text).filter(Boolean).join(" ").slice(0, 120)
+    this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be kept${text ? `: "${text}"` : ""}.`, dropped.length)
   }
 
   private opsArrived(docId: string, ops: readonly LeanOp[]): void {
@@ -390,6 +395,15 @@ export class DocConnection extends HubConnection {
     switch (error.code) {
       case "ERR_SEQ_IN_FLIGHT":
         return this.retryLater(() => this.flush())
+      case "ERR_VERSION_TOO_OLD": {
+        // Too far behind for the hub to transform: catch up, rebase here, and send again on the new base.
+        const lost = this.sync?.requeue() ?? []
+        if (lost.length) this.reportLost(lost)
+        return void this.rejoin()
+      }
+      case "ERR_SEQ_GAP":
+        // The join's answer renumbers the batch in flight.
+        return void this.rejoin()
       case "ERR_NOT_JOINED":
       case "ERR_UNKNOWN_DOCUMENT":
       case "ERR_VERSION_FROM_FUTURE":

@@ -29,6 +29,8 @@ export abstract class HubConnection {
   readonly docId: string
   /** This page load's id at the hub; never stored. */
   readonly clientId = randomId(16)
+  /** The key the hub binds `clientId` to on the first join: nobody without it can act as this client. */
+  protected readonly secret = randomId(32)
   /** Where the connection stands. */
   status: ConnectionStatus = "connecting"
   /** The latest problem to show the user, until dismissed. */

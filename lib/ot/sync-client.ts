@@ -100,7 +100,7 @@ export class SyncClient {
    * The batch in flight, as sent and as it stands after rebases, with the confirmed document plus its
    * steps when known (worked out when needed, see inflightDoc).
    */
-  private inflight: { batch: Batch; steps: Unconfirmed[]; after: Node | null } | null = null
+  private inflight: { batch: Batch; steps: Unconfirmed[]; after: Node | null; lost?: LocalDrop[] } | null = null
   private pending: Unconfirmed[] = []
   private readonly maxStepsPerBatch: number
   private readonly describeBatch: BatchDescriber | null
@@ -137,6 +137,34 @@ export class SyncClient {
     this.state = state
     for (const t of transactions) this.record(t)
     return transactions
+  }
+
+  /**
+   * The hub refused the batch in flight without committing it, because its base is too old for the hub
+   * to transform: its steps, as rebased since, go back in front of the pending ones, to be sent again on
+   * the newer base under the same seq. Returns the steps of that batch that rebasing had dropped, which
+   * no op will now report.
+   */
+  requeue(): LocalDrop[] {
+    const inflight = this.inflight
+    if (!inflight) return []
+    this.inflight = null
+    this.pending = inflight.steps.concat(this.pending)
+    this.nextSeq = inflight.batch.seq
+    return inflight.lost ?? []
+  }
+
+  /**
+   * Take the hub's word, from a join, on the seq this client's next batch carries: a batch in flight
+   * that the hub has not committed (its seq at or past that one) is renumbered to it, so that seqs stay
+   * consecutive whatever batches the hub refused before.
+   */
+  resume(nextSeq: number): void {
+    if (!this.inflight) this.nextSeq = nextSeq
+    else if (this.inflight.batch.seq >= nextSeq) {
+      this.inflight.batch.seq = nextSeq
+      this.nextSeq = nextSeq + 1
+    }
   }
 
   /** Take the next batch to send: null while one is in flight or when there is nothing to send. */
@@ -310,7 +338,10 @@ export class SyncClient {
       const mirrors = !!applied && sameInsertion(u.step, applied)
       fast?.record(applied ? applied.getMap() : null, mirrors)
       if (!applied) {
-        if (i >= inflightCount) out.dropped.push({ step: u.step.toJSON(), text: stepText(u.step) })
+        const drop = { step: u.step.toJSON(), text: stepText(u.step) }
+        // The hub reports a dropped step in flight with its op; should it refuse the batch instead, see requeue.
+        if (i >= inflightCount) out.dropped.push(drop)
+        else (this.inflight!.lost ??= []).push(drop)
         continue
       }
       // Undo history pairs each of its items with the step its mirror points to, and loses the maps of

@@ -15,6 +15,8 @@ export const errorCodes = {
   ERR_DOCUMENT_TOO_LARGE: "client",
   ERR_SEQ_REUSED: "client",
   ERR_SEQ_IN_FLIGHT: "client",
+  ERR_SEQ_GAP: "client",
+  ERR_CLIENT_ID_TAKEN: "client",
   ERR_MESSAGE_TOO_LARGE: "client",
   ERR_STRATEGY_MISMATCH: "client",
   ERR_STALE_VERSION_VECTOR: "client",

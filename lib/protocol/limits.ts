@@ -19,6 +19,17 @@ export const limits = {
   /** Entries in a version vector, and versions of one block kept in a conflict. */
   maxVectorEntries: 256,
   maxConflictVersions: 16,
+  /** How deep a slice may be open, or its nodes nest (the schema's deepest document is far shallower). */
+  maxNodeDepth: 64,
+  /** Top-level nodes in one step's slice. */
+  maxSliceNodes: 10_000,
+  /**
+   * Ops a submitted batch may be transformed past (its base this far behind the head at most): the
+   * hub's work per request is bounded. A client further behind catches up and rebases itself.
+   */
+  maxSubmitBehind: 1_000,
+  /** Steps times ops behind: a large batch must be that much fresher. */
+  maxTransformWork: 250_000,
   /** Length of a display name. */
   maxNameLength: 64
 } as const

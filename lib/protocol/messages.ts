@@ -178,6 +178,11 @@ export type StrategyName = "ot" | "lww" | "lww-doc" | "vv" | "crdt"
 export interface JoinRequest {
   docId: string
   clientId: string
+  /**
+   * The client's secret key (16 to 128 characters, kept with its clientId): the first join that names a
+   * clientId binds it to this key, and a join naming it with another key is refused (ERR_CLIENT_ID_TAKEN).
+   */
+  secret: string
   /** The version the client already has, or null to receive a snapshot. */
   version: number | null
   user: Author
@@ -216,6 +221,13 @@ export interface JoinResult {
   snapshot?: Snapshot
   /** The ops after the client's version (or after the snapshot), in order. */
   ops: CommittedOp[]
+  /**
+   * True when `ops` stop short of the head (a client far behind receives its catch-up in pages): join
+   * again from the last of them for the next page.
+   */
+  more?: boolean
+  /** The seq this client's next batch must carry: one past the newest it committed to this document. */
+  nextSeq: number
   /** Other people in the document. */
   presence: PresenceState[]
   /** CRDT documents only: the state the client misses. */

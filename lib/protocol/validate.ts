@@ -2,6 +2,7 @@ import { z } from "zod"
 import { colorPattern } from "./author-color"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
+import { position, stepShape } from "./step-shape"
 import type { AuthorshipRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest, UpdateRequest } from "./messages"
 
 const docId = z.string().regex(docIdPattern, "docId must be 1 to 64 letters, digits, '-' or '_'")
@@ -11,12 +12,11 @@ const author = z.object({
   name: z.string().trim().min(1).max(limits.maxNameLength),
   color: z.string().regex(colorPattern, "color must be #rrggbb")
 })
-const stepJSON = z.looseObject({ stepType: z.string().min(1).max(32) })
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
 const strategy = z.enum(["ot", "lww", "lww-doc", "vv", "crdt"])
 const join = z.object({
-  docId, clientId, version: version.nullable(), user: author,
+  docId, clientId, secret: z.string().min(16).max(128), version: version.nullable(), user: author,
   create: z.boolean().optional(), strategy: strategy.optional(), hasUnconfirmed: z.boolean().optional(),
   detail: z.boolean().optional(),
   stateVector: base64.max(100_000).optional()
@@ -34,7 +34,7 @@ const submit = z.object({
   clientId,
   seq: z.number().int().min(1),
   baseVersion: version,
-  steps: z.array(stepJSON).min(1),
+  steps: z.array(stepShape).min(1),
   clock: z.number().finite().optional(),
   blocks: z.array(blockWrite).max(limits.maxStepsPerBatch).optional()
 })
@@ -42,7 +42,7 @@ const update = z.object({ docId, clientId, seq: z.number().int().min(1), update:
 const presence = z.object({
   docId,
   version,
-  selection: z.object({ anchor: version, head: version }).nullable()
+  selection: z.object({ anchor: position, head: position }).nullable()
 })
 const history = z.object({ docId, before: version.optional(), limit: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
 const docAt = z.object({ docId, version })

@@ -75,7 +75,7 @@ export function checkStepContent(step: Step, doc: Node): string | null {
   }
 }
 
-// prosemirror-transform's MarkSetStep (stepType "markSet") is not exported: recognise it by its JSON type.
-function isMarkSet(step: Step): step is Step & { steps: Step[] } {
+/** True for prosemirror-transform's MarkSetStep (stepType "markSet"), which it does not export: recognised by its JSON type. */
+export function isMarkSet(step: Step): step is Step & { steps: Step[] } {
   return (step.toJSON() as { stepType?: string }).stepType == "markSet" && Array.isArray((step as unknown as { steps?: unknown }).steps)
 }

@@ -20,6 +20,15 @@ export function applyUpdates(ydoc: Y.Doc, ops: readonly CommittedOp[]): void {
   if (updates.length) Y.applyUpdate(ydoc, Y.mergeUpdates(updates))
 }
 
+/** Throw ERR_INVALID_MESSAGE unless `stateVector` (base64) is a Yjs state vector. */
+export function checkStateVector(stateVector: string): void {
+  try {
+    Y.decodeStateVector(decodeUpdate(stateVector))
+  } catch {
+    throw new ConcordError("ERR_INVALID_MESSAGE", "Invalid join: stateVector is not a Yjs state vector")
+  }
+}
+
 /** What a client with Yjs state vector `stateVector` (base64; none: nothing) misses of a CRDT document. */
 export function crdtJoin(ydoc: Y.Doc, stateVector: string | undefined): CrdtJoin {
   let update: Uint8Array

@@ -29,7 +29,11 @@ export class HubDocument {
   readonly queue = new SerialQueue()
   readonly lastSeq = new Map<string, { seq: number; version: number }>()
   readonly presence = new Map<string, PresenceState>()
+  /** The socket each presence came from: only that socket's leave removes it. */
+  readonly presenceSockets = new Map<string, string>()
   readonly sockets = new Set<string>()
+  /** Joins in progress: a pinned document is not evicted, even before its socket is attached. */
+  pins = 0
   /** Last-writer-wins documents: the stamp that last wrote each register (block id, or "document"). */
   get stamps(): Map<string, LwwStamp> {
     return (this.lwwStamps ??= new Map())

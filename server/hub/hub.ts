@@ -14,6 +14,8 @@ import { replay } from "../../lib/history/replay"
 import { HubDocument } from "./hub-document"
 import { RecentVersions } from "./recent-versions"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
+import { nextSeqOf } from "./dedup"
+import { keyHash } from "./client-key"
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -119,30 +121,53 @@ export class Hub {
   /**
    * Join a document: `attach` is called synchronously right before the reply is computed (the
    * transport joins the socket to the room there), so no committed op falls between the reply and
-   * the broadcasts that follow it.
+   * the broadcasts that follow it. A refused join changes nothing: it attaches nothing, and its
+   * document, if it opened one, is left to the idle sweep.
    */
   async join(request: JoinRequest, socketId: string, attach: () => void): Promise<JoinResult> {
     if (request.create && request.strategy && !hubStrategies.includes(request.strategy))
       throw new ConcordError("ERR_INVALID_MESSAGE", `The hub serves documents under ${hubStrategies.join(", ")}; ${request.strategy} runs in the conflict lab`)
-    const doc = await this.open(request.docId, request.create, request.strategy)
-    // Loaded before `attach`, so that nothing awaits between it and the reply.
-    const crdt = doc.ydoc ? await crdtState() : null
+    if (request.stateVector != null) (await crdtState()).checkStateVector(request.stateVector)
+    if (!(await this.options.storage.claimClient(request.clientId, keyHash(request.secret), this.ctx.now())))
+      throw new ConcordError("ERR_CLIENT_ID_TAKEN", `Client id ${request.clientId} belongs to another client: pick a new one`)
+    // Eviction may take a document that was loaded for a join before the join attached to it: open it again.
+    for (let attempt = 1; ; attempt++) {
+      const doc = await this.open(request.docId, request.create, request.strategy)
+      doc.pins++
+      try {
+        const result = await this.joinOpen(doc, request, socketId, attach)
+        if (result) return result
+      } finally {
+        doc.pins--
+      }
+      if (attempt == 3) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
+    }
+  }
+
+  /** Join an open document, pinned against eviction; null when it was dropped from memory meanwhile. */
+  private async joinOpen(doc: HubDocument, request: JoinRequest, socketId: string, attach: () => void): Promise<JoinResult | null> {
     const from = request.version
     if (from != null && from > doc.durableVersion)
       throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${from} is newer than the document's version ${doc.durableVersion}`)
-    let older: CommittedOp[] = []
+    // Everything that awaits comes before `attach`, so that nothing falls between it and the reply.
+    const crdt = doc.ydoc ? (await crdtState()).crdtJoin(doc.ydoc, request.stateVector) : null
+    const nextSeq = await nextSeqOf(this.ctx, doc, request.clientId)
     const wantsOps = from != null && (doc.durableVersion - from <= limits.catchUpOpLimit || request.hasUnconfirmed)
-    if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart)
-    if (doc.broken || this.docs.get(doc.id) !== doc) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
+    // A client far behind receives the ops it misses a page at a time, each page a join of its own.
+    let older: CommittedOp[] = []
+    if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart, limits.maxOpsPerPage)
+    if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
+    if (this.docs.get(doc.id) !== doc) return null
+    const recent = wantsOps ? doc.opsAfter(from! + older.length) : []
     attach()
     doc.sockets.add(socketId)
     const presence = [...doc.presence.values()].filter(p => p.clientId != request.clientId)
-    if (doc.ydoc) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, ops: [], presence, crdt: crdt!.crdtJoin(doc.ydoc, request.stateVector) }
-    if (!wantsOps) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, snapshot: this.headSnapshot(doc), ops: [], presence }
-    const start = from! + older.length
-    const recent = doc.opsAfter(start)
-    if (!recent) throw new ConcordError("ERR_INTERNAL", "Ops moved out of memory while joining; join again")
-    return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, ops: older.concat(recent), presence }
+    const result = { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, nextSeq, presence }
+    if (crdt) return { ...result, ops: [], crdt }
+    if (!wantsOps) return { ...result, snapshot: this.headSnapshot(doc), ops: [] }
+    // The window moved on while the page was read: the rest comes with the next page.
+    if (!recent) return { ...result, ops: older, more: true }
+    return { ...result, ops: older.concat(recent) }
   }
 
   /** A socket left a document (or disconnected): its presence goes. Returns whether a presence was removed. */
@@ -151,16 +176,26 @@ export class Hub {
     if (!doc) return false
     doc.sockets.delete(socketId)
     doc.lastActive = Date.now()
+    // The same client may have joined again on a new socket before this one closed: its presence stays.
+    if (doc.presenceSockets.get(clientId) != socketId) return false
+    doc.presenceSockets.delete(clientId)
     return doc.presence.delete(clientId)
   }
 
-  /** Record a client's selection, mapped to the newest durable version, and return it for relaying. */
-  presence(clientId: string, user: Author, update: PresenceUpdate): PresenceState | null {
+  /**
+   * Record a client's selection, mapped to the newest durable version, and return it for relaying. A
+   * selection on a version older than the ops the hub holds in memory cannot be mapped, and goes.
+   */
+  presence(clientId: string, socketId: string, user: Author, update: PresenceUpdate): PresenceState | null {
     const doc = this.docs.get(update.docId)
     if (!doc) return null
     let selection = update.selection
     let version = Math.min(update.version, doc.durableVersion)
     const maps = selection && doc.mapsAfter(version, doc.durableVersion)
+    if (selection && !maps) {
+      selection = null
+      version = doc.durableVersion
+    }
     if (selection && maps) {
       let { anchor, head } = selection
       for (const map of maps) {
@@ -173,6 +208,7 @@ export class Hub {
     }
     const state: PresenceState = { clientId, user, version, selection }
     doc.presence.set(clientId, state)
+    doc.presenceSockets.set(clientId, socketId)
     return state
   }
 
@@ -265,7 +301,7 @@ export class Hub {
    */
   evictIdle(now = Date.now(), room = 0): number {
     let evicted = 0
-    const idle = [...this.docs.values()].filter(d => d.sockets.size == 0 && d.settled).sort((a, b) => a.lastActive - b.lastActive)
+    const idle = [...this.docs.values()].filter(d => d.sockets.size == 0 && d.pins == 0 && d.settled).sort((a, b) => a.lastActive - b.lastActive)
     let excess = this.docs.size + room - this.maxDocuments
     for (const doc of idle) {
       if (now - doc.lastActive >= this.idleMs || excess > 0) {

@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema, checkStepContent, compactJSON } from "../../lib/schema"
-import { transformBatch, summarizeSteps, summaryText, StepSummarizer, type Change, type TransformedBatch } from "../../lib/ot"
+import { transformBatch, summarizeSteps, summaryText, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv-writes"
 import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
@@ -24,8 +24,10 @@ export interface PreparedSubmit {
   commit: Promise<void>
 }
 
-// The pipeline, one small step each, in the order ShareDB's submit request runs them:
-// check version -> dedup -> parse steps -> load concurrent ops -> transform and apply -> check size -> commit.
+// The pipeline, one small step each, in the order prepareSubmit runs them (ShareDB's submit request runs
+// the same checks): check strategy -> check version -> parse steps -> dedup -> check distance -> load
+// concurrent ops -> check bounds -> transform and apply (or settle block writes) -> check size -> build op
+// -> commit. Publishing follows once the commit is durable (HubDocument.markDurable).
 
 function checkStrategy(doc: HubDocument, request: SubmitRequest): void {
   if (doc.strategy == "crdt")
@@ -45,6 +47,25 @@ async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: Subm
   if (JSON.stringify(earlier.original ?? earlier.steps) != submitted)
     throw new ConcordError("ERR_SEQ_REUSED", `Seq ${request.seq} of client ${request.clientId} was already committed with other steps`)
   return earlier
+}
+
+/**
+ * Bound the hub's work for one batch: its base may be at most limits.maxSubmitBehind ops behind, and
+ * its steps times those ops at most limits.maxTransformWork. Past that the client catches up (the join
+ * pages the ops) and rebases the batch itself. Runs after dedup: a resend of a committed batch is
+ * acknowledged however old its base.
+ */
+function checkDistance(doc: HubDocument, request: SubmitRequest): void {
+  const behind = doc.version - request.baseVersion
+  if (behind > limits.maxSubmitBehind || behind * request.steps.length > limits.maxTransformWork)
+    throw new ConcordError("ERR_VERSION_TOO_OLD",
+      `Base version ${request.baseVersion} is ${behind} ops behind the document (${doc.version}): catch up and rebase the ${request.steps.length} steps before sending them`)
+}
+
+/** Refuse a batch whose steps do not fit the document they were written on (see outOfRange). */
+function checkBounds(doc: HubDocument, steps: readonly Step[], concurrent: readonly StepMap[]): void {
+  const problem = outOfRange(steps, sizeBefore(doc.doc.content.size, concurrent))
+  if (problem) throw new ConcordError("ERR_STEP_INVALID", problem)
 }
 
 function parseSteps(request: SubmitRequest): Step[] {
@@ -186,7 +207,10 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
   const lww = doc.strategy == "lww" || doc.strategy == "lww-doc"
   const vv = doc.strategy == "vv"
+  // Block writes settle by clock or vector, not by transform: their base bounds no work.
+  if (!lww && !vv) checkDistance(doc, request)
   const concurrent = lww || vv ? [] : await concurrentMaps(ctx, doc, request.baseVersion)
+  if (!lww && !vv) checkBounds(doc, steps, concurrent)
   const result: Transformed & Partial<LwwResult & VectorResult> =
     lww ? resolveWrites(ctx, doc, request, author) : vv ? resolveVectorWrites(doc, request, author) : transformAndApply(doc, steps, concurrent)
   checkSize(result)

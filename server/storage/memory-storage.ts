@@ -19,6 +19,7 @@ function copy<T>(value: T): T {
 /** A Storage that keeps everything in memory, for fast tests and benchmarks. Nothing survives the process. */
 export class MemoryStorage implements Storage {
   private readonly documents = new Map<string, StoredDocument>()
+  private readonly clientKeys = new Map<string, string>()
   private closed = false
 
   async createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<DocumentRecord> {
@@ -76,6 +77,12 @@ export class MemoryStorage implements Storage {
     const ops = this.documents.get(docId)?.ops ?? []
     const end = Math.max(Math.min(before - 1, ops.length), 0)
     return copy(ops.slice(Math.max(end - limit, 0), end).reverse())
+  }
+
+  async claimClient(clientId: string, keyHash: string): Promise<boolean> {
+    this.checkOpen()
+    if (!this.clientKeys.has(clientId)) this.clientKeys.set(clientId, keyHash)
+    return this.clientKeys.get(clientId) == keyHash
   }
 
   async lastOp(docId: string, clientId: string): Promise<CommittedOp | null> {

@@ -106,6 +106,13 @@ export const migrations: readonly Migration[] = [
     up(db) {
       db.exec("ALTER TABLE ops ADD COLUMN origins TEXT")
     }
+  },
+  {
+    version: 7,
+    // Each client id bound to the hash of the key that first claimed it, so that no other socket can act as it.
+    up(db) {
+      db.exec("CREATE TABLE client_keys (client_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL, claimed_at INTEGER NOT NULL)")
+    }
   }
 ]
 
@@ -146,6 +153,7 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${selectOp("ops.")} FROM client_seqs JOIN ops ON ops.doc_id = client_seqs.doc_id AND ops.version = client_seqs.version
        WHERE client_seqs.doc_id = ? AND client_seqs.client_id = ?`
     ).raw(true),
+    clientKey: db.prepare<[string], string>("SELECT key_hash FROM client_keys WHERE client_id = ?").pluck(),
     latestSnapshot: db.prepare<[string, number], { version: number; doc: string }>(
       "SELECT version, doc FROM snapshots WHERE doc_id = ? AND version <= ? ORDER BY version DESC LIMIT 1"
     )
@@ -260,6 +268,14 @@ export class SqliteStorage implements Storage {
     this.checkOpen()
     const row = this.statements.latestSnapshot.get(docId, atOrBefore ?? Number.MAX_SAFE_INTEGER)
     return row ? { version: row.version, json: row.doc } : null
+  }
+
+  async claimClient(clientId: string, keyHash: string, time: number): Promise<boolean> {
+    this.checkOpen()
+    const held = this.statements.clientKey.get(clientId)
+    if (held != null) return held == keyHash
+    await this.writer.claim(clientId, keyHash, time)
+    return this.statements.clientKey.get(clientId) == keyHash
   }
 
   async putSnapshot(docId: string, snapshot: Snapshot): Promise<void> {

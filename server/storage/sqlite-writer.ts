@@ -8,6 +8,7 @@ import { opColumns, opRow, type OpRow } from "./op-row"
 type Task =
   | { kind: "append"; docId: string; rows: OpRow[]; snapshot: { version: number; json: string } | null }
   | { kind: "create"; docId: string; strategy: StrategyName; time: number; json: string }
+  | { kind: "claim"; clientId: string; keyHash: string; time: number }
 
 interface PendingTask {
   task: Task
@@ -105,6 +106,11 @@ export class SqliteWriter {
   /** Create a document with its snapshot at version 0; rejects with ERR_DOCUMENT_EXISTS when there is one. */
   create(docId: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<void> {
     return this.enqueue({ kind: "create", docId, strategy, time, json: JSON.stringify(initial) })
+  }
+
+  /** Bind `clientId` to `keyHash` unless a key holds it already. */
+  claim(clientId: string, keyHash: string, time: number): Promise<void> {
+    return this.enqueue({ kind: "claim", clientId, keyHash, time })
   }
 
   /** Let SQLite checkpoint inside the commits of both connections every `pages` pages (when no other thread checkpoints). */

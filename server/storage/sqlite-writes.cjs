@@ -5,6 +5,7 @@
 // A group is a list of tasks, each one of
 //   { kind: "append", docId, rows, snapshot }  rows: each op's values, in the order of `columns` (op-row.ts); snapshot: { version, json } or null
 //   { kind: "create", docId, strategy, time, json }
+//   { kind: "claim", clientId, keyHash, time }
 // written in one transaction; its outcomes are null for a task written, { code, message } for one refused.
 // As a worker: a message { tasks } is answered { outcomes }, in the order they came; { autocheckpoint:
 // pages } sets wal_autocheckpoint (when the checkpoint thread fails); { close: true } closes the
@@ -32,7 +33,9 @@ function openWrites(db, columns) {
       `INSERT INTO client_seqs (doc_id, client_id, seq, version) VALUES (?, ?, ?, ?)
        ON CONFLICT (doc_id, client_id) DO UPDATE SET seq = excluded.seq, version = excluded.version WHERE excluded.seq > client_seqs.seq`
     ),
-    insertSnapshot: db.prepare("INSERT OR IGNORE INTO snapshots (doc_id, version, doc) VALUES (?, ?, ?)")
+    insertSnapshot: db.prepare("INSERT OR IGNORE INTO snapshots (doc_id, version, doc) VALUES (?, ?, ?)"),
+    // The first key to claim a client id keeps it.
+    claimClient: db.prepare("INSERT OR IGNORE INTO client_keys (client_id, key_hash, claimed_at) VALUES (?, ?, ?)")
   }
 
   // Where a row holds what the checks read.
@@ -65,6 +68,7 @@ function openWrites(db, columns) {
 
   function run(task) {
     if (task.kind == "create") create(task)
+    else if (task.kind == "claim") statements.claimClient.run(task.clientId, task.keyHash, task.time)
     else append(task)
   }
 

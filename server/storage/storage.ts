@@ -55,6 +55,13 @@ export interface Storage {
    */
   lastOp(docId: string, clientId: string): Promise<CommittedOp | null>
 
+  /**
+   * Bind `clientId` to `keyHash` (the hash of a secret its client holds) unless another key holds it
+   * already; resolves true when `clientId` is bound to `keyHash`, false when to another key. The first
+   * claim wins, durably: whoever knows the id but not the secret can never act as that client.
+   */
+  claimClient(clientId: string, keyHash: string, time: number): Promise<boolean>
+
   /** The newest snapshot with version <= atOrBefore (default: the newest overall), or null. */
   latestSnapshot(docId: string, atOrBefore?: number): Promise<Snapshot | null>
 

@@ -60,8 +60,10 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
     expect(await type(hub, "doc", "c", 4, "c")).toEqual({ seq: 4, version: 14 })
     expect(await type(hub, "doc", "new", 1, "n")).toEqual({ seq: 1, version: 15 })
     expect((await storage.lastOp("doc", "c"))?.version).toBe(14)
-    // A seq never used, but older than the client's newest.
-    await expect(type(hub, "doc", "c", 1_000, "c").then(() => type(hub, "doc", "c", 700, "c"))).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
+    // A seq that skips ahead: refused, so that no client can claim a seq that no later batch could follow.
+    await expect(type(hub, "doc", "c", 1_000, "c")).rejects.toMatchObject({ code: "ERR_SEQ_GAP" })
+    await expect(type(hub, "doc", "c", Number.MAX_SAFE_INTEGER, "c")).rejects.toMatchObject({ code: "ERR_SEQ_GAP" })
+    expect(await type(hub, "doc", "c", 5, "c")).toEqual({ seq: 5, version: 16 })
     expect((await storage.getOps("doc", 0)).length).toBe(16)
   })
 

@@ -4,6 +4,7 @@ import { schema } from "../../lib/schema"
 import { Hub } from "../../server/hub/hub"
 import { MemoryStorage } from "../../server/storage"
 import { createLogger } from "../../server/log"
+import { testSecret } from "../support/test-client"
 
 const author = { name: "a", color: "#000000" }
 
@@ -41,7 +42,7 @@ describe("hub: loading and eviction", () => {
 
   it("does not evict a document someone is connected to", async () => {
     const hub = new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), idleMs: 0 })
-    await hub.join({ docId: "busy", clientId: "c", version: null, user: author, create: true }, "socket-1", () => {})
+    await hub.join({ docId: "busy", clientId: "c", secret: testSecret("c"), version: null, user: author, create: true }, "socket-1", () => {})
     expect(hub.evictIdle(Date.now() + 60_000)).toBe(0)
     hub.leave("busy", "c", "socket-1")
     expect(hub.evictIdle(Date.now() + 60_000)).toBe(1)

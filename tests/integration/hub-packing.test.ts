@@ -5,6 +5,7 @@ import { fetchedVersion } from "../../lib/history"
 import { Hub } from "../../server/hub/hub"
 import { MemoryStorage } from "../../server/storage"
 import { createLogger } from "../../server/log"
+import { testSecret } from "../support/test-client"
 import { packAfterFromEnv } from "../../server/create-server"
 
 const author = { name: "a", color: "#000000" }
@@ -22,7 +23,7 @@ async function type(hub: Hub, docId: string, clientId: string, seq: number, text
 
 /** A document with a client connected and `count` ops committed. */
 async function busyDocument(hub: Hub, count: number) {
-  await hub.join({ docId: "doc", clientId: "c", version: null, user: author, create: true }, "socket-1", () => {})
+  await hub.join({ docId: "doc", clientId: "c", secret: testSecret("c"), version: null, user: author, create: true }, "socket-1", () => {})
   for (let seq = 1; seq <= count; seq++) await type(hub, "doc", "c", seq, `${seq} `)
   return hub.peek("doc")!
 }
@@ -39,9 +40,9 @@ describe("hub: packing the heads of documents nobody edits", () => {
     expect(hub.openDocuments).toBe(1)
 
     // A join and a caret are served from the packed head, which stays packed.
-    const joined = await hub.join({ docId: "doc", clientId: "d", version: null, user: author }, "socket-2", () => {})
+    const joined = await hub.join({ docId: "doc", clientId: "d", secret: testSecret("d"), version: null, user: author }, "socket-2", () => {})
     expect(joined.snapshot).toEqual({ version: 5, doc: compactJSON(before) })
-    const caret = hub.presence("d", author, { docId: "doc", version: 4, selection: { anchor: 1, head: 1000 } })
+    const caret = hub.presence("d", "socket-d", author, { docId: "doc", version: 4, selection: { anchor: 1, head: 1000 } })
     expect(caret!.selection).toEqual({ anchor: 3, head: before.content.size })
     // And so is the newest version for the history panel.
     expect(fetchedVersion(await hub.docAt({ docId: "doc", version: 5 })).eq(before)).toBe(true)
@@ -127,7 +128,7 @@ describe("hub: packing the heads of documents nobody edits", () => {
     expect(cold(doc.doc)).toEqual([true, true, true, true])
     expect(await type(hub, "doc", "c", 2, "x")).toEqual({ seq: 2, version: 2 })
     expect(cold(doc.doc)).toEqual([false, true, true, true])
-    const joined = await hub.join({ docId: "doc", clientId: "d", version: null, user: author }, "socket-2", () => {})
+    const joined = await hub.join({ docId: "doc", clientId: "d", secret: testSecret("d"), version: null, user: author }, "socket-2", () => {})
     expect(joined.snapshot?.doc).toEqual({ type: "doc", content: [{ ...lines[0], content: [{ type: "text", text: "xone" }] }, ...lines.slice(1)] })
     expect(cold(doc.doc)).toEqual([false, true, true, true])
     expect(await hub.packIdle(Date.now())).toBe(0)
@@ -141,7 +142,7 @@ describe("hub: packing the heads of documents nobody edits", () => {
 
   it("leaves CRDT documents alone", async () => {
     const hub = newHub(0)
-    await hub.join({ docId: "crdt", clientId: "c", version: null, user: author, create: true, strategy: "crdt" }, "socket-1", () => {})
+    await hub.join({ docId: "crdt", clientId: "c", secret: testSecret("c"), version: null, user: author, create: true, strategy: "crdt" }, "socket-1", () => {})
     expect(await hub.packIdle(Date.now() + 1_000)).toBe(0)
     expect(hub.peek("crdt")!.isPacked).toBe(false)
   })

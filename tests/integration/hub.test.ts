@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { io } from "socket.io-client"
 import { TextSelection } from "prosemirror-state"
 import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
-import { TestClient } from "../support/test-client"
+import { TestClient, testSecret } from "../support/test-client"
 import { limits, type Reply } from "../../lib/protocol"
 
 let server: ServerProcess
@@ -138,14 +138,16 @@ describe("hub: bad input changes nothing", () => {
       const reply = await ask(event, payload)
       return reply.ok ? "ok" : reply.error.code
     }
-    expect(await code("join", { docId: "nope-missing", clientId: "m", version: null, user })).toBe("ERR_UNKNOWN_DOCUMENT")
-    expect(await code("join", { docId: "bad", clientId: 5, version: null, user })).toBe("ERR_INVALID_MESSAGE")
+    const secret = testSecret("m")
+    expect(await code("join", { docId: "nope-missing", clientId: "m", secret, version: null, user })).toBe("ERR_UNKNOWN_DOCUMENT")
+    expect(await code("join", { docId: "bad", clientId: 5, secret, version: null, user })).toBe("ERR_INVALID_MESSAGE")
+    expect(await code("join", { docId: "bad", clientId: "m", version: null, user })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("join", "not an object")).toBe("ERR_INVALID_MESSAGE")
-    expect(await code("join", { docId: "../etc", clientId: "m", version: null, user })).toBe("ERR_INVALID_MESSAGE")
+    expect(await code("join", { docId: "../etc", clientId: "m", secret, version: null, user })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("submit", { docId: "bad", clientId: "m", seq: 1, baseVersion: 0, steps: [] })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("submit", { docId: "bad", clientId: "m", seq: 1, baseVersion: 0, steps: [{ stepType: "replace", from: 1, to: 1 }] })).toBe("ERR_NOT_JOINED")
     expect(await code("authorship", { docId: "bad", version: 0 })).toBe("ERR_NOT_JOINED")
-    expect(await code("join", { docId: "bad", clientId: "m", version: null, user })).toBe("ok")
+    expect(await code("join", { docId: "bad", clientId: "m", secret, version: null, user })).toBe("ok")
     const v = versionBefore
     const insert = (slice: unknown, from = 1, to = 1) => ({ docId: "bad", clientId: "m", seq: 1, baseVersion: v, steps: [{ stepType: "replace", from, to, slice }] })
     const text = (t: string, marks?: unknown) => ({ content: [{ type: "text", text: t, ...(marks ? { marks } : {}) }] })
@@ -154,7 +156,7 @@ describe("hub: bad input changes nothing", () => {
     expect(await code("submit", insert({ content: [{ type: "image", attrs: { src: "x" } }] }))).toBe("ERR_SCHEMA_VIOLATION")
     expect(await code("submit", insert(text("x", [{ type: "blink" }])))).toBe("ERR_SCHEMA_VIOLATION")
     expect(await code("submit", insert(text("x", [{ type: "link", attrs: { href: "javascript:alert(1)" } }])))).toBe("ERR_SCHEMA_VIOLATION")
-    expect(await code("submit", { ...insert(text("x")), steps: [{ stepType: "explode" }] })).toBe("ERR_SCHEMA_VIOLATION")
+    expect(await code("submit", { ...insert(text("x")), steps: [{ stepType: "explode" }] })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("submit", { ...insert(text("x")), steps: Array.from({ length: 1001 }, () => insert(text("x")).steps[0]) })).toBe("ERR_BATCH_TOO_LARGE")
     expect(await code("submit", insert(text("y".repeat(1_100_000))))).toBe("ERR_MESSAGE_TOO_LARGE")
     expect(await code("submit", { ...insert(text("x")), baseVersion: -1 })).toBe("ERR_INVALID_MESSAGE")

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { io, type Socket } from "socket.io-client"
 import { serverSuite } from "../support/server-suite"
-import { until } from "../support/test-client"
+import { testSecret, until } from "../support/test-client"
 import { type ClientToServerEvents, type CommittedOp, type LeanOp, type PackedOp, type ServerToClientEvents, type StepJSON, unpackOps } from "../../lib/protocol"
 
 // What a document's room sends: LeanOps to members that only edit, whole CommittedOps to members that
@@ -22,7 +22,7 @@ async function member(docId: string, clientId: string, options: { create?: boole
     received.push(...unpackOps(message.ops))
   })
   const reply = await socket.emitWithAck("join", {
-    docId, clientId, version: null, user: { name: clientId, color: "#336699" },
+    docId, clientId, secret: testSecret(clientId), version: null, user: { name: clientId, color: "#336699" },
     ...(options.create ? { create: true } : {}), ...(options.detail ? { detail: true } : {})
   })
   if (!reply.ok) throw new Error(reply.error.message)

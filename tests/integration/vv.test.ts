@@ -132,11 +132,11 @@ describe("version-vector documents on the hub", () => {
     const step = { stepType: "replace", from: 1, to: 5, slice: { content: [{ type: "text", text: "stale" }] } }
     const send = (payload: object): Promise<Reply<SubmitResult>> =>
       (a.socket.emitWithAck as (...args: unknown[]) => Promise<Reply<SubmitResult>>)(...Object.entries(payload)[0])
-    const stale = await send({ submit: { docId: "vv-strict", clientId: "strict-a", seq: 50, baseVersion: version, steps: [step], blocks: [{ id: block.attrs.id, node, after: null, vv: { "strict-a": 1 } }] } })
+    const stale = await send({ submit: { docId: "vv-strict", clientId: "strict-a", seq: a.sync!.nextSeq, baseVersion: version, steps: [step], blocks: [{ id: block.attrs.id, node, after: null, vv: { "strict-a": 1 } }] } })
     expect(stale.ok ? "ok" : stale.error.code).toBe("ERR_STALE_VERSION_VECTOR")
-    const bare = await send({ submit: { docId: "vv-strict", clientId: "strict-a", seq: 51, baseVersion: version, steps: [step], blocks: [{ id: block.attrs.id, node, after: null }] } })
+    const bare = await send({ submit: { docId: "vv-strict", clientId: "strict-a", seq: a.sync!.nextSeq, baseVersion: version, steps: [step], blocks: [{ id: block.attrs.id, node, after: null }] } })
     expect(bare.ok ? "ok" : bare.error.code).toBe("ERR_STRATEGY_MISMATCH")
-    const update = await send({ update: { docId: "vv-strict", clientId: "strict-a", seq: 52, update: "AAA=" } })
+    const update = await send({ update: { docId: "vv-strict", clientId: "strict-a", seq: a.sync!.nextSeq, update: "AAA=" } })
     expect(update.ok ? "ok" : update.error.code).toBe("ERR_STRATEGY_MISMATCH")
     const late = await open("vv-strict", "strict-late")
     expect(late.sync!.version).toBe(version)

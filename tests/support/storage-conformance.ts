@@ -63,6 +63,15 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       expect(await storage.latestSnapshot("a")).toEqual({ version: 0, doc: initial })
     })
 
+    it("binds a client id to the first key that claims it, once, whatever races it", async () => {
+      expect(await storage.claimClient("x", "key-1", 100)).toBe(true)
+      expect(await storage.claimClient("x", "key-1", 200)).toBe(true)
+      expect(await storage.claimClient("x", "key-2", 300)).toBe(false)
+      const race = await Promise.all(["k1", "k2", "k3", "k4"].map(key => storage.claimClient("y", key, 400)))
+      expect(race.filter(Boolean)).toHaveLength(1)
+      expect(await storage.claimClient("y", ["k1", "k2", "k3", "k4"][race.indexOf(true)], 500)).toBe(true)
+    })
+
     it("commits ops and reads them back by range and limit", async () => {
       await storage.createDocument("a", "ot", initial, 100)
       await storage.commit("a", ops(1, 4))

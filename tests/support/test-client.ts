@@ -40,7 +40,11 @@ export class TestClient {
   private sending = false
   private readonly vectors: VersionVectorClock
 
-  constructor(readonly url: string, readonly docId: string, readonly clientId: string, readonly name = clientId) {
+  /**
+   * `secret` binds `clientId` at the hub; by default one derived from the id, so that a test may stand
+   * for the same client again with a new TestClient.
+   */
+  constructor(readonly url: string, readonly docId: string, readonly clientId: string, readonly name = clientId, readonly secret = testSecret(clientId)) {
     this.vectors = new VersionVectorClock(clientId)
     this.socket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true })
     this.socket.on("ops", ({ docId, ops: packed }) => {
@@ -69,7 +73,7 @@ export class TestClient {
   async join(create = false, strategy?: StrategyName): Promise<JoinResult> {
     if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
     const reply: Reply<JoinResult> = await this.socket.emitWithAck("join", {
-      docId: this.docId, clientId: this.clientId, version: this.sync ? this.sync.version : null,
+      docId: this.docId, clientId: this.clientId, secret: this.secret, version: this.sync ? this.sync.version : null,
       user: { name: this.name, color: "#3366cc" }, create, hasUnconfirmed: this.sync ? !this.sync.idle : false,
       ...(strategy ? { strategy } : {})
     })
@@ -86,6 +90,8 @@ export class TestClient {
     // As DocConnection does: edits made while disconnected go out on the version they were written on.
     if (this.socket.connected) this.sync!.nextBatch()
     this.sync!.receive(result.ops)
+    if (result.more) return this.join()
+    this.sync!.resume(result.nextSeq)
     for (const p of result.presence) this.presence.set(p.clientId, p)
     this.sending = false
     const inflight = this.sync!.inflightBatch
@@ -161,6 +167,11 @@ export class TestClient {
   notify(): void {
     for (const l of [...this.listeners]) l()
   }
+}
+
+/** The secret a TestClient binds `clientId` with unless given another. */
+export function testSecret(clientId: string): string {
+  return `test-secret-of-${clientId}`
 }
 
 /** Wait until every client has its edits acknowledged and all stand at the same (highest) version. */
