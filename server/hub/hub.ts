@@ -44,6 +44,8 @@ export class Hub {
   onCommitted: (docId: string, ops: CommittedOp[]) => void = () => {}
   private readonly docs = new Map<string, HubDocument>()
   private readonly loading = new Map<string, Promise<HubDocument>>()
+  /** Documents being opened for a join, by how many joins: not evicted while they load (see openPinned). */
+  private readonly claims = new Map<string, number>()
   private readonly recent = new RecentVersions()
   private readonly ctx: SubmitContext
   private readonly log: Logger
@@ -132,8 +134,7 @@ export class Hub {
       throw new ConcordError("ERR_CLIENT_ID_TAKEN", `Client id ${request.clientId} belongs to another client: pick a new one`)
     // Eviction may take a document that was loaded for a join before the join attached to it: open it again.
     for (let attempt = 1; ; attempt++) {
-      const doc = await this.open(request.docId, request.create, request.strategy)
-      doc.pins++
+      const doc = await this.openPinned(request.docId, request.create, request.strategy)
       try {
         const result = await this.joinOpen(doc, request, socketId, attach)
         if (result) return result
@@ -141,6 +142,23 @@ export class Hub {
         doc.pins--
       }
       if (attempt == 3) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
+    }
+  }
+
+  /**
+   * Open a document pinned against eviction (unpin with `pins--`): it is claimed from the call on, so
+   * that no other document's load evicts it between its own load and the pin.
+   */
+  private async openPinned(docId: string, create?: boolean, strategy?: StrategyName): Promise<HubDocument> {
+    this.claims.set(docId, (this.claims.get(docId) ?? 0) + 1)
+    try {
+      const doc = await this.open(docId, create, strategy)
+      doc.pins++
+      return doc
+    } finally {
+      const left = this.claims.get(docId)! - 1
+      if (left) this.claims.set(docId, left)
+      else this.claims.delete(docId)
     }
   }
 
@@ -154,19 +172,21 @@ export class Hub {
     const nextSeq = await nextSeqOf(this.ctx, doc, request.clientId)
     const wantsOps = from != null && (doc.durableVersion - from <= limits.catchUpOpLimit || request.hasUnconfirmed)
     // A client far behind receives the ops it misses a page at a time, each page a join of its own.
+    const paged = wantsOps && doc.durableVersion - from! > limits.maxOpsPerPage
     let older: CommittedOp[] = []
-    if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart, limits.maxOpsPerPage)
+    if (paged) older = await this.options.storage.getOps(doc.id, from!, from! + limits.maxOpsPerPage)
+    else if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart)
     if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
     if (this.docs.get(doc.id) !== doc) return null
-    const recent = wantsOps ? doc.opsAfter(from! + older.length) : []
+    const recent = wantsOps && !paged ? doc.opsAfter(from! + older.length) : []
     attach()
     doc.sockets.add(socketId)
     const presence = [...doc.presence.values()].filter(p => p.clientId != request.clientId)
     const result = { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, nextSeq, presence }
     if (crdt) return { ...result, ops: [], crdt }
     if (!wantsOps) return { ...result, snapshot: this.headSnapshot(doc), ops: [] }
-    // The window moved on while the page was read: the rest comes with the next page.
-    if (!recent) return { ...result, ops: older, more: true }
+    // A page, or the window moved on while the ops before it were read: the rest comes with the next join.
+    if (paged || !recent) return { ...result, ops: older, more: true }
     return { ...result, ops: older.concat(recent) }
   }
 
@@ -301,7 +321,7 @@ export class Hub {
    */
   evictIdle(now = Date.now(), room = 0): number {
     let evicted = 0
-    const idle = [...this.docs.values()].filter(d => d.sockets.size == 0 && d.pins == 0 && d.settled).sort((a, b) => a.lastActive - b.lastActive)
+    const idle = [...this.docs.values()].filter(d => d.sockets.size == 0 && d.pins == 0 && !this.claims.has(d.id) && d.settled).sort((a, b) => a.lastActive - b.lastActive)
     let excess = this.docs.size + room - this.maxDocuments
     for (const doc of idle) {
       if (now - doc.lastActive >= this.idleMs || excess > 0) {

@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest"
+import { io, type Socket } from "socket.io-client"
+import { DocConnection } from "../../lib/client/doc-connection"
+import { limits, type ClientToServerEvents, type PresenceState, type Reply, type ServerToClientEvents } from "../../lib/protocol"
+import { serverSuite } from "../support/server-suite"
+import { TestClient, settleAll, testSecret, until } from "../support/test-client"
+
+// A client that attacks the hub over Socket.IO, beside well-behaved ones: what it sends is refused with a
+// code, changes nothing, and nobody else notices.
+
+const suite = serverSuite({ CONCORD_LOG_LEVEL: "debug" })
+const user = { name: "Mallory", color: "#aa0000" }
+
+type RawSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+async function raw(): Promise<RawSocket> {
+  const socket: RawSocket = io(suite.server.url, { transports: ["websocket"], forceNew: true, reconnection: false })
+  await new Promise<void>(resolve => socket.once("connect", () => resolve()))
+  return suite.closeAtEnd(socket)
+}
+
+/** Send `event` and give the reply's error code, or "ok". */
+async function code(socket: RawSocket, event: string, payload: unknown): Promise<string> {
+  const reply = await (socket.emitWithAck as (...args: unknown[]) => Promise<Reply<unknown>>)(event, payload)
+  return reply.ok ? "ok" : reply.error.code
+}
+
+/** A document `owner` typed into, and a raw socket joined to it as `clientId`. */
+async function target(docId: string, clientId = "mallory") {
+  const owner = suite.closeAtEnd(await TestClient.open(suite.server.url, docId, `${docId}-owner`, true))
+  owner.type("hello world")
+  await settleAll([owner])
+  const socket = await raw()
+  expect(await code(socket, "join", { docId, clientId, secret: testSecret(clientId), version: null, user })).toBe("ok")
+  return { owner, socket }
+}
+
+const text = (t: string) => ({ content: [{ type: "text", text: t }] })
+
+describe("hostile steps", () => {
+  it("refuses a fractional position in every field of every step type, and the other clients never notice", async () => {
+    const { owner, socket } = await target("fractional")
+    const watcher = suite.closeAtEnd(await TestClient.open(suite.server.url, "fractional", "watcher"))
+    const before = owner.sync!.state.doc.toJSON()
+    const version = owner.sync!.version
+    const steps = [
+      { stepType: "replace", from: 3.5, to: 4, slice: text("x") },
+      { stepType: "replace", from: 3, to: 4.25 },
+      { stepType: "replace", from: 1, to: 1, slice: { ...text("x"), openStart: 0.5 } },
+      { stepType: "replaceAround", from: 0, to: 13, gapFrom: 1.5, gapTo: 12, insert: 1, slice: { content: [{ type: "blockquote" }] }, structure: true },
+      { stepType: "replaceAround", from: 0, to: 13, gapFrom: 1, gapTo: 12, insert: 0.5, slice: { content: [{ type: "blockquote" }] }, structure: true },
+      { stepType: "addMark", from: 1, to: 2.5, mark: { type: "strong" } },
+      { stepType: "removeMark", from: 1.5, to: 2, mark: { type: "strong" } },
+      { stepType: "addNodeMark", pos: 0.5, mark: { type: "strong" } },
+      { stepType: "attr", pos: 0.5, attr: "id", value: "x" },
+      { stepType: "replace", from: Number.NaN, to: 1 },
+      { stepType: "replace", from: 2 ** 53, to: 2 ** 53 },
+      { stepType: "replace", from: -1, to: 1 },
+      { stepType: "markSet", steps: [{ stepType: "addMark", from: 1, to: 1.5, mark: { type: "em" } }] }
+    ]
+    for (const [i, step] of steps.entries())
+      expect([i, await code(socket, "submit", { docId: "fractional", clientId: "mallory", seq: 1, baseVersion: version, steps: [step] })]).toEqual([i, "ERR_INVALID_MESSAGE"])
+    // Presence is checked the same way.
+    const relayed: PresenceState[] = []
+    watcher.socket.on("presence", ({ state }) => relayed.push(state))
+    socket.emit("presence", { docId: "fractional", version, selection: { anchor: 210.5, head: 3 } })
+    socket.emit("presence", { docId: "fractional", version, selection: { anchor: 2, head: 3 } })
+    await until(() => relayed.length > 0, wake => { watcher.socket.on("presence", wake); return () => void watcher.socket.off("presence", wake) }, 10_000, "the good caret")
+    expect(relayed.map(p => p.selection)).toEqual([{ anchor: 2, head: 3 }])
+    // Nothing changed, and the clients still follow the hub.
+    expect(owner.sync!.version).toBe(version)
+    expect(owner.sync!.state.doc.toJSON()).toEqual(before)
+    owner.type("!")
+    await settleAll([owner, watcher])
+    expect(watcher.text).toBe(owner.text)
+  })
+
+  it("refuses a step that does not fit the document it was written on, also when ops were committed since", async () => {
+    const { owner, socket } = await target("out-of-range")
+    const base = owner.sync!.version
+    owner.type("more ")
+    await settleAll([owner])
+    const ops = (await owner.history()).length
+    // The document at `base` has content size 13: 11 characters in one paragraph.
+    for (const step of [
+      { stepType: "replace", from: 1e9, to: 1e9 + 1 },
+      { stepType: "replace", from: 14, to: 14, slice: text("x") },
+      { stepType: "addMark", from: 1, to: 15, mark: { type: "em" } },
+      { stepType: "attr", pos: 13, attr: "id", value: "x" },
+      { stepType: "replaceAround", from: 0, to: 13, gapFrom: 1, gapTo: 12, insert: 3, slice: { content: [{ type: "blockquote" }] }, structure: true }
+    ]) {
+      const reply = await code(socket, "submit", { docId: "out-of-range", clientId: "mallory", seq: 1, baseVersion: base, steps: [step] })
+      expect([step, reply]).toEqual([step, expect.stringMatching(/^ERR_(STEP_INVALID|INVALID_MESSAGE)$/)])
+    }
+    // The second step reaches past what the first left.
+    const pair = [{ stepType: "replace", from: 1, to: 12 }, { stepType: "replace", from: 5, to: 5, slice: text("x") }]
+    expect(await code(socket, "submit", { docId: "out-of-range", clientId: "mallory", seq: 1, baseVersion: base, steps: pair })).toBe("ERR_STEP_INVALID")
+    // Negative positions are not even parsed.
+    expect(await code(socket, "submit", { docId: "out-of-range", clientId: "mallory", seq: 1, baseVersion: base, steps: [{ stepType: "replace", from: -5, to: -1 }] })).toBe("ERR_INVALID_MESSAGE")
+    expect((await owner.history()).length).toBe(ops)
+    // A step that fitted when written, and no longer applies, is still transformed and kept as dropped.
+    expect(await code(socket, "submit", { docId: "out-of-range", clientId: "mallory", seq: 1, baseVersion: base, steps: [{ stepType: "replace", from: 12, to: 12, slice: text("!") }] })).toBe("ok")
+  })
+
+  it("refuses a batch too far behind, at once, and a connection that far behind catches up and rebases its edits", async () => {
+    const writer = suite.closeAtEnd(await TestClient.open(suite.server.url, "far-behind", "writer", true))
+    writer.type("start")
+    await settleAll([writer])
+    const reader = suite.closeAtEnd(new DocConnection({ docId: "far-behind", user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
+    await until(() => reader.status == "online", wake => reader.subscribe(wake), 10_000, "the reader to join")
+    reader.goOffline()
+    const base = reader.version
+    reader.dispatch(reader.state!.tr.insertText("offline ", 1))
+    // More ops than the hub transforms a batch past, and more than one page of catch-up.
+    const behind = Math.max(limits.maxSubmitBehind, limits.maxOpsPerPage) + 50
+    for (let i = 0; i < behind; i++) {
+      writer.type(String(i % 10))
+      await writer.waitFor(() => writer.sync!.idle && !writer.awaitingAck, "each op acknowledged")
+    }
+    const socket = await raw()
+    expect(await code(socket, "join", { docId: "far-behind", clientId: "old", secret: testSecret("old"), version: null, user })).toBe("ok")
+    const refusal = await code(socket, "submit", { docId: "far-behind", clientId: "old", seq: 1, baseVersion: base, steps: [{ stepType: "replace", from: 1, to: 1, slice: text("x") }] })
+    expect(refusal).toBe("ERR_VERSION_TOO_OLD")
+    const head = writer.sync!.version
+    reader.goOnline()
+    await until(() => reader.status == "online" && reader.unconfirmedCount == 0 && reader.version == head + 1, wake => reader.subscribe(wake), 60_000, "the reader's edit to land")
+    await writer.waitFor(() => writer.sync!.version == reader.version, "the writer to receive it")
+    expect(writer.text.startsWith("offline start")).toBe(true)
+    expect(reader.state!.doc.eq(writer.sync!.state.doc)).toBe(true)
+    expect(reader.issue).toBeNull()
+  })
+})
+
+describe("who a socket acts as", () => {
+  it("binds a client id to the secret that first joined with it", async () => {
+    const { owner, socket } = await target("takeover", "victim")
+    const watcher = suite.closeAtEnd(await TestClient.open(suite.server.url, "takeover", "watcher"))
+    socket.emit("presence", { docId: "takeover", version: owner.sync!.version, selection: { anchor: 2, head: 2 } })
+    await watcher.waitFor(() => watcher.presence.has("victim"), "the victim's caret")
+    const attacker = await raw()
+    expect(await code(attacker, "join", { docId: "takeover", clientId: "victim", secret: testSecret("attacker"), version: null, user })).toBe("ERR_CLIENT_ID_TAKEN")
+    expect(await code(attacker, "submit", { docId: "takeover", clientId: "victim", seq: 1, baseVersion: 0, steps: [{ stepType: "replace", from: 1, to: 1, slice: text("x") }] })).toBe("ERR_NOT_JOINED")
+    // The same client on a new socket (a reconnect) may join; its old socket's leave keeps the new presence.
+    const again = await raw()
+    expect(await code(again, "join", { docId: "takeover", clientId: "victim", secret: testSecret("victim"), version: null, user })).toBe("ok")
+    again.emit("presence", { docId: "takeover", version: owner.sync!.version, selection: { anchor: 3, head: 3 } })
+    await watcher.waitFor(() => watcher.presence.get("victim")?.selection?.anchor == 3, "the new caret")
+    socket.close()
+    again.emit("presence", { docId: "takeover", version: owner.sync!.version, selection: { anchor: 4, head: 4 } })
+    await watcher.waitFor(() => watcher.presence.get("victim")?.selection?.anchor == 4, "the caret after the old socket left")
+  })
+
+  it("takes seqs in order: no skipping ahead, so no seq can block the client id for good", async () => {
+    const { owner, socket } = await target("seqs")
+    const version = owner.sync!.version
+    const submit = (seq: number, t: string) => code(socket, "submit", { docId: "seqs", clientId: "mallory", seq, baseVersion: version, steps: [{ stepType: "replace", from: 1, to: 1, slice: text(t) }] })
+    expect(await submit(Number.MAX_SAFE_INTEGER, "x")).toBe("ERR_SEQ_GAP")
+    expect(await submit(2, "x")).toBe("ERR_SEQ_GAP")
+    expect(await submit(1, "a")).toBe("ok")
+    expect(await submit(1, "a")).toBe("ok")
+    expect(await submit(3, "b")).toBe("ERR_SEQ_GAP")
+    const joined = await (socket.emitWithAck as (...args: unknown[]) => Promise<Reply<{ nextSeq: number }>>)("join", { docId: "seqs", clientId: "mallory", secret: testSecret("mallory"), version: null, user })
+    expect(joined.ok && joined.value.nextSeq).toBe(2)
+    expect(await submit(2, "b")).toBe("ok")
+  })
+})
+
+describe("limits in their units", () => {
+  it("counts a message's size in bytes, not characters", async () => {
+    const { owner, socket } = await target("bytes")
+    // 600,000 characters of two bytes each: under the limit in characters, over it in bytes.
+    const reply = await code(socket, "submit", { docId: "bytes", clientId: "mallory", seq: 1, baseVersion: owner.sync!.version, steps: [{ stepType: "replace", from: 1, to: 1, slice: text("é".repeat(600_000)) }] })
+    expect(reply).toBe("ERR_MESSAGE_TOO_LARGE")
+  })
+
+  it("logs a refused request under its own event with the request's name beside it", async () => {
+    const { socket } = await target("logging")
+    expect(await code(socket, "submit", { docId: "logging", clientId: "mallory", seq: 1, baseVersion: 0, steps: [{ stepType: "replace", from: 0.5, to: 1 }] })).toBe("ERR_INVALID_MESSAGE")
+    await until(() => suite.server.stderr().includes('"request":"submit"'), wake => {
+      suite.server.child.stderr!.on("data", wake)
+      return () => void suite.server.child.stderr!.off("data", wake)
+    }, 10_000, "the log line")
+    const line = suite.server.stderr().split("\n").find(l => l.includes('"request":"submit"'))!
+    expect(JSON.parse(line)).toMatchObject({ event: "request-rejected", request: "submit", code: "ERR_INVALID_MESSAGE" })
+  })
+})
