@@ -1,4 +1,4 @@
-import { Slice, type Fragment, type Node } from "prosemirror-model"
+import type { Fragment, Node } from "prosemirror-model"
 import type { Transform } from "prosemirror-transform"
 
 /** A block's text, its inner blocks separated by newlines; "" for none. */
@@ -13,7 +13,11 @@ export function findBlock(doc: Node, id: string): { pos: number; node: Node } | 
   return found
 }
 
-/** Replace `from..to` of the transform's doc with `content`, touching only what differs. */
+/**
+ * Replace `from..to` of the transform's doc with `content`, touching only what differs. The changed part
+ * is cut from `content` with its open depths, so that a change inside a block (a character typed into a
+ * paragraph of a whole-document write) edits that block instead of inserting a block of its own.
+ */
 export function replaceMinimal(tr: Transform, from: number, to: number, content: Fragment): void {
   const old = tr.doc.slice(from, to).content
   const start = old.findDiffStart(content)
@@ -22,5 +26,7 @@ export function replaceMinimal(tr: Transform, from: number, to: number, content:
   let endA = end.a, endB = end.b
   const overlap = start - Math.min(endA, endB)
   if (overlap > 0) { endA += overlap; endB += overlap }
-  tr.replace(from + start, from + endA, new Slice(content.cut(start, endB), 0, 0))
+  // A node holding `content`, only to cut it: slice gives the open depths that cut alone does not.
+  const holder = tr.doc.type.create(null, content)
+  tr.replace(from + start, from + endA, holder.slice(start, endB))
 }

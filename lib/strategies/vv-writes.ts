@@ -104,9 +104,10 @@ interface AttrChange {
 
 /**
  * Put `node` where block `id` is (or after block `after` when it is not in the document), or remove the
- * block for null. A block that keeps its type gets its new content now and its new attributes in
- * `attrs`, set after every write's content: then the op's content steps come first, and a writer whose
- * text they repeat sees only attribute steps to rebase its unsent typing over (SyncClient.confirm).
+ * block for null. A block that keeps its type, or a new one, gets its new content now (a new one with
+ * its version attributes empty, as its writer made it) and its new attributes in `attrs`, set after
+ * every write's content: then the op's content steps come first, and a writer whose text they repeat
+ * sees only attribute steps to rebase its unsent typing and its caret over (SyncClient.confirm).
  */
 function place(tr: Transform, id: string, node: Node | null, after: string | null, attrs: AttrChange[]): void {
   const found = findBlock(tr.doc, id)
@@ -116,7 +117,8 @@ function place(tr: Transform, id: string, node: Node | null, after: string | nul
   }
   if (!found) {
     const prev = after == null ? null : findBlock(tr.doc, after)
-    tr.insert(after == null ? 0 : prev ? prev.pos + prev.node.nodeSize : tr.doc.content.size, node)
+    tr.insert(after == null ? 0 : prev ? prev.pos + prev.node.nodeSize : tr.doc.content.size, node.type.create({ ...node.attrs, vv: null, conflict: null }, node.content, node.marks))
+    for (const name of ["vv", "conflict"]) if (node.attrs[name] != null) attrs.push({ id, name, value: node.attrs[name] })
   } else if (found.node.type == node.type) {
     replaceMinimal(tr, found.pos + 1, found.pos + found.node.nodeSize - 1, node.content)
     for (const [name, value] of Object.entries(node.attrs))

@@ -105,6 +105,16 @@ function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[
   return { ...result, changes: summarizer.changes }
 }
 
+/** Check what each of the hub's own steps for block writes carries, against the document it applies to. */
+function checkSteps(head: Node, steps: readonly Step[]): void {
+  let at = head
+  for (const step of steps) {
+    const problem = checkStepContent(step, at)
+    if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
+    at = step.apply(at).doc ?? at
+  }
+}
+
 /** What settling last-writer-wins writes adds to a transformed batch: the records and the registers' new stamps. */
 interface LwwResult {
   writes: LwwWrite[]
@@ -123,10 +133,7 @@ function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequ
   } catch (e) {
     throw new ConcordError("ERR_SCHEMA_VIOLATION", e instanceof Error ? e.message : String(e))
   }
-  for (const step of applied.steps) {
-    const problem = checkStepContent(step, doc.doc)
-    if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
-  }
+  checkSteps(doc.doc, applied.steps)
   return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], writes: applied.records, stamps }
 }
 
@@ -139,10 +146,7 @@ interface VectorResult {
 /** Version-vector documents: keep concurrent block writes side by side instead of transforming steps. */
 function resolveVectorWrites(doc: HubDocument, request: SubmitRequest, author: Author): TransformedBatch & VectorResult {
   const applied = applyVectorWrites(schema, doc.doc, request.blocks!, { author, clientId: request.clientId }, block => doc.writers.get(block))
-  for (const step of applied.steps) {
-    const problem = checkStepContent(step, doc.doc)
-    if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
-  }
+  checkSteps(doc.doc, applied.steps)
   return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], vvWrites: applied.records, written: applied.written }
 }
 
