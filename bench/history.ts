@@ -51,7 +51,8 @@ function random(seed: number): () => number {
  * sometimes Enter, a deletion or bold.
  */
 async function buildDocument(hub: Hub): Promise<void> {
-  await hub.open(docId, true)
+  await hub.create({ docId })
+  await hub.open(docId)
   const next = random(42)
   let submitted = 0
   const started = performance.now()

@@ -4,10 +4,12 @@ import { schema, newBlockId, compactJSON, coldFromJSON, coolBlocks } from "../..
 import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtReply, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
-  type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult,
-  type UpdateRequest, type AuthorshipRequest, type AuthorshipSpans
+  type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type SubmitRequest, type SubmitResult,
+  type UpdateRequest, type AuthorshipRequest, type AuthorshipSpans, type CreateRequest, type CreateResult, type LinksRequest, type LinksResult, type Role
 } from "../../lib/protocol"
 import type { Storage } from "../storage"
+import { hashToken, newDocId, newLinks, newToken } from "../link-tokens"
+import { LinkHolders } from "./link-holders"
 import { createLogger, type Logger } from "../log"
 import { Authorship } from "../../lib/history/authorship"
 import { replay } from "../../lib/history/replay"
@@ -40,9 +42,12 @@ export interface HubOptions {
 export class Hub {
   /** Called with the ops of a document as they become durable, in version order. */
   onCommitted: (docId: string, ops: CommittedOp[]) => void = () => {}
+  /** Called once the sockets that joined a document with links of `role` have lost them; the transport removes them from it. */
+  onRevoked: (docId: string, role: Role, socketIds: string[]) => void = () => {}
   private readonly docs = new Map<string, HubDocument>()
   private readonly loading = new Map<string, Promise<HubDocument>>()
   private readonly recent = new RecentVersions()
+  private readonly holders = new LinkHolders()
   private readonly ctx: SubmitContext
   private readonly log: Logger
   private readonly window: number
@@ -79,17 +84,52 @@ export class Hub {
     return this.docs.get(docId)
   }
 
-  /** Open a document: from memory, else from its latest snapshot plus the ops after it; create it when asked. */
-  async open(docId: string, create = false, strategy: StrategyName = "ot"): Promise<HubDocument> {
+  /** Open a document: from memory, else from its latest snapshot plus the ops after it. */
+  async open(docId: string): Promise<HubDocument> {
     if (this.closing) throw new ConcordError("ERR_SHUTTING_DOWN", "The hub is shutting down")
     const open = this.docs.get(docId)
     if (open && !open.broken) return this.touch(open)
     let loading = this.loading.get(docId)
     if (!loading) {
-      loading = this.load(docId, create, strategy).finally(() => this.loading.delete(docId))
+      loading = this.load(docId).finally(() => this.loading.delete(docId))
       this.loading.set(docId, loading)
     }
     return this.touch(await loading)
+  }
+
+  /**
+   * Create a document (under a random id unless one is asked for) with an owner, an edit and a view link,
+   * and return their tokens: the hub keeps only their hashes. It is opened on its first join.
+   */
+  async create(request: CreateRequest): Promise<CreateResult> {
+    if (this.closing) throw new ConcordError("ERR_SHUTTING_DOWN", "The hub is shutting down")
+    const strategy = request.strategy ?? "ot"
+    if (!hubStrategies.includes(strategy))
+      throw new ConcordError("ERR_INVALID_MESSAGE", `The hub serves documents under ${hubStrategies.join(", ")}; ${strategy} runs in the conflict lab`)
+    const docId = request.docId ?? newDocId()
+    const { tokens, hashes } = newLinks()
+    const initial = schema.node("doc", null, [schema.node("paragraph", { id: newBlockId() })])
+    await this.options.storage.createDocument(docId, strategy, compactJSON(initial), this.ctx.now(), hashes)
+    this.log.info("document-created", { docId })
+    return { docId, strategy, links: tokens }
+  }
+
+  /**
+   * Reissue or revoke a document's links of one role (the transport checked that `socketId` owns the
+   * document), then hand the sockets that joined with them to `onRevoked`. The owner link cannot be
+   * revoked, only reissued; the socket that reissues it keeps its place under the new one.
+   */
+  async replaceLinks(request: LinksRequest, socketId: string): Promise<LinksResult> {
+    const { docId, role, action } = request
+    if (action == "revoke" && role == "owner") throw new ConcordError("ERR_INVALID_MESSAGE", "The owner link can be reissued, not revoked")
+    const token = action == "reissue" ? newToken() : null
+    const tokenHash = token == null ? null : hashToken(token)
+    await this.options.storage.replaceLinks(docId, role, tokenHash, this.ctx.now())
+    const revoked = this.holders.revoke(docId, role, role == "owner" ? socketId : undefined)
+    if (role == "owner") this.holders.add(docId, socketId, { role, tokenHash: tokenHash! })
+    this.log.info("links-replaced", { docId, role, action, sockets: revoked.length })
+    if (revoked.length) this.onRevoked(docId, role, revoked)
+    return { role, token }
   }
 
   /** Run a batch through the submit pipeline; resolves with the acknowledgement once it is durable. */
@@ -122,9 +162,12 @@ export class Hub {
    * the broadcasts that follow it.
    */
   async join(request: JoinRequest, socketId: string, attach: () => void): Promise<JoinResult> {
-    if (request.create && request.strategy && !hubStrategies.includes(request.strategy))
-      throw new ConcordError("ERR_INVALID_MESSAGE", `The hub serves documents under ${hubStrategies.join(", ")}; ${request.strategy} runs in the conflict lab`)
-    const doc = await this.open(request.docId, request.create, request.strategy)
+    const revokes = this.holders.generation
+    const tokenHash = hashToken(request.token)
+    // Checked before anything is opened, with one answer for a missing document and a wrong link.
+    const role = await this.options.storage.findLink(request.docId, tokenHash)
+    if (!role) throw new ConcordError("ERR_ACCESS_DENIED", "No document with this id and link")
+    const doc = await this.open(request.docId)
     // Loaded before `attach`, so that nothing awaits between it and the reply.
     const crdt = doc.ydoc ? await crdtState() : null
     const from = request.version
@@ -134,19 +177,24 @@ export class Hub {
     const wantsOps = from != null && (doc.durableVersion - from <= limits.catchUpOpLimit || request.hasUnconfirmed)
     if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart)
     if (doc.broken || this.docs.get(doc.id) !== doc) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
+    // A revoke landed while this join awaited: its link may be one of those revoked, so check it again.
+    if (this.holders.generation != revokes) return this.join(request, socketId, attach)
     attach()
     doc.sockets.add(socketId)
+    this.holders.add(doc.id, socketId, { role, tokenHash })
     const presence = [...doc.presence.values()].filter(p => p.clientId != request.clientId)
-    if (doc.ydoc) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, ops: [], presence, crdt: crdt!.crdtJoin(doc.ydoc, request.stateVector) }
-    if (!wantsOps) return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, snapshot: this.headSnapshot(doc), ops: [], presence }
+    const joined = { docId: doc.id, strategy: doc.strategy, role, version: doc.durableVersion, presence }
+    if (doc.ydoc) return { ...joined, ops: [], crdt: crdt!.crdtJoin(doc.ydoc, request.stateVector) }
+    if (!wantsOps) return { ...joined, snapshot: this.headSnapshot(doc), ops: [] }
     const start = from! + older.length
     const recent = doc.opsAfter(start)
     if (!recent) throw new ConcordError("ERR_INTERNAL", "Ops moved out of memory while joining; join again")
-    return { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, ops: older.concat(recent), presence }
+    return { ...joined, ops: older.concat(recent) }
   }
 
   /** A socket left a document (or disconnected): its presence goes. Returns whether a presence was removed. */
   leave(docId: string, clientId: string, socketId: string): boolean {
+    this.holders.remove(docId, socketId)
     const doc = this.docs.get(docId)
     if (!doc) return false
     doc.sockets.delete(socketId)
@@ -327,19 +375,9 @@ export class Hub {
     return { version: doc.durableVersion, doc: doc.durableJSON() }
   }
 
-  private async load(docId: string, create: boolean, strategy: StrategyName): Promise<HubDocument> {
+  private async load(docId: string): Promise<HubDocument> {
     const storage = this.options.storage
-    let record = await storage.getDocument(docId)
-    if (!record && create) {
-      const initial = schema.node("doc", null, [schema.node("paragraph", { id: newBlockId() })])
-      try {
-        record = await storage.createDocument(docId, strategy, compactJSON(initial), this.ctx.now())
-        this.log.info("document-created", { docId })
-      } catch (error) {
-        if (!(error instanceof ConcordError && error.code == "ERR_DOCUMENT_EXISTS")) throw error
-        record = await storage.getDocument(docId)
-      }
-    }
+    const record = await storage.getDocument(docId)
     if (!record) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
     const snapshot = await storage.latestSnapshot(docId)
     if (!snapshot) throw new ConcordError("ERR_STORAGE", `Document ${docId} has no snapshot`)
