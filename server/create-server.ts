@@ -48,7 +48,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let storage = options.storage
   if (!storage) {
     mkdirSync(options.dataDir, { recursive: true })
-    storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal" })
+    storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal", log })
   }
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
   const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, ...options.hub })
