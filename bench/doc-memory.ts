@@ -44,7 +44,8 @@ function median(values: number[]): number {
 
 /** Commit `lines` as the paragraphs of a new document `docId`, 200 a batch, each with its block id as editors give it. */
 async function write(hub: Hub, docId: string, lines: string[]): Promise<void> {
-  const doc = await hub.open(docId, true)
+  await hub.create({ docId })
+  const doc = await hub.open(docId)
   for (let at = 0, seq = 1; at < lines.length; at += 200, seq++) {
     const paragraphs = lines.slice(at, at + 200).map(line => schema.node("paragraph", { id: newBlockId() }, line ? schema.text(line) : undefined))
     const end = doc.doc.content.size

@@ -13,14 +13,16 @@ import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
 import { cpus, tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Node } from "prosemirror-model"
-import type { Page } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import type { StepJSON } from "../lib/protocol"
 import { Hub } from "../server/hub/hub"
 import { fetchedVersion } from "../lib/history"
+import { hashToken, newToken } from "../server/link-tokens"
 import { openSqliteStorage } from "../server/storage"
 import { removeDataDir, startServerProcess, type ServerProcess } from "../tests/support/server-process"
-import { closeTab, launchBrowser, openTab } from "../tests/e2e/support/browser"
-import { LightClient } from "./light-client"
+import { rememberLinks } from "../tests/support/link-registry"
+import { closeTab, launchBrowser, openTab, waitForOnline } from "../tests/e2e/support/browser"
+import { createTestDocument } from "../tests/e2e/support/document-links"
 
 const quick = process.argv.includes("--quick")
 const withBrowser = !process.argv.includes("--no-browser")
@@ -51,7 +53,8 @@ function random(seed: number): () => number {
  * sometimes Enter, a deletion or bold.
  */
 async function buildDocument(hub: Hub): Promise<void> {
-  await hub.open(docId, true)
+  await hub.create({ docId })
+  await hub.open(docId)
   const next = random(42)
   let submitted = 0
   const started = performance.now()
@@ -185,11 +188,37 @@ function stepBack(page: Page): Promise<number> {
   }))
 }
 
+/**
+ * A new edit link of the built document, made on its store before a server opens it: the document may
+ * have been built by an earlier run, whose links nobody kept.
+ */
+async function reissueEditLink(dataDir: string): Promise<string> {
+  const token = newToken()
+  const storage = openSqliteStorage({ file: join(dataDir, "concord.db") })
+  try {
+    await storage.replaceLinks(docId, "edit", hashToken(token), Date.now())
+  } finally {
+    await storage.close()
+  }
+  return token
+}
+
+/** A tab on the built document opened with `token` (openTab opens the documents the tests created). */
+async function openBuiltDocument(browser: Browser, url: string, token: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } })
+  await context.addInitScript(value => localStorage.setItem("concord:identity", value), JSON.stringify({ name: "Bench", color: "#1971c2" }))
+  const page = await context.newPage()
+  await page.goto(`/d/${docId}#${token}`)
+  await waitForOnline(page)
+  return page
+}
+
 async function measureBrowser(dataDir: string, head: number): Promise<string[]> {
+  const token = await reissueEditLink(dataDir)
   const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error" } })
   const browser = await launchBrowser()
   try {
-    const page = await openTab(browser, server.url, docId, { name: "Bench", viewport: { width: 1280, height: 900 } })
+    const page = await openBuiltDocument(browser, server.url, token)
     // tsx keeps function names with a helper that functions sent to the page would miss.
     await page.evaluate("window.__name = f => f")
     await page.getByTestId("history-panel").waitFor()
@@ -253,9 +282,8 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
     for (const use of ["panel", "scrub", "closed"] as const) {
       const panel = use != "closed"
       const typed = `typing-${use}`
-      const creator = new LightClient(server.url, typed, "creator")
-      await creator.join(true)
-      creator.close()
+      // The typists, in worker processes, find its links in CONCORD_TEST_LINKS_DIR.
+      rememberLinks(typed, await createTestDocument(server.url, typed))
       const page = await openTab(browser, server.url, typed, { name: "Watcher", viewport: { width: 1280, height: 900 } })
       const open = await page.getByTestId("history-panel").isVisible()
       if (open != panel) await page.getByTestId("history-toggle").click()
@@ -314,6 +342,7 @@ async function measureLongTasks(seconds: number): Promise<string[]> {
 }
 
 const dataDir = keptData ?? mkdtempSync(join(tmpdir(), "concord-bench-history-"))
+const linksDir = (process.env.CONCORD_TEST_LINKS_DIR = mkdtempSync(join(tmpdir(), "concord-bench-links-")))
 try {
   const started = performance.now()
   const built = existsSync(join(dataDir, "concord.db"))
@@ -344,4 +373,5 @@ try {
   }
 } finally {
   if (!keptData) removeDataDir(dataDir)
+  removeDataDir(linksDir)
 }

@@ -54,9 +54,10 @@ async function run(scenario: Scenario): Promise<Figures> {
   const docIds = Array.from({ length: scenario.documents }, (_, i) => `throughput-${i}`)
   const clients: { docId: string; clientId: string; version: number; seq: number }[] = []
   for (const docId of docIds) {
+    const { links } = await hub.create({ docId })
     for (let c = 0; c < scenario.clientsPerDocument; c++) {
       const clientId = `${docId}-c${c}`
-      const joined = await hub.join({ docId, clientId, secret: `bench-secret-${clientId}`, version: null, user: { name: clientId, color: "#224488" }, create: c == 0 }, clientId, () => {})
+      const joined = await hub.join({ docId, clientId, secret: `bench-secret-${clientId}`, token: links.edit, version: null, user: { name: clientId, color: "#224488" } }, clientId, () => {})
       clients.push({ docId, clientId, version: joined.version, seq: 0 })
     }
     lengths.set(docId, 0)

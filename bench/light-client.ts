@@ -1,5 +1,6 @@
 import { io, type Socket } from "socket.io-client"
 import type { ClientToServerEvents, LeanOp, PackedOp, Reply, ServerToClientEvents, SubmitResult } from "../lib/protocol"
+import { createDocument, knownLinks } from "../tests/support/link-registry"
 
 /** What a light client reads of an op (its steps stay packed: only their number counts). */
 export type OpKey = Pick<LeanOp, "version" | "clientId" | "seq">
@@ -31,10 +32,14 @@ export class LightClient {
     })
   }
 
-  /** Connect and join; the document must hold one paragraph typed into only by LightClients. */
+  /**
+   * Connect and join with the document's edit link (creating the document first when asked); the document
+   * must hold one paragraph typed into only by LightClients.
+   */
   async join(create = false): Promise<void> {
     if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
-    const reply = await this.socket.emitWithAck("join", { docId: this.docId, clientId: this.clientId, secret: `bench-secret-${this.clientId}`, version: null, user: { name: this.clientId, color: "#224488" }, create })
+    const token = create ? (await createDocument(this.socket, this.docId)).edit : knownLinks(this.docId).edit
+    const reply = await this.socket.emitWithAck("join", { docId: this.docId, clientId: this.clientId, secret: `bench-secret-${this.clientId}`, token, version: null, user: { name: this.clientId, color: "#224488" } })
     if (!reply.ok) throw new Error(reply.error.message)
     this.version = reply.value.version
     const doc = reply.value.snapshot!.doc as { content?: { content?: { text: string }[] }[] }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { killAll, profileWorkers } from "./harness/child-processes"
+import { killAll, onExit, profileWorkers } from "./harness/child-processes"
 import { formatSummary, profilesIn, summarizeProfiles } from "./harness/cpu-profile"
 import { loadAverage, machine } from "./harness/measure"
 import { failureNotes, markdownTable, type Row } from "./harness/report"
@@ -28,6 +28,10 @@ const option = (name: string) => args.find(a => a.startsWith(`--${name}=`))?.spl
 const only = option("only")
 const systems = (option("systems") ?? systemNames) as SystemName[]
 const root = fileURLToPath(new URL("..", import.meta.url))
+// Concord's benchmark clients join with the link tokens of the documents they create; the worker
+// processes (forked with this environment) share them through this folder (tests/support/link-registry.ts).
+const linksDir = (process.env.CONCORD_TEST_LINKS_DIR = mkdtempSync(join(tmpdir(), "concord-bench-links-")))
+onExit(() => rmSync(linksDir, { recursive: true, force: true }))
 
 /** The workloads by name, at the issue's sizes or shortened ones for --quick. */
 const workloads: [string, Workload<any>[]][] = quick

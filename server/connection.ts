@@ -1,7 +1,7 @@
 import type { Server, Socket } from "socket.io"
 import {
   ConcordError, limits, parse,
-  type Author, type ClientToServerEvents, type Reply, type ServerToClientEvents
+  type Author, type ClientToServerEvents, type Reply, type Role, type ServerToClientEvents
 } from "../lib/protocol"
 import type { Hub } from "./hub/hub"
 import type { Logger } from "./log"
@@ -15,6 +15,8 @@ export type ConcordSocket = Socket<ClientToServerEvents, ServerToClientEvents>
 interface Membership {
   clientId: string
   user: Author
+  /** What the link it joined with lets it do. */
+  role: Role
   /** Receives whole CommittedOps rather than LeanOps. */
   detail: boolean
 }
@@ -27,6 +29,12 @@ export class Connection {
   private readonly joined = new Map<string, Membership>()
 
   constructor(private readonly socket: ConcordSocket, private readonly hub: Hub, private readonly log: Logger) {
+    socket.on("create", (request, ack) => this.handle("create", ack, async () => this.hub.create(parse.create(request))))
+    socket.on("links", (request, ack) => this.handle("links", ack, async () => {
+      const message = parse.links(request)
+      if (this.member(message.docId).role != "owner") throw new ConcordError("ERR_NOT_OWNER", `Only the owner of ${message.docId} manages its links`)
+      return this.hub.replaceLinks(message, socket.id)
+    }))
     socket.on("join", (request, ack) => this.handle("join", ack, async () => {
       const message = parse.join(request)
       const detail = message.detail ?? false
@@ -35,7 +43,7 @@ export class Connection {
         if (earlier) socket.leave(opsRoomOf(message.docId, earlier.detail))
         socket.join([roomOf(message.docId), opsRoomOf(message.docId, detail)])
       })
-      this.joined.set(message.docId, { clientId: message.clientId, user: message.user, detail })
+      this.joined.set(message.docId, { clientId: message.clientId, user: message.user, role: result.role, detail })
       return result
     }))
     socket.on("detail", (request, ack) => this.handle("detail", ack, async () => {
@@ -51,19 +59,19 @@ export class Connection {
     socket.on("submit", (request, ack) => this.handle("submit", ack, async () => {
       checkSize(request)
       const message = parse.submit(request)
-      const member = this.member(message.docId, message.clientId)
+      const member = this.writer(message.docId, message.clientId)
       return this.hub.submit(message, member.user)
     }))
     socket.on("update", (request, ack) => this.handle("update", ack, async () => {
       checkSize(request)
       const message = parse.update(request)
-      const member = this.member(message.docId, message.clientId)
+      const member = this.writer(message.docId, message.clientId)
       return this.hub.update(message, member.user)
     }))
     socket.on("presence", update => {
       try {
         const message = parse.presence(update)
-        const member = this.member(message.docId)
+        const member = this.writer(message.docId)
         const state = this.hub.presence(member.clientId, socket.id, member.user, message)
         if (state) socket.to(roomOf(message.docId)).emit("presence", { docId: message.docId, state })
       } catch (error) {
@@ -100,6 +108,20 @@ export class Connection {
     if (!member) throw new ConcordError("ERR_NOT_JOINED", `Join ${docId} before sending to it`)
     if (clientId != null && clientId != member.clientId)
       throw new ConcordError("ERR_INVALID_MESSAGE", `clientId ${clientId} is not the one this socket joined ${docId} with`)
+    return member
+  }
+
+  /** The hub revoked the link this socket joined `docId` with: leave the document, then say why. */
+  revoke(docId: string, role: Role): void {
+    if (!this.joined.has(docId)) return
+    this.leave(docId)
+    this.socket.emit("revoked", { docId, role })
+  }
+
+  /** The membership of a socket that may change the document: joined with an owner or edit link. */
+  private writer(docId: string, clientId?: string): Membership {
+    const member = this.member(docId, clientId)
+    if (member.role == "view") throw new ConcordError("ERR_READ_ONLY", `This socket joined ${docId} with a view link`)
     return member
   }
 

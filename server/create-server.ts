@@ -48,7 +48,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let storage = options.storage
   if (!storage) {
     mkdirSync(options.dataDir, { recursive: true })
-    storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal" })
+    storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal", log })
   }
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
   const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, ...options.hub })
@@ -83,10 +83,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   const broadcaster = new RoomBroadcaster(io)
   hub.onCommitted = (docId, ops) => broadcaster.publish(docId, ops)
+  const agents = new Map<string, Connection>()
+  hub.onRevoked = (docId, role, socketIds) => {
+    for (const socketId of socketIds) agents.get(socketId)?.revoke(docId, role)
+  }
   io.on("connection", socket => {
     connections++
-    socket.on("disconnect", () => connections--)
-    new Connection(socket, hub, log)
+    agents.set(socket.id, new Connection(socket, hub, log))
+    socket.on("disconnect", () => {
+      connections--
+      agents.delete(socket.id)
+    })
   })
   // Evict idle documents and pack the heads of those nobody edits: every 5 s, or twice per packAfterMs
   // when that is shorter (every 10 ms at the most).

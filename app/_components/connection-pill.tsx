@@ -5,7 +5,8 @@ const labels: Record<ConnectionStatus, "online" | "reconnecting" | "offline" | "
   reconnecting: "reconnecting",
   offline: "offline",
   connecting: "connecting",
-  "not-found": "offline",
+  denied: "offline",
+  revoked: "offline",
   error: "offline"
 }
 

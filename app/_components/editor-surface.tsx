@@ -4,7 +4,8 @@ import type { PageConnection } from "./use-doc-connection"
 
 /**
  * The ProseMirror view of a connection's document, mounted once the document has loaded. Local
- * transactions go through the connection; every change it reports (remote ops, presence) updates the view.
+ * transactions go through the connection; every change it reports (remote ops, presence, losing its
+ * link) updates the view, which is editable only while the connection is writable.
  */
 export function EditorSurface({ connection, onView }: { connection: PageConnection; onView: (view: EditorView | null) => void }) {
   const mount = useRef<HTMLDivElement>(null)
@@ -17,6 +18,7 @@ export function EditorSurface({ connection, onView }: { connection: PageConnecti
     let subscribed = false
     const view: EditorView = new EditorView(mount.current, {
       state,
+      editable: () => connection.writable,
       attributes: { "aria-label": "Document text", "aria-multiline": "true", role: "textbox", spellcheck: "true" },
       dispatchTransaction(this: EditorView, tr) {
         connection.dispatch(tr)
@@ -33,7 +35,7 @@ export function EditorSurface({ connection, onView }: { connection: PageConnecti
     subscribed = true
     const { anchor, head } = state.selection
     connection.setPresence({ anchor, head })
-    if (state.doc.textContent.length == 0) view.focus()
+    if (state.doc.textContent.length == 0 && connection.writable) view.focus()
     onView(view)
     return () => {
       unsubscribe()

@@ -14,7 +14,7 @@ function versions(entry: TimelineEntry): string {
   return entry.first == entry.last ? `v${entry.first}` : `v${entry.first}–v${entry.last}`
 }
 
-function DroppedChanges({ op, model }: { op: CommittedOp; model: HistoryModel }) {
+function DroppedChanges({ op, model, readOnly }: { op: CommittedOp; model: HistoryModel; readOnly: boolean }) {
   const views = model.droppedOf(op)
   if (!views) return <p className="history-dropped-loading">Looking up what could not be applied…</p>
   return (
@@ -22,7 +22,7 @@ function DroppedChanges({ op, model }: { op: CommittedOp; model: HistoryModel })
       {views.map((view: DroppedView) => (
         <div key={view.key} className="history-dropped" data-testid="dropped-step">
           <span className="history-dropped-text">{view.text}</span>
-          {view.restorable && (
+          {view.restorable && !readOnly && (
             <button type="button" className="button button-quiet history-restore" data-testid="restore-dropped"
               disabled={view.restored} onClick={() => model.restoreDropped(view)}>
               {view.restored ? "Restored" : "Restore"}
@@ -34,18 +34,18 @@ function DroppedChanges({ op, model }: { op: CommittedOp; model: HistoryModel })
   )
 }
 
-function OpDetails({ op, model }: { op: CommittedOp; model: HistoryModel }) {
+function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryModel; readOnly: boolean }) {
   const merge = model.explain(op)
   // Last-writer-wins documents: a write a later clock beat is lost text too, and is listed.
   const lost = model.lostOf(op)
   return (
     <>
       {merge && <p className="history-merge" data-testid="merge-explanation">{merge.text}</p>}
-      {op.dropped?.length ? <DroppedChanges op={op} model={model} /> : null}
+      {op.dropped?.length ? <DroppedChanges op={op} model={model} readOnly={readOnly} /> : null}
       {lost.map((view: LostWriteView) => (
         <div key={view.key} className="history-dropped" data-testid="lost-write">
           <span className="history-dropped-text">{view.text}</span>
-          {view.blocks && (
+          {view.blocks && !readOnly && (
             <button type="button" className="button button-quiet history-restore" data-testid="restore-lost-write"
               title="Write this text again, as a new change with your clock"
               disabled={view.restored} onClick={() => model.restoreLost(view)}>
@@ -61,14 +61,15 @@ function OpDetails({ op, model }: { op: CommittedOp; model: HistoryModel }) {
 /**
  * One timeline entry: who, when, which versions, what it did; for a merged op how it was merged, for
  * dropped steps what was lost with a Restore action, and for collapsed keystrokes the ops inside.
- * Clicking it calls `onSelect` (the panel highlights the entry in the editor).
+ * Clicking it calls `onSelect` (the panel highlights the entry in the editor); `readOnly` leaves out Restore.
  */
-function Entry({ entry, model, selected, onSelect }: {
+function Entry({ entry, model, selected, readOnly, onSelect }: {
   entry: TimelineEntry
   model: HistoryModel
   selected: boolean
   /** Changes whenever the entry's dropped details may have, so that it re-renders. */
   revision: number
+  readOnly: boolean
   onSelect: (entry: TimelineEntry) => void
 }) {
   const [expanded, setExpanded] = useState(false)
@@ -89,7 +90,7 @@ function Entry({ entry, model, selected, onSelect }: {
         </span>
         <span className="history-summary">{entry.summary}</span>
       </button>
-      {!group && <OpDetails op={entry.ops[0]} model={model} />}
+      {!group && <OpDetails op={entry.ops[0]} model={model} readOnly={readOnly} />}
       {group && (
         <>
           <button type="button" className="history-expand" aria-expanded={expanded} onClick={() => setExpanded(e => !e)}>
@@ -100,7 +101,7 @@ function Entry({ entry, model, selected, onSelect }: {
               {entry.ops.map(op => (
                 <li key={op.version} className="history-op">
                   <span className="history-version">v{op.version}</span> {summarizeOp(op)}
-                  <OpDetails op={op} model={model} />
+                  <OpDetails op={op} model={model} readOnly={readOnly} />
                 </li>
               ))}
             </ol>

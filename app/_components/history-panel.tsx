@@ -27,8 +27,9 @@ function reveal(view: EditorView, pos: number): void {
 /**
  * The history panel (memoized: it follows the model, not the editor's every change): a version scrubber, a filter, and the live timeline of committed ops, newest first,
  * with merges explained and dropped changes offered back. Clicking an entry highlights it in `view`.
+ * `readOnly` (a view link, or a revoked one) leaves out every action that would change the document.
  */
-export const HistoryPanel = memo(function HistoryPanel({ model, view }: { model: HistoryModel; view: EditorView | null }) {
+export const HistoryPanel = memo(function HistoryPanel({ model, view, readOnly }: { model: HistoryModel; view: EditorView | null; readOnly: boolean }) {
   const snapshot = useHistorySnapshot(model)
   const [shown, setShown] = useState(pageOfEntries)
   const entries = model.entries()
@@ -56,14 +57,14 @@ export const HistoryPanel = memo(function HistoryPanel({ model, view }: { model:
           {authors.map(author => <option key={authorKey(author)} value={`author:${authorKey(author)}`}>By {author.name}</option>)}
         </select>
       </div>
-      <HistoryScrubber model={model} snapshot={snapshot} />
+      <HistoryScrubber model={model} snapshot={snapshot} readOnly={readOnly} />
       {snapshot.error && <p className="history-note history-error" role="alert">{snapshot.error}</p>}
       {snapshot.loading ? (
         <p className="history-note">Loading history…</p>
       ) : entries.length == 0 ? (
         <p className="history-note">{snapshot.filter.kind == "all" ? "No changes yet." : "No changes match."}</p>
       ) : (
-        <HistoryList entries={listed} shown={shown} model={model} selected={snapshot.selected} revision={snapshot.revision} onSelect={select} />
+        <HistoryList entries={listed} shown={shown} model={model} selected={snapshot.selected} revision={snapshot.revision} readOnly={readOnly} onSelect={select} />
       )}
       <div className="history-more">
         {entries.length > shown && (

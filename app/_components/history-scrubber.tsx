@@ -2,9 +2,9 @@ import type { HistoryModel, HistorySnapshot } from "@/lib/history"
 
 /**
  * The version scrubber: a slider over every version, a step back and forward, play and pause; while an
- * older version is shown, "Restore this version" and a way back to the live document.
+ * older version is shown, "Restore this version" (unless `readOnly`) and a way back to the live document.
  */
-export function HistoryScrubber({ model, snapshot }: { model: HistoryModel; snapshot: HistorySnapshot }) {
+export function HistoryScrubber({ model, snapshot, readOnly }: { model: HistoryModel; snapshot: HistorySnapshot; readOnly: boolean }) {
   const { head, travel } = snapshot
   const travelling = travel.version != null
   const shown = travel.version ?? head
@@ -30,8 +30,10 @@ export function HistoryScrubber({ model, snapshot }: { model: HistoryModel; snap
         </span>
         {travelling && (
           <span className="history-travel-actions">
-            <button type="button" className="button button-primary" data-testid="restore-version"
-              disabled={!travel.doc || travel.loading} onClick={() => model.restoreTravelVersion()}>Restore this version</button>
+            {!readOnly && (
+              <button type="button" className="button button-primary" data-testid="restore-version"
+                disabled={!travel.doc || travel.loading} onClick={() => model.restoreTravelVersion()}>Restore this version</button>
+            )}
             <button type="button" className="button button-quiet" data-testid="version-exit" onClick={() => model.travel.exit()}>Back to now</button>
           </span>
         )}

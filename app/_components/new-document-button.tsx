@@ -2,36 +2,55 @@
 
 import { useState } from "react"
 import { useRouter } from "next/navigation"
-import { randomId } from "@/lib/client/random-id"
+import { createDocument } from "@/lib/client/create-document"
+import { documentLink } from "@/lib/client/document-link"
+import { rememberDocument } from "@/lib/client/recent-documents"
+import { storeLinks } from "@/lib/client/stored-links"
+import { ConcordError } from "@/lib/protocol/errors"
+import type { StrategyName } from "@/lib/protocol/messages"
 
-const strategies = [
+const strategies: readonly { value: StrategyName; label: string }[] = [
   { value: "ot", label: "Merge every edit (OT)" },
   { value: "lww", label: "Last writer wins, per paragraph" },
   { value: "lww-doc", label: "Last writer wins, whole document" },
   { value: "vv", label: "Version vectors: keep both, you pick" },
   { value: "crdt", label: "CRDT (Yjs)" }
-] as const
+]
 
 /**
- * Starts a document under a fresh unguessable id and the chosen conflict strategy; the editor page
- * creates it on first join.
+ * Creates a document on the hub under the chosen conflict strategy, keeps its three links in this
+ * browser, and opens it with the owner link.
  */
 export function NewDocumentButton() {
   const router = useRouter()
-  const [strategy, setStrategy] = useState<string>("ot")
-  const query = strategy == "ot" ? "?new=1" : `?new=1&strategy=${strategy}`
+  const [strategy, setStrategy] = useState<StrategyName>("ot")
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const start = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const created = await createDocument({ strategy })
+      storeLinks(created.docId, created.links)
+      rememberDocument(created.docId)
+      router.push(documentLink(created.docId, created.links.owner))
+    } catch (caught) {
+      setError(`The document could not be created: ${ConcordError.from(caught).message}`)
+      setBusy(false)
+    }
+  }
   return (
     <div className="new-document">
-      <button type="button" className="button button-primary button-large" data-testid="new-document"
-        onClick={() => router.push(`/d/${randomId()}${query}`)}>
-        <span aria-hidden="true" className="button-plus">+</span> New document
+      <button type="button" className="button button-primary button-large" data-testid="new-document" disabled={busy} onClick={() => void start()}>
+        <span aria-hidden="true" className="button-plus">+</span> {busy ? "Creating…" : "New document"}
       </button>
       <label className="new-document-strategy">
         <span className="visually-hidden">Conflict strategy</span>
-        <select data-testid="new-document-strategy" value={strategy} onChange={e => setStrategy(e.target.value)}>
+        <select data-testid="new-document-strategy" value={strategy} onChange={e => setStrategy(e.target.value as StrategyName)}>
           {strategies.map(s => <option key={s.value} value={s.value}>{s.label}</option>)}
         </select>
       </label>
+      {error && <p className="new-document-error" role="alert">{error}</p>}
     </div>
   )
 }

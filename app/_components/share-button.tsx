@@ -1,44 +1,35 @@
-import { useEffect, useState } from "react"
+"use client"
 
-/** Put `text` on the clipboard: the async Clipboard API where allowed, else a hidden textarea and execCommand. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text)
-    return true
-  } catch {
-    const area = document.createElement("textarea")
-    area.value = text
-    area.setAttribute("readonly", "")
-    area.style.position = "fixed"
-    area.style.opacity = "0"
-    document.body.append(area)
-    area.select()
-    try {
-      return document.execCommand("copy")
-    } catch {
-      return false
-    } finally {
-      area.remove()
-    }
-  }
-}
+import { useEffect, useRef, useState } from "react"
+import { SharePanel } from "./share-panel"
+import type { PageConnection } from "./use-doc-connection"
 
-/** Copies the document's link; when no clipboard is available, shows the link to copy by hand. */
-export function ShareButton({ docId }: { docId: string }) {
-  const [copied, setCopied] = useState(false)
+/** Opens the Share panel under the button; Escape or a click outside closes it. */
+export function ShareButton({ connection }: { connection: PageConnection }) {
+  const [open, setOpen] = useState(false)
+  const root = useRef<HTMLDivElement>(null)
   useEffect(() => {
-    if (!copied) return
-    const timer = setTimeout(() => setCopied(false), 2000)
-    return () => clearTimeout(timer)
-  }, [copied])
-  const share = async () => {
-    const url = `${window.location.origin}/d/${docId}`
-    if (await copyText(url)) setCopied(true)
-    else window.prompt("Copy this link to share the document", url)
-  }
+    if (!open) return
+    const outside = (event: PointerEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false)
+    }
+    const escape = (event: KeyboardEvent) => {
+      if (event.key == "Escape") setOpen(false)
+    }
+    document.addEventListener("pointerdown", outside)
+    document.addEventListener("keydown", escape)
+    return () => {
+      document.removeEventListener("pointerdown", outside)
+      document.removeEventListener("keydown", escape)
+    }
+  }, [open])
   return (
-    <button type="button" className="button button-primary" data-testid="share-button" onClick={share} aria-live="polite">
-      {copied ? "Link copied" : "Share"}
-    </button>
+    <div className="share" ref={root}>
+      <button type="button" className="button button-primary" data-testid="share-button" aria-expanded={open} aria-haspopup="dialog"
+        onClick={() => setOpen(was => !was)}>
+        Share
+      </button>
+      {open && <SharePanel connection={connection} />}
+    </div>
   )
 }

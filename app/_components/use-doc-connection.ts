@@ -1,13 +1,22 @@
-import { useEffect, useRef, useState } from "react"
+import { useEffect, useState } from "react"
 import { CrdtConnection } from "@/lib/client/crdt-connection"
 import { DocConnection } from "@/lib/client/doc-connection"
+import { tokenFromFragment } from "@/lib/client/document-link"
 import { loadIdentity } from "@/lib/client/identity"
+import { forgetToken, rolesByReach, storedLinks, storeLinks } from "@/lib/client/stored-links"
 import { createEditorPlugins } from "@/lib/editor/plugins"
 import { historyHighlightPlugin } from "@/lib/history/highlight-plugin"
-import type { StrategyName } from "@/lib/protocol/messages"
 
 /** The connection of the document page: ProseMirror steps through the hub, or a Yjs document on CRDT documents. */
 export type PageConnection = DocConnection | CrdtConnection
+
+/** The document page's connection, and whether the page has no link to open the document with. */
+export interface PageAccess {
+  /** The open connection; null while server rendering and when there is no link to try. */
+  connection: PageConnection | null
+  /** True when the address carries no token and this browser holds none, or the hub refused every one tried. */
+  needsLink: boolean
+}
 
 declare global {
   interface Window {
@@ -16,54 +25,83 @@ declare global {
   }
 }
 
-function openCrdt(docId: string, create: boolean): CrdtConnection {
-  return new CrdtConnection({ docId, create, user: loadIdentity(), plugins: createEditorPlugins({ others: () => [], undo: "yjs" }) })
+function openDoc(docId: string, token: string): DocConnection {
+  const opened: DocConnection = new DocConnection({
+    docId,
+    token,
+    user: loadIdentity(),
+    plugins: [...createEditorPlugins({ others: () => opened.others }), historyHighlightPlugin()]
+  })
+  return opened
+}
+
+function openCrdt(docId: string, token: string): CrdtConnection {
+  return new CrdtConnection({ docId, token, user: loadIdentity(), plugins: createEditorPlugins({ others: () => [], undo: "yjs" }) })
+}
+
+/** The tokens to try, in order: the one in the address's fragment, then the ones this browser holds, the most capable first. */
+function tokensToTry(docId: string): string[] {
+  const links = storedLinks(docId)
+  const tokens = [tokenFromFragment(window.location.hash), ...rolesByReach.map(role => links[role])]
+  return [...new Set(tokens.filter((token): token is string => !!token))]
 }
 
 /**
- * Open a connection to document `docId` for as long as the component is mounted, re-rendering it on
- * every change. `create` and `strategy` (the one to create the document under) are read once, when the
- * connection opens. A document the hub turns out to serve as a CRDT gets a CrdtConnection instead.
- * Null during server rendering.
+ * Keep the accepted link in this browser, then take its token out of the address bar, so that the
+ * address a person copies from there never hands out their role (Share gives the links to hand out).
+ * A browser that cannot store it keeps the token in the address, so that a reload still opens the document.
  */
-export function useDocConnection(docId: string, create: boolean, strategy?: StrategyName): PageConnection | null {
+function keepLink(connection: PageConnection): void {
+  if (!connection.role) return
+  if (storeLinks(connection.docId, { [connection.role]: connection.token }) && window.location.hash)
+    window.history.replaceState(window.history.state, "", `/d/${connection.docId}`)
+}
+
+/**
+ * Open a connection to document `docId` for as long as the component is mounted, re-rendering on every
+ * change, with the first link that works: the address's fragment, else the ones this browser keeps. A
+ * link the hub refuses is forgotten and the next one tried. A document the hub turns out to serve as a
+ * CRDT gets a CrdtConnection instead. `connection` is null during server rendering.
+ */
+export function useDocConnection(docId: string): PageAccess {
   const [connection, setConnection] = useState<PageConnection | null>(null)
+  const [needsLink, setNeedsLink] = useState(false)
   const [, setRevision] = useState(0)
-  const createRef = useRef(create)
-  const strategyRef = useRef(strategy)
   useEffect(() => {
-    let current: PageConnection
+    const tokens = tokensToTry(docId)
+    let current: PageConnection | null = null
     let unsubscribe = () => {}
     const use = (opened: PageConnection) => {
       unsubscribe()
       current = opened
-      unsubscribe = opened.subscribe(() => {
+      unsubscribe = opened.subscribe(change => {
         // A DocConnection hands over when the document it joined is a CRDT document.
         if (opened instanceof DocConnection && opened.strategy == "crdt") {
           opened.close()
-          use(openCrdt(docId, false))
+          return use(openCrdt(docId, opened.token))
+        }
+        if (change == "status" && opened.status == "online") keepLink(opened)
+        if (change == "status" && opened.status == "denied") {
+          forgetToken(docId, opened.token)
+          const next = tokens.shift()
+          if (next) {
+            opened.close()
+            return use(openDoc(docId, next))
+          }
         }
         setRevision(r => r + 1)
       })
       setConnection(opened)
       window.__concord = { connection: opened }
     }
-    if (strategyRef.current == "crdt" && createRef.current) use(openCrdt(docId, true))
-    else {
-      const opened: DocConnection = new DocConnection({
-        docId,
-        create: createRef.current,
-        strategy: strategyRef.current,
-        user: loadIdentity(),
-        plugins: [...createEditorPlugins({ others: () => opened.others }), historyHighlightPlugin()]
-      })
-      use(opened)
-    }
+    const first = tokens.shift()
+    if (first) use(openDoc(docId, first))
+    else setNeedsLink(true)
     return () => {
       unsubscribe()
-      current.close()
-      if (window.__concord?.connection == current) delete window.__concord
+      current?.close()
+      if (current && window.__concord?.connection == current) delete window.__concord
     }
   }, [docId])
-  return connection
+  return { connection, needsLink: needsLink || connection?.status == "denied" }
 }

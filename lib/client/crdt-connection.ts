@@ -23,7 +23,8 @@ const fromHub = Symbol("concord-hub")
  * One CRDT document kept in sync with the hub: a Yjs document bound to the ProseMirror editor by
  * y-prosemirror's ySyncPlugin. Local Yjs updates go to the hub one merged update at a time; the hub's
  * arrive as ops. On every (re)join the client receives what it misses (by Yjs state vector) and sends
- * everything the hub lacks, so edits made offline or lost in flight merge when it is back.
+ * everything the hub lacks, so edits made offline or lost in flight merge when it is back. On a view
+ * link (or once its link is revoked) it sends nothing and the editor applies no local change.
  */
 export class CrdtConnection extends HubConnection {
   readonly strategy = "crdt" as const
@@ -45,7 +46,7 @@ export class CrdtConnection extends HubConnection {
     this.plugins = options.plugins ?? []
     Y.applyUpdate(this.ydoc, crdtSeed(), fromHub)
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin === fromHub) return
+      if (origin === fromHub || !this.writable) return
       this.pending.push(update)
       this.flush()
       // Local updates are written while the editor view updates: tell listeners once that is done.
@@ -67,9 +68,13 @@ export class CrdtConnection extends HubConnection {
     return crdtDoc(this.ydoc)
   }
 
-  /** Apply a transaction of the editor view; ySyncPlugin turns its changes into Yjs updates. */
+  /**
+   * Apply a transaction of the editor view; ySyncPlugin turns its changes into Yjs updates. A
+   * transaction that changes the document is ignored while the connection is not writable.
+   */
   dispatch(tr: Transaction): void {
     if (!this.state) throw new RangeError("CrdtConnection.dispatch called before the document loaded")
+    if (tr.docChanged && !this.writable) return
     this.state = this.state.apply(tr)
     this.emit("state")
   }
@@ -91,9 +96,8 @@ export class CrdtConnection extends HubConnection {
 
   protected joinRequest(): JoinRequest {
     return {
-      docId: this.docId, clientId: this.clientId, secret: this.secret, version: null, user: this.author,
-      stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc)),
-      ...(this.creating ? { create: true, strategy: "crdt" as const } : {})
+      docId: this.docId, clientId: this.clientId, secret: this.secret, token: this.token, version: null, user: this.author,
+      stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc))
     }
   }
 
@@ -109,12 +113,11 @@ export class CrdtConnection extends HubConnection {
     this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), ...this.plugins] })
     // Whatever the hub lacks (offline edits, updates lost in flight) goes out as one update.
     const missing = Y.encodeStateAsUpdate(this.ydoc, decodeUpdate(result.crdt.stateVector))
-    this.pending = emptyUpdate(missing) ? [] : [missing]
+    this.pending = emptyUpdate(missing) || !this.writable ? [] : [missing]
     this.inflight = null
     // An update the hub never received took a seq with it: the hub says which comes next.
     this.seq = result.nextSeq - 1
     this.joined = true
-    this.creating = false
     this.everOnline = true
     this.setStatus("online")
     this.flush()
@@ -122,11 +125,6 @@ export class CrdtConnection extends HubConnection {
   }
 
   protected joinFailed(error: ConcordError): void {
-    if (error.code == "ERR_UNKNOWN_DOCUMENT") return this.setStatus("not-found")
-    if (error.code == "ERR_DOCUMENT_EXISTS") {
-      this.creating = false
-      return void this.join()
-    }
     if (error.kind == "internal") this.retryLater()
     else this.fail(error)
   }
@@ -180,11 +178,11 @@ export class CrdtConnection extends HubConnection {
     this.inflight = null
     this.socket.sendBuffer.length = 0
     if (this.closed) return
-    if (this.status != "not-found" && this.status != "error") this.setStatus(this.wantOffline ? "offline" : "reconnecting")
+    if (!this.stopped) this.setStatus(this.wantOffline ? "offline" : "reconnecting")
   }
 
   private retryLater(): void {
-    if (this.retryTimer) return
+    if (this.retryTimer || this.stopped) return
     this.setStatus(this.everOnline ? "reconnecting" : "connecting")
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null

@@ -7,7 +7,7 @@ import { ConcordError, type ErrorCode } from "../protocol/errors"
 import { limits } from "../protocol/limits"
 import { unpackOps } from "../protocol/packed-steps"
 import type {
-  Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage, JoinRequest, JoinResult, LeanOp, Reply, SelectionJSON, Snapshot, StrategyName, SubmitResult
+  Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage, JoinRequest, JoinResult, LeanOp, SelectionJSON, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
 import { batchDescriber } from "../strategies/batch-describer"
 import { VersionVectorClock } from "../strategies/vv-writes"
@@ -17,8 +17,12 @@ import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
 import { ackTimeout, HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
 
-/** Where a connection stands: "offline" only after `goOffline`, "not-found" when the document does not exist. */
-export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline" | "not-found" | "error"
+/**
+ * Where a connection stands: "offline" only after `goOffline`; "denied" when the hub refused the link
+ * (or has no such document: it does not say which); "revoked" when the link stopped working after it
+ * had worked (the local document stays on show).
+ */
+export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline" | "denied" | "revoked" | "error"
 
 /** What changed, as told to subscribers. */
 export type ConnectionChange = "state" | "status" | "presence" | "issue"
@@ -36,8 +40,6 @@ export interface ConnectionIssue {
 export interface DocConnectionOptions extends HubConnectionOptions {
   /** ProseMirror plugins for the editor state. */
   plugins?: readonly Plugin[]
-  /** The conflict strategy to create the document under (default "ot"). */
-  strategy?: StrategyName
 }
 
 const confirmWait = 5_000
@@ -52,13 +54,15 @@ const firstRetryDelay = 500
  * Presence goes out in the hub's coordinates (LocalPresence); other people's selections are carried
  * from their version to the local document through the committed ops and the unconfirmed local steps
  * (RemotePresenceSet).
+ *
+ * On a view link (or once its link is revoked) it is read-only: it applies no local change to the
+ * document and sends no steps and no presence, but follows everyone else's.
  */
 export class DocConnection extends HubConnection {
   /** The conflict strategy the hub serves the document under; known once joined. */
   strategy: StrategyName = "ot"
   /** Last-writer-wins documents: how far this writer's clock runs ahead of real time, in ms (for demonstrations). */
   clockSkew = 0
-  private readonly createStrategy: StrategyName
   /** Version-vector documents: counts this client's writes, across reloads of the local state. */
   private readonly vectors = new VersionVectorClock(this.clientId)
   private readonly plugins: readonly Plugin[]
@@ -74,7 +78,9 @@ export class DocConnection extends HubConnection {
   private readonly remote = new RemotePresenceSet(this.clientId, schema)
   private readonly presence = new LocalPresence(
     () => (this.sync && this.joined ? { version: this.sync.version, unconfirmed: this.unconfirmedMaps } : null),
-    update => this.socket.volatile.emit("presence", { docId: this.docId, ...update })
+    update => {
+      if (this.writable) this.socket.volatile.emit("presence", { docId: this.docId, ...update })
+    }
   )
   private confirmTimer: ReturnType<typeof setTimeout> | null = null
   private retryDelay = firstRetryDelay
@@ -87,7 +93,6 @@ export class DocConnection extends HubConnection {
 
   constructor(options: DocConnectionOptions) {
     super(options)
-    this.createStrategy = options.strategy ?? "ot"
     this.plugins = options.plugins ?? []
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", reason => this.disconnected(reason))
@@ -168,9 +173,13 @@ export class DocConnection extends HubConnection {
     return pos
   }
 
-  /** Apply a local transaction and send its steps when the hub is ready for them. Throws before the document has loaded. */
+  /**
+   * Apply a local transaction and send its steps when the hub is ready for them; a transaction that
+   * changes the document is ignored while the connection is not writable. Throws before the document has loaded.
+   */
   dispatch(tr: Transaction): void {
     if (!this.sync) throw new RangeError("DocConnection.dispatch called before the document loaded")
+    if (tr.docChanged && !this.writable) return
     this.track(this.sync.apply(tr))
     if (tr.docChanged) {
       this.refreshOthers()
@@ -190,7 +199,7 @@ export class DocConnection extends HubConnection {
   /** Change the name or colour others see; the connection rejoins to announce it. */
   setUser(user: Author): void {
     this.author = user
-    if (this.socket.connected && this.status != "not-found") void this.join()
+    if (this.socket.connected && !this.stopped) void this.join()
   }
 
   /** Leave the document and close the socket for good. */
@@ -203,6 +212,18 @@ export class DocConnection extends HubConnection {
     super.close()
   }
 
+  protected override lostAccess(): void {
+    this.presence.stop()
+    if (this.confirmTimer) clearTimeout(this.confirmTimer)
+    this.confirmTimer = null
+    this.sentSeq = null
+    super.lostAccess()
+    this.remote.reset()
+    this.refreshOthers()
+    this.emit("presence")
+    this.emit("state")
+  }
+
   protected override join(): Promise<void> {
     // Nothing sent before this join counts as in flight any more: the join's reply says what committed.
     this.sentSeq = null
@@ -212,8 +233,7 @@ export class DocConnection extends HubConnection {
   protected joinRequest(): JoinRequest {
     const sync = this.reload ? null : this.sync
     return {
-      docId: this.docId, clientId: this.clientId, secret: this.secret, version: sync ? sync.version : null, user: this.author,
-      ...(this.creating ? { create: true, strategy: this.createStrategy } : {}),
+      docId: this.docId, clientId: this.clientId, secret: this.secret, token: this.token, version: sync ? sync.version : null, user: this.author,
       ...(sync && !sync.idle ? { hasUnconfirmed: true } : {}),
       ...(this.detailed.wanted ? { detail: true } : {})
     }
@@ -247,7 +267,6 @@ export class DocConnection extends HubConnection {
     this.joined = true
     // Someone started or stopped listening for whole ops while the join was on its way.
     if (this.detailed.wanted != detail) this.socket.emit("detail", { docId: this.docId, on: this.detailed.wanted })
-    this.creating = false
     this.everOnline = true
     this.retryDelay = firstRetryDelay
     this.setStatus("online")
@@ -261,11 +280,6 @@ export class DocConnection extends HubConnection {
 
   protected joinFailed(error: ConcordError): void {
     switch (error.code) {
-      case "ERR_UNKNOWN_DOCUMENT":
-        return this.setStatus("not-found")
-      case "ERR_DOCUMENT_EXISTS":
-        this.creating = false
-        return void this.join()
       case "ERR_VERSION_FROM_FUTURE":
       case "ERR_VERSION_TOO_OLD":
         this.reload = error
@@ -351,7 +365,7 @@ export class DocConnection extends HubConnection {
   /** Send the batch in flight if this session has not sent it yet, else the next batch, if there is one. */
   private flush(): void {
     const sync = this.sync
-    if (!sync || !this.joined || this.retryTimer) return
+    if (!sync || !this.joined || this.retryTimer || !this.writable) return
     const inflight = sync.inflightBatch
     if (inflight) {
       if (this.sentSeq != inflight.seq) void this.submit(inflight)
@@ -445,9 +459,9 @@ export class DocConnection extends HubConnection {
     this.remote.reset()
     this.refreshOthers()
     if (this.closed) return
-    if (this.status != "not-found" && this.status != "error")
+    if (!this.stopped)
       this.setStatus(this.wantOffline ? "offline" : this.everOnline ? "reconnecting" : "connecting")
-    if (reason == "io server disconnect" && !this.wantOffline) this.socket.connect()
+    if (reason == "io server disconnect" && !this.wantOffline && !this.stopped) this.socket.connect()
     this.emit("presence")
   }
 
@@ -475,20 +489,5 @@ export class DocConnection extends HubConnection {
     const keep = this.sync ? this.sync.unconfirmedCount : 0
     this.unconfirmedMaps.splice(0, Math.max(0, this.unconfirmedMaps.length - keep))
   }
-
-  private async ask<T>(send: () => Promise<Reply<T>>): Promise<T> {
-    if (!this.joined) throw new ConcordError("ERR_NOT_JOINED", "Not connected to the document")
-    let reply: Reply<T>
-    try {
-      reply = await send()
-    } catch {
-      throw new ConcordError("ERR_INTERNAL", "The server did not answer")
-    }
-    if (!reply.ok) throw toError(reply.error)
-    return reply.value
-  }
-
-
-
 
 }

@@ -1,7 +1,7 @@
-import { io, type Socket } from "socket.io-client"
 import { ConcordError, type ErrorJSON } from "../protocol/errors"
-import type { Author, ClientToServerEvents, JoinRequest, JoinResult, ServerToClientEvents } from "../protocol/messages"
+import type { Author, JoinRequest, JoinResult, LinksRequest, LinksResult, Reply, Role } from "../protocol/messages"
 import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./doc-connection"
+import { hubSocket, type HubSocket } from "./hub-socket"
 import { randomId } from "./random-id"
 
 /** How long a request waits for the hub's answer before the connection counts it lost, in ms. */
@@ -10,18 +10,19 @@ export const ackTimeout = 20_000
 /** What every connection to a document is opened with. */
 export interface HubConnectionOptions {
   docId: string
+  /** The token of the link the document was opened with: the hub lets the connection do what its role allows. */
+  token: string
   user: Author
-  /** Create the document when it does not exist yet. */
-  create?: boolean
   /** The hub's address; the page's own origin by default. */
   url?: string
 }
 
 /**
  * What a document's connection to the hub is, whatever the document's strategy (DocConnection for
- * steps, CrdtConnection for Yjs updates): the Socket.IO socket, where the connection stands and the
- * problem to show, going offline and back on purpose, creating a document the hub does not have, and
- * the listeners of all that. A subclass joins the document whenever the socket connects (`join`), and
+ * steps, CrdtConnection for Yjs updates): the Socket.IO socket, the link it joins with and the role
+ * that link gives, where the connection stands and the problem to show, going offline and back on
+ * purpose, losing access when the link is refused or revoked, managing the document's links, and the
+ * listeners of all that. A subclass joins the document whenever the socket connects (`join`), and
  * calls `this.socket.connect()` once its own handlers are on.
  */
 export abstract class HubConnection {
@@ -31,13 +32,16 @@ export abstract class HubConnection {
   readonly clientId = randomId(16)
   /** The key the hub binds `clientId` to on the first join: nobody without it can act as this client. */
   protected readonly secret = randomId(32)
+  /** The token this connection joins with. */
+  readonly token: string
+  /** What the link lets this connection do; null until the hub accepted it. */
+  role: Role | null = null
   /** Where the connection stands. */
   status: ConnectionStatus = "connecting"
   /** The latest problem to show the user, until dismissed. */
   issue: ConnectionIssue | null = null
   protected author: Author
-  protected creating: boolean
-  protected readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>
+  protected readonly socket: HubSocket
   /** Bumped whenever a join starts or the socket drops; answers that belong to an older session are ignored. */
   protected session = 0
   protected joined = false
@@ -49,16 +53,29 @@ export abstract class HubConnection {
 
   constructor(options: HubConnectionOptions) {
     this.docId = options.docId
+    this.token = options.token
     this.author = options.user
-    this.creating = !!options.create
-    const socketOptions = { autoConnect: false, forceNew: true, transports: ["websocket", "polling"], tryAllTransports: true }
-    this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions)
+    this.socket = hubSocket(options.url)
+    this.socket.on("revoked", message => {
+      if (message.docId == this.docId) this.lostAccess()
+    })
   }
 
   /** The name and colour others see. */
   get user(): Author {
     return this.author
   }
+
+  /**
+   * Whether this connection may change the document: its link is an owner or edit link the hub
+   * accepted and has not revoked since. Local edits are refused while it is false.
+   */
+  get writable(): boolean {
+    return (this.role == "owner" || this.role == "edit") && this.status != "revoked"
+  }
+
+  /** Local changes the hub has not acknowledged yet. */
+  abstract get unconfirmedCount(): number
 
   /** Call `listener` after every change; returns the function that unsubscribes. */
   subscribe(listener: (change: ConnectionChange) => void): () => void {
@@ -68,6 +85,7 @@ export abstract class HubConnection {
 
   /** Disconnect on purpose: editing goes on locally until `goOnline`. */
   goOffline(): void {
+    if (this.stopped) return
     this.wantOffline = true
     this.socket.disconnect()
     this.setStatus("offline")
@@ -75,17 +93,19 @@ export abstract class HubConnection {
 
   /** Reconnect after `goOffline`; local edits are merged with what happened meanwhile. */
   goOnline(): void {
-    if (!this.wantOffline) return
+    if (!this.wantOffline || this.stopped) return
     this.wantOffline = false
     this.setStatus(this.everOnline ? "reconnecting" : "connecting")
     this.socket.connect()
   }
 
-  /** Create the document after the hub said it does not exist. */
-  createDocument(): void {
-    this.creating = true
-    this.setStatus("connecting")
-    if (this.socket.connected) void this.join()
+  /**
+   * Reissue or revoke the document's links of `role` (owner links only): resolves with the new token
+   * after a reissue, null after a revoke. Rejects with a ConcordError when not joined or when the hub refuses.
+   */
+  async manageLinks(role: Role, action: LinksRequest["action"]): Promise<string | null> {
+    const result: LinksResult = await this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("links", { docId: this.docId, role, action }))
+    return result.token
   }
 
   /** Clear `issue`. */
@@ -111,7 +131,7 @@ export abstract class HubConnection {
    * overtook is ignored, and an error while taking the answer in fails the connection.
    */
   protected async join(): Promise<void> {
-    if (this.closed || this.wantOffline) return
+    if (this.closed || this.wantOffline || this.stopped) return
     const session = ++this.session
     this.joined = false
     const request = this.joinRequest()
@@ -123,8 +143,14 @@ export abstract class HubConnection {
       return
     }
     if (session != this.session) return
-    if (!reply.ok) return this.joinFailed(toError(reply.error))
+    if (!reply.ok) {
+      const error = toError(reply.error)
+      // A link refused after it worked was revoked while this tab was away: what it shows stays.
+      if (error.code == "ERR_ACCESS_DENIED") return this.everOnline ? this.lostAccess() : this.denied()
+      return this.joinFailed(error)
+    }
     try {
+      this.role = reply.value.role
       this.joinSucceeded(reply.value, request)
     } catch (error) {
       if (session == this.session) this.fail(ConcordError.from(error))
@@ -135,10 +161,49 @@ export abstract class HubConnection {
   protected abstract joinRequest(): JoinRequest
   /** Take in the hub's answer to `request`. */
   protected abstract joinSucceeded(result: JoinResult, request: JoinRequest): void
-  /** The hub refused the join. */
+  /** The hub refused the join for another reason than the link. */
   protected abstract joinFailed(error: ConcordError): void
   /** The hub did not answer the join in time. */
   protected abstract joinUnanswered(): void
+
+  /**
+   * The hub took this connection out of the document because its link was revoked: stop syncing for
+   * good, and keep the local document (unsent edits included) on show, read-only. Subclasses stop
+   * their own timers first.
+   */
+  protected lostAccess(): void {
+    if (this.closed) return
+    this.session++
+    this.joined = false
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    this.setStatus("revoked")
+    this.socket.disconnect()
+  }
+
+  /** True once the hub refused or revoked the link, or an error stopped the connection: it never joins again. */
+  protected get stopped(): boolean {
+    return this.status == "denied" || this.status == "revoked" || this.status == "error"
+  }
+
+  /** Run `send` if joined and return its value, or throw the hub's refusal (or ERR_INTERNAL when it did not answer) as a ConcordError. */
+  protected async ask<T>(send: () => Promise<Reply<T>>): Promise<T> {
+    if (!this.joined) throw new ConcordError("ERR_NOT_JOINED", "Not connected to the document")
+    let reply: Reply<T>
+    try {
+      reply = await send()
+    } catch {
+      throw new ConcordError("ERR_INTERNAL", "The server did not answer")
+    }
+    if (!reply.ok) throw toError(reply.error)
+    return reply.value
+  }
+
+  /** The hub accepted no link of this document with this token (or has no such document): nothing to show. */
+  private denied(): void {
+    this.setStatus("denied")
+    this.socket.disconnect()
+  }
 
   /** Drop the socket and connect again, as after a request the hub never answered. */
   protected restartSocket(): void {

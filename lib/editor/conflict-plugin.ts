@@ -19,8 +19,12 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   return el
 }
 
-/** The panel under a block in conflict: every version side by side, each with "Keep this", and a merge box. */
+/**
+ * The panel under a block in conflict: every version side by side and, in an editable view, "Keep
+ * this version" on each and a merge box (a read-only page shows the versions only).
+ */
 function conflictPanel(view: EditorView, id: string, versions: readonly VvSibling[]): HTMLElement {
+  const editable = view.editable
   const resolve = (choice: Parameters<typeof resolveConflict>[2]) => {
     const tr = resolveConflict(view.state, id, choice)
     if (tr) view.dispatch(tr)
@@ -29,7 +33,7 @@ function conflictPanel(view: EditorView, id: string, versions: readonly VvSiblin
   panel.contentEditable = "false"
   panel.dataset.testid = "conflict"
   panel.dataset.block = id
-  panel.append(element("p", "conflict-title", `Edited in ${versions.length} places at once: pick a version or merge them`))
+  panel.append(element("p", "conflict-title", `Edited in ${versions.length} places at once${editable ? ": pick a version or merge them" : ""}`))
   const row = element("div", "conflict-versions")
   for (const version of versions) {
     const card = element("div", "conflict-version")
@@ -38,14 +42,18 @@ function conflictPanel(view: EditorView, id: string, versions: readonly VvSiblin
     who.style.borderColor = version.author.color
     const text = element("p", version.node ? "conflict-text" : "conflict-text is-deleted", version.node ? versionText(view, version) : "(deleted the paragraph)")
     text.dataset.testid = "conflict-text"
-    const pick = element("button", "button conflict-pick", "Keep this version")
-    pick.type = "button"
-    pick.dataset.testid = "conflict-pick"
-    pick.addEventListener("click", () => resolve(version.node))
-    card.append(who, text, pick)
+    card.append(who, text)
+    if (editable) {
+      const pick = element("button", "button conflict-pick", "Keep this version")
+      pick.type = "button"
+      pick.dataset.testid = "conflict-pick"
+      pick.addEventListener("click", () => resolve(version.node))
+      card.append(pick)
+    }
     row.append(card)
   }
   panel.append(row)
+  if (!editable) return panel
   const merge = element("div", "conflict-merge")
   const box = element("textarea", "conflict-merge-text")
   box.dataset.testid = "conflict-merge-text"

@@ -22,6 +22,9 @@ export const errorCodes = {
   ERR_STALE_VERSION_VECTOR: "client",
   ERR_UPDATE_TOO_LARGE: "client",
   ERR_UPDATE_INVALID: "client",
+  ERR_ACCESS_DENIED: "client",
+  ERR_READ_ONLY: "client",
+  ERR_NOT_OWNER: "client",
   ERR_INTERNAL: "internal",
   ERR_STORAGE: "internal",
   ERR_SHUTTING_DOWN: "internal"

@@ -175,6 +175,50 @@ export interface DocAtReply {
 /** The conflict strategies a document can be served under. */
 export type StrategyName = "ot" | "lww" | "lww-doc" | "vv" | "crdt"
 
+/** What a link lets its holder do: owner manages links besides editing, edit reads and writes, view only reads. */
+export type Role = "owner" | "edit" | "view"
+
+/** The link tokens of one document, one per role (each 43 base64url characters). */
+export interface LinkTokens {
+  owner: string
+  edit: string
+  view: string
+}
+
+/** Create a document; the reply carries its links, the only way anyone can join it. */
+export interface CreateRequest {
+  /** The id to create; the hub picks a random one when absent. */
+  docId?: string
+  /** The conflict strategy to serve it under (default "ot"). */
+  strategy?: StrategyName
+}
+
+export interface CreateResult {
+  docId: string
+  strategy: StrategyName
+  /** The new document's tokens: the page puts one in a link's fragment, `/d/<docId>#<token>`. */
+  links: LinkTokens
+}
+
+/** Reissue (revoke and replace) or revoke a document's links of one role; owner only. */
+export interface LinksRequest {
+  docId: string
+  role: Role
+  action: "reissue" | "revoke"
+}
+
+export interface LinksResult {
+  role: Role
+  /** The new token after a reissue, null after a revoke. */
+  token: string | null
+}
+
+/** Sent to a socket whose link to a document was revoked; the hub has already removed it from the document. */
+export interface RevokedMessage {
+  docId: string
+  role: Role
+}
+
 export interface JoinRequest {
   docId: string
   clientId: string
@@ -183,13 +227,11 @@ export interface JoinRequest {
    * clientId binds it to this key, and a join naming it with another key is refused (ERR_CLIENT_ID_TAKEN).
    */
   secret: string
+  /** The token of one of the document's links: it decides the socket's role in the document. */
+  token: string
   /** The version the client already has, or null to receive a snapshot. */
   version: number | null
   user: Author
-  /** Create the document when it does not exist yet. */
-  create?: boolean
-  /** The conflict strategy to create it under (default "ot"); ignored for an existing document. */
-  strategy?: StrategyName
   /** The client holds local steps based on `version`: send ops, never a snapshot, however far behind. */
   hasUnconfirmed?: boolean
   /** Receive the room's ops as whole CommittedOps (author, time, summary, moves...) instead of LeanOps; see `detail`. */
@@ -215,6 +257,8 @@ export interface CrdtJoin {
 export interface JoinResult {
   docId: string
   strategy: StrategyName
+  /** What the presented link lets this socket do. */
+  role: Role
   /** The hub's version when the client joined. */
   version: number
   /** Present when the client had no version or was too far behind. */
@@ -325,6 +369,8 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorJSON }
 
 /** Events a client sends; the last argument is Socket.IO's acknowledgement callback. */
 export interface ClientToServerEvents {
+  create(request: CreateRequest, ack: (reply: Reply<CreateResult>) => void): void
+  links(request: LinksRequest, ack: (reply: Reply<LinksResult>) => void): void
   join(request: JoinRequest, ack: (reply: Reply<JoinResult>) => void): void
   submit(request: SubmitRequest, ack: (reply: Reply<SubmitResult>) => void): void
   update(request: UpdateRequest, ack: (reply: Reply<SubmitResult>) => void): void
@@ -345,4 +391,5 @@ export interface ServerToClientEvents {
   ops(message: { docId: string; ops: (PackedOp | CommittedOp)[] }): void
   presence(message: { docId: string; state: PresenceState }): void
   "presence:leave"(message: { docId: string; clientId: string }): void
+  revoked(message: RevokedMessage): void
 }

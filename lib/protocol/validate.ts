@@ -3,7 +3,10 @@ import { colorPattern } from "./author-color"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
 import { position, stepShape } from "./step-shape"
-import type { AuthorshipRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, PresenceUpdate, SubmitRequest, UpdateRequest } from "./messages"
+import type {
+  AuthorshipRequest, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
+  UpdateRequest
+} from "./messages"
 
 const docId = z.string().regex(docIdPattern, "docId must be 1 to 64 letters, digits, '-' or '_'")
 const clientId = z.string().min(1).max(64)
@@ -15,9 +18,12 @@ const author = z.object({
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
 const strategy = z.enum(["ot", "lww", "lww-doc", "vv", "crdt"])
+const role = z.enum(["owner", "edit", "view"])
+const create = z.object({ docId: docId.optional(), strategy: strategy.optional() })
+const links = z.object({ docId, role, action: z.enum(["reissue", "revoke"]) })
 const join = z.object({
-  docId, clientId, secret: z.string().min(16).max(128), version: version.nullable(), user: author,
-  create: z.boolean().optional(), strategy: strategy.optional(), hasUnconfirmed: z.boolean().optional(),
+  docId, clientId, secret: z.string().min(16).max(128), token: z.string().min(1).max(128), version: version.nullable(), user: author,
+  hasUnconfirmed: z.boolean().optional(),
   detail: z.boolean().optional(),
   stateVector: base64.max(100_000).optional()
 })
@@ -62,6 +68,8 @@ function parser<T>(schema: z.ZodType<T>, what: string) {
 
 /** Validators for every client message; each returns the typed message or throws ConcordError ERR_INVALID_MESSAGE. */
 export const parse = {
+  create: parser<CreateRequest>(create, "create"),
+  links: parser<LinksRequest>(links, "links"),
   detail: parser<DetailRequest>(detail, "detail"),
   join: parser<JoinRequest>(join, "join"),
   submit: (value: unknown): SubmitRequest => {

@@ -4,10 +4,12 @@ import { schema, newBlockId, compactJSON, coldFromJSON, coolBlocks } from "../..
 import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtReply, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
-  type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type StrategyName, type SubmitRequest, type SubmitResult,
-  type UpdateRequest, type AuthorshipRequest, type AuthorshipSpans
+  type CrdtJoin, type JoinResult, type PresenceState, type PresenceUpdate, type Snapshot, type SubmitRequest, type SubmitResult,
+  type UpdateRequest, type AuthorshipRequest, type AuthorshipSpans, type CreateRequest, type CreateResult, type LinksRequest, type LinksResult, type Role
 } from "../../lib/protocol"
 import type { Storage } from "../storage"
+import { hashToken, newDocId, newLinks, newToken } from "../link-tokens"
+import { LinkHolders } from "./link-holders"
 import { createLogger, type Logger } from "../log"
 import { Authorship } from "../../lib/history/authorship"
 import { replay } from "../../lib/history/replay"
@@ -15,7 +17,6 @@ import { HubDocument } from "./hub-document"
 import { RecentVersions } from "./recent-versions"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
 import { nextSeqOf } from "./dedup"
-import { keyHash } from "./client-key"
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -42,11 +43,14 @@ export interface HubOptions {
 export class Hub {
   /** Called with the ops of a document as they become durable, in version order. */
   onCommitted: (docId: string, ops: CommittedOp[]) => void = () => {}
+  /** Called once the sockets that joined a document with links of `role` have lost them; the transport removes them from it. */
+  onRevoked: (docId: string, role: Role, socketIds: string[]) => void = () => {}
   private readonly docs = new Map<string, HubDocument>()
   private readonly loading = new Map<string, Promise<HubDocument>>()
   /** Documents being opened for a join, by how many joins: not evicted while they load (see openPinned). */
   private readonly claims = new Map<string, number>()
   private readonly recent = new RecentVersions()
+  private readonly holders = new LinkHolders()
   private readonly ctx: SubmitContext
   private readonly log: Logger
   private readonly window: number
@@ -83,17 +87,52 @@ export class Hub {
     return this.docs.get(docId)
   }
 
-  /** Open a document: from memory, else from its latest snapshot plus the ops after it; create it when asked. */
-  async open(docId: string, create = false, strategy: StrategyName = "ot"): Promise<HubDocument> {
+  /** Open a document: from memory, else from its latest snapshot plus the ops after it. */
+  async open(docId: string): Promise<HubDocument> {
     if (this.closing) throw new ConcordError("ERR_SHUTTING_DOWN", "The hub is shutting down")
     const open = this.docs.get(docId)
     if (open && !open.broken) return this.touch(open)
     let loading = this.loading.get(docId)
     if (!loading) {
-      loading = this.load(docId, create, strategy).finally(() => this.loading.delete(docId))
+      loading = this.load(docId).finally(() => this.loading.delete(docId))
       this.loading.set(docId, loading)
     }
     return this.touch(await loading)
+  }
+
+  /**
+   * Create a document (under a random id unless one is asked for) with an owner, an edit and a view link,
+   * and return their tokens: the hub keeps only their hashes. It is opened on its first join.
+   */
+  async create(request: CreateRequest): Promise<CreateResult> {
+    if (this.closing) throw new ConcordError("ERR_SHUTTING_DOWN", "The hub is shutting down")
+    const strategy = request.strategy ?? "ot"
+    if (!hubStrategies.includes(strategy))
+      throw new ConcordError("ERR_INVALID_MESSAGE", `The hub serves documents under ${hubStrategies.join(", ")}; ${strategy} runs in the conflict lab`)
+    const docId = request.docId ?? newDocId()
+    const { tokens, hashes } = newLinks()
+    const initial = schema.node("doc", null, [schema.node("paragraph", { id: newBlockId() })])
+    await this.options.storage.createDocument(docId, strategy, compactJSON(initial), this.ctx.now(), hashes)
+    this.log.info("document-created", { docId })
+    return { docId, strategy, links: tokens }
+  }
+
+  /**
+   * Reissue or revoke a document's links of one role (the transport checked that `socketId` owns the
+   * document), then hand the sockets that joined with them to `onRevoked`. The owner link cannot be
+   * revoked, only reissued; the socket that reissues it keeps its place under the new one.
+   */
+  async replaceLinks(request: LinksRequest, socketId: string): Promise<LinksResult> {
+    const { docId, role, action } = request
+    if (action == "revoke" && role == "owner") throw new ConcordError("ERR_INVALID_MESSAGE", "The owner link can be reissued, not revoked")
+    const token = action == "reissue" ? newToken() : null
+    const tokenHash = token == null ? null : hashToken(token)
+    await this.options.storage.replaceLinks(docId, role, tokenHash, this.ctx.now())
+    const revoked = this.holders.revoke(docId, role, role == "owner" ? socketId : undefined)
+    if (role == "owner") this.holders.add(docId, socketId, { role, tokenHash: tokenHash! })
+    this.log.info("links-replaced", { docId, role, action, sockets: revoked.length })
+    if (revoked.length) this.onRevoked(docId, role, revoked)
+    return { role, token }
   }
 
   /** Run a batch through the submit pipeline; resolves with the acknowledgement once it is durable. */
@@ -127,20 +166,26 @@ export class Hub {
    * document, if it opened one, is left to the idle sweep.
    */
   async join(request: JoinRequest, socketId: string, attach: () => void): Promise<JoinResult> {
-    if (request.create && request.strategy && !hubStrategies.includes(request.strategy))
-      throw new ConcordError("ERR_INVALID_MESSAGE", `The hub serves documents under ${hubStrategies.join(", ")}; ${request.strategy} runs in the conflict lab`)
+    const revokes = this.holders.generation
+    const tokenHash = hashToken(request.token)
+    // Checked before anything is opened, with one answer for a missing document and a wrong link.
+    const role = await this.options.storage.findLink(request.docId, tokenHash)
+    if (!role) throw new ConcordError("ERR_ACCESS_DENIED", "No document with this id and link")
     if (request.stateVector != null) (await crdtState()).checkStateVector(request.stateVector)
-    if (!(await this.options.storage.claimClient(request.clientId, keyHash(request.secret), this.ctx.now())))
+    if (!(await this.options.storage.claimClient(request.clientId, hashToken(request.secret), this.ctx.now())))
       throw new ConcordError("ERR_CLIENT_ID_TAKEN", `Client id ${request.clientId} belongs to another client: pick a new one`)
     // Eviction may take a document that was loaded for a join before the join attached to it: open it again.
     for (let attempt = 1; ; attempt++) {
-      const doc = await this.openPinned(request.docId, request.create, request.strategy)
+      const doc = await this.openPinned(request.docId)
+      let result: JoinResult | null | "revoked"
       try {
-        const result = await this.joinOpen(doc, request, socketId, attach)
-        if (result) return result
+        result = await this.joinOpen(doc, request, socketId, attach, { role, tokenHash, revokes })
       } finally {
         doc.pins--
       }
+      // A revoke landed while this join awaited: its link may be one of those revoked, so check it again.
+      if (result == "revoked") return this.join(request, socketId, attach)
+      if (result) return result
       if (attempt == 3) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
     }
   }
@@ -149,10 +194,10 @@ export class Hub {
    * Open a document pinned against eviction (unpin with `pins--`): it is claimed from the call on, so
    * that no other document's load evicts it between its own load and the pin.
    */
-  private async openPinned(docId: string, create?: boolean, strategy?: StrategyName): Promise<HubDocument> {
+  private async openPinned(docId: string): Promise<HubDocument> {
     this.claims.set(docId, (this.claims.get(docId) ?? 0) + 1)
     try {
-      const doc = await this.open(docId, create, strategy)
+      const doc = await this.open(docId)
       doc.pins++
       return doc
     } finally {
@@ -162,8 +207,11 @@ export class Hub {
     }
   }
 
-  /** Join an open document, pinned against eviction; null when it was dropped from memory meanwhile. */
-  private async joinOpen(doc: HubDocument, request: JoinRequest, socketId: string, attach: () => void): Promise<JoinResult | null> {
+  /**
+   * Join an open document, pinned against eviction, with the link checked before: null when the document
+   * was dropped from memory meanwhile, "revoked" when a revoke landed meanwhile.
+   */
+  private async joinOpen(doc: HubDocument, request: JoinRequest, socketId: string, attach: () => void, link: { role: Role; tokenHash: string; revokes: number }): Promise<JoinResult | null | "revoked"> {
     const from = request.version
     if (from != null && from > doc.durableVersion)
       throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${from} is newer than the document's version ${doc.durableVersion}`)
@@ -178,11 +226,13 @@ export class Hub {
     else if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart)
     if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
     if (this.docs.get(doc.id) !== doc) return null
+    if (this.holders.generation != link.revokes) return "revoked"
     const recent = wantsOps && !paged ? doc.opsAfter(from! + older.length) : []
     attach()
     doc.sockets.add(socketId)
+    this.holders.add(doc.id, socketId, { role: link.role, tokenHash: link.tokenHash })
     const presence = [...doc.presence.values()].filter(p => p.clientId != request.clientId)
-    const result = { docId: doc.id, strategy: doc.strategy, version: doc.durableVersion, nextSeq, presence }
+    const result = { docId: doc.id, strategy: doc.strategy, role: link.role, version: doc.durableVersion, nextSeq, presence }
     if (crdt) return { ...result, ops: [], crdt }
     if (!wantsOps) return { ...result, snapshot: this.headSnapshot(doc), ops: [] }
     // A page, or the window moved on while the ops before it were read: the rest comes with the next join.
@@ -192,6 +242,7 @@ export class Hub {
 
   /** A socket left a document (or disconnected): its presence goes. Returns whether a presence was removed. */
   leave(docId: string, clientId: string, socketId: string): boolean {
+    this.holders.remove(docId, socketId)
     const doc = this.docs.get(docId)
     if (!doc) return false
     doc.sockets.delete(socketId)
@@ -383,19 +434,9 @@ export class Hub {
     return { version: doc.durableVersion, doc: doc.durableJSON() }
   }
 
-  private async load(docId: string, create: boolean, strategy: StrategyName): Promise<HubDocument> {
+  private async load(docId: string): Promise<HubDocument> {
     const storage = this.options.storage
-    let record = await storage.getDocument(docId)
-    if (!record && create) {
-      const initial = schema.node("doc", null, [schema.node("paragraph", { id: newBlockId() })])
-      try {
-        record = await storage.createDocument(docId, strategy, compactJSON(initial), this.ctx.now())
-        this.log.info("document-created", { docId })
-      } catch (error) {
-        if (!(error instanceof ConcordError && error.code == "ERR_DOCUMENT_EXISTS")) throw error
-        record = await storage.getDocument(docId)
-      }
-    }
+    const record = await storage.getDocument(docId)
     if (!record) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
     const snapshot = await storage.latestSnapshot(docId)
     if (!snapshot) throw new ConcordError("ERR_STORAGE", `Document ${docId} has no snapshot`)

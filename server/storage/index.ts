@@ -1,3 +1,3 @@
-export { checkAppend, type DocumentRecord, type SnapshotText, type Storage } from "./storage"
+export { checkAppend, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
 export { MemoryStorage } from "./memory-storage"
-export { SqliteStorage, openSqliteStorage, migrations, type Migration, type SqliteStorageOptions } from "./sqlite-storage"
+export { SqliteStorage, openSqliteStorage, migrations, type Migration, type MigrationContext, type SqliteStorageOptions } from "./sqlite-storage"

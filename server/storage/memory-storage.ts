@@ -1,5 +1,5 @@
-import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
-import { checkAppend, type DocumentRecord, type SnapshotText, type Storage } from "./storage"
+import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
+import { checkAppend, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
 
 interface StoredDocument {
   record: DocumentRecord
@@ -11,6 +11,12 @@ interface StoredDocument {
   lastSeqs: Map<string, { seq: number; version: number }>
 }
 
+interface StoredLink {
+  docId: string
+  role: Role
+  revoked: boolean
+}
+
 /** Values pass through JSON on the way in and out, as they would through a database: no shared objects, undefined fields gone. */
 function copy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T
@@ -20,14 +26,33 @@ function copy<T>(value: T): T {
 export class MemoryStorage implements Storage {
   private readonly documents = new Map<string, StoredDocument>()
   private readonly clientKeys = new Map<string, string>()
+  /** Every link ever made, by its token's hash. */
+  private readonly links = new Map<string, StoredLink>()
   private closed = false
 
-  async createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<DocumentRecord> {
+  async createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number, links: LinkHashes): Promise<DocumentRecord> {
     this.checkOpen()
     if (this.documents.has(id)) throw new ConcordError("ERR_DOCUMENT_EXISTS", `Document ${id} exists`)
+    const roles = Object.keys(links) as Role[]
+    if (roles.some(role => this.links.has(links[role]))) throw new ConcordError("ERR_STORAGE", `A link of ${id} is not new`)
     const record: DocumentRecord = { id, strategy, createdAt: time, version: 0 }
     this.documents.set(id, { record, ops: [], snapshots: [{ version: 0, doc: copy(initial) }], lastSeqs: new Map() })
+    for (const role of roles) this.links.set(links[role], { docId: id, role, revoked: false })
     return { ...record }
+  }
+
+  async findLink(docId: string, tokenHash: string): Promise<Role | null> {
+    this.checkOpen()
+    const link = this.links.get(tokenHash)
+    return link && link.docId == docId && !link.revoked ? link.role : null
+  }
+
+  async replaceLinks(docId: string, role: Role, tokenHash: string | null): Promise<void> {
+    this.checkOpen()
+    this.document(docId)
+    if (tokenHash != null && this.links.has(tokenHash)) throw new ConcordError("ERR_STORAGE", `A link of ${docId} is not new`)
+    for (const link of this.links.values()) if (link.docId == docId && link.role == role) link.revoked = true
+    if (tokenHash != null) this.links.set(tokenHash, { docId, role, revoked: false })
   }
 
   async getDocument(id: string): Promise<DocumentRecord | null> {

@@ -1,9 +1,11 @@
-import { mkdirSync } from "node:fs"
-import { dirname } from "node:path"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { dirname, join } from "node:path"
 import Database from "better-sqlite3"
 import createDebug from "debug"
-import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
-import { type DocumentRecord, type SnapshotText, type Storage } from "./storage"
+import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
+import { createLogger, type Logger } from "../log"
+import { newLinks } from "../link-tokens"
+import { type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
 import { WalCheckpointer } from "./wal-checkpointer"
 import { SqliteWriter } from "./sqlite-writer"
 import { selectOp, toOp, type OpRow } from "./op-row"
@@ -13,10 +15,16 @@ const log = createDebug("concord:storage")
 /** How long a connection waits for another one's write lock before failing, in ms. */
 const busyTimeout = 5_000
 
+/** What a migration may need besides the database: the folder it lives in and a logger. */
+export interface MigrationContext {
+  dir: string
+  log: Logger
+}
+
 /** One step of the database schema; applied once, in order, and recorded in schema_migrations. */
 export interface Migration {
   version: number
-  up(db: Database.Database): void
+  up(db: Database.Database, context: MigrationContext): void
 }
 
 /** The schema's history, oldest first. Append only: a released migration is never edited. */
@@ -109,6 +117,36 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 7,
+    // Capability links, of which only each token's SHA-256 is kept. Documents from before links get a link
+    // per role; the store cannot give their tokens back, so they are written once to a file only the
+    // owner of the process may read, which the operator hands on (or reissues with `npm run links`).
+    up(db, context) {
+      db.exec(`
+        CREATE TABLE links (
+          doc_id TEXT NOT NULL REFERENCES documents (id),
+          role TEXT NOT NULL,
+          token_hash TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL,
+          revoked_at INTEGER
+        );
+        CREATE INDEX links_doc_role ON links (doc_id, role);
+      `)
+      const ids = db.prepare("SELECT id FROM documents ORDER BY created_at, rowid").pluck().all() as string[]
+      if (!ids.length) return
+      const insert = db.prepare("INSERT INTO links (doc_id, role, token_hash, created_at) VALUES (?, ?, ?, ?)")
+      const now = Date.now()
+      const lines = ids.map(id => {
+        const { tokens, hashes } = newLinks()
+        for (const role of ["owner", "edit", "view"] as const) insert.run(id, role, hashes[role], now)
+        return `${id} owner=${tokens.owner} edit=${tokens.edit} view=${tokens.view}\n`
+      })
+      const file = join(context.dir, `links-${new Date(now).toISOString().replaceAll(":", "-")}.txt`)
+      writeFileSync(file, lines.join(""), { mode: 0o600, flag: "wx" })
+      context.log.warn("links-written", { file, documents: ids.length, note: "open a document at /d/<docId>#<token>; keep this file secret" })
+    }
+  },
+  {
+    version: 8,
     // Each client id bound to the hash of the key that first claimed it, so that no other socket can act as it.
     up(db) {
       db.exec("CREATE TABLE client_keys (client_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL, claimed_at INTEGER NOT NULL)")
@@ -124,6 +162,8 @@ export interface SqliteStorageOptions {
   synchronous?: "normal" | "full"
   /** Checkpoint the write-ahead log from a worker thread (the default) rather than inside commits. */
   checkpointThread?: boolean
+  /** Where migrations report what an operator must know (default: warnings on stderr). */
+  log?: Logger
 }
 
 interface DocumentRow {
@@ -154,6 +194,7 @@ function prepareStatements(db: Database.Database) {
        WHERE client_seqs.doc_id = ? AND client_seqs.client_id = ?`
     ).raw(true),
     clientKey: db.prepare<[string], string>("SELECT key_hash FROM client_keys WHERE client_id = ?").pluck(),
+    findLink: db.prepare<[string, string], Role>("SELECT role FROM links WHERE token_hash = ? AND doc_id = ? AND revoked_at IS NULL").pluck(),
     latestSnapshot: db.prepare<[string, number], { version: number; doc: string }>(
       "SELECT version, doc FROM snapshots WHERE doc_id = ? AND version <= ? ORDER BY version DESC LIMIT 1"
     )
@@ -161,14 +202,14 @@ function prepareStatements(db: Database.Database) {
 }
 
 /** Apply the migrations this database has not seen yet, in one transaction, recording each. */
-function migrate(db: Database.Database): void {
+function migrate(db: Database.Database, context: MigrationContext): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
   db.transaction(() => {
     const applied = new Set(db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[])
     const record = db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue
-      migration.up(db)
+      migration.up(db, context)
       record.run(migration.version, Date.now())
       log("applied migration %d", migration.version)
     }
@@ -201,7 +242,7 @@ export class SqliteStorage implements Storage {
       db.pragma(`synchronous = ${synchronous}`)
       db.pragma(`busy_timeout = ${busyTimeout}`)
       db.pragma("foreign_keys = ON")
-      migrate(db)
+      migrate(db, { dir: dirname(options.file), log: options.log ?? createLogger() })
     } catch (error) {
       db.close()
       throw ConcordError.from(error, "ERR_STORAGE")
@@ -220,10 +261,20 @@ export class SqliteStorage implements Storage {
     this.statements = prepareStatements(db)
   }
 
-  async createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<DocumentRecord> {
+  async createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number, links: LinkHashes): Promise<DocumentRecord> {
     this.checkOpen()
-    await this.writer.create(id, strategy, initial, time)
+    await this.writer.create(id, strategy, initial, time, links)
     return { id, strategy, createdAt: time, version: 0 }
+  }
+
+  async findLink(docId: string, tokenHash: string): Promise<Role | null> {
+    this.checkOpen()
+    return this.statements.findLink.get(tokenHash, docId) ?? null
+  }
+
+  async replaceLinks(docId: string, role: Role, tokenHash: string | null, time: number): Promise<void> {
+    this.checkOpen()
+    return this.writer.replaceLinks(docId, role, tokenHash, time)
   }
 
   async getDocument(id: string): Promise<DocumentRecord | null> {

@@ -1,14 +1,17 @@
 import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
 import type Database from "better-sqlite3"
-import { ConcordError, type CommittedOp, type DocJSON, type ErrorJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
+import { ConcordError, type CommittedOp, type DocJSON, type ErrorJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
 import { opColumns, opRow, type OpRow } from "./op-row"
+import type { LinkHashes } from "./storage"
 
 /** One write waiting for the writer thread. */
 type Task =
   | { kind: "append"; docId: string; rows: OpRow[]; snapshot: { version: number; json: string } | null }
   | { kind: "create"; docId: string; strategy: StrategyName; time: number; json: string }
   | { kind: "claim"; clientId: string; keyHash: string; time: number }
+  | { kind: "create"; docId: string; strategy: StrategyName; time: number; json: string; links: LinkHashes }
+  | { kind: "links"; docId: string; role: Role; hash: string | null; time: number }
 
 interface PendingTask {
   task: Task
@@ -103,9 +106,14 @@ export class SqliteWriter {
     return this.enqueue({ kind: "append", docId, rows: ops.map(opRow), snapshot: json })
   }
 
-  /** Create a document with its snapshot at version 0; rejects with ERR_DOCUMENT_EXISTS when there is one. */
-  create(docId: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<void> {
-    return this.enqueue({ kind: "create", docId, strategy, time, json: JSON.stringify(initial) })
+  /** Create a document with its snapshot at version 0 and its links; rejects with ERR_DOCUMENT_EXISTS when there is one. */
+  create(docId: string, strategy: StrategyName, initial: DocJSON, time: number, links: LinkHashes): Promise<void> {
+    return this.enqueue({ kind: "create", docId, strategy, time, json: JSON.stringify(initial), links })
+  }
+
+  /** Revoke a document's live links of `role` and add one with `hash` when given; rejects with ERR_UNKNOWN_DOCUMENT when there is no document. */
+  replaceLinks(docId: string, role: Role, hash: string | null, time: number): Promise<void> {
+    return this.enqueue({ kind: "links", docId, role, hash, time })
   }
 
   /** Bind `clientId` to `keyHash` unless a key holds it already. */

@@ -6,6 +6,8 @@
 //   { kind: "append", docId, rows, snapshot }  rows: each op's values, in the order of `columns` (op-row.ts); snapshot: { version, json } or null
 //   { kind: "create", docId, strategy, time, json }
 //   { kind: "claim", clientId, keyHash, time }
+//   { kind: "create", docId, strategy, time, json, links }  links: { owner, edit, view }, each a token's hash
+//   { kind: "links", docId, role, hash, time }  revoke the role's live links, then add `hash` (when not null)
 // written in one transaction; its outcomes are null for a task written, { code, message } for one refused.
 // As a worker: a message { tasks } is answered { outcomes }, in the order they came; { autocheckpoint:
 // pages } sets wal_autocheckpoint (when the checkpoint thread fails); { close: true } closes the
@@ -35,7 +37,9 @@ function openWrites(db, columns) {
     ),
     insertSnapshot: db.prepare("INSERT OR IGNORE INTO snapshots (doc_id, version, doc) VALUES (?, ?, ?)"),
     // The first key to claim a client id keeps it.
-    claimClient: db.prepare("INSERT OR IGNORE INTO client_keys (client_id, key_hash, claimed_at) VALUES (?, ?, ?)")
+    claimClient: db.prepare("INSERT OR IGNORE INTO client_keys (client_id, key_hash, claimed_at) VALUES (?, ?, ?)"),
+    insertLink: db.prepare("INSERT INTO links (doc_id, role, token_hash, created_at) VALUES (?, ?, ?, ?)"),
+    revokeLinks: db.prepare("UPDATE links SET revoked_at = ? WHERE doc_id = ? AND role = ? AND revoked_at IS NULL")
   }
 
   // Where a row holds what the checks read.
@@ -64,11 +68,19 @@ function openWrites(db, columns) {
     if (statements.head.get(task.docId) != null) throw new Refusal("ERR_DOCUMENT_EXISTS", `Document ${task.docId} exists`)
     statements.insertDocument.run(task.docId, task.strategy, task.time)
     statements.insertSnapshot.run(task.docId, 0, task.json)
+    for (const role of ["owner", "edit", "view"]) statements.insertLink.run(task.docId, role, task.links[role], task.time)
+  }
+
+  function replaceLinks(task) {
+    if (statements.head.get(task.docId) == null) throw new Refusal("ERR_UNKNOWN_DOCUMENT", `No document ${task.docId}`)
+    statements.revokeLinks.run(task.time, task.docId, task.role)
+    if (task.hash != null) statements.insertLink.run(task.docId, task.role, task.hash, task.time)
   }
 
   function run(task) {
     if (task.kind == "create") create(task)
     else if (task.kind == "claim") statements.claimClient.run(task.clientId, task.keyHash, task.time)
+    else if (task.kind == "links") replaceLinks(task)
     else append(task)
   }
 

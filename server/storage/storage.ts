@@ -1,4 +1,4 @@
-import { ConcordError, type CommittedOp, type DocJSON, type Snapshot, type StrategyName } from "../../lib/protocol"
+import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
 
 /** A stored document's header: what it is served under and how far its op log reaches. */
 export interface DocumentRecord {
@@ -8,6 +8,13 @@ export interface DocumentRecord {
   createdAt: number
   /** The head version: the number of ops committed so far. */
   version: number
+}
+
+/** The SHA-256 hashes (hex) of a document's link tokens, one per role: the store never sees a token itself. */
+export interface LinkHashes {
+  owner: string
+  edit: string
+  view: string
 }
 
 /** A snapshot whose document is JSON text: `JSON.parse(json)` is the document at `version`. */
@@ -22,10 +29,19 @@ export interface SnapshotText {
  */
 export interface Storage {
   /**
-   * Create a document at version 0 with a snapshot of `initial` at version 0. Throws
-   * ConcordError("ERR_DOCUMENT_EXISTS") when a document with this id exists.
+   * Create a document at version 0 with a snapshot of `initial` at version 0 and a live link per role,
+   * atomically. Throws ConcordError("ERR_DOCUMENT_EXISTS") when a document with this id exists.
    */
-  createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number): Promise<DocumentRecord>
+  createDocument(id: string, strategy: StrategyName, initial: DocJSON, time: number, links: LinkHashes): Promise<DocumentRecord>
+
+  /** The role of the document's live (not revoked) link whose token hashes to `tokenHash`, or null. */
+  findLink(docId: string, tokenHash: string): Promise<Role | null>
+
+  /**
+   * Revoke the document's live links of `role` and, when `tokenHash` is given, add a live link of that
+   * role with it, atomically. Rejects with ERR_UNKNOWN_DOCUMENT for an unknown document.
+   */
+  replaceLinks(docId: string, role: Role, tokenHash: string | null, time: number): Promise<void>
 
   /** The document's record, or null when there is no such document. */
   getDocument(id: string): Promise<DocumentRecord | null>

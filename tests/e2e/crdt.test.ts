@@ -9,13 +9,13 @@ const { tabs } = suite
 describe("a CRDT document in two tabs", () => {
   it("converges with nothing lost when both type, one of them offline and back", async () => {
     const docId = `crdt-${Date.now()}`
-    const ada = await openTab(suite.browser, suite.server.url, `${docId}?new=1&strategy=crdt`, { name: "Ada", color: "#c2255c" })
+    const ada = await openTab(suite.browser, suite.server.url, docId, { create: true, strategy: "crdt", name: "Ada", color: "#c2255c" })
     tabs.push(ada)
     await expect(ada.getByTestId("strategy-badge").getAttribute("data-strategy")).resolves.toBe("crdt")
     await ada.getByTestId("editor").locator(".ProseMirror").click()
     await ada.keyboard.type("Shared line.")
     await waitForConvergence([ada])
-    // Bob opens the plain link: the page finds out from the hub that the document is a CRDT.
+    // Bob opens the edit link: the page finds out from the hub that the document is a CRDT.
     const bob = await openTab(suite.browser, suite.server.url, docId, { name: "Bob", color: "#1971c2" })
     tabs.push(bob)
     await expect(bob.getByTestId("strategy-badge").getAttribute("data-strategy")).resolves.toBe("crdt")

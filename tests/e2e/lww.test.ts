@@ -8,7 +8,7 @@ const { tabs } = suite
 
 describe("a last-writer-wins document in two tabs", () => {
   it("keeps the write with the later clock, and the history panel lists the lost write whose text is gone", async () => {
-    // The document link with ?strategy=lww creates it as last-writer-wins per paragraph.
+    // Created as last-writer-wins per paragraph; the second tab opens the edit link.
     const [delhi, mumbai] = await twoTabsOn(suite.browser, suite.server.url, "lww", "Breaking: PM speaks at 5 PM", { name: "Delhi", color: "#c2255c" }, { name: "Mumbai", color: "#1971c2" })
     tabs.push(delhi, mumbai)
     // Delhi's clock runs 5 minutes ahead; both tabs edit the headline while partitioned.

@@ -4,13 +4,22 @@ import { io } from "socket.io-client"
 import { serverSuite } from "../support/server-suite"
 import { testSecret, until } from "../support/test-client"
 import { CrdtConnection } from "../../lib/client/crdt-connection"
+import { createDocument } from "../../lib/client/create-document"
+import { knownLinks, rememberLinks } from "../support/link-registry"
 import { crdtFragment, encodeUpdate } from "../../lib/strategies/crdt-updates"
 import { limits, type Reply, type SubmitResult, type JoinResult } from "../../lib/protocol"
 
 const suite = serverSuite()
 
+/** Connect to a CRDT document: its creator (through `createDocument`, as the page does) with the owner link, others with the edit link. */
 async function open(docId: string, name: string, create = false): Promise<CrdtConnection> {
-  const c = suite.closeAtEnd(new CrdtConnection({ docId, user: { name, color: "#3366cc" }, create, url: suite.server.url }))
+  let token = create ? null : knownLinks(docId).edit
+  if (!token) {
+    const { links } = await createDocument({ docId, strategy: "crdt" }, suite.server.url)
+    rememberLinks(docId, links)
+    token = links.owner
+  }
+  const c = suite.closeAtEnd(new CrdtConnection({ docId, token, user: { name, color: "#3366cc" }, url: suite.server.url }))
   await waitFor(c, () => c.status == "online", `${name} online`)
   return c
 }
@@ -89,7 +98,7 @@ describe("CRDT documents on the hub", () => {
     await converged([a])
     const socket = io(suite.server.url, { transports: ["websocket"], forceNew: true, reconnection: false })
     try {
-      const join: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", secret: testSecret("raw"), version: null, user: { name: "Raw", color: "#112233" } })
+      const join: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", secret: testSecret("raw"), token: knownLinks("crdt-strict").edit, version: null, user: { name: "Raw", color: "#112233" } })
       expect(join.ok).toBe(true)
       const version = join.ok ? join.value.version : -1
       const send = (event: "update" | "submit", payload: object): Promise<Reply<SubmitResult>> =>
@@ -129,7 +138,7 @@ describe("CRDT documents on the hub", () => {
       expect(nested.ok ? "ok" : nested.error.code).toBe("ERR_SCHEMA_VIOLATION")
       const steps = await send("submit", { seq: 1, baseVersion: version, steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "x" }] } }] })
       expect(steps.ok ? "ok" : steps.error.code).toBe("ERR_STRATEGY_MISMATCH")
-      const again: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", secret: testSecret("raw"), version: null, user: { name: "Raw", color: "#112233" } })
+      const again: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", secret: testSecret("raw"), token: knownLinks("crdt-strict").edit, version: null, user: { name: "Raw", color: "#112233" } })
       expect(again.ok && again.value.version).toBe(version)
     } finally {
       socket.close()

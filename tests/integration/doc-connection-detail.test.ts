@@ -4,6 +4,7 @@ import { DocConnection } from "../../lib/client/doc-connection"
 import { fetchedVersion } from "../../lib/history"
 import { isDetailed, type CommittedOp, type PackedOp } from "../../lib/protocol"
 import { serverSuite } from "../support/server-suite"
+import { knownLinks } from "../support/link-registry"
 import { TestClient, settleAll, until } from "../support/test-client"
 
 // The browser's DocConnection, run in Node against a real hub: it asks for whole ops exactly while
@@ -35,7 +36,7 @@ function changes(connection: DocConnection) {
 describe("DocConnection and detailed ops", () => {
   it("asks for whole ops while someone listens, even when the listener came during the join", async () => {
     const writer = suite.closeAtEnd(await TestClient.open(suite.server.url, "detail-conn", "writer", true))
-    const connection = suite.closeAtEnd(new DocConnection({ docId: "detail-conn", user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
+    const connection = suite.closeAtEnd(new DocConnection({ docId: "detail-conn", token: knownLinks("detail-conn").edit, user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
     const { received: raw, arrivals } = rawOps(connection)
     // Subscribed right after the join went out (without detail), before its reply.
     const heard: CommittedOp[] = []
@@ -77,7 +78,7 @@ describe("DocConnection and detailed ops", () => {
       writer.type(text)
       await settleAll([writer])
     }
-    const connection = suite.closeAtEnd(new DocConnection({ docId: "doc-at-conn", user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
+    const connection = suite.closeAtEnd(new DocConnection({ docId: "doc-at-conn", token: knownLinks("doc-at-conn").edit, user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
     await until(() => connection.status == "online", changes(connection), 10_000, "the connection to join")
     const past = await connection.fetchVersion(2)
     expect([past.version, past.base, past.steps.length, past.doc instanceof Uint8Array]).toEqual([2, 0, 2, true])

@@ -4,6 +4,7 @@ import { DocConnection } from "../../lib/client/doc-connection"
 import { limits, type ClientToServerEvents, type PresenceState, type Reply, type ServerToClientEvents } from "../../lib/protocol"
 import { serverSuite } from "../support/server-suite"
 import { TestClient, settleAll, testSecret, until } from "../support/test-client"
+import { knownLinks } from "../support/link-registry"
 
 // A client that attacks the hub over Socket.IO, beside well-behaved ones: what it sends is refused with a
 // code, changes nothing, and nobody else notices.
@@ -31,7 +32,7 @@ async function target(docId: string, clientId = "mallory") {
   owner.type("hello world")
   await settleAll([owner])
   const socket = await raw()
-  expect(await code(socket, "join", { docId, clientId, secret: testSecret(clientId), version: null, user })).toBe("ok")
+  expect(await code(socket, "join", { docId, clientId, secret: testSecret(clientId), token: knownLinks(docId).edit, version: null, user })).toBe("ok")
   return { owner, socket }
 }
 
@@ -106,7 +107,7 @@ describe("hostile steps", () => {
     const writer = suite.closeAtEnd(await TestClient.open(suite.server.url, "far-behind", "writer", true))
     writer.type("start")
     await settleAll([writer])
-    const reader = suite.closeAtEnd(new DocConnection({ docId: "far-behind", user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
+    const reader = suite.closeAtEnd(new DocConnection({ docId: "far-behind", token: knownLinks("far-behind").edit, user: { name: "Reader", color: "#2f9e44" }, url: suite.server.url }))
     await until(() => reader.status == "online", wake => reader.subscribe(wake), 10_000, "the reader to join")
     reader.goOffline()
     const base = reader.version
@@ -118,7 +119,7 @@ describe("hostile steps", () => {
       await writer.waitFor(() => writer.sync!.idle && !writer.awaitingAck, "each op acknowledged")
     }
     const socket = await raw()
-    expect(await code(socket, "join", { docId: "far-behind", clientId: "old", secret: testSecret("old"), version: null, user })).toBe("ok")
+    expect(await code(socket, "join", { docId: "far-behind", clientId: "old", secret: testSecret("old"), token: knownLinks("far-behind").edit, version: null, user })).toBe("ok")
     const refusal = await code(socket, "submit", { docId: "far-behind", clientId: "old", seq: 1, baseVersion: base, steps: [{ stepType: "replace", from: 1, to: 1, slice: text("x") }] })
     expect(refusal).toBe("ERR_VERSION_TOO_OLD")
     const head = writer.sync!.version
@@ -138,11 +139,11 @@ describe("who a socket acts as", () => {
     socket.emit("presence", { docId: "takeover", version: owner.sync!.version, selection: { anchor: 2, head: 2 } })
     await watcher.waitFor(() => watcher.presence.has("victim"), "the victim's caret")
     const attacker = await raw()
-    expect(await code(attacker, "join", { docId: "takeover", clientId: "victim", secret: testSecret("attacker"), version: null, user })).toBe("ERR_CLIENT_ID_TAKEN")
+    expect(await code(attacker, "join", { docId: "takeover", clientId: "victim", secret: testSecret("attacker"), token: knownLinks("takeover").edit, version: null, user })).toBe("ERR_CLIENT_ID_TAKEN")
     expect(await code(attacker, "submit", { docId: "takeover", clientId: "victim", seq: 1, baseVersion: 0, steps: [{ stepType: "replace", from: 1, to: 1, slice: text("x") }] })).toBe("ERR_NOT_JOINED")
     // The same client on a new socket (a reconnect) may join; its old socket's leave keeps the new presence.
     const again = await raw()
-    expect(await code(again, "join", { docId: "takeover", clientId: "victim", secret: testSecret("victim"), version: null, user })).toBe("ok")
+    expect(await code(again, "join", { docId: "takeover", clientId: "victim", secret: testSecret("victim"), token: knownLinks("takeover").edit, version: null, user })).toBe("ok")
     again.emit("presence", { docId: "takeover", version: owner.sync!.version, selection: { anchor: 3, head: 3 } })
     await watcher.waitFor(() => watcher.presence.get("victim")?.selection?.anchor == 3, "the new caret")
     socket.close()
@@ -159,7 +160,7 @@ describe("who a socket acts as", () => {
     expect(await submit(1, "a")).toBe("ok")
     expect(await submit(1, "a")).toBe("ok")
     expect(await submit(3, "b")).toBe("ERR_SEQ_GAP")
-    const joined = await (socket.emitWithAck as (...args: unknown[]) => Promise<Reply<{ nextSeq: number }>>)("join", { docId: "seqs", clientId: "mallory", secret: testSecret("mallory"), version: null, user })
+    const joined = await (socket.emitWithAck as (...args: unknown[]) => Promise<Reply<{ nextSeq: number }>>)("join", { docId: "seqs", clientId: "mallory", secret: testSecret("mallory"), token: knownLinks("seqs").edit, version: null, user })
     expect(joined.ok && joined.value.nextSeq).toBe(2)
     expect(await submit(2, "b")).toBe("ok")
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { Transform } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
-import { limits, type StepJSON } from "../../lib/protocol"
+import { limits, type StepJSON, type StrategyName } from "../../lib/protocol"
 import { Hub } from "../../server/hub/hub"
 import { MemoryStorage } from "../../server/storage"
 import { createLogger } from "../../server/log"
@@ -16,8 +16,13 @@ function newHub(options: { maxDocuments?: number; window?: number } = {}) {
   return { storage, hub: new Hub({ storage, log: createLogger("silent"), ...options }) }
 }
 
-function join(hub: Hub, docId: string, clientId: string, extra: object = {}) {
-  return hub.join({ docId, clientId, secret: testSecret(clientId), version: null, user: author, ...extra }, `socket-${clientId}`, () => {})
+const tokens = new Map<string, string>()
+
+/** Join as `clientId`, creating the document first when `create` names its strategy. */
+async function join(hub: Hub, docId: string, clientId: string, extra: { create?: StrategyName; version?: number; hasUnconfirmed?: boolean } = {}) {
+  const { create, ...rest } = extra
+  if (create) tokens.set(docId, (await hub.create({ docId, strategy: create })).links.edit)
+  return hub.join({ docId, clientId, secret: testSecret(clientId), token: tokens.get(docId)!, version: null, user: author, ...rest }, `socket-${clientId}`, () => {})
 }
 
 function insertStep(hub: Hub, docId: string, text: string): StepJSON {
@@ -33,7 +38,7 @@ async function typeOps(hub: Hub, docId: string, count: number): Promise<void> {
 describe("hub: bounded work per request", () => {
   it("refuses a batch whose base is too far behind before transforming anything, and one too large for how far behind it is", async () => {
     const { hub } = newHub()
-    await join(hub, "stale", "w", { create: true })
+    await join(hub, "stale", "w", { create: "ot" })
     await typeOps(hub, "stale", limits.maxSubmitBehind + 1)
     const step = { stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "old" }] } }
     await expect(hub.submit({ docId: "stale", clientId: "s", seq: 1, baseVersion: 0, steps: [step] }, author)).rejects.toMatchObject({ code: "ERR_VERSION_TOO_OLD" })
@@ -51,7 +56,7 @@ describe("hub: bounded work per request", () => {
 
   it("pages the catch-up of a client far behind that holds unconfirmed edits", async () => {
     const { hub } = newHub()
-    await join(hub, "pages", "w", { create: true })
+    await join(hub, "pages", "w", { create: "ot" })
     await typeOps(hub, "pages", limits.maxOpsPerPage + 100)
     const first = await join(hub, "pages", "late", { version: 0, hasUnconfirmed: true })
     expect(first.ops).toHaveLength(limits.maxOpsPerPage)
@@ -63,24 +68,24 @@ describe("hub: bounded work per request", () => {
 })
 
 describe("hub: a refused join changes nothing", () => {
-  it("refuses a CRDT join with a bad state vector before it creates, opens or attaches anything", async () => {
-    const { hub, storage } = newHub()
+  it("refuses a CRDT join with a bad state vector before it opens or attaches anything", async () => {
+    const { hub } = newHub()
+    const { links } = await hub.create({ docId: "crdt-bad", strategy: "crdt" })
     let attached = 0
     for (const stateVector of ["////", "gICAgICAgICAgICAgICAgA=="]) {
-      await expect(hub.join({ docId: "crdt-bad", clientId: "c", secret: testSecret("c"), version: null, user: author, create: true, strategy: "crdt", stateVector }, "s", () => attached++))
+      await expect(hub.join({ docId: "crdt-bad", clientId: "c", secret: testSecret("c"), token: links.edit, version: null, user: author, stateVector }, "s", () => attached++))
         .rejects.toMatchObject({ code: "ERR_INVALID_MESSAGE" })
     }
     expect(attached).toBe(0)
     expect(hub.openDocuments).toBe(0)
-    expect(await storage.getDocument("crdt-bad")).toBeNull()
   })
 
   it("leaves nothing attached when the state vector of an existing CRDT document's join is bad", async () => {
     const { hub } = newHub()
-    await join(hub, "crdt-open", "a", { create: true, strategy: "crdt" })
+    await join(hub, "crdt-open", "a", { create: "crdt" })
     hub.leave("crdt-open", "a", "socket-a")
     let attached = 0
-    await expect(hub.join({ docId: "crdt-open", clientId: "b", secret: testSecret("b"), version: null, user: author, stateVector: "////" }, "s", () => attached++)).rejects.toBeTruthy()
+    await expect(hub.join({ docId: "crdt-open", clientId: "b", secret: testSecret("b"), token: tokens.get("crdt-open")!, version: null, user: author, stateVector: "////" }, "s", () => attached++)).rejects.toBeTruthy()
     expect(attached).toBe(0)
     expect(hub.peek("crdt-open")!.sockets.size).toBe(0)
     expect(hub.evictIdle(Date.now() + 60_000)).toBe(1)
@@ -90,8 +95,11 @@ describe("hub: a refused join changes nothing", () => {
 describe("hub: eviction never fails a join", () => {
   it("serves many concurrent joins of documents not yet open, past maxDocuments", async () => {
     const { hub } = newHub({ maxDocuments: 10 })
-    for (let i = 0; i < 10; i++) await hub.open(`idle-${i}`, true)
-    const joins = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => join(hub, `fresh-${i}`, `c${i}`, { create: true })))
+    for (let i = 0; i < 10; i++) {
+      await hub.create({ docId: `idle-${i}` })
+      await hub.open(`idle-${i}`)
+    }
+    const joins = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => join(hub, `fresh-${i}`, `c${i}`, { create: "ot" })))
     expect(joins.filter(j => j.status == "rejected")).toEqual([])
     // The idle ones made room; the joined ones stay while their sockets are there.
     for (let i = 0; i < 40; i++) expect(hub.peek(`fresh-${i}`)?.sockets.size).toBe(1)
@@ -101,7 +109,7 @@ describe("hub: eviction never fails a join", () => {
 describe("hub: presence", () => {
   it("drops the selection of a caret on a version older than the ops it holds, and clamps the others", async () => {
     const { hub } = newHub({ window: 4 })
-    await join(hub, "carets", "w", { create: true })
+    await join(hub, "carets", "w", { create: "ot" })
     await typeOps(hub, "carets", 20)
     const old = hub.presence("p", "socket-p", author, { docId: "carets", version: 1, selection: { anchor: limits.maxDocumentSize, head: 2 } })
     expect(old).toMatchObject({ version: 20, selection: null })

@@ -41,7 +41,8 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
   async function start(window = 256): Promise<{ hub: Hub; storage: Storage }> {
     store = open()
     hub = new Hub({ storage: store.storage, log: createLogger("silent"), window, idleMs: 0 })
-    await hub.open("doc", true)
+    await hub.create({ docId: "doc" })
+    await hub.open("doc")
     return { hub, storage: store.storage }
   }
 
@@ -101,7 +102,8 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
       }
     })
     hub = new Hub({ storage, log: createLogger("silent") })
-    await hub.open("doc", true)
+    await hub.create({ docId: "doc" })
+    await hub.open("doc")
     await type(hub, "doc", "c", 1, "a")
     const doc = await hub.open("doc")
     const step = new Transform(doc.doc).insert(1, schema.text("b")).steps[0].toJSON()
@@ -119,7 +121,8 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
   it("acknowledges a CRDT update resent while its first copy commits, once, and refuses an older seq", async () => {
     store = open()
     hub = new Hub({ storage: store.storage, log: createLogger("silent") })
-    await hub.open("crdt", true, "crdt")
+    await hub.create({ docId: "crdt", strategy: "crdt" })
+    await hub.open("crdt")
     // A client's Yjs document from the shared seed, typing into the first paragraph.
     const ydoc = new Y.Doc()
     Y.applyUpdate(ydoc, crdtSeed())

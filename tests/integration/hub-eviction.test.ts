@@ -18,7 +18,8 @@ describe("hub: loading and eviction", () => {
   it("evicts an idle document and reloads it from its latest snapshot plus the ops after it", async () => {
     const storage = new MemoryStorage()
     const hub = new Hub({ storage, log: createLogger("silent"), snapshotEvery: 5, idleMs: 1_000 })
-    await hub.open("doc", true)
+    await hub.create({ docId: "doc" })
+    await hub.open("doc")
     for (let seq = 1; seq <= 12; seq++) await type(hub, "doc", "c", seq, String(seq % 10))
     const before = hub.peek("doc")!.doc
     expect(hub.evictIdle(Date.now())).toBe(0)
@@ -35,14 +36,18 @@ describe("hub: loading and eviction", () => {
 
   it("keeps no more than maxDocuments idle documents in memory", async () => {
     const hub = new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), maxDocuments: 3 })
-    for (let i = 0; i < 6; i++) await hub.open("d" + i, true)
+    for (let i = 0; i < 6; i++) {
+      await hub.create({ docId: "d" + i })
+      await hub.open("d" + i)
+    }
     expect(hub.openDocuments).toBeLessThanOrEqual(3)
     await expect(hub.open("d0")).resolves.toBeTruthy()
   })
 
   it("does not evict a document someone is connected to", async () => {
     const hub = new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), idleMs: 0 })
-    await hub.join({ docId: "busy", clientId: "c", secret: testSecret("c"), version: null, user: author, create: true }, "socket-1", () => {})
+    const { links } = await hub.create({ docId: "busy" })
+    await hub.join({ docId: "busy", clientId: "c", secret: testSecret("c"), token: links.edit, version: null, user: author }, "socket-1", () => {})
     expect(hub.evictIdle(Date.now() + 60_000)).toBe(0)
     hub.leave("busy", "c", "socket-1")
     expect(hub.evictIdle(Date.now() + 60_000)).toBe(1)

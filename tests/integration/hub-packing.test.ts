@@ -21,9 +21,13 @@ async function type(hub: Hub, docId: string, clientId: string, seq: number, text
   return hub.submit({ docId, clientId, seq, baseVersion: doc.version, steps: [step] }, author)
 }
 
+/** The edit link token of the document "doc" each test creates. */
+let token = ""
+
 /** A document with a client connected and `count` ops committed. */
 async function busyDocument(hub: Hub, count: number) {
-  await hub.join({ docId: "doc", clientId: "c", secret: testSecret("c"), version: null, user: author, create: true }, "socket-1", () => {})
+  token = (await hub.create({ docId: "doc" })).links.edit
+  await hub.join({ docId: "doc", clientId: "c", secret: testSecret("c"), token, version: null, user: author }, "socket-1", () => {})
   for (let seq = 1; seq <= count; seq++) await type(hub, "doc", "c", seq, `${seq} `)
   return hub.peek("doc")!
 }
@@ -40,7 +44,7 @@ describe("hub: packing the heads of documents nobody edits", () => {
     expect(hub.openDocuments).toBe(1)
 
     // A join and a caret are served from the packed head, which stays packed.
-    const joined = await hub.join({ docId: "doc", clientId: "d", secret: testSecret("d"), version: null, user: author }, "socket-2", () => {})
+    const joined = await hub.join({ docId: "doc", clientId: "d", secret: testSecret("d"), token, version: null, user: author }, "socket-2", () => {})
     expect(joined.snapshot).toEqual({ version: 5, doc: compactJSON(before) })
     const caret = hub.presence("d", "socket-d", author, { docId: "doc", version: 4, selection: { anchor: 1, head: 1000 } })
     expect(caret!.selection).toEqual({ anchor: 3, head: before.content.size })
@@ -108,7 +112,8 @@ describe("hub: packing the heads of documents nobody edits", () => {
 
   it("holds plain blocks cold from the store and after unpacking, builds only what a submit reaches, and cools the rest in the sweep", async () => {
     const hub = new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), packAfterMs: 1_000, idleMs: 1_000 })
-    await hub.open("doc", true)
+    token = (await hub.create({ docId: "doc" })).links.edit
+    await hub.open("doc")
     const lines = ["one", "two", "", "four"].map((text, i) => ({ type: "paragraph", attrs: { id: `p${i}` }, ...(text ? { content: [{ type: "text", text }] } : {}) }))
     const end = hub.peek("doc")!.doc.content.size
     await hub.submit({ docId: "doc", clientId: "c", seq: 1, baseVersion: 0, steps: [{ stepType: "replace", from: 0, to: end, slice: { content: lines } }] }, author)
@@ -128,7 +133,7 @@ describe("hub: packing the heads of documents nobody edits", () => {
     expect(cold(doc.doc)).toEqual([true, true, true, true])
     expect(await type(hub, "doc", "c", 2, "x")).toEqual({ seq: 2, version: 2 })
     expect(cold(doc.doc)).toEqual([false, true, true, true])
-    const joined = await hub.join({ docId: "doc", clientId: "d", secret: testSecret("d"), version: null, user: author }, "socket-2", () => {})
+    const joined = await hub.join({ docId: "doc", clientId: "d", secret: testSecret("d"), token, version: null, user: author }, "socket-2", () => {})
     expect(joined.snapshot?.doc).toEqual({ type: "doc", content: [{ ...lines[0], content: [{ type: "text", text: "xone" }] }, ...lines.slice(1)] })
     expect(cold(doc.doc)).toEqual([false, true, true, true])
     expect(await hub.packIdle(Date.now())).toBe(0)
@@ -142,7 +147,8 @@ describe("hub: packing the heads of documents nobody edits", () => {
 
   it("leaves CRDT documents alone", async () => {
     const hub = newHub(0)
-    await hub.join({ docId: "crdt", clientId: "c", secret: testSecret("c"), version: null, user: author, create: true, strategy: "crdt" }, "socket-1", () => {})
+    const { links } = await hub.create({ docId: "crdt", strategy: "crdt" })
+    await hub.join({ docId: "crdt", clientId: "c", secret: testSecret("c"), token: links.edit, version: null, user: author }, "socket-1", () => {})
     expect(await hub.packIdle(Date.now() + 1_000)).toBe(0)
     expect(hub.peek("crdt")!.isPacked).toBe(false)
   })

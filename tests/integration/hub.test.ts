@@ -3,6 +3,7 @@ import { io } from "socket.io-client"
 import { TextSelection } from "prosemirror-state"
 import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
 import { TestClient, testSecret } from "../support/test-client"
+import { knownLinks } from "../support/link-registry"
 import { limits, type Reply } from "../../lib/protocol"
 
 let server: ServerProcess
@@ -138,16 +139,17 @@ describe("hub: bad input changes nothing", () => {
       const reply = await ask(event, payload)
       return reply.ok ? "ok" : reply.error.code
     }
+    const token = knownLinks("bad").edit
     const secret = testSecret("m")
-    expect(await code("join", { docId: "nope-missing", clientId: "m", secret, version: null, user })).toBe("ERR_UNKNOWN_DOCUMENT")
-    expect(await code("join", { docId: "bad", clientId: 5, secret, version: null, user })).toBe("ERR_INVALID_MESSAGE")
-    expect(await code("join", { docId: "bad", clientId: "m", version: null, user })).toBe("ERR_INVALID_MESSAGE")
+    expect(await code("join", { docId: "nope-missing", clientId: "m", secret, token, version: null, user })).toBe("ERR_ACCESS_DENIED")
+    expect(await code("join", { docId: "bad", clientId: 5, secret, token, version: null, user })).toBe("ERR_INVALID_MESSAGE")
+    expect(await code("join", { docId: "bad", clientId: "m", token, version: null, user })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("join", "not an object")).toBe("ERR_INVALID_MESSAGE")
-    expect(await code("join", { docId: "../etc", clientId: "m", secret, version: null, user })).toBe("ERR_INVALID_MESSAGE")
+    expect(await code("join", { docId: "../etc", clientId: "m", secret, token, version: null, user })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("submit", { docId: "bad", clientId: "m", seq: 1, baseVersion: 0, steps: [] })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("submit", { docId: "bad", clientId: "m", seq: 1, baseVersion: 0, steps: [{ stepType: "replace", from: 1, to: 1 }] })).toBe("ERR_NOT_JOINED")
     expect(await code("authorship", { docId: "bad", version: 0 })).toBe("ERR_NOT_JOINED")
-    expect(await code("join", { docId: "bad", clientId: "m", secret, version: null, user })).toBe("ok")
+    expect(await code("join", { docId: "bad", clientId: "m", secret, token, version: null, user })).toBe("ok")
     const v = versionBefore
     const insert = (slice: unknown, from = 1, to = 1) => ({ docId: "bad", clientId: "m", seq: 1, baseVersion: v, steps: [{ stepType: "replace", from, to, slice }] })
     const text = (t: string, marks?: unknown) => ({ content: [{ type: "text", text: t, ...(marks ? { marks } : {}) }] })

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import { io, type Socket } from "socket.io-client"
 import { serverSuite } from "../support/server-suite"
 import { testSecret, until } from "../support/test-client"
+import { createDocument, knownLinks } from "../support/link-registry"
 import { type ClientToServerEvents, type CommittedOp, type LeanOp, type PackedOp, type ServerToClientEvents, type StepJSON, unpackOps } from "../../lib/protocol"
 
 // What a document's room sends: LeanOps to members that only edit, whole CommittedOps to members that
@@ -21,9 +22,9 @@ async function member(docId: string, clientId: string, options: { create?: boole
     sent.push(...message.ops)
     received.push(...unpackOps(message.ops))
   })
+  const token = options.create ? (await createDocument(socket, docId)).edit : knownLinks(docId).edit
   const reply = await socket.emitWithAck("join", {
-    docId, clientId, secret: testSecret(clientId), version: null, user: { name: clientId, color: "#336699" },
-    ...(options.create ? { create: true } : {}), ...(options.detail ? { detail: true } : {})
+    docId, clientId, secret: testSecret(clientId), token, version: null, user: { name: clientId, color: "#336699" }, ...(options.detail ? { detail: true } : {})
   })
   if (!reply.ok) throw new Error(reply.error.message)
   const version = reply.value.version

@@ -7,6 +7,7 @@ import Database from "better-sqlite3"
 import { afterEach, describe, expect, it } from "vitest"
 import { openSqliteStorage, type SqliteStorage } from "../../server/storage"
 import { crashOp } from "../support/storage-crash-op"
+import { newLinks } from "../../server/link-tokens"
 
 // The write-ahead log is checkpointed by a worker thread, never inside a commit: the writer's own
 // automatic checkpoint is off, so pages reach the database file only through the thread.
@@ -34,7 +35,7 @@ describe("SqliteStorage's checkpoint thread", () => {
     dir = mkdtempSync(join(tmpdir(), "concord-checkpoint-"))
     const file = join(dir, "concord.db")
     storage = openSqliteStorage({ file })
-    await storage.createDocument("doc", "ot", { type: "doc", content: [{ type: "paragraph" }] }, 0)
+    await storage.createDocument("doc", "ot", { type: "doc", content: [{ type: "paragraph" }] }, 0, newLinks().hashes)
     const before = statSync(file).size
     for (let group = 0; group < 20; group++) {
       const commits = []
@@ -55,7 +56,7 @@ describe("SqliteStorage's checkpoint thread", () => {
   it("checkpoints inside commits when asked to, as SQLite does by default", async () => {
     dir = mkdtempSync(join(tmpdir(), "concord-checkpoint-"))
     storage = openSqliteStorage({ file: join(dir, "concord.db"), checkpointThread: false })
-    await storage.createDocument("doc", "ot", { type: "doc", content: [{ type: "paragraph" }] }, 0)
+    await storage.createDocument("doc", "ot", { type: "doc", content: [{ type: "paragraph" }] }, 0, newLinks().hashes)
     await storage.commit("doc", [crashOp(1)])
     expect((await storage.getOps("doc", 0)).map(op => op.version)).toEqual([1])
   })

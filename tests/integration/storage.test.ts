@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -9,6 +9,8 @@ import { MemoryStorage, migrations, openSqliteStorage } from "../../server/stora
 import { SqliteWriter, maxGroup } from "../../server/storage/sqlite-writer"
 import { crashOp } from "../support/storage-crash-op"
 import { storageConformance } from "../support/storage-conformance"
+import { hashToken, newLinks } from "../../server/link-tokens"
+import { createLogger } from "../../server/log"
 
 storageConformance("MemoryStorage", async () => {
   const storage = new MemoryStorage()
@@ -70,7 +72,7 @@ describe("SqliteStorage on disk", () => {
 
   it("creates its folder and keeps everything across close and reopen", async () => {
     const first = openSqliteStorage({ file })
-    await first.createDocument("a", "ot", { type: "doc" }, 100)
+    await first.createDocument("a", "ot", { type: "doc" }, 100, newLinks().hashes)
     await first.commit("a", [crashOp(1), crashOp(2)], { version: 2, doc: { type: "doc", content: [] } })
     const unawaited = first.commit("a", [crashOp(3)])
     await first.close()
@@ -107,7 +109,7 @@ describe("SqliteStorage on disk", () => {
     const old = new Database(file)
     old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
     for (const migration of migrations.filter((m) => m.version < 5)) {
-      migration.up(old)
+      migration.up(old, { dir, log: createLogger("silent") })
       old.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(migration.version, 1)
     }
     old.prepare("INSERT INTO documents VALUES ('a', 'ot', 1, 3)").run()
@@ -117,7 +119,7 @@ describe("SqliteStorage on disk", () => {
     insert.run(3, "x", 5)
     old.close()
 
-    const storage = openSqliteStorage({ file })
+    const storage = openSqliteStorage({ file, log: createLogger("silent") })
     expect([(await storage.lastOp("a", "x"))?.version, (await storage.lastOp("a", "y"))?.version]).toEqual([3, 2])
     await expect(storage.commit("a", [{ ...(await storage.lastOp("a", "x"))!, version: 4, seq: 5 }])).rejects.toMatchObject({ code: "ERR_STORAGE" })
     await storage.commit("a", [{ ...(await storage.lastOp("a", "x"))!, version: 4, seq: 6 }])
@@ -129,6 +131,52 @@ describe("SqliteStorage on disk", () => {
     } finally {
       db.close()
     }
+  })
+
+  it("gives each document from before links an owner, edit and view link, writing their tokens once to a file only its owner reads", async () => {
+    mkdirSync(dirname(file), { recursive: true })
+    const old = new Database(file)
+    old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+    for (const migration of migrations.filter((m) => m.version < 7)) {
+      migration.up(old, { dir, log: createLogger("silent") })
+      old.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(migration.version, 1)
+    }
+    old.prepare("INSERT INTO documents VALUES ('a', 'ot', 1, 0), ('b', 'crdt', 2, 0)").run()
+    old.close()
+
+    const warnings: string[] = []
+    const storage = openSqliteStorage({ file, log: createLogger("warn", (line) => warnings.push(line)) })
+    try {
+      const written = readdirSync(dirname(file)).filter((name) => /^links-.*\.txt$/.test(name))
+      expect(written).toHaveLength(1)
+      const tokensFile = join(dirname(file), written[0])
+      expect(statSync(tokensFile).mode & 0o777).toBe(0o600)
+      expect(warnings).toHaveLength(1)
+      expect(JSON.parse(warnings[0])).toMatchObject({ level: "warn", event: "links-written", file: tokensFile, documents: 2 })
+      const lines = readFileSync(tokensFile, "utf8").trim().split("\n")
+      expect(lines.map((line) => line.split(" ")[0])).toEqual(["a", "b"])
+      for (const line of lines) {
+        const [id, ...pairs] = line.split(" ")
+        const tokens = Object.fromEntries(pairs.map((pair) => pair.split("=")))
+        expect(Object.keys(tokens)).toEqual(["owner", "edit", "view"])
+        for (const role of ["owner", "edit", "view"] as const) {
+          expect(tokens[role]).toMatch(/^[A-Za-z0-9_-]{43}$/)
+          expect(await storage.findLink(id, hashToken(tokens[role]))).toBe(role)
+          expect(await storage.findLink(id, tokens[role])).toBeNull()
+        }
+      }
+    } finally {
+      await storage.close()
+    }
+    // Applied once: reopening writes no second file.
+    await openSqliteStorage({ file, log: createLogger("warn", (line) => warnings.push(line)) }).close()
+    expect(readdirSync(dirname(file)).filter((name) => name.startsWith("links-"))).toHaveLength(1)
+    expect(warnings).toHaveLength(1)
+  })
+
+  it("writes no tokens file when it creates a database", async () => {
+    await openSqliteStorage({ file, log: createLogger("silent") }).close()
+    expect(readdirSync(dirname(file)).filter((name) => name.startsWith("links-"))).toEqual([])
   })
 
   it("uses write-ahead logging", async () => {
@@ -176,8 +224,8 @@ describe("SqliteStorage on disk", () => {
 
   it("writes from its own thread: every group sent before close lands, in order, and later writes are refused", async () => {
     const storage = openSqliteStorage({ file })
-    await storage.createDocument("a", "ot", { type: "doc", content: [] }, 0)
-    await storage.createDocument("b", "ot", { type: "doc", content: [] }, 0)
+    await storage.createDocument("a", "ot", { type: "doc", content: [] }, 0, newLinks().hashes)
+    await storage.createDocument("b", "ot", { type: "doc", content: [] }, 0, newLinks().hashes)
     // More than two full groups' calls in one turn: several groups out to the writer thread at once, one
     // document's ops spread over them.
     const commits = []
@@ -196,7 +244,7 @@ describe("SqliteStorage on disk", () => {
 
   it("closes once for every caller: a second close waits for the first to finish", async () => {
     const storage = openSqliteStorage({ file })
-    await storage.createDocument("a", "ot", { type: "doc", content: [] }, 0)
+    await storage.createDocument("a", "ot", { type: "doc", content: [] }, 0, newLinks().hashes)
     await storage.commit("a", [crashOp(1)])
     void storage.close()
     await storage.close()
@@ -210,7 +258,7 @@ describe("SqliteStorage on disk", () => {
     // The thread's file is in a folder that does not exist: it cannot open it, and stops.
     const writer = new SqliteWriter(db, { file: join(dir, "missing", "folder", "concord.db"), synchronous: "NORMAL", busyTimeout: 100, autocheckpoint: 0 })
     try {
-      await writer.create("doc", "ot", { type: "doc", content: [] }, 0)
+      await writer.create("doc", "ot", { type: "doc", content: [] }, 0, newLinks().hashes)
       // A full group's writes in one turn go to the thread: they fail, coded, and nothing waits forever.
       const sent = Array.from({ length: maxGroup }, (_, i) => writer.append("doc", [crashOp(i + 1)]))
       for (const result of await Promise.allSettled(sent))

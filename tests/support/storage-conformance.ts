@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { CommittedOp, DocJSON } from "../../lib/protocol"
-import type { Storage } from "../../server/storage"
+import type { LinkHashes, Storage } from "../../server/storage"
 
 const initial: DocJSON = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "hello" }] }] }
 
@@ -21,6 +21,11 @@ function op(version: number, fields: Partial<CommittedOp> = {}): CommittedOp {
 /** Ops with versions from..to, inclusive. */
 function ops(from: number, to: number, clientId = "c1"): CommittedOp[] {
   return Array.from({ length: to - from + 1 }, (_, i) => op(from + i, { clientId }))
+}
+
+/** Distinct stand-ins for a document's link hashes (the store treats them as opaque strings). */
+function links(id: string, tag = ""): LinkHashes {
+  return { owner: `${id}-owner${tag}`, edit: `${id}-edit${tag}`, view: `${id}-view${tag}` }
 }
 
 function versions(list: CommittedOp[]): number[] {
@@ -45,9 +50,9 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
     })
 
     it("creates, gets and lists documents, newest first", async () => {
-      expect(await storage.createDocument("a", "ot", initial, 100)).toEqual({ id: "a", strategy: "ot", createdAt: 100, version: 0 })
-      await storage.createDocument("b", "lww", initial, 200)
-      await storage.createDocument("c", "crdt", initial, 300)
+      expect(await storage.createDocument("a", "ot", initial, 100, links("a"))).toEqual({ id: "a", strategy: "ot", createdAt: 100, version: 0 })
+      await storage.createDocument("b", "lww", initial, 200, links("b"))
+      await storage.createDocument("c", "crdt", initial, 300, links("c"))
       expect(await storage.getDocument("b")).toEqual({ id: "b", strategy: "lww", createdAt: 200, version: 0 })
       expect(await storage.getDocument("missing")).toBeNull()
       expect((await storage.listDocuments(10)).map((d) => d.id)).toEqual(["c", "b", "a"])
@@ -57,8 +62,10 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
     })
 
     it("refuses to create a document twice and keeps the first", async () => {
-      await storage.createDocument("a", "ot", initial, 100)
-      await expect(storage.createDocument("a", "lww", { type: "doc" }, 200)).rejects.toMatchObject({ name: "ConcordError", code: "ERR_DOCUMENT_EXISTS" })
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
+      await expect(storage.createDocument("a", "lww", { type: "doc" }, 200, links("a", "-2"))).rejects.toMatchObject({ name: "ConcordError", code: "ERR_DOCUMENT_EXISTS" })
+      expect(await storage.findLink("a", "a-edit")).toBe("edit")
+      expect(await storage.findLink("a", "a-edit-2")).toBeNull()
       expect(await storage.getDocument("a")).toEqual({ id: "a", strategy: "ot", createdAt: 100, version: 0 })
       expect(await storage.latestSnapshot("a")).toEqual({ version: 0, doc: initial })
     })
@@ -72,8 +79,39 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       expect(await storage.claimClient("y", ["k1", "k2", "k3", "k4"][race.indexOf(true)], 500)).toBe(true)
     })
 
+    it("creates a document's three links with it and finds each live one's role, in that document only", async () => {
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
+      await storage.createDocument("b", "ot", initial, 100, links("b"))
+      expect(await storage.findLink("a", "a-owner")).toBe("owner")
+      expect(await storage.findLink("a", "a-edit")).toBe("edit")
+      expect(await storage.findLink("a", "a-view")).toBe("view")
+      expect(await storage.findLink("b", "a-owner")).toBeNull()
+      expect(await storage.findLink("a", "b-edit")).toBeNull()
+      expect(await storage.findLink("a", "nothing")).toBeNull()
+      expect(await storage.findLink("missing", "a-owner")).toBeNull()
+    })
+
+    it("replaces a role's links: reissue revokes every live one and adds the new one, revoke adds none", async () => {
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
+      await storage.replaceLinks("a", "edit", "a-edit-2", 200)
+      expect(await storage.findLink("a", "a-edit")).toBeNull()
+      expect(await storage.findLink("a", "a-edit-2")).toBe("edit")
+      await storage.replaceLinks("a", "edit", "a-edit-3", 300)
+      expect(await storage.findLink("a", "a-edit-2")).toBeNull()
+      expect(await storage.findLink("a", "a-edit-3")).toBe("edit")
+      await storage.replaceLinks("a", "view", null, 400)
+      expect(await storage.findLink("a", "a-view")).toBeNull()
+      // A revoked link stays revoked: its hash cannot come back.
+      await expect(storage.replaceLinks("a", "view", "a-view", 500)).rejects.toMatchObject({ name: "ConcordError", code: "ERR_STORAGE" })
+      expect(await storage.findLink("a", "a-view")).toBeNull()
+      expect(await storage.findLink("a", "a-owner")).toBe("owner")
+      expect(await storage.findLink("a", "a-edit-3")).toBe("edit")
+      await expect(storage.replaceLinks("missing", "edit", "m-edit", 600)).rejects.toMatchObject({ name: "ConcordError", code: "ERR_UNKNOWN_DOCUMENT" })
+      expect(await storage.findLink("missing", "m-edit")).toBeNull()
+    })
+
     it("commits ops and reads them back by range and limit", async () => {
-      await storage.createDocument("a", "ot", initial, 100)
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
       await storage.commit("a", ops(1, 4))
       await storage.commit("a", ops(5, 10))
       expect((await storage.getDocument("a"))?.version).toBe(10)
@@ -88,7 +126,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
     })
 
     it("pages through history newest first", async () => {
-      await storage.createDocument("a", "ot", initial, 100)
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
       await storage.commit("a", ops(1, 10))
       expect(versions(await storage.getOpsBefore("a", 11, 4))).toEqual([10, 9, 8, 7])
       expect(versions(await storage.getOpsBefore("a", 7, 4))).toEqual([6, 5, 4, 3])
@@ -99,8 +137,8 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
     })
 
     it("finds each client's newest op, per document", async () => {
-      await storage.createDocument("a", "ot", initial, 100)
-      await storage.createDocument("b", "ot", initial, 100)
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
+      await storage.createDocument("b", "ot", initial, 100, links("b"))
       await storage.commit("a", [op(1, { clientId: "x", seq: 7 }), op(2, { clientId: "y", seq: 7 })])
       await storage.commit("b", [op(1, { clientId: "x", seq: 2 })])
       expect(await storage.lastOp("a", "x")).toEqual(op(1, { clientId: "x", seq: 7 }))
@@ -128,7 +166,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       })
       const bare = op(2, { clientId: "other", seq: 1 })
       const empty = op(3, { clientId: "empty", steps: [], original: [], dropped: [], moves: [] })
-      await storage.createDocument("a", "ot", initial, 100)
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
       await storage.commit("a", [full, bare, empty])
       const [gotFull, gotBare, gotEmpty] = await storage.getOps("a", 0)
       expect(gotFull).toStrictEqual(full)
@@ -140,7 +178,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
     })
 
     it("rejects a version gap, a repeated version or a reused seq and changes nothing", async () => {
-      await storage.createDocument("a", "ot", initial, 100)
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
       await storage.commit("a", ops(1, 3))
       const rejected = { name: "ConcordError", code: "ERR_STORAGE" }
       await expect(storage.commit("a", [op(5)], { version: 5, doc: initial })).rejects.toMatchObject(rejected)
@@ -168,7 +206,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
 
     it("keeps snapshots and finds the latest at or before a version", async () => {
       const at = (version: number): DocJSON => ({ type: "doc", content: [{ type: "paragraph", attrs: { version } }] })
-      await storage.createDocument("a", "ot", initial, 100)
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
       await storage.commit("a", ops(1, 3), { version: 3, doc: at(3) })
       await storage.commit("a", ops(4, 6))
       await storage.putSnapshot("a", { version: 6, doc: at(6) })
@@ -186,7 +224,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
 
     it("gives a snapshot's document as JSON text, the same one latestSnapshot finds", async () => {
       const at = (version: number): DocJSON => ({ type: "doc", content: [{ type: "paragraph", attrs: { version }, content: [{ type: "text", text: "é \"q\" 😀" }] }] })
-      await storage.createDocument("a", "ot", initial, 100)
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
       await storage.commit("a", ops(1, 3), { version: 3, doc: at(3) })
       const text = async (atOrBefore?: number) => {
         const found = await storage.latestSnapshotText("a", atOrBefore)
@@ -200,7 +238,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
 
     it("lands 200 concurrent commits across 10 documents with consecutive versions", async () => {
       const docs = Array.from({ length: 10 }, (_, i) => `doc-${i}`)
-      for (const id of docs) await storage.createDocument(id, "ot", initial, 100)
+      for (const id of docs) await storage.createDocument(id, "ot", initial, 100, links(id))
       const calls: Promise<void>[] = []
       for (let version = 1; version <= 20; version++)
         for (const id of docs) calls.push(storage.commit(id, [op(version, { clientId: id })]))
@@ -212,7 +250,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
     })
 
     it("fails one call of a group alone and commits the others", async () => {
-      for (const id of ["a", "b", "c"]) await storage.createDocument(id, "ot", initial, 100)
+      for (const id of ["a", "b", "c"]) await storage.createDocument(id, "ot", initial, 100, links(id))
       const results = await Promise.allSettled([
         storage.commit("a", [op(1)]),
         storage.commit("b", [op(2)], { version: 2, doc: initial }),
@@ -231,7 +269,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
     })
 
     it("finishes commits asked for before close and refuses work after it", async () => {
-      await storage.createDocument("a", "ot", initial, 100)
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
       const pending = storage.commit("a", ops(1, 2))
       await storage.close()
       await expect(pending).resolves.toBeUndefined()

@@ -7,10 +7,11 @@
  */
 import { openSqliteStorage } from "../../server/storage"
 import { crashOp } from "./storage-crash-op"
+import { newLinks } from "../../server/link-tokens"
 
 const storage = openSqliteStorage({ file: process.argv[2] })
 const documents = Array.from({ length: Number(process.argv[3] ?? 1) }, (_, i) => (process.argv[3] ? `crash-${i}` : "crash"))
-for (const id of documents) await storage.createDocument(id, "ot", { type: "doc", content: [] }, Date.now())
+for (const id of documents) await storage.createDocument(id, "ot", { type: "doc", content: [] }, Date.now(), newLinks().hashes)
 for (let version = 1; ; version++) {
   await Promise.all(documents.map(id => storage.commit(id, [crashOp(version)])))
   process.stdout.write(`committed ${version}\n`)

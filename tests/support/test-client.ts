@@ -6,6 +6,7 @@ import { batchDescriber } from "../../lib/strategies/batch-describer"
 import { VersionVectorClock } from "../../lib/strategies/vv-writes"
 import type { ClientToServerEvents, CommittedOp, ErrorJSON, HistoryPage, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
 import { unpackOps } from "../../lib/protocol"
+import { createDocument, knownLinks } from "./link-registry"
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -33,6 +34,8 @@ export class TestClient {
   /** Last-writer-wins documents: this writer's clock skew in ms. */
   clockSkew = 0
   strategy: StrategyName = "ot"
+  /** The link token the client joins with: the owner's for the client that created the document, else the edit link's unless set. */
+  token: string | null = null
   /** Called when a batch is submitted, and with every op received: hooks for benchmarks. */
   onSubmit: (seq: number) => void = () => {}
   onOps: (ops: readonly { clientId: string; seq: number; version: number }[]) => void = () => {}
@@ -62,20 +65,20 @@ export class TestClient {
     this.socket.on("disconnect", () => { this.sending = false; this.notify() })
   }
 
-  /** Connect and join (creating the document when asked). */
+  /** Connect and join (creating the document through `create` first when asked). */
   static async open(url: string, docId: string, clientId: string, create = false, strategy?: StrategyName): Promise<TestClient> {
     const client = new TestClient(url, docId, clientId)
     await client.join(create, strategy)
     return client
   }
 
-  /** Join or rejoin from the client's version; resend the batch in flight. */
+  /** Join or rejoin from the client's version (creating the document first when asked); resend the batch in flight. */
   async join(create = false, strategy?: StrategyName): Promise<JoinResult> {
     if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
+    if (create) this.token ??= (await createDocument(this.socket, this.docId, strategy)).owner
     const reply: Reply<JoinResult> = await this.socket.emitWithAck("join", {
-      docId: this.docId, clientId: this.clientId, secret: this.secret, version: this.sync ? this.sync.version : null,
-      user: { name: this.name, color: "#3366cc" }, create, hasUnconfirmed: this.sync ? !this.sync.idle : false,
-      ...(strategy ? { strategy } : {})
+      docId: this.docId, clientId: this.clientId, secret: this.secret, token: this.token ?? knownLinks(this.docId).edit, version: this.sync ? this.sync.version : null,
+      user: { name: this.name, color: "#3366cc" }, hasUnconfirmed: this.sync ? !this.sync.idle : false
     })
     if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
     const result = reply.value

@@ -42,7 +42,8 @@ export async function historyHub(start: Node): Promise<HistoryHub> {
   const storage = new MemoryStorage()
   const hub = new Hub({ storage, now: () => clock })
   const docId = "history"
-  await hub.open(docId, true)
+  await hub.create({ docId })
+  await hub.open(docId)
   const seqs = new Map<string, number>()
   const docAt = async (version: number) => fetchedVersion(await hub.docAt({ docId, version }))
   const submitSteps = async (who: Person, baseVersion: number, steps: StepJSON[], after = 100) => {

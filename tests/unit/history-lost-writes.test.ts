@@ -17,7 +17,8 @@ async function lwwHub(strategy: StrategyName) {
   const storage = new MemoryStorage()
   const hub = new Hub({ storage, now: () => 1_000 })
   const docId = "lww"
-  await hub.open(docId, true, strategy)
+  await hub.create({ docId, strategy })
+  await hub.open(docId)
   const granularity: LwwGranularity = strategy == "lww" ? "block" : "document"
   const seqs = new Map<string, number>()
   const docAt = async (version: number) => fetchedVersion(await hub.docAt({ docId, version }))

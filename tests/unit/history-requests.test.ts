@@ -17,7 +17,8 @@ async function documentWith(count: number, snapshotEvery = 10) {
   const storage = new MemoryStorage()
   hub = new Hub({ storage, snapshotEvery })
   const docId = "paged"
-  await hub.open(docId, true)
+  await hub.create({ docId })
+  await hub.open(docId)
   for (let i = 1; i <= count; i++) {
     const step = { stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: String(i % 10) }] } }
     await hub.submit({ docId, clientId: "c", seq: i, baseVersion: i - 1, steps: [step] }, { name: "C", color: "#123456" })
@@ -81,7 +82,8 @@ describe("history and docAt on the hub", () => {
     const storage = new MemoryStorage()
     hub = new Hub({ storage, snapshotEvery: 10 })
     const docId = "authors"
-    await hub.open(docId, true)
+    await hub.create({ docId })
+    await hub.open(docId)
     const people = [{ name: "Ada", color: "#1971c2" }, { name: "Bob", color: "#e03131" }]
     for (let i = 1; i <= 40; i++) {
       // Ada types at the start, Bob at the end of the paragraph, now and then deleting a character.
@@ -104,7 +106,8 @@ describe("history and docAt on the hub", () => {
     expect(new Set(whole.spans.map(span => span.author.name))).toEqual(new Set(["Ada", "Bob"]))
     await expect(hub.authorship({ docId, version: 41 })).rejects.toMatchObject({ code: "ERR_VERSION_FROM_FUTURE" })
     // A CRDT document's ops carry Yjs updates, not steps: nothing to count authorship over.
-    await hub.open("authors-crdt", true, "crdt")
+    await hub.create({ docId: "authors-crdt", strategy: "crdt" })
+    await hub.open("authors-crdt")
     await expect(hub.authorship({ docId: "authors-crdt", version: 0 })).rejects.toMatchObject({ code: "ERR_STRATEGY_MISMATCH" })
     expect(() => parse.authorship({ docId, version: 1, window: 0 })).toThrow(ConcordError)
     expect(() => parse.authorship({ docId, version: 1, window: limits.maxOpsPerPage + 1 })).toThrow(ConcordError)

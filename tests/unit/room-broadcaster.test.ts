@@ -103,7 +103,8 @@ describe("room broadcaster with a hub", () => {
       rooms.set("ops:doc", new Set(["member"]))
       const broadcaster = new RoomBroadcaster(io)
       hub.onCommitted = (docId, ops) => broadcaster.publish(docId, ops)
-      await hub.open("doc", true)
+      await hub.create({ docId: "doc" })
+      await hub.open("doc")
       const events: string[] = []
       const typeAt = (pos: number, text: string): StepJSON => ({ stepType: "replace", from: pos, to: pos, slice: { content: [{ type: "text", text }] } })
       // Three writers submit in the same turn, on version 0: the store commits them as one group.

@@ -1,4 +1,6 @@
 import { chromium, type Browser, type Page } from "playwright-core"
+import type { Role, StrategyName } from "../../../lib/protocol/messages"
+import { createTestDocument, linkOf } from "./document-links"
 
 /** What a tab's DocConnection holds, read through `window.__concord`. */
 export interface TabDocument {
@@ -36,8 +38,12 @@ interface ConcordWindow {
 
 /** Options for a tab on a document. */
 export interface TabOptions {
-  /** Open with `?new=1`, so that the first join creates the document. */
+  /** Create the document first (through the hub's `create` event), under `strategy`. */
   create?: boolean
+  /** The conflict strategy to create the document under (default ot). */
+  strategy?: StrategyName
+  /** The link to open it with: owner for the tab that created it, edit otherwise, unless given. */
+  role?: Role
   /** The name other people see (each tab gets its own browser context, so its own identity). */
   name?: string
   color?: string
@@ -58,7 +64,8 @@ export function launchBrowser(): Promise<Browser> {
 
 /**
  * Open document `docId` of the server at `baseUrl` in a new browser context (a separate person with
- * their own name and storage), and resolve once the editor shows the document and the tab is online.
+ * their own name and storage) with one of its links, `/d/<docId>#<token>`, creating the document first
+ * when asked, and resolve once the editor shows the document and the tab is online.
  */
 export async function openTab(browser: Browser, baseUrl: string, docId: string, options: TabOptions = {}): Promise<Page> {
   const context = await browser.newContext({
@@ -71,8 +78,10 @@ export async function openTab(browser: Browser, baseUrl: string, docId: string, 
     const identity = { name: options.name, color: options.color ?? "#1971c2" }
     await context.addInitScript(value => localStorage.setItem("concord:identity", value), JSON.stringify(identity))
   }
+  if (options.create) await createTestDocument(baseUrl, docId, options.strategy)
+  const token = linkOf(baseUrl, docId, options.role ?? (options.create ? "owner" : "edit"))
   const page = await context.newPage()
-  await page.goto(`/d/${docId}${options.create ? "?new=1" : ""}`)
+  await page.goto(`/d/${docId}#${token}`)
   await waitForOnline(page)
   return page
 }
@@ -258,12 +267,12 @@ export async function setOffline(page: Page, offline: boolean): Promise<void> {
 }
 
 /**
- * A new document under `strategy` with `text` typed in its first tab, opened in a second tab by its
- * plain link (the page learns the strategy from the hub): the two tabs, both converged.
+ * A new document under `strategy` with `text` typed in its first tab (the owner's), opened in a second
+ * tab by its edit link (the page learns the strategy from the hub): the two tabs, both converged.
  */
-export async function twoTabsOn(browser: Browser, baseUrl: string, strategy: string, text: string, first: TabOptions, second: TabOptions): Promise<[Page, Page]> {
+export async function twoTabsOn(browser: Browser, baseUrl: string, strategy: StrategyName, text: string, first: TabOptions, second: TabOptions): Promise<[Page, Page]> {
   const docId = `${strategy}-${Date.now()}`
-  const a = await openTab(browser, baseUrl, `${docId}?new=1&strategy=${strategy}`, first)
+  const a = await openTab(browser, baseUrl, docId, { ...first, create: true, strategy })
   const badge = await a.getByTestId("strategy-badge").getAttribute("data-strategy")
   if (badge != strategy) throw new Error(`The document opened as ${badge}, not ${strategy}`)
   await a.getByTestId("editor").locator(".ProseMirror").click()

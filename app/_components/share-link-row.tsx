@@ -1,0 +1,91 @@
+"use client"
+
+import { useEffect, useState } from "react"
+import { copyText } from "./copy-text"
+
+const describe = {
+  edit: { title: "Edit link", what: "Anyone with it can read and change the document." },
+  view: { title: "View link", what: "Anyone with it can read the document and follow changes, not edit." }
+} as const
+
+const confirmations = {
+  reissue: { question: "Replace this link? Everyone using the current one loses access.", act: "Replace link" },
+  revoke: { question: "Revoke this link? Everyone using it loses access at once.", act: "Revoke link" }
+} as const
+
+/**
+ * One role's link in the Share panel: the address with Copy (or, for the owner, a note that there is
+ * none). `manage`, given to the owner only, replaces or revokes it after a confirmation in place.
+ */
+export function ShareLinkRow({ role, link, manage }: {
+  role: "edit" | "view"
+  link: string | null
+  manage: ((action: "reissue" | "revoke") => Promise<void>) | null
+}) {
+  const [copied, setCopied] = useState(false)
+  const [confirming, setConfirming] = useState<"reissue" | "revoke" | null>(null)
+  const [busy, setBusy] = useState(false)
+  useEffect(() => {
+    if (!copied) return
+    const timer = setTimeout(() => setCopied(false), 2000)
+    return () => clearTimeout(timer)
+  }, [copied])
+  const copy = async () => {
+    if (!link) return
+    if (await copyText(link)) setCopied(true)
+    else window.prompt("Copy this link", link)
+  }
+  const act = async (action: "reissue" | "revoke") => {
+    if (!manage) return
+    setBusy(true)
+    await manage(action)
+    setBusy(false)
+    setConfirming(null)
+  }
+  const { title, what } = describe[role]
+  return (
+    <section className="share-row" data-testid={`share-${role}`} aria-label={title}>
+      <div className="share-row-head">
+        <h3 className="share-row-title">{title}</h3>
+        {manage && !confirming && (
+          <span className="share-row-actions">
+            <button type="button" className="button button-quiet button-small" data-testid={`share-${role}-reissue`}
+              onClick={() => (link ? setConfirming("reissue") : void act("reissue"))} disabled={busy}>
+              {link ? "New link" : "Create link"}
+            </button>
+            {link && (
+              <button type="button" className="button button-quiet button-small button-danger" data-testid={`share-${role}-revoke`}
+                onClick={() => setConfirming("revoke")} disabled={busy}>
+                Revoke
+              </button>
+            )}
+          </span>
+        )}
+      </div>
+      <p className="share-row-what">{what}</p>
+      {link ? (
+        <div className="share-link">
+          <input className="share-link-url" data-testid={`share-${role}-url`} readOnly value={link} aria-label={title}
+            onFocus={event => event.target.select()} />
+          <button type="button" className="button button-small" data-testid={`share-${role}-copy`} onClick={copy} aria-live="polite">
+            {copied ? "Copied" : "Copy"}
+          </button>
+        </div>
+      ) : (
+        <p className="share-row-none" data-testid={`share-${role}-none`}>No {role} link: nobody can join with one until you create it.</p>
+      )}
+      {confirming && (
+        <div className="share-confirm" role="alertdialog" aria-label={confirmations[confirming].act}>
+          <p>{confirmations[confirming].question}</p>
+          <span className="share-row-actions">
+            <button type="button" className={confirming == "revoke" ? "button button-small button-danger-solid" : "button button-small button-primary"}
+              data-testid={`share-${role}-confirm`} disabled={busy} onClick={() => void act(confirming)}>
+              {confirmations[confirming].act}
+            </button>
+            <button type="button" className="button button-quiet button-small" disabled={busy} onClick={() => setConfirming(null)}>Cancel</button>
+          </span>
+        </div>
+      )}
+    </section>
+  )
+}
