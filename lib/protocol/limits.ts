@@ -29,7 +29,7 @@ export const limits = {
    */
   maxSubmitBehind: 1_000,
   /** Steps times ops behind: a large batch must be that much fresher. */
-  maxTransformWork: 250_000,
+  maxTransformWork: 100_000,
   /** Length of a display name. */
   maxNameLength: 64
 } as const
