@@ -14,12 +14,15 @@ const confirmations = {
 } as const
 
 /**
- * One role's link in the Share panel: the address with Copy, or a note that this browser holds none.
+ * One role's link in the Share panel: the address with Copy, or a note that this browser holds none
+ * (or that the owner just revoked it).
  * `manage`, given to the owner only, replaces or revokes it after a confirmation in place.
  */
-export function ShareLinkRow({ role, link, manage }: {
+export function ShareLinkRow({ role, link, revoked, manage }: {
   role: "edit" | "view"
   link: string | null
+  /** The owner revoked this role's links from this panel: there is none. */
+  revoked: boolean
   manage: ((action: "reissue" | "revoke") => Promise<void>) | null
 }) {
   const [copied, setCopied] = useState(false)
@@ -71,7 +74,9 @@ export function ShareLinkRow({ role, link, manage }: {
         </div>
       ) : (
         <p className="share-row-none" data-testid={`share-${role}-none`}>
-          This browser holds no {role} link: it was revoked, or made in another browser. A new link replaces any old one.
+          {revoked
+            ? `Revoked: nobody can open the document with a ${role} link until you make a new one.`
+            : `This browser holds no ${role} link: it was revoked, or made in another browser. A new link replaces any old one.`}
         </p>
       )}
       {confirming && (

@@ -72,10 +72,9 @@ describe("capability links in the browser", () => {
     tabs.push(owner)
     await owner.getByTestId("editor").locator(".ProseMirror").click()
     await owner.keyboard.type("Read me")
-    await waitForConvergence([owner])
     const viewer = await openTab(suite.browser, suite.server.url, docId, { role: "view", name: "Vera" })
     tabs.push(viewer)
-    await waitForTextIncluding(viewer, "Read me")
+    await waitForConvergence([owner, viewer])
     await viewer.getByTestId("access-badge").filter({ hasText: "View only" }).waitFor()
     await expect(viewer.getByTestId("tb-bold").count()).resolves.toBe(0)
     await expect(editable(viewer)).resolves.toBe("false")
@@ -83,9 +82,11 @@ describe("capability links in the browser", () => {
     // Keys typed into the page change nothing; the owner's edits keep arriving.
     await viewer.getByTestId("editor").locator(".ProseMirror").click()
     await viewer.keyboard.type("vandalism")
+    const before = (await readDocument(owner)).version
     await owner.keyboard.type(" now")
-    await waitForTextIncluding(viewer, "Read me now")
-    const [seen] = await waitForConvergence([viewer, owner])
+    const [seen, written] = await waitForConvergence([viewer, owner])
+    expect(seen.version).toBeGreaterThan(before ?? 0)
+    expect(seen.json).toEqual(written.json)
     expect(seen.text).not.toContain("vandalism")
     expect(seen.unconfirmed).toBe(0)
 
