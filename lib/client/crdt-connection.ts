@@ -177,7 +177,7 @@ export class CrdtConnection extends HubConnection {
     this.inflight = null
     this.socket.sendBuffer.length = 0
     if (this.closed) return
-    if (!this.stopped) this.setStatus(this.wantOffline ? "offline" : "reconnecting")
+    if (!this.stopped && this.status != "error") this.setStatus(this.wantOffline ? "offline" : "reconnecting")
   }
 
   private retryLater(): void {
