@@ -1,6 +1,6 @@
 import type { ConnectionStatus } from "@/lib/client/doc-connection"
 
-const labels: Record<ConnectionStatus, "online" | "reconnecting" | "offline" | "connecting"> = {
+const looks: Record<ConnectionStatus, "online" | "reconnecting" | "offline" | "connecting"> = {
   online: "online",
   reconnecting: "reconnecting",
   offline: "offline",
@@ -10,18 +10,22 @@ const labels: Record<ConnectionStatus, "online" | "reconnecting" | "offline" | "
   error: "offline"
 }
 
-/** The connection's state as a coloured pill, with how many local edits the hub has not acknowledged. */
-export function ConnectionPill({ status, unacked }: { status: ConnectionStatus; unacked: number }) {
-  const label = labels[status]
+/**
+ * The connection's state as a coloured pill ("no access" once the link is refused or revoked), with how
+ * many local edits the hub has not acknowledged; `readOnly` pages, which write nothing, leave out "All changes saved".
+ */
+export function ConnectionPill({ status, unacked, readOnly = false }: { status: ConnectionStatus; unacked: number; readOnly?: boolean }) {
+  const look = looks[status]
+  const label = status == "denied" || status == "revoked" ? "no access" : look
   return (
-    <div className={`status status-${label}`} role="status" aria-live="polite">
+    <div className={`status status-${look}`} role="status" aria-live="polite">
       <span className="status-pill">
         <span className="status-dot" aria-hidden="true" />
         <span data-testid="connection-status">{label}</span>
       </span>
       <span className="status-unacked" title="Edits the server has not confirmed yet">
         <span data-testid="unacked-count" className={unacked ? undefined : "visually-hidden"} aria-hidden={unacked == 0}>{unacked}</span>
-        {unacked ? " unsaved" : <span className="status-saved">All changes saved</span>}
+        {unacked ? " unsaved" : !readOnly && <span className="status-saved">All changes saved</span>}
       </span>
     </div>
   )

@@ -57,7 +57,7 @@ export function DocumentEditor({ docId }: { docId: string }) {
         {!needsLink && (
           <div className="doc-actions">
             <PresenceList others={connection?.others ?? []} />
-            <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} />
+            <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} readOnly={connection?.role == "view"} />
             {connection?.strategy != "crdt" && <HistoryToggle open={historyOpen} onToggle={toggleHistory} />}
             {!revoked && (
               <OfflineToggle offline={status == "offline"}

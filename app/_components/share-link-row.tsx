@@ -9,17 +9,20 @@ const describe = {
 } as const
 
 const confirmations = {
-  reissue: { question: "Replace this link? Everyone using the current one loses access.", act: "Replace link" },
+  reissue: { question: "Make a new link? Everyone using the current one loses access at once.", act: "Make new link" },
   revoke: { question: "Revoke this link? Everyone using it loses access at once.", act: "Revoke link" }
 } as const
 
 /**
- * One role's link in the Share panel: the address with Copy (or, for the owner, a note that there is
- * none). `manage`, given to the owner only, replaces or revokes it after a confirmation in place.
+ * One role's link in the Share panel: the address with Copy, or a note that this browser holds none
+ * (or that the owner just revoked it).
+ * `manage`, given to the owner only, replaces or revokes it after a confirmation in place.
  */
-export function ShareLinkRow({ role, link, manage }: {
+export function ShareLinkRow({ role, link, revoked, manage }: {
   role: "edit" | "view"
   link: string | null
+  /** The owner revoked this role's links from this panel: there is none. */
+  revoked: boolean
   manage: ((action: "reissue" | "revoke") => Promise<void>) | null
 }) {
   const [copied, setCopied] = useState(false)
@@ -50,15 +53,13 @@ export function ShareLinkRow({ role, link, manage }: {
         {manage && !confirming && (
           <span className="share-row-actions">
             <button type="button" className="button button-quiet button-small" data-testid={`share-${role}-reissue`}
-              onClick={() => (link ? setConfirming("reissue") : void act("reissue"))} disabled={busy}>
-              {link ? "New link" : "Create link"}
+              onClick={() => setConfirming("reissue")} disabled={busy}>
+              New link
             </button>
-            {link && (
-              <button type="button" className="button button-quiet button-small button-danger" data-testid={`share-${role}-revoke`}
-                onClick={() => setConfirming("revoke")} disabled={busy}>
-                Revoke
-              </button>
-            )}
+            <button type="button" className="button button-quiet button-small button-danger" data-testid={`share-${role}-revoke`}
+              onClick={() => setConfirming("revoke")} disabled={busy}>
+              Revoke
+            </button>
           </span>
         )}
       </div>
@@ -72,7 +73,11 @@ export function ShareLinkRow({ role, link, manage }: {
           </button>
         </div>
       ) : (
-        <p className="share-row-none" data-testid={`share-${role}-none`}>No {role} link: nobody can join with one until you create it.</p>
+        <p className="share-row-none" data-testid={`share-${role}-none`}>
+          {revoked
+            ? `Revoked: nobody can open the document with a ${role} link until you make a new one.`
+            : `This browser holds no ${role} link: it was revoked, or made in another browser. A new link replaces any old one.`}
+        </p>
       )}
       {confirming && (
         <div className="share-confirm" role="alertdialog" aria-label={confirmations[confirming].act}>

@@ -22,6 +22,7 @@ function linksOf(connection: PageConnection): StoredLinks {
 export function SharePanel({ connection }: { connection: PageConnection }) {
   const [links, setLinks] = useState(() => linksOf(connection))
   const [error, setError] = useState<string | null>(null)
+  const [revoked, setRevoked] = useState<ReadonlySet<Role>>(new Set())
   const owner = connection.role == "owner"
   const manage = async (role: Role, action: "reissue" | "revoke") => {
     setError(null)
@@ -29,6 +30,7 @@ export function SharePanel({ connection }: { connection: PageConnection }) {
       const token = await connection.manageLinks(role, action)
       storeLinks(connection.docId, { [role]: token })
       setLinks(linksOf(connection))
+      setRevoked(was => new Set([...was].filter(r => r != role).concat(action == "revoke" ? [role] : [])))
     } catch (caught) {
       setError(`The link could not be changed: ${ConcordError.from(caught).message}`)
     }
@@ -40,7 +42,7 @@ export function SharePanel({ connection }: { connection: PageConnection }) {
       {roles.map(role => {
         const token = links[role]
         return (
-          <ShareLinkRow key={role} role={role} link={token ? documentLink(connection.docId, token, window.location.origin) : null}
+          <ShareLinkRow key={role} role={role} link={token ? documentLink(connection.docId, token, window.location.origin) : null} revoked={revoked.has(role)}
             manage={owner ? action => manage(role, action) : null} />
         )
       })}

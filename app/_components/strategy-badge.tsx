@@ -12,12 +12,13 @@ const labels: Record<string, string> = {
 }
 
 /**
- * Names the conflict strategy the document is served under. On a last-writer-wins document it also
- * sets this tab's clock skew, to show how a clock running ahead decides which write survives.
+ * Names the conflict strategy the document is served under. On a last-writer-wins document a tab that
+ * may write also sets its clock skew here, to show how a clock running ahead decides which write survives.
  */
 export function StrategyBadge({ connection }: { connection: PageConnection }) {
   const [skewMinutes, setSkewMinutes] = useState("clockSkew" in connection ? connection.clockSkew / 60_000 : 0)
-  const lww = "clockSkew" in connection && (connection.strategy == "lww" || connection.strategy == "lww-doc")
+  // Only a tab that writes has a clock that matters.
+  const lww = "clockSkew" in connection && (connection.strategy == "lww" || connection.strategy == "lww-doc") && connection.writable
   return (
     <div className="strategy-badge" data-testid="strategy-badge" data-strategy={connection.strategy}>
       <span className={lww ? "strategy-name is-lww" : "strategy-name"}>{labels[connection.strategy] ?? connection.strategy}</span>

@@ -1,6 +1,6 @@
 import { EditorState, type Plugin, type Transaction } from "prosemirror-state"
 import * as Y from "yjs"
-import { ySyncPlugin } from "y-prosemirror"
+import { ySyncPlugin, ySyncPluginKey } from "y-prosemirror"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
 import type { Author, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
@@ -69,12 +69,13 @@ export class CrdtConnection extends HubConnection {
   }
 
   /**
-   * Apply a transaction of the editor view; ySyncPlugin turns its changes into Yjs updates. A
-   * transaction that changes the document is ignored while the connection is not writable.
+   * Apply a transaction of the editor view; ySyncPlugin turns its changes into Yjs updates. While the
+   * connection is not writable, a local transaction that changes the document is ignored (the Yjs
+   * binding's own, which carry others' updates into the editor, still apply).
    */
   dispatch(tr: Transaction): void {
     if (!this.state) throw new RangeError("CrdtConnection.dispatch called before the document loaded")
-    if (tr.docChanged && !this.writable) return
+    if (tr.docChanged && !this.writable && !(tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin) return
     this.state = this.state.apply(tr)
     this.emit("state")
   }
@@ -178,7 +179,7 @@ export class CrdtConnection extends HubConnection {
     this.inflight = null
     this.socket.sendBuffer.length = 0
     if (this.closed) return
-    if (!this.stopped) this.setStatus(this.wantOffline ? "offline" : "reconnecting")
+    if (!this.stopped && this.status != "error") this.setStatus(this.wantOffline ? "offline" : "reconnecting")
   }
 
   private retryLater(): void {

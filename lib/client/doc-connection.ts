@@ -459,7 +459,7 @@ export class DocConnection extends HubConnection {
     this.remote.reset()
     this.refreshOthers()
     if (this.closed) return
-    if (!this.stopped)
+    if (!this.stopped && this.status != "error")
       this.setStatus(this.wantOffline ? "offline" : this.everOnline ? "reconnecting" : "connecting")
     if (reason == "io server disconnect" && !this.wantOffline && !this.stopped) this.socket.connect()
     this.emit("presence")

@@ -181,9 +181,9 @@ export abstract class HubConnection {
     this.socket.disconnect()
   }
 
-  /** True once the hub refused or revoked the link, or an error stopped the connection: it never joins again. */
+  /** True once the hub refused or revoked the link: the connection never joins again. */
   protected get stopped(): boolean {
-    return this.status == "denied" || this.status == "revoked" || this.status == "error"
+    return this.status == "denied" || this.status == "revoked"
   }
 
   /** Run `send` if joined and return its value, or throw the hub's refusal (or ERR_INTERNAL when it did not answer) as a ConcordError. */

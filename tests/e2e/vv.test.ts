@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { browserSuite } from "./support/suite"
-import { placeCaret, twoTabsOn, waitForConvergence, setOffline } from "./support/browser"
+import { openTab, placeCaret, twoTabsOn, waitForConvergence, setOffline } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
 const suite = browserSuite()
@@ -26,6 +26,13 @@ describe("a version-vector document in two tabs", () => {
       expect(texts.sort()).toEqual(["Breaking: PM speaks at 5 PM in Delhi", "Breaking: PM speaks at 5 PM in Mumbai"])
     }
     await mumbai.getByTestId("history-entry").filter({ hasText: "at the same time as" }).first().waitFor()
+    // A view link shows both versions too, with nothing to pick.
+    const docId = new URL(delhi.url()).pathname.split("/")[2]
+    const reader = await openTab(suite.browser, suite.server.url, docId, { role: "view" })
+    tabs.push(reader)
+    await expect(reader.getByTestId("conflict").getByTestId("conflict-text").count()).resolves.toBe(2)
+    await expect(reader.getByTestId("conflict-pick").count()).resolves.toBe(0)
+    await expect(reader.getByTestId("conflict-merge").count()).resolves.toBe(0)
     // Mumbai keeps Delhi's version: the choice dominates both versions and reaches both tabs.
     await mumbai.getByTestId("conflict-version").filter({ hasText: "in Delhi" }).getByTestId("conflict-pick").click()
     const [doc] = await waitForConvergence([delhi, mumbai])

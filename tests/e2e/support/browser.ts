@@ -78,7 +78,14 @@ export async function openTab(browser: Browser, baseUrl: string, docId: string, 
     const identity = { name: options.name, color: options.color ?? "#1971c2" }
     await context.addInitScript(value => localStorage.setItem("concord:identity", value), JSON.stringify(identity))
   }
-  if (options.create) await createTestDocument(baseUrl, docId, options.strategy)
+  if (options.create) {
+    // The browser that creates a document keeps its three links, as after New document.
+    const links = await createTestDocument(baseUrl, docId, options.strategy)
+    await context.addInitScript(([docId, links]) => {
+      const all = JSON.parse(localStorage.getItem("concord:links") ?? "{}")
+      if (!all[docId]) localStorage.setItem("concord:links", JSON.stringify({ ...all, [docId]: links }))
+    }, [docId, links] as const)
+  }
   const token = linkOf(baseUrl, docId, options.role ?? (options.create ? "owner" : "edit"))
   const page = await context.newPage()
   await page.goto(`/d/${docId}#${token}`)

@@ -22,10 +22,3 @@ export function linkOf(baseUrl: string, docId: string, role: Role): string {
   if (!links) throw new Error(`No links for ${docId} at ${baseUrl}: create it with createTestDocument (or openTab with create) first`)
   return links[role]
 }
-
-/** Remember that the `role` link of a test document is now `token` (after a Share panel reissued it). */
-export function replaceLinkOf(baseUrl: string, docId: string, role: Role, token: string): void {
-  const links = created.get(keyOf(baseUrl, docId))
-  if (!links) throw new Error(`No links for ${docId} at ${baseUrl}`)
-  created.set(keyOf(baseUrl, docId), { ...links, [role]: token })
-}
