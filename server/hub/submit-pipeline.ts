@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
-import { schema, checkStepContent, compactJSON } from "../../lib/schema"
+import { schema, checkStepContent, compactJSON, malformedStep } from "../../lib/schema"
 import { transformBatch, summarizeSteps, summaryText, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv-writes"
@@ -70,11 +70,15 @@ function checkBounds(doc: HubDocument, steps: readonly Step[], concurrent: reado
 
 function parseSteps(request: SubmitRequest): Step[] {
   return request.steps.map((json, i) => {
+    let step: Step
     try {
-      return Step.fromJSON(schema, json)
+      step = Step.fromJSON(schema, json)
     } catch (e) {
       throw new ConcordError("ERR_SCHEMA_VIOLATION", `Step ${i}: ${e instanceof Error ? e.message : String(e)}`)
     }
+    const problem = malformedStep(step)
+    if (problem) throw new ConcordError("ERR_STEP_INVALID", `Step ${i}: ${problem}`)
+    return step
   })
 }
 
@@ -99,7 +103,15 @@ function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[
   }
   // Described as the steps apply, so that no intermediate document outlives the transform.
   const summarizer = new StepSummarizer()
-  const result = transformBatch(doc.doc, steps, concurrent, { check, applied: (committed, at) => summarizer.addCommitted(committed, at), applier: doc.applier })
+  let result: TransformedBatch
+  try {
+    result = transformBatch(doc.doc, steps, concurrent, { check, applied: (committed, at) => summarizer.addCommitted(committed, at), applier: doc.applier })
+  } catch (e) {
+    // ProseMirror throws rather than fails for some steps that cannot apply (a node mark on text, say):
+    // the client's steps are at fault, and the head is untouched (transformBatch is pure).
+    if (e instanceof ConcordError) throw e
+    throw new ConcordError("ERR_STEP_INVALID", `A step could not be applied: ${e instanceof Error ? e.message : String(e)}`)
+  }
   if (concurrent.length == 0 && result.dropped.length)
     throw new ConcordError("ERR_STEP_INVALID", `Step ${result.dropped[0].index} does not apply at version ${doc.version}: ${result.dropped[0].reason}`)
   return { ...result, changes: summarizer.changes }
@@ -145,7 +157,13 @@ interface VectorResult {
 
 /** Version-vector documents: keep concurrent block writes side by side instead of transforming steps. */
 function resolveVectorWrites(doc: HubDocument, request: SubmitRequest, author: Author): TransformedBatch & VectorResult {
-  const applied = applyVectorWrites(schema, doc.doc, request.blocks!, { author, clientId: request.clientId }, block => doc.writers.get(block))
+  let applied
+  try {
+    applied = applyVectorWrites(schema, doc.doc, request.blocks!, { author, clientId: request.clientId }, block => doc.writers.get(block))
+  } catch (e) {
+    if (e instanceof ConcordError) throw e
+    throw new ConcordError("ERR_SCHEMA_VIOLATION", e instanceof Error ? e.message : String(e))
+  }
   checkSteps(doc.doc, applied.steps)
   return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], vvWrites: applied.records, written: applied.written }
 }

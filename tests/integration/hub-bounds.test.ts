@@ -117,3 +117,32 @@ describe("hub: presence", () => {
     expect(recent).toMatchObject({ version: 20, selection: { anchor: hub.peek("carets")!.durableSize, head: 3 } })
   })
 })
+
+describe("hub: steps that are not well formed", () => {
+  it("refuses, at once, a slice open deeper than its content and a node mark on text, which ProseMirror loops on or throws for", async () => {
+    const { hub } = newHub()
+    await join(hub, "malformed", "w", { create: "ot" })
+    await typeOps(hub, "malformed", 3)
+    const base = 1
+    const cases = [
+      { stepType: "replace", from: 1, to: 2, slice: { openEnd: 1 } },
+      { stepType: "replace", from: 1, to: 2, slice: { content: [{ type: "text", text: "x" }], openStart: 2 } },
+      { stepType: "replace", from: 1, to: 1, slice: { content: [nested(limits.maxNodeDepth + 1)] } },
+      // Position 1 of the head (version 3) is the paragraph's text.
+      { stepType: "addNodeMark", pos: 1, mark: { type: "strong" }, base: 3 },
+      { stepType: "removeNodeMark", pos: 1, mark: { type: "strong" }, base: 3 }
+    ]
+    for (const [i, { base: at, ...step }] of cases.entries()) {
+      const code = await hub.submit({ docId: "malformed", clientId: `m${i}`, seq: 1, baseVersion: at ?? base, steps: [step as StepJSON] }, author).then(() => "ok", e => e.code)
+      expect([i, code]).toEqual([i, "ERR_STEP_INVALID"])
+    }
+    expect(hub.peek("malformed")!.version).toBe(3)
+  })
+})
+
+/** A blockquote holding a blockquote ... `depth` deep, a paragraph at the bottom. */
+function nested(depth: number): object {
+  let node: object = { type: "paragraph", content: [{ type: "text", text: "deep" }] }
+  for (let i = 0; i < depth; i++) node = { type: "blockquote", content: [node] }
+  return node
+}
