@@ -21,7 +21,7 @@ export interface LaneSink {
   exists(docId: string): Promise<boolean>
 }
 
-const replyTimeout = 10_000
+const replyTimeout = 5_000
 
 /** Thrown when the hub did not answer a request in time while the connection stayed up: it is stuck, and the session ends. */
 export class HubUnresponsive extends Error {

@@ -22,6 +22,11 @@ export interface ProtocolSessionOptions {
   messages: number
   /** Attacking connections sending at once (default 3). */
   lanes?: number
+  /**
+   * After the hub crashed or stopped answering, start a new one and go on until `messages` were sent
+   * (to see every failing class in one run); by default the session ends there.
+   */
+  restart?: boolean
 }
 
 /** What a session sent and which invariants broke. */
@@ -38,13 +43,32 @@ export interface ProtocolSessionResult {
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 /**
- * One session: a real hub in a child process, a watching member, a well-behaved typist (TestClient) and
+ * One session of `messages` hostile messages (see runSegment), in one hub, or with `restart` in as many
+ * hubs as it takes when one crashes or gets stuck.
+ */
+export async function runProtocolSession(options: ProtocolSessionOptions): Promise<ProtocolSessionResult> {
+  const started = performance.now()
+  const total: ProtocolSessionResult = { seed: options.seed, sent: 0, hostile: 0, events: Object.create(null), failures: [], seconds: 0 }
+  for (let segment = 0; total.hostile < options.messages; segment++) {
+    const part = await runSegment({ ...options, messages: options.messages - total.hostile }, segment)
+    total.sent += part.sent
+    total.hostile += part.hostile
+    total.failures.push(...part.failures)
+    for (const [event, count] of Object.entries(part.events)) total.events[event] = (total.events[event] ?? 0) + count
+    if (!part.halted || !options.restart) break
+  }
+  total.seconds = (performance.now() - started) / 1000
+  return total
+}
+
+/**
+ * One hub's part of a session: a real hub in a child process, a watching member, a well-behaved typist (TestClient) and
  * `lanes` attacking connections on four documents (two step-based, a CRDT and a last-writer-wins one).
  * The lanes send hostile messages across every event until `messages` were sent; then the session checks
  * that the hub is alive, the typist, the observer and a fresh joiner hold the hub's documents, and every
  * op the hub committed was acknowledged to whoever sent it (so no refused message changed a document).
  */
-export async function runProtocolSession(options: ProtocolSessionOptions): Promise<ProtocolSessionResult> {
+async function runSegment(options: ProtocolSessionOptions, segment: number): Promise<ProtocolSessionResult & { halted: boolean }> {
   const { seed } = options
   const started = performance.now()
   const failures: FuzzFailure[] = []
@@ -54,7 +78,7 @@ export async function runProtocolSession(options: ProtocolSessionOptions): Promi
   let exited: string | null = null
   void server.exited.then(code => { if (!stopping) exited = String(code) })
 
-  const prefix = `pf${seed}`
+  const prefix = segment ? `pf${seed}s${segment}` : `pf${seed}`
   const documents: [string, StrategyName][] = [[`${prefix}-main`, "ot"], [`${prefix}-side`, "ot"], [`${prefix}-crdt`, "crdt"], [`${prefix}-lww`, "lww"]]
   const docIds = documents.map(([id]) => id)
   const main = docIds[0]
@@ -87,7 +111,7 @@ export async function runProtocolSession(options: ProtocolSessionOptions): Promi
       return true
     }
   }
-  const lanes = names.map((name, k) => new AttackLane(server.url, name, seed * 1_000 + k + 1, docIds, observer, ["typist", "observer", ...names.filter(n => n != name)], sink))
+  const lanes = names.map((name, k) => new AttackLane(server.url, name, seed * 1_000 + segment * 10 + k + 1, docIds, observer, ["typist", "observer", ...names.filter(n => n != name)], sink))
 
   let typing = true
   let hostile = 0
@@ -121,7 +145,7 @@ export async function runProtocolSession(options: ProtocolSessionOptions): Promi
         try {
           await lane.step()
         } catch (e) {
-          if (e instanceof HubUnresponsive) {
+          if (e instanceof HubUnresponsive || !(await responsive())) {
             stuck = true
             return
           }
@@ -163,7 +187,20 @@ export async function runProtocolSession(options: ProtocolSessionOptions): Promi
 
   const events: Record<string, number> = Object.create(null)
   for (const lane of lanes) for (const [event, count] of lane.events) events[event] = (events[event] ?? 0) + count
-  return { seed, sent: lanes.reduce((n, l) => n + l.sent, 0), hostile: lanes.reduce((n, l) => n + l.hostile, 0), events, failures, seconds: (performance.now() - started) / 1000 }
+  return {
+    seed, sent: lanes.reduce((n, l) => n + l.sent, 0), hostile: lanes.reduce((n, l) => n + l.hostile, 0), events, failures,
+    seconds: (performance.now() - started) / 1000, halted: stuck || exited != null
+  }
+
+  // Whether the hub answers a well-formed request within a few seconds (after a lane failed to rejoin, say).
+  async function responsive(): Promise<boolean> {
+    try {
+      await prober.timeout(5_000).emitWithAck("history", baseline.historyRequest(main, undefined, 1))
+      return true
+    } catch {
+      return false
+    }
+  }
 
   async function finalChecks(): Promise<void> {
     try {
