@@ -47,8 +47,7 @@ export class AttackLane {
   private identity: string
   private rotations = 0
   private readonly lastSeqs = new Map<string, number>()
-  private readonly joined = new Set<string>()
-  /** Joins the hub refused, by document: a socket must not be left in their rooms. */
+  /** Joins the hub refused, by document: a socket must not be left in the rooms of those. */
   private readonly refusedJoins = new Map<string, Attack>()
   private readonly rng: Prng
 
@@ -61,12 +60,12 @@ export class AttackLane {
   /** Connect (again) and join every document as the lane's current identity. */
   async connect(): Promise<void> {
     this.socket?.close()
-    this.joined.clear()
     this.socket = io(this.url, { transports: ["websocket"], reconnection: false, forceNew: true })
     for (const event of ["ops", "presence", "presence:leave"]) {
       this.socket.on(event, (message: { docId?: unknown }) => {
+        // Only documents outside the session's: a join of one of those may be answered after its first ops.
         const docId = printable(message?.docId)
-        if (this.joined.has(docId)) return
+        if (this.docIds.includes(docId)) return
         const attack = this.refusedJoins.get(docId)
         this.sink.fail({ invariant: "a socket receives only documents it joined", kind: attack?.kind ?? `${event} event`, detail: `${this.name} got ${event} for ${docId}`, attack })
       })
@@ -147,17 +146,14 @@ export class AttackLane {
       this.sink.fail({ invariant: "a hostile message is refused", kind: attack.kind, detail: `accepted, reply value ${JSON.stringify(value)?.slice(0, 300)}`, attack })
     if (!ok) {
       this.sink.refused(attack)
-      if (attack.event == "join" && attack.docId && !this.joined.has(attack.docId)) this.refusedJoins.set(attack.docId, attack)
+      if (attack.event == "join" && attack.docId && !this.docIds.includes(attack.docId)) this.refusedJoins.set(attack.docId, attack)
       if (attack.mustNotCreate && (await this.sink.exists(attack.mustNotCreate)))
         this.sink.fail({ invariant: "a refused join changes nothing", kind: attack.kind, detail: `refused with ${error!.code}, yet ${attack.mustNotCreate} exists now`, attack })
       return
     }
     if (attack.event == "submit" || attack.event == "update") await this.accepted(attack, value as SubmitResult)
     else if (attack.event == "join") await this.joinedAs(attack)
-    else if (attack.event == "leave" && attack.docId && this.docIds.includes(attack.docId)) {
-      this.joined.delete(attack.docId)
-      await this.rejoin(attack.docId)
-    }
+    else if (attack.event == "leave" && attack.docId && this.docIds.includes(attack.docId)) await this.rejoin(attack.docId)
   }
 
   private async accepted(attack: Attack, value: SubmitResult): Promise<void> {
@@ -180,7 +176,6 @@ export class AttackLane {
     const request = attack.args[0] as { docId?: unknown; clientId?: unknown }
     const docId = printable(request.docId)
     if (!this.docIds.includes(docId)) return
-    this.joined.add(docId)
     if (request.clientId === this.identity) return
     const victim = printable(request.clientId)
     const doc = this.observer.doc(docId)
@@ -201,7 +196,6 @@ export class AttackLane {
   private async rejoin(docId: string): Promise<void> {
     const reply: Reply<unknown> = await this.socket.timeout(replyTimeout).emitWithAck("join", baseline.joinRequest(docId, this.identity, null))
     if (!reply.ok) throw new Error(`${this.name} rejoining ${docId} as ${this.identity}: ${reply.error.code} ${reply.error.message}`)
-    this.joined.add(docId)
   }
 
   private async rotate(): Promise<void> {

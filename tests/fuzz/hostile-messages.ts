@@ -218,7 +218,7 @@ function lwwOrCrdtSubmit(view: LaneView, doc: DocView, clientId: string, seq: nu
     ["block node unknown type", [{ id: "b1", node: { type: "script" }, after: null }]],
     ["block heading level 9", [{ id: "b1", node: { type: "heading", attrs: { id: "b1", level: 9 } }, after: null }]],
     ["block javascript: link", [{ id: "b1", node: { type: "paragraph", attrs: { id: "b1" }, content: [{ type: "text", text: "x", marks: [{ type: "link", attrs: { href: "javascript:alert(1)" } }] }] }, after: null }]],
-    ["block after wrong type", [{ id: "b1", node: null, after: hostileNumber(rng).value }]],
+    ["block after wrong type", [{ id: "b1", node: null, after: rng.pick<unknown>([3.5, 7, true, {}, []]) }]],
     ["too many blocks", Array.from({ length: limits.maxStepsPerBatch + 1 }, (_, i) => ({ id: "b" + i, node: null, after: null }))]
   ])
   if (blocks !== undefined) message.blocks = blocks
@@ -368,6 +368,8 @@ export function readAttack(view: LaneView): Attack {
   if (rng.chance(0.1)) {
     const other = view.freshDocId()
     message.docId = other
+    // Leaving a document one is not in is a no-op, not an error.
+    if (event == "leave") return { ...rest, docId: other, expect: "any", kind: "leave: a document not joined", hostile: true }
     return refuse(`${event}: a document not joined`, "the socket has not joined it", { ...rest, docId: other })
   }
   const { label, ok } = mutateField(rng, message, fields)

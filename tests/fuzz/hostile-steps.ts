@@ -4,7 +4,7 @@ import {
 } from "prosemirror-transform"
 import { schema, checkStepContent } from "../../lib/schema"
 import type { StepJSON } from "../../lib/protocol"
-import { anyHostile, hostileNumber, wrongType, type Hostile } from "./hostile-values"
+import { anyHostile, hostileNumber, onTheWire, wrongType, type Hostile } from "./hostile-values"
 import type { Prng } from "./prng"
 
 const { nodes, marks } = schema
@@ -203,11 +203,12 @@ export function hostileSteps(rng: Prng, doc: Node): StepCase {
 const positionKeys = ["from", "to", "gapFrom", "gapTo", "insert", "pos"]
 
 /**
- * Why the hub must refuse `steps` written on `doc`, or null when it may take them: every position a
- * safe integer, each step parses, passes the schema's content checks, applies, and leaves a valid document.
+ * Why the hub must refuse `steps` written on `doc`, or null when it may take them: as the hub receives
+ * them (NaN arrives as null), every position a safe integer (a slice's open depths too, or null as if
+ * absent), each step parses, passes the schema's content checks, applies, and leaves a valid document.
  */
 export function stepsProblem(steps: readonly unknown[], doc: Node): string | null {
-  for (const [i, json] of steps.entries()) {
+  for (const [i, json] of (onTheWire(steps) as unknown[]).entries()) {
     if (!json || typeof json != "object" || Array.isArray(json)) return `step ${i} is not an object`
     const record = json as Record<string, unknown>
     for (const key of positionKeys) {
@@ -216,7 +217,7 @@ export function stepsProblem(steps: readonly unknown[], doc: Node): string | nul
     const slice = record.slice as Record<string, unknown> | undefined
     if (slice && typeof slice == "object") {
       for (const key of ["openStart", "openEnd"])
-        if (key in slice && !Number.isSafeInteger(slice[key])) return `step ${i}: slice.${key} is ${describe(slice[key])}`
+        if (slice[key] != null && !Number.isSafeInteger(slice[key])) return `step ${i}: slice.${key} is ${describe(slice[key])}`
     }
     let step: Step
     try {

@@ -88,7 +88,7 @@ async function runSegment(options: ProtocolSessionOptions, segment: number): Pro
   const refused = new Map<string, Attack>()
   const unknown = new Map<string, Attack>()
   const opKey = (docId: string, clientId: unknown, seq: unknown) => `${docId}\u0000${printable(clientId)}\u0000${printable(seq)}`
-  const sentAs = (attack: Attack) => attack.args[0] as { clientId?: unknown; seq?: unknown }
+  const sentAs = (attack: Attack) => Object(attack.args[0]) as { clientId?: unknown; seq?: unknown }
   const observerProblems: { failure: Omit<FuzzFailure, "seed">; docId: string; version?: number }[] = []
 
   const observer = new ProtocolObserver(server.url, "observer", (failure, docId, version) => observerProblems.push({ failure, docId, version }))
@@ -150,8 +150,13 @@ async function runSegment(options: ProtocolSessionOptions, segment: number): Pro
             return
           }
           await Promise.race([server.exited, delay(2_000)])
-          if (exited == null) fail({ invariant: "the hub keeps serving well-formed requests", kind: "lane", detail: `${lane.name}: ${String(e)}`, attack: lane.current ?? undefined })
-          return
+          if (exited != null) return
+          fail({ invariant: "the hub keeps serving well-formed requests", kind: "lane", detail: `${lane.name}: ${String(e)}`, attack: lane.current ?? undefined })
+          try {
+            await lane.connect()
+          } catch {
+            return
+          }
         }
         hostile += lane.hostile - before
       }
