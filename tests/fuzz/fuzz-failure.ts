@@ -21,7 +21,7 @@ function shortened(value: unknown, depth = 0): unknown {
   if (typeof value == "string") return value.length > 120 ? `<${value.length} chars: ${JSON.stringify(value.slice(0, 24))}...>` : value
   if (typeof value == "number" && !Number.isFinite(value)) return `<${value}>`
   if (Object.is(value, -0)) return "<-0>"
-  if (Buffer.isBuffer(value)) return `<binary ${value.length} bytes>`
+  if (ArrayBuffer.isView(value)) return `<binary ${value.byteLength} bytes>`
   if (!value || typeof value != "object") return value
   if (depth > 6) return "<nested deeper>"
   if (Array.isArray(value)) {

@@ -75,7 +75,8 @@ function pickDoc(view: LaneView, strategies: readonly StrategyName[]): DocView {
 function mutateField(rng: Prng, message: Record<string, unknown>, fields: Record<string, (wire: unknown) => boolean>): { label: string; ok: boolean } {
   if (rng.chance(0.1)) {
     const extra = rng.pick(["extra", "__proto__", "constructor", "hasOwnProperty"])
-    message[extra] = anyHostile(rng).value
+    // An own property even for "__proto__", as JSON.parse makes it on the hub.
+    Object.defineProperty(message, extra, { value: anyHostile(rng).value, enumerable: true, writable: true, configurable: true })
     return { label: `extra field ${extra}`, ok: true }
   }
   const names = Object.keys(fields)
@@ -177,7 +178,9 @@ export function submitAttack(view: LaneView): Attack {
     case "field": {
       const { label, ok } = mutateField(rng, message, {
         docId: isDocIdOf(docId), clientId: v => v === clientId, seq: v => v === seq, baseVersion: versionCheck(doc),
-        steps: () => false, clock: optional(v => typeof v == "number" && Number.isFinite(v)), blocks: optional(() => false)
+        steps: () => false, clock: optional(v => typeof v == "number" && Number.isFinite(v)),
+        // A step document ignores blocks of the right shape, such as none.
+        blocks: optional(v => Array.isArray(v) && v.length == 0)
       })
       const kind = `submit: ${label}`
       if (!ok) return refuse(kind, `field ${label}`, { ...rest, args: [message] })
@@ -301,7 +304,8 @@ export function joinAttack(view: LaneView): Attack {
     }
     case "field": {
       const { label, ok } = mutateField(rng, message, {
-        docId: isDocIdOf(doc.docId), clientId: v => v === clientId,
+        // Any new clientId is one a client may pick; another member's is refused (the takeover case).
+        docId: isDocIdOf(doc.docId), clientId: v => typeof v == "string" && v.length >= 1 && v.length <= 64 && !view.others.includes(v),
         version: v => v === null || versionCheck(doc)(v),
         user: () => false, create: optional(isBool), strategy: optional(v => v === "ot"), hasUnconfirmed: optional(isBool), detail: optional(isBool)
       })

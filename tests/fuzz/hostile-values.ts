@@ -95,7 +95,7 @@ export function anyHostile(rng: Prng): Hostile {
 
 /** The value as the hub receives it: a JSON round trip (NaN and Infinity become null, -0 becomes 0), binary kept. */
 export function onTheWire(value: unknown): unknown {
-  if (value === undefined || Buffer.isBuffer(value)) return value
+  if (value === undefined || ArrayBuffer.isView(value)) return value
   return JSON.parse(JSON.stringify(value))
 }
 
