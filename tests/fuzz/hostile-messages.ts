@@ -163,7 +163,7 @@ export function submitAttack(view: LaneView): Attack {
       ])()
       message.seq = hostile.value
       if (onTheWire(hostile.value) === seq) return { ...rest, args: [message], expect: "any", kind: "submit: valid", hostile: false }
-      return refuse(`submit: seq ${hostile.label}`, `seq ${printable(onTheWire(hostile.value))} is not the next seq ${seq}`, { ...rest, seq: Number(onTheWire(hostile.value)), args: [message] })
+      return refuse(`submit: seq ${hostile.label}`, `seq ${printable(onTheWire(hostile.value))} is not the next seq ${seq}`, { ...rest, args: [message] })
     }
     case "clientId": {
       const other = rng.chance(0.7) ? { value: rng.pick(view.others), label: "of another member" } : rng.pick([hostileString, wrongType])(rng)
@@ -251,7 +251,7 @@ export function updateAttack(view: LaneView): Attack {
       const hostile = rng.pick<Hostile>([{ value: seq + rng.between(1, 50), label: "skipping" }, { value: Number.MAX_SAFE_INTEGER, label: "2^53-1" }, hostileNumber(rng)])
       message.seq = hostile.value
       if (onTheWire(hostile.value) === seq) return { ...rest, expect: "any", kind: "update: valid", hostile: false }
-      return refuse(`update: seq ${hostile.label}`, `seq ${printable(onTheWire(hostile.value))} is not the next seq ${seq}`, { ...rest, seq: Number(onTheWire(hostile.value)) })
+      return refuse(`update: seq ${hostile.label}`, `seq ${printable(onTheWire(hostile.value))} is not the next seq ${seq}`, rest)
     }
     case "clientId": {
       message.clientId = rng.pick(view.others)
