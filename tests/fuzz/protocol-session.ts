@@ -136,7 +136,7 @@ async function runSegment(options: ProtocolSessionOptions, segment: number): Pro
           fail({ invariant: "a well-behaved client keeps working", kind: "typist edit", detail: `typing threw: ${String(e)}` })
           return
         }
-        await delay(rng.between(2, 8))
+        await delay(rng.between(5, 25))
       }
     })()
     await Promise.all(lanes.map(async lane => {
