@@ -135,7 +135,10 @@ export function submitAttack(view: LaneView): Attack {
       message.steps = validSteps(rng, at).steps
       message.baseVersion = claimed
       const problem = stepsProblem(message.steps as unknown[], base)
-      const kind = written == claimed ? "submit: steps on an old base" : "submit: steps valid at another version"
+      // Out of range at the claimed base, or in range there and still not applying (a stricter check than sizes).
+      const inRange = (message.steps as Record<string, unknown>[]).every(step => ["from", "to", "pos"].every(key => !(key in step) || (step[key] as number) <= base.content.size))
+      const kind = written == claimed ? "submit: steps on an old base"
+        : problem && inRange ? "submit: steps in range that do not apply at their base version" : "submit: steps valid at another version"
       return problem ? refuse(kind, problem, { ...rest, args: [message] }) : { ...rest, args: [message], expect: "any", kind, hostile: true }
     }
     case "baseVersion": {
