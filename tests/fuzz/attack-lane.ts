@@ -52,7 +52,8 @@ export class AttackLane {
   private readonly rng: Prng
 
   constructor(private readonly url: string, readonly name: string, seed: number, private readonly docIds: readonly string[],
-    private readonly observer: ProtocolObserver, private readonly others: readonly string[], private readonly sink: LaneSink) {
+    private readonly observer: ProtocolObserver, private readonly others: readonly string[], private readonly sink: LaneSink,
+    private readonly skip: readonly string[] = []) {
     this.identity = name
     this.rng = new Prng(seed)
   }
@@ -80,7 +81,8 @@ export class AttackLane {
   /** Send one message and check what came back. */
   async step(): Promise<void> {
     if (!this.socket.connected) await this.connect()
-    const attack = nextAttack(this.view())
+    let attack = nextAttack(this.view())
+    while (this.skip.some(part => attack.kind.includes(part))) attack = nextAttack(this.view())
     this.current = attack
     this.sent++
     if (attack.hostile) this.count(attack)

@@ -143,5 +143,3 @@ export class ProtocolObserver {
     for (const wake of [...this.listeners]) wake()
   }
 }
-
-export type { ObservedDoc }
