@@ -12,7 +12,7 @@ import { Hub } from "../server/hub/hub"
 import { bypassResolveCache } from "../lib/ot/resolve-cache"
 import { SqliteStorage } from "../server/storage/sqlite-storage"
 import { createLogger } from "../server/log"
-import type { StepJSON } from "../lib/protocol"
+import type { CommittedOp, StepJSON } from "../lib/protocol"
 
 bypassResolveCache()
 const seconds = Number(process.argv.find(a => a.startsWith("--seconds="))?.slice(10) ?? 5)
@@ -43,14 +43,16 @@ function percentile(sorted: number[], p: number): number {
 async function run(scenario: Scenario): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), "concord-throughput-"))
   const storage = new SqliteStorage({ file: join(dir, "concord.db") })
-  const hub = new Hub({ storage, log: createLogger("error"), maxDocuments: scenario.documents + 10 })
   // Every document is one paragraph that only grows: its length is all a client needs to pick a place.
   const lengths = new Map<string, number>()
-  hub.onCommitted = (docId, ops) => {
-    let added = 0
-    for (const op of ops) added += op.steps.length
-    lengths.set(docId, (lengths.get(docId) ?? 0) + added)
+  const publisher = {
+    publish(docId: string, ops: readonly CommittedOp[]) {
+      let added = 0
+      for (const op of ops) added += op.steps.length
+      lengths.set(docId, (lengths.get(docId) ?? 0) + added)
+    }
   }
+  const hub = new Hub({ storage, log: createLogger("error"), maxDocuments: scenario.documents + 10, publisher })
   const docIds = Array.from({ length: scenario.documents }, (_, i) => `throughput-${i}`)
   const clients: { docId: string; clientId: string; version: number; seq: number }[] = []
   for (const docId of docIds) {

@@ -51,7 +51,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal", log })
   }
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
-  const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, ...options.hub })
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null
   if (options.ui !== false) {
     const { default: next } = await import("next")
@@ -82,7 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     serveClient: false
   })
   const broadcaster = new RoomBroadcaster(io)
-  hub.onCommitted = (docId, ops) => broadcaster.publish(docId, ops)
+  const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, publisher: broadcaster, ...options.hub })
   const agents = new Map<string, Connection>()
   hub.onRevoked = (docId, role, socketIds) => {
     for (const socketId of socketIds) agents.get(socketId)?.revoke(docId, role)

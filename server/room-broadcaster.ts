@@ -50,7 +50,7 @@ export class RoomBroadcaster {
   constructor(private readonly io: Server) {}
 
   /** Queue ops for the document's rooms; they are sent once this commit's ops are all queued, or when a busy room's linger ends. */
-  publish(docId: string, ops: CommittedOp[]): void {
+  publish(docId: string, ops: readonly CommittedOp[]): void {
     const queued = this.pending.get(docId)
     if (queued) queued.push(...ops)
     else this.pending.set(docId, ops.slice())

@@ -165,20 +165,21 @@ export class HubDocument {
   }
 
   /** Called with the ops that became durable, in version order: the hub publishes them from here. */
-  onDurable: (ops: CommittedOp[]) => void = () => {}
-
-  /** Record that the store committed every op up to `version`; publishes them and wakes whoever waits. */
-  markDurable(version: number): void {
-    if (version <= this.durableVersion) return
+  /**
+   * Record that the store committed every op up to `version` and wake whoever waits; returns the ops that
+   * became durable, in version order, for the pipeline to publish.
+   */
+  markDurable(version: number): CommittedOp[] {
+    if (version <= this.durableVersion) return []
     const start = this.durableVersion - this.windowStart
     const newlyDurable = this.recent.slice(start, start + version - this.durableVersion)
     const ops = newlyDurable.map(r => r.op)
     this.durableHead = newlyDurable[newlyDurable.length - 1].doc ?? this.durableHead
     for (const r of newlyDurable) r.doc = null
     this.durableVersion = version
-    if (ops.length) this.onDurable(ops)
     this.waiters = this.waiters.filter(w => (w.version <= this.durableVersion ? (w.resolve(), false) : true))
     this.trim()
+    return ops
   }
 
   /** Resolves once `version` is durable; rejects when a commit fails before it is. */

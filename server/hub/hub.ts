@@ -17,10 +17,13 @@ import { HubDocument } from "./hub-document"
 import { RecentVersions } from "./recent-versions"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
 import { nextSeqOf } from "./dedup"
+import { nobody, type Publisher } from "./publisher"
 
 /** Settings of a hub. */
 export interface HubOptions {
   storage: Storage
+  /** Where committed ops are published once durable (default: nobody). */
+  publisher?: Publisher
   log?: Logger
   /** Commit a snapshot every this many versions (default 100). */
   snapshotEvery?: number
@@ -38,11 +41,9 @@ export interface HubOptions {
 /**
  * The hub: owns the open documents, runs submits through the pipeline one document at a time,
  * serves joins, history and presence, and evicts idle documents. It knows nothing of sockets:
- * the transport subscribes to `onCommitted` and relays.
+ * its pipelines publish committed ops through the Publisher it is given.
  */
 export class Hub {
-  /** Called with the ops of a document as they become durable, in version order. */
-  onCommitted: (docId: string, ops: CommittedOp[]) => void = () => {}
   /** Called once the sockets that joined a document with links of `role` have lost them; the transport removes them from it. */
   onRevoked: (docId: string, role: Role, socketIds: string[]) => void = () => {}
   private readonly docs = new Map<string, HubDocument>()
@@ -67,7 +68,7 @@ export class Hub {
     this.idleMs = options.idleMs ?? 30_000
     this.maxDocuments = options.maxDocuments ?? 500
     this.packAfterMs = options.packAfterMs ?? 10_000
-    this.ctx = { storage: options.storage, snapshotEvery: options.snapshotEvery ?? 100, now: options.now ?? Date.now }
+    this.ctx = { storage: options.storage, publisher: options.publisher ?? nobody, snapshotEvery: options.snapshotEvery ?? 100, now: options.now ?? Date.now }
   }
 
   /** Documents held in memory. */
@@ -458,7 +459,6 @@ export class Hub {
     doc.ydoc = ydoc
     if (record.strategy == "lww" || record.strategy == "lww-doc" || record.strategy == "vv") await loadStamps(storage, doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
-    doc.onDurable = ops => this.onCommitted(docId, ops)
     if (this.docs.size >= this.maxDocuments) this.evictIdle(Date.now(), 1)
     this.docs.set(docId, doc)
     this.log.debug("document-loaded", { docId, version })

@@ -6,12 +6,15 @@ import { applyWrites } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv-writes"
 import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
 import type { Storage } from "../storage"
+import type { Publisher } from "./publisher"
 import type { HubDocument } from "./hub-document"
 import { committedUnder } from "./dedup"
 
 /** What the submit pipeline needs from the hub around it. */
 export interface SubmitContext {
   storage: Storage
+  /** Where committed ops go once durable (the publish step). */
+  publisher: Publisher
   /** A snapshot is committed with every op whose version is a multiple of this. */
   snapshotEvery: number
   now: () => number
@@ -27,7 +30,7 @@ export interface PreparedSubmit {
 // The pipeline, one small step each, in the order prepareSubmit runs them (ShareDB's submit request runs
 // the same checks): check strategy -> check version -> parse steps -> dedup -> check distance -> load
 // concurrent ops -> check bounds -> transform and apply (or settle block writes) -> check size -> build op
-// -> commit. Publishing follows once the commit is durable (HubDocument.markDurable).
+// -> commit -> publish (once durable, before the acknowledgement).
 
 function checkStrategy(doc: HubDocument, request: SubmitRequest): void {
   if (doc.strategy == "crdt")
@@ -207,11 +210,16 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
 function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<void> {
   const snapshot = op.version % ctx.snapshotEvery == 0 ? { version: op.version, doc: compactJSON(doc.doc) } : undefined
   return ctx.storage.commit(doc.id, [op], snapshot).then(
-    () => doc.markDurable(op.version),
+    () => publish(ctx, doc, doc.markDurable(op.version)),
     error => {
       throw doc.markBroken(error)
     }
   )
+}
+
+/** Publish the ops that just became durable to the document's room, in version order, before any is acknowledged. */
+export function publish(ctx: SubmitContext, doc: HubDocument, ops: readonly CommittedOp[]): void {
+  if (ops.length) ctx.publisher.publish(doc.id, ops)
 }
 
 /**

@@ -2,7 +2,7 @@ import * as Y from "yjs"
 import { ConcordError, type Author, type CommittedOp, type UpdateRequest } from "../../lib/protocol"
 import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt-updates"
 import type { HubDocument } from "./hub-document"
-import type { PreparedSubmit, SubmitContext } from "./submit-pipeline"
+import { publish, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
 import { committedUnder } from "./dedup"
 
 // The pipeline of a CRDT document's update, one small step each:
@@ -33,7 +33,7 @@ function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp, update: U
   return ctx.storage.commit(doc.id, [op]).then(
     () => {
       Y.applyUpdate(doc.ydoc!, update)
-      doc.markDurable(op.version)
+      publish(ctx, doc, doc.markDurable(op.version))
     },
     error => {
       throw doc.markBroken(error)
