@@ -1,5 +1,6 @@
-import { Mark, type Node, type Slice } from "prosemirror-model"
+import { Mark, type Node, type Schema, type Slice } from "prosemirror-model"
 import { ReplaceStep, type Step, StepResult } from "prosemirror-transform"
+import { isStructureReplace } from "./structure-replace"
 
 /**
  * Applies a run of steps, each to the document the one before it made, with the result `step.apply`
@@ -30,7 +31,7 @@ export class StepApplier {
   /** The document after a replace inside one top-level textblock, or null to leave it to `step.apply`. */
   private replaceInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
-    if (slice.openStart || slice.openEnd || from > to || (step as unknown as { structure: boolean }).structure) return null
+    if (slice.openStart || slice.openEnd || from > to || (from < to && isStructureReplace(step))) return null
     const count = doc.childCount
     if (count == 0) return null
     if (doc !== this.indexed) this.index(doc)
@@ -44,14 +45,8 @@ export class StepApplier {
     const block = doc.child(low), start = starts[low]
     // Strictly inside the block: its content runs from start + 1 to start + nodeSize - 1.
     if (!block.isTextblock || from <= start || to >= start + block.nodeSize) return null
-    let replaced: Node | null = from == to ? insertText(block, from - start - 1, slice) : null
-    if (!replaced) {
-      try {
-        replaced = block.replace(from - start - 1, to - start - 1, slice)
-      } catch {
-        return null
-      }
-    }
+    const replaced = (from == to ? insertText(block, from - start - 1, slice) : null) ?? replaceInline(block, from - start - 1, to - start - 1, slice)
+    if (!replaced) return null
     const next = doc.copy(doc.content.replaceChild(low, replaced))
     const delta = replaced.nodeSize - block.nodeSize
     if (delta) for (let i = low + 1; i < count; i++) starts[i] += delta
@@ -100,3 +95,25 @@ function insertText(block: Node, offset: number, slice: Slice): Node | null {
   const joined = child.type.schema.text(text.slice(0, at) + inserted!.text! + text.slice(at), child.marks)
   return block.copy(block.content.replaceChild(index, joined))
 }
+
+/**
+ * `block`, a textblock, with its content from `from` to `to` replaced by the content of a closed
+ * slice, as `block.replace` makes it, or null when the result is not valid content for the block (or
+ * the schema has inline nodes with content, where a position could point inside one). Made from
+ * fragments without resolving positions: prosemirror-model memoizes every resolve in a cache keyed by
+ * the node, which keeps each of a run's short-lived blocks alive until a full collection.
+ */
+function replaceInline(block: Node, from: number, to: number, slice: Slice): Node | null {
+  if (!flatInline(block.type.schema)) return null
+  const content = block.content.cut(0, from).append(slice.content).append(block.content.cut(to))
+  return block.type.validContent(content) ? block.copy(content) : null
+}
+
+/** Whether every inline node type of `schema` is a leaf, so that a position in a textblock never points inside an inline node. */
+function flatInline(schema: Schema): boolean {
+  let flat = flatSchemas.get(schema)
+  if (flat == null) flatSchemas.set(schema, (flat = Object.values(schema.nodes).every(type => !type.isInline || type.isLeaf)))
+  return flat
+}
+
+const flatSchemas = new WeakMap<Schema, boolean>()

@@ -9,7 +9,6 @@ import { addStep } from "./internals/transform-add-step"
 import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
 import { BatchMapping } from "./batch-mapping"
-import { withoutResolveCache } from "./resolve-cache"
 import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
 
@@ -287,11 +286,6 @@ export class SyncClient {
    * history forgets one that was refitted. Pending steps that no longer apply are reported in `out.dropped`.
    */
   private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
-    // Every intermediate document here is resolved once or twice and dropped: see resolve-cache.ts.
-    withoutResolveCache(() => this.rebaseUncached(over, all, inflightCount, replaced, out))
-  }
-
-  private rebaseUncached(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
     const tr = this.state.tr
     // `tr.docs` is left holding only the documents somebody reads, since all of them would otherwise stay
     // alive until the transaction is applied. prosemirror-history reads `docs` only where a rebased step's
