@@ -5,9 +5,11 @@ import { isStructureReplace } from "./structure-replace"
 /**
  * Applies a run of steps, each to the document the one before it made, with the result `step.apply`
  * gives, faster for the common case. `step.apply` resolves its positions from the top of the document,
- * scanning the top-level blocks each time; a run of typing and deleting inside top-level textblocks
- * (paragraphs, headings, code blocks) instead finds its block through an index of block starts kept
- * along the run, replaces inside that block alone and puts the block back. Any other step, and any
+ * scanning the top-level blocks each time; a run of typing and deleting inside textblocks (paragraphs,
+ * headings, code blocks, also inside lists and quotes) instead finds its top-level block through an
+ * index of block starts kept along the run, replaces inside the textblock alone and puts the blocks
+ * around it back. It resolves no position: prosemirror-model memoizes every resolve in a cache keyed by
+ * the node, which keeps each of a run's short-lived documents alive until a full collection. Any other step, and any
  * such replace that does not fit, is applied by `step.apply` itself, failure or exception included.
  * The first step of a run, or one on a document the applier did not make, goes to `step.apply` too:
  * indexing costs as much as one scan, worth it only from the second step of a run on. Holds on to the
@@ -28,7 +30,7 @@ export class StepApplier {
     return result
   }
 
-  /** The document after a replace inside one top-level textblock, or null to leave it to `step.apply`. */
+  /** The document after a replace inside one textblock, or null to leave it to `step.apply`. */
   private replaceInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
     if (slice.openStart || slice.openEnd || from > to || (from < to && isStructureReplace(step))) return null
@@ -44,8 +46,8 @@ export class StepApplier {
     }
     const block = doc.child(low), start = starts[low]
     // Strictly inside the block: its content runs from start + 1 to start + nodeSize - 1.
-    if (!block.isTextblock || from <= start || to >= start + block.nodeSize) return null
-    const replaced = (from == to ? insertText(block, from - start - 1, slice) : null) ?? replaceInline(block, from - start - 1, to - start - 1, slice)
+    if (from <= start || to >= start + block.nodeSize) return null
+    const replaced = replaceWithin(block, from - start - 1, to - start - 1, slice)
     if (!replaced) return null
     const next = doc.copy(doc.content.replaceChild(low, replaced))
     const delta = replaced.nodeSize - block.nodeSize
@@ -97,11 +99,25 @@ function insertText(block: Node, offset: number, slice: Slice): Node | null {
 }
 
 /**
+ * `node` with a closed slice replacing `from` to `to` (positions in its content) inside one of its
+ * textblocks, itself or one that contains both positions, as `node.replace` makes it; null when no
+ * textblock does or the result is not valid there.
+ */
+function replaceWithin(node: Node, from: number, to: number, slice: Slice): Node | null {
+  if (node.isTextblock) return (from == to ? insertText(node, from, slice) : null) ?? replaceInline(node, from, to, slice)
+  let index = 0, start = 0
+  while (index < node.childCount && start + node.child(index).nodeSize <= from) start += node.child(index++).nodeSize
+  if (index == node.childCount) return null
+  const child = node.child(index)
+  if (from <= start || to >= start + child.nodeSize) return null
+  const replaced = replaceWithin(child, from - start - 1, to - start - 1, slice)
+  return replaced && node.copy(node.content.replaceChild(index, replaced))
+}
+
+/**
  * `block`, a textblock, with its content from `from` to `to` replaced by the content of a closed
  * slice, as `block.replace` makes it, or null when the result is not valid content for the block (or
- * the schema has inline nodes with content, where a position could point inside one). Made from
- * fragments without resolving positions: prosemirror-model memoizes every resolve in a cache keyed by
- * the node, which keeps each of a run's short-lived blocks alive until a full collection.
+ * the schema has inline nodes with content, where a position could point inside one).
  */
 function replaceInline(block: Node, from: number, to: number, slice: Slice): Node | null {
   if (!flatInline(block.type.schema)) return null
