@@ -5,7 +5,6 @@ import { fileURLToPath } from "node:url"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import { Fragment, type Node, Slice } from "prosemirror-model"
-import { bypassResolveCache } from "../lib/ot/resolve-cache"
 import { EditorState } from "prosemirror-state"
 import { ReplaceStep, type Step } from "prosemirror-transform"
 import { collab, receiveTransaction } from "prosemirror-collab"
@@ -63,10 +62,10 @@ function time(runs: number, run: () => void, setup?: () => void, steady = false)
 }
 
 const rows: string[][] = []
-const uncached = process.argv.includes("--uncached")
+const fresh = process.argv.includes("--fresh")
 
 function row(what: string, timing: Timing, steps?: number): void {
-  if (uncached) what += ", as the hub process runs it (resolve cache bypassed, fresh process)"
+  if (fresh) what += ", in a fresh process"
   const perSecond = (ms: number) => (steps ? `${Math.round((steps / ms) * 1000).toLocaleString("en-US")} steps/s` : "")
   const cells = [what, `${timing.wall.toFixed(1)} ms`, `${timing.cpu.toFixed(1)} ms`, perSecond(timing.wall), perSecond(timing.cpu)]
   rows.push(cells)
@@ -166,7 +165,7 @@ function replay(): string {
   }
   const suffix = ""
 
-  if (!uncached)
+  if (!fresh)
     row(`plain JS string splice replay, ${patches.length.toLocaleString("en-US")} patches`, time(runs, () => {
       let text = trace.startContent
       for (const [pos, numDeleted, insert] of patches) text = text.slice(0, pos) + insert + text.slice(pos + numDeleted)
@@ -185,7 +184,7 @@ function replay(): string {
     for (const step of steps) doc = transformBatch(doc, [step], [], { applier }).doc
     checkEnd(doc, "hub replay")
   }), steps.length)
-  if (uncached) return ""
+  if (fresh) return ""
 
   // Every batch of the typist is one version behind: another client typed and deleted a character
   // in a paragraph before the text, and the hub maps the batch over that op.
@@ -223,10 +222,9 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
-// The merges and replays again in a fresh process configured as the hub runs (server/main.ts):
-// prosemirror-model's resolve cache bypassed, with the same results (lib/ot/resolve-cache.ts).
-if (uncached) {
-  bypassResolveCache()
+// The merges and replays again in a fresh process, as a hub runs them: its heap has not grown with the
+// runs above.
+if (fresh) {
   offlineMerge(1_000)
   offlineMerge(10_000)
   replay()
@@ -238,7 +236,7 @@ offlineMerge(1_000)
 offlineMerge(10_000)
 const heapNote = replay()
 console.error(heapNote)
-const child = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--uncached"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+const child = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--fresh"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
 rows.push(...(JSON.parse(child) as string[][]))
 
 // --- Report ----------------------------------------------------------------------------------

@@ -9,12 +9,10 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { Hub } from "../server/hub/hub"
-import { bypassResolveCache } from "../lib/ot/resolve-cache"
 import { SqliteStorage } from "../server/storage/sqlite-storage"
 import { createLogger } from "../server/log"
 import type { CommittedOp, StepJSON } from "../lib/protocol"
 
-bypassResolveCache()
 const seconds = Number(process.argv.find(a => a.startsWith("--seconds="))?.slice(10) ?? 5)
 /** `--only=3` (or `--only=1,3`): run only those rows of the table, numbered from 1. */
 const only = process.argv.find(a => a.startsWith("--only="))?.slice(7).split(",").map(Number)

@@ -7,9 +7,6 @@
 import { resolve } from "node:path"
 import { startServer } from "./create-server"
 import { createLogger } from "./log"
-import { bypassResolveCache } from "../lib/ot/resolve-cache"
-
-bypassResolveCache()
 
 const log = createLogger()
 const server = await startServer({

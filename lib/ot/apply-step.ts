@@ -1,6 +1,7 @@
 import type { Node } from "prosemirror-model"
 import { ReplaceStep, replaceStep, type Step, type Transform } from "prosemirror-transform"
 import type { StepApplier } from "./step-applier"
+import { addStep } from "./internals/transform-add-step"
 
 /** The outcome of applying a transformed step: the step that applied and the new document, or why it failed. */
 export type Applied = { step: Step; doc: Node; failed: null } | { step: null; doc: null; failed: string }
@@ -48,14 +49,6 @@ function tryStep(tr: Transform, step: Step, applier?: StepApplier): boolean {
   const { doc } = safeApply(step, tr.doc, applier)
   if (doc) addStep(tr, step, doc)
   return !!doc
-}
-
-/**
- * Add a step to a transform with the document it leads to, without applying it. Transform.addStep
- * is internal to prosemirror-transform (Transform.step calls it after applying the step).
- */
-export function addStep(tr: Transform, step: Step, doc: Node): void {
-  ;(tr as unknown as { addStep(step: Step, doc: Node): void }).addStep(step, doc)
 }
 
 function fitReplace(doc: Node, step: Step): ReplaceStep | null {

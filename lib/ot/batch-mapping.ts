@@ -1,5 +1,5 @@
-import { type MapResult, type Mappable, Mapping, type Step, type StepMap } from "prosemirror-transform"
-import { mapResultOf, recoverPosition, recoverValue } from "./map-result"
+import { type MapResult, type Mappable, Mapping, type Step, StepMap } from "prosemirror-transform"
+import { MappedPosition, recoveredPosition } from "./map-result"
 import { mapStep } from "./map-step"
 import { PositionTree, refresh, TrackedPosition } from "./position-tree"
 
@@ -10,7 +10,7 @@ interface Query {
   /** Followed back through the batch's own steps, over the concurrent maps and forward: the answer when no mirror applies. */
   main: TrackedPosition | null
   /** The first of the batch's own steps (counting back) whose insertion the position was inside, where Mapping would jump to its mirror. */
-  jump: { step: number; recover: number; del: number } | null
+  jump: { step: number; range: number; offset: number; del: number } | null
   /** Followed from that mirror onward, once the step has been transformed; null while it is not, or when it has no mirror (dropped or refitted: Mapping then goes on past it). */
   mirrored: TrackedPosition | null
 }
@@ -26,7 +26,7 @@ class QueryRecorder implements Mappable {
 
   mapResult(pos: number, assoc = 1): MapResult {
     this.queries.push({ pos, assoc })
-    return mapResultOf(pos, 0)
+    return StepMap.empty.mapResult(pos, assoc)
   }
 }
 
@@ -101,7 +101,7 @@ export class BatchMapping implements Mappable {
     }
     if (!node) return this.reference.slice(this.queries.length - i).mapResult(pos, assoc)
     refresh(node)
-    return mapResultOf(node.pos, node.del)
+    return new MappedPosition(node.pos, node.del)
   }
 
   /** Map a position of the next step, as its Mapping would. */
@@ -123,16 +123,16 @@ export class BatchMapping implements Mappable {
     this.reference.appendMap(map, mirrors ? this.queries.length - 1 - i : undefined)
     for (const tree of this.trees) tree.map(map)
     if (mirrors) for (const query of this.jumpsAt[i]) {
-      query.mirrored = new TrackedPosition(recoverPosition(map, query.jump!.recover), query.jump!.del, 0)
+      query.mirrored = new TrackedPosition(recoveredPosition(map, query.jump!.range, query.jump!.offset), query.jump!.del, 0)
       this.treeFor(query.assoc).insert(query.mirrored)
     }
   }
 
   // A position of a later step was inside the insertion of step `back`: Mapping would jump to that step's mirror.
-  private readonly jumped = (node: TrackedPosition, result: MapResult): void => {
+  private readonly jumped = (node: TrackedPosition, range: number, offset: number): void => {
     const query = this.all[node.owner]
     query.main = null
-    query.jump = { step: this.back, recover: recoverValue(result)!, del: node.del }
+    query.jump = { step: this.back, range, offset, del: node.del }
     this.jumpsAt[this.back].push(query)
   }
 

@@ -1,6 +1,7 @@
 import { type Node, Slice } from "prosemirror-model"
 import { ReplaceAroundStep, ReplaceStep, StepMap, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
+import { isStructureReplace } from "./structure-replace"
 
 /** Whether a step may delete something (a replace or replace-around step over a range): only such steps are split around concurrent insertions. */
 export function mayDelete(step: Step): step is ReplaceStep | ReplaceAroundStep {
@@ -92,7 +93,7 @@ export interface SplitStep {
  * meant to.
  */
 export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): SplitStep | null {
-  if (!mayDelete(step) || (step as unknown as { structure: boolean }).structure) return null
+  if (!mayDelete(step) || isStructureReplace(step)) return null
   const { from, to, slice } = step
   const gap = step instanceof ReplaceAroundStep ? step : null
   if (gap && gap.insert != slice.size) return null

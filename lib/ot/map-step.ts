@@ -1,4 +1,5 @@
-import { ReplaceStep, type Mappable, type Step } from "prosemirror-transform"
+import { type MapResult, ReplaceStep, type Mappable, type Step } from "prosemirror-transform"
+import { MappedPosition } from "./map-result"
 
 /**
  * Map a step through the changes made concurrently with it. Differs from `step.map` in the rules
@@ -12,12 +13,24 @@ import { ReplaceStep, type Mappable, type Step } from "prosemirror-transform"
  *   asks the mapping one position instead of two (half the work of BatchMapping for typing).
  */
 export function mapStep(step: Step, mapping: Mappable): Step | null {
-  if (step instanceof ReplaceStep && step.from == step.to && step.slice.size > 0) {
-    const at = mapping.mapResult(step.from, 1).pos
-    return new ReplaceStep(at, at, step.slice, (step as unknown as { structure: boolean }).structure)
-  }
+  if (step instanceof ReplaceStep && step.from == step.to && step.slice.size > 0)
+    return step.map(new PointMapping(mapping.mapResult(step.from, 1).pos))
   const mapped = step.map(mapping)
   if (mapped || !(step instanceof ReplaceStep) || step.slice.size == 0) return mapped
   const at = mapping.mapResult(step.from, 1).pos
   return new ReplaceStep(at, at, step.slice)
+}
+
+// Maps every position to `at`, deleting nothing: `step.map` through it moves an insertion to `at` as it
+// is otherwise (its `structure` flag included, which is internal to prosemirror-transform).
+class PointMapping implements Mappable {
+  constructor(private readonly at: number) {}
+
+  map(): number {
+    return this.at
+  }
+
+  mapResult(): MapResult {
+    return new MappedPosition(this.at, 0)
+  }
 }

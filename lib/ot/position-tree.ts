@@ -1,11 +1,11 @@
-import type { MapResult, StepMap } from "prosemirror-transform"
-import { deletionFlags, recoverValue } from "./map-result"
+import type { StepMap } from "prosemirror-transform"
+import { deletionFlags } from "./map-result"
 
 /** One position followed through a sequence of step maps, with the deletion flags gathered on the way. */
 export class TrackedPosition {
   /** The position, current once `refresh`ed. */
   pos: number
-  /** The deletion flags gathered so far, as a MapResult keeps them. */
+  /** The deletion flags gathered so far (see deletionFlags). */
   del: number
   /** @internal Treap links and the change pending for the node's subtrees. */
   left: TrackedPosition | null = null
@@ -76,15 +76,16 @@ export class PositionTree {
   }
 
   /**
-   * Map every position through `map`. With `recovering`, the positions for which the map returns a
-   * recover value (they were inside a range the map replaced) are taken out of the tree and handed to
-   * it with their own result, before the map; the others move.
+   * Map every position through `map`. With `recovering`, the positions that Mapping could recover
+   * through a mirror of the map (they were inside a range the map replaced) are taken out of the tree
+   * and handed to it with the index of their range and their offset into it, before the map; the
+   * others move.
    */
-  map(map: StepMap, recovering?: (node: TrackedPosition, result: MapResult) => void): void {
+  map(map: StepMap, recovering?: Recovering): void {
     if (!this.root) return
     const pieces = this.piecesOf(map)
     if (!pieces) return
-    if (recovering) for (let i = 0; i < pieces.count; i++) if (pieces.items[i].recovers) this.extract(pieces.items[i], map, recovering)
+    if (recovering) for (let i = 0; i < pieces.count; i++) if (pieces.items[i].range >= 0) this.extract(pieces.items[i], recovering)
     if (this.root) update(this.root, -Infinity, Infinity, pieces)
   }
 
@@ -101,46 +102,56 @@ export class PositionTree {
     // Ranges come in order; a position at the end of one range and the start of the next belongs to the first.
     for (let r = 0; r < ranges.length; r += 4) {
       const oldStart = ranges[r], oldEnd = ranges[r + 1], newStart = ranges[r + 2], newEnd = ranges[r + 3]
-      if (oldStart - 1 > claimed) addPiece(pieces, claimed + 1, oldStart - 1, false, newStart - oldStart, 0, false)
-      this.probe(pieces, map, Math.max(oldStart, claimed + 1), oldStart, oldStart, false)
+      const range = r / 4
+      if (oldStart - 1 > claimed) addPiece(pieces, claimed + 1, oldStart - 1, false, newStart - oldStart, 0, -1, 0)
+      this.probe(pieces, map, Math.max(oldStart, claimed + 1), oldStart, oldStart, false, range, oldStart, oldEnd)
       if (oldEnd > oldStart) {
-        this.probe(pieces, map, Math.max(oldStart + 1, claimed + 1), oldEnd - 1, oldStart + 1, true)
-        this.probe(pieces, map, Math.max(oldEnd, claimed + 1), oldEnd, oldEnd, false)
+        this.probe(pieces, map, Math.max(oldStart + 1, claimed + 1), oldEnd - 1, oldStart + 1, true, range, oldStart, oldEnd)
+        this.probe(pieces, map, Math.max(oldEnd, claimed + 1), oldEnd, oldEnd, false, range, oldStart, oldEnd)
       }
       claimed = Math.max(claimed, oldEnd)
       shift = newEnd - oldEnd
     }
-    addPiece(pieces, claimed + 1, Infinity, false, shift, 0, false)
+    addPiece(pieces, claimed + 1, Infinity, false, shift, 0, -1, 0)
     return pieces
   }
 
-  // Add the piece [lo, hi] of a changed range, moved like `probe`: to one spot when `inside`, else by the same amount.
-  private probe(pieces: Pieces, map: StepMap, lo: number, hi: number, probe: number, inside: boolean): void {
+  // Add the piece [lo, hi] of the changed range [oldStart, oldEnd], number `range`, moved like `probe`: to
+  // one spot when `inside`, else by the same amount. As StepMap.mapResult decides, a position in the
+  // range can be recovered through a mirror unless it is the range's edge on its association's side.
+  private probe(pieces: Pieces, map: StepMap, lo: number, hi: number, probe: number, inside: boolean, range: number, oldStart: number, oldEnd: number): void {
     if (lo > hi) return
     const result = map.mapResult(probe, this.assoc)
-    addPiece(pieces, lo, hi, inside, inside ? result.pos : result.pos - probe, deletionFlags(result), recoverValue(result) != null)
+    const recovers = probe != (this.assoc < 0 ? oldStart : oldEnd)
+    addPiece(pieces, lo, hi, inside, inside ? result.pos : result.pos - probe, deletionFlags(result), recovers ? range : -1, oldStart)
   }
 
-  // Take the positions of `piece` out of the tree and hand each to `recovering` with its own map result.
-  private extract(piece: Piece, map: StepMap, recovering: (node: TrackedPosition, result: MapResult) => void): void {
+  // Take the positions of `piece` out of the tree and hand each to `recovering`.
+  private extract(piece: Piece, recovering: Recovering): void {
     if (!anyWithin(this.root, piece.lo, piece.hi)) return
     const [below, rest] = split(this.root, piece.lo, false)
     const [within, above] = split(rest, piece.hi, true)
     this.root = join(below, above)
     const found: TrackedPosition[] = []
     forEachNode(within, found)
-    for (const node of found) recovering(node, map.mapResult(node.pos, this.assoc))
+    for (const node of found) recovering(node, piece.range, node.pos - piece.start)
   }
 }
 
-// A run of positions that a map moves alike: by `value`, or all to `value` when `set`.
+/** Receives a position inside changed range `range` of a map, `offset` from the range's start. */
+export type Recovering = (node: TrackedPosition, range: number, offset: number) => void
+
+// A run of positions that a map moves alike: by `value`, or all to `value` when `set`. `range` is the
+// index of the changed range through whose mirror they can be recovered, -1 for none; `start` that
+// range's start.
 interface Piece {
   lo: number
   hi: number
   set: boolean
   value: number
   del: number
-  recovers: boolean
+  range: number
+  start: number
 }
 
 // The pieces of the map being applied, reused from map to map (a tree maps one map at a time and
@@ -160,9 +171,9 @@ function collectRange(oldStart: number, oldEnd: number, newStart: number, newEnd
   ranges.push(oldStart, oldEnd, newStart, newEnd)
 }
 
-function addPiece(pieces: Pieces, lo: number, hi: number, set: boolean, value: number, del: number, recovers: boolean): void {
+function addPiece(pieces: Pieces, lo: number, hi: number, set: boolean, value: number, del: number, range: number, start: number): void {
   const last = pieces.count ? pieces.items[pieces.count - 1] : null
-  if (last && !last.set && !set && last.value == value && last.del == del && last.recovers == recovers) {
+  if (last && !last.set && !set && last.value == value && last.del == del && last.range == range && last.start == start) {
     last.hi = hi
     return
   }
@@ -173,9 +184,10 @@ function addPiece(pieces: Pieces, lo: number, hi: number, set: boolean, value: n
     piece.set = set
     piece.value = value
     piece.del = del
-    piece.recovers = recovers
+    piece.range = range
+    piece.start = start
   } else {
-    pieces.items.push((piece = { lo, hi, set, value, del, recovers }))
+    pieces.items.push((piece = { lo, hi, set, value, del, range, start }))
   }
   pieces.count++
 }

@@ -1,12 +1,15 @@
-import { Mark, type Node, type Slice } from "prosemirror-model"
+import { Mark, type Node, type Schema, type Slice } from "prosemirror-model"
 import { ReplaceStep, type Step, StepResult } from "prosemirror-transform"
+import { isStructureReplace } from "./structure-replace"
 
 /**
  * Applies a run of steps, each to the document the one before it made, with the result `step.apply`
  * gives, faster for the common case. `step.apply` resolves its positions from the top of the document,
- * scanning the top-level blocks each time; a run of typing and deleting inside top-level textblocks
- * (paragraphs, headings, code blocks) instead finds its block through an index of block starts kept
- * along the run, replaces inside that block alone and puts the block back. Any other step, and any
+ * scanning the top-level blocks each time; a run of typing and deleting inside textblocks (paragraphs,
+ * headings, code blocks, also inside lists and quotes) instead finds its top-level block through an
+ * index of block starts kept along the run, replaces inside the textblock alone and puts the blocks
+ * around it back. It resolves no position: prosemirror-model memoizes every resolve in a cache keyed by
+ * the node, which keeps each of a run's short-lived documents alive until a full collection. Any other step, and any
  * such replace that does not fit, is applied by `step.apply` itself, failure or exception included.
  * The first step of a run, or one on a document the applier did not make, goes to `step.apply` too:
  * indexing costs as much as one scan, worth it only from the second step of a run on. Holds on to the
@@ -27,10 +30,10 @@ export class StepApplier {
     return result
   }
 
-  /** The document after a replace inside one top-level textblock, or null to leave it to `step.apply`. */
+  /** The document after a replace inside one textblock, or null to leave it to `step.apply`. */
   private replaceInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
-    if (slice.openStart || slice.openEnd || from > to || (step as unknown as { structure: boolean }).structure) return null
+    if (slice.openStart || slice.openEnd || from > to || (from < to && isStructureReplace(step))) return null
     const count = doc.childCount
     if (count == 0) return null
     if (doc !== this.indexed) this.index(doc)
@@ -43,15 +46,9 @@ export class StepApplier {
     }
     const block = doc.child(low), start = starts[low]
     // Strictly inside the block: its content runs from start + 1 to start + nodeSize - 1.
-    if (!block.isTextblock || from <= start || to >= start + block.nodeSize) return null
-    let replaced: Node | null = from == to ? insertText(block, from - start - 1, slice) : null
-    if (!replaced) {
-      try {
-        replaced = block.replace(from - start - 1, to - start - 1, slice)
-      } catch {
-        return null
-      }
-    }
+    if (from <= start || to >= start + block.nodeSize) return null
+    const replaced = replaceWithin(block, from - start - 1, to - start - 1, slice)
+    if (!replaced) return null
     const next = doc.copy(doc.content.replaceChild(low, replaced))
     const delta = replaced.nodeSize - block.nodeSize
     if (delta) for (let i = low + 1; i < count; i++) starts[i] += delta
@@ -100,3 +97,39 @@ function insertText(block: Node, offset: number, slice: Slice): Node | null {
   const joined = child.type.schema.text(text.slice(0, at) + inserted!.text! + text.slice(at), child.marks)
   return block.copy(block.content.replaceChild(index, joined))
 }
+
+/**
+ * `node` with a closed slice replacing `from` to `to` (positions in its content) inside one of its
+ * textblocks, itself or one that contains both positions, as `node.replace` makes it; null when no
+ * textblock does or the result is not valid there.
+ */
+function replaceWithin(node: Node, from: number, to: number, slice: Slice): Node | null {
+  if (node.isTextblock) return (from == to ? insertText(node, from, slice) : null) ?? replaceInline(node, from, to, slice)
+  let index = 0, start = 0
+  while (index < node.childCount && start + node.child(index).nodeSize <= from) start += node.child(index++).nodeSize
+  if (index == node.childCount) return null
+  const child = node.child(index)
+  if (from <= start || to >= start + child.nodeSize) return null
+  const replaced = replaceWithin(child, from - start - 1, to - start - 1, slice)
+  return replaced && node.copy(node.content.replaceChild(index, replaced))
+}
+
+/**
+ * `block`, a textblock, with its content from `from` to `to` replaced by the content of a closed
+ * slice, as `block.replace` makes it, or null when the result is not valid content for the block (or
+ * the schema has inline nodes with content, where a position could point inside one).
+ */
+function replaceInline(block: Node, from: number, to: number, slice: Slice): Node | null {
+  if (!flatInline(block.type.schema)) return null
+  const content = block.content.cut(0, from).append(slice.content).append(block.content.cut(to))
+  return block.type.validContent(content) ? block.copy(content) : null
+}
+
+/** Whether every inline node type of `schema` is a leaf, so that a position in a textblock never points inside an inline node. */
+function flatInline(schema: Schema): boolean {
+  let flat = flatSchemas.get(schema)
+  if (flat == null) flatSchemas.set(schema, (flat = Object.values(schema.nodes).every(type => !type.isInline || type.isLeaf)))
+  return flat
+}
+
+const flatSchemas = new WeakMap<Schema, boolean>()

@@ -1,5 +1,6 @@
 import { AttrStep, AddNodeMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, type Step, type StepMap } from "prosemirror-transform"
-import { isMarkSet } from "../schema/validate-step"
+import { schema } from "../schema/schema"
+import { markSetSteps } from "../schema/mark-set-steps"
 import { stepRange } from "./step-info"
 
 /** How much applying a step with this map changes the document's content size. */
@@ -27,8 +28,9 @@ export function outOfRange(steps: readonly Step[], baseSize: number): string | n
   let size = baseSize
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]
-    if (isMarkSet(step)) {
-      const inner = outOfRange(step.steps, size)
+    const markSet = markSetSteps(step, schema)
+    if (markSet) {
+      const inner = outOfRange(markSet, size)
       if (inner) return `Step ${i}: ${inner}`
       continue
     }

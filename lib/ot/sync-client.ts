@@ -4,10 +4,11 @@ import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
 import { mapStep } from "./map-step"
-import { addStep, stepTransformed } from "./apply-step"
+import { stepTransformed } from "./apply-step"
+import { addStep } from "./internals/transform-add-step"
+import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
 import { BatchMapping } from "./batch-mapping"
-import { withoutResolveCache } from "./resolve-cache"
 import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
 
@@ -285,11 +286,6 @@ export class SyncClient {
    * history forgets one that was refitted. Pending steps that no longer apply are reported in `out.dropped`.
    */
   private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
-    // Every intermediate document here is resolved once or twice and dropped: see resolve-cache.ts.
-    withoutResolveCache(() => this.rebaseUncached(over, all, inflightCount, replaced, out))
-  }
-
-  private rebaseUncached(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
     const tr = this.state.tr
     // `tr.docs` is left holding only the documents somebody reads, since all of them would otherwise stay
     // alive until the transaction is applied. prosemirror-history reads `docs` only where a rebased step's
@@ -327,7 +323,7 @@ export class SyncClient {
       if (i == inflightCount) inflightAfter = tr.doc
       if (replaced && i < inflightCount) {
         const hubIndex = pairs!.get(u.origin)
-        if (hubIndex != null) setMirror(tr, mapFrom, overStart + hubIndex)
+        if (hubIndex != null) setMirror(tr.mapping, mapFrom, overStart + hubIndex)
         continue
       }
       let mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
@@ -348,7 +344,7 @@ export class SyncClient {
       // steps paired with none that come after a pair: every rebased step is paired, as prosemirror-collab
       // pairs them. Positions are recovered through mirrors only where `fast` maps them, which recovers
       // only through same-shaped steps (`mirrors`); with `replaced`, tr.mapping maps, and only those pair.
-      if (mirrors || fast) setMirror(tr, mapFrom, tr.steps.length - 1)
+      if (mirrors || fast) setMirror(tr.mapping, mapFrom, tr.steps.length - 1)
       const last = tr.docs.length - 1
       const rebased: Unconfirmed = { step: applied, inverted: applied.invert(tr.docs[last]), origin: u.origin }
       if (!invertReadsDoc(applied)) tr.docs[last] = this.confirmed
@@ -379,11 +375,6 @@ function applyAll(doc: Node, steps: readonly Step[], applier?: StepApplier): Nod
     doc = result.doc
   }
   return doc
-}
-
-// Mapping.setMirror is public in ProseMirror's code but left out of its type declarations (prosemirror-collab uses it too).
-function setMirror(tr: Transaction, n: number, m: number): void {
-  ;(tr.mapping as unknown as { setMirror(n: number, m: number): void }).setMirror(n, m)
 }
 
 function sameJSON(a: unknown, b: unknown): boolean {

@@ -1,8 +1,6 @@
-import { Fragment, Mark, Node, type Attrs, type NodeType, type Schema } from "prosemirror-model"
+import { Fragment, Mark, type Node, type Attrs, type NodeType, type Schema } from "prosemirror-model"
 import type { NodeJSON } from "./compact-json"
-
-/** prosemirror-model's Node constructor, internal to it (its typings declare none). */
-const NodeBase = Node as unknown as new (type: NodeType, attrs: Attrs | null, content: Fragment | null, marks: readonly Mark[]) => Node
+import { NodeConstructor } from "./internals/node-constructor"
 
 /**
  * A textblock of plain text (one unmarked text node, or none) whose attributes are its type's defaults
@@ -18,7 +16,7 @@ const NodeBase = Node as unknown as new (type: NodeType, attrs: Attrs | null, co
  * field would cost every block), so every ProseMirror function sees the same document. `cool` lets the
  * built node go again. The hub holds its head documents so (see `coolBlocks`).
  */
-export class ColdBlock extends NodeBase {
+export class ColdBlock extends NodeConstructor {
   /** The id's length as a character, the id, the text. */
   private source!: string
 

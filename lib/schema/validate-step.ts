@@ -1,6 +1,7 @@
 import { Mark, type Attrs, type Fragment, type MarkType, type Node, type NodeType, type Slice } from "prosemirror-model"
 import { AddMarkStep, AddNodeMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "./within-textblock"
+import { markSetSteps } from "./mark-set-steps"
 
 function checkAttrs(type: NodeType | MarkType, values: Attrs): void {
   const attrs = type.spec.attrs ?? {}
@@ -42,6 +43,7 @@ function checkFragment(content: Fragment, openStart: number, openEnd: number): v
  * `doc` is the document the step is about to apply to. Returns an error message, or null when the step is acceptable.
  */
 export function checkStepContent(step: Step, doc: Node): string | null {
+  let markSet: Step[] | null
   try {
     if (step instanceof ReplaceStep) checkSlice(step.slice)
     else if (step instanceof ReplaceAroundStep) {
@@ -61,10 +63,10 @@ export function checkStepContent(step: Step, doc: Node): string | null {
       const spec = attrs && Object.hasOwn(attrs, step.attr) ? attrs[step.attr] : undefined
       if (!spec) return `Unsupported attribute ${step.attr} for node ${node.type.name}`
       if (typeof spec.validate == "function") spec.validate(step.value)
-    } else if (isMarkSet(step)) {
+    } else if ((markSet = markSetSteps(step, doc.type.schema))) {
       // Inverting some mark steps (undo of a link or a mark over mixed text) gives a set of mark steps.
-      for (const inner of step.steps) {
-        const problem = checkStepContent(inner, doc)
+      for (const markStep of markSet) {
+        const problem = checkStepContent(markStep, doc)
         if (problem) return problem
       }
     } else if (step instanceof DocAttrStep) return "The document has no attributes to set"
@@ -73,9 +75,4 @@ export function checkStepContent(step: Step, doc: Node): string | null {
   } catch (e) {
     return e instanceof Error ? e.message : String(e)
   }
-}
-
-/** True for prosemirror-transform's MarkSetStep (stepType "markSet"), which it does not export: recognised by its JSON type. */
-export function isMarkSet(step: Step): step is Step & { steps: Step[] } {
-  return (step.toJSON() as { stepType?: string }).stepType == "markSet" && Array.isArray((step as unknown as { steps?: unknown }).steps)
 }

@@ -73,7 +73,7 @@ describe("StepApplier", () => {
       new ReplaceStep(2, 6, Slice.empty), // deleting in it
       new ReplaceStep(12, 12, new Slice(Fragment.from(schema.text("!")), 0, 0)), // typing in a heading
       new ReplaceStep(19, 19, new Slice(Fragment.from(schema.text("b", [marks.strong.create()])), 0, 0)), // a mark in a code block: refused
-      new ReplaceStep(30, 30, new Slice(Fragment.from(schema.text("s")), 0, 0)), // inside a list item: not top-level
+      new ReplaceStep(30, 30, new Slice(Fragment.from(schema.text("s")), 0, 0)), // inside a list item
       new ReplaceStep(1, 13, Slice.empty), // across two blocks
       new ReplaceStep(0, 0, new Slice(Fragment.from(schema.text("t")), 0, 0)), // between blocks: refused
       new ReplaceStep(1, 1, new Slice(Fragment.from(nodes.paragraph.create()), 0, 0)), // a block inside a textblock
