@@ -24,6 +24,7 @@ import { StrategyBadge } from "./strategy-badge"
 import { useDocConnection } from "./use-doc-connection"
 import { useDocumentTitle } from "./use-document-title"
 import { useLeaveWarning } from "./use-leave-warning"
+import { modeOf } from "@/lib/strategies/modes"
 
 /**
  * The document page's editor: toolbar, ProseMirror view, the people in the document, connection state,
@@ -58,7 +59,7 @@ export function DocumentEditor({ docId }: { docId: string }) {
           <div className="doc-actions">
             <PresenceList others={connection?.others ?? []} />
             <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} readOnly={connection?.role == "view"} />
-            {connection?.strategy != "crdt" && <HistoryToggle open={historyOpen} onToggle={toggleHistory} />}
+            {(!connection || modeOf(connection.strategy).history) && <HistoryToggle open={historyOpen} onToggle={toggleHistory} />}
             {!revoked && (
               <OfflineToggle offline={status == "offline"}
                 onToggle={() => (connection?.status == "offline" ? connection.goOnline() : connection?.goOffline())} />

@@ -2,15 +2,9 @@
 
 import { strategies, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
 import { conflictResolver, type LabRun, type Resolution } from "@/lib/lab"
+import { modes } from "@/lib/strategies/modes"
 import { LabConflictCard } from "./lab-conflict-card"
 
-const titles: Record<StrategyName, string> = {
-  ot: "OT",
-  crdt: "CRDT",
-  vv: "Version vectors",
-  lww: "LWW per block",
-  "lww-doc": "LWW document"
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n == 1 ? "" : "s"}`
@@ -66,11 +60,11 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
   const { text, tone } = verdict(outcome)
   const explained = new Set(outcome.overwritten.flatMap(o => o.edits))
   const otherLosses = outcome.lost.filter(l => !explained.has(l.event))
-  const resolutions = name == "vv" ? run.resolutions : []
+  const resolutions = modes[name].resolvesByHand ? run.resolutions : []
   return (
     <article className="lab-column" data-testid="lab-column" data-strategy={name} aria-labelledby={`lab-column-${name}`}>
       <header className="lab-column-head">
-        <h3 id={`lab-column-${name}`}>{titles[name]}</h3>
+        <h3 id={`lab-column-${name}`}>{modes[name].shortLabel}</h3>
         <p className="lab-column-label" title={strategies[name].description}>{strategies[name].label}</p>
         <span className={`lab-verdict lab-verdict-${tone}`} data-testid="lab-verdict">{text}</span>
       </header>

@@ -8,14 +8,10 @@ import { rememberDocument } from "@/lib/client/recent-documents"
 import { storeLinks } from "@/lib/client/stored-links"
 import { ConcordError } from "@/lib/protocol/errors"
 import type { StrategyName } from "@/lib/protocol/messages"
+import { hubStrategies } from "@/lib/protocol/strategies"
+import { modes } from "@/lib/strategies/modes"
 
-const strategies: readonly { value: StrategyName; label: string }[] = [
-  { value: "ot", label: "Merge every edit (OT)" },
-  { value: "lww", label: "Last writer wins, per paragraph" },
-  { value: "lww-doc", label: "Last writer wins, whole document" },
-  { value: "vv", label: "Version vectors: keep both, you pick" },
-  { value: "crdt", label: "CRDT (Yjs)" }
-]
+const strategies: readonly { value: StrategyName; label: string }[] = hubStrategies.map(value => ({ value, label: modes[value].label }))
 
 /**
  * Creates a document on the hub under the chosen conflict strategy, keeps its three links in this
@@ -23,7 +19,7 @@ const strategies: readonly { value: StrategyName; label: string }[] = [
  */
 export function NewDocumentButton() {
   const router = useRouter()
-  const [strategy, setStrategy] = useState<StrategyName>("ot")
+  const [strategy, setStrategy] = useState<StrategyName>(hubStrategies[0])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const start = async () => {

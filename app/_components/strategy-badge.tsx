@@ -1,27 +1,22 @@
 "use client"
 
 import { useState } from "react"
+import { DocConnection } from "@/lib/client/doc-connection"
+import { modeOf, writesCarryClock } from "@/lib/strategies/modes"
 import type { PageConnection } from "./use-doc-connection"
-
-const labels: Record<string, string> = {
-  ot: "Merges every edit",
-  lww: "Last writer wins, per paragraph",
-  "lww-doc": "Last writer wins, whole document",
-  vv: "Version vectors: you pick",
-  crdt: "CRDT (Yjs)"
-}
 
 /**
  * Names the conflict strategy the document is served under. On a last-writer-wins document a tab that
  * may write also sets its clock skew here, to show how a clock running ahead decides which write survives.
  */
 export function StrategyBadge({ connection }: { connection: PageConnection }) {
-  const [skewMinutes, setSkewMinutes] = useState("clockSkew" in connection ? connection.clockSkew / 60_000 : 0)
+  const [skewMinutes, setSkewMinutes] = useState(connection instanceof DocConnection ? connection.clockSkew / 60_000 : 0)
+  const mode = modeOf(connection.strategy)
   // Only a tab that writes has a clock that matters.
-  const lww = "clockSkew" in connection && (connection.strategy == "lww" || connection.strategy == "lww-doc") && connection.writable
+  const lww = connection instanceof DocConnection && writesCarryClock(mode) && connection.writable
   return (
     <div className="strategy-badge" data-testid="strategy-badge" data-strategy={connection.strategy}>
-      <span className={lww ? "strategy-name is-lww" : "strategy-name"}>{labels[connection.strategy] ?? connection.strategy}</span>
+      <span className={lww ? "strategy-name is-lww" : "strategy-name"}>{mode.badge}</span>
       {lww && (
         <label className="clock-skew" title="How far this tab's clock runs ahead (or behind, if negative) of real time">
           Clock
@@ -29,7 +24,7 @@ export function StrategyBadge({ connection }: { connection: PageConnection }) {
             onChange={event => {
               const minutes = Math.max(-60, Math.min(60, Number(event.target.value) || 0))
               setSkewMinutes(minutes)
-              if ("clockSkew" in connection) connection.clockSkew = minutes * 60_000
+              if (connection instanceof DocConnection) connection.clockSkew = minutes * 60_000
             }} />
           min
         </label>

@@ -6,6 +6,7 @@ import { loadIdentity } from "@/lib/client/identity"
 import { forgetToken, rolesByReach, storedLinks, storeLinks } from "@/lib/client/stored-links"
 import { createEditorPlugins } from "@/lib/editor/plugins"
 import { historyHighlightPlugin } from "@/lib/history/highlight-plugin"
+import { modeOf } from "@/lib/strategies/modes"
 
 /** The connection of the document page: ProseMirror steps through the hub, or a Yjs document on CRDT documents. */
 export type PageConnection = DocConnection | CrdtConnection
@@ -76,7 +77,7 @@ export function useDocConnection(docId: string): PageAccess {
       current = opened
       unsubscribe = opened.subscribe(change => {
         // A DocConnection hands over when the document it joined is a CRDT document.
-        if (opened instanceof DocConnection && opened.strategy == "crdt") {
+        if (opened instanceof DocConnection && modeOf(opened.strategy).carries == "updates") {
           opened.close()
           return use(openCrdt(docId, opened.token))
         }

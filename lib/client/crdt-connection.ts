@@ -5,6 +5,8 @@ import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
 import type { Author, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
 import { unpackOps } from "../protocol/packed-steps"
+import { strategyName, type StrategyName } from "../protocol/strategies"
+import { modeOf } from "../strategies/modes"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt-updates"
 import { ackTimeout, HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
 
@@ -27,7 +29,7 @@ const fromHub = Symbol("concord-hub")
  * link (or once its link is revoked) it sends nothing and the editor applies no local change.
  */
 export class CrdtConnection extends HubConnection {
-  readonly strategy = "crdt" as const
+  readonly strategy: StrategyName = strategyName.enum.crdt
   readonly ydoc = new Y.Doc()
   /** The editor state; null until the hub's state arrived. */
   state: EditorState | null = null
@@ -107,7 +109,7 @@ export class CrdtConnection extends HubConnection {
   }
 
   protected joinSucceeded(result: JoinResult): void {
-    if (result.strategy != "crdt" || !result.crdt)
+    if (modeOf(result.strategy).carries != "updates" || !result.crdt)
       return this.fail(new ConcordError("ERR_STRATEGY_MISMATCH", `The document is served under ${result.strategy}, not as a CRDT`))
     Y.applyUpdate(this.ydoc, decodeUpdate(result.crdt.update), fromHub)
     this.version = Math.max(this.version ?? 0, result.version)

@@ -10,6 +10,7 @@ import type {
   Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage, JoinRequest, JoinResult, LeanOp, SelectionJSON, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
 import { batchDescriber } from "../strategies/batch-describer"
+import { modeOf } from "../strategies/modes"
 import { VersionVectorClock } from "../strategies/vv-writes"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
@@ -247,7 +248,7 @@ export class DocConnection extends HubConnection {
     const detail = request.detail ?? false
     this.strategy = result.strategy
     // A CRDT document is edited through a CrdtConnection: whoever listens hands over on this change.
-    if (result.strategy == "crdt") return this.emit("status")
+    if (modeOf(result.strategy).carries == "updates") return this.emit("status")
     const snapshot = result.snapshot
     // The join asked for ops when there were local edits to rebase; a snapshot then means they cannot be kept.
     if (snapshot && this.sync && !this.reload && !this.sync.idle)

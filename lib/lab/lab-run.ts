@@ -3,6 +3,7 @@ import {
   resolveConflict, runOperationalTransform, runVersionVectors, strategies, strategyNames, versionVectorConflicts, versionVectorTexts,
   type Outcome, type Scenario, type StrategyName, type VersionVectorState
 } from "../strategies"
+import { modes } from "../strategies/modes"
 
 /** A person's choice for a block the version-vector strategy kept in several versions. */
 export interface Resolution {
@@ -32,8 +33,9 @@ export function runLab(scenario: Scenario): LabRun {
   let docs: Record<string, Node> = {}
   let versionVectors: VersionVectorState | null = null
   for (const name of strategyNames) {
-    if (name == "ot") ({ outcome: outcomes.ot, docs } = runOperationalTransform(scenario))
-    else if (name == "vv") ({ outcome: outcomes.vv, state: versionVectors } = runVersionVectors(scenario))
+    // The lab also shows each leader's document under transformed steps, and replays resolutions by hand.
+    if (modes[name].carries == "steps") ({ outcome: outcomes[name], docs } = runOperationalTransform(scenario))
+    else if (modes[name].resolvesByHand) ({ outcome: outcomes[name], state: versionVectors } = runVersionVectors(scenario))
     else outcomes[name] = strategies[name].run(scenario)
   }
   return { scenario, outcomes, docs, versionVectors: versionVectors!, resolutions: [] }
@@ -61,7 +63,7 @@ export function resolveInRun(run: LabRun, resolution: Resolution): LabRun {
  */
 export function shownOutcome(run: LabRun, name: StrategyName): Outcome {
   const outcome = run.outcomes[name]
-  if (name != "vv" || run.resolutions.length == 0) return outcome
+  if (!modes[name].resolvesByHand || run.resolutions.length == 0) return outcome
   const state = run.versionVectors
   const finalTexts = versionVectorTexts(state)
   const conflicts = versionVectorConflicts(state)

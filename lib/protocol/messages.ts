@@ -1,5 +1,6 @@
 import type { PackedOp } from "./packed-steps"
 import type { ErrorJSON } from "./errors"
+import type { StrategyName } from "./strategies"
 
 /** A ProseMirror step in its JSON form (Step.toJSON). */
 export type StepJSON = { stepType: string; [key: string]: unknown }
@@ -172,8 +173,7 @@ export interface DocAtReply {
   steps: StepJSON[]
 }
 
-/** The conflict strategies a document can be served under. */
-export type StrategyName = "ot" | "lww" | "lww-doc" | "vv" | "crdt"
+export type { StrategyName }
 
 /** What a link lets its holder do: owner manages links besides editing, edit reads and writes, view only reads. */
 export type Role = "owner" | "edit" | "view"

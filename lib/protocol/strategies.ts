@@ -1,4 +1,13 @@
-import type { StrategyName } from "./messages"
+import { z } from "zod"
 
-/** The conflict strategies the hub serves documents under. */
-export const hubStrategies: readonly StrategyName[] = ["ot", "lww", "lww-doc", "vv", "crdt"]
+/**
+ * The conflict strategies a document can be served under: the one list of their names. Everything
+ * a strategy does is in its module (lib/strategies/modes.ts has what the hub and the page ask of each).
+ */
+export const strategyName = z.enum(["ot", "lww", "lww-doc", "vv", "crdt"])
+
+/** The name of a conflict strategy. */
+export type StrategyName = z.infer<typeof strategyName>
+
+/** The conflict strategies the hub serves documents under (all of them: the lab runs the same ones). */
+export const hubStrategies: readonly StrategyName[] = strategyName.options

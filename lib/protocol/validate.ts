@@ -3,6 +3,7 @@ import { colorPattern } from "./author-color"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
 import { position, stepShape } from "./step-shape"
+import { strategyName } from "./strategies"
 import type {
   AuthorshipRequest, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
   UpdateRequest
@@ -17,7 +18,7 @@ const author = z.object({
 })
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
-const strategy = z.enum(["ot", "lww", "lww-doc", "vv", "crdt"])
+const strategy = strategyName
 const role = z.enum(["owner", "edit", "view"])
 const create = z.object({ docId: docId.optional(), strategy: strategy.optional() })
 const links = z.object({ docId, role, action: z.enum(["reissue", "revoke"]) })

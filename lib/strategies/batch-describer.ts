@@ -1,6 +1,7 @@
 import type { StrategyName } from "../protocol/messages"
 import type { BatchDescriber } from "../ot/sync-client"
-import { blockWrites, type LwwGranularity } from "./block-writes"
+import { blockWrites } from "./block-writes"
+import { modeOf } from "./modes"
 import { vectorDescriber, type VersionVectorClock } from "./vv-writes"
 
 /**
@@ -10,11 +11,12 @@ import { vectorDescriber, type VersionVectorClock } from "./vv-writes"
  * `vectors`, which must live as long as the client id); nothing (undefined) for the others.
  */
 export function batchDescriber(strategy: StrategyName, clock: () => number, vectors?: VersionVectorClock): BatchDescriber | undefined {
-  if (strategy == "vv") {
+  const blocks = modeOf(strategy).blocks
+  if (!blocks) return undefined
+  if (blocks.by == "vector") {
     if (!vectors) throw new RangeError("A version-vector document needs a VersionVectorClock")
     return vectorDescriber(vectors)
   }
-  if (strategy != "lww" && strategy != "lww-doc") return undefined
-  const granularity: LwwGranularity = strategy == "lww" ? "block" : "document"
-  return (before, after) => ({ clock: clock(), blocks: blockWrites(before, after, granularity) })
+  const unit = blocks.unit
+  return (before, after) => ({ clock: clock(), blocks: blockWrites(before, after, unit) })
 }

@@ -18,6 +18,7 @@ import { RecentVersions } from "./recent-versions"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
 import { nextSeqOf } from "./dedup"
 import { nobody, type Publisher } from "./publisher"
+import { modeOf } from "../../lib/strategies/modes"
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -107,9 +108,7 @@ export class Hub {
    */
   async create(request: CreateRequest): Promise<CreateResult> {
     if (this.closing) throw new ConcordError("ERR_SHUTTING_DOWN", "The hub is shutting down")
-    const strategy = request.strategy ?? "ot"
-    if (!hubStrategies.includes(strategy))
-      throw new ConcordError("ERR_INVALID_MESSAGE", `The hub serves documents under ${hubStrategies.join(", ")}; ${strategy} runs in the conflict lab`)
+    const strategy = request.strategy ?? hubStrategies[0]
     const docId = request.docId ?? newDocId()
     const { tokens, hashes } = newLinks()
     const initial = schema.node("doc", null, [schema.node("paragraph", { id: newBlockId() })])
@@ -444,7 +443,8 @@ export class Hub {
     let node = coldFromJSON(schema, snapshot.doc)
     let version = snapshot.version
     const recent: CommittedOp[] = []
-    const crdt = record.strategy == "crdt" ? await crdtState() : null
+    const mode = modeOf(record.strategy)
+    const crdt = mode.carries == "updates" ? await crdtState() : null
     const ydoc = crdt ? crdt.newCrdtDoc() : null
     for (;;) {
       const page = await storage.getOps(docId, version, undefined, limits.maxOpsPerPage)
@@ -457,7 +457,7 @@ export class Hub {
     }
     const doc = new HubDocument(docId, record.strategy, coolBlocks(node), version, this.window)
     doc.ydoc = ydoc
-    if (record.strategy == "lww" || record.strategy == "lww-doc" || record.strategy == "vv") await loadStamps(storage, doc)
+    if (mode.blocks) await loadStamps(storage, doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
     if (this.docs.size >= this.maxDocuments) this.evictIdle(Date.now(), 1)
     this.docs.set(docId, doc)

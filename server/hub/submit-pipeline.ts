@@ -2,11 +2,12 @@ import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema, checkStepContent, compactJSON, malformedStep } from "../../lib/schema"
 import { transformBatch, summarizeSteps, summaryText, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
-import { applyWrites } from "../../lib/strategies/block-writes"
+import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv-writes"
 import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import type { Publisher } from "./publisher"
+import { modeOf, type DocumentMode } from "../../lib/strategies/modes"
 import type { HubDocument } from "./hub-document"
 import { committedUnder } from "./dedup"
 
@@ -28,14 +29,15 @@ export interface PreparedSubmit {
 }
 
 // The pipeline, one small step each, in the order prepareSubmit runs them (ShareDB's submit request runs
-// the same checks): check strategy -> check version -> parse steps -> dedup -> check distance -> load
-// concurrent ops -> check bounds -> transform and apply (or settle block writes) -> check size -> build op
-// -> commit -> publish (once durable, before the acknowledgement).
+// the same checks): check strategy -> check version -> parse steps -> dedup -> settle (by the document's
+// mode: check distance -> load concurrent ops -> check bounds -> transform and apply; or settle block
+// writes by clock or vector) -> check size -> build op -> commit -> publish (once durable, before the
+// acknowledgement).
 
-function checkStrategy(doc: HubDocument, request: SubmitRequest): void {
-  if (doc.strategy == "crdt")
+function checkStrategy(mode: DocumentMode, doc: HubDocument, request: SubmitRequest): void {
+  if (mode.carries == "updates")
     throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} is a CRDT document: send Yjs updates with "update", not steps`)
-  if ((doc.strategy == "lww" || doc.strategy == "lww-doc" || doc.strategy == "vv") && !request.blocks)
+  if (mode.carries == "blocks" && !request.blocks)
     throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} resolves conflicts per block (${doc.strategy}): send the changed blocks with the steps`)
 }
 
@@ -137,14 +139,14 @@ interface LwwResult {
 }
 
 /** Last-writer-wins documents: settle the batch's block writes by clock instead of transforming its steps. */
-function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author): TransformedBatch & LwwResult {
+function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, unit: LwwGranularity): TransformedBatch & LwwResult {
   const now = ctx.now()
   const clock = request.clock ?? now
   const stamp = { clientId: request.clientId, author, clock, skew: clock - now }
   const stamps = new Map(doc.stamps)
   let applied
   try {
-    applied = applyWrites(schema, doc.doc, stamps, request.blocks!, stamp, doc.strategy == "lww-doc" ? "document" : "block")
+    applied = applyWrites(schema, doc.doc, stamps, request.blocks!, stamp, unit)
   } catch (e) {
     throw new ConcordError("ERR_SCHEMA_VIOLATION", e instanceof Error ? e.message : String(e))
   }
@@ -222,6 +224,59 @@ export function publish(ctx: SubmitContext, doc: HubDocument, ops: readonly Comm
   if (ops.length) ctx.publisher.publish(doc.id, ops)
 }
 
+/** A batch settled under its document's mode: what to commit, and what the mode adds to the op and to its registers. */
+interface Settled {
+  batch: Transformed
+  /** True when the batch was transformed past concurrent ops. */
+  transformed: boolean
+  /** Add what the mode records to the built op (origins, block writes, words), and update the document's registers. */
+  finish(op: CommittedOp): void
+}
+
+/**
+ * Settle a batch as its document's mode does: steps are transformed over the ops committed since their
+ * base (the distance and bounds checks first); block writes are settled by clock or by version vector,
+ * whose base bounds no work.
+ */
+async function settle(ctx: SubmitContext, mode: DocumentMode, doc: HubDocument, request: SubmitRequest, steps: Step[], author: Author): Promise<Settled> {
+  const blocks = mode.blocks
+  if (blocks?.by == "clock") {
+    const batch = resolveWrites(ctx, doc, request, author, blocks.unit)
+    return {
+      batch, transformed: false,
+      finish(op) {
+        if (batch.writes.length) op.writes = batch.writes
+        for (const [key, stamp] of batch.stamps) doc.stamps.set(key, stamp)
+      }
+    }
+  }
+  if (blocks?.by == "vector") {
+    const batch = resolveVectorWrites(doc, request, author)
+    return {
+      batch, transformed: false,
+      finish(op) {
+        if (batch.vvWrites.length) {
+          op.vvWrites = batch.vvWrites
+          const words = describeVectorWrites(batch.doc, batch.vvWrites)
+          if (words) op.summary = op.summary ? `${op.summary}; ${words}` : words
+        }
+        for (const block of batch.written) doc.writers.set(block, { author, clientId: request.clientId })
+      }
+    }
+  }
+  checkDistance(doc, request)
+  const concurrent = await concurrentMaps(ctx, doc, request.baseVersion)
+  checkBounds(doc, steps, concurrent)
+  const batch = transformAndApply(doc, steps, concurrent)
+  return {
+    batch, transformed: concurrent.length > 0,
+    finish(op) {
+      // A step committed as several (a deletion split around others' typing): say which each came from.
+      if (batch.steps.length + batch.dropped.length != steps.length) op.origins = batch.origins
+    }
+  }
+}
+
 /**
  * Run a submitted batch through the pipeline up to its commit. Call it inside the document's queue:
  * it applies the op in memory, so the next batch can be transformed before this one is durable, and
@@ -229,32 +284,18 @@ export function publish(ctx: SubmitContext, doc: HubDocument, ops: readonly Comm
  */
 export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author): Promise<PreparedSubmit> {
   if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded after a storage failure; resend")
-  checkStrategy(doc, request)
+  const mode = modeOf(doc.strategy)
+  checkStrategy(mode, doc, request)
   checkVersion(doc, request)
   const steps = parseSteps(request)
   const submitted = JSON.stringify(steps.map(s => s.toJSON()))
   const duplicate = await findDuplicate(ctx, doc, request, submitted)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
-  const lww = doc.strategy == "lww" || doc.strategy == "lww-doc"
-  const vv = doc.strategy == "vv"
-  // Block writes settle by clock or vector, not by transform: their base bounds no work.
-  if (!lww && !vv) checkDistance(doc, request)
-  const concurrent = lww || vv ? [] : await concurrentMaps(ctx, doc, request.baseVersion)
-  if (!lww && !vv) checkBounds(doc, steps, concurrent)
-  const result: Transformed & Partial<LwwResult & VectorResult> =
-    lww ? resolveWrites(ctx, doc, request, author) : vv ? resolveVectorWrites(doc, request, author) : transformAndApply(doc, steps, concurrent)
-  checkSize(result)
-  const op = buildOp(ctx, doc, request, author, result, submitted, concurrent.length > 0)
-  // A transformed batch whose step was committed as several (block writes are not transformed steps).
-  if (!lww && !vv && result.steps.length + result.dropped.length != steps.length) op.origins = result.origins
-  if (result.writes?.length) op.writes = result.writes
-  if (result.stamps) for (const [key, stamp] of result.stamps) doc.stamps.set(key, stamp)
-  if (result.vvWrites?.length) {
-    op.vvWrites = result.vvWrites
-    const words = describeVectorWrites(result.doc, result.vvWrites)
-    if (words) op.summary = op.summary ? `${op.summary}; ${words}` : words
-  }
-  for (const block of result.written ?? []) doc.writers.set(block, { author, clientId: request.clientId })
+  const settled = await settle(ctx, mode, doc, request, steps, author)
+  checkSize(settled.batch)
+  const op = buildOp(ctx, doc, request, author, settled.batch, submitted, settled.transformed)
+  settled.finish(op)
+  const result = settled.batch
   doc.append(op, result.steps.map(s => s.getMap()), result.doc)
   return { op, duplicate: false, commit: commit(ctx, doc, op) }
 }

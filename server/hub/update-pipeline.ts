@@ -3,13 +3,14 @@ import { ConcordError, type Author, type CommittedOp, type UpdateRequest } from 
 import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt-updates"
 import type { HubDocument } from "./hub-document"
 import { publish, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
+import { modeOf } from "../../lib/strategies/modes"
 import { committedUnder } from "./dedup"
 
 // The pipeline of a CRDT document's update, one small step each:
 // check strategy -> check update (size, shape) -> dedup -> check content -> append in memory -> commit -> merge into the Yjs document.
 
 function checkStrategy(doc: HubDocument): void {
-  if (doc.strategy != "crdt" || !doc.ydoc)
+  if (modeOf(doc.strategy).carries != "updates" || !doc.ydoc)
     throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} is served under ${doc.strategy}: send ProseMirror steps with "submit", not Yjs updates`)
 }
 
