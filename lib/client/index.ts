@@ -1,5 +1,6 @@
 export { DocConnection, type ConnectionStatus, type ConnectionChange, type ConnectionIssue, type DocConnectionOptions } from "./doc-connection"
-export { mapSelection, RemotePresenceSet, type RemotePresence } from "./remote-presence"
+export { RemotePresenceSet, type RemotePresence } from "./remote-presence"
+export { mapSelection } from "../ot/map-selection"
 export { OpMapLog } from "./op-map-log"
 export { LocalPresence, type PresenceBase } from "./local-presence"
 export { randomId } from "./random-id"

@@ -1,7 +1,7 @@
 import type { Transaction } from "prosemirror-state"
 import type { StepMap } from "prosemirror-transform"
 import type { SelectionJSON } from "../protocol/messages"
-import { mapSelection } from "./remote-presence"
+import { mapSelection } from "../ot/map-selection"
 
 /** What a presence update is based on: the confirmed version and the maps of the unconfirmed local steps after it. */
 export interface PresenceBase {

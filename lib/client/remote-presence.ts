@@ -1,7 +1,8 @@
 import type { Schema } from "prosemirror-model"
-import type { Mappable, StepMap } from "prosemirror-transform"
+import type { StepMap } from "prosemirror-transform"
 import type { Author, LeanOp, PresenceState, SelectionJSON } from "../protocol/messages"
 import { OpMapLog } from "./op-map-log"
+import { mapSelection } from "../ot/map-selection"
 
 /** Another person in the document, with their selection in the local document's positions. */
 export interface RemotePresence {
@@ -9,21 +10,6 @@ export interface RemotePresence {
   user: Author
   /** Null when they have no selection or it refers to a version this client has not seen yet. */
   selection: SelectionJSON | null
-}
-
-/**
- * Carry a selection through `maps` in order and, when `size` is given, clamp it to a document of that
- * content size. Positions stick to the left of text inserted exactly at them, so someone else's caret
- * is not pushed along by the text typed at it.
- */
-export function mapSelection(selection: SelectionJSON, maps: readonly Mappable[], size = Infinity): SelectionJSON {
-  let { anchor, head } = selection
-  for (const map of maps) {
-    anchor = map.map(anchor, -1)
-    head = map.map(head, -1)
-  }
-  const clamp = (pos: number) => Math.max(0, Math.min(size, pos))
-  return { anchor: clamp(anchor), head: clamp(head) }
 }
 
 /**

@@ -19,6 +19,7 @@ import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext
 import { nextSeqOf } from "./dedup"
 import { nobody, type Publisher } from "./publisher"
 import { modeOf } from "../../lib/strategies/modes"
+import { mapSelection } from "../../lib/ot/map-selection"
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -268,13 +269,7 @@ export class Hub {
       version = doc.durableVersion
     }
     if (selection && maps) {
-      let { anchor, head } = selection
-      for (const map of maps) {
-        anchor = map.map(anchor)
-        head = map.map(head)
-      }
-      const size = doc.durableSize
-      selection = { anchor: Math.min(anchor, size), head: Math.min(head, size) }
+      selection = mapSelection(selection, maps, doc.durableSize)
       version = doc.durableVersion
     }
     const state: PresenceState = { clientId, user, version, selection }
