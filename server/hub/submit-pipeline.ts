@@ -55,16 +55,27 @@ async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: Subm
 }
 
 /**
- * Bound the hub's work for one batch: its base may be at most limits.maxSubmitBehind ops behind, and
- * its steps times those ops at most limits.maxTransformWork. Past that the client catches up (the join
- * pages the ops) and rebases the batch itself. Runs after dedup: a resend of a committed batch is
- * acknowledged however old its base.
+ * Bound the hub's work for one batch, before any is done: its base may be at most limits.maxSubmitBehind
+ * ops behind. Past that the client catches up (the join pages the ops) and rebases the batch itself.
+ * Runs after dedup: a resend of a committed batch is acknowledged however old its base.
  */
 function checkDistance(doc: HubDocument, request: SubmitRequest): void {
   const behind = doc.version - request.baseVersion
-  if (behind > limits.maxSubmitBehind || behind * request.steps.length > limits.maxTransformWork)
-    throw new ConcordError("ERR_VERSION_TOO_OLD",
-      `Base version ${request.baseVersion} is ${behind} ops behind the document (${doc.version}): catch up and rebase the ${request.steps.length} steps before sending them`)
+  if (behind > limits.maxSubmitBehind) throw tooOld(request, `${behind} ops`)
+}
+
+/**
+ * Then bound it by the steps it would be transformed past (one op may hold a thousand): at most
+ * limits.maxConcurrentSteps, and at most limits.maxTransformWork times the batch's own steps.
+ */
+function checkWork(request: SubmitRequest, concurrent: readonly StepMap[]): void {
+  if (concurrent.length > limits.maxConcurrentSteps || concurrent.length * request.steps.length > limits.maxTransformWork)
+    throw tooOld(request, `${concurrent.length} steps`)
+}
+
+function tooOld(request: SubmitRequest, behind: string): ConcordError {
+  return new ConcordError("ERR_VERSION_TOO_OLD",
+    `Base version ${request.baseVersion} is ${behind} behind the document: catch up and rebase the ${request.steps.length} steps before sending them`)
 }
 
 /** Refuse a batch whose steps do not fit the document they were written on (see outOfRange). */
@@ -266,6 +277,7 @@ async function settle(ctx: SubmitContext, mode: DocumentMode, doc: HubDocument, 
   }
   checkDistance(doc, request)
   const concurrent = await concurrentMaps(ctx, doc, request.baseVersion)
+  checkWork(request, concurrent)
   checkBounds(doc, steps, concurrent)
   const batch = transformAndApply(doc, steps, concurrent)
   return {

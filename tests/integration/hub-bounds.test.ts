@@ -42,7 +42,7 @@ describe("hub: bounded work per request", () => {
     await typeOps(hub, "stale", limits.maxSubmitBehind + 1)
     const step = { stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "old" }] } }
     await expect(hub.submit({ docId: "stale", clientId: "s", seq: 1, baseVersion: 0, steps: [step] }, author)).rejects.toMatchObject({ code: "ERR_VERSION_TOO_OLD" })
-    const behind = 300
+    const behind = 200
     const many = Array.from({ length: Math.floor(limits.maxTransformWork / behind) + 1 }, () => step)
     await expect(hub.submit({ docId: "stale", clientId: "s", seq: 1, baseVersion: hub.peek("stale")!.version - behind, steps: many }, author)).rejects.toMatchObject({ code: "ERR_VERSION_TOO_OLD" })
     expect(hub.peek("stale")!.version).toBe(limits.maxSubmitBehind + 1)
@@ -52,6 +52,19 @@ describe("hub: bounded work per request", () => {
     for (let seq = limits.maxSubmitBehind + 2; seq <= 2 * limits.maxSubmitBehind + 2; seq++)
       await hub.submit({ docId: "stale", clientId: "w", seq, baseVersion: hub.peek("stale")!.version, steps: [insertStep(hub, "stale", "x")] }, author)
     await expect(hub.submit(fresh, author)).resolves.toEqual({ seq: 1, version: limits.maxSubmitBehind + 2, duplicate: true })
+  })
+
+  it("refuses a batch behind few ops that hold too many steps", async () => {
+    const { hub } = newHub()
+    await join(hub, "heavy", "w", { create: "ot" })
+    // Two ops of 600 steps each: two versions, 1,200 steps to transform past.
+    for (let seq = 1; seq <= 2; seq++) {
+      const steps = Array.from({ length: 600 }, () => insertStep(hub, "heavy", "x"))
+      await hub.submit({ docId: "heavy", clientId: "w", seq, baseVersion: hub.peek("heavy")!.version, steps }, author)
+    }
+    const step = { stepType: "replace", from: 1, to: 1 }
+    await expect(hub.submit({ docId: "heavy", clientId: "s", seq: 1, baseVersion: 0, steps: [step] }, author)).rejects.toMatchObject({ code: "ERR_VERSION_TOO_OLD" })
+    await expect(hub.submit({ docId: "heavy", clientId: "s", seq: 1, baseVersion: 1, steps: [step] }, author)).resolves.toMatchObject({ seq: 1, version: 3 })
   })
 
   it("pages the catch-up of a client far behind that holds unconfirmed edits", async () => {
