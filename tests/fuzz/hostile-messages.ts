@@ -392,7 +392,8 @@ export function createAttack(view: LaneView): Attack {
       return refuse(kind, label, { ...rest, ...(message.docId === docId ? { mustNotCreate: docId } : {}) })
     }
     default:
-      return refuse("create: not an object", "the message is not a create request", { ...rest, args: [rng.pick([null, 7, "create", [], [message], deepNesting(rng).value])] })
+      // Not an object: an object of unknown fields would be a create of a random id under the default strategy.
+      return refuse("create: not an object", "the message is not a create request", { ...rest, args: [rng.pick([null, 7, "create", [], [message], deepNesting(rng, undefined, true).value])] })
   }
 }
 
