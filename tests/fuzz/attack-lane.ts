@@ -181,7 +181,8 @@ export class AttackLane {
     if (attack.clientId == this.identity) {
       if (value.seq > (this.lastSeqs.get(attack.docId!) ?? 0)) this.lastSteps.set(attack.docId!, JSON.stringify((attack.args[0] as { steps?: unknown }).steps))
       this.lastSeqs.set(attack.docId!, Math.max(this.lastSeqs.get(attack.docId!) ?? 0, value.seq))
-      // A seq near 2^53 blocks this clientId in the document: go on as a new one.
+      // Only a hub that took a seq skipping ahead (a failure reported already) gets here: a seq near 2^53
+      // would block this clientId in the document, so the lane goes on as a new one.
       if (value.seq > 2 ** 40) await this.rotate()
     }
   }
@@ -207,6 +208,7 @@ export class AttackLane {
     this.identity = `${this.name}-${++this.rotations}`
     this.claims.claim(this.identity, this.name)
     this.lastSeqs.clear()
+    this.lastSteps.clear()
     for (const docId of this.docIds) await this.rejoin(docId)
   }
 
