@@ -2,10 +2,10 @@ import { io, type Socket } from "socket.io-client"
 import type { Reply, SubmitResult } from "../../lib/protocol"
 import * as baseline from "./protocol-baseline"
 import { nextAttack, type Attack, type LaneView } from "./hostile-messages"
-import { validSteps } from "./hostile-steps"
 import { internalCode, replyShapeProblem } from "./reply-shape"
 import type { FuzzFailure } from "./fuzz-failure"
 import type { ProtocolObserver } from "./protocol-observer"
+import type { ClientClaims } from "./client-claims"
 import { onTheWire, printable } from "./hostile-values"
 import { Prng } from "./prng"
 
@@ -31,8 +31,9 @@ export class HubUnresponsive extends Error {
 }
 
 /**
- * One attacking connection: joins every fuzzed document under its own clientId, then sends one message
- * at a time (so that its seqs are known), checks each reply, and reconnects when the hub closes it.
+ * One attacking connection: one client with one secret, it joins every fuzzed document under its own
+ * clientId, then sends one message at a time (so that its seqs are known), checks each reply, and
+ * reconnects when the hub closes it.
  */
 export class AttackLane {
   socket!: Socket
@@ -45,17 +46,22 @@ export class AttackLane {
   /** Presence messages sent, with when, to blame a relayed presence on. */
   readonly presenceSent: { attack: Attack; at: number }[] = []
   private identity: string
+  private readonly secret: string
   private rotations = 0
   private readonly lastSeqs = new Map<string, number>()
+  /** The steps of its newest committed batch per document, as sent. */
+  private readonly lastSteps = new Map<string, string>()
   /** Joins the hub refused, by document: a socket must not be left in the rooms of those. */
   private readonly refusedJoins = new Map<string, Attack>()
   private readonly rng: Prng
 
   constructor(private readonly url: string, readonly name: string, seed: number, private readonly docIds: readonly string[],
-    private readonly observer: ProtocolObserver, private readonly others: readonly string[], private readonly sink: LaneSink,
-    private readonly skip: readonly string[] = []) {
+    private readonly observer: ProtocolObserver, private readonly others: readonly string[], private readonly claims: ClientClaims,
+    private readonly sink: LaneSink, private readonly skip: readonly string[] = []) {
     this.identity = name
+    this.secret = baseline.memberSecret(name)
     this.rng = new Prng(seed)
+    claims.claim(name, name)
   }
 
   /** Connect (again) and join every document as the lane's current identity. */
@@ -71,6 +77,10 @@ export class AttackLane {
         this.sink.fail({ invariant: "a socket receives only documents it joined", kind: attack?.kind ?? `${event} event`, detail: `${this.name} got ${event} for ${docId}`, attack })
       })
     }
+    // Only the owner manages links, and no lane joined with the owner's.
+    this.socket.on("revoked", (message: { docId?: unknown; role?: unknown }) => {
+      this.sink.fail({ invariant: "only the owner revokes links", kind: this.current?.kind ?? "revoked event", detail: `${this.name}'s ${printable(message?.role)} link of ${printable(message?.docId)} was revoked`, attack: this.current ?? undefined })
+    })
     await new Promise<void>((resolve, reject) => {
       this.socket.once("connect", () => resolve())
       this.socket.once("connect_error", reject)
@@ -101,8 +111,11 @@ export class AttackLane {
       rng: this.rng,
       docs: this.docIds.map(id => observer.doc(id)),
       clientId: () => this.identity,
+      secret: this.secret,
       nextSeq: docId => Math.max(this.lastSeqs.get(docId) ?? 0, observer.doc(docId).lastSeq(this.identity)) + 1,
+      lastSteps: docId => this.lastSteps.get(docId),
       others: this.others,
+      claimedByOther: clientId => this.claims.claimedByOther(clientId, this.name),
       freshDocId: () => `nx-${this.name}-${this.rng.int(2 ** 31).toString(36)}`
     }
   }
@@ -144,6 +157,8 @@ export class AttackLane {
     if (internal) this.sink.fail({ invariant: "client garbage never causes an internal error", kind: attack.kind, detail: `${internal}: ${error!.message}`, attack })
     if (ok && attack.expect == "refuse")
       this.sink.fail({ invariant: "a hostile message is refused", kind: attack.kind, detail: `accepted, reply value ${JSON.stringify(value)?.slice(0, 300)}`, attack })
+    if (!ok && attack.codes && !attack.codes.includes(error!.code))
+      this.sink.fail({ invariant: "a refusal carries the documented code", kind: attack.kind, detail: `refused with ${error!.code} (${error!.message}), expected ${attack.codes.join(" or ")}`, attack })
     if (!ok) {
       this.sink.refused(attack)
       if (attack.event == "join" && attack.docId && !this.docIds.includes(attack.docId)) this.refusedJoins.set(attack.docId, attack)
@@ -164,43 +179,36 @@ export class AttackLane {
     }
     if (!value.duplicate) this.sink.committed(attack.docId!, value.version, attack)
     if (attack.clientId == this.identity) {
+      if (value.seq > (this.lastSeqs.get(attack.docId!) ?? 0)) this.lastSteps.set(attack.docId!, JSON.stringify((attack.args[0] as { steps?: unknown }).steps))
       this.lastSeqs.set(attack.docId!, Math.max(this.lastSeqs.get(attack.docId!) ?? 0, value.seq))
-      // A seq near 2^53 blocks this clientId in the document: go on as a new one.
+      // Only a hub that took a seq skipping ahead (a failure reported already) gets here: a seq near 2^53
+      // would block this clientId in the document, so the lane goes on as a new one.
       if (value.seq > 2 ** 40) await this.rotate()
     }
   }
 
-  // A join the hub took: as another member (a takeover, refused once clientIds are bound) it may go on as
-  // that member once, then the lane rejoins as itself.
+  // A join the hub took: under a clientId no other client claimed before (else a takeover), which is this
+  // lane's from now on; then the lane rejoins as itself.
   private async joinedAs(attack: Attack): Promise<void> {
     const request = attack.args[0] as { docId?: unknown; clientId?: unknown }
     const docId = printable(request.docId)
-    if (!this.docIds.includes(docId)) return
-    if (request.clientId === this.identity) return
-    const victim = printable(request.clientId)
-    const doc = this.observer.doc(docId)
-    const node = doc.docAt(doc.version)
-    if (node && this.rng.chance(0.5)) {
-      const seq = doc.lastSeq(victim) + 1
-      const submit: Attack = {
-        event: "submit", args: [baseline.submitRequest(docId, victim, seq, doc.version, validSteps(this.rng, node).steps)], expect: "refuse",
-        kind: "submit: as a member whose clientId was taken over", reason: `${victim} belongs to another connection`, hostile: true, docId, clientId: victim, seq
-      }
-      this.sent++
-      this.count(submit)
-      await this.send(submit)
+    if (typeof request.clientId == "string") {
+      const owner = this.claims.claim(request.clientId, this.name)
+      if (owner) this.sink.fail({ invariant: "a clientId belongs to the client that claimed it first", kind: attack.kind, detail: `${this.name} joined as ${request.clientId}, which ${owner} claimed first`, attack })
     }
-    await this.rejoin(docId)
+    if (this.docIds.includes(docId) && request.clientId !== this.identity) await this.rejoin(docId)
   }
 
   private async rejoin(docId: string): Promise<void> {
-    const reply: Reply<unknown> = await this.socket.timeout(replyTimeout).emitWithAck("join", baseline.joinRequest(docId, this.identity, null))
+    const reply: Reply<unknown> = await this.socket.timeout(replyTimeout).emitWithAck("join", baseline.joinRequest(docId, this.identity, this.secret, null))
     if (!reply.ok) throw new Error(`${this.name} rejoining ${docId} as ${this.identity}: ${reply.error.code} ${reply.error.message}`)
   }
 
   private async rotate(): Promise<void> {
     this.identity = `${this.name}-${++this.rotations}`
+    this.claims.claim(this.identity, this.name)
     this.lastSeqs.clear()
+    this.lastSteps.clear()
     for (const docId of this.docIds) await this.rejoin(docId)
   }
 

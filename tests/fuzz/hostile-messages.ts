@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
-import { docIdPattern, limits, type StrategyName } from "../../lib/protocol"
+import { docIdPattern, hubStrategies, limits, type StrategyName } from "../../lib/protocol"
 import * as baseline from "./protocol-baseline"
-import { hostileSteps, insertAtStart, manyInsertions, stepsProblem, validSteps } from "./hostile-steps"
+import { hostileSteps, insertAtStart, judgeSteps, manyInsertions, validSteps, type StepsJudgment } from "./hostile-steps"
 import { hostileStateVector, hostileUpdate, validUpdate } from "./hostile-updates"
 import { anyHostile, deepNesting, hostileNumber, hostileString, onTheWire, printable, wireInteger, wrongType, type Hostile } from "./hostile-values"
 import type { Prng } from "./prng"
@@ -29,8 +29,10 @@ export interface Attack {
   seq?: number
   /** A raw Socket.IO packet (a string written to the engine) instead of an event. */
   raw?: string
-  /** A document that must not exist after this message: a refused join must not have created it. */
+  /** A document that must not exist after this message: a refused join or create must not have created it. */
   mustNotCreate?: string
+  /** The codes a refusal may carry, when the protocol names them. */
+  codes?: readonly string[]
 }
 
 /** What the fuzzer knows of a document, from the well-behaved observer. */
@@ -51,10 +53,16 @@ export interface LaneView {
   docs: readonly DocView[]
   /** The clientId the connection is joined to `docId` with. */
   clientId(docId: string): string
-  /** The seq its next submit or update to `docId` must carry. */
+  /** The connection's one secret, whatever clientId it names. */
+  secret: string
+  /** The seq its next submit or update to `docId` must carry: one past its newest committed one. */
   nextSeq(docId: string): number
+  /** The steps (JSON) of its newest committed batch on `docId`, which a resend under the same seq may repeat. */
+  lastSteps(docId: string): string | undefined
   /** The clientIds of the other members (well-behaved clients and other attackers). */
   others: readonly string[]
+  /** Whether another client claimed `clientId` first (so that a join naming it must be refused). */
+  claimedByOther(clientId: string): boolean
   /** A document id nobody has used. */
   freshDocId(): string
 }
@@ -64,6 +72,12 @@ const lag = 10_000
 
 const refuse = (kind: string, reason: string, rest: Omit<Attack, "expect" | "kind" | "reason" | "hostile">): Attack =>
   ({ ...rest, expect: "refuse", kind, reason, hostile: true })
+
+// Steps judged at their base: refused when the hub must refuse them, else the hub may take them or not.
+const judged = (kind: string, judgment: StepsJudgment, rest: Omit<Attack, "expect" | "kind" | "reason" | "hostile">): Attack =>
+  judgment.refusal ? refuse(kind, judgment.refusal, rest) : { ...rest, expect: "any", kind, hostile: true, ...(judgment.misfit ? { reason: judgment.misfit } : {}) }
+
+const clientCodes = { join: ["ERR_ACCESS_DENIED", "ERR_INVALID_MESSAGE"], secret: ["ERR_CLIENT_ID_TAKEN", "ERR_INVALID_MESSAGE"], takeover: ["ERR_CLIENT_ID_TAKEN"] }
 
 function pickDoc(view: LaneView, strategies: readonly StrategyName[]): DocView {
   const docs = view.docs.filter(d => strategies.includes(d.strategy))
@@ -123,8 +137,7 @@ export function submitAttack(view: LaneView): Attack {
     case "steps": {
       const { steps, label } = hostileSteps(rng, head)
       message.steps = steps
-      const problem = stepsProblem(steps, head)
-      return problem ? refuse(`submit: ${label}`, problem, { ...rest, args: [message] }) : { ...rest, args: [message], expect: "any", kind: `submit: ${label}`, hostile: true }
+      return judged(`submit: ${label}`, judgeSteps(steps, head), { ...rest, args: [message] })
     }
     case "stale": {
       // Steps written on one version, sent as written on another: the hub must check them at the version they claim.
@@ -134,12 +147,11 @@ export function submitAttack(view: LaneView): Attack {
       if (!at || !base) return { ...rest, args: [message], expect: "any", kind: "submit: valid", hostile: false }
       message.steps = validSteps(rng, at).steps
       message.baseVersion = claimed
-      const problem = stepsProblem(message.steps as unknown[], base)
-      // Out of range at the claimed base, or in range there and still not applying (a stricter check than sizes).
-      const inRange = (message.steps as Record<string, unknown>[]).every(step => ["from", "to", "pos"].every(key => !(key in step) || (step[key] as number) <= base.content.size))
+      // Out of range at the claimed base (refused), or in range there and perhaps not applying (the hub checks sizes only).
+      const judgment = judgeSteps(message.steps as unknown[], base)
       const kind = written == claimed ? "submit: steps on an old base"
-        : problem && inRange ? "submit: steps in range that do not apply at their base version" : "submit: steps valid at another version"
-      return problem ? refuse(kind, problem, { ...rest, args: [message] }) : { ...rest, args: [message], expect: "any", kind, hostile: true }
+        : judgment.refusal ? "submit: steps valid at another version" : "submit: steps in range at another version"
+      return judged(kind, judgment, { ...rest, args: [message] })
     }
     case "baseVersion": {
       const hostile = rng.weighted<() => Hostile>([
@@ -150,9 +162,7 @@ export function submitAttack(view: LaneView): Attack {
       const wire = onTheWire(hostile.value)
       if (!futureOrInvalid(doc, wire) && typeof wire == "number") {
         const base = doc.docAt(wire)
-        const problem = base ? stepsProblem(message.steps as unknown[], base) : null
-        return problem ? refuse(`submit: baseVersion ${hostile.label}`, problem, { ...rest, args: [message] })
-          : { ...rest, args: [message], expect: "any", kind: `submit: baseVersion ${hostile.label}`, hostile: true }
+        return judged(`submit: baseVersion ${hostile.label}`, base ? judgeSteps(message.steps as unknown[], base) : { refusal: null, misfit: null }, { ...rest, args: [message] })
       }
       return refuse(`submit: baseVersion ${hostile.label}`, `baseVersion ${printable(wire)} is not a version the document has`, { ...rest, args: [message] })
     }
@@ -165,8 +175,12 @@ export function submitAttack(view: LaneView): Attack {
         [3, () => hostileNumber(rng)], [1, () => wrongType(rng)]
       ])()
       message.seq = hostile.value
-      if (onTheWire(hostile.value) === seq) return { ...rest, args: [message], expect: "any", kind: "submit: valid", hostile: false }
-      return refuse(`submit: seq ${hostile.label}`, `seq ${printable(onTheWire(hostile.value))} is not the next seq ${seq}`, { ...rest, args: [message] })
+      const wire = onTheWire(hostile.value)
+      if (wire === seq) return { ...rest, args: [message], expect: "any", kind: "submit: valid", hostile: false }
+      // The newest committed seq again with the very same steps is a resend, acknowledged as a duplicate.
+      if (wire === last && JSON.stringify(message.steps) === view.lastSteps(docId)) return { ...rest, seq: last, args: [message], expect: "any", kind: "submit: seq resent", hostile: true }
+      const gap = typeof wire == "number" && Number.isSafeInteger(wire) && wire > seq
+      return refuse(`submit: seq ${hostile.label}`, `seq ${printable(wire)} is not the next seq ${seq}`, { ...rest, args: [message], ...(gap ? { codes: ["ERR_SEQ_GAP"] } : {}) })
     }
     case "clientId": {
       const other = rng.chance(0.7) ? { value: rng.pick(view.others), label: "of another member" } : rng.pick([hostileString, wrongType])(rng)
@@ -210,17 +224,19 @@ export function submitAttack(view: LaneView): Attack {
   }
 }
 
-// Submits to documents that take no steps (CRDT) or want blocks with them (last-writer-wins): garbage that must be refused.
+// Submits to documents that take no steps (CRDT) or want blocks with them (last-writer-wins): garbage that
+// must be refused, or blocks that only look hostile (an id "1", no blocks at all) that the hub may take.
 function lwwOrCrdtSubmit(view: LaneView, doc: DocView, clientId: string, seq: number): Attack {
   const { rng } = view
   const steps = [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "x" }] } }]
   const message: Record<string, unknown> = { ...baseline.submitRequest(doc.docId, clientId, seq, doc.version, steps) }
   const rest = { event: "submit", docId: doc.docId, clientId, seq }
   if (doc.strategy == "crdt") return refuse("submit: steps to a CRDT document", "CRDT documents take updates", { ...rest, args: [message] })
+  const id = wrongType(rng).value
   const [label, blocks] = rng.pick<[string, unknown]>([
     ["no blocks", undefined],
     ["blocks not an array", anyHostile(rng).value],
-    ["block id wrong type", [{ id: wrongType(rng).value, node: null, after: null }]],
+    ["block id wrong type", [{ id, node: null, after: null }]],
     ["block node unknown type", [{ id: "b1", node: { type: "script" }, after: null }]],
     ["block heading level 9", [{ id: "b1", node: { type: "heading", attrs: { id: "b1", level: 9 } }, after: null }]],
     ["block javascript: link", [{ id: "b1", node: { type: "paragraph", attrs: { id: "b1" }, content: [{ type: "text", text: "x", marks: [{ type: "link", attrs: { href: "javascript:alert(1)" } }] }] }, after: null }]],
@@ -228,7 +244,13 @@ function lwwOrCrdtSubmit(view: LaneView, doc: DocView, clientId: string, seq: nu
     ["too many blocks", Array.from({ length: limits.maxStepsPerBatch + 1 }, (_, i) => ({ id: "b" + i, node: null, after: null }))]
   ])
   if (blocks !== undefined) message.blocks = blocks
-  if (rng.chance(0.3)) message.clock = hostileNumber(rng).value
+  const clock = rng.chance(0.3) ? hostileNumber(rng).value : undefined
+  if (clock !== undefined) message.clock = clock
+  // What only looks hostile: no blocks (an empty write), or deleting blocks with string ids the document lacks (a no-op).
+  const wire = onTheWire(blocks)
+  const harmless = Array.isArray(wire) && wire.every(block => typeof block?.id == "string" && block.id.length >= 1 && block.id.length <= 64 && block.node === null && block.after === null)
+  const clockOk = clock === undefined || Number.isFinite(onTheWire(clock))
+  if (harmless && clockOk && wire.length <= limits.maxStepsPerBatch) return { ...rest, args: [message], expect: "any", kind: `submit: lww ${wire.length ? "deleting a block it lacks" : "no block writes"}`, hostile: true }
   return refuse(`submit: lww ${label}`, label, { ...rest, args: [message] })
 }
 
@@ -253,8 +275,10 @@ export function updateAttack(view: LaneView): Attack {
     case "seq": {
       const hostile = rng.pick<Hostile>([{ value: seq + rng.between(1, 50), label: "skipping" }, { value: Number.MAX_SAFE_INTEGER, label: "2^53-1" }, hostileNumber(rng)])
       message.seq = hostile.value
-      if (onTheWire(hostile.value) === seq) return { ...rest, expect: "any", kind: "update: valid", hostile: false }
-      return refuse(`update: seq ${hostile.label}`, `seq ${printable(onTheWire(hostile.value))} is not the next seq ${seq}`, rest)
+      const wire = onTheWire(hostile.value)
+      if (wire === seq) return { ...rest, expect: "any", kind: "update: valid", hostile: false }
+      const gap = typeof wire == "number" && Number.isSafeInteger(wire) && wire > seq
+      return refuse(`update: seq ${hostile.label}`, `seq ${printable(wire)} is not the next seq ${seq}`, { ...rest, ...(gap ? { codes: ["ERR_SEQ_GAP"] } : {}) })
     }
     case "clientId": {
       message.clientId = rng.pick(view.others)
@@ -269,35 +293,45 @@ export function updateAttack(view: LaneView): Attack {
 
 /**
  * A join: a rejoin as itself (well-behaved), as another member (takeover), of a document that does not
- * exist (with create and a bad state vector or strategy), or with a field made hostile.
+ * exist, with a link token or secret that is not its own, a bad state vector, or a field made hostile.
  */
 export function joinAttack(view: LaneView): Attack {
   const { rng } = view
   const doc = rng.pick(view.docs)
   const clientId = view.clientId(doc.docId)
-  const message = baseline.joinRequest(doc.docId, clientId, rng.chance(0.5) ? doc.version : null) as unknown as Record<string, unknown>
+  const message = baseline.joinRequest(doc.docId, clientId, view.secret, rng.chance(0.5) ? doc.version : null) as unknown as Record<string, unknown>
+  const token = message.token
   const rest = { event: "join", docId: doc.docId, args: [message] }
-  const mutation = rng.weighted<string>([[3, "valid"], [3, "takeover"], [2, "missing"], [3, "crdtCreate"], [1, "strategy"], [2, "stateVector"], [5, "field"], [1, "message"]])
+  const mutation = rng.weighted<string>([[3, "valid"], [3, "takeover"], [2, "missing"], [3, "token"], [3, "secret"], [2, "stateVector"], [5, "field"], [1, "message"]])
   switch (mutation) {
     case "valid": return { ...rest, expect: "any", kind: "join: valid", hostile: false }
     case "takeover":
       message.clientId = rng.pick(view.others)
-      return refuse("join: as another connected member's clientId", `${printable(message.clientId)} is joined by another connection`, { ...rest, clientId: printable(message.clientId) })
+      return refuse("join: as another member's clientId", `${printable(message.clientId)} is bound to another client's secret`, { ...rest, clientId: printable(message.clientId), codes: clientCodes.takeover })
     case "missing": {
       const docId = view.freshDocId()
-      return refuse("join: a document that does not exist", "no such document", { ...rest, docId, args: [baseline.joinWithoutCreate(docId, clientId)], mustNotCreate: docId })
+      return refuse("join: a document that does not exist", "no such document", { ...rest, docId, args: [{ ...message, docId }], mustNotCreate: docId, codes: ["ERR_ACCESS_DENIED"] })
     }
-    case "crdtCreate": {
-      const docId = view.freshDocId()
-      const { update, label, problem } = hostileStateVector(rng)
-      const create = { ...baseline.joinRequest(docId, clientId), create: true, strategy: "crdt", stateVector: update }
-      if (!problem) return { ...rest, docId, args: [create], expect: "any", kind: `join: create crdt with ${label}`, hostile: true }
-      return refuse(`join: create crdt with ${label}`, problem, { ...rest, docId, args: [create], mustNotCreate: docId })
+    case "token": {
+      const other = view.docs.find(d => d.docId != doc.docId && rng.chance(0.5))
+      const hostile = rng.weighted<() => Hostile>([
+        [2, () => ({ value: other ? baseline.editToken(other.docId) : "x", label: "of another document" })],
+        [1, () => ({ value: "A".repeat(43), label: "guessed" })],
+        [1, () => ({ value: "t".repeat(129), label: "too long" })],
+        [3, () => hostileString(rng)], [2, () => wrongType(rng)], [1, () => hostileNumber(rng)]
+      ])()
+      message.token = hostile.value
+      return refuse(`join: token ${hostile.label}`, "not a live link of this document", { ...rest, codes: clientCodes.join })
     }
-    case "strategy": {
-      const docId = view.freshDocId()
-      const strategy = rng.pick<unknown>(["evil", "OT", "", 3, null, ["ot"]])
-      return refuse("join: create with an unknown strategy", `strategy ${JSON.stringify(strategy)}`, { ...rest, docId, args: [{ ...baseline.joinRequest(docId, clientId), create: true, strategy }], mustNotCreate: docId })
+    case "secret": {
+      const hostile = rng.weighted<() => Hostile>([
+        [2, () => ({ value: baseline.memberSecret(rng.pick(view.others)), label: "of another member" })],
+        [1, () => ({ value: view.secret.slice(0, 15), label: "too short" })],
+        [1, () => ({ value: "s".repeat(129), label: "too long" })],
+        [3, () => hostileString(rng)], [2, () => wrongType(rng)], [1, () => hostileNumber(rng)]
+      ])()
+      message.secret = hostile.value
+      return refuse(`join: secret ${hostile.label}`, `${clientId} is bound to another secret`, { ...rest, codes: clientCodes.secret })
     }
     case "stateVector": {
       const { update, label, problem } = hostileStateVector(rng)
@@ -307,16 +341,81 @@ export function joinAttack(view: LaneView): Attack {
     }
     case "field": {
       const { label, ok } = mutateField(rng, message, {
-        // Any new clientId is one a client may pick; another member's is refused (the takeover case).
-        docId: isDocIdOf(doc.docId), clientId: v => typeof v == "string" && v.length >= 1 && v.length <= 64 && !view.others.includes(v),
-        version: v => v === null || versionCheck(doc)(v),
-        user: () => false, create: optional(isBool), strategy: optional(v => v === "ot"), hasUnconfirmed: optional(isBool), detail: optional(isBool)
+        // A new clientId is one a client may pick; one another client claimed first is refused (the takeover case).
+        docId: isDocIdOf(doc.docId), clientId: v => typeof v == "string" && v.length >= 1 && v.length <= 64 && !view.others.includes(v) && !view.claimedByOther(v),
+        secret: v => v === view.secret, token: v => v === token, version: v => v === null || versionCheck(doc)(v),
+        user: () => false, hasUnconfirmed: optional(isBool), detail: optional(isBool),
+        // Not fields of a join any more (documents are made by `create`): whatever they hold is ignored.
+        create: () => true, strategy: () => true
       })
       const kind = `join: ${label}`
       return ok ? { ...rest, expect: "any", kind, hostile: true } : refuse(kind, label, rest)
     }
     default:
       return refuse("join: not an object", "the message is not a join request", { ...rest, args: [rng.pick([null, 7, "join", [], deepNesting(rng).value])] })
+  }
+}
+
+/**
+ * A create: of a fresh id (it may create it), of an id that exists, with an id or strategy made hostile,
+ * or not an object. A refused create creates nothing.
+ */
+export function createAttack(view: LaneView): Attack {
+  const { rng } = view
+  const docId = view.freshDocId()
+  const message = baseline.createRequest(docId, rng.pick(hubStrategies)) as Record<string, unknown>
+  const rest = { event: "create", args: [message] }
+  const mutation = rng.weighted<string>([[2, "valid"], [2, "exists"], [2, "strategy"], [3, "docId"], [2, "field"], [1, "message"]])
+  const validId = (v: unknown) => typeof v == "string" && docIdPattern.test(v)
+  switch (mutation) {
+    case "valid": return { ...rest, expect: "any", kind: "create: valid", hostile: false }
+    case "exists":
+      message.docId = rng.pick(view.docs).docId
+      return refuse("create: a document that exists", "the id is taken", { ...rest, codes: ["ERR_DOCUMENT_EXISTS"] })
+    case "strategy": {
+      const strategy = rng.pick<unknown>(["evil", "OT", "", "lww-doc ", "__proto__", 3, null, ["ot"], { ot: true }])
+      message.strategy = strategy
+      return refuse("create: an unknown strategy", `strategy ${printable(JSON.stringify(strategy))}`, { ...rest, mustNotCreate: docId, codes: ["ERR_INVALID_MESSAGE"] })
+    }
+    case "docId": {
+      const hostile = rng.pick([hostileString, wrongType, anyHostile])(rng)
+      message.docId = hostile.value
+      const wire = onTheWire(hostile.value)
+      // Some hostile strings ("constructor", "1") are ids like any other.
+      if (validId(wire)) return { ...rest, expect: "any", kind: `create: docId ${hostile.label}`, hostile: true }
+      return refuse(`create: docId ${hostile.label}`, "not a document id", { ...rest, codes: ["ERR_INVALID_MESSAGE"] })
+    }
+    case "field": {
+      const { label, ok } = mutateField(rng, message, { docId: optional(validId), strategy: optional(v => hubStrategies.includes(v as StrategyName)) })
+      const kind = `create: ${label}`
+      if (ok) return { ...rest, expect: "any", kind, hostile: true }
+      return refuse(kind, label, { ...rest, ...(message.docId === docId ? { mustNotCreate: docId } : {}) })
+    }
+    default:
+      // Not an object: an object of unknown fields would be a create of a random id under the default strategy.
+      return refuse("create: not an object", "the message is not a create request", { ...rest, args: [rng.pick([null, 7, "create", [], [message], deepNesting(rng, undefined, true).value])] })
+  }
+}
+
+/** A links request: the attackers joined with edit links, not the owner's, so every one is refused and no link changes. */
+export function linksAttack(view: LaneView): Attack {
+  const { rng } = view
+  const doc = rng.pick(view.docs)
+  const message = baseline.linksRequest(doc.docId, rng.pick(["owner", "edit", "view"] as const), rng.pick(["reissue", "revoke"] as const)) as unknown as Record<string, unknown>
+  const codes = ["ERR_NOT_OWNER", "ERR_NOT_JOINED", "ERR_INVALID_MESSAGE"]
+  const rest = { event: "links", docId: doc.docId, args: [message], codes }
+  const mutation = rng.weighted<string>([[4, "valid"], [2, "not joined"], [3, "field"], [1, "message"]])
+  switch (mutation) {
+    case "valid": return refuse(`links: ${message.action} ${message.role}`, "the socket joined with an edit link, not the owner's", rest)
+    case "not joined":
+      message.docId = view.freshDocId()
+      return refuse("links: a document not joined", "the socket has not joined it", rest)
+    case "field": {
+      const { label } = mutateField(rng, message, { docId: () => false, role: () => false, action: () => false })
+      return refuse(`links: ${label}`, `${label}, and not the owner`, rest)
+    }
+    default:
+      return refuse("links: not an object", "the message is not a links request", { ...rest, args: [rng.pick([null, 7, "links", [], deepNesting(rng).value])] })
   }
 }
 
@@ -384,7 +483,7 @@ export function readAttack(view: LaneView): Attack {
   return ok && !mismatch ? { ...rest, expect: "any", kind, hostile: true } : refuse(kind, mismatch ? "no steps on a CRDT document" : label, rest)
 }
 
-const unknownEvents = ["bogus", "__proto__", "constructor", "toString", "hasOwnProperty", "ops", "presence:leave", "JOIN", "join ", "x".repeat(500), "create", "links", "error"]
+const unknownEvents = ["bogus", "__proto__", "constructor", "toString", "hasOwnProperty", "ops", "presence:leave", "JOIN", "join ", "x".repeat(500), "error"]
 
 /** An event the hub has no handler for, with a hostile payload (no reply expected). */
 export function unknownEventAttack(view: LaneView): Attack {
@@ -407,6 +506,7 @@ export function rawPacketAttack(view: LaneView): Attack {
 /** The next message of an attacking connection: every event, weighted towards those that change documents. */
 export function nextAttack(view: LaneView): Attack {
   return view.rng.weighted<(view: LaneView) => Attack>([
-    [35, submitAttack], [10, updateAttack], [12, joinAttack], [10, presenceAttack], [20, readAttack], [5, unknownEventAttack], [1, rawPacketAttack]
+    [35, submitAttack], [10, updateAttack], [12, joinAttack], [3, createAttack], [3, linksAttack], [10, presenceAttack], [20, readAttack],
+    [5, unknownEventAttack], [1, rawPacketAttack]
   ])(view)
 }

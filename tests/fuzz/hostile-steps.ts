@@ -1,14 +1,18 @@
-import type { Node } from "prosemirror-model"
+import { Slice, type Fragment, type Node } from "prosemirror-model"
 import {
-  AddNodeMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, RemoveNodeMarkStep, Step, Transform, findWrapping
+  AddMarkStep, AddNodeMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, ReplaceStep, Step, Transform, findWrapping, type StepMap
 } from "prosemirror-transform"
 import { schema, checkStepContent } from "../../lib/schema"
-import type { StepJSON } from "../../lib/protocol"
+import { isMarkSet } from "../../lib/schema/validate-step"
+import { limits, type StepJSON } from "../../lib/protocol"
 import { anyHostile, hostileNumber, onTheWire, wrongType, type Hostile } from "./hostile-values"
 import type { Prng } from "./prng"
 
 const { nodes, marks } = schema
 const words = ["a", "bc", "def", "x y", "ghij"]
+
+/** An attribute no node type of the schema has, which the fuzzer puts in slices and attribute steps. */
+export const unknownAttribute = "onclick"
 
 /** Steps with a label saying what kind they are and, for a mutated one, what was done to it. */
 export interface StepCase {
@@ -94,7 +98,7 @@ function unusualStep(rng: Prng, doc: Node): StepCase {
     [1, () => new AddNodeMarkStep(rng.pick([block, from]), marks.strong.create()).toJSON()],
     [1, () => new RemoveNodeMarkStep(rng.pick([block, from]), marks.em.create()).toJSON()],
     [1, () => new DocAttrStep(rng.pick(["title", "__proto__", "constructor"]), rng.pick([1, "x", null])).toJSON()],
-    [1, () => new AttrStep(block, rng.pick(["level", "order", "constructor", "toString", "vv", "conflict", "onclick"]), rng.pick([9, 3.5, -1, 0, "2", { evil: 1 }, null])).toJSON()],
+    [1, () => new AttrStep(block, rng.pick(["level", "order", "constructor", "toString", "vv", "conflict", unknownAttribute]), rng.pick([9, 3.5, -1, 0, "2", { evil: 1 }, null])).toJSON()],
     // As JSON: the schema would not let a javascript: link mark be created here.
     [1, () => ({ stepType: "addMark", mark: { type: "link", attrs: { href: rng.pick(["javascript:alert(1)", "data:text/html,x", "https://ok.example/"]) } }, from, to: from + 1 })]
   ])()
@@ -110,7 +114,7 @@ function hostileSliceContent(rng: Prng): { content: unknown; label: string } {
     ["javascript: link", [text("l", { type: "link", attrs: { href: "javascript:alert(1)" } })]],
     ["unknown node type", [{ type: "script", content: [text("s")] }]],
     ["unknown mark", [text("m", { type: "blink" })]],
-    ["unknown attribute", [{ type: "paragraph", attrs: { onclick: "x" }, content: [text("p")] }]],
+    ["unknown attribute", [{ type: "paragraph", attrs: { [unknownAttribute]: "x" }, content: [text("p")] }]],
     ["paragraph in paragraph", [{ type: "paragraph", content: [{ type: "paragraph", content: [text("p")] }] }]],
     ["empty text", [text("")]],
     ["text without text", [{ type: "text" }]],
@@ -203,42 +207,140 @@ export function hostileSteps(rng: Prng, doc: Node): StepCase {
 }
 
 const positionKeys = ["from", "to", "gapFrom", "gapTo", "insert", "pos"]
+const maxPosition = limits.maxDocumentSize + 2
 
 /**
- * Why the hub must refuse `steps` written on `doc`, or null when it may take them: as the hub receives
- * them (NaN arrives as null), every position a safe integer (a slice's open depths too, or null as if
- * absent), each step parses, passes the schema's content checks, applies, and leaves a valid document.
+ * What the hub must do with a batch written on a document. `refusal`: why it must refuse it (a step not
+ * well formed, outside the document at its base, or carrying what the schema allows nowhere); else
+ * `misfit`: why it may refuse it though it need not (a step in range that does not apply at its base, or
+ * whose content only the document it lands on decides: the hub checks sizes, then transforms the batch
+ * and drops or refuses what does not apply where it lands).
  */
-export function stepsProblem(steps: readonly unknown[], doc: Node): string | null {
+export interface StepsJudgment {
+  refusal: string | null
+  misfit: string | null
+}
+
+/** Judge `steps` written on `doc`, as the hub receives them (NaN arrives as null, -0 as 0). */
+export function judgeSteps(steps: readonly unknown[], doc: Node): StepsJudgment {
+  let size = doc.content.size
+  // The base document as the batch's steps left it, while each applied there.
+  let at = doc
+  let misfit: string | null = null
   for (const [i, json] of (onTheWire(steps) as unknown[]).entries()) {
-    if (!json || typeof json != "object" || Array.isArray(json)) return `step ${i} is not an object`
-    const record = json as Record<string, unknown>
-    for (const key of positionKeys) {
-      if (key in record && !Number.isSafeInteger(record[key])) return `step ${i}: ${key} is ${describe(record[key])}`
-    }
-    const slice = record.slice as Record<string, unknown> | undefined
-    if (slice && typeof slice == "object") {
-      for (const key of ["openStart", "openEnd"])
-        if (slice[key] != null && !Number.isSafeInteger(slice[key])) return `step ${i}: slice.${key} is ${describe(slice[key])}`
-    }
+    const shape = shapeProblem(json)
+    if (shape) return { refusal: `step ${i}: ${shape}`, misfit }
     let step: Step
     try {
       step = Step.fromJSON(schema, json)
     } catch (e) {
-      return `step ${i} does not parse: ${String(e)}`
+      return { refusal: `step ${i} does not parse: ${String(e)}`, misfit }
     }
-    const problem = checkStepContent(step, doc)
-    if (problem) return `step ${i}: ${problem}`
-    try {
-      const result = step.apply(doc)
-      if (!result.doc) return `step ${i} does not apply: ${result.failed}`
-      result.doc.check()
-      doc = result.doc
-    } catch (e) {
-      return `step ${i} leaves an invalid document: ${String(e)}`
+    const refusal = sliceProblem(step) ?? rangeProblem(step, size) ?? forbiddenEverywhere(step, at)
+    if (refusal) return { refusal: `step ${i}: ${refusal}`, misfit }
+    size += sizeChange(step.getMap())
+    if (misfit) continue
+    const placed = applied(step, at)
+    if (typeof placed == "string") misfit = `step ${i}: ${placed}`
+    else at = placed
+  }
+  return { refusal: null, misfit }
+}
+
+// The step's shape as the wire format has it: an object, every position a safe integer in range, in order, open depths in range.
+function shapeProblem(json: unknown): string | null {
+  if (!json || typeof json != "object" || Array.isArray(json)) return "not an object"
+  const record = json as Record<string, unknown>
+  for (const key of positionKeys) {
+    if (!(key in record)) continue
+    const value = record[key]
+    if (typeof value != "number" || !Number.isSafeInteger(value) || value < 0 || value > maxPosition) return `${key} is ${describe(value)}`
+  }
+  const slice = record.slice as Record<string, unknown> | undefined
+  if (slice && typeof slice == "object") {
+    for (const key of ["openStart", "openEnd"]) {
+      const value = slice[key]
+      if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= limits.maxNodeDepth))
+        return `slice.${key} is ${describe(value)}`
     }
   }
+  const { from, to, gapFrom, gapTo } = record as Record<string, number>
+  if (typeof from == "number" && typeof to == "number" && from > to) return `from ${from} is after to ${to}`
+  if (record.stepType == "replaceAround" && !(from <= gapFrom && gapFrom <= gapTo && gapTo <= to)) return "positions not ordered from <= gapFrom <= gapTo <= to"
   return null
+}
+
+// A slice open deeper than its content, or nesting deeper than the hub takes.
+function sliceProblem(step: Step): string | null {
+  if (!(step instanceof ReplaceStep || step instanceof ReplaceAroundStep)) return null
+  const { content, openStart, openEnd } = step.slice
+  const open = Slice.maxOpen(content, false)
+  if (openStart > open.openStart || openEnd > open.openEnd) return `the slice is open deeper (${openStart}, ${openEnd}) than its content`
+  if (nesting(content) > limits.maxNodeDepth) return "the slice nests too deep"
+  return null
+}
+
+function nesting(content: Fragment): number {
+  let deepest = 0
+  content.forEach(node => (deepest = Math.max(deepest, 1 + nesting(node.content))))
+  return deepest
+}
+
+// Whether the step reaches past the end of the document at its base as the batch's earlier steps left it (of content size `size`).
+function rangeProblem(step: Step, size: number): string | null {
+  if (isMarkSet(step)) {
+    for (const inner of step.steps) {
+      const problem = rangeProblem(inner, size)
+      if (problem) return problem
+    }
+    return null
+  }
+  const end = step instanceof AttrStep || step instanceof AddNodeMarkStep || step instanceof RemoveNodeMarkStep ? step.pos + 1
+    : step instanceof ReplaceStep || step instanceof ReplaceAroundStep || step instanceof AddMarkStep || step instanceof RemoveMarkStep ? step.to : 0
+  if (end > size) return `reaches ${end}, past the end of the document at its base (size ${size})`
+  if (step instanceof ReplaceAroundStep && step.insert > step.slice.size) return `inserts its gap at ${step.insert}, outside its slice`
+  return null
+}
+
+// What the schema allows nowhere: a slice's content and marks (checked alike wherever the step lands),
+// an attribute no node type has or takes this value for, a document attribute.
+function forbiddenEverywhere(step: Step, doc: Node): string | null {
+  if (step instanceof ReplaceAroundStep) return null
+  if (step instanceof AttrStep) {
+    const takes = Object.values(nodes).some(type => {
+      const spec = type.spec.attrs && Object.hasOwn(type.spec.attrs, step.attr) ? type.spec.attrs[step.attr] : undefined
+      if (!spec) return false
+      try {
+        if (typeof spec.validate == "function") spec.validate(step.value)
+        return true
+      } catch {
+        return false
+      }
+    })
+    return takes ? null : `no node takes attribute ${step.attr} = ${describe(step.value)}`
+  }
+  // A replace or mark step's content check does not depend on the document.
+  return checkStepContent(step, doc)
+}
+
+// The document after the step, when it passes the schema's checks at `doc` and applies there leaving a valid document; else why not.
+function applied(step: Step, doc: Node): Node | string {
+  const problem = checkStepContent(step, doc)
+  if (problem) return problem
+  try {
+    const result = step.apply(doc)
+    if (!result.doc) return `does not apply: ${result.failed}`
+    result.doc.check()
+    return result.doc
+  } catch (e) {
+    return `does not apply: ${String(e)}`
+  }
+}
+
+function sizeChange(map: StepMap): number {
+  let change = 0
+  map.forEach((oldStart, oldEnd, newStart, newEnd) => (change += newEnd - newStart - (oldEnd - oldStart)))
+  return change
 }
 
 function describe(value: unknown): string {

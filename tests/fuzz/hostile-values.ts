@@ -74,9 +74,12 @@ export function hugeString(rng: Prng, length = rng.between(10_000, 200_000)): Ho
   return { value: rng.pick(["a", "\u20ac", "0"]).repeat(length), label: "huge string" }
 }
 
-/** Arrays or objects nested `depth` deep (default 100 to 3,000): deep enough to hurt recursive code, shallow enough for the encoder. */
-export function deepNesting(rng: Prng, depth = rng.pick([100, 1_000, 3_000])): Hostile {
-  const asArray = rng.chance(0.5)
+/**
+ * Arrays (or, unless `arrays`, objects) nested `depth` deep (default 100 to 3,000): deep enough to hurt
+ * recursive code, shallow enough for the encoder.
+ */
+export function deepNesting(rng: Prng, depth = rng.pick([100, 1_000, 3_000]), arrays = false): Hostile {
+  const asArray = arrays || rng.chance(0.5)
   let value: unknown = 1
   for (let i = 0; i < depth; i++) value = asArray ? [value] : { a: value }
   return { value, label: "deep nesting" }

@@ -1,9 +1,8 @@
 import type { Socket } from "socket.io-client"
-import { testSecret } from "../support/test-client"
 import { rememberLinks } from "../support/link-registry"
 import type {
-  AuthorshipRequest, CreateResult, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, JoinResult, PresenceUpdate, Reply,
-  SelectionJSON, StepJSON, StrategyName, SubmitRequest, UpdateRequest
+  AuthorshipRequest, CreateRequest, CreateResult, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, JoinResult, LinksRequest, PresenceUpdate,
+  Reply, Role, SelectionJSON, StepJSON, StrategyName, SubmitRequest, UpdateRequest
 } from "../../lib/protocol"
 
 // The protocol fuzzer's one place for what a well-behaved client sends. Every hostile message is one of
@@ -25,30 +24,42 @@ export function fuzzUser(clientId: string): { name: string; color: string } {
 /** The edit link's token of each document the fuzzer created (also in the tests' link registry, for TestClient). */
 const editTokens = new Map<string, string>()
 
-/**
- * A join of `docId` as `clientId` with its edit link and the secret that binds `clientId` (so a join
- * that only swaps the clientId for another member's keeps its own secret, and must be refused): from
- * `version` (null: a snapshot), with whole ops when `detail`.
- */
-export function joinRequest(docId: string, clientId: string, version: number | null = null, detail = false): JoinRequest {
-  const token = editTokens.get(docId) ?? "no-link-of-this-document"
-  return { docId, clientId, secret: testSecret(clientId), token, version, user: fuzzUser(clientId), ...(detail ? { detail } : {}) }
+/** The edit link's token of `docId`, when the fuzzer created it. */
+export function editToken(docId: string): string | undefined {
+  return editTokens.get(docId)
 }
 
-/** Create `docId` under `strategy` and join it as `clientId`; rejects with the hub's error when refused. */
-export async function createDocument(socket: Socket, docId: string, clientId: string, strategy: StrategyName): Promise<JoinResult> {
-  const created: Reply<CreateResult> = await socket.emitWithAck("create", { docId, strategy })
+/**
+ * The one secret of a fuzz client (an attacking lane, the observer, a final joiner), whatever clientId it
+ * claims: a clientId is bound to the first client that claimed it, so another client naming it is refused.
+ */
+export function memberSecret(member: string): string {
+  return `fuzz-secret-of-${member}`
+}
+
+/**
+ * A join of `docId` as `clientId` by the client whose key is `secret`, with the document's edit link:
+ * from `version` (null: a snapshot), with whole ops when `detail`.
+ */
+export function joinRequest(docId: string, clientId: string, secret: string, version: number | null = null, detail = false): JoinRequest {
+  const token = editTokens.get(docId) ?? "no-link-of-this-document"
+  return { docId, clientId, secret, token, version, user: fuzzUser(clientId), ...(detail ? { detail } : {}) }
+}
+
+/** A request to create `docId` (a random id when absent) under `strategy` (the hub's default when absent). */
+export function createRequest(docId?: string, strategy?: StrategyName): CreateRequest {
+  return { ...(docId != null ? { docId } : {}), ...(strategy != null ? { strategy } : {}) }
+}
+
+/** Create `docId` under `strategy` and join it as `clientId` with `secret`; rejects with the hub's error when refused. */
+export async function createDocument(socket: Socket, docId: string, clientId: string, secret: string, strategy: StrategyName): Promise<JoinResult> {
+  const created: Reply<CreateResult> = await socket.emitWithAck("create", createRequest(docId, strategy))
   if (!created.ok) throw new Error(`creating ${docId}: ${created.error.code} ${created.error.message}`)
   editTokens.set(docId, created.value.links.edit)
   rememberLinks(docId, created.value.links)
-  const reply: Reply<JoinResult> = await socket.emitWithAck("join", joinRequest(docId, clientId))
+  const reply: Reply<JoinResult> = await socket.emitWithAck("join", joinRequest(docId, clientId, secret))
   if (!reply.ok) throw new Error(`joining ${docId}: ${reply.error.code} ${reply.error.message}`)
   return reply.value
-}
-
-/** A join of a document the fuzzer never created: refused (ERR_ACCESS_DENIED) whether or not it exists. */
-export function joinWithoutCreate(docId: string, clientId: string): JoinRequest {
-  return joinRequest(docId, clientId)
 }
 
 /**
@@ -56,8 +67,13 @@ export function joinWithoutCreate(docId: string, clientId: string): JoinRequest 
  * only when it does (else it creates it, which a probe of a fresh id may).
  */
 export async function documentExists(socket: Socket, docId: string): Promise<boolean> {
-  const reply: Reply<CreateResult> = await socket.timeout(15_000).emitWithAck("create", { docId })
+  const reply: Reply<CreateResult> = await socket.timeout(15_000).emitWithAck("create", createRequest(docId))
   return !reply.ok && reply.error.code == "ERR_DOCUMENT_EXISTS"
+}
+
+/** A request to reissue or revoke `docId`'s links of `role` (the owner's right). */
+export function linksRequest(docId: string, role: Role, action: "reissue" | "revoke"): LinksRequest {
+  return { docId, role, action }
 }
 
 /** A batch of steps written on `baseVersion`, sent as `clientId`'s `seq`th. */

@@ -9,6 +9,7 @@ import * as baseline from "./protocol-baseline"
 import type { DocView } from "./hostile-messages"
 import type { FuzzFailure } from "./fuzz-failure"
 import { until } from "../support/test-client"
+import { unknownAttribute } from "./hostile-steps"
 
 /** A presence the hub relayed, with when it arrived. */
 export interface RelayedPresence {
@@ -78,9 +79,10 @@ export class ProtocolObserver {
   async watch(docId: string, strategy: StrategyName, create: boolean): Promise<ObservedDoc> {
     if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
     let result: JoinResult
-    if (create) result = await baseline.createDocument(this.socket, docId, this.clientId, strategy)
+    const secret = baseline.memberSecret(this.clientId)
+    if (create) result = await baseline.createDocument(this.socket, docId, this.clientId, secret, strategy)
     else {
-      const reply = await this.socket.emitWithAck("join", baseline.joinRequest(docId, this.clientId))
+      const reply = await this.socket.emitWithAck("join", baseline.joinRequest(docId, this.clientId, secret))
       if (!reply.ok) throw new Error(`observer joining ${docId}: ${reply.error.code} ${reply.error.message}`)
       result = reply.value
     }
@@ -122,6 +124,9 @@ export class ProtocolObserver {
         this.fail({ invariant: "every committed op applies at members", kind: "crdt update", detail: `${doc.docId} v${op.version}: ${String(e)}` }, doc.docId, op.version)
       }
     } else {
+      // ProseMirror drops attributes a node type does not have when it parses a slice; none may reach the log.
+      if (JSON.stringify(op.steps).includes(`"${unknownAttribute}"`))
+        this.fail({ invariant: "a committed op carries only the schema's attributes", kind: "committed op", detail: `${doc.docId} v${op.version} by ${op.clientId} seq ${op.seq} carries ${unknownAttribute}` }, doc.docId, op.version)
       let node = doc.docAt(doc.version)!
       try {
         for (const json of op.steps) {

@@ -12,6 +12,7 @@ import type { Attack } from "./hostile-messages"
 import { validSteps } from "./hostile-steps"
 import { formatAttack, type FuzzFailure } from "./fuzz-failure"
 import { ProtocolObserver } from "./protocol-observer"
+import { ClientClaims } from "./client-claims"
 import { Prng } from "./prng"
 import { printable } from "./hostile-values"
 
@@ -106,7 +107,10 @@ async function runSegment(options: ProtocolSessionOptions, segment: number): Pro
     unknown: attack => { if (attack.docId) unknown.set(opKey(attack.docId, sentAs(attack).clientId, sentAs(attack).seq), attack) },
     exists: docId => baseline.documentExists(prober, docId)
   }
-  const lanes = names.map((name, k) => new AttackLane(server.url, name, seed * 1_000 + segment * 10 + k + 1, docIds, observer, ["typist", "observer", ...names.filter(n => n != name)], sink, options.skip ?? []))
+  // The typist and the observer claim their clientIds when they join, before any lane sends anything.
+  const claims = new ClientClaims()
+  for (const member of ["typist", "observer"]) claims.claim(member, member)
+  const lanes = names.map((name, k) => new AttackLane(server.url, name, seed * 1_000 + segment * 10 + k + 1, docIds, observer, ["typist", "observer", ...names.filter(n => n != name)], claims, sink, options.skip ?? []))
 
   let typing = true
   let hostile = 0
@@ -214,7 +218,7 @@ async function runSegment(options: ProtocolSessionOptions, segment: number): Pro
     for (const { seq, version } of typist.acks) acks.set(`${main}@${version}`, { clientId: "typist", seq })
 
     for (const [docId] of documents) {
-      const reply: Reply<JoinResult> = await fresh.timeout(15_000).emitWithAck("join", baseline.joinRequest(docId, `fresh-${docId}`))
+      const reply: Reply<JoinResult> = await fresh.timeout(15_000).emitWithAck("join", baseline.joinRequest(docId, `fresh-${docId}`, baseline.memberSecret("fresh")))
       if (!reply.ok) {
         fail({ invariant: "a fresh client can join", kind: "final join", detail: `${docId}: ${reply.error.code} ${reply.error.message}` })
         continue

@@ -14,7 +14,7 @@ describe("protocol fuzz: hostile messages across every event against a running h
     // Failures first: a hub that crashed or got stuck ends the session short of its messages.
     expect(classes.map(c => c.klass), summary).toEqual([])
     expect(result.hostile).toBeGreaterThanOrEqual(messagesPerSeed)
-    for (const event of ["join", "submit", "update", "leave", "presence", "history", "docAt", "authorship", "detail"])
+    for (const event of ["create", "join", "links", "submit", "update", "leave", "presence", "history", "docAt", "authorship", "detail"])
       expect(result.events[event], `hostile ${event} messages`).toBeGreaterThan(0)
   }, 120_000)
 })
