@@ -3,7 +3,7 @@ import {
   AddMarkStep, AddNodeMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, ReplaceStep, Step, Transform, findWrapping, type StepMap
 } from "prosemirror-transform"
 import { schema, checkStepContent } from "../../lib/schema"
-import { isMarkSet } from "../../lib/schema/validate-step"
+import { markSetSteps } from "../../lib/schema/mark-set-steps"
 import { limits, type StepJSON } from "../../lib/protocol"
 import { anyHostile, hostileNumber, onTheWire, wrongType, type Hostile } from "./hostile-values"
 import type { Prng } from "./prng"
@@ -288,8 +288,9 @@ function nesting(content: Fragment): number {
 
 // Whether the step reaches past the end of the document at its base as the batch's earlier steps left it (of content size `size`).
 function rangeProblem(step: Step, size: number): string | null {
-  if (isMarkSet(step)) {
-    for (const inner of step.steps) {
+  const set = markSetSteps(step, schema)
+  if (set) {
+    for (const inner of set) {
       const problem = rangeProblem(inner, size)
       if (problem) return problem
     }
