@@ -20,6 +20,7 @@ export const errorCodes = {
   ERR_STALE_VERSION_VECTOR: "client",
   ERR_UPDATE_TOO_LARGE: "client",
   ERR_UPDATE_INVALID: "client",
+  ERR_RATE_LIMITED: "client",
   ERR_INTERNAL: "internal",
   ERR_STORAGE: "internal",
   ERR_SHUTTING_DOWN: "internal"
