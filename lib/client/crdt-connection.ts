@@ -6,7 +6,7 @@ import { ConcordError } from "../protocol/errors"
 import type { Author, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
 import { unpackOps } from "../protocol/packed-steps"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt-updates"
-import { ackTimeout, HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
+import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Options for a CrdtConnection. */
 export interface CrdtConnectionOptions extends HubConnectionOptions {
@@ -125,7 +125,7 @@ export class CrdtConnection extends HubConnection {
       this.creating = false
       return void this.join()
     }
-    if (error.kind == "internal") this.retryLater()
+    if (retryable(error)) this.retryLater()
     else this.fail(error)
   }
 
@@ -160,7 +160,7 @@ export class CrdtConnection extends HubConnection {
     const error = toError(reply.error)
     // The next join sends whatever the hub still lacks.
     this.inflight = null
-    if (error.kind == "internal") this.retryLater()
+    if (retryable(error)) this.retryLater()
     else this.fail(error)
   }
 

@@ -15,7 +15,7 @@ import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
-import { ackTimeout, HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
+import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Where a connection stands: "offline" only after `goOffline`, "not-found" when the document does not exist. */
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline" | "not-found" | "error"
@@ -268,7 +268,7 @@ export class DocConnection extends HubConnection {
         this.reload = error
         return void this.join()
     }
-    if (error.kind == "internal") {
+    if (retryable(error)) {
       this.setStatus(this.everOnline ? "reconnecting" : "connecting")
       this.retryLater(() => this.rejoin())
     } else this.fail(error)
@@ -389,6 +389,7 @@ export class DocConnection extends HubConnection {
     this.sentSeq = null
     switch (error.code) {
       case "ERR_SEQ_IN_FLIGHT":
+      case "ERR_RATE_LIMITED":
         return this.retryLater(() => this.flush())
       case "ERR_NOT_JOINED":
       case "ERR_UNKNOWN_DOCUMENT":
