@@ -186,7 +186,7 @@ function stepBack(page: Page): Promise<number> {
 }
 
 async function measureBrowser(dataDir: string, head: number): Promise<string[]> {
-  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error" } })
+  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error", CONCORD_RATE_LIMITS: "off" } })
   const browser = await launchBrowser()
   try {
     const page = await openTab(browser, server.url, docId, { name: "Bench", viewport: { width: 1280, height: 900 } })
@@ -246,7 +246,7 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
 /** Long tasks in a tab showing a document 50 LightClients type into, with the history panel open or closed. */
 async function measureLongTasks(seconds: number): Promise<string[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "concord-bench-history-"))
-  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error" } })
+  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error", CONCORD_RATE_LIMITS: "off" } })
   const browser = await launchBrowser()
   const rows: string[] = []
   try {

@@ -36,14 +36,16 @@ export interface Budgets {
 
 /**
  * The defaults: each far above what a person in a tab does (the client sends one batch at a time and
- * presence at most every 50 ms), and an address gets ten connections' worth so that a household or an
- * office behind one address is not throttled by one flooding tab.
+ * presence at most every 50 ms). An address gets ten connections' worth of the cheap kinds, so that an
+ * office behind one address is not throttled by one flooding tab, but only two or three of reads and
+ * joins, which cost the hub tens of ms each (a 2,000-op page, a snapshot) and which a flooder that
+ * reconnects would otherwise draw on afresh with every new socket.
  */
 export const defaultBudgets: Budgets = {
   submit: { connection: { points: 60, seconds: 1 }, address: { points: 600, seconds: 1 } },
   presence: { connection: { points: 40, seconds: 1 }, address: { points: 400, seconds: 1 } },
-  read: { connection: { points: 200, seconds: 10 }, address: { points: 2_000, seconds: 10 } },
-  join: { connection: { points: 20, seconds: 10 }, address: { points: 200, seconds: 10 } },
+  read: { connection: { points: 100, seconds: 10 }, address: { points: 200, seconds: 10 } },
+  join: { connection: { points: 20, seconds: 10 }, address: { points: 60, seconds: 10 } },
   create: { connection: { points: 20, seconds: 60 }, address: { points: 120, seconds: 60 } },
   connect: { points: 60, seconds: 10 },
   socketsPerAddress: 50,
