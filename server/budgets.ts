@@ -39,12 +39,13 @@ export interface Budgets {
  * presence at most every 50 ms). An address gets ten connections' worth of the cheap kinds, so that an
  * office behind one address is not throttled by one flooding tab, but only two or three of reads and
  * joins, which cost the hub tens of ms each (a 2,000-op page, a snapshot) and which a flooder that
- * reconnects would otherwise draw on afresh with every new socket.
+ * reconnects would otherwise draw on afresh with every new socket. Reads have short windows, so that
+ * what a window allows cannot come as one burst that stalls the hub for long.
  */
 export const defaultBudgets: Budgets = {
   submit: { connection: { points: 60, seconds: 1 }, address: { points: 600, seconds: 1 } },
   presence: { connection: { points: 40, seconds: 1 }, address: { points: 400, seconds: 1 } },
-  read: { connection: { points: 100, seconds: 10 }, address: { points: 200, seconds: 10 } },
+  read: { connection: { points: 20, seconds: 2 }, address: { points: 40, seconds: 2 } },
   join: { connection: { points: 20, seconds: 10 }, address: { points: 60, seconds: 10 } },
   create: { connection: { points: 20, seconds: 60 }, address: { points: 120, seconds: 60 } },
   connect: { points: 60, seconds: 10 },
