@@ -215,7 +215,7 @@ async function openBuiltDocument(browser: Browser, url: string, token: string): 
 
 async function measureBrowser(dataDir: string, head: number): Promise<string[]> {
   const token = await reissueEditLink(dataDir)
-  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error" } })
+  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error", CONCORD_RATE_LIMITS: "off" } })
   const browser = await launchBrowser()
   try {
     const page = await openBuiltDocument(browser, server.url, token)
@@ -275,7 +275,7 @@ async function measureBrowser(dataDir: string, head: number): Promise<string[]> 
 /** Long tasks in a tab showing a document 50 LightClients type into, with the history panel open or closed. */
 async function measureLongTasks(seconds: number): Promise<string[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "concord-bench-history-"))
-  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error" } })
+  const server = await startServerProcess({ ui: true, dataDir, env: { NODE_ENV: "production", CONCORD_LOG_LEVEL: "error", CONCORD_RATE_LIMITS: "off" } })
   const browser = await launchBrowser()
   const rows: string[] = []
   try {

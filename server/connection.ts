@@ -5,6 +5,8 @@ import {
 } from "../lib/protocol"
 import type { Hub } from "./hub/hub"
 import type { Logger } from "./log"
+import type { RequestGuard } from "./rate-guard"
+import { readCost } from "./budgets"
 import { opsRoomOf, roomOf } from "./room-broadcaster"
 
 /** Socket.IO server and socket types with Concord's typed events. */
@@ -23,19 +25,24 @@ interface Membership {
 
 /**
  * The per-socket agent: parses every message, checks it belongs to a joined document, calls the hub,
- * and answers with a Reply. Nothing a client sends can throw out of here or reach other clients unchecked.
+ * and answers with a Reply. Nothing a client sends can throw out of here or reach other clients unchecked,
+ * and every request is charged to the socket's budgets (`guard`) before anything else.
  */
 export class Connection {
   private readonly joined = new Map<string, Membership>()
 
-  constructor(private readonly socket: ConcordSocket, private readonly hub: Hub, private readonly log: Logger) {
-    socket.on("create", (request, ack) => this.handle("create", ack, async () => this.hub.create(parse.create(request))))
+  constructor(private readonly socket: ConcordSocket, private readonly hub: Hub, private readonly log: Logger, private readonly guard: RequestGuard) {
+    socket.on("create", (request, ack) => this.handle("create", ack, async () => {
+      await this.guard.charge("create")
+      return this.hub.create(parse.create(request))
+    }))
     socket.on("links", (request, ack) => this.handle("links", ack, async () => {
       const message = parse.links(request)
       if (this.member(message.docId).role != "owner") throw new ConcordError("ERR_NOT_OWNER", `Only the owner of ${message.docId} manages its links`)
       return this.hub.replaceLinks(message, socket.id)
     }))
     socket.on("join", (request, ack) => this.handle("join", ack, async () => {
+      await guard.charge("join")
       const message = parse.join(request)
       const detail = message.detail ?? false
       const earlier = this.joined.get(message.docId)
@@ -57,18 +64,21 @@ export class Connection {
       return null
     }))
     socket.on("submit", (request, ack) => this.handle("submit", ack, async () => {
+      await guard.charge("submit")
       checkSize(request)
       const message = parse.submit(request)
       const member = this.writer(message.docId, message.clientId)
       return this.hub.submit(message, member.user)
     }))
     socket.on("update", (request, ack) => this.handle("update", ack, async () => {
+      await guard.charge("submit")
       checkSize(request)
       const message = parse.update(request)
       const member = this.writer(message.docId, message.clientId)
       return this.hub.update(message, member.user)
     }))
-    socket.on("presence", update => {
+    socket.on("presence", async update => {
+      if (!(await guard.allows("presence"))) return
       try {
         const message = parse.presence(update)
         const member = this.writer(message.docId)
@@ -85,16 +95,19 @@ export class Connection {
     }))
     socket.on("history", (request, ack) => this.handle("history", ack, async () => {
       const message = parse.history(request)
+      await guard.charge("read", readCost.history(message.limit))
       this.member(message.docId)
       return this.hub.history(message)
     }))
     socket.on("docAt", (request, ack) => this.handle("docAt", ack, async () => {
       const message = parse.docAt(request)
+      await guard.charge("read", readCost.docAt())
       this.member(message.docId)
       return this.hub.docAt(message)
     }))
     socket.on("authorship", (request, ack) => this.handle("authorship", ack, async () => {
       const message = parse.authorship(request)
+      await guard.charge("read", readCost.authorship(message.window))
       this.member(message.docId)
       return this.hub.authorship(message)
     }))

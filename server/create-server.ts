@@ -10,6 +10,14 @@ import { Hub, type HubOptions } from "./hub/hub"
 import { Connection } from "./connection"
 import { RoomBroadcaster } from "./room-broadcaster"
 import { createLogger, type Logger } from "./log"
+import { budgetsFromEnv, budgetsWith, type BudgetOverrides } from "./budgets"
+import { RequestLimiters } from "./request-limiters"
+import { RateGuard, unlimited } from "./rate-guard"
+import { AddressQuota } from "./address-quota"
+import { allowedOriginsFrom, requestOriginAllowed } from "./origin-check"
+import { disconnectUnjoined } from "./join-deadline"
+import { serveStatus } from "./status-endpoints"
+import { setSecurityHeaders } from "./security-headers"
 
 /** The repository root (where next.config.js and app/ live). */
 export const rootDir = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -30,6 +38,10 @@ export interface ServerOptions {
   dev?: boolean
   log?: Logger
   hub?: Omit<HubOptions, "storage" | "log">
+  /** Origins besides the server's own whose pages may connect (default: CONCORD_ALLOWED_ORIGINS). */
+  allowedOrigins?: string[]
+  /** Overrides of the default budgets, or "off" for none (default: CONCORD_RATE_LIMITS, see budgetsFromEnv). */
+  rateLimits?: BudgetOverrides | "off"
 }
 
 /** A running Concord server. */
@@ -45,6 +57,11 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? createLogger()
   const packAfterMs = packAfterFromEnv(process.env.CONCORD_PACK_AFTER_MS)
+  const allowedOrigins = options.allowedOrigins ?? allowedOriginsFrom(process.env.CONCORD_ALLOWED_ORIGINS)
+  const budgets = options.rateLimits === undefined ? budgetsFromEnv(process.env.CONCORD_RATE_LIMITS)
+    : options.rateLimits == "off" ? null : budgetsWith(options.rateLimits)
+  const limiters = budgets && new RequestLimiters(budgets)
+  const quota = budgets && new AddressQuota(budgets)
   let storage = options.storage
   if (!storage) {
     mkdirSync(options.dataDir, { recursive: true })
@@ -60,11 +77,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   let connections = 0
+  const status = {
+    version: packageVersion,
+    metricsToken: process.env.CONCORD_METRICS_TOKEN || undefined,
+    metrics: () => ({
+      documents: hub.openDocuments, packedDocuments: hub.packedDocuments, connections,
+      rateLimited: limiters?.refused ?? 0, connectionsRefused: quota?.refused ?? 0
+    })
+  }
   const http = createServer((req, res) => {
-    if (req.url == "/healthz") {
-      res.writeHead(200, { "content-type": "application/json" })
-      res.end(JSON.stringify({ status: "ok", version: packageVersion, documents: hub.openDocuments, packedDocuments: hub.packedDocuments, connections }))
-    } else if (handle) {
+    setSecurityHeaders(req, res, !!options.dev)
+    if (serveStatus(req, res, status)) return
+    if (handle) {
       handle(req, res).catch(error => {
         log.error("http-failed", { url: req.url, error: String(error) })
         if (!res.headersSent) res.writeHead(500)
@@ -78,8 +102,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     // Socket.IO itself closes connections past four times our limit; below that the agent answers ERR_MESSAGE_TOO_LARGE.
     maxHttpBufferSize: limits.maxMessageBytes * 4,
-    serveClient: false
+    serveClient: false,
+    // Engine.io asks at every handshake (polling and WebSocket alike), before it allocates the socket.
+    allowRequest: (req, callback) => {
+      if (!requestOriginAllowed(req, allowedOrigins)) {
+        log.debug("origin-refused", { origin: req.headers.origin })
+        return callback("origin not allowed", false)
+      }
+      if (!quota) return callback(null, true)
+      const address = req.socket.remoteAddress ?? ""
+      quota.admits(address).then(admitted => {
+        if (!admitted) log.debug("connection-refused", { address })
+        callback(admitted ? null : "too many connections from this address", admitted)
+      })
+    }
   })
+  if (quota) {
+    io.engine.on("connection", (socket: { remoteAddress: string; once(event: "close", listener: () => void): void }) => {
+      quota.opened(socket.remoteAddress)
+      socket.once("close", () => quota.closed(socket.remoteAddress))
+    })
+  }
+  if (budgets) disconnectUnjoined(io, budgets.joinDeadlineMs)
   const broadcaster = new RoomBroadcaster(io)
   const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, publisher: broadcaster, ...options.hub })
   const agents = new Map<string, Connection>()
@@ -88,7 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   io.on("connection", socket => {
     connections++
-    agents.set(socket.id, new Connection(socket, hub, log))
+    agents.set(socket.id, new Connection(socket, hub, log, limiters ? new RateGuard(socket, limiters) : unlimited))
     socket.on("disconnect", () => {
       connections--
       agents.delete(socket.id)

@@ -3,6 +3,8 @@
 // CONCORD_DATA_DIR (default ./data), CONCORD_LOG_LEVEL (silent|error|warn|info|debug, default warn),
 // CONCORD_UI=off to serve only the hub, CONCORD_SYNC=full for fsync on every commit,
 // CONCORD_PACK_AFTER_MS (default 10000; 0 for never) to pack the heads of documents nobody edits.
+// CONCORD_ALLOWED_ORIGINS (comma-separated origins whose pages may connect besides the server's own),
+// CONCORD_RATE_LIMITS (off, or JSON overrides of server/budgets.ts), CONCORD_METRICS_TOKEN (bearer token for /metrics).
 // Flags: --dev runs Next in development mode. Prints "Concord listening on <url>" once ready.
 import { resolve } from "node:path"
 import { startServer } from "./create-server"

@@ -66,7 +66,9 @@ async function startPeer(system: Exclude<SystemName, "concord">, options: StartO
 
 async function startConcord(options: StartOptions): Promise<ServerHandle> {
   const probing = probeEnv(options)
-  const env: Record<string, string> = { CONCORD_LOG_LEVEL: "error", ...(probing ? { ...probing, NODE_OPTIONS: `--import=${probe}` } : {}) }
+  // No budgets: the workloads open hundreds of sockets and type at machine rates from one address,
+  // and the peers have none either (bench:abuse measures Concord with them).
+  const env: Record<string, string> = { CONCORD_LOG_LEVEL: "error", CONCORD_RATE_LIMITS: "off", ...(probing ? { ...probing, NODE_OPTIONS: `--import=${probe}` } : {}) }
   const server = await startServerProcess({ env })
   track(server.child)
   const cleanup = onExit(() => removeDataDir(server.dataDir))

@@ -8,7 +8,7 @@ import { unpackOps } from "../protocol/packed-steps"
 import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/modes"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt-updates"
-import { ackTimeout, HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
+import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Options for a CrdtConnection. */
 export interface CrdtConnectionOptions extends HubConnectionOptions {
@@ -128,7 +128,7 @@ export class CrdtConnection extends HubConnection {
   }
 
   protected joinFailed(error: ConcordError): void {
-    if (error.kind == "internal") this.retryLater()
+    if (retryable(error)) this.retryLater()
     else this.fail(error)
   }
 
@@ -163,7 +163,7 @@ export class CrdtConnection extends HubConnection {
     const error = toError(reply.error)
     // The next join sends whatever the hub still lacks.
     this.inflight = null
-    if (error.kind == "internal") this.retryLater()
+    if (retryable(error)) this.retryLater()
     else this.fail(error)
   }
 

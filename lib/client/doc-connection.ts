@@ -16,7 +16,7 @@ import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
-import { ackTimeout, HubConnection, toError, type HubConnectionOptions } from "./hub-connection"
+import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
 /**
  * Where a connection stands: "offline" only after `goOffline`; "denied" when the hub refused the link
@@ -286,7 +286,7 @@ export class DocConnection extends HubConnection {
         this.reload = error
         return void this.join()
     }
-    if (error.kind == "internal") {
+    if (retryable(error)) {
       this.setStatus(this.everOnline ? "reconnecting" : "connecting")
       this.retryLater(() => this.rejoin())
     } else this.fail(error)
@@ -409,6 +409,7 @@ export class DocConnection extends HubConnection {
     this.sentSeq = null
     switch (error.code) {
       case "ERR_SEQ_IN_FLIGHT":
+      case "ERR_RATE_LIMITED":
         return this.retryLater(() => this.flush())
       case "ERR_VERSION_TOO_OLD": {
         // Too far behind for the hub to transform: catch up, rebase here, and send again on the new base.

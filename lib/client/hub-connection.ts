@@ -235,6 +235,15 @@ export abstract class HubConnection {
   }
 }
 
+/**
+ * Whether a refused request may succeed later as it is: the hub failed (internal errors), or the socket
+ * was over its budget (ERR_RATE_LIMITED, which a client that stays at a person's pace meets only behind
+ * a busy shared address).
+ */
+export function retryable(error: ConcordError): boolean {
+  return error.kind == "internal" || error.code == "ERR_RATE_LIMITED"
+}
+
 /** A ConcordError from the hub's error reply. */
 export function toError(json: ErrorJSON): ConcordError {
   try {

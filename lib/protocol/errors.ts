@@ -25,6 +25,7 @@ export const errorCodes = {
   ERR_ACCESS_DENIED: "client",
   ERR_READ_ONLY: "client",
   ERR_NOT_OWNER: "client",
+  ERR_RATE_LIMITED: "client",
   ERR_INTERNAL: "internal",
   ERR_STORAGE: "internal",
   ERR_SHUTTING_DOWN: "internal"

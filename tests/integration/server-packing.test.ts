@@ -9,7 +9,7 @@ import { TestClient, settleAll } from "../support/test-client"
 const suite = serverSuite({ CONCORD_PACK_AFTER_MS: "50" })
 
 async function health(): Promise<{ documents: number; packedDocuments: number }> {
-  return (await fetch(suite.server.url + "/healthz")).json()
+  return (await fetch(suite.server.url + "/metrics")).json()
 }
 
 describe("server: the heads of documents nobody edits are packed", () => {
