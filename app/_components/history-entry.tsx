@@ -34,6 +34,12 @@ function DroppedChanges({ op, model, readOnly }: { op: CommittedOp; model: Histo
   )
 }
 
+/** What a lost write's Restore button says: once pressed, whether the restore held or lost again to a later clock. */
+function restoreLabel(view: LostWriteView): string {
+  if (!view.restored) return "Restore"
+  return view.lostAgainTo == null ? "Restored" : `Restored, and lost again to ${view.lostAgainTo}'s later clock`
+}
+
 function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryModel; readOnly: boolean }) {
   const merge = model.explain(op)
   // Last-writer-wins documents: a write a later clock beat is lost text too, and is listed.
@@ -49,7 +55,7 @@ function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryMod
             <button type="button" className="button button-quiet history-restore" data-testid="restore-lost-write"
               title="Write this text again, as a new change with your clock"
               disabled={view.restored} onClick={() => model.restoreLost(view)}>
-              {view.restored ? "Restored" : "Restore"}
+              {restoreLabel(view)}
             </button>
           )}
         </div>
