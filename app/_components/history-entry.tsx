@@ -34,12 +34,6 @@ function DroppedChanges({ op, model, readOnly }: { op: CommittedOp; model: Histo
   )
 }
 
-/** What a lost write's Restore button says: once pressed, whether the restore held or lost again to a later clock. */
-function restoreLabel(view: LostWriteView): string {
-  if (!view.restored) return "Restore"
-  return view.lostAgainTo == null ? "Restored" : `Restored, and lost again to ${view.lostAgainTo}'s later clock`
-}
-
 function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryModel; readOnly: boolean }) {
   const merge = model.explain(op)
   // Last-writer-wins documents: a write a later clock beat is lost text too, and is listed.
@@ -50,12 +44,17 @@ function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryMod
       {op.dropped?.length ? <DroppedChanges op={op} model={model} readOnly={readOnly} /> : null}
       {lost.map((view: LostWriteView) => (
         <div key={view.key} className="history-dropped" data-testid="lost-write">
-          <span className="history-dropped-text">{view.text}</span>
+          <span className="history-dropped-text">
+            {view.text}
+            {view.lostAgainTo != null && (
+              <span className="history-lost-again" data-testid="lost-again">Restored, and lost again to {view.lostAgainTo}&apos;s later clock</span>
+            )}
+          </span>
           {view.blocks && !readOnly && (
             <button type="button" className="button button-quiet history-restore" data-testid="restore-lost-write"
               title="Write this text again, as a new change with your clock"
               disabled={view.restored} onClick={() => model.restoreLost(view)}>
-              {restoreLabel(view)}
+              {view.restored ? "Restored" : "Restore"}
             </button>
           )}
         </div>
