@@ -44,7 +44,12 @@ function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryMod
       {op.dropped?.length ? <DroppedChanges op={op} model={model} readOnly={readOnly} /> : null}
       {lost.map((view: LostWriteView) => (
         <div key={view.key} className="history-dropped" data-testid="lost-write">
-          <span className="history-dropped-text">{view.text}</span>
+          <span className="history-dropped-text">
+            {view.text}
+            {view.lostAgainTo != null && (
+              <span className="history-lost-again" data-testid="lost-again">Restored, and lost again to {view.lostAgainTo}&apos;s later clock</span>
+            )}
+          </span>
           {view.blocks && !readOnly && (
             <button type="button" className="button button-quiet history-restore" data-testid="restore-lost-write"
               title="Write this text again, as a new change with your clock"

@@ -4,7 +4,7 @@ import type { Author, CommittedOp } from "../protocol/messages"
 import { blameDropped, describeDropped, droppedContents, restoreDropped, type DroppedContent } from "./dropped-content"
 import { setHistoryHighlights } from "./highlight-plugin"
 import { HistoryLog } from "./history-log"
-import { lostWrites, restoreLostWrite, type LostWrite } from "./lost-write"
+import { lostWrites, restoredRegister, restoreLostWrite, type LostWrite } from "./lost-write"
 import type { HistorySource } from "./history-source"
 import { explainMerge, type MergeExplanation } from "./merge-explanation"
 import { mergeHighlights, type HighlightRange } from "./merge-highlight"
@@ -47,6 +47,8 @@ export interface DroppedView {
 export interface LostWriteView extends LostWrite {
   /** True once this viewer restored it. */
   restored: boolean
+  /** Once the hub discarded this viewer's restore too: the name of the writer whose later clock still holds the block; else null. */
+  lostAgainTo: string | null
 }
 
 /** Settings of a HistoryModel. */
@@ -84,6 +86,10 @@ export class HistoryModel {
   private readonly dropped = new Map<number, DroppedView[] | "loading">()
   private readonly lost = new WeakMap<CommittedOp, LostWrite[]>()
   private readonly restored = new Set<string>()
+  /** Restores of lost writes whose op has not arrived yet, by the lost write's key: the register written, its text, the head then. */
+  private readonly restoring = new Map<string, { block: string; text: string; after: number }>()
+  /** Restores the hub discarded again, by the lost write's key: who holds the block with a later clock. */
+  private readonly lostAgain = new Map<string, string>()
   private revision = 0
 
   constructor(private readonly source: HistorySource, options: HistoryModelOptions = {}) {
@@ -214,18 +220,20 @@ export class HistoryModel {
     if (!op.writes?.length) return []
     let writes = this.lost.get(op)
     if (!writes) this.lost.set(op, (writes = lostWrites(op)))
-    return writes.map(write => ({ ...write, restored: this.restored.has(write.key) }))
+    return writes.map(write => ({ ...write, restored: this.restored.has(write.key), lostAgainTo: this.lostAgain.get(write.key) ?? null }))
   }
 
   /**
    * Write a lost write's blocks again, as a new local edit that the document's strategy sends like any
-   * other (stamped with this viewer's clock, so it wins unless a later clock holds the block). False
-   * when there is nothing to write back.
+   * other (stamped with this viewer's clock, so it wins unless a later clock holds the block: the op that
+   * commits it tells, and `lostOf` says so). False when there is nothing to write back.
    */
   restoreLost(view: LostWriteView): boolean {
     const state = this.source.state
     const tr = state && restoreLostWrite(state, view)
     if (!tr) return false
+    const register = restoredRegister(state.doc, view)
+    if (register) this.restoring.set(view.key, { ...register, after: this.head })
     this.source.dispatch(tr.scrollIntoView())
     this.restored.add(view.key)
     this.revision++
@@ -301,6 +309,7 @@ export class HistoryModel {
 
   private opsArrived(ops: readonly CommittedOp[]): void {
     if (!ops.length) return
+    if (this.restoring.size) this.settleRestores(ops)
     if (!this.log.append(ops)) {
       // The connection started over from a snapshot: follow it from here and fetch what came before.
       this.log.clear()
@@ -308,6 +317,24 @@ export class HistoryModel {
       void this.loadPage()
     }
     this.notify(false)
+  }
+
+  /**
+   * Find the viewer's restores among `ops`: the first write of the viewer's after the restore to the
+   * same register with the restored text is the restore (the viewer's clock stamped it), won or discarded.
+   */
+  private settleRestores(ops: readonly CommittedOp[]): void {
+    const me = authorKey(this.source.user)
+    for (const op of ops) {
+      if (!op.writes || authorKey(op.author) != me) continue
+      for (const [key, restore] of this.restoring) {
+        const write = op.version > restore.after && op.writes.find(w => w.block == restore.block && w.text == restore.text)
+        if (!write) continue
+        this.restoring.delete(key)
+        if (!write.won) this.lostAgain.set(key, write.beatenBy?.author.name ?? "another writer")
+        this.revision++
+      }
+    }
   }
 
   private loadPage(): Promise<void> {

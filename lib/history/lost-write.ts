@@ -4,6 +4,7 @@ import { schema } from "../schema"
 import { quote } from "../ot/op-summary"
 import type { CommittedOp } from "../protocol/messages"
 import { documentRegister } from "../strategies/block-writes"
+import { textOf } from "../strategies/block-nodes"
 import { restoreVersion } from "./restore-version"
 
 /** A last-writer-wins write that a later clock beat, as the history panel lists and restores it. */
@@ -48,4 +49,17 @@ export function restoreLostWrite(state: EditorState, lost: LostWrite): Transacti
   if (index >= 0) return restoreVersion(state, doc.copy(doc.content.replaceChild(index, block)))
   // The block's id would carry the stamp of its deletion; a new block is a register of its own.
   return state.tr.insert(doc.content.size, block.type.create({ ...block.attrs, id: null }, block.content, block.marks))
+}
+
+/**
+ * The register a restore of `lost` on `doc` writes and the text the hub records for that write, to find
+ * its outcome among the committed writes; null when the restore adds a deleted block under a new id (a
+ * register of its own, which no clock holds) or has nothing to write.
+ */
+export function restoredRegister(doc: Node, lost: LostWrite): { block: string; text: string } | null {
+  if (!lost.blocks) return null
+  if (lost.block == documentRegister) return { block: documentRegister, text: lost.blocks.map(textOf).join("\n") }
+  let present = false
+  doc.forEach(child => { if (child.attrs.id === lost.block) present = true })
+  return present ? { block: lost.block, text: textOf(lost.blocks[0]) } : null
 }

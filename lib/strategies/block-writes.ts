@@ -9,9 +9,13 @@ export type LwwGranularity = "block" | "document"
 /** The register key of a whole-document write. */
 export const documentRegister = "document"
 
-/** True when stamp `a` wins over `b`: a later clock, or on equal clocks the larger client id. */
+/**
+ * True when stamp `a`, of a write settled after `b`'s, wins over `b`: a later clock, or on equal clocks
+ * the same writer (a writer's writes are settled in the order it made them, so two in one millisecond
+ * keep the second) or else the larger client id.
+ */
 export function newerStamp(a: LwwStamp, b: LwwStamp): boolean {
-  return a.clock > b.clock || (a.clock == b.clock && a.clientId > b.clientId)
+  return a.clock > b.clock || (a.clock == b.clock && a.clientId >= b.clientId)
 }
 
 /**

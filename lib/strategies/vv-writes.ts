@@ -82,6 +82,7 @@ export interface AppliedVectorWrites {
   written: string[]
 }
 
+/** The block a write carries, as the writer's document holds it (with the vector it had there). */
 function parseBlock(schema: Schema, write: BlockWrite): Node | null {
   if (!write.node) return null
   try {
@@ -89,7 +90,7 @@ function parseBlock(schema: Schema, write: BlockWrite): Node | null {
     node.check()
     if (!node.type.isInGroup("block")) throw new RangeError(`a ${node.type.name} is not a block`)
     if (node.attrs.id !== write.id) throw new RangeError(`it carries a block with id ${String(node.attrs.id)}`)
-    return node.type.create({ ...node.attrs, vv: null, conflict: null }, node.content, node.marks)
+    return node
   } catch (e) {
     throw new ConcordError("ERR_SCHEMA_VIOLATION", `Write ${write.id}: ${e instanceof Error ? e.message : String(e)}`)
   }
@@ -105,11 +106,12 @@ interface AttrChange {
 /**
  * Put `node` where block `id` is (or after block `after` when it is not in the document), or remove the
  * block for null. A block that keeps its type, or a new one, gets its new content now (a new one with
- * its version attributes empty, as its writer made it) and its new attributes in `attrs`, set after
- * every write's content: then the op's content steps come first, and a writer whose text they repeat
- * sees only attribute steps to rebase its unsent typing and its caret over (SyncClient.confirm).
+ * the vector `writerVv` it has in its writer's document: none after a split, the one it had after an
+ * undo or redo) and its new attributes in `attrs`, set after every write's content: then the op's
+ * content steps come first, and a writer whose text they repeat sees only attribute steps to rebase its
+ * unsent typing, its caret and its undo history over (SyncClient.confirm).
  */
-function place(tr: Transform, id: string, node: Node | null, after: string | null, attrs: AttrChange[]): void {
+function place(tr: Transform, id: string, node: Node | null, after: string | null, attrs: AttrChange[], writerVv: unknown = null): void {
   const found = findBlock(tr.doc, id)
   if (!node) {
     if (found && tr.doc.childCount > 1) tr.delete(found.pos, found.pos + found.node.nodeSize)
@@ -117,8 +119,10 @@ function place(tr: Transform, id: string, node: Node | null, after: string | nul
   }
   if (!found) {
     const prev = after == null ? null : findBlock(tr.doc, after)
-    tr.insert(after == null ? 0 : prev ? prev.pos + prev.node.nodeSize : tr.doc.content.size, node.type.create({ ...node.attrs, vv: null, conflict: null }, node.content, node.marks))
-    for (const name of ["vv", "conflict"]) if (node.attrs[name] != null) attrs.push({ id, name, value: node.attrs[name] })
+    const made = node.type.create({ ...node.attrs, vv: writerVv, conflict: null }, node.content, node.marks)
+    tr.insert(after == null ? 0 : prev ? prev.pos + prev.node.nodeSize : tr.doc.content.size, made)
+    for (const name of ["vv", "conflict"])
+      if (JSON.stringify(made.attrs[name]) != JSON.stringify(node.attrs[name])) attrs.push({ id, name, value: node.attrs[name] })
   } else if (found.node.type == node.type) {
     replaceMinimal(tr, found.pos + 1, found.pos + found.node.nodeSize - 1, node.content)
     for (const [name, value] of Object.entries(node.attrs))
@@ -147,7 +151,8 @@ export function applyVectorWrites(
     const vv = write.vv
     if (!vv) throw new ConcordError("ERR_STRATEGY_MISMATCH", `Write ${write.id} has no version vector: this document resolves conflicts by version vectors`)
     if (!((vv[writer.clientId] ?? 0) >= 1)) throw new ConcordError("ERR_STALE_VERSION_VECTOR", `Write ${write.id}: a write's vector must count the writer's own write`)
-    const node = parseBlock(schema, write)
+    const sent = parseBlock(schema, write)
+    const node = sent && sent.type.create({ ...sent.attrs, vv: null, conflict: null }, sent.content, sent.marks)
     const current = findBlock(tr.doc, write.id)?.node ?? null
     const versions = versionsOf(current, writerOf(write.id))
     const mine: VvSibling = { vv, node: node && node.toJSON(), ...writer }
@@ -172,7 +177,7 @@ export function applyVectorWrites(
       const last = !node && current != null && tr.doc.childCount == 1
       const value = node ? node.type.create({ ...node.attrs, vv, conflict: null }, node.content, node.marks)
         : last ? schema.nodes.paragraph.create({ id: write.id, vv }) : null
-      place(tr, write.id, value, write.after, attrs)
+      place(tr, write.id, value, write.after, attrs, sent?.attrs.vv ?? null)
       records.push({ block: write.id, vv, text, outcome: versions.length > 1 ? "resolved" : "applied" })
       written.push(write.id)
       continue

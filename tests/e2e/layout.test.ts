@@ -44,12 +44,26 @@ async function expectFits(page: Page, width: number, file: string): Promise<void
   expect(measure.scrollWidth, `${file}: wider than the viewport because of ${measure.sticking.join(", ")}`).toBeLessThanOrEqual(width)
 }
 
+/** Check that the clock-skew field's box overlaps neither the presence list nor the Share button. */
+async function expectClockClear(page: Page, file: string): Promise<void> {
+  const clock = await page.locator(".clock-skew").boundingBox()
+  expect(clock, `${file}: no clock field`).not.toBeNull()
+  for (const id of ["presence-list", "share-button"]) {
+    const other = await page.getByTestId(id).boundingBox()
+    expect(other, `${file}: no ${id}`).not.toBeNull()
+    const across = Math.min(clock!.x + clock!.width, other!.x + other!.width) - Math.max(clock!.x, other!.x)
+    const down = Math.min(clock!.y + clock!.height, other!.y + other!.height) - Math.max(clock!.y, other!.y)
+    expect(across > 0 && down > 0, `${file}: the clock field ${JSON.stringify(clock)} overlaps ${id} ${JSON.stringify(other)}`).toBe(false)
+  }
+}
+
 describe("layout", () => {
   for (const viewport of viewports) {
     it(`home and document pages fit a ${viewport.width}x${viewport.height} viewport`, async () => {
       const size = { width: viewport.width, height: viewport.height }
       const docId = `layout-${viewport.name}-${Date.now()}`
-      const page = await openTab(browser, server.url, docId, { create: true, name: "Ada Lovelace", color: "#c2255c", viewport: size, mobile: viewport.mobile })
+      // Last writer wins per paragraph: the fullest header, with the clock-skew field.
+      const page = await openTab(browser, server.url, docId, { create: true, strategy: "lww", name: "Ada Lovelace", color: "#c2255c", viewport: size, mobile: viewport.mobile })
       const other = await openTab(browser, server.url, docId, { name: "Grace Hopper", color: "#087f5b" })
       try {
         await page.getByTestId("editor").locator(".ProseMirror").click()
@@ -63,6 +77,7 @@ describe("layout", () => {
         for (const id of ["editor", "tb-bold", "tb-undo", "offline-toggle", "share-button", "connection-status"])
           await page.getByTestId(id).first().waitFor({ state: "attached" })
         await expectFits(page, viewport.width, `document-${viewport.name}.png`)
+        await expectClockClear(page, `document-${viewport.name}.png`)
 
         await page.goto("/")
         await page.getByTestId("new-document").waitFor({ state: "visible" })

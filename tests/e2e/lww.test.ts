@@ -35,6 +35,11 @@ describe("a last-writer-wins document in two tabs", () => {
     }
     expect((await readDocument(mumbai)).json).toEqual(doc.json)
 
+    // Mumbai, whose clock is behind Delhi's, restores its write: the hub discards it again, and the button says so.
+    await mumbai.getByTestId("restore-lost-write").first().click()
+    await mumbai.getByTestId("lost-again").filter({ hasText: "Restored, and lost again to Delhi's later clock" }).waitFor()
+    for (const tab of await waitForConvergence([delhi, mumbai])) expect(blocksOf(tab.json).map(b => b.text)).toEqual(texts)
+
     // Delhi restores Mumbai's lost write: a new write stamped with Delhi's clock, which wins and every tab receives.
     await delhi.getByTestId("restore-lost-write").first().click()
     await delhi.getByTestId("restore-lost-write").filter({ hasText: "Restored" }).waitFor()

@@ -34,6 +34,8 @@ export class TestClient {
   /** Last-writer-wins documents: this writer's clock skew in ms. */
   clockSkew = 0
   strategy: StrategyName = "ot"
+  /** Editor plugins the client's state carries besides block ids (prosemirror-history, say); set before joining. */
+  plugins: Plugin[] = []
   /** The link token the client joins with: the owner's for the client that created the document, else the edit link's unless set. */
   token: string | null = null
   /** Called when a batch is submitted, and with every op received: hooks for benchmarks. */
@@ -86,7 +88,7 @@ export class TestClient {
     if (result.snapshot) {
       this.sync = new SyncClient({
         clientId: this.clientId, version: result.snapshot.version, nextSeq: this.sync?.nextSeq,
-        state: EditorState.create({ doc: schema.nodeFromJSON(result.snapshot.doc), plugins: [new Plugin({ appendTransaction: appendBlockIds })] }),
+        state: EditorState.create({ doc: schema.nodeFromJSON(result.snapshot.doc), plugins: [...this.plugins, new Plugin({ appendTransaction: appendBlockIds })] }),
         describeBatch: batchDescriber(result.strategy, () => Date.now() + this.clockSkew, this.vectors)
       })
     }

@@ -27,6 +27,19 @@ describe("block writes", () => {
     expect(second.records.map(r => [r.block, r.won, r.text, r.beatenBy?.clientId])).toEqual([["a", false, "headline?", "delhi"], ["b", true, "body+", undefined]])
   })
 
+  it("a writer's second write in the same millisecond replaces its first", () => {
+    const head = doc(para("a", "ite"))
+    for (const granularity of ["block", "document"] as const) {
+      const stamps = new Map<string, LwwStamp>()
+      const first = applyWrites(schema, head, stamps, blockWrites(head, doc(para("a", "item")), granularity), stamp("typist", 500), granularity)
+      const second = applyWrites(schema, first.doc, stamps, blockWrites(first.doc, doc(para("a", "items")), granularity), stamp("typist", 500), granularity)
+      expect([second.doc.textContent, second.records.map(r => r.won)]).toEqual(["items", [true]])
+      // Another writer's write at the same clock still loses to the larger client id.
+      const other = applyWrites(schema, second.doc, stamps, blockWrites(second.doc, doc(para("a", "item?")), granularity), stamp("another", 500), granularity)
+      expect([other.doc.textContent, other.records.map(r => r.won)]).toEqual(["items", [false]])
+    }
+  })
+
   it("with document granularity a later whole-document write replaces everything", () => {
     const head = doc(para("a", "x"), para("b", "y"))
     const stamps = new Map<string, LwwStamp>()

@@ -139,4 +139,36 @@ describe("lost last-writer-wins writes", () => {
     expect(model.lostOf(op)[0].restored).toBe(true)
     model.close()
   })
+
+  it("the history model says when the hub discarded the viewer's restore again, and whose later clock holds the block", async () => {
+    h = await lwwHub("lww")
+    await h.write("setup", 100, 0, await h.edit(0, para("h", "headline"), para("b", "body")))
+    await h.write("delhi", 900, 1, await h.edit(1, para("h", "headline A"), para("b", "body")))
+    const op = await h.write("mumbai", 500, 1, await h.edit(1, para("h", "headline B"), para("b", "body")))
+    const outcomes: (string | null)[] = []
+    for (const clock of [600, 1_000]) {
+      // Mumbai restores its own lost write, first with its clock behind Delhi's, then with one past it.
+      const dispatched: Transaction[] = []
+      let deliver: (ops: readonly CommittedOp[]) => void = () => {}
+      const head = (await h.storage.getOps("lww", 0)).length
+      const source: HistorySource = {
+        user: { name: "mumbai", color: "#1971c2" }, version: head, state: EditorState.create({ doc: await h.head() }), status: "offline",
+        subscribe: () => () => {}, onOps: listener => { deliver = listener; return () => {} }, mapConfirmed: pos => pos, dispatch: tr => void dispatched.push(tr),
+        fetchHistory: () => Promise.reject(new Error("not used")), fetchVersion: () => Promise.reject(new Error("not used")), fetchAuthorship: () => Promise.reject(new Error("not used"))
+      }
+      const model = new HistoryModel(source)
+      model.start()
+      const [view] = model.lostOf(op)
+      expect(model.restoreLost(view)).toBe(true)
+      expect(model.lostOf(op)[0]).toMatchObject({ restored: true, lostAgainTo: null })
+      // Someone else's write of the same text to the same block is not the viewer's restore.
+      deliver([{ ...op, version: head + 1, author: { name: "carol", color: "#2b8a3e" }, writes: [{ ...op.writes![0], text: "headline B" }] }])
+      expect(model.lostOf(op)[0].lostAgainTo).toBeNull()
+      deliver([await h.write("mumbai", clock, head, dispatched[0])])
+      outcomes.push(model.lostOf(op)[0].lostAgainTo)
+      model.close()
+    }
+    expect(outcomes).toEqual(["delhi", null])
+    expect(texts(await h.head())).toEqual(["headline B", "body"])
+  })
 })

@@ -124,6 +124,27 @@ export function readDocument(page: Page): Promise<TabDocument> {
 }
 
 /**
+ * The editor's content as HTML without attributes, decorations (other people's carets and selections,
+ * conflict panels) or the browser's placeholder breaks: what the page draws, to compare with htmlOf (doc-json.ts).
+ */
+export function editorHtml(page: Page): Promise<string> {
+  return page.getByTestId("editor").locator(".ProseMirror").evaluate(root => {
+    const copy = root.cloneNode(true) as Element
+    copy.querySelectorAll(".ProseMirror-widget, .ProseMirror-trailingBreak, .ProseMirror-separator").forEach(element => element.remove())
+    // Inline decorations (other people's selections, authors' colours) wrap text in spans; the schema draws none.
+    copy.querySelectorAll("span").forEach(span => span.replaceWith(...span.childNodes))
+    for (const element of copy.querySelectorAll("*")) for (const name of element.getAttributeNames()) element.removeAttribute(name)
+    return copy.innerHTML
+  })
+}
+
+/** Open document `docId` in an existing tab with its `role` link (created with createTestDocument) and wait until it is online. */
+export async function goToDocument(page: Page, baseUrl: string, docId: string, role: Role): Promise<void> {
+  await page.goto(`/d/${docId}#${linkOf(baseUrl, docId, role)}`)
+  await waitForOnline(page)
+}
+
+/**
  * Wait until every tab is online with nothing unacknowledged and all are at the same version, and
  * return their documents. Call once nobody is typing any more.
  */

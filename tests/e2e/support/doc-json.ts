@@ -60,3 +60,35 @@ export function wordsFrom(alphabet: string, length: number, seed = 1): string {
   }
   return text.slice(0, length).trimEnd()
 }
+
+const tagOfNode: Record<string, (attrs: Record<string, unknown>) => string> = {
+  paragraph: () => "p",
+  heading: attrs => "h" + String(attrs.level ?? 1),
+  blockquote: () => "blockquote",
+  bullet_list: () => "ul",
+  ordered_list: () => "ol",
+  list_item: () => "li",
+  horizontal_rule: () => "hr",
+  hard_break: () => "br"
+}
+const tagOfMark: Record<string, string> = { strong: "strong", em: "em", code: "code", strike: "s", link: "a" }
+
+/**
+ * A document as the HTML its editor draws, without attributes: `<p>Hello <strong>brave</strong></p>`.
+ * Compare it with editorHtml (tests/e2e/support/browser.ts) to check the page shows the document.
+ */
+export function htmlOf(doc: unknown): string {
+  const render = (node: NodeJSON): string => {
+    if (node.text != null) {
+      const marks = (node.marks ?? []).map(mark => tagOfMark[mark.type] ?? mark.type)
+      return marks.map(tag => `<${tag}>`).join("") + node.text + marks.reverse().map(tag => `</${tag}>`).join("")
+    }
+    const inner = (node.content ?? []).map(render).join("")
+    if (node.type == "doc") return inner
+    if (node.type == "code_block") return `<pre><code>${inner}</code></pre>`
+    const tag = tagOfNode[node.type]?.(node.attrs ?? {}) ?? node.type
+    return tag == "hr" || tag == "br" ? `<${tag}>` : `<${tag}>${inner}</${tag}>`
+  }
+  // The DOM draws text nodes that share a mark inside one element.
+  return render(doc as NodeJSON).replace(/<\/(strong|em|code|s|a)><\1>/g, "")
+}
