@@ -2,7 +2,7 @@
 // one kind of request as fast as the hub answers, 64 outstanding at a time, reconnecting (and
 // rejoining) whenever the hub disconnects it, as a persistent attacker would.
 import { io, type Socket } from "socket.io-client"
-import type { ClientToServerEvents, Reply, ServerToClientEvents } from "../lib/protocol"
+import { limits, type ClientToServerEvents, type Reply, type ServerToClientEvents } from "../lib/protocol"
 
 /** The kinds of flood bench:abuse runs. */
 export const floodKinds = ["submit", "presence", "history", "docAt", "authorship", "join", "connections"] as const
@@ -70,11 +70,11 @@ function request(socket: FloodSocket, order: FloodOrder, state: { clientId: stri
         return reply
       })
     case "history":
-      return socket.timeout(answerWithinMs).emitWithAck("history", { docId: archive, before: randomInt(Math.min(head, 2_001), head), limit: 2_000 })
+      return socket.timeout(answerWithinMs).emitWithAck("history", { docId: archive, before: randomInt(Math.min(head, limits.maxReadOps + 1), head), limit: limits.maxReadOps })
     case "docAt":
       return socket.timeout(answerWithinMs).emitWithAck("docAt", { docId: archive, version: randomInt(0, head) })
     case "authorship":
-      return socket.timeout(answerWithinMs).emitWithAck("authorship", { docId: archive, version: randomInt(Math.min(head, 2_000), head), window: 2_000 })
+      return socket.timeout(answerWithinMs).emitWithAck("authorship", { docId: archive, version: randomInt(Math.min(head, limits.maxReadOps), head), window: limits.maxReadOps })
     case "join":
       return socket.timeout(answerWithinMs).emitWithAck("join", { docId: archive, clientId: state.clientId, secret: state.secret, token: order.tokens.archive, version: null, user })
     default:

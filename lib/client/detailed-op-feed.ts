@@ -69,7 +69,7 @@ export class DetailedOpFeed {
     const lowest = ops[0].version
     let before = ops[ops.length - 1].version + 1
     while (found.size < ops.length && before > lowest) {
-      const page = await this.fetchPage(before, Math.min(before - lowest, limits.maxOpsPerPage))
+      const page = await this.fetchPage(before, Math.min(before - lowest, limits.maxReadOps))
       for (const op of page.ops) if (op.version >= lowest && op.version < before && !found.has(op.version)) found.set(op.version, op)
       if (page.next == null || page.ops.length == 0) break
       before = page.next

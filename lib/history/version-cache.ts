@@ -77,7 +77,7 @@ export class VersionCache {
     let missing = upTo
     while (missing > after && this.op(missing)) missing--
     while (missing > after) {
-      const limit = Math.min(limits.maxOpsPerPage, missing - after)
+      const limit = Math.min(limits.maxReadOps, missing - after)
       const page = await this.source.fetchHistory(missing + 1, limit)
       if (!page.ops.length) break
       for (const op of page.ops) this.ops.set(op.version, op)

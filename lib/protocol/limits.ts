@@ -6,8 +6,13 @@ export const limits = {
   maxStepsPerBatch: 1_000,
   /** Characters (the document's content size) a document may reach. */
   maxDocumentSize: 2_000_000,
-  /** Ops returned by one catch-up or history page. */
+  /** Ops returned by one catch-up page. */
   maxOpsPerPage: 2_000,
+  /**
+   * Ops one history page returns, and one authorship request counts over: each costs the hub's thread
+   * in proportion (some 35 µs an op), so one read request stays a few ms however it is asked.
+   */
+  maxReadOps: 500,
   /** Ops whose steps one `docAt` reply carries at most; a version further from its snapshot comes whole. */
   maxDocAtOps: 2_000,
   /** Ops an `authorship` request counts over when it names no window. */

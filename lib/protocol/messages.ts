@@ -343,7 +343,7 @@ export interface DocAtRequest {
 export interface AuthorshipRequest {
   docId: string
   version: number
-  /** Count authorship over this many ops up to the version (default 500, at most limits.maxOpsPerPage). */
+  /** Count authorship over this many ops up to the version (default 500, at most limits.maxReadOps). */
   window?: number
 }
 

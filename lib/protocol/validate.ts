@@ -51,9 +51,9 @@ const presence = z.object({
   version,
   selection: z.object({ anchor: position, head: position }).nullable()
 })
-const history = z.object({ docId, before: version.optional(), limit: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
+const history = z.object({ docId, before: version.optional(), limit: z.number().int().min(1).max(limits.maxReadOps).optional() })
 const docAt = z.object({ docId, version })
-const authorship = z.object({ docId, version, window: z.number().int().min(1).max(limits.maxOpsPerPage).optional() })
+const authorship = z.object({ docId, version, window: z.number().int().min(1).max(limits.maxReadOps).optional() })
 const leave = z.object({ docId })
 const detail = z.object({ docId, on: z.boolean() })
 

@@ -282,7 +282,7 @@ export class Hub {
   async history(request: HistoryRequest): Promise<HistoryPage> {
     const doc = await this.open(request.docId)
     const before = Math.min(request.before ?? doc.durableVersion + 1, doc.durableVersion + 1)
-    const limit = Math.min(request.limit ?? 100, limits.maxOpsPerPage)
+    const limit = Math.min(request.limit ?? 100, limits.maxReadOps)
     const ops = await this.options.storage.getOpsBefore(doc.id, before, limit)
     const last = ops[ops.length - 1]
     return { docId: doc.id, ops, next: last && last.version > 1 ? last.version : null }

@@ -170,7 +170,7 @@ describe("hub: bad input changes nothing", () => {
     expect(await code("submit", insert(text("different")))).toBe("ERR_SEQ_REUSED")
     expect(await code("history", { docId: "bad", before: "x" })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("authorship", { docId: "bad", version: v + 5 })).toBe("ERR_VERSION_FROM_FUTURE")
-    expect(await code("authorship", { docId: "bad", version: 0, window: limits.maxOpsPerPage + 1 })).toBe("ERR_INVALID_MESSAGE")
+    expect(await code("authorship", { docId: "bad", version: 0, window: limits.maxReadOps + 1 })).toBe("ERR_INVALID_MESSAGE")
     expect(await code("authorship", { docId: "bad", version: v, window: 3 })).toBe("ok")
     socket.close()
     await owner.waitFor(() => owner.sync!.version == versionBefore + 1, "the one good op")

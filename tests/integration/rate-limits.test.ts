@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { io, type Socket } from "socket.io-client"
-import type { ClientToServerEvents, ErrorJSON, Reply, ServerToClientEvents } from "../../lib/protocol"
+import { limits, type ClientToServerEvents, type ErrorJSON, type Reply, type ServerToClientEvents } from "../../lib/protocol"
 import { defaultBudgets } from "../../server/budgets"
 import { serverSuite } from "../support/server-suite"
 import { removeDataDir, startServerProcess } from "../support/server-process"
@@ -51,9 +51,9 @@ type Flood = [kind: string, count: number, send: (socket: RawSocket, docId: stri
 const floods: Flood[] = [
   ["submit", 200, (s, docId, clientId) => s.emitWithAck("submit", { docId, clientId, seq: 1, baseVersion: 0, steps: "junk" } as never)],
   ["update", 200, (s, docId, clientId) => s.emitWithAck("update", { docId, clientId, seq: 1, update: "" } as never)],
-  ["history", 100, (s, docId) => s.emitWithAck("history", { docId, limit: 2_000 })],
+  ["history", 100, (s, docId) => s.emitWithAck("history", { docId, limit: limits.maxReadOps })],
   ["docAt", 250, (s, docId) => s.emitWithAck("docAt", { docId, version: 0 })],
-  ["authorship", 100, (s, docId) => s.emitWithAck("authorship", { docId, version: 0, window: 2_000 })],
+  ["authorship", 100, (s, docId) => s.emitWithAck("authorship", { docId, version: 0, window: limits.maxReadOps })],
   ["join", 100, (s, docId, clientId) => s.emitWithAck("join", { docId, clientId, secret: testSecret(clientId), token: knownLinks(docId).edit, version: null, user })]
 ]
 

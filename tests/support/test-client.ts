@@ -136,7 +136,11 @@ export class TestClient {
     this.socket.emitWithAck("submit", { docId: this.docId, clientId: this.clientId, ...batch } as never).then((reply: Reply<SubmitResult>) => {
       this.sending = false
       if (reply.ok) this.acks.push(reply.value)
-      else this.errors.push(reply.error)
+      else if (reply.error.code == "ERR_VERSION_TOO_OLD") {
+        // As DocConnection does: too far behind for the hub to transform, so catch up, rebase here and send again.
+        this.sync!.requeue()
+        return void this.join().then(() => this.notify(), error => this.errors.push({ code: "ERR_INTERNAL", message: String(error) }))
+      } else this.errors.push(reply.error)
       this.pump()
       this.notify()
     }, () => { this.sending = false })

@@ -41,7 +41,7 @@ describe("history and docAt on the hub", () => {
     expect(seen).toEqual(Array.from({ length: 35 }, (_, i) => 35 - i))
     expect((await hub.history({ docId })).ops).toHaveLength(35)
     expect((await hub.history({ docId, before: 1_000 })).ops[0].version).toBe(35)
-    expect(() => parse.history({ docId, limit: limits.maxOpsPerPage + 1 })).toThrow(ConcordError)
+    expect(() => parse.history({ docId, limit: limits.maxReadOps + 1 })).toThrow(ConcordError)
   })
 
   it("serves the document at every version from the nearest snapshot plus the ops after it", async () => {
@@ -110,6 +110,6 @@ describe("history and docAt on the hub", () => {
     await hub.open("authors-crdt")
     await expect(hub.authorship({ docId: "authors-crdt", version: 0 })).rejects.toMatchObject({ code: "ERR_STRATEGY_MISMATCH" })
     expect(() => parse.authorship({ docId, version: 1, window: 0 })).toThrow(ConcordError)
-    expect(() => parse.authorship({ docId, version: 1, window: limits.maxOpsPerPage + 1 })).toThrow(ConcordError)
+    expect(() => parse.authorship({ docId, version: 1, window: limits.maxReadOps + 1 })).toThrow(ConcordError)
   })
 })
