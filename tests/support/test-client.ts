@@ -136,11 +136,10 @@ export class TestClient {
     this.socket.emitWithAck("submit", { docId: this.docId, clientId: this.clientId, ...batch } as never).then((reply: Reply<SubmitResult>) => {
       this.sending = false
       if (reply.ok) this.acks.push(reply.value)
-      else if (reply.error.code == "ERR_VERSION_TOO_OLD") {
-        // As DocConnection does: too far behind for the hub to transform, so catch up, rebase here and send again.
-        this.sync!.requeue()
-        return void this.join().then(() => this.notify(), error => this.errors.push({ code: "ERR_INTERNAL", message: String(error) }))
-      } else this.errors.push(reply.error)
+      // Too far behind for the hub to transform: the steps, rebased here over every op received since,
+      // go out again on the version this client is at (a missing op makes it join, as always).
+      else if (reply.error.code == "ERR_VERSION_TOO_OLD") this.sync!.requeue()
+      else this.errors.push(reply.error)
       this.pump()
       this.notify()
     }, () => { this.sending = false })
