@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Page } from "playwright-core"
 import { browserSuite } from "./support/suite"
 import { waitForOnline } from "./support/browser"
+import { createTestDocument } from "./support/document-links"
 
 // Cross-site WebSocket hijacking: a page served from another origin cannot open a socket to the hub,
 // by WebSocket or by polling, while the same script on the app's own page can; and the app's pages
@@ -74,7 +75,8 @@ describe("security headers", () => {
     const page = await context.newPage()
     suite.tabs.push(page)
     page.on("console", message => { if (/Content Security Policy/i.test(message.text())) violations.push(message.text()) })
-    await page.goto(`/d/csp-${Date.now()}?new=1`)
+    const docId = `csp-${Date.now()}`
+    await page.goto(`/d/${docId}#${(await createTestDocument(suite.server.url, docId)).owner}`)
     await waitForOnline(page)
     await page.getByTestId("editor").locator(".ProseMirror").click()
     await page.keyboard.type("typed under the policy")
