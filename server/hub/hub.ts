@@ -20,6 +20,10 @@ import { nextSeqOf } from "./dedup"
 import { nobody, type Publisher } from "./publisher"
 import { modeOf } from "../../lib/strategies/modes"
 import { mapSelection } from "../../lib/ot/map-selection"
+import { setImmediate as nextTurn } from "node:timers/promises"
+
+/** Ops a read request (history, authorship, a replay) handles between two turns of the event loop. */
+const readSlice = 50
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -283,7 +287,16 @@ export class Hub {
     const doc = await this.open(request.docId)
     const before = Math.min(request.before ?? doc.durableVersion + 1, doc.durableVersion + 1)
     const limit = Math.min(request.limit ?? 100, limits.maxReadOps)
-    const ops = await this.options.storage.getOpsBefore(doc.id, before, limit)
+    // Read in slices, with a turn of the event loop between them, so that typists are served meanwhile.
+    const ops: CommittedOp[] = []
+    for (let below = before; ops.length < limit;) {
+      const want = Math.min(readSlice, limit - ops.length)
+      const slice = await this.options.storage.getOpsBefore(doc.id, below, want)
+      ops.push(...slice)
+      if (slice.length < want || ops.length == limit) break
+      below = slice[slice.length - 1].version
+      await nextTurn()
+    }
     const last = ops[ops.length - 1]
     return { docId: doc.id, ops, next: last && last.version > 1 ? last.version : null }
   }
@@ -327,10 +340,15 @@ export class Hub {
     // The document at `version`: the head, one replayed for an earlier request, else replayed by the
     // tracker from the base along the steps it decodes anyway.
     const known = version == doc.durableVersion ? doc.durableDoc : this.recent.get(doc.id, version)
-    try {
-      tracker.addAll(ops, known)
-    } catch (error) {
-      throw ConcordError.from(error, "ERR_STORAGE")
+    // In slices, with a turn of the event loop between them, so that typists are served meanwhile.
+    for (let start = 0; start < ops.length; start += readSlice) {
+      const slice = ops.slice(start, start + readSlice)
+      try {
+        tracker.addAll(slice, start + readSlice >= ops.length ? known : undefined)
+      } catch (error) {
+        throw ConcordError.from(error, "ERR_STORAGE")
+      }
+      if (start + readSlice < ops.length) await nextTurn()
     }
     if (!known && ops.length) this.recent.remember(doc.id, version, tracker.doc)
     return { version, from, spans: tracker.spans }
@@ -352,10 +370,11 @@ export class Hub {
     if (!snapshot) throw new ConcordError("ERR_STORAGE", `No snapshot of ${docId} at or before ${version}`)
     let node = schema.nodeFromJSON(snapshot.doc)
     for (let after = snapshot.version; after < version;) {
-      const ops = await this.options.storage.getOps(docId, after, version, limits.maxOpsPerPage)
+      const ops = await this.options.storage.getOps(docId, after, version, readSlice)
       if (!ops.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${docId} are missing`)
       node = replayed(node, ops)
       after = ops[ops.length - 1].version
+      if (after < version) await nextTurn()
     }
     this.recent.remember(docId, version, node)
     return node
