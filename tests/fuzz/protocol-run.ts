@@ -1,5 +1,6 @@
 import { failureReport, formatFailure } from "./fuzz-failure"
 import { runProtocolSession } from "./protocol-session"
+import { option } from "./cli-option"
 
 // Command line: npm run fuzz:protocol -- [--messages N] [--seed S] [--sessions K] [--lanes L] [--report] [--skip TEXT ...]
 // Runs seeds S .. S+K-1, N hostile messages each, against a fresh hub per seed. Prints what was sent and
@@ -8,14 +9,6 @@ import { runProtocolSession } from "./protocol-session"
 // that crashed or got stuck is replaced by a new one and the session goes on, so that one run lists
 // every class. --skip TEXT leaves out the attacks whose kind contains TEXT (say "slice.open", which
 // freezes today's hub), to look past a known failure. Exits 1 on any failure.
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`)
-  if (at < 0) return fallback
-  const value = Number(process.argv[at + 1])
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`--${name} needs a non-negative integer, got ${process.argv[at + 1]}`)
-  return value
-}
 
 const messages = option("messages", 20_000)
 const seed = option("seed", 1)

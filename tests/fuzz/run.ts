@@ -1,15 +1,8 @@
 import { formatFailure, minimizeFailure, runFuzzSession } from "./fuzz-session"
+import { option } from "./cli-option"
 
 // Command line: npm run fuzz -- --sessions N --seed S [--actions A]. Runs seeds S, S+1, ... S+N-1; on the first
 // failure prints the seed and its shortest failing prefix and exits 1, else ends with "converged N/N sessions".
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`)
-  if (at < 0) return fallback
-  const value = Number(process.argv[at + 1])
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`--${name} needs a non-negative integer, got ${process.argv[at + 1]}`)
-  return value
-}
 
 const sessions = option("sessions", 1000)
 const seed = option("seed", 1)
