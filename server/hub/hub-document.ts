@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
 import type { StepMap } from "prosemirror-transform"
 import type * as Y from "yjs"
-import { ConcordError, type CommittedOp, type LwwStamp, type PresenceState, type StrategyName } from "../../lib/protocol"
+import { ConcordError, type CommittedOp, type LwwStamp, type PresenceState, type Snapshot, type StrategyName } from "../../lib/protocol"
 import type { VvWriter } from "../../lib/strategies/vv-writes"
 import { StepApplier } from "../../lib/ot/step-applier"
 import { compactJSON, coolBlocks, type NodeJSON } from "../../lib/schema"
@@ -93,6 +93,11 @@ export class HubDocument {
   /** `durableDoc` in compact JSON (what a join sends), without building its tree when packed. */
   durableJSON(): NodeJSON {
     return this.packed ? unpackJSON(this.packed.bytes) : compactJSON(this.durableDoc)
+  }
+
+  /** The durable head as a snapshot: what a join or docAt of the newest version serves. */
+  headSnapshot(): Snapshot {
+    return { version: this.durableVersion, doc: this.durableJSON() }
   }
 
   /** Whether the head is packed. */
