@@ -1,6 +1,7 @@
 import { type Node, Slice } from "prosemirror-model"
 import { ReplaceAroundStep, ReplaceStep, StepMap, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
+import { innermostAt } from "../schema/innermost"
 import { isStructureReplace } from "./structure-replace"
 
 /** Whether a step may delete something (a replace or replace-around step over a range): only such steps are split around concurrent insertions. */
@@ -115,7 +116,7 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
 
 /** True when from and to both lie inside textblocks (different ones). */
 function betweenTextblocks(doc: Node, from: number, to: number): boolean {
-  return doc.resolve(from).parent.isTextblock && doc.resolve(to).parent.isTextblock
+  return innermostAt(doc, from).node.isTextblock && innermostAt(doc, to).node.isTextblock
 }
 
 /** Replace steps deleting from..to but the `kept` ranges (in order, inside it), the first inserting `slice`. */

@@ -1,6 +1,7 @@
 import type { Node, Slice } from "prosemirror-model"
 import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
+import { innermostAt, textblockAround } from "../schema/innermost"
 
 /** One thing an op did, in words and as data, for the history panel. */
 export interface Change {
@@ -30,13 +31,10 @@ export function quote(text: string, max = 40): string {
 
 /** "paragraph 3": the textblock around `pos`, numbered among the document's textblocks. */
 function blockAt(doc: Node, pos: number): string {
-  const $pos = doc.resolve(Math.min(Math.max(pos, 0), doc.content.size))
-  let depth = $pos.depth
-  while (depth > 0 && !$pos.node(depth).isTextblock) depth--
-  const node = $pos.node(depth)
-  if (depth == 0) return "the document"
+  const block = textblockAround(doc, Math.min(Math.max(pos, 0), doc.content.size))
+  if (!block) return "the document"
+  const { node, before: start } = block
   let index = 0
-  const start = $pos.before(depth)
   doc.nodesBetween(0, start + 1, (n, p) => {
     if (n.isTextblock && p <= start) index++
     return !n.isTextblock
@@ -59,9 +57,10 @@ function describeStep(doc: Node, step: Step): Change {
       return block == "the document" ? { kind: "restructured", text: "rearranged blocks" } : { kind: "split", text: `split ${block}` }
     }
     if (step.from < step.to && !step.slice.size) {
-      const $from = doc.resolve(step.from), $to = doc.resolve(step.to)
-      if (!$from.sameParent($to) && !removed.replace(/\n/g, "")) return { kind: "joined", text: `joined ${blockAt(doc, step.from)} with the next block` }
-      return { kind: "deleted", text: `deleted ${quote(removed)}${$from.sameParent($to) ? ` in ${blockAt(doc, step.from)}` : ""}` }
+      const $from = innermostAt(doc, step.from), $to = innermostAt(doc, step.to)
+      const sameParent = $from.node === $to.node && $from.start == $to.start
+      if (!sameParent && !removed.replace(/\n/g, "")) return { kind: "joined", text: `joined ${blockAt(doc, step.from)} with the next block` }
+      return { kind: "deleted", text: `deleted ${quote(removed)}${sameParent ? ` in ${blockAt(doc, step.from)}` : ""}` }
     }
     if (step.from == step.to) return { kind: "typed", text: `typed ${quote(inserted)} in ${blockAt(doc, step.from)}` }
     return { kind: "replaced", text: `replaced ${quote(removed)} with ${quote(inserted)}` }
