@@ -29,11 +29,11 @@ export const limits = {
   /** Top-level nodes in one step's slice. */
   maxSliceNodes: 10_000,
   /**
-   * Ops a submitted batch may be transformed past (its base this far behind the head at most, all of
-   * them ops the hub holds in memory), and the steps those ops hold: the hub's work per request is
-   * bounded. A client further behind catches up and rebases itself.
+   * Ops a submitted batch may be transformed past (its base this far behind the head at most), and the
+   * steps those ops hold: the hub's work per request is bounded. A client further behind catches up and
+   * rebases itself.
    */
-  maxSubmitBehind: 256,
+  maxSubmitBehind: 1_000,
   maxConcurrentSteps: 1_000,
   /** A batch's steps times the concurrent steps it is transformed past: a large batch must be that much fresher. */
   maxTransformWork: 100_000,

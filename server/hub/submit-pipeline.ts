@@ -98,15 +98,25 @@ function parseSteps(request: SubmitRequest): Step[] {
   })
 }
 
-async function concurrentMaps(ctx: SubmitContext, doc: HubDocument, baseVersion: number): Promise<StepMap[]> {
-  const inMemory = doc.mapsAfter(baseVersion)
+/**
+ * The step maps of the ops committed after `baseVersion`: from memory, else the older ones read from the
+ * store a page at a time, giving up (ERR_VERSION_TOO_OLD) as soon as they hold more steps than a batch
+ * may be transformed past, so that reading them is bounded too.
+ */
+async function concurrentMaps(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest): Promise<StepMap[]> {
+  const inMemory = doc.mapsAfter(request.baseVersion)
   if (inMemory) return inMemory
   const windowStart = doc.windowStart
-  const older = await ctx.storage.getOps(doc.id, baseVersion, windowStart)
-  if (older.length != windowStart - baseVersion) throw new ConcordError("ERR_STORAGE", `Ops after ${baseVersion} of ${doc.id} are missing from the store`)
+  const recent = doc.mapsAfter(windowStart) ?? []
   const maps: StepMap[] = []
-  for (const op of older) for (const json of op.steps) maps.push(Step.fromJSON(schema, json).getMap())
-  return maps.concat(doc.mapsAfter(windowStart) ?? [])
+  for (let after = request.baseVersion; after < windowStart;) {
+    const page = await ctx.storage.getOps(doc.id, after, windowStart, 100)
+    if (!page.length) throw new ConcordError("ERR_STORAGE", `Ops after ${after} of ${doc.id} are missing from the store`)
+    for (const op of page) for (const json of op.steps) maps.push(Step.fromJSON(schema, json).getMap())
+    if (maps.length + recent.length > limits.maxConcurrentSteps) throw tooOld(request, `more than ${limits.maxConcurrentSteps} steps`)
+    after = page[page.length - 1].version
+  }
+  return maps.concat(recent)
 }
 
 /** A batch ready to commit, with what its steps did in words when that was worked out on the way. */
@@ -276,7 +286,7 @@ async function settle(ctx: SubmitContext, mode: DocumentMode, doc: HubDocument, 
     }
   }
   checkDistance(doc, request)
-  const concurrent = await concurrentMaps(ctx, doc, request.baseVersion)
+  const concurrent = await concurrentMaps(ctx, doc, request)
   checkWork(request, concurrent)
   checkBounds(doc, steps, concurrent)
   const batch = transformAndApply(doc, steps, concurrent)
