@@ -391,7 +391,7 @@ function sameJSON(a: unknown, b: unknown): boolean {
  * (RangeError). Pairing none leaves the batch out of undo history with every map kept. (Pairing only
  * those after the last unpaired one would keep the maps too, but would leave the batch's later undo
  * items without the first of their event, which holds it together.) Steps not sent yet that the rebase
- * refits are still paired with none: their maps could be lost the same way; no session has shown it.
+ * refits are still paired with none: their maps could be lost the same way (not seen by the fuzzer).
  */
 function undoPairs(over: readonly Step[], inflight: readonly Unconfirmed[], replaced: Map<number, number>): Map<number, number> {
   const pairs = new Map<number, number>()

@@ -6,9 +6,8 @@ import { NodeConstructor } from "./internals/node-constructor"
  * A textblock of plain text (one unmarked text node, or none) whose attributes are its type's defaults
  * but for its block id, held as one string: the id's length as a character, the id, the text. A
  * ProseMirror tree spends on such a block a node, its attributes, the id, a fragment, an array, a
- * text node and the text: a document of many short lines cost the hub 4.6-6.2 times its text as
- * UTF-16, since a block's objects outweigh a line of 30 characters (docs/BENCHMARKS.md,
- * bench:doc-memory). A cold block costs its string and itself.
+ * text node and the text, which outweigh a line of 30 characters several times over (bench:doc-memory
+ * measures it). A cold block costs its string and itself.
  *
  * It is a ProseMirror node like any other: its size is known without its content, and the first read
  * of its `attrs` or `content` (a step resolving a position inside it, a summary quoting it, `eq`)

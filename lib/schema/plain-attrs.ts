@@ -7,8 +7,8 @@ type AttrsBuilder = { computeAttrs(attrs: Attrs | null): Attrs; defaultAttrs: At
  * Make `schema`'s node types give their nodes attributes as plain objects. prosemirror-model builds each
  * node's attributes with `Object.create(null)`, which V8 keeps in dictionary mode: a hash table of its
  * own, about 150 bytes more than a plain object with the same three fields. Every block of this schema
- * has an id, so every block has attributes of its own, and a document of short lines held as a tree was
- * a third larger for it (docs/BENCHMARKS.md, bench:doc-memory). The attributes are checked, defaulted and
+ * has an id, so every block has attributes of its own: on a document of short lines that is a large
+ * share of the tree (bench:doc-memory measures it). The attributes are checked, defaulted and
  * validated by ProseMirror as before (its builder still runs; this copies its result), and a node whose
  * attributes are all defaults shares the type's default object, as ProseMirror does when given none.
  * `computeAttrs` is internal to prosemirror-model: tests/unit/plain-attrs.test.ts fails if it goes.

@@ -4,8 +4,7 @@ import { crdtDoc, crdtSeed, decodeUpdate, encodeUpdate } from "../../lib/strateg
 import { compactJSON } from "../../lib/schema"
 
 // The hub's side of CRDT documents: their Yjs state. Loaded only when a CRDT document is opened (see
-// Hub.crdt), so that a hub serving none does not carry Yjs and y-prosemirror (loading them grew the
-// hub's memory per idle connection by about 5 KB: docs/BENCHMARKS.md).
+// crdt-module.ts), so that a hub serving none does not carry Yjs and y-prosemirror in memory.
 
 /** A CRDT document's Yjs state as every one starts: the shared seed. */
 export function newCrdtDoc(): Y.Doc {

@@ -52,9 +52,8 @@ export interface SqliteWriterOptions {
  * are queued first: then they go to the writer thread at once, and so does the rest of the turn's.
  * A group of 64 one-keystroke ops takes 1-2 ms to commit, long enough to be worth another thread's
  * core, and a room of 50 clients (one batch in flight each) never fills one, so one hot document
- * commits on this thread as before. Measured (BENCHMARKS, `npm run bench:throughput`, `bench:hub`):
- * groups of 16 sent to the thread made W2's 50 clients on one document slower (more thread hops on two
- * cores the clients share), while 100 documents × 5 clients gained with either.
+ * commits on this thread as before. Smaller groups sent to the thread cost one hot document more in
+ * thread hops than they save (bench:throughput and bench:hub measure both shapes of load).
  */
 export const maxGroup = 64
 

@@ -34,10 +34,8 @@ parentPort.on("message", message => {
  * it back on) if the thread cannot start or stops.
  *
  * Once a second: each checkpoint syncs the log and the database file, and a commit that begins while
- * one runs can wait for it. Every 200 ms, on a 2-core machine, that cost the hub more than checkpoints
- * inside commits did (in back-to-back runs W1's p50 2.8-3.0 ms against 1.8-2.1, W2 3,700-4,400 ops/s
- * against 5,300-5,900, and commits stalled for up to 360 ms); once a second it did as well as those or
- * better (BENCHMARKS).
+ * one runs can wait for it, so checkpointing much more often costs the hub more than checkpoints inside
+ * commits did (bench:hub's W1 and W2 show it).
  */
 export class WalCheckpointer {
   private readonly worker: Worker
