@@ -135,8 +135,7 @@ function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[
   } catch (e) {
     // ProseMirror throws rather than fails for some steps that cannot apply (a node mark on text, say):
     // the client's steps are at fault, and the head is untouched (transformBatch is pure).
-    if (e instanceof ConcordError) throw e
-    throw new ConcordError("ERR_STEP_INVALID", `A step could not be applied: ${e instanceof Error ? e.message : String(e)}`)
+    throw ConcordError.from(e, "ERR_STEP_INVALID")
   }
   if (concurrent.length == 0 && result.dropped.length)
     throw new ConcordError("ERR_STEP_INVALID", `Step ${result.dropped[0].index} does not apply at version ${doc.version}: ${result.dropped[0].reason}`)
@@ -187,8 +186,7 @@ function resolveVectorWrites(doc: HubDocument, request: SubmitRequest, author: A
   try {
     applied = applyVectorWrites(schema, doc.doc, request.blocks!, { author, clientId: request.clientId }, block => doc.writers.get(block))
   } catch (e) {
-    if (e instanceof ConcordError) throw e
-    throw new ConcordError("ERR_SCHEMA_VIOLATION", e instanceof Error ? e.message : String(e))
+    throw ConcordError.from(e, "ERR_SCHEMA_VIOLATION")
   }
   checkSteps(doc.doc, applied.steps)
   return { doc: applied.doc, steps: applied.steps, origins: [], dropped: [], moves: [], vvWrites: applied.records, written: applied.written }

@@ -123,8 +123,8 @@ describe("capability links in the browser", () => {
     tabs.push(owner)
     await owner.getByTestId("share-button").click()
     const shownLink = (role: "edit" | "view") => owner.getByTestId(`share-${role}-url`).inputValue()
-    await expect(shownLink("edit")).resolves.toBe(`${url}/d/${docId}#${linkOf(url, docId, "edit")}`)
-    await expect(shownLink("view")).resolves.toBe(`${url}/d/${docId}#${linkOf(url, docId, "view")}`)
+    await expect(shownLink("edit")).resolves.toBe(`${url}/d/${docId}#${linkOf(docId, "edit")}`)
+    await expect(shownLink("view")).resolves.toBe(`${url}/d/${docId}#${linkOf(docId, "view")}`)
 
     const editor = await openTab(suite.browser, url, docId, { name: "Eddie" })
     tabs.push(editor)
@@ -136,7 +136,7 @@ describe("capability links in the browser", () => {
     await owner.getByTestId("share-edit-reissue").click()
     await owner.getByTestId("share-edit-confirm").click()
     await owner.waitForFunction(old => (document.querySelector("[data-testid=share-edit-url]") as HTMLInputElement | null)?.value.includes(old) === false,
-      linkOf(url, docId, "edit"))
+      linkOf(docId, "edit"))
     const fresh = await shownLink("edit")
     expect(fresh).toMatch(new RegExp(`/d/${docId}#[A-Za-z0-9_-]{43}$`))
     // The tab on the old edit link lost access; the new link opens the document for editing.
@@ -144,7 +144,7 @@ describe("capability links in the browser", () => {
     const newcomer = await bareTab(suite.browser, url, new URL(fresh).pathname + new URL(fresh).hash)
     await waitForOnline(newcomer)
     await expect(editable(newcomer)).resolves.toBe("true")
-    await expectNeedsLink(await bareTab(suite.browser, url, `/d/${docId}#${linkOf(url, docId, "edit")}`))
+    await expectNeedsLink(await bareTab(suite.browser, url, `/d/${docId}#${linkOf(docId, "edit")}`))
   })
 
   it("a revoked link stops a connected tab, which keeps its unsent text on show, and stops working on reload", async () => {

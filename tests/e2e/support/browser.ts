@@ -86,7 +86,7 @@ export async function openTab(browser: Browser, baseUrl: string, docId: string, 
       if (!all[docId]) localStorage.setItem("concord:links", JSON.stringify({ ...all, [docId]: links }))
     }, [docId, links] as const)
   }
-  const token = linkOf(baseUrl, docId, options.role ?? (options.create ? "owner" : "edit"))
+  const token = linkOf(docId, options.role ?? (options.create ? "owner" : "edit"))
   const page = await context.newPage()
   await page.goto(`/d/${docId}#${token}`)
   await waitForOnline(page)
@@ -140,7 +140,7 @@ export function editorHtml(page: Page): Promise<string> {
 
 /** Open document `docId` in an existing tab with its `role` link (created with createTestDocument) and wait until it is online. */
 export async function goToDocument(page: Page, baseUrl: string, docId: string, role: Role): Promise<void> {
-  await page.goto(`/d/${docId}#${linkOf(baseUrl, docId, role)}`)
+  await page.goto(`/d/${docId}#${linkOf(docId, role)}`)
   await waitForOnline(page)
 }
 
