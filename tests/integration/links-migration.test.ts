@@ -1,14 +1,12 @@
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import Database from "better-sqlite3"
 import { afterEach, describe, expect, it } from "vitest"
 import { io } from "socket.io-client"
 import type { JoinResult, Reply } from "../../lib/protocol"
-import { createLogger } from "../../server/log"
-import { migrations } from "../../server/storage"
 import { removeDataDir, startServerProcess, type ServerProcess } from "../support/server-process"
 import { testSecret } from "../support/test-client"
+import { databaseBefore } from "../support/old-database"
 
 // A server started on a database from before links: its documents keep working, through the links
 // the migration gave them, whose tokens it wrote once beside the database.
@@ -25,12 +23,7 @@ afterEach(async () => {
 describe("upgrading a database from before links", () => {
   it("opens each existing document with the owner, edit and view tokens written to the links file, and names that file in a warning", async () => {
     dataDir = mkdtempSync(join(tmpdir(), "concord-links-migration-"))
-    const old = new Database(join(dataDir, "concord.db"))
-    old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
-    for (const migration of migrations.filter(m => m.version < 7)) {
-      migration.up(old, { dir: dataDir, log: createLogger("silent") })
-      old.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(migration.version, 1)
-    }
+    const old = databaseBefore(join(dataDir, "concord.db"), 7)
     old.prepare("INSERT INTO documents VALUES ('before-links', 'ot', 1, 0)").run()
     old.prepare("INSERT INTO snapshots VALUES ('before-links', 0, ?)").run(JSON.stringify({ type: "doc", content: [{ type: "paragraph", attrs: { id: "p0" } }] }))
     old.close()

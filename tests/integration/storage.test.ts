@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { MemoryStorage, migrations, openSqliteStorage } from "../../server/storage"
 import { SqliteWriter, maxGroup } from "../../server/storage/sqlite-writer"
 import { crashOp } from "../support/storage-crash-op"
+import { databaseBefore } from "../support/old-database"
 import { storageConformance } from "../support/storage-conformance"
 import { hashToken, newLinks } from "../../server/link-tokens"
 import { createLogger } from "../../server/log"
@@ -105,13 +106,7 @@ describe("SqliteStorage on disk", () => {
   })
 
   it("moves a database from before migration 5 to each client's newest seq, dropping the (client, seq) index", async () => {
-    mkdirSync(dirname(file), { recursive: true })
-    const old = new Database(file)
-    old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
-    for (const migration of migrations.filter((m) => m.version < 5)) {
-      migration.up(old, { dir, log: createLogger("silent") })
-      old.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(migration.version, 1)
-    }
+    const old = databaseBefore(file, 5)
     old.prepare("INSERT INTO documents VALUES ('a', 'ot', 1, 3)").run()
     const insert = old.prepare("INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps) VALUES ('a', ?, ?, ?, 0, 'A', '#000000', 1, '[]')")
     insert.run(1, "x", 4)
@@ -134,13 +129,7 @@ describe("SqliteStorage on disk", () => {
   })
 
   it("gives each document from before links an owner, edit and view link, writing their tokens once to a file only its owner reads", async () => {
-    mkdirSync(dirname(file), { recursive: true })
-    const old = new Database(file)
-    old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
-    for (const migration of migrations.filter((m) => m.version < 7)) {
-      migration.up(old, { dir, log: createLogger("silent") })
-      old.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(migration.version, 1)
-    }
+    const old = databaseBefore(file, 7)
     old.prepare("INSERT INTO documents VALUES ('a', 'ot', 1, 0), ('b', 'crdt', 2, 0)").run()
     old.close()
 
