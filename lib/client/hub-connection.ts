@@ -4,6 +4,9 @@ import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./doc-
 import { hubSocket, type HubSocket } from "./hub-socket"
 import { randomId } from "./random-id"
 
+/** How many times a request the hub refused for its budget is asked in all. */
+const maxAsks = 5
+
 /** How long a request waits for the hub's answer before the connection counts it lost, in ms. */
 export const ackTimeout = 20_000
 
@@ -188,15 +191,21 @@ export abstract class HubConnection {
 
   /** Run `send` if joined and return its value, or throw the hub's refusal (or ERR_INTERNAL when it did not answer) as a ConcordError. */
   protected async ask<T>(send: () => Promise<Reply<T>>): Promise<T> {
-    if (!this.joined) throw new ConcordError("ERR_NOT_JOINED", "Not connected to the document")
-    let reply: Reply<T>
-    try {
-      reply = await send()
-    } catch {
-      throw new ConcordError("ERR_INTERNAL", "The server did not answer")
+    // A request over the socket's budget (a history slider dragged fast) is asked again once the hub's
+    // budget allows it, a few times, rather than failing what the person looks at.
+    for (let attempt = 1; ; attempt++) {
+      if (!this.joined) throw new ConcordError("ERR_NOT_JOINED", "Not connected to the document")
+      let reply: Reply<T>
+      try {
+        reply = await send()
+      } catch {
+        throw new ConcordError("ERR_INTERNAL", "The server did not answer")
+      }
+      if (reply.ok) return reply.value
+      if (reply.error.code != "ERR_RATE_LIMITED" || attempt == maxAsks) throw toError(reply.error)
+      const wait = Number(/retry in (\d+) ms/.exec(reply.error.message)?.[1] ?? 500)
+      await new Promise(resolve => setTimeout(resolve, Math.min(wait, 5_000)))
     }
-    if (!reply.ok) throw toError(reply.error)
-    return reply.value
   }
 
   /** The hub accepted no link of this document with this token (or has no such document): nothing to show. */
