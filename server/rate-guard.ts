@@ -19,7 +19,7 @@ export class RateGuard {
   /** Spend `cost` points of `kind`; throws ERR_RATE_LIMITED, saying when to retry, when over budget. */
   async charge(kind: BudgetKind, cost = 1): Promise<void> {
     const wait = await this.spend(kind, cost)
-    if (wait) throw new ConcordError("ERR_RATE_LIMITED", `Too many ${kind} requests: retry in ${wait} ms`)
+    if (wait) throw new ConcordError("ERR_RATE_LIMITED", `Too many ${kind} requests: retry in ${wait} ms`, { retryAfterMs: wait })
   }
 
   /** Spend one point of `kind` for a message that has no reply: false when it must be dropped. */

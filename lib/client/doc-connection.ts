@@ -410,7 +410,7 @@ export class DocConnection extends HubConnection {
     switch (error.code) {
       case "ERR_SEQ_IN_FLIGHT":
       case "ERR_RATE_LIMITED":
-        return this.retryLater(() => this.flush())
+        return this.retryLater(() => this.flush(), error.retryAfterMs)
       case "ERR_VERSION_TOO_OLD": {
         // Too far behind for the hub to transform: catch up, rebase here, and send again on the new base.
         const lost = this.sync?.requeue() ?? []
@@ -442,12 +442,13 @@ export class DocConnection extends HubConnection {
   }
 
 
-  private retryLater(action: () => void): void {
+  /** Run `action` after the backoff delay, or after `atLeast` ms when the hub said so. */
+  private retryLater(action: () => void, atLeast = 0): void {
     if (this.retryTimer) return
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null
       action()
-    }, this.retryDelay)
+    }, Math.max(this.retryDelay, atLeast))
     this.retryDelay = Math.min(this.retryDelay * 2, 10_000)
   }
 

@@ -203,8 +203,7 @@ export abstract class HubConnection {
       }
       if (reply.ok) return reply.value
       if (reply.error.code != "ERR_RATE_LIMITED" || attempt == maxAsks) throw toError(reply.error)
-      const wait = Number(/retry in (\d+) ms/.exec(reply.error.message)?.[1] ?? 500)
-      await new Promise(resolve => setTimeout(resolve, Math.min(wait, 5_000)))
+      await new Promise(resolve => setTimeout(resolve, Math.min(toError(reply.error).retryAfterMs ?? 500, 5_000)))
     }
   }
 

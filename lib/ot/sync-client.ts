@@ -103,6 +103,8 @@ export class SyncClient {
    */
   private inflight: { batch: Batch; steps: Unconfirmed[]; after: Node | null; lost?: LocalDrop[] } | null = null
   private pending: Unconfirmed[] = []
+  /** The seq of the newest batch of this client's that an op confirmed (0 before any). */
+  private confirmedSeq = 0
   private readonly maxStepsPerBatch: number
   private readonly describeBatch: BatchDescriber | null
 
@@ -158,9 +160,11 @@ export class SyncClient {
   /**
    * Take the hub's word, from a join, on the seq this client's next batch carries: a batch in flight
    * that the hub has not committed (its seq at or past that one) is renumbered to it, so that seqs stay
-   * consecutive whatever batches the hub refused before.
+   * consecutive whatever batches the hub refused before. A join answered before an op of this client's
+   * that has arrived since says too low a seq: the seqs past the confirmed one are kept.
    */
   resume(nextSeq: number): void {
+    nextSeq = Math.max(nextSeq, this.confirmedSeq + 1)
     if (!this.inflight) this.nextSeq = nextSeq
     else if (this.inflight.batch.seq >= nextSeq) {
       this.inflight.batch.seq = nextSeq
@@ -216,6 +220,7 @@ export class SyncClient {
   private confirm(op: LeanOp, out: ReceiveResult): void {
     const inflight = this.inflight!
     this.inflight = null
+    this.confirmedSeq = op.seq
     const local = inflight.steps
     if (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON()))) {
       this.confirmed = this.inflightDoc(inflight)

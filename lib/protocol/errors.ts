@@ -38,14 +38,20 @@ export type ErrorCode = keyof typeof errorCodes
 export interface ErrorJSON {
   code: ErrorCode
   message: string
+  /** ERR_RATE_LIMITED: how long to wait before asking again. */
+  retryAfterMs?: number
 }
 
 /** The one error type of Concord: a stable code plus a human-readable message. */
 export class ConcordError extends Error {
   override readonly name = "ConcordError"
 
-  constructor(readonly code: ErrorCode, message: string) {
+  /** ERR_RATE_LIMITED: how long to wait before asking again. */
+  readonly retryAfterMs: number | undefined
+
+  constructor(readonly code: ErrorCode, message: string, options: { retryAfterMs?: number } = {}) {
     super(message)
+    this.retryAfterMs = options.retryAfterMs
   }
 
   /** Whether the code means the client sent something wrong, the connection ended, or the hub failed. */
@@ -54,7 +60,9 @@ export class ConcordError extends Error {
   }
 
   toJSON(): ErrorJSON {
-    return { code: this.code, message: this.message }
+    const json: ErrorJSON = { code: this.code, message: this.message }
+    if (this.retryAfterMs != null) json.retryAfterMs = this.retryAfterMs
+    return json
   }
 
   /** Rebuild an error received over the wire. Throws RangeError for anything that is not an ErrorJSON. */
@@ -62,7 +70,8 @@ export class ConcordError extends Error {
     const value = json as Partial<ErrorJSON> | null
     if (!value || typeof value.code != "string" || !(value.code in errorCodes) || typeof value.message != "string")
       throw new RangeError("Invalid input for ConcordError.fromJSON")
-    return new ConcordError(value.code as ErrorCode, value.message)
+    const retryAfterMs = typeof value.retryAfterMs == "number" && value.retryAfterMs >= 0 ? value.retryAfterMs : undefined
+    return new ConcordError(value.code as ErrorCode, value.message, { retryAfterMs })
   }
 
   /** Wrap anything thrown into a ConcordError, keeping one that already is. */

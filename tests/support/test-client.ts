@@ -43,6 +43,10 @@ export class TestClient {
   onOps: (ops: readonly { clientId: string; seq: number; version: number }[]) => void = () => {}
   private listeners = new Set<() => void>()
   private sending = false
+  /** Bumped by every join: see join. */
+  private session = 0
+  /** A batch refused for the budget waits here to go again; a join or disconnect cancels it. */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined
   private readonly vectors: VersionVectorClock
 
   /**
@@ -64,7 +68,7 @@ export class TestClient {
     this.socket.on("presence", ({ state }) => { this.presence.set(state.clientId, state); this.notify() })
     this.socket.on("presence:leave", ({ clientId }) => { this.presence.delete(clientId); this.notify() })
     this.socket.on("connect", () => this.notify())
-    this.socket.on("disconnect", () => { this.sending = false; this.notify() })
+    this.socket.on("disconnect", () => { clearTimeout(this.retryTimer); this.sending = false; this.notify() })
   }
 
   /** Connect and join (creating the document through `create` first when asked). */
@@ -78,12 +82,15 @@ export class TestClient {
   async join(create = false, strategy?: StrategyName): Promise<JoinResult> {
     if (!this.socket.connected) await new Promise<void>(resolve => this.socket.once("connect", () => resolve()))
     if (create) this.token ??= (await createDocument(this.socket, this.docId, strategy)).owner
+    // As DocConnection does: the answer to a join that a newer one overtook is ignored.
+    const session = ++this.session
     const reply: Reply<JoinResult> = await this.socket.emitWithAck("join", {
       docId: this.docId, clientId: this.clientId, secret: this.secret, token: this.token ?? knownLinks(this.docId).edit, version: this.sync ? this.sync.version : null,
       user: { name: this.name, color: "#3366cc" }, hasUnconfirmed: this.sync ? !this.sync.idle : false
     })
     if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
     const result = reply.value
+    if (session != this.session) return result
     this.strategy = result.strategy
     if (result.snapshot) {
       this.sync = new SyncClient({
@@ -98,6 +105,7 @@ export class TestClient {
     if (result.more) return this.join()
     this.sync!.resume(result.nextSeq)
     for (const p of result.presence) this.presence.set(p.clientId, p)
+    clearTimeout(this.retryTimer)
     this.sending = false
     const inflight = this.sync!.inflightBatch
     if (inflight) this.send(inflight)
@@ -139,15 +147,36 @@ export class TestClient {
       // Too far behind for the hub to transform: the steps, rebased here over every op received since,
       // go out again on the version this client is at (a missing op makes it join, as always).
       else if (reply.error.code == "ERR_VERSION_TOO_OLD") this.sync!.requeue()
+      // Over the socket's budget: as DocConnection does, the same batch goes again when the hub allows.
+      else if (reply.error.code == "ERR_RATE_LIMITED") return this.retryAfter(reply.error.retryAfterMs ?? 500)
       else this.errors.push(reply.error)
       this.pump()
       this.notify()
     }, () => { this.sending = false })
   }
 
-  /** Resolve once `check` holds. */
-  waitFor(check: () => boolean, what?: string, timeout?: number): Promise<void> {
+  private retryAfter(ms: number): void {
+    this.sending = true
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      this.sending = false
+      const inflight = this.sync?.inflightBatch
+      if (inflight && this.socket.connected) this.send(inflight)
+      else this.pump()
+    }, ms)
+  }
+
+  /** Resolve once `check` holds; a timeout names what the client was doing. */
+  waitFor(check: () => boolean, what = "condition", timeout?: number): Promise<void> {
     return until(check, wake => { this.listeners.add(wake); return () => this.listeners.delete(wake) }, timeout, what)
+      .catch((error: Error) => { throw new Error(`${error.message} (${this.describe()})`) })
+  }
+
+  /** The client's state in one line, for failure messages. */
+  describe(): string {
+    const s = this.sync
+    const sync = s ? `version ${s.version}, in flight ${s.inflightBatch ? `seq ${s.inflightBatch.seq} on ${s.inflightBatch.baseVersion}` : "none"}, unconfirmed ${s.unconfirmedCount}` : "not joined"
+    return `${this.clientId}: ${this.socket.connected ? "connected" : "disconnected"}, ${sync}, submitting ${this.sending}, errors ${JSON.stringify(this.errors.map(e => e.code + ": " + e.message))}`
   }
 
   /** True while a submit waits for its acknowledgement (the op itself may have arrived first). */

@@ -118,3 +118,36 @@ describe("SyncClient confirming its own batch in another form", () => {
     expect(client.nextBatch()!.steps).toHaveLength(1)
   })
 })
+
+describe("SyncClient taking the hub's next seq from a join", () => {
+  it("keeps its batch's seq when the join was answered before the op that confirmed the one before", () => {
+    // Joins overlap after a reconnect: one answered while seq 1 was uncommitted (next seq 1) is read after
+    // the op that committed seq 1 arrived and seq 2 went out. Renumbering seq 2 to 1 made the hub refuse
+    // it for good (ERR_SEQ_REUSED: seq 1 was committed with other steps).
+    const start = schema.node("doc", null, [schema.node("paragraph", null, [schema.text("ab")])])
+    const client = new SyncClient({ clientId: "me", version: 0, state: EditorState.create({ doc: start }) })
+    client.apply(client.state.tr.insertText("X", 2))
+    const first = client.nextBatch()!
+    client.apply(client.state.tr.insertText("Y", 3))
+    client.receive([{ version: 1, clientId: "me", seq: first.seq, baseVersion: 0, steps: first.steps }])
+    const second = client.nextBatch()!
+    expect(second.seq).toBe(2)
+    client.resume(1)
+    expect(client.inflightBatch!.seq).toBe(2)
+    // A join that says the client is further on still renumbers the batch the hub has not committed.
+    client.resume(5)
+    expect(client.inflightBatch!.seq).toBe(2)
+    client.resume(2)
+    expect(client.inflightBatch!.seq).toBe(2)
+  })
+
+  it("renumbers a batch in flight down to the hub's next seq when the hub refused the ones before", () => {
+    const start = schema.node("doc", null, [schema.node("paragraph", null, [schema.text("ab")])])
+    const client = new SyncClient({ clientId: "me", version: 0, state: EditorState.create({ doc: start }), nextSeq: 7 })
+    client.apply(client.state.tr.insertText("X", 2))
+    expect(client.nextBatch()!.seq).toBe(7)
+    client.resume(3)
+    expect(client.inflightBatch!.seq).toBe(3)
+    expect(client.nextSeq).toBe(4)
+  })
+})
