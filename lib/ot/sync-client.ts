@@ -3,6 +3,7 @@ import { AttrStep, Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
+import { ConcordError } from "../protocol/errors"
 import { mapStep } from "./map-step"
 import { stepTransformed } from "./apply-step"
 import { addStep } from "./internals/transform-add-step"
@@ -69,6 +70,20 @@ export interface ReceiveResult {
   dropped: LocalDrop[]
 }
 
+/**
+ * The unconfirmed part of a SyncClient, as JSON: with the confirmed document and its version, enough
+ * to restore the client after its page is gone (a reload, a closed tab) and send its work exactly once.
+ */
+export interface UnconfirmedWork {
+  nextSeq: number
+  /** The seq of the newest batch an op confirmed (0 before any). */
+  confirmedSeq: number
+  /** The batch in flight as sent, with its steps as rebased onto the confirmed document since and their index in the batch. */
+  inflight: { batch: Batch; steps: StepJSON[]; origins: number[] } | null
+  /** The steps not sent yet, on the confirmed document after the steps in flight. */
+  pending: StepJSON[]
+}
+
 /** Options for a SyncClient. */
 export interface SyncClientOptions {
   clientId: string
@@ -117,6 +132,53 @@ export class SyncClient {
     this.nextSeq = options.nextSeq ?? 1
     this.maxStepsPerBatch = options.maxStepsPerBatch ?? limits.maxStepsPerBatch
     this.describeBatch = options.describeBatch ?? null
+  }
+
+  /**
+   * Restore a client from its confirmed document (`options.state.doc` at `options.version`) and the
+   * work it had not had confirmed: its state shows that work at once, and the batch in flight goes out
+   * again as it was sent. Throws ConcordError ERR_STEP_INVALID when the work does not apply to the
+   * document (stored data that does not belong together).
+   */
+  static restore(options: SyncClientOptions, work: UnconfirmedWork): SyncClient {
+    const client = new SyncClient({ ...options, nextSeq: work.nextSeq })
+    client.confirmedSeq = work.confirmedSeq
+    const tr = client.state.tr
+    const origins = work.inflight ? work.inflight.origins : []
+    const unconfirmed = (work.inflight ? work.inflight.steps : []).concat(work.pending).map((json, i): Unconfirmed => {
+      const before = tr.doc
+      let step: Step
+      let failed: string | null
+      try {
+        step = Step.fromJSON(client.state.schema, json)
+        failed = tr.maybeStep(step).failed
+      } catch (error) {
+        failed = error instanceof Error ? error.message : String(error)
+      }
+      if (failed != null) throw new ConcordError("ERR_STEP_INVALID", `Stored step ${i} does not apply to the stored document: ${failed}`)
+      return { step: step!, inverted: step!.invert(before), origin: i < origins.length ? origins[i] : -1 }
+    })
+    const inflightCount = origins.length
+    client.inflight = work.inflight ? { batch: work.inflight.batch, steps: unconfirmed.slice(0, inflightCount), after: null } : null
+    client.pending = unconfirmed.slice(inflightCount)
+    client.apply(tr.setMeta(syncKey, true).setMeta("addToHistory", false))
+    return client
+  }
+
+  /** The document at `version`, without the unconfirmed steps. */
+  get confirmedDoc(): Node {
+    return this.confirmed
+  }
+
+  /** The unconfirmed work as JSON, to store (see restore). */
+  work(): UnconfirmedWork {
+    const inflight = this.inflight
+    return {
+      nextSeq: this.nextSeq,
+      confirmedSeq: this.confirmedSeq,
+      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => u.step.toJSON()), origins: inflight.steps.map(u => u.origin) } : null,
+      pending: this.pending.map(u => u.step.toJSON())
+    }
   }
 
   /** Local steps not yet confirmed: in flight plus not yet sent. */

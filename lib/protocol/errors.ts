@@ -28,7 +28,9 @@ export const errorCodes = {
   ERR_RATE_LIMITED: "client",
   ERR_INTERNAL: "internal",
   ERR_STORAGE: "internal",
-  ERR_SHUTTING_DOWN: "internal"
+  ERR_SHUTTING_DOWN: "internal",
+  /** Never on the wire: this browser's IndexedDB refused (its quota, private mode). */
+  ERR_LOCAL_STORAGE: "internal"
 } as const
 
 /** One of the stable error codes. */

@@ -151,3 +151,55 @@ describe("SyncClient taking the hub's next seq from a join", () => {
     expect(client.nextSeq).toBe(4)
   })
 })
+
+describe("SyncClient restored from its stored work", () => {
+  const start = schema.node("doc", null, [schema.node("paragraph", null, [schema.text("ab")])])
+
+  /** A client with a batch in flight ("X") and a step not sent ("Y"), after a remote op ("R") rebased them. */
+  function busyClient() {
+    const client = new SyncClient({ clientId: "me", version: 0, state: EditorState.create({ doc: start }) })
+    client.apply(client.state.tr.insertText("X", 2))
+    const batch = client.nextBatch()!
+    client.apply(client.state.tr.insertText("Y", 4))
+    const remote = new Transform(start).insert(1, schema.text("R")).steps[0]
+    client.receive([{ version: 1, clientId: "other", seq: 1, baseVersion: 0, steps: [remote.toJSON()] }])
+    return { client, batch }
+  }
+
+  it("shows the work at once, resends the batch in flight as sent, and confirms it exactly once", () => {
+    const { client, batch } = busyClient()
+    expect(client.state.doc.textContent).toBe("RaXbY")
+    // Through JSON, as IndexedDB would keep it.
+    const stored = JSON.parse(JSON.stringify({ doc: client.confirmedDoc.toJSON(), version: client.version, work: client.work() }))
+    const restored = SyncClient.restore({ clientId: "me", version: stored.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.work)
+    expect(restored.state.doc.textContent).toBe("RaXbY")
+    expect(restored.version).toBe(1)
+    expect(restored.unconfirmedCount).toBe(2)
+    expect(restored.inflightBatch).toEqual(batch)
+    expect(restored.nextBatch()).toBeNull()
+    // The hub had committed the batch before the page went: its op confirms it, and only "Y" is left to send.
+    const committed = new Transform(start).insert(1, schema.text("R")).insert(3, schema.text("X")).steps[1]
+    restored.receive([{ version: 2, clientId: "me", seq: batch.seq, baseVersion: 0, steps: [committed.toJSON()] }])
+    expect(restored.state.doc.textContent).toBe("RaXbY")
+    const next = restored.nextBatch()!
+    expect(next.seq).toBe(batch.seq + 1)
+    expect(next.baseVersion).toBe(2)
+    expect(next.steps).toHaveLength(1)
+  })
+
+  it("keeps the seqs it had: a join answered before the confirmed seq cannot renumber the next batch onto it", () => {
+    const { client, batch } = busyClient()
+    client.receive([{ version: 2, clientId: "me", seq: batch.seq, baseVersion: 0, steps: batch.steps }])
+    const restored = SyncClient.restore({ clientId: "me", version: client.version, state: EditorState.create({ doc: client.confirmedDoc }) }, client.work())
+    const next = restored.nextBatch()!
+    restored.resume(batch.seq)
+    expect(restored.inflightBatch!.seq).toBe(next.seq)
+    expect(next.seq).toBe(batch.seq + 1)
+  })
+
+  it("refuses work that does not apply to the document it is given", () => {
+    const { client } = busyClient()
+    expect(() => SyncClient.restore({ clientId: "me", version: 0, state: EditorState.create({ doc: start }) }, { ...client.work(), pending: [{ stepType: "replace", from: 40, to: 41 }] }))
+      .toThrow(expect.objectContaining({ code: "ERR_STEP_INVALID" }))
+  })
+})

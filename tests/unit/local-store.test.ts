@@ -1,0 +1,100 @@
+import "fake-indexeddb/auto"
+import { afterEach, describe, expect, it } from "vitest"
+import { EditorState } from "prosemirror-state"
+import { LocalStore, type LeaderRecord } from "../../lib/client/local-store"
+import { MemoryLocks } from "../../lib/client/leader-locks"
+import { SyncClient } from "../../lib/ot"
+import { schema } from "../../lib/schema"
+
+let stores: LocalStore[] = []
+let names = 0
+afterEach(() => { stores.forEach(s => s.close()); stores = [] })
+
+async function openStore(bounds?: Parameters<typeof LocalStore.open>[0]["bounds"]): Promise<LocalStore> {
+  const store = await LocalStore.open({ name: `local-store-test-${++names}`, bounds })
+  stores.push(store)
+  return store
+}
+
+const start = schema.node("doc", null, [schema.node("paragraph", null, [schema.text("hello")])])
+
+/** A leader that typed " world", sent it, and typed "!" after. */
+function typist(clientId = "tab-1") {
+  const client = new SyncClient({ clientId, version: 3, state: EditorState.create({ doc: start }) })
+  client.apply(client.state.tr.insertText(" world", 6))
+  client.nextBatch()
+  client.apply(client.state.tr.insertText("!", 12))
+  return client
+}
+
+function recordOf(client: SyncClient, docId = "doc-1", savedAt = 1): LeaderRecord {
+  return { docId, clientId: client.clientId, secret: "s-" + client.clientId, strategy: "ot", version: client.version, work: client.work(), unsent: client.unconfirmedCount, savedAt }
+}
+
+describe("LocalStore", () => {
+  it("keeps a leader's confirmed copy and unsent work together, and restores the client from them", async () => {
+    const store = await openStore()
+    const client = typist()
+    await store.save(recordOf(client), client.confirmedDoc.toJSON())
+    const stored = (await store.load("doc-1", "tab-1"))!
+    expect(stored.record.unsent).toBe(2)
+    const restored = SyncClient.restore({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
+    expect(restored.state.doc.textContent).toBe("hello world!")
+    expect(restored.inflightBatch).toEqual(client.inflightBatch)
+  })
+
+  it("writes a keystroke without the document, and reads nothing when the record's version has no copy", async () => {
+    const store = await openStore()
+    const client = typist()
+    await store.save(recordOf(client), client.confirmedDoc.toJSON())
+    client.apply(client.state.tr.insertText("?", 13))
+    await store.save(recordOf(client))
+    expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(3)
+    // A record whose version moved without its copy (a caller's mistake) is not read as a pair.
+    await store.save({ ...recordOf(client), version: 4 })
+    expect(await store.load("doc-1", "tab-1")).toBeNull()
+  })
+
+  it("lists documents with their unsent edits over every leader, and removes one leader or a whole document", async () => {
+    const store = await openStore()
+    const a = typist("tab-a"), b = typist("tab-b")
+    await store.save(recordOf(a, "doc-1", 10), a.confirmedDoc.toJSON())
+    await store.save(recordOf(b, "doc-1", 20), b.confirmedDoc.toJSON())
+    await store.save(recordOf(typist("tab-c"), "doc-2", 5), start.toJSON())
+    expect(await store.documents()).toEqual([{ docId: "doc-1", unsent: 4, savedAt: 20 }, { docId: "doc-2", unsent: 2, savedAt: 5 }])
+    await store.remove("doc-1", "tab-a")
+    expect((await store.leaders("doc-1")).map(r => r.clientId)).toEqual(["tab-b"])
+    await store.remove("doc-1")
+    expect(await store.leaders("doc-1")).toEqual([])
+    expect(await store.load("doc-1", "tab-b")).toBeNull()
+  })
+
+  it("evicts the oldest confirmed copies past its bounds, never unsent edits nor leaders open now", async () => {
+    const store = await openStore({ maxDocuments: 2 })
+    const idle = (docId: string, savedAt: number) => ({ ...recordOf(new SyncClient({ clientId: "t", version: 1, state: EditorState.create({ doc: start }) }), docId, savedAt), unsent: 0 })
+    await store.save(idle("old", 1), start.toJSON())
+    await store.save(idle("open-now", 2), start.toJSON())
+    await store.save(recordOf(typist("t"), "unsent", 3), start.toJSON())
+    await store.save(idle("new", 4), start.toJSON())
+    expect(await store.evict(new Set(["open-now/t"]))).toBe(2)
+    expect((await store.documents()).map(d => d.docId).sort()).toEqual(["open-now", "unsent"])
+  })
+
+  it("bounds copies by size too", async () => {
+    const store = await openStore({ maxSize: JSON.stringify(start.toJSON()).length * 2 })
+    for (let i = 0; i < 4; i++) await store.save({ ...recordOf(typist("t"), "d" + i, i), unsent: 0 }, start.toJSON())
+    expect(await store.evict()).toBe(2)
+    expect((await store.documents()).map(d => d.docId)).toEqual(["d3", "d2"])
+  })
+})
+
+describe("MemoryLocks", () => {
+  it("lets one holder claim a name at a time, and frees it on release", async () => {
+    const locks = new MemoryLocks()
+    const release = await locks.claim("leader")
+    expect(release).not.toBeNull()
+    expect(await locks.claim("leader")).toBeNull()
+    release!()
+    expect(await locks.claim("leader")).not.toBeNull()
+  })
+})
