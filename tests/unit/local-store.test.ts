@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto"
 import { afterEach, describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
-import { LocalStore, type LeaderRecord } from "../../lib/client/local-store"
+import { LocalStore, type LeaderRecord, type StoreBounds } from "../../lib/client/local-store"
 import { MemoryLocks } from "../../lib/client/leader-locks"
 import { SyncClient } from "../../lib/ot"
 import { schema } from "../../lib/schema"
@@ -10,7 +10,7 @@ let stores: LocalStore[] = []
 let names = 0
 afterEach(() => { stores.forEach(s => s.close()); stores = [] })
 
-async function openStore(bounds?: Parameters<typeof LocalStore.open>[0]["bounds"]): Promise<LocalStore> {
+async function openStore(bounds?: Partial<StoreBounds>): Promise<LocalStore> {
   const store = await LocalStore.open({ name: `local-store-test-${++names}`, bounds })
   stores.push(store)
   return store
