@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
 import { LocalStore, type LeaderRecord, type StoreBounds } from "../../lib/client/local-store"
 import { MemoryLocks } from "../../lib/client/leader-locks"
+import { claimDocument } from "../../lib/client/leader-claims"
 import { SyncClient } from "../../lib/ot"
 import { schema } from "../../lib/schema"
 
@@ -96,5 +97,39 @@ describe("MemoryLocks", () => {
     expect(await locks.claim("leader")).toBeNull()
     release!()
     expect(await locks.claim("leader")).not.toBeNull()
+  })
+})
+
+describe("claimDocument", () => {
+  async function storeWith(...leaders: [clientId: string, unsent: boolean, version: number][]) {
+    const store = await openStore()
+    for (const [clientId, unsent, version] of leaders) {
+      const client = unsent ? typist(clientId) : new SyncClient({ clientId, version, state: EditorState.create({ doc: start }) })
+      await store.save({ ...recordOf(client), version }, start.toJSON())
+    }
+    return store
+  }
+
+  it("continues as the leader with unsent edits, and takes over the other orphans' work", async () => {
+    const store = await storeWith(["copy", false, 9], ["gone-1", true, 3], ["gone-2", true, 3])
+    const claim = await claimDocument(store, new MemoryLocks(), "doc-1")
+    expect(claim.own!.stored.record.clientId).toBe("gone-1")
+    expect(claim.orphans.map(o => o.stored.record.clientId)).toEqual(["gone-2"])
+    expect(claim.seed).toBeNull()
+  })
+
+  it("gives each leader to one of two tabs opening at once, and a tab with none the newest copy to start from", async () => {
+    const store = await storeWith(["gone-1", true, 3], ["copy", false, 9])
+    const locks = new MemoryLocks()
+    const [first, second] = await Promise.all([claimDocument(store, locks, "doc-1"), claimDocument(store, locks, "doc-1")])
+    const claimed = [first, second].flatMap(c => [c.own, ...c.orphans]).filter(c => c != null).map(c => c.stored.record.clientId)
+    expect(claimed.sort()).toEqual(["copy", "gone-1"])
+    const third = await claimDocument(store, locks, "doc-1")
+    expect(third.own).toBeNull()
+    expect(third.orphans).toEqual([])
+    expect(third.seed!.record.clientId).toBe("copy")
+    // Once a tab goes, its leader is free for the next one.
+    first.own!.release()
+    expect((await claimDocument(store, locks, "doc-1")).own!.stored.record.clientId).toBe(first.own!.stored.record.clientId)
   })
 })
