@@ -37,7 +37,7 @@ function openDoc(docId: string, token: string): DocConnection {
 }
 
 function openCrdt(docId: string, token: string): CrdtConnection {
-  return new CrdtConnection({ docId, token, user: loadIdentity(), plugins: createEditorPlugins({ others: () => [], undo: "yjs" }) })
+  return new CrdtConnection({ docId, token, user: loadIdentity(), plugins: createEditorPlugins({ others: () => [], undo: "yjs" }), keepOnDevice: true })
 }
 
 /** The tokens to try, in order: the one in the address's fragment, then the ones this browser holds, the most capable first. */

@@ -1,6 +1,7 @@
 import { EditorState, type Plugin, type Transaction } from "prosemirror-state"
 import * as Y from "yjs"
 import { ySyncPlugin, ySyncPluginKey } from "y-prosemirror"
+import { IndexeddbPersistence } from "y-indexeddb"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
 import type { Author, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
@@ -14,9 +15,17 @@ import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOption
 export interface CrdtConnectionOptions extends HubConnectionOptions {
   /** ProseMirror plugins for the editor state; the Yjs binding (ySyncPlugin) is added to them. */
   plugins?: readonly Plugin[]
+  /**
+   * Keep the Yjs document in this browser's IndexedDB (y-indexeddb): a document joined here before
+   * opens from it at once, without the hub, and edits made offline outlive the page.
+   */
+  keepOnDevice?: boolean
 }
 
 const retryDelay = 1_000
+
+/** Set in the stored copy once the hub has answered a join on this device: the copy is the document's, not only the seed. */
+const joinedKey = "joined"
 
 /** Marks Yjs changes that came from the hub, so that they are not sent back. */
 const fromHub = Symbol("concord-hub")
@@ -42,13 +51,18 @@ export class CrdtConnection extends HubConnection {
   /** Local updates not yet sent, and the one in flight. */
   private pending: Uint8Array[] = []
   private inflight: Uint8Array | null = null
+  /** The copy in IndexedDB, when kept on this device. */
+  private readonly local: IndexeddbPersistence | null
 
   constructor(options: CrdtConnectionOptions) {
     super(options)
     this.plugins = options.plugins ?? []
     Y.applyUpdate(this.ydoc, crdtSeed(), fromHub)
+    this.local = options.keepOnDevice ? new IndexeddbPersistence(`concord-crdt/${this.docId}`, this.ydoc) : null
+    if (this.local) void this.openLocal(this.local)
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin === fromHub || !this.writable) return
+      // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.
+      if (origin === fromHub || origin === this.local || !this.writable) return
       this.pending.push(update)
       this.flush()
       // Local updates are written while the editor view updates: tell listeners once that is done.
@@ -113,7 +127,8 @@ export class CrdtConnection extends HubConnection {
       return this.fail(new ConcordError("ERR_STRATEGY_MISMATCH", `The document is served under ${result.strategy}, not as a CRDT`))
     Y.applyUpdate(this.ydoc, decodeUpdate(result.crdt.update), fromHub)
     this.version = Math.max(this.version ?? 0, result.version)
-    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), ...this.plugins] })
+    this.createState()
+    void this.local?.set(joinedKey, 1)
     // Whatever the hub lacks (offline edits, updates lost in flight) goes out as one update.
     const missing = Y.encodeStateAsUpdate(this.ydoc, decodeUpdate(result.crdt.stateVector))
     this.pending = emptyUpdate(missing) || !this.writable ? [] : [missing]
@@ -130,6 +145,18 @@ export class CrdtConnection extends HubConnection {
   protected joinFailed(error: ConcordError): void {
     if (retryable(error)) this.retryLater()
     else this.fail(error)
+  }
+
+  private createState(): void {
+    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), ...this.plugins] })
+  }
+
+  /** Show the stored copy as soon as it is read, when this device joined the document before (and the hub has not answered yet). */
+  private async openLocal(local: IndexeddbPersistence): Promise<void> {
+    await local.whenSynced
+    if (this.closed || this.state || !(await local.get(joinedKey))) return
+    this.createState()
+    this.emit("state")
   }
 
   private opsArrived(docId: string, ops: readonly LeanOp[]): void {
