@@ -4,6 +4,7 @@ import { EditorState } from "prosemirror-state"
 import { LocalStore, type LeaderRecord, type StoreBounds } from "../../lib/client/local-store"
 import { MemoryLocks } from "../../lib/client/leader-locks"
 import { claimDocument } from "../../lib/client/leader-claims"
+import { LeaderPersistence } from "../../lib/client/leader-persistence"
 import { SyncClient } from "../../lib/ot"
 import { schema } from "../../lib/schema"
 
@@ -131,5 +132,56 @@ describe("claimDocument", () => {
     // Once a tab goes, its leader is free for the next one.
     first.own!.release()
     expect((await claimDocument(store, locks, "doc-1")).own!.stored.record.clientId).toBe(first.own!.stored.record.clientId)
+  })
+})
+
+describe("LeaderPersistence", () => {
+  const identity = { docId: "doc-1", clientId: "tab-1", secret: "s" }
+
+  it("writes every change, coalesced, and the document only when the version moved", async () => {
+    const store = await openStore()
+    const saves: boolean[] = []
+    const save = store.save.bind(store)
+    store.save = (record, doc) => { saves.push(doc !== undefined); return save(record, doc) }
+    let written = 0
+    const persistence = new LeaderPersistence(store, identity, () => written++, error => { throw error })
+    const client = typist()
+    persistence.changed(client, "ot")
+    client.apply(client.state.tr.insertText("?", 13))
+    persistence.changed(client, "ot")
+    expect(persistence.saved).toBe(false)
+    await persistence.flush()
+    expect(persistence.saved).toBe(true)
+    expect(saves).toEqual([true])
+    expect(persistence.storedUnsent).toBe(3)
+    client.apply(client.state.tr.insertText("!", 14))
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    expect(saves).toEqual([true, false])
+    expect(written).toBe(2)
+    const stored = (await store.load("doc-1", "tab-1"))!
+    const restored = SyncClient.restore({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
+    expect(restored.state.doc.textContent).toBe(client.state.doc.textContent)
+  })
+
+  it("reports a write the browser refuses, says the work is not saved, and writes it with the next change", async () => {
+    const store = await openStore()
+    const save = store.save.bind(store)
+    let full = true
+    store.save = (record, doc) => full ? Promise.reject(Object.assign(new Error("quota"), { name: "QuotaExceededError" })) : save(record, doc)
+    const failures: string[] = []
+    const persistence = new LeaderPersistence(store, identity, () => {}, error => failures.push(error.code))
+    const client = typist()
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    expect(failures).toEqual(["ERR_LOCAL_STORAGE"])
+    expect(persistence.saved).toBe(false)
+    full = false
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    expect(persistence.saved).toBe(true)
+    expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(2)
+    await persistence.forget()
+    expect(await store.leaders("doc-1")).toEqual([])
   })
 })
