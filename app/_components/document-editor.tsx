@@ -24,7 +24,7 @@ import { StrategyBadge } from "./strategy-badge"
 import { useDocConnection } from "./use-doc-connection"
 import { useDocumentTitle } from "./use-document-title"
 import { useLeaveWarning } from "./use-leave-warning"
-import { modeOf } from "@/lib/strategies/modes"
+import { modeOf } from "@/lib/strategies/registry"
 
 /**
  * The document page's editor: toolbar, ProseMirror view, the people in the document, connection state,

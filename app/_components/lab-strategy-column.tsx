@@ -1,8 +1,7 @@
 "use client"
 
-import { strategies, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
+import { modes, strategies, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
 import { conflictResolver, type LabRun, type Resolution } from "@/lib/lab"
-import { modes } from "@/lib/strategies/modes"
 import { LabConflictCard } from "./lab-conflict-card"
 
 

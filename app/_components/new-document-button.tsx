@@ -9,7 +9,7 @@ import { storeLinks } from "@/lib/client/stored-links"
 import { ConcordError } from "@/lib/protocol/errors"
 import type { StrategyName } from "@/lib/protocol/messages"
 import { hubStrategies } from "@/lib/protocol/strategies"
-import { modes } from "@/lib/strategies/modes"
+import { modes } from "@/lib/strategies/registry"
 
 const strategies: readonly { value: StrategyName; label: string }[] = hubStrategies.map(value => ({ value, label: modes[value].label }))
 

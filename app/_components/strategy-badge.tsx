@@ -2,7 +2,8 @@
 
 import { useState } from "react"
 import { DocConnection } from "@/lib/client/doc-connection"
-import { modeOf, writesCarryClock } from "@/lib/strategies/modes"
+import { writesCarryClock } from "@/lib/strategies/mode"
+import { modeOf } from "@/lib/strategies/registry"
 import type { PageConnection } from "./use-doc-connection"
 
 /**

@@ -6,7 +6,7 @@ import { loadIdentity } from "@/lib/client/identity"
 import { forgetToken, rolesByReach, storedLinks, storeLinks } from "@/lib/client/stored-links"
 import { createEditorPlugins } from "@/lib/editor/plugins"
 import { historyHighlightPlugin } from "@/lib/history/highlight-plugin"
-import { modeOf } from "@/lib/strategies/modes"
+import { modeOf } from "@/lib/strategies/registry"
 
 /** The connection of the document page: ProseMirror steps through the hub, or a Yjs document on CRDT documents. */
 export type PageConnection = DocConnection | CrdtConnection

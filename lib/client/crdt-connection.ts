@@ -7,8 +7,8 @@ import { ConcordError } from "../protocol/errors"
 import type { Author, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
 import { unpackOps } from "../protocol/packed-steps"
 import { strategyName, type StrategyName } from "../protocol/strategies"
-import { modeOf } from "../strategies/modes"
-import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt-updates"
+import { modeOf } from "../strategies/registry"
+import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt/updates"
 import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Options for a CrdtConnection. */

@@ -10,8 +10,8 @@ import type {
   Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage, JoinRequest, JoinResult, LeanOp, SelectionJSON, Snapshot, StrategyName, SubmitResult
 } from "../protocol/messages"
 import { batchDescriber } from "../strategies/batch-describer"
-import { modeOf } from "../strategies/modes"
-import { VersionVectorClock } from "../strategies/vv-writes"
+import { modeOf } from "../strategies/registry"
+import { VersionVectorClock } from "../strategies/vv/writes"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"

@@ -1,7 +1,7 @@
 import type { EditorState, Transaction } from "prosemirror-state"
 import type { DocJSON, VvSibling } from "../protocol/messages"
 import { findBlock } from "../strategies/block-nodes"
-import { mergeVectors } from "../strategies/version-vectors"
+import { mergeVectors } from "../strategies/vv/vectors"
 
 /** The versions of block `id` while it is in conflict on a version-vector document; null when it is not. */
 export function conflictOf(state: EditorState, id: string): VvSibling[] | null {

@@ -1,9 +1,8 @@
 import type { Node } from "prosemirror-model"
 import {
-  resolveConflict, runOperationalTransform, runVersionVectors, strategies, strategyNames, versionVectorConflicts, versionVectorTexts,
+  modes, resolveConflict, runOperationalTransform, runVersionVectors, strategies, strategyNames, versionVectorConflicts, versionVectorTexts,
   type Outcome, type Scenario, type StrategyName, type VersionVectorState
 } from "../strategies"
-import { modes } from "../strategies/modes"
 
 /** A person's choice for a block the version-vector strategy kept in several versions. */
 export interface Resolution {

@@ -2,7 +2,7 @@ import { z } from "zod"
 
 /**
  * The conflict strategies a document can be served under: the one list of their names. Everything
- * a strategy does is in its module (lib/strategies/modes.ts has what the hub and the page ask of each).
+ * a strategy does is in its folder under lib/strategies, listed once in lib/strategies/registry.ts.
  */
 export const strategyName = z.enum(["ot", "lww", "lww-doc", "vv", "crdt"])
 

@@ -23,7 +23,7 @@ const idAttr = { id: { default: null as string | null, validate: validateId } }
 
 // Top-level blocks of a version-vector document also carry their version vector (`vv`) and, while
 // concurrent versions wait for a person to choose, those versions (`conflict`); both are set by the
-// hub (lib/strategies/vv-writes.ts) and stay null on documents under other strategies.
+// hub (lib/strategies/vv/writes.ts) and stay null on documents under other strategies.
 const blockAttrs = {
   ...idAttr,
   vv: { default: null as Record<string, number> | null, validate: validateVector },

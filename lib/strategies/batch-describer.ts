@@ -1,8 +1,8 @@
 import type { StrategyName } from "../protocol/messages"
 import type { BatchDescriber } from "../ot/sync-client"
 import { blockWrites } from "./block-writes"
-import { modeOf } from "./modes"
-import { vectorDescriber, type VersionVectorClock } from "./vv-writes"
+import { modeOf } from "./registry"
+import { vectorDescriber, type VersionVectorClock } from "./vv/writes"
 
 /**
  * What a client of a document served under `strategy` adds to each batch: for last-writer-wins

@@ -1,4 +1,4 @@
-export { strategies, strategyNames, runAll } from "./registry"
+export { strategies, strategyNames, modes, runAll } from "./registry"
 export type { Strategy, StrategyName, Outcome, Overwrite, Conflict, ConflictVersion, LostEdit } from "./strategy"
 export {
   validateScenario, parseScenario, scenarioFromJSON, scenarioToJSON, serializeScenario, startDocument, startBlockIds, insertedBlockId, maxTracedChars,
@@ -6,13 +6,11 @@ export {
 } from "./scenario"
 export { applyEdit, blockText, docText, type Edit, type EditResult, type ResolvedEdit, type BlockRef, type ReplaceTextEdit, type InsertBlockEdit, type DeleteBlockEdit } from "./edit"
 export { builtInScenarios, sharedHeadline, sharedList, differentParagraphs, longOffline, clockSkew, editVersusDelete } from "./scenarios"
-export { ot, runOperationalTransform } from "./ot"
-export { crdt } from "./crdt"
-export { lww } from "./lww"
-export { lwwDoc } from "./lww-doc"
+export { runOperationalTransform } from "./ot/lab"
 export {
-  versionVectors, runVersionVectors, resolveConflict, versionVectorConflicts, versionVectorTexts, versionVectorDoc, compareVectors, mergeVectors, formatVector, shownSibling,
-  type VersionVector, type VersionVectorState, type VersionVectorReplica, type VersionVectorWrite, type Sibling
-} from "./version-vectors"
+  runVersionVectors, resolveConflict, versionVectorConflicts, versionVectorTexts, versionVectorDoc, shownSibling,
+  type VersionVectorState, type VersionVectorReplica, type VersionVectorWrite, type Sibling
+} from "./vv/lab"
+export { compareVectors, mergeVectors, formatVector, type VersionVector } from "./vv/vectors"
 export { findLostEdits, silentRemoval, type LossInput } from "./losses"
 export { clockTime, duration, defaultStartTime } from "./clock"

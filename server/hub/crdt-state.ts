@@ -1,6 +1,6 @@
 import * as Y from "yjs"
 import { ConcordError, type CommittedOp, type CrdtJoin, type DocJSON } from "../../lib/protocol"
-import { crdtDoc, crdtSeed, decodeUpdate, encodeUpdate } from "../../lib/strategies/crdt-updates"
+import { crdtDoc, crdtSeed, decodeUpdate, encodeUpdate } from "../../lib/strategies/crdt/updates"
 import { compactJSON } from "../../lib/schema"
 
 // The hub's side of CRDT documents: their Yjs state. Loaded only when a CRDT document is opened (see

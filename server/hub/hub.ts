@@ -17,7 +17,7 @@ import { crdtState } from "./crdt-module"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
 import { nextSeqOf } from "./dedup"
 import { nobody, type Publisher } from "./publisher"
-import { modeOf } from "../../lib/strategies/modes"
+import { modeOf } from "../../lib/strategies/registry"
 import { mapSelection } from "../../lib/ot/map-selection"
 
 

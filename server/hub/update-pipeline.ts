@@ -1,9 +1,9 @@
 import * as Y from "yjs"
 import { ConcordError, type Author, type CommittedOp, type UpdateRequest } from "../../lib/protocol"
-import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt-updates"
+import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt/updates"
 import type { HubDocument } from "./hub-document"
 import { publish, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
-import { modeOf } from "../../lib/strategies/modes"
+import { modeOf } from "../../lib/strategies/registry"
 import { committedUnder } from "./dedup"
 
 // The pipeline of a CRDT document's update, one small step each:

@@ -1,5 +1,5 @@
 import * as Y from "yjs"
-import { crdtFragment, crdtSeed, encodeUpdate } from "../../lib/strategies/crdt-updates"
+import { crdtFragment, crdtSeed, encodeUpdate } from "../../lib/strategies/crdt/updates"
 import { limits } from "../../lib/protocol"
 import type { Prng } from "./prng"
 

@@ -6,7 +6,7 @@ import { testSecret, until } from "../support/test-client"
 import { CrdtConnection } from "../../lib/client/crdt-connection"
 import { createDocument } from "../../lib/client/create-document"
 import { knownLinks, rememberLinks } from "../support/link-registry"
-import { crdtFragment, encodeUpdate } from "../../lib/strategies/crdt-updates"
+import { crdtFragment, encodeUpdate } from "../../lib/strategies/crdt/updates"
 import { limits, type Reply, type SubmitResult, type JoinResult } from "../../lib/protocol"
 
 const suite = serverSuite()

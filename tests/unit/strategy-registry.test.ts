@@ -1,17 +1,36 @@
+import { readdirSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { strategyName } from "../../lib/protocol"
-import { strategies, strategyNames } from "../../lib/strategies"
-import { modeOf, modes, writesCarryClock } from "../../lib/strategies/modes"
+import { writesCarryClock } from "../../lib/strategies/mode"
+import { modeOf, modes, registry, strategies, strategyNames, type StrategyModule } from "../../lib/strategies/registry"
 import { batchDescriber } from "../../lib/strategies/batch-describer"
-import { VersionVectorClock } from "../../lib/strategies/vv-writes"
+import { VersionVectorClock } from "../../lib/strategies/vv/writes"
+
+const strategiesDir = fileURLToPath(new URL("../../lib/strategies/", import.meta.url))
 
 describe("the strategy registry", () => {
-  it("has, for every strategy name, one mode and one lab strategy of that name", () => {
-    const names = strategyName.options
-    expect(Object.keys(modes).sort()).toEqual([...names].sort())
-    expect(Object.keys(strategies).sort()).toEqual([...names].sort())
-    expect([...strategyNames].sort()).toEqual([...names].sort())
-    for (const name of names) expect(strategies[name].name).toBe(name)
+  const names = [...strategyName.options].sort()
+
+  it("lists, for every name in the protocol's enum, exactly one strategy with a mode and a lab strategy of that name", () => {
+    expect(Object.keys(registry).sort()).toEqual(names)
+    expect([...strategyNames].sort()).toEqual(names)
+    for (const name of names) {
+      expect(registry[name].mode).toBeDefined()
+      expect(registry[name].lab.name).toBe(name)
+      expect(modes[name]).toBe(registry[name].mode)
+      expect(strategies[name]).toBe(registry[name].lab)
+    }
+  })
+
+  it("has one folder per strategy, named after it, whose index.ts exports what the registry lists", async () => {
+    const folders = readdirSync(strategiesDir, { withFileTypes: true }).filter(e => e.isDirectory()).map(e => e.name).sort()
+    expect(folders).toEqual(names)
+    for (const name of names) {
+      const folder = (await import(`../../lib/strategies/${name}/index.ts`)) as StrategyModule
+      expect(folder.mode).toBe(registry[name].mode)
+      expect(folder.lab).toBe(registry[name].lab)
+    }
   })
 
   it("gives every mode consistent traits, and a batch describer exactly where batches carry blocks", () => {

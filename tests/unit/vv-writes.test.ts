@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
 import type { Node } from "prosemirror-model"
 import { schema } from "../../lib/schema"
-import { applyVectorWrites, vectorDescriber, VersionVectorClock, type VvWriter } from "../../lib/strategies/vv-writes"
+import { applyVectorWrites, vectorDescriber, VersionVectorClock, type VvWriter } from "../../lib/strategies/vv/writes"
 import { resolveConflict } from "../../lib/editor/resolve-conflict"
 import { ConcordError, type BlockWrite, type VvSibling } from "../../lib/protocol"
 

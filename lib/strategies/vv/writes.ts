@@ -1,13 +1,13 @@
 import type { Node, Schema } from "prosemirror-model"
 import { Transform, type Step } from "prosemirror-transform"
-import { fallbackColor } from "../protocol/author-color"
-import { ConcordError } from "../protocol/errors"
-import { limits } from "../protocol/limits"
-import type { Author, BlockWrite, DocJSON, VersionVector, VvSibling, VvWrite } from "../protocol/messages"
-import type { BatchDescriber } from "../ot/sync-client"
-import { findBlock, replaceMinimal, textOf } from "./block-nodes"
-import { blockWrites } from "./block-writes"
-import { compareVectors, mergeVectors } from "./version-vectors"
+import { fallbackColor } from "../../protocol/author-color"
+import { ConcordError } from "../../protocol/errors"
+import { limits } from "../../protocol/limits"
+import type { Author, BlockWrite, DocJSON, VersionVector, VvSibling, VvWrite } from "../../protocol/messages"
+import type { BatchDescriber } from "../../ot/sync-client"
+import { findBlock, replaceMinimal, textOf } from "../block-nodes"
+import { blockWrites } from "../block-writes"
+import { compareVectors, mergeVectors } from "./vectors"
 
 /** Who wrote a block's current value, as the hub remembers it (its vv does not say). */
 export interface VvWriter {

@@ -1,13 +1,13 @@
 import type { Node } from "prosemirror-model"
 import { EditorState, Plugin } from "prosemirror-state"
 import { Step, type StepMap } from "prosemirror-transform"
-import { schema } from "../schema/schema"
-import { assignBlockIds } from "../schema/block-ids"
-import { SyncClient, transformBatch, type Batch } from "../ot"
-import type { CommittedOp } from "../protocol/messages"
-import { quote, runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "./replay"
-import type { Scenario } from "./scenario"
-import type { Outcome, Strategy } from "./strategy"
+import { schema } from "../../schema/schema"
+import { assignBlockIds } from "../../schema/block-ids"
+import { SyncClient, transformBatch, type Batch } from "../../ot"
+import type { CommittedOp } from "../../protocol/messages"
+import { quote, runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
+import type { Scenario } from "../scenario"
+import type { Outcome, Strategy } from "../strategy"
 
 /** A leader's sync client and the messages held on its link to the hub. */
 interface Link {

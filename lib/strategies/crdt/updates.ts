@@ -2,9 +2,9 @@ import * as Y from "yjs"
 import { fromBase64, toBase64 } from "lib0/buffer"
 import type { Node } from "prosemirror-model"
 import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "y-prosemirror"
-import { ConcordError } from "../protocol/errors"
-import { limits } from "../protocol/limits"
-import { schema } from "../schema/schema"
+import { ConcordError } from "../../protocol/errors"
+import { limits } from "../../protocol/limits"
+import { schema } from "../../schema/schema"
 
 /** The name of the Y.XmlFragment a CRDT document's ProseMirror content lives in (y-prosemirror's binding). */
 export const crdtFragment = "prosemirror"

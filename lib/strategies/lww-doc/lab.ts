@@ -1,8 +1,8 @@
 import type { Node } from "prosemirror-model"
-import { docText } from "./edit"
-import { RegisterMerge, startRegister, writeRegister, type Register, type RegisterSite } from "./lww-register"
-import { runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "./replay"
-import type { Strategy } from "./strategy"
+import { docText } from "../edit"
+import { RegisterMerge, startRegister, writeRegister, type Register, type RegisterSite } from "../lww-register"
+import { runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
+import type { Strategy } from "../strategy"
 
 const site: RegisterSite<Node> = { text: docText }
 

@@ -1,10 +1,10 @@
 import type { Node } from "prosemirror-model"
-import { schema } from "../schema/schema"
-import { nextKey, orderBlocks, startPlacements, type Placement } from "./block-order"
-import { blockText } from "./edit"
-import { RegisterMerge, startRegister, writeRegister, type Register, type RegisterSite } from "./lww-register"
-import { runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "./replay"
-import type { Strategy } from "./strategy"
+import { schema } from "../../schema/schema"
+import { nextKey, orderBlocks, startPlacements, type Placement } from "../block-order"
+import { blockText } from "../edit"
+import { RegisterMerge, startRegister, writeRegister, type Register, type RegisterSite } from "../lww-register"
+import { runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
+import type { Strategy } from "../strategy"
 
 /** A block's value in its register: the block node, or null once deleted (a tombstone). */
 type BlockValue = Node | null

@@ -1,10 +1,10 @@
 import type { Node } from "prosemirror-model"
 import * as Y from "yjs"
 import { prosemirrorToYXmlFragment, updateYFragment } from "y-prosemirror"
-import { schema } from "../schema/schema"
-import { crdtDoc, crdtFragment } from "./crdt-updates"
-import { listing, type LocalWrite, type ModelContext, type ReplicaModel, runModel } from "./replay"
-import type { Strategy } from "./strategy"
+import { schema } from "../../schema/schema"
+import { crdtDoc, crdtFragment } from "./updates"
+import { listing, type LocalWrite, type ModelContext, type ReplicaModel, runModel } from "../replay"
+import type { Strategy } from "../strategy"
 
 /**
  * A CRDT, Yjs with y-prosemirror's document model, as the hub's CRDT documents are: each leader holds a

@@ -1,0 +1,2 @@
+export { crdtMode as mode } from "./mode"
+export { crdt as lab } from "./lab"

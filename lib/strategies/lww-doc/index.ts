@@ -1,0 +1,2 @@
+export { lwwDocMode as mode } from "./mode"
+export { lwwDoc as lab } from "./lab"

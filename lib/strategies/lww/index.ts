@@ -1,0 +1,2 @@
+export { lwwMode as mode } from "./mode"
+export { lww as lab } from "./lab"

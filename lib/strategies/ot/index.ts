@@ -1,0 +1,2 @@
+export { otMode as mode } from "./mode"
+export { ot as lab } from "./lab"

@@ -1,0 +1,2 @@
+export { vvMode as mode } from "./mode"
+export { versionVectors as lab } from "./lab"
