@@ -29,7 +29,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     server.close().then(
       () => process.exit(0),
       error => {
-        log.error("shutdown-failed", { error: String(error) })
+        log.error({ err: error }, "shutdown-failed")
         process.exit(1)
       }
     )
