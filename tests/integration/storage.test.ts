@@ -89,8 +89,11 @@ describe("SqliteStorage on disk", () => {
     await second.close()
   })
 
-  it("records its migrations and does not run them again on reopen", async () => {
-    await openSqliteStorage({ file }).close()
+  it("records its migrations, reports each through the logger it is given, and does not run them again on reopen", async () => {
+    const { log, lines } = logLines("debug")
+    const applied = () => lines.filter((line) => line.msg == "migration-applied").map((line) => [line.level, line.version])
+    await openSqliteStorage({ file, log }).close()
+    expect(applied()).toEqual(migrations.map((m) => ["debug", m.version]))
     const read = () => {
       const db = new Database(file, { readonly: true })
       try {
@@ -101,9 +104,10 @@ describe("SqliteStorage on disk", () => {
     }
     const recorded = read()
     expect(recorded.map((row) => (row as { version: number }).version)).toEqual(migrations.map((m) => m.version))
-    await openSqliteStorage({ file }).close()
-    await openSqliteStorage({ file }).close()
+    await openSqliteStorage({ file, log }).close()
+    await openSqliteStorage({ file, log }).close()
     expect(read()).toEqual(recorded)
+    expect(applied()).toHaveLength(migrations.length)
   })
 
   it("moves a database from before migration 5 to each client's newest seq, dropping the (client, seq) index", async () => {
