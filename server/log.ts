@@ -1,9 +1,11 @@
 import { pino, type DestinationStream, type Logger } from "pino"
 
+/** pino's logger: `log.warn({ ...fields }, "event-name")`, and `log.child({ docId })` for lines about one document. */
 export type { Logger } from "pino"
 
 /** The levels CONCORD_LOG_LEVEL accepts, quietest first. */
 export const logLevels = ["silent", "error", "warn", "info", "debug"] as const
+/** One of `logLevels`. */
 export type LogLevel = (typeof logLevels)[number]
 
 /**
