@@ -85,7 +85,7 @@ export class Connection {
         const state = this.hub.presence(member.clientId, socket.id, member.user, message)
         if (state) socket.to(roomOf(message.docId)).emit("presence", { docId: message.docId, state })
       } catch (error) {
-        this.log.debug("presence-rejected", { error: String(error) })
+        this.log.debug({ err: error }, "presence-rejected")
       }
     })
     socket.on("leave", (request, ack) => this.handle("leave", ack, async () => {
@@ -154,8 +154,8 @@ export class Connection {
       value => reply({ ok: true, value }),
       error => {
         const coded = ConcordError.from(error)
-        if (coded.kind == "internal") this.log.error("request-failed", { request: event, code: coded.code, message: coded.message })
-        else this.log.debug("request-rejected", { request: event, code: coded.code, message: coded.message })
+        if (coded.kind == "internal") this.log.error({ request: event, code: coded.code, message: coded.message }, "request-failed")
+        else this.log.debug({ request: event, code: coded.code, message: coded.message }, "request-rejected")
         reply({ ok: false, error: coded.toJSON() })
       }
     )

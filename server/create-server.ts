@@ -90,7 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (serveStatus(req, res, status)) return
     if (handle) {
       handle(req, res).catch(error => {
-        log.error("http-failed", { url: req.url, error: String(error) })
+        log.error({ url: req.url, err: error }, "http-failed")
         if (!res.headersSent) res.writeHead(500)
         res.end()
       })
@@ -106,13 +106,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Engine.io asks at every handshake (polling and WebSocket alike), before it allocates the socket.
     allowRequest: (req, callback) => {
       if (!requestOriginAllowed(req, allowedOrigins)) {
-        log.debug("origin-refused", { origin: req.headers.origin })
+        log.debug({ origin: req.headers.origin }, "origin-refused")
         return callback("origin not allowed", false)
       }
       if (!quota) return callback(null, true)
       const address = req.socket.remoteAddress ?? ""
       quota.admits(address).then(admitted => {
-        if (!admitted) log.debug("connection-refused", { address })
+        if (!admitted) log.debug({ address }, "connection-refused")
         callback(admitted ? null : "too many connections from this address", admitted)
       })
     }
@@ -142,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // when that is shorter (every 10 ms at the most).
   const evictTimer = setInterval(() => {
     hub.evictIdle()
-    hub.packIdle().catch(error => log.error("pack-failed", { error: String(error) }))
+    hub.packIdle().catch(error => log.error({ err: error }, "pack-failed"))
   }, Math.max(10, Math.min(5_000, hub.packAfterMs / 2)))
   evictTimer.unref()
 
@@ -152,7 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   const port = (http.address() as AddressInfo).port
   const url = `http://${options.host ?? "127.0.0.1"}:${port}`
-  log.info("listening", { url })
+  log.info({ url }, "listening")
 
   let closing: Promise<void> | null = null
   const close = () => (closing ??= (async () => {
@@ -163,7 +163,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     io.disconnectSockets(true)
     await new Promise<void>(resolve => io.close(() => resolve()))
     await storage!.close()
-    log.info("closed", {})
+    log.info("closed")
   })())
   return { port, url, hub, close }
 }

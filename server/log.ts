@@ -1,20 +1,23 @@
-/** Log levels, quietest first. */
+import { pino, type DestinationStream, type Logger } from "pino"
+
+/** pino's logger: `log.warn({ ...fields }, "event-name")`, and `log.child({ docId })` for lines about one document. */
+export type { Logger } from "pino"
+
+/** The levels CONCORD_LOG_LEVEL accepts, quietest first. */
 export const logLevels = ["silent", "error", "warn", "info", "debug"] as const
+/** One of `logLevels`. */
 export type LogLevel = (typeof logLevels)[number]
 
-/** A structured logger: one JSON object per line on stderr, at or below the configured level. */
-export interface Logger {
-  error(event: string, fields?: Record<string, unknown>): void
-  warn(event: string, fields?: Record<string, unknown>): void
-  info(event: string, fields?: Record<string, unknown>): void
-  debug(event: string, fields?: Record<string, unknown>): void
-}
-
-/** Make a logger at `level` (default: CONCORD_LOG_LEVEL, else "warn"), writing with `write`. */
-export function createLogger(level: string = process.env.CONCORD_LOG_LEVEL ?? "warn", write: (line: string) => void = line => process.stderr.write(line + "\n")): Logger {
-  const threshold = Math.max(0, logLevels.indexOf(level as LogLevel))
-  const at = (lvl: LogLevel) => (event: string, fields?: Record<string, unknown>) => {
-    if (logLevels.indexOf(lvl) <= threshold) write(JSON.stringify({ time: new Date().toISOString(), level: lvl, event, ...fields }))
-  }
-  return { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") }
+/**
+ * The server's logger (pino) at `level` (default: CONCORD_LOG_LEVEL, else "warn"): one JSON object per
+ * line, `msg` naming the event, written synchronously to stderr (or `destination`) so that the last lines
+ * before a crash are not lost. Throws a RangeError for a level not in `logLevels`.
+ */
+export function createLogger(level: string = process.env.CONCORD_LOG_LEVEL || "warn", destination?: DestinationStream): Logger {
+  if (!(logLevels as readonly string[]).includes(level)) throw new RangeError(`CONCORD_LOG_LEVEL must be one of ${logLevels.join(", ")} (got ${level})`)
+  return pino({
+    level,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: label => ({ level: label }) }
+  }, destination ?? pino.destination({ dest: 2, sync: true }))
 }

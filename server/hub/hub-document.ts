@@ -5,6 +5,7 @@ import { ConcordError, type CommittedOp, type LwwStamp, type PresenceState, type
 import type { VvWriter } from "../../lib/strategies/vv/writes"
 import { StepApplier } from "../../lib/ot/step-applier"
 import { compactJSON, coolBlocks, type NodeJSON } from "../../lib/schema"
+import type { Logger } from "../log"
 import { SerialQueue } from "./serial-queue"
 import { packHead, unpackHead, unpackJSON } from "./packed-head"
 
@@ -69,10 +70,15 @@ export class HubDocument {
   /** The head, packed while nobody edits it (then `head` and `durableHead` are null; they are equal). */
   private packed: { bytes: Uint8Array; size: number } | null = null
 
-  constructor(readonly id: string, readonly strategy: StrategyName, doc: Node, version: number, private readonly window: number) {
+  /** The hub's logger bound to this document: every line it writes carries the `docId`. */
+  readonly log: Logger
+
+  /** An open document at `version`, logging through a child of `hubLog`. */
+  constructor(readonly id: string, readonly strategy: StrategyName, doc: Node, version: number, private readonly window: number, hubLog: Logger) {
     this.version = version
     this.durableVersion = version
     this.head = this.durableHead = doc
+    this.log = hubLog.child({ docId: id })
   }
 
   /** The document at `version`: what the next batch applies to. */

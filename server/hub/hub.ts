@@ -115,7 +115,7 @@ export class Hub {
     const { tokens, hashes } = newLinks()
     const initial = schema.node("doc", null, [schema.node("paragraph", { id: newBlockId() })])
     await this.options.storage.createDocument(docId, strategy, compactJSON(initial), this.ctx.now(), hashes)
-    this.log.info("document-created", { docId })
+    this.log.info({ docId }, "document-created")
     return { docId, strategy, links: tokens }
   }
 
@@ -132,7 +132,7 @@ export class Hub {
     await this.options.storage.replaceLinks(docId, role, tokenHash, this.ctx.now())
     const revoked = this.holders.revoke(docId, role, role == "owner" ? socketId : undefined)
     if (role == "owner") this.holders.add(docId, socketId, { role, tokenHash: tokenHash! })
-    this.log.info("links-replaced", { docId, role, action, sockets: revoked.length })
+    this.log.info({ docId, role, action, sockets: revoked.length }, "links-replaced")
     if (revoked.length) this.onRevoked(docId, role, revoked)
     return { role, token }
   }
@@ -155,7 +155,7 @@ export class Hub {
       await prepared.commit
     } catch (error) {
       if (this.docs.get(doc.id) === doc) this.docs.delete(doc.id)
-      this.log.error("commit-failed", { docId: doc.id, error: String(error) })
+      doc.log.error({ err: error, version: prepared.op.version }, "commit-failed")
       throw ConcordError.from(error, "ERR_STORAGE")
     }
     return acknowledgement(prepared)
@@ -305,6 +305,7 @@ export class Hub {
     for (const doc of idle) {
       if (now - doc.lastActive >= this.idleMs || excess > 0) {
         this.docs.delete(doc.id)
+        doc.log.debug({ version: doc.version }, "document-evicted")
         excess--
         evicted++
       }
@@ -325,13 +326,25 @@ export class Hub {
       for (const doc of [...this.docs.values()]) {
         if (doc.isPacked) continue
         if (now - doc.lastEdit >= this.packAfterMs) {
-          if (await doc.pack()) packed++
+          if (await this.pack(doc)) packed++
         } else doc.cool()
       }
     } finally {
       this.packing = false
     }
     return packed
+  }
+
+  /** Pack one document's head; a failure is logged and leaves the head as it was. */
+  private async pack(doc: HubDocument): Promise<boolean> {
+    try {
+      if (!(await doc.pack())) return false
+    } catch (error) {
+      doc.log.error({ err: error }, "pack-failed")
+      return false
+    }
+    doc.log.debug({ version: doc.version }, "head-packed")
+    return true
   }
 
   /** Stop taking work and wait until every document's commits have finished. */
@@ -366,13 +379,13 @@ export class Hub {
       recent.splice(0, Math.max(0, recent.length - this.window))
       version = page[page.length - 1].version
     }
-    const doc = new HubDocument(docId, record.strategy, coolBlocks(node), version, this.window)
+    const doc = new HubDocument(docId, record.strategy, coolBlocks(node), version, this.window, this.log)
     doc.ydoc = ydoc
     if (mode.blocks) await loadStamps(storage, doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
     if (this.docs.size >= this.maxDocuments) this.evictIdle(Date.now(), 1)
     this.docs.set(docId, doc)
-    this.log.debug("document-loaded", { docId, version })
+    doc.log.debug({ strategy: doc.strategy, snapshot: snapshot.version, version }, "document-loaded")
     return doc
   }
 }

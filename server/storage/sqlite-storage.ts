@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import Database from "better-sqlite3"
-import createDebug from "debug"
 import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
 import { createLogger, type Logger } from "../log"
 import { newLinks } from "../link-tokens"
@@ -9,8 +8,6 @@ import { type DocumentRecord, type LinkHashes, type SnapshotText, type Storage }
 import { WalCheckpointer } from "./wal-checkpointer"
 import { SqliteWriter } from "./sqlite-writer"
 import { selectOp, toOp, type OpRow } from "./op-row"
-
-const log = createDebug("concord:storage")
 
 /** How long a connection waits for another one's write lock before failing, in ms. */
 const busyTimeout = 5_000
@@ -142,7 +139,7 @@ export const migrations: readonly Migration[] = [
       })
       const file = join(context.dir, `links-${new Date(now).toISOString().replaceAll(":", "-")}.txt`)
       writeFileSync(file, lines.join(""), { mode: 0o600, flag: "wx" })
-      context.log.warn("links-written", { file, documents: ids.length, note: "open a document at /d/<docId>#<token>; keep this file secret" })
+      context.log.warn({ file, documents: ids.length, note: "open a document at /d/<docId>#<token>; keep this file secret" }, "links-written")
     }
   },
   {
@@ -162,7 +159,7 @@ export interface SqliteStorageOptions {
   synchronous?: "normal" | "full"
   /** Checkpoint the write-ahead log from a worker thread (the default) rather than inside commits. */
   checkpointThread?: boolean
-  /** Where migrations report what an operator must know (default: warnings on stderr). */
+  /** Where the store reports what an operator must know, and at debug level what it does (default: createLogger()). */
   log?: Logger
 }
 
@@ -211,7 +208,7 @@ function migrate(db: Database.Database, context: MigrationContext): void {
       if (applied.has(migration.version)) continue
       migration.up(db, context)
       record.run(migration.version, Date.now())
-      log("applied migration %d", migration.version)
+      context.log.debug({ version: migration.version }, "migration-applied")
     }
   }).immediate()
 }
@@ -237,12 +234,13 @@ export class SqliteStorage implements Storage {
     mkdirSync(dirname(options.file), { recursive: true })
     const db = new Database(options.file)
     const synchronous = options.synchronous == "full" ? "FULL" : "NORMAL"
+    const log = options.log ?? createLogger()
     try {
       db.pragma("journal_mode = WAL")
       db.pragma(`synchronous = ${synchronous}`)
       db.pragma(`busy_timeout = ${busyTimeout}`)
       db.pragma("foreign_keys = ON")
-      migrate(db, { dir: dirname(options.file), log: options.log ?? createLogger() })
+      migrate(db, { dir: dirname(options.file), log })
     } catch (error) {
       db.close()
       throw ConcordError.from(error, "ERR_STORAGE")
@@ -254,7 +252,7 @@ export class SqliteStorage implements Storage {
     this.writer = new SqliteWriter(db, { file: options.file, synchronous, busyTimeout, autocheckpoint })
     if (threaded) {
       this.checkpointer = new WalCheckpointer(options.file, reason => {
-        log("checkpoint thread failed (%s): checkpointing in commits again", reason)
+        log.debug({ reason, note: "checkpointing in commits again" }, "checkpoint-thread-failed")
         if (!this.closed) this.writer.checkpointInCommits(db, defaultAutocheckpoint)
       })
     }

@@ -183,6 +183,6 @@ describe("limits in their units", () => {
       return () => void suite.server.child.stderr!.off("data", wake)
     }, 10_000, "the log line")
     const line = suite.server.stderr().split("\n").find(l => l.includes('"request":"submit"'))!
-    expect(JSON.parse(line)).toMatchObject({ event: "request-rejected", request: "submit", code: "ERR_INVALID_MESSAGE" })
+    expect(JSON.parse(line)).toMatchObject({ level: "debug", msg: "request-rejected", request: "submit", code: "ERR_INVALID_MESSAGE" })
   })
 })

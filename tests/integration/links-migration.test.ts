@@ -30,7 +30,8 @@ describe("upgrading a database from before links", () => {
 
     server = await startServerProcess({ dataDir })
     const [written] = readdirSync(dataDir).filter(name => name.startsWith("links-"))
-    expect(server.stderr()).toContain(`"event":"links-written","file":"${join(dataDir, written)}"`)
+    const warning = server.stderr().split("\n").filter(line => line.includes('"links-written"')).map(line => JSON.parse(line))
+    expect(warning).toEqual([expect.objectContaining({ level: "warn", msg: "links-written", file: join(dataDir, written) })])
     const [line] = readFileSync(join(dataDir, written), "utf8").trim().split("\n")
     const tokens = Object.fromEntries(line.split(" ").slice(1).map(pair => pair.split("=")))
     expect(line.split(" ")[0]).toBe("before-links")

@@ -12,6 +12,7 @@ import { databaseBefore } from "../support/old-database"
 import { storageConformance } from "../support/storage-conformance"
 import { hashToken, newLinks } from "../../server/link-tokens"
 import { createLogger } from "../../server/log"
+import { logLines } from "../support/log-lines"
 
 storageConformance("MemoryStorage", async () => {
   const storage = new MemoryStorage()
@@ -88,8 +89,11 @@ describe("SqliteStorage on disk", () => {
     await second.close()
   })
 
-  it("records its migrations and does not run them again on reopen", async () => {
-    await openSqliteStorage({ file }).close()
+  it("records its migrations, reports each through the logger it is given, and does not run them again on reopen", async () => {
+    const { log, lines } = logLines("debug")
+    const applied = () => lines.filter((line) => line.msg == "migration-applied").map((line) => [line.level, line.version])
+    await openSqliteStorage({ file, log }).close()
+    expect(applied()).toEqual(migrations.map((m) => ["debug", m.version]))
     const read = () => {
       const db = new Database(file, { readonly: true })
       try {
@@ -100,9 +104,10 @@ describe("SqliteStorage on disk", () => {
     }
     const recorded = read()
     expect(recorded.map((row) => (row as { version: number }).version)).toEqual(migrations.map((m) => m.version))
-    await openSqliteStorage({ file }).close()
-    await openSqliteStorage({ file }).close()
+    await openSqliteStorage({ file, log }).close()
+    await openSqliteStorage({ file, log }).close()
     expect(read()).toEqual(recorded)
+    expect(applied()).toHaveLength(migrations.length)
   })
 
   it("moves a database from before migration 5 to each client's newest seq, dropping the (client, seq) index", async () => {
@@ -133,15 +138,15 @@ describe("SqliteStorage on disk", () => {
     old.prepare("INSERT INTO documents VALUES ('a', 'ot', 1, 0), ('b', 'crdt', 2, 0)").run()
     old.close()
 
-    const warnings: string[] = []
-    const storage = openSqliteStorage({ file, log: createLogger("warn", (line) => warnings.push(line)) })
+    const { log, lines: warnings } = logLines("warn")
+    const storage = openSqliteStorage({ file, log })
     try {
       const written = readdirSync(dirname(file)).filter((name) => /^links-.*\.txt$/.test(name))
       expect(written).toHaveLength(1)
       const tokensFile = join(dirname(file), written[0])
       expect(statSync(tokensFile).mode & 0o777).toBe(0o600)
       expect(warnings).toHaveLength(1)
-      expect(JSON.parse(warnings[0])).toMatchObject({ level: "warn", event: "links-written", file: tokensFile, documents: 2 })
+      expect(warnings[0]).toMatchObject({ level: "warn", msg: "links-written", file: tokensFile, documents: 2 })
       const lines = readFileSync(tokensFile, "utf8").trim().split("\n")
       expect(lines.map((line) => line.split(" ")[0])).toEqual(["a", "b"])
       for (const line of lines) {
@@ -158,7 +163,7 @@ describe("SqliteStorage on disk", () => {
       await storage.close()
     }
     // Applied once: reopening writes no second file.
-    await openSqliteStorage({ file, log: createLogger("warn", (line) => warnings.push(line)) }).close()
+    await openSqliteStorage({ file, log }).close()
     expect(readdirSync(dirname(file)).filter((name) => name.startsWith("links-"))).toHaveLength(1)
     expect(warnings).toHaveLength(1)
   })
