@@ -5,6 +5,7 @@ import { schema } from "../../schema/schema"
 import { crdtDoc, crdtFragment } from "./updates"
 import { listing, type LocalWrite, type ModelContext, type ReplicaModel, runModel } from "../replay"
 import type { Strategy } from "../strategy"
+import { strategyName } from "../../protocol/strategies"
 
 /**
  * A CRDT, Yjs with y-prosemirror's document model, as the hub's CRDT documents are: each leader holds a
@@ -59,8 +60,8 @@ class CrdtModel implements ReplicaModel {
 
 /** A CRDT: Yjs. */
 export const crdt: Strategy = {
-  name: "crdt",
+  name: strategyName.enum.crdt,
   label: "CRDT (Yjs)",
   description: "Every character is an item with a unique id that keeps its place relative to its neighbours, so copies merge without a hub and keep every insertion, as Yjs does.",
-  run: scenario => runModel("crdt", scenario, context => new CrdtModel(context)).outcome
+  run: scenario => runModel(strategyName.enum.crdt, scenario, context => new CrdtModel(context)).outcome
 }

@@ -3,6 +3,7 @@ import { docText } from "../edit"
 import { RegisterMerge, startRegister, writeRegister, type Register, type RegisterSite } from "../lww-register"
 import { runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
 import type { Strategy } from "../strategy"
+import { strategyName } from "../../protocol/strategies"
 
 const site: RegisterSite<Node> = { text: docText }
 
@@ -37,8 +38,8 @@ class DocumentLwwModel implements ReplicaModel {
 
 /** Last writer wins, one register for the whole document. */
 export const lwwDoc: Strategy = {
-  name: "lww-doc",
+  name: strategyName.enum["lww-doc"],
   label: "Last writer wins, whole document",
   description: "The whole document is one register, like a DynamoDB item: the copy with the latest clock stamp wins and everything the other side wrote is discarded.",
-  run: scenario => runModel("lww-doc", scenario, context => new DocumentLwwModel(context)).outcome
+  run: scenario => runModel(strategyName.enum["lww-doc"], scenario, context => new DocumentLwwModel(context)).outcome
 }

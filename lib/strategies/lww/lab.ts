@@ -5,6 +5,7 @@ import { blockText } from "../edit"
 import { RegisterMerge, startRegister, writeRegister, type Register, type RegisterSite } from "../lww-register"
 import { runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
 import type { Strategy } from "../strategy"
+import { strategyName } from "../../protocol/strategies"
 
 /** A block's value in its register: the block node, or null once deleted (a tombstone). */
 type BlockValue = Node | null
@@ -77,8 +78,8 @@ class BlockLwwModel implements ReplicaModel {
 
 /** Last writer wins, one register per block. */
 export const lww: Strategy = {
-  name: "lww",
+  name: strategyName.enum.lww,
   label: "Last writer wins, per block",
   description: "Each block is a register: the write with the latest clock stamp wins and the other is discarded, whatever it held. Clocks that disagree decide who that is.",
-  run: scenario => runModel("lww", scenario, context => new BlockLwwModel(context)).outcome
+  run: scenario => runModel(strategyName.enum.lww, scenario, context => new BlockLwwModel(context)).outcome
 }

@@ -8,6 +8,7 @@ import type { CommittedOp } from "../../protocol/messages"
 import { quote, runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
 import type { Scenario } from "../scenario"
 import type { Outcome, Strategy } from "../strategy"
+import { strategyName } from "../../protocol/strategies"
 
 /** A leader's sync client and the messages held on its link to the hub. */
 interface Link {
@@ -126,7 +127,7 @@ class OtModel implements ReplicaModel {
  * included and in the scenario's own characters: what a leader's editor shows at the end.
  */
 export function runOperationalTransform(scenario: Scenario): { outcome: Outcome; docs: Record<string, Node> } {
-  const { outcome, model, origins } = runModel("ot", scenario, context => new OtModel(context))
+  const { outcome, model, origins } = runModel(strategyName.enum.ot, scenario, context => new OtModel(context))
   const docs: Record<string, Node> = {}
   for (const leader of Object.keys(outcome.finalTexts)) docs[leader] = schema.nodeFromJSON(origins.restoreDeep(model.doc(leader).toJSON()))
   return { outcome, docs }
@@ -134,8 +135,8 @@ export function runOperationalTransform(scenario: Scenario): { outcome: Outcome;
 
 /** Operational transformation on Concord's hub. */
 export const ot: Strategy = {
-  name: "ot",
+  name: strategyName.enum.ot,
   label: "Operational transformation (Concord's hub)",
   description: "The hub transforms each batch of steps over the changes committed since it was written, so every leader's typing lands where it was meant and everyone converges on the hub's document.",
-  run: scenario => runModel("ot", scenario, context => new OtModel(context)).outcome
+  run: scenario => runModel(strategyName.enum.ot, scenario, context => new OtModel(context)).outcome
 }

@@ -7,6 +7,7 @@ import { listing, quote, runModel, type LocalWrite, type ModelContext, type Repl
 import type { Scenario } from "../scenario"
 import type { Conflict, Outcome, Strategy } from "../strategy"
 import { compareVectors, formatVector, mergeVectors, type VersionVector } from "./vectors"
+import { strategyName } from "../../protocol/strategies"
 
 /** One version of a block: its value (null once deleted) and version vector. */
 export interface Sibling {
@@ -253,14 +254,14 @@ function endsSplit(scenario: Scenario): boolean {
  * to resolve conflicts with `resolveConflict`) and every write with its vector, in the scenario's own characters.
  */
 export function runVersionVectors(scenario: Scenario): { outcome: Outcome; state: VersionVectorState; writes: VersionVectorWrite[] } {
-  const { outcome, model, origins } = runModel("vv", scenario, context => new VersionVectorModel(context))
+  const { outcome, model, origins } = runModel(strategyName.enum.vv, scenario, context => new VersionVectorModel(context))
   const state = origins.restoreDeep({ ...model.state, partitioned: endsSplit(scenario) })
   return { outcome, state, writes: model.writes }
 }
 
 /** Version vectors with siblings. */
 export const versionVectors: Strategy = {
-  name: "vv",
+  name: strategyName.enum.vv,
   label: "Version vectors with siblings",
   description: "Each block's value carries a version vector; a value that has seen another replaces it, and concurrent values are kept side by side until a person chooses or merges them, as in Riak and CouchDB.",
   run: scenario => runVersionVectors(scenario).outcome
