@@ -62,7 +62,7 @@ export class CrdtConnection extends HubConnection {
     if (this.local) void this.openLocal(this.local)
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
       // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.
-      if (origin === fromHub || origin === this.local || !this.writable) return
+      if (origin === fromHub || (this.local && origin === this.local) || !this.writable) return
       this.pending.push(update)
       this.flush()
       // Local updates are written while the editor view updates: tell listeners once that is done.
