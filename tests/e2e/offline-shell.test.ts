@@ -18,13 +18,13 @@ afterAll(async () => {
   if (server) removeDataDir(server.dataDir)
 })
 
-/** The id of the document the page's connection opened. */
-function openedDocId(page: Page): Promise<string | undefined> {
-  return page.evaluate(() => (window as unknown as { __concord?: { connection: { docId: string } } }).__concord?.connection.docId)
+/** Wait until the page has opened a connection to document `docId`. */
+async function waitForConnectionTo(page: Page, docId: string): Promise<void> {
+  await page.waitForFunction(docId => (window as unknown as { __concord?: { connection: { docId: string } } }).__concord?.connection.docId == docId, docId)
 }
 
 describe("the app with its server down", () => {
-  it("a document opened before still loads its page; one never opened here says it needs a connection", async () => {
+  it("a document opened before still loads its page, from its address or from home; one never opened here says it needs a connection", async () => {
     server = await startUiServer()
     const opened = "offline-opened"
     const neverOpened = "offline-never-opened"
@@ -43,7 +43,7 @@ describe("the app with its server down", () => {
     // page opens the document its address names (from the link this browser kept), which waits for the hub.
     await page.reload()
     await page.getByTestId("connection-status").filter({ hasText: "connecting" }).waitFor()
-    expect(await openedDocId(page)).toBe(opened)
+    await waitForConnectionTo(page, opened)
     await expect(page.getByRole("link", { name: "Concord" }).count()).resolves.toBe(1)
 
     // (b) A document this browser never opened cannot be shown without the hub, and the page says so.
@@ -51,8 +51,14 @@ describe("the app with its server down", () => {
     await other.goto(`/d/${neverOpened}#${linkOf(neverOpened, "edit")}`)
     await other.getByTestId("need-connection").waitFor()
     await expect(other.getByText("This document needs a connection").count()).resolves.toBe(1)
-    expect(await openedDocId(other)).toBe(neverOpened)
+    await waitForConnectionTo(other, neverOpened)
     await expect(other.locator(".ProseMirror").count()).resolves.toBe(0)
+
+    // (c) Home loads too, and its list of documents opened here leads back to the first one.
+    await other.goto("/")
+    await other.getByTestId("recent-documents").getByRole("link").click()
+    await other.waitForURL(`/d/${opened}`)
+    await waitForConnectionTo(other, opened)
     await context.close()
   })
 })
