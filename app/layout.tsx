@@ -3,6 +3,7 @@ import type { ReactNode } from "react"
 import "prosemirror-view/style/prosemirror.css"
 import "prosemirror-gapcursor/style/gapcursor.css"
 import "./globals.css"
+import { ServiceWorkerRegistration } from "./_components/service-worker-registration"
 
 /** Titles and description shared by every page; document pages put the document's title in front. */
 export const metadata: Metadata = {
@@ -18,11 +19,14 @@ export const viewport: Viewport = {
   themeColor: "#f5f6f8"
 }
 
-/** The root layout: fonts come from the system stack in globals.css, nothing is downloaded. */
+/** The root layout: fonts come from the system stack in globals.css, nothing is downloaded; the service worker keeps the app for offline use. */
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        {children}
+        <ServiceWorkerRegistration />
+      </body>
     </html>
   )
 }

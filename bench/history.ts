@@ -6,7 +6,7 @@
 //    tab with the panel open and used, or travelling through versions, and with it closed for
 //    comparison, while LightClients type 5 keys/s each. Also long tasks while the slider is moved
 //    through the 100,000-op document.
-// The browser parts need `next build` first. Prints markdown tables. With --data=DIR the document is built
+// The browser parts need `npm run build` first. Prints markdown tables. With --data=DIR the document is built
 // in DIR and kept, and a later run with the same DIR measures it again without building it.
 import { fork, type ChildProcess } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs"

@@ -14,7 +14,7 @@ if (!existsSync(chromium)) {
   console.error(`Chromium not found at ${chromium}: install it with \`apt-get install chromium\` (or run .ci/run, which does).`)
   process.exit(1)
 }
-const build = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit" })
+const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" })
 if (build.status != 0) process.exit(build.status ?? 1)
 const run = spawnSync(process.execPath, [join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--config", "tests/e2e/vitest.config.ts", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" })
 process.exit(run.status ?? 1)

@@ -15,6 +15,7 @@ import { useHistoryModel, useHistoryOpen, useTravelling } from "./history-state"
 import { HistoryToggle } from "./history-toggle"
 import { IssueBanner } from "./issue-banner"
 import { NameField } from "./name-field"
+import { NeedConnection } from "./need-connection"
 import { NeedLink } from "./need-link"
 import { OfflineToggle } from "./offline-toggle"
 import { PresenceList } from "./presence-list"
@@ -29,7 +30,8 @@ import { modeOf } from "@/lib/strategies/registry"
 /**
  * The document page's editor: toolbar, ProseMirror view, the people in the document, connection state,
  * offline switch, Share and this user's name. On a view link the page is read-only (no toolbar, no
- * name, a "View only" badge); without a working link it says that a link is needed instead. The body
+ * name, a "View only" badge); without a working link it says that a link is needed instead, and without
+ * a copy of the document while the server cannot be reached, that a connection is needed. The body
  * is a row with the history panel next to the page; while the panel shows an older version, that
  * version takes the editor's place.
  */
@@ -44,6 +46,8 @@ export function DocumentEditor({ docId }: { docId: string }) {
   const history = useHistoryModel(historyOpen && !needsLink && connection instanceof DocConnection ? connection : null)
   const travelling = useTravelling(history)
   const revoked = status == "revoked"
+  // No copy of the document to show, and the hub that has it cannot be reached.
+  const needsConnection = !!connection?.unreachable && !connection.state
   const readOnly = connection?.role == "view" || revoked
 
   return (
@@ -89,6 +93,8 @@ export function DocumentEditor({ docId }: { docId: string }) {
         <main className="doc-main">
           {needsLink ? (
             <NeedLink />
+          ) : needsConnection ? (
+            <NeedConnection />
           ) : (
             <div className={travelling ? "page is-hidden" : readOnly ? "page is-read-only" : "page"} data-testid="editor">
               {connection?.state ? <EditorSurface connection={connection} onView={setView} /> : <p className="loading">Loading document…</p>}

@@ -43,6 +43,8 @@ export abstract class HubConnection {
   status: ConnectionStatus = "connecting"
   /** The latest problem to show the user, until dismissed. */
   issue: ConnectionIssue | null = null
+  /** True from a failed attempt to reach the hub (server or network down) until the socket connects again. */
+  unreachable = false
   protected author: Author
   protected readonly socket: HubSocket
   /** Bumped whenever a join starts or the socket drops; answers that belong to an older session are ignored. */
@@ -59,6 +61,9 @@ export abstract class HubConnection {
     this.token = options.token
     this.author = options.user
     this.socket = hubSocket(options.url)
+    this.socket.on("connect", () => this.setUnreachable(false))
+    // An inactive socket was refused by the hub rather than unable to reach it.
+    this.socket.on("connect_error", () => this.setUnreachable(this.socket.active))
     this.socket.on("revoked", message => {
       if (message.docId == this.docId) this.lostAccess()
     })
@@ -230,6 +235,12 @@ export abstract class HubConnection {
   protected fail(error: ConcordError): void {
     this.report(error.code, error.message, 0)
     this.setStatus("error")
+  }
+
+  private setUnreachable(unreachable: boolean): void {
+    if (this.unreachable == unreachable) return
+    this.unreachable = unreachable
+    this.emit("status")
   }
 
   protected setStatus(status: ConnectionStatus): void {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next"
 import { notFound } from "next/navigation"
 import { docIdPattern } from "@/lib/protocol/limits"
-import { DocumentEditor } from "@/app/_components/document-editor"
+import { AddressedDocument } from "@/app/_components/addressed-document"
 
 /** The tab's title until the editor replaces it with the document's first line. */
 export const metadata: Metadata = { title: "Document" }
@@ -10,5 +10,5 @@ export const metadata: Metadata = { title: "Document" }
 export default async function DocumentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params
   if (!docIdPattern.test(id)) notFound()
-  return <DocumentEditor key={id} docId={id} />
+  return <AddressedDocument />
 }

@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { startServerProcess, type ServerProcess } from "../../support/server-process"
 
 /**
- * Start Concord with the built Next.js app (run `next build` first) on a free port, or on `port` to
+ * Start Concord with the built app (run `npm run build` first) on a free port, or on `port` to
  * come back at the same address, with a new temp data folder unless `dataDir` is given.
  */
 export function startUiServer(options: { dataDir?: string; port?: number } = {}): Promise<ServerProcess> {
