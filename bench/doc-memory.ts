@@ -5,7 +5,7 @@
 // snapshot (snapshotEvery 1, so the keystrokes below write one each too: slower, outside the heap). The documents are evicted, and memory (JS heap plus buffers, after gc) is read:
 // - after the hub opens all 20 again: each holds its head as a ProseMirror tree whose textblocks of
 //   plain text are ColdBlocks (one string each), and an empty window;
-// - after the hub packs their heads (Hub.packIdle, as it does once nobody has edited a document for
+// - after the hub packs their heads (OpenDocuments.packIdle, as it does once nobody has edited a document for
 //   packAfterMs, 10 s by default);
 // - after 256 keystrokes (one character each) are committed to each: unpacked (cold again) with the
 //   block typed into built, and the window of recent ops is full (256 by default).
@@ -45,7 +45,7 @@ function median(values: number[]): number {
 /** Commit `lines` as the paragraphs of a new document `docId`, 200 a batch, each with its block id as editors give it. */
 async function write(hub: Hub, docId: string, lines: string[]): Promise<void> {
   await hub.create({ docId })
-  const doc = await hub.open(docId)
+  const doc = await hub.documents.open(docId)
   for (let at = 0, seq = 1; at < lines.length; at += 200, seq++) {
     const paragraphs = lines.slice(at, at + 200).map(line => schema.node("paragraph", { id: newBlockId() }, line ? schema.text(line) : undefined))
     const end = doc.doc.content.size
@@ -68,13 +68,13 @@ async function measure(name: string, lines: string[], copies = 20): Promise<stri
   const hub = new Hub({ storage, log: createLogger("silent"), maxDocuments: 2 * copies, snapshotEvery: 1, window })
   const ids = Array.from({ length: copies }, (_, i) => `doc-${i}`)
   for (const id of ids) await write(hub, id, lines)
-  hub.evictIdle(Date.now() + 1e9)
+  hub.documents.evictIdle(Date.now() + 1e9)
 
   const before = memory()
   const open: HubDocument[] = []
-  for (const id of ids) open.push(await hub.open(id))
+  for (const id of ids) open.push(await hub.documents.open(id))
   const opened = memory()
-  await hub.packIdle(Date.now() + 1e9)
+  await hub.documents.packIdle(Date.now() + 1e9)
   const packed = memory()
   if (!open.every(doc => doc.isPacked)) throw new Error("Every open document should be packed")
 

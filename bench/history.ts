@@ -54,14 +54,14 @@ function random(seed: number): () => number {
  */
 async function buildDocument(hub: Hub): Promise<void> {
   await hub.create({ docId })
-  await hub.open(docId)
+  await hub.documents.open(docId)
   const next = random(42)
   let submitted = 0
   const started = performance.now()
   await Promise.all(Array.from({ length: writers }, async (_, w) => {
     for (let seq = 1; submitted < totalOps; seq++) {
       const count = ++submitted
-      const doc = hub.peek(docId)!
+      const doc = hub.documents.peek(docId)!
       const head = doc.doc
       const pos = textPosition(head, next)
       const roll = next()

@@ -81,7 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     version: packageVersion,
     metricsToken: process.env.CONCORD_METRICS_TOKEN || undefined,
     metrics: () => ({
-      documents: hub.openDocuments, packedDocuments: hub.packedDocuments, connections,
+      documents: hub.documents.size, packedDocuments: hub.documents.packed, connections,
       rateLimited: limiters?.refused ?? 0, connectionsRefused: quota?.refused ?? 0
     })
   }
@@ -141,9 +141,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Evict idle documents and pack the heads of those nobody edits: every 5 s, or twice per packAfterMs
   // when that is shorter (every 10 ms at the most).
   const evictTimer = setInterval(() => {
-    hub.evictIdle()
-    hub.packIdle().catch(error => log.error({ err: error }, "pack-failed"))
-  }, Math.max(10, Math.min(5_000, hub.packAfterMs / 2)))
+    hub.documents.evictIdle()
+    hub.documents.packIdle().catch(error => log.error({ err: error }, "pack-failed"))
+  }, Math.max(10, Math.min(5_000, hub.documents.packAfterMs / 2)))
   evictTimer.unref()
 
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,7 @@ import type { PageConnection } from "./use-doc-connection"
  * may write also sets its clock skew here, to show how a clock running ahead decides which write survives.
  */
 export function StrategyBadge({ connection }: { connection: PageConnection }) {
-  const [skewMinutes, setSkewMinutes] = useState(connection instanceof DocConnection ? connection.clockSkew / 60_000 : 0)
+  const [skewMinutes, setSkewMinutes] = useState(connection instanceof DocConnection ? connection.clocks.skew / 60_000 : 0)
   const mode = modeOf(connection.strategy)
   // Only a tab that writes has a clock that matters.
   const lww = connection instanceof DocConnection && writesCarryClock(mode) && connection.writable
@@ -25,7 +25,7 @@ export function StrategyBadge({ connection }: { connection: PageConnection }) {
             onChange={event => {
               const minutes = Math.max(-60, Math.min(60, Number(event.target.value) || 0))
               setSkewMinutes(minutes)
-              if (connection instanceof DocConnection) connection.clockSkew = minutes * 60_000
+              if (connection instanceof DocConnection) connection.clocks.skew = minutes * 60_000
             }} />
           min
         </label>

@@ -9,6 +9,7 @@ import { unpackOps } from "../protocol/packed-steps"
 import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/registry"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt/updates"
+import { Backoff } from "./backoff"
 import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Options for a CrdtConnection. */
@@ -21,8 +22,6 @@ export interface CrdtConnectionOptions extends HubConnectionOptions {
    */
   keepOnDevice?: boolean
 }
-
-const retryDelay = 1_000
 
 /** Set in the stored copy once the hub has answered a join on this device: the copy is the document's, not only the seed. */
 const joinedKey = "joined"
@@ -55,7 +54,8 @@ export class CrdtConnection extends HubConnection {
   private readonly local: IndexeddbPersistence | null
 
   constructor(options: CrdtConnectionOptions) {
-    super(options)
+    // Every retry rejoins after a second: the join sends whatever the hub lacks.
+    super(options, new Backoff(1_000, 1_000))
     this.plugins = options.plugins ?? []
     Y.applyUpdate(this.ydoc, crdtSeed(), fromHub)
     this.local = options.keepOnDevice ? new IndexeddbPersistence(`concord-crdt/${this.docId}`, this.ydoc) : null
@@ -212,11 +212,10 @@ export class CrdtConnection extends HubConnection {
   }
 
   private retryLater(): void {
-    if (this.retryTimer || this.stopped) return
+    if (this.backoff.waiting || this.stopped) return
     this.setStatus(this.everOnline ? "reconnecting" : "connecting")
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null
+    this.backoff.schedule(() => {
       if (this.socket.connected) void this.join()
-    }, retryDelay)
+    })
   }
 }

@@ -2,21 +2,22 @@ import { Node } from "prosemirror-model"
 import { EditorState, Selection, type Plugin, type Transaction } from "prosemirror-state"
 import type { StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
-import { SyncClient, type Batch, type LocalDrop } from "../ot/sync-client"
+import { SyncClient } from "../ot/sync-client"
 import { ConcordError, type ErrorCode } from "../protocol/errors"
-import { limits } from "../protocol/limits"
 import { unpackOps } from "../protocol/packed-steps"
 import type {
-  Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage, JoinRequest, JoinResult, LeanOp, SelectionJSON, Snapshot, StrategyName, SubmitResult
+  Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage, JoinRequest, JoinResult, LeanOp, SelectionJSON, Snapshot, StrategyName
 } from "../protocol/messages"
-import { batchDescriber } from "../strategies/batch-describer"
 import { modeOf } from "../strategies/registry"
-import { VersionVectorClock } from "../strategies/vv/writes"
+import { WriterClocks } from "../strategies/writer-clocks"
+import { Backoff } from "./backoff"
+import { BatchSubmitter } from "./batch-submitter"
+import { EditLossReports } from "./edit-loss-reports"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
-import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
+import { ackTimeout, HubConnection, retryable, type HubConnectionOptions } from "./hub-connection"
 
 /**
  * Where a connection stands: "offline" only after `goOffline`; "denied" when the hub refused the link
@@ -43,14 +44,16 @@ export interface DocConnectionOptions extends HubConnectionOptions {
   plugins?: readonly Plugin[]
 }
 
-const confirmWait = 5_000
-const firstRetryDelay = 500
-
 /**
  * One document kept in sync with the hub over Socket.IO: owns the socket and a SyncClient, applies local
  * transactions at once, sends them one batch at a time, rebases over everyone's committed ops, and tracks
  * where other people's selections are. Survives disconnects: on reconnect it rejoins from its version,
  * catches up and resends its batch in flight unchanged, so the hub applies every edit exactly once.
+ *
+ * It reads as join -> receive -> send: `joinSucceeded` takes in the hub's answer, `receive` applies
+ * committed ops, and a BatchSubmitter sends the batches and settles the hub's refusals. What the user
+ * is told about edits that did not make it is EditLossReports' part; what a strategy stamps on the
+ * batches (clock, version vectors), WriterClocks'.
  *
  * Presence goes out in the hub's coordinates (LocalPresence); other people's selections are carried
  * from their version to the local document through the committed ops and the unconfirmed local steps
@@ -62,18 +65,14 @@ const firstRetryDelay = 500
 export class DocConnection extends HubConnection {
   /** The conflict strategy the hub serves the document under; known once joined. */
   strategy: StrategyName = "ot"
-  /** Last-writer-wins documents: how far this writer's clock runs ahead of real time, in ms (for demonstrations). */
-  clockSkew = 0
-  /** Version-vector documents: counts this client's writes, across reloads of the local state. */
-  private readonly vectors = new VersionVectorClock(this.clientId)
+  /** What this writer stamps its batches with, across reloads of the local state (the clock skew of last-writer-wins documents, for demonstrations). */
+  readonly clocks = new WriterClocks(this.clientId)
   private readonly plugins: readonly Plugin[]
   private sync: SyncClient | null = null
   /** The maps of the unconfirmed local steps: they lead from the confirmed document to `state.doc`. */
   private unconfirmedMaps: StepMap[] = []
   /** Set when the next join must replace the local state with the hub's snapshot, with the reason. */
   private reload: ConcordError | null = null
-  /** The seq of the batch sent in this session and not yet refused. */
-  private sentSeq: number | null = null
   /** Ops that arrived while joining. */
   private early: LeanOp[] = []
   private readonly remote = new RemotePresenceSet(this.clientId, schema)
@@ -83,8 +82,16 @@ export class DocConnection extends HubConnection {
       if (this.writable) this.socket.volatile.emit("presence", { docId: this.docId, ...update })
     }
   )
-  private confirmTimer: ReturnType<typeof setTimeout> | null = null
-  private retryDelay = firstRetryDelay
+  private readonly reports = new EditLossReports(this.clientId, (code, message, lost) => this.report(code, message, lost))
+  private readonly submitter = new BatchSubmitter(this.docId, this.clientId, {
+    sync: () => this.sync,
+    canSend: () => this.joined && this.writable,
+    session: () => this.session,
+    send: request => this.socket.timeout(ackTimeout).emitWithAck("submit", request),
+    restartSocket: () => this.restartSocket(),
+    rejoin: () => void this.rejoin(),
+    reloadAfter: error => this.reloadAfter(error)
+  }, this.backoff, this.reports)
   private readonly detailed = new DetailedOpFeed(
     (before, limit) => this.fetchHistory(before, limit),
     on => {
@@ -93,7 +100,7 @@ export class DocConnection extends HubConnection {
   )
 
   constructor(options: DocConnectionOptions) {
-    super(options)
+    super(options, new Backoff(500, 10_000))
     this.plugins = options.plugins ?? []
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", reason => this.disconnected(reason))
@@ -184,7 +191,7 @@ export class DocConnection extends HubConnection {
     this.track(this.sync.apply(tr))
     if (tr.docChanged) {
       this.refreshOthers()
-      this.flush()
+      this.submitter.flush()
     }
     this.emit("state")
   }
@@ -207,7 +214,7 @@ export class DocConnection extends HubConnection {
   override close(): void {
     if (!this.closed) {
       this.presence.stop()
-      if (this.confirmTimer) clearTimeout(this.confirmTimer)
+      this.submitter.stop()
       this.detailed.clear()
     }
     super.close()
@@ -215,9 +222,7 @@ export class DocConnection extends HubConnection {
 
   protected override lostAccess(): void {
     this.presence.stop()
-    if (this.confirmTimer) clearTimeout(this.confirmTimer)
-    this.confirmTimer = null
-    this.sentSeq = null
+    this.submitter.stop()
     super.lostAccess()
     this.remote.reset()
     this.refreshOthers()
@@ -226,8 +231,7 @@ export class DocConnection extends HubConnection {
   }
 
   protected override join(): Promise<void> {
-    // Nothing sent before this join counts as in flight any more: the join's reply says what committed.
-    this.sentSeq = null
+    this.submitter.newSession()
     return super.join()
   }
 
@@ -269,11 +273,11 @@ export class DocConnection extends HubConnection {
     // Someone started or stopped listening for whole ops while the join was on its way.
     if (this.detailed.wanted != detail) this.socket.emit("detail", { docId: this.docId, on: this.detailed.wanted })
     this.everOnline = true
-    this.retryDelay = firstRetryDelay
+    this.backoff.reset()
     this.setStatus("online")
     this.refreshOthers()
-    if (!complete) this.retryLater(() => this.rejoin())
-    this.flush()
+    if (!complete) this.backoff.schedule(() => this.rejoin())
+    this.submitter.flush()
     this.presence.schedule()
     this.emit("state")
     this.emit("presence")
@@ -288,7 +292,7 @@ export class DocConnection extends HubConnection {
     }
     if (retryable(error)) {
       this.setStatus(this.everOnline ? "reconnecting" : "connecting")
-      this.retryLater(() => this.rejoin())
+      this.backoff.schedule(() => this.rejoin())
     } else this.fail(error)
   }
 
@@ -297,17 +301,13 @@ export class DocConnection extends HubConnection {
     const previous = this.sync
     const doc = Node.fromJSON(schema, snapshot.doc)
     const selection = previous ? Selection.near(doc.resolve(Math.min(previous.state.selection.head, doc.content.size))) : Selection.atStart(doc)
-    const lost = this.reload && previous ? previous.unconfirmedCount : 0
-    if (this.reload && previous) {
-      const discarded = lost ? ` ${lost} unsent change${lost == 1 ? " was" : "s were"} discarded.` : ""
-      this.report(this.reload.code, `Your latest changes could not be saved (${this.reload.message}). The document was reloaded.${discarded}`, lost)
-    }
+    if (this.reload && previous) this.reports.reloaded(this.reload, previous.unconfirmedCount)
     this.sync = new SyncClient({
       clientId: this.clientId,
       version: snapshot.version,
       state: EditorState.create({ doc, selection, plugins: [...this.plugins] }),
       nextSeq: previous?.nextSeq,
-      describeBatch: batchDescriber(this.strategy, () => Date.now() + this.clockSkew, this.vectors)
+      describeBatch: this.clocks.describer(this.strategy)
     })
     this.reload = null
     this.unconfirmedMaps = []
@@ -328,22 +328,12 @@ export class DocConnection extends HubConnection {
       this.track(sync.apply(caret))
       this.presence.relocate({ anchor: sync.state.selection.anchor, head: sync.state.selection.head })
     }
-    for (const op of ops) {
-      if (op.version <= from || op.version > sync.version || op.clientId != this.clientId || !op.dropped?.length) continue
-      const text = op.dropped.map(d => d.text).filter(Boolean).join(" ").slice(0, 120)
-      this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be applied${text ? `: "${text}"` : ""}.`, op.dropped.length)
-    }
-    if (result.dropped.length) this.reportLost(result.dropped)
+    this.reports.droppedByHub(ops, from, sync.version)
+    this.reports.droppedLocally(result.dropped)
     this.presence.confirmedMoved()
     const applied = ops.filter(op => op.version > from && op.version <= sync.version)
     this.detailed.deliver(applied)
     return !result.gap
-  }
-
-  /** Local edits that no longer fit after others' changes, and that the hub never saw. */
-  private reportLost(dropped: readonly LocalDrop[]): void {
-    const text = dropped.map(d => d.text).filter(Boolean).join(" ").slice(0, 120)
-    this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be kept${text ? `: "${text}"` : ""}.`, dropped.length)
   }
 
   private opsArrived(docId: string, ops: readonly LeanOp[]): void {
@@ -359,76 +349,8 @@ export class DocConnection extends HubConnection {
       this.reloadAfter(ConcordError.from(error))
     }
     this.refreshOthers()
-    this.flush()
+    this.submitter.flush()
     this.emit("state")
-  }
-
-  /** Send the batch in flight if this session has not sent it yet, else the next batch, if there is one. */
-  private flush(): void {
-    const sync = this.sync
-    if (!sync || !this.joined || this.retryTimer || !this.writable) return
-    const inflight = sync.inflightBatch
-    if (inflight) {
-      if (this.sentSeq != inflight.seq) void this.submit(inflight)
-      return
-    }
-    const next = sync.nextBatch()
-    if (next) void this.submit(next)
-  }
-
-  private async submit(batch: Batch): Promise<void> {
-    const session = this.session
-    const request = { docId: this.docId, clientId: this.clientId, ...batch }
-    if (new TextEncoder().encode(JSON.stringify(request)).length > limits.maxMessageBytes)
-      return this.reloadAfter(new ConcordError("ERR_MESSAGE_TOO_LARGE", "the change is too large to send"))
-    this.sentSeq = batch.seq
-    let reply
-    try {
-      reply = await this.socket.timeout(ackTimeout).emitWithAck("submit", request)
-    } catch {
-      if (session == this.session) this.restartSocket()
-      return
-    }
-    if (session != this.session) return
-    if (reply.ok) this.submitted(batch, reply.value)
-    else this.submitFailed(toError(reply.error))
-  }
-
-  /** The batch is committed; its op confirms it when it arrives, and a client that misses the op catches up. */
-  private submitted(batch: Batch, result: SubmitResult): void {
-    this.retryDelay = firstRetryDelay
-    if (this.sync?.inflightBatch?.seq != batch.seq) return
-    if (this.confirmTimer) clearTimeout(this.confirmTimer)
-    this.confirmTimer = setTimeout(() => {
-      this.confirmTimer = null
-      if (this.sync && this.sync.inflightBatch?.seq == batch.seq && this.sync.version < result.version) void this.rejoin()
-    }, confirmWait)
-  }
-
-  private submitFailed(error: ConcordError): void {
-    this.sentSeq = null
-    switch (error.code) {
-      case "ERR_SEQ_IN_FLIGHT":
-      case "ERR_RATE_LIMITED":
-        return this.retryLater(() => this.flush(), error.retryAfterMs)
-      case "ERR_VERSION_TOO_OLD": {
-        // Too far behind for the hub to transform: catch up, rebase here, and send again on the new base.
-        const lost = this.sync?.requeue() ?? []
-        if (lost.length) this.reportLost(lost)
-        return void this.rejoin()
-      }
-      case "ERR_SEQ_GAP":
-        // The join's answer renumbers the batch in flight.
-        return void this.rejoin()
-      case "ERR_NOT_JOINED":
-      case "ERR_UNKNOWN_DOCUMENT":
-      case "ERR_VERSION_FROM_FUTURE":
-        return void this.rejoin()
-    }
-    if (error.kind == "internal") {
-      this.report(error.code, `The server could not save your latest changes (${error.message}). Retrying…`, 0)
-      this.retryLater(() => this.rejoin())
-    } else this.reloadAfter(error)
   }
 
   /** The hub refused the local edits for good: start over from its document, dropping what it refused. */
@@ -441,21 +363,10 @@ export class DocConnection extends HubConnection {
     if (this.socket.connected) return this.join()
   }
 
-
-  /** Run `action` after the backoff delay, or after `atLeast` ms when the hub said so. */
-  private retryLater(action: () => void, atLeast = 0): void {
-    if (this.retryTimer) return
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null
-      action()
-    }, Math.max(this.retryDelay, atLeast))
-    this.retryDelay = Math.min(this.retryDelay * 2, 10_000)
-  }
-
   private disconnected(reason: string): void {
     this.session++
     this.joined = false
-    this.sentSeq = null
+    this.submitter.newSession()
     this.early = []
     // Anything queued while the socket was down must not go out before the next join.
     this.socket.sendBuffer.length = 0
@@ -492,5 +403,4 @@ export class DocConnection extends HubConnection {
     const keep = this.sync ? this.sync.unconfirmedCount : 0
     this.unconfirmedMaps.splice(0, Math.max(0, this.unconfirmedMaps.length - keep))
   }
-
 }

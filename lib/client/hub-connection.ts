@@ -1,6 +1,7 @@
 import { ConcordError, type ErrorJSON } from "../protocol/errors"
 import type { Author, JoinRequest, JoinResult, LinksRequest, LinksResult, Reply, Role } from "../protocol/messages"
 import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./doc-connection"
+import type { Backoff } from "./backoff"
 import { hubSocket, type HubSocket } from "./hub-socket"
 import { randomId } from "./random-id"
 
@@ -53,10 +54,10 @@ export abstract class HubConnection {
   protected wantOffline = false
   protected everOnline = false
   protected closed = false
-  protected retryTimer: ReturnType<typeof setTimeout> | null = null
   private readonly listeners = new Set<(change: ConnectionChange) => void>()
 
-  constructor(options: HubConnectionOptions) {
+  /** `backoff` paces the subclass's retries of joins and sends; closing or losing the link cancels the waiting one. */
+  constructor(options: HubConnectionOptions, protected readonly backoff: Backoff) {
     this.docId = options.docId
     this.token = options.token
     this.author = options.user
@@ -126,7 +127,7 @@ export abstract class HubConnection {
   close(): void {
     if (this.closed) return
     this.closed = true
-    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.backoff.cancel()
     if (this.joined) this.socket.emit("leave", { docId: this.docId })
     this.socket.disconnect()
     this.listeners.clear()
@@ -183,8 +184,7 @@ export abstract class HubConnection {
     if (this.closed) return
     this.session++
     this.joined = false
-    if (this.retryTimer) clearTimeout(this.retryTimer)
-    this.retryTimer = null
+    this.backoff.cancel()
     this.setStatus("revoked")
     this.socket.disconnect()
   }

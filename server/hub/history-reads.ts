@@ -8,17 +8,13 @@ import {
 import { Authorship } from "../../lib/history/authorship"
 import type { Storage } from "../storage"
 import type { HubDocument } from "./hub-document"
+import type { OpenDocuments } from "./open-documents"
 import { RecentVersions } from "./recent-versions"
 import { replayed } from "./replayed"
 import { crdtState } from "./crdt-module"
 
 /** Ops a read request (a history page, authorship, a replay) handles between two turns of the event loop. */
 const readSlice = 50
-
-/** What reading a document's past needs of the hub: its documents, opened. */
-export interface OpenDocuments {
-  open(docId: string): Promise<HubDocument>
-}
 
 /**
  * The hub's reads of a document's past: pages of history, the document at a version (docAt), who

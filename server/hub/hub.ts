@@ -1,5 +1,4 @@
-import { Step } from "prosemirror-transform"
-import { schema, newBlockId, compactJSON, coldFromJSON, coolBlocks } from "../../lib/schema"
+import { schema, newBlockId, compactJSON } from "../../lib/schema"
 import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtReply, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
@@ -10,16 +9,14 @@ import type { Storage } from "../storage"
 import { hashToken, newDocId, newLinks, newToken } from "../link-tokens"
 import { LinkHolders } from "./link-holders"
 import { createLogger, type Logger } from "../log"
-import { HubDocument } from "./hub-document"
+import type { HubDocument } from "./hub-document"
+import { OpenDocuments } from "./open-documents"
 import { HistoryReads } from "./history-reads"
-import { replayed } from "./replayed"
 import { crdtState } from "./crdt-module"
 import { acknowledgement, prepareSubmit, type PreparedSubmit, type SubmitContext } from "./submit-pipeline"
 import { nextSeqOf } from "./dedup"
 import { nobody, type Publisher } from "./publisher"
-import { modeOf } from "../../lib/strategies/registry"
 import { mapSelection } from "../../lib/ot/map-selection"
-
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -41,67 +38,33 @@ export interface HubOptions {
 }
 
 /**
- * The hub: owns the open documents, runs submits through the pipeline one document at a time,
- * serves joins, history and presence, and evicts idle documents. It knows nothing of sockets:
- * its pipelines publish committed ops through the Publisher it is given.
+ * The hub: serves the requests on documents (create, join, submit, update, presence, reads), running
+ * submits through the pipeline one document at a time. The documents it holds in memory, and when they
+ * are loaded, packed and evicted, are `documents`' business. It knows nothing of sockets: its pipelines
+ * publish committed ops through the Publisher it is given.
  */
 export class Hub {
   /** Called once the sockets that joined a document with links of `role` have lost them; the transport removes them from it. */
   onRevoked: (docId: string, role: Role, socketIds: string[]) => void = () => {}
-  private readonly docs = new Map<string, HubDocument>()
-  private readonly loading = new Map<string, Promise<HubDocument>>()
-  /** Documents being opened for a join, by how many joins: not evicted while they load (see openPinned). */
-  private readonly claims = new Map<string, number>()
+  /** The documents held in memory: open, pin, pack, evict. */
+  readonly documents: OpenDocuments
   private readonly reads: HistoryReads
   private readonly holders = new LinkHolders()
   private readonly ctx: SubmitContext
   private readonly log: Logger
-  private readonly window: number
-  private readonly idleMs: number
-  private readonly maxDocuments: number
-  /** How long after its last edit a document's head is packed (see HubDocument.pack). */
-  readonly packAfterMs: number
-  private closing = false
-  private packing = false
 
   constructor(readonly options: HubOptions) {
     this.log = options.log ?? createLogger()
-    this.window = options.window ?? 256
-    this.idleMs = options.idleMs ?? 30_000
-    this.maxDocuments = options.maxDocuments ?? 500
-    this.packAfterMs = options.packAfterMs ?? 10_000
-    this.reads = new HistoryReads(this, options.storage)
+    this.documents = new OpenDocuments({
+      storage: options.storage,
+      log: this.log,
+      window: options.window ?? 256,
+      idleMs: options.idleMs ?? 30_000,
+      maxDocuments: options.maxDocuments ?? 500,
+      packAfterMs: options.packAfterMs ?? 10_000
+    })
+    this.reads = new HistoryReads(this.documents, options.storage)
     this.ctx = { storage: options.storage, publisher: options.publisher ?? nobody, snapshotEvery: options.snapshotEvery ?? 100, now: options.now ?? Date.now }
-  }
-
-  /** Documents held in memory. */
-  get openDocuments(): number {
-    return this.docs.size
-  }
-
-  /** Open documents whose head is packed. */
-  get packedDocuments(): number {
-    let packed = 0
-    for (const doc of this.docs.values()) if (doc.isPacked) packed++
-    return packed
-  }
-
-  /** The in-memory document, if it is open (for tests and health checks). */
-  peek(docId: string): HubDocument | undefined {
-    return this.docs.get(docId)
-  }
-
-  /** Open a document: from memory, else from its latest snapshot plus the ops after it. */
-  async open(docId: string): Promise<HubDocument> {
-    if (this.closing) throw new ConcordError("ERR_SHUTTING_DOWN", "The hub is shutting down")
-    const open = this.docs.get(docId)
-    if (open && !open.broken) return this.touch(open)
-    let loading = this.loading.get(docId)
-    if (!loading) {
-      loading = this.load(docId).finally(() => this.loading.delete(docId))
-      this.loading.set(docId, loading)
-    }
-    return this.touch(await loading)
   }
 
   /**
@@ -109,7 +72,7 @@ export class Hub {
    * and return their tokens: the hub keeps only their hashes. It is opened on its first join.
    */
   async create(request: CreateRequest): Promise<CreateResult> {
-    if (this.closing) throw new ConcordError("ERR_SHUTTING_DOWN", "The hub is shutting down")
+    this.documents.checkOpen()
     const strategy = request.strategy ?? hubStrategies[0]
     const docId = request.docId ?? newDocId()
     const { tokens, hashes } = newLinks()
@@ -139,13 +102,13 @@ export class Hub {
 
   /** Run a batch through the submit pipeline; resolves with the acknowledgement once it is durable. */
   async submit(request: SubmitRequest, author: Author): Promise<SubmitResult> {
-    const doc = await this.open(request.docId)
+    const doc = await this.documents.open(request.docId)
     return this.settle(doc, await doc.queue.run(() => prepareSubmit(this.ctx, doc, request, author)))
   }
 
   /** Run a CRDT document's Yjs update through its pipeline; resolves with the acknowledgement once it is durable. */
   async update(request: UpdateRequest, author: Author): Promise<SubmitResult> {
-    const doc = await this.open(request.docId)
+    const doc = await this.documents.open(request.docId)
     const { prepareUpdate } = await import("./update-pipeline")
     return this.settle(doc, await doc.queue.run(() => prepareUpdate(this.ctx, doc, request, author)))
   }
@@ -154,7 +117,7 @@ export class Hub {
     try {
       await prepared.commit
     } catch (error) {
-      if (this.docs.get(doc.id) === doc) this.docs.delete(doc.id)
+      this.documents.drop(doc)
       doc.log.error({ err: error, version: prepared.op.version }, "commit-failed")
       throw ConcordError.from(error, "ERR_STORAGE")
     }
@@ -178,7 +141,7 @@ export class Hub {
       throw new ConcordError("ERR_CLIENT_ID_TAKEN", `Client id ${request.clientId} belongs to another client: pick a new one`)
     // Eviction may take a document that was loaded for a join before the join attached to it: open it again.
     for (let attempt = 1; ; attempt++) {
-      const doc = await this.openPinned(request.docId)
+      const doc = await this.documents.openPinned(request.docId)
       let result: JoinResult | null | "revoked"
       try {
         result = await this.joinOpen(doc, request, socketId, attach, { role, tokenHash, revokes })
@@ -189,23 +152,6 @@ export class Hub {
       if (result == "revoked") return this.join(request, socketId, attach)
       if (result) return result
       if (attempt == 3) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
-    }
-  }
-
-  /**
-   * Open a document pinned against eviction (unpin with `pins--`): it is claimed from the call on, so
-   * that no other document's load evicts it between its own load and the pin.
-   */
-  private async openPinned(docId: string): Promise<HubDocument> {
-    this.claims.set(docId, (this.claims.get(docId) ?? 0) + 1)
-    try {
-      const doc = await this.open(docId)
-      doc.pins++
-      return doc
-    } finally {
-      const left = this.claims.get(docId)! - 1
-      if (left) this.claims.set(docId, left)
-      else this.claims.delete(docId)
     }
   }
 
@@ -227,7 +173,7 @@ export class Hub {
     if (paged) older = await this.options.storage.getOps(doc.id, from!, from! + limits.maxOpsPerPage)
     else if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart)
     if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
-    if (this.docs.get(doc.id) !== doc) return null
+    if (!this.documents.holds(doc)) return null
     if (this.holders.generation != link.revokes) return "revoked"
     const recent = wantsOps && !paged ? doc.opsAfter(from! + older.length) : []
     attach()
@@ -245,7 +191,7 @@ export class Hub {
   /** A socket left a document (or disconnected): its presence goes. Returns whether a presence was removed. */
   leave(docId: string, clientId: string, socketId: string): boolean {
     this.holders.remove(docId, socketId)
-    const doc = this.docs.get(docId)
+    const doc = this.documents.peek(docId)
     if (!doc) return false
     doc.sockets.delete(socketId)
     doc.lastActive = Date.now()
@@ -260,7 +206,7 @@ export class Hub {
    * selection on a version older than the ops the hub holds in memory cannot be mapped, and goes.
    */
   presence(clientId: string, socketId: string, user: Author, update: PresenceUpdate): PresenceState | null {
-    const doc = this.docs.get(update.docId)
+    const doc = this.documents.peek(update.docId)
     if (!doc) return null
     let selection = update.selection
     let version = Math.min(update.version, doc.durableVersion)
@@ -294,115 +240,8 @@ export class Hub {
     return this.reads.authorship(request)
   }
 
-  /**
-   * Evict documents nobody has used for idleMs, and the least recently used idle ones beyond
-   * maxDocuments (leaving `room` places free for documents about to be loaded).
-   */
-  evictIdle(now = Date.now(), room = 0): number {
-    let evicted = 0
-    const idle = [...this.docs.values()].filter(d => d.sockets.size == 0 && d.pins == 0 && !this.claims.has(d.id) && d.settled).sort((a, b) => a.lastActive - b.lastActive)
-    let excess = this.docs.size + room - this.maxDocuments
-    for (const doc of idle) {
-      if (now - doc.lastActive >= this.idleMs || excess > 0) {
-        this.docs.delete(doc.id)
-        doc.log.debug({ version: doc.version }, "document-evicted")
-        excess--
-        evicted++
-      }
-    }
-    return evicted
-  }
-
-  /**
-   * Pack the heads of open documents nobody has edited for packAfterMs, one after the other (each
-   * deflate runs on the thread pool, between them the event loop is free), and cool the heads of the
-   * others (see HubDocument.cool). Resolves with how many were packed.
-   */
-  async packIdle(now = Date.now()): Promise<number> {
-    if (this.packing) return 0
-    this.packing = true
-    let packed = 0
-    try {
-      for (const doc of [...this.docs.values()]) {
-        if (doc.isPacked) continue
-        if (now - doc.lastEdit >= this.packAfterMs) {
-          if (await this.pack(doc)) packed++
-        } else doc.cool()
-      }
-    } finally {
-      this.packing = false
-    }
-    return packed
-  }
-
-  /** Pack one document's head; a failure is logged and leaves the head as it was. */
-  private async pack(doc: HubDocument): Promise<boolean> {
-    try {
-      if (!(await doc.pack())) return false
-    } catch (error) {
-      doc.log.error({ err: error }, "pack-failed")
-      return false
-    }
-    doc.log.debug({ version: doc.version }, "head-packed")
-    return true
-  }
-
   /** Stop taking work and wait until every document's commits have finished. */
-  async close(): Promise<void> {
-    this.closing = true
-    await Promise.all([...this.docs.values()].map(doc => doc.queue.run(() => doc.durable(doc.version))))
-  }
-
-  private touch(doc: HubDocument): HubDocument {
-    doc.lastActive = Date.now()
-    return doc
-  }
-
-  private async load(docId: string): Promise<HubDocument> {
-    const storage = this.options.storage
-    const record = await storage.getDocument(docId)
-    if (!record) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
-    const snapshot = await storage.latestSnapshot(docId)
-    if (!snapshot) throw new ConcordError("ERR_STORAGE", `Document ${docId} has no snapshot`)
-    let node = coldFromJSON(schema, snapshot.doc)
-    let version = snapshot.version
-    const recent: CommittedOp[] = []
-    const mode = modeOf(record.strategy)
-    const crdt = mode.carries == "updates" ? await crdtState() : null
-    const ydoc = crdt ? crdt.newCrdtDoc() : null
-    for (;;) {
-      const page = await storage.getOps(docId, version, undefined, limits.maxOpsPerPage)
-      if (!page.length) break
-      node = replayed(node, page)
-      if (ydoc) crdt!.applyUpdates(ydoc, page)
-      recent.push(...page)
-      recent.splice(0, Math.max(0, recent.length - this.window))
-      version = page[page.length - 1].version
-    }
-    const doc = new HubDocument(docId, record.strategy, coolBlocks(node), version, this.window, this.log)
-    doc.ydoc = ydoc
-    if (mode.blocks) await loadStamps(storage, doc)
-    doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
-    if (this.docs.size >= this.maxDocuments) this.evictIdle(Date.now(), 1)
-    this.docs.set(docId, doc)
-    doc.log.debug({ strategy: doc.strategy, snapshot: snapshot.version, version }, "document-loaded")
-    return doc
+  close(): Promise<void> {
+    return this.documents.close()
   }
 }
-
-/**
- * Per-block documents: rebuild from every write the log holds the last-writer-wins register stamps, or
- * who wrote each version-vector block's one value.
- */
-async function loadStamps(storage: Storage, doc: HubDocument): Promise<void> {
-  for (let after = 0; after < doc.version;) {
-    const page = await storage.getOps(doc.id, after, doc.version, limits.maxOpsPerPage)
-    if (!page.length) break
-    for (const op of page) {
-      for (const write of op.writes ?? []) if (write.won) doc.stamps.set(write.block, write.stamp)
-      for (const write of op.vvWrites ?? []) if (write.outcome != "conflict") doc.writers.set(write.block, { author: op.author, clientId: op.clientId })
-    }
-    after = page[page.length - 1].version
-  }
-}
-

@@ -108,10 +108,10 @@ describe("joining without a valid link", () => {
     const attempt = (docId: string, token: string) => hub.join({ docId, clientId: "c", secret: testSecret("c"), token, version: null, user: author }, "socket-1", () => attached++)
     await expect(attempt("closed", "not-a-token")).rejects.toMatchObject({ code: "ERR_ACCESS_DENIED" })
     await expect(attempt("nowhere", links.edit)).rejects.toMatchObject({ code: "ERR_ACCESS_DENIED" })
-    expect(hub.openDocuments).toBe(0)
+    expect(hub.documents.size).toBe(0)
     expect(attached).toBe(0)
     expect((await attempt("closed", links.edit)).role).toBe("edit")
-    expect([hub.openDocuments, attached]).toEqual([1, 1])
+    expect([hub.documents.size, attached]).toEqual([1, 1])
   })
 })
 

@@ -26,13 +26,13 @@ async function join(hub: Hub, docId: string, clientId: string, extra: { create?:
 }
 
 function insertStep(hub: Hub, docId: string, text: string): StepJSON {
-  return new Transform(hub.peek(docId)!.doc).insert(1, schema.text(text)).steps[0].toJSON() as StepJSON
+  return new Transform(hub.documents.peek(docId)!.doc).insert(1, schema.text(text)).steps[0].toJSON() as StepJSON
 }
 
 /** Commit `count` one-character ops as client "w". */
 async function typeOps(hub: Hub, docId: string, count: number): Promise<void> {
   for (let seq = 1; seq <= count; seq++)
-    await hub.submit({ docId, clientId: "w", seq, baseVersion: hub.peek(docId)!.version, steps: [insertStep(hub, docId, "x")] }, author)
+    await hub.submit({ docId, clientId: "w", seq, baseVersion: hub.documents.peek(docId)!.version, steps: [insertStep(hub, docId, "x")] }, author)
 }
 
 describe("hub: bounded work per request", () => {
@@ -44,13 +44,13 @@ describe("hub: bounded work per request", () => {
     await expect(hub.submit({ docId: "stale", clientId: "s", seq: 1, baseVersion: 0, steps: [step] }, author)).rejects.toMatchObject({ code: "ERR_VERSION_TOO_OLD" })
     const behind = 200
     const many = Array.from({ length: Math.floor(limits.maxTransformWork / behind) + 1 }, () => step)
-    await expect(hub.submit({ docId: "stale", clientId: "s", seq: 1, baseVersion: hub.peek("stale")!.version - behind, steps: many }, author)).rejects.toMatchObject({ code: "ERR_VERSION_TOO_OLD" })
-    expect(hub.peek("stale")!.version).toBe(limits.maxSubmitBehind + 1)
+    await expect(hub.submit({ docId: "stale", clientId: "s", seq: 1, baseVersion: hub.documents.peek("stale")!.version - behind, steps: many }, author)).rejects.toMatchObject({ code: "ERR_VERSION_TOO_OLD" })
+    expect(hub.documents.peek("stale")!.version).toBe(limits.maxSubmitBehind + 1)
     // One behind is fine, and so is the resend of a committed batch, however far behind its base is by then.
-    const fresh = { docId: "stale", clientId: "s", seq: 1, baseVersion: hub.peek("stale")!.version - 1, steps: [step] }
+    const fresh = { docId: "stale", clientId: "s", seq: 1, baseVersion: hub.documents.peek("stale")!.version - 1, steps: [step] }
     await expect(hub.submit(fresh, author)).resolves.toEqual({ seq: 1, version: limits.maxSubmitBehind + 2 })
     for (let seq = limits.maxSubmitBehind + 2; seq <= 2 * limits.maxSubmitBehind + 2; seq++)
-      await hub.submit({ docId: "stale", clientId: "w", seq, baseVersion: hub.peek("stale")!.version, steps: [insertStep(hub, "stale", "x")] }, author)
+      await hub.submit({ docId: "stale", clientId: "w", seq, baseVersion: hub.documents.peek("stale")!.version, steps: [insertStep(hub, "stale", "x")] }, author)
     await expect(hub.submit(fresh, author)).resolves.toEqual({ seq: 1, version: limits.maxSubmitBehind + 2, duplicate: true })
   })
 
@@ -60,7 +60,7 @@ describe("hub: bounded work per request", () => {
     // Two ops of 600 steps each: two versions, 1,200 steps to transform past.
     for (let seq = 1; seq <= 2; seq++) {
       const steps = Array.from({ length: 600 }, () => insertStep(hub, "heavy", "x"))
-      await hub.submit({ docId: "heavy", clientId: "w", seq, baseVersion: hub.peek("heavy")!.version, steps }, author)
+      await hub.submit({ docId: "heavy", clientId: "w", seq, baseVersion: hub.documents.peek("heavy")!.version, steps }, author)
     }
     const step = { stepType: "replace", from: 1, to: 1 }
     await expect(hub.submit({ docId: "heavy", clientId: "s", seq: 1, baseVersion: 0, steps: [step] }, author)).rejects.toMatchObject({ code: "ERR_VERSION_TOO_OLD" })
@@ -90,7 +90,7 @@ describe("hub: a refused join changes nothing", () => {
         .rejects.toMatchObject({ code: "ERR_INVALID_MESSAGE" })
     }
     expect(attached).toBe(0)
-    expect(hub.openDocuments).toBe(0)
+    expect(hub.documents.size).toBe(0)
   })
 
   it("leaves nothing attached when the state vector of an existing CRDT document's join is bad", async () => {
@@ -100,8 +100,8 @@ describe("hub: a refused join changes nothing", () => {
     let attached = 0
     await expect(hub.join({ docId: "crdt-open", clientId: "b", secret: testSecret("b"), token: tokens.get("crdt-open")!, version: null, user: author, stateVector: "////" }, "s", () => attached++)).rejects.toBeTruthy()
     expect(attached).toBe(0)
-    expect(hub.peek("crdt-open")!.sockets.size).toBe(0)
-    expect(hub.evictIdle(Date.now() + 60_000)).toBe(1)
+    expect(hub.documents.peek("crdt-open")!.sockets.size).toBe(0)
+    expect(hub.documents.evictIdle(Date.now() + 60_000)).toBe(1)
   })
 })
 
@@ -110,12 +110,12 @@ describe("hub: eviction never fails a join", () => {
     const { hub } = newHub({ maxDocuments: 10 })
     for (let i = 0; i < 10; i++) {
       await hub.create({ docId: `idle-${i}` })
-      await hub.open(`idle-${i}`)
+      await hub.documents.open(`idle-${i}`)
     }
     const joins = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => join(hub, `fresh-${i}`, `c${i}`, { create: "ot" })))
     expect(joins.filter(j => j.status == "rejected")).toEqual([])
     // The idle ones made room; the joined ones stay while their sockets are there.
-    for (let i = 0; i < 40; i++) expect(hub.peek(`fresh-${i}`)?.sockets.size).toBe(1)
+    for (let i = 0; i < 40; i++) expect(hub.documents.peek(`fresh-${i}`)?.sockets.size).toBe(1)
   })
 })
 
@@ -127,7 +127,7 @@ describe("hub: presence", () => {
     const old = hub.presence("p", "socket-p", author, { docId: "carets", version: 1, selection: { anchor: limits.maxDocumentSize, head: 2 } })
     expect(old).toMatchObject({ version: 20, selection: null })
     const recent = hub.presence("p", "socket-p", author, { docId: "carets", version: 19, selection: { anchor: limits.maxDocumentSize, head: 2 } })
-    expect(recent).toMatchObject({ version: 20, selection: { anchor: hub.peek("carets")!.durableSize, head: 3 } })
+    expect(recent).toMatchObject({ version: 20, selection: { anchor: hub.documents.peek("carets")!.durableSize, head: 3 } })
   })
 })
 
@@ -149,7 +149,7 @@ describe("hub: steps that are not well formed", () => {
       const code = await hub.submit({ docId: "malformed", clientId: `m${i}`, seq: 1, baseVersion: at ?? base, steps: [step as StepJSON] }, author).then(() => "ok", e => e.code)
       expect([i, code]).toEqual([i, "ERR_STEP_INVALID"])
     }
-    expect(hub.peek("malformed")!.version).toBe(3)
+    expect(hub.documents.peek("malformed")!.version).toBe(3)
   })
 })
 

@@ -14,7 +14,7 @@ const author = { name: "a", color: "#000000" }
 
 /** A submit typing `text` at the start of the document's head, from `clientId` under `seq`. */
 async function type(hub: Hub, docId: string, clientId: string, seq: number, text: string) {
-  const doc = await hub.open(docId)
+  const doc = await hub.documents.open(docId)
   const step = new Transform(doc.doc).insert(1, schema.text(text)).steps[0]
   return hub.submit({ docId, clientId, seq, baseVersion: doc.version, steps: [step.toJSON()] }, author)
 }
@@ -42,7 +42,7 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
     store = open()
     hub = new Hub({ storage: store.storage, log: createLogger("silent"), window, idleMs: 0 })
     await hub.create({ docId: "doc" })
-    await hub.open("doc")
+    await hub.documents.open("doc")
     return { hub, storage: store.storage }
   }
 
@@ -51,7 +51,7 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
     for (let seq = 1; seq <= 3; seq++) await type(hub, "doc", "c", seq, "c")
     for (let seq = 1; seq <= 10; seq++) await type(hub, "doc", "d", seq, "d")
     // Evicted and loaded again: what the hub knows of c comes from the store alone.
-    expect(hub.evictIdle(Date.now() + 1)).toBe(1)
+    expect(hub.documents.evictIdle(Date.now() + 1)).toBe(1)
     const again = await type(hub, "doc", "c", 3, "c")
     expect(again).toEqual({ seq: 3, version: 3, duplicate: true })
     await expect(type(hub, "doc", "c", 3, "other")).rejects.toMatchObject({ code: "ERR_SEQ_REUSED" })
@@ -71,7 +71,7 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
   it("acknowledges a resend that arrives while its first copy commits, once, and refuses an older seq meanwhile", async () => {
     const { hub, storage } = await start()
     await type(hub, "doc", "c", 1, "a")
-    const doc = await hub.open("doc")
+    const doc = await hub.documents.open("doc")
     const step = new Transform(doc.doc).insert(1, schema.text("b")).steps[0].toJSON()
     const request = { docId: "doc", clientId: "c", seq: 2, baseVersion: 1, steps: [step] }
     // Both submitted before either commits: the second finds the first in memory and waits for it.
@@ -82,7 +82,7 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
     expect(again).toEqual({ status: "fulfilled", value: { seq: 2, version: 2, duplicate: true } })
     expect(older).toMatchObject({ status: "rejected", reason: { code: "ERR_SEQ_REUSED" } })
     expect((await storage.getOps("doc", 0)).map(op => op.seq)).toEqual([1, 2])
-    expect((await hub.open("doc")).doc.textContent).toBe("ba")
+    expect((await hub.documents.open("doc")).doc.textContent).toBe("ba")
   })
 
   it("fails a resend waiting on a commit that fails, and takes the batch once the document reloads", async () => {
@@ -103,9 +103,9 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
     })
     hub = new Hub({ storage, log: createLogger("silent") })
     await hub.create({ docId: "doc" })
-    await hub.open("doc")
+    await hub.documents.open("doc")
     await type(hub, "doc", "c", 1, "a")
-    const doc = await hub.open("doc")
+    const doc = await hub.documents.open("doc")
     const step = new Transform(doc.doc).insert(1, schema.text("b")).steps[0].toJSON()
     const request = { docId: "doc", clientId: "c", seq: 2, baseVersion: 1, steps: [step] }
     failNext = true
@@ -122,7 +122,7 @@ describe.each(stores)("hub dedup over %s", (_, open) => {
     store = open()
     hub = new Hub({ storage: store.storage, log: createLogger("silent") })
     await hub.create({ docId: "crdt", strategy: "crdt" })
-    await hub.open("crdt")
+    await hub.documents.open("crdt")
     // A client's Yjs document from the shared seed, typing into the first paragraph.
     const ydoc = new Y.Doc()
     Y.applyUpdate(ydoc, crdtSeed())

@@ -9,7 +9,7 @@ import { testSecret } from "../support/test-client"
 const author = { name: "a", color: "#000000" }
 
 async function type(hub: Hub, docId: string, clientId: string, seq: number, text: string) {
-  const doc = await hub.open(docId)
+  const doc = await hub.documents.open(docId)
   const step = new Transform(doc.doc).insert(1, schema.text(text)).steps[0]
   return hub.submit({ docId, clientId, seq, baseVersion: doc.version, steps: [step.toJSON()] }, author)
 }
@@ -19,14 +19,14 @@ describe("hub: loading and eviction", () => {
     const storage = new MemoryStorage()
     const hub = new Hub({ storage, log: createLogger("silent"), snapshotEvery: 5, idleMs: 1_000 })
     await hub.create({ docId: "doc" })
-    await hub.open("doc")
+    await hub.documents.open("doc")
     for (let seq = 1; seq <= 12; seq++) await type(hub, "doc", "c", seq, String(seq % 10))
-    const before = hub.peek("doc")!.doc
-    expect(hub.evictIdle(Date.now())).toBe(0)
-    expect(hub.evictIdle(Date.now() + 1_000)).toBe(1)
-    expect(hub.openDocuments).toBe(0)
+    const before = hub.documents.peek("doc")!.doc
+    expect(hub.documents.evictIdle(Date.now())).toBe(0)
+    expect(hub.documents.evictIdle(Date.now() + 1_000)).toBe(1)
+    expect(hub.documents.size).toBe(0)
     expect((await storage.latestSnapshot("doc"))!.version).toBe(10)
-    const reloaded = await hub.open("doc")
+    const reloaded = await hub.documents.open("doc")
     expect(reloaded.version).toBe(12)
     expect(reloaded.doc.eq(before)).toBe(true)
     // A resend of a batch committed before the eviction is still recognised.
@@ -38,18 +38,18 @@ describe("hub: loading and eviction", () => {
     const hub = new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), maxDocuments: 3 })
     for (let i = 0; i < 6; i++) {
       await hub.create({ docId: "d" + i })
-      await hub.open("d" + i)
+      await hub.documents.open("d" + i)
     }
-    expect(hub.openDocuments).toBeLessThanOrEqual(3)
-    await expect(hub.open("d0")).resolves.toBeTruthy()
+    expect(hub.documents.size).toBeLessThanOrEqual(3)
+    await expect(hub.documents.open("d0")).resolves.toBeTruthy()
   })
 
   it("does not evict a document someone is connected to", async () => {
     const hub = new Hub({ storage: new MemoryStorage(), log: createLogger("silent"), idleMs: 0 })
     const { links } = await hub.create({ docId: "busy" })
     await hub.join({ docId: "busy", clientId: "c", secret: testSecret("c"), token: links.edit, version: null, user: author }, "socket-1", () => {})
-    expect(hub.evictIdle(Date.now() + 60_000)).toBe(0)
+    expect(hub.documents.evictIdle(Date.now() + 60_000)).toBe(0)
     hub.leave("busy", "c", "socket-1")
-    expect(hub.evictIdle(Date.now() + 60_000)).toBe(1)
+    expect(hub.documents.evictIdle(Date.now() + 60_000)).toBe(1)
   })
 })

@@ -8,7 +8,7 @@ import { logLines } from "../support/log-lines"
 const author = { name: "a", color: "#000000" }
 
 async function type(hub: Hub, docId: string, seq: number, text: string) {
-  const doc = await hub.open(docId)
+  const doc = await hub.documents.open(docId)
   const step = new Transform(doc.doc).insert(1, schema.text(text)).steps[0]
   return hub.submit({ docId, clientId: "c", seq, baseVersion: doc.version, steps: [step.toJSON()] }, author)
 }
@@ -19,9 +19,9 @@ describe("hub: one logger per open document", () => {
     const hub = new Hub({ storage: new MemoryStorage(), log, packAfterMs: 0, idleMs: 1_000 })
     for (const docId of ["a", "b"]) await hub.create({ docId })
     await type(hub, "a", 1, "x")
-    await hub.open("b")
-    expect(await hub.packIdle()).toBe(2)
-    expect(hub.evictIdle(Date.now() + 1_000)).toBe(2)
+    await hub.documents.open("b")
+    expect(await hub.documents.packIdle()).toBe(2)
+    expect(hub.documents.evictIdle(Date.now() + 1_000)).toBe(2)
     const perDocument = lines.filter(line => line.msg != "document-created").map(({ msg, docId, version }) => ({ msg, docId, version }))
     expect(perDocument).toEqual([
       { msg: "document-loaded", docId: "a", version: 0 },
@@ -31,7 +31,7 @@ describe("hub: one logger per open document", () => {
       { msg: "document-evicted", docId: "a", version: 1 },
       { msg: "document-evicted", docId: "b", version: 0 }
     ])
-    expect(hub.peek("a")).toBeUndefined()
+    expect(hub.documents.peek("a")).toBeUndefined()
   })
 
   it("logs a failed commit at error level with the document's id and the error", async () => {

@@ -28,7 +28,7 @@ describe("last-writer-wins documents on the hub", () => {
     // Partition: both edit the headline; Delhi's clock runs 5 minutes ahead and it writes first.
     delhi.socket.disconnect()
     mumbai.socket.disconnect()
-    delhi.clockSkew = 5 * 60_000
+    delhi.clocks.skew = 5 * 60_000
     replaceHeadline(delhi, "5 PM", "5:30 PM")
     replaceHeadline(mumbai, "5 PM", "6 PM")
     delhi.socket.connect()

@@ -2,8 +2,7 @@ import { io, type Socket } from "socket.io-client"
 import { EditorState, Plugin, type Transaction } from "prosemirror-state"
 import { schema, appendBlockIds } from "../../lib/schema"
 import { SyncClient } from "../../lib/ot"
-import { batchDescriber } from "../../lib/strategies/batch-describer"
-import { VersionVectorClock } from "../../lib/strategies/vv/writes"
+import { WriterClocks } from "../../lib/strategies/writer-clocks"
 import type { ClientToServerEvents, CommittedOp, ErrorJSON, HistoryPage, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
 import { unpackOps } from "../../lib/protocol"
 import { createDocument, knownLinks } from "./link-registry"
@@ -31,8 +30,8 @@ export class TestClient {
   readonly errors: ErrorJSON[] = []
   readonly presence = new Map<string, PresenceState>()
   readonly acks: SubmitResult[] = []
-  /** Last-writer-wins documents: this writer's clock skew in ms. */
-  clockSkew = 0
+  /** What this writer stamps its batches with (the clock skew of last-writer-wins documents). */
+  readonly clocks: WriterClocks
   strategy: StrategyName = "ot"
   /** Editor plugins the client's state carries besides block ids (prosemirror-history, say); set before joining. */
   plugins: Plugin[] = []
@@ -47,14 +46,13 @@ export class TestClient {
   private session = 0
   /** A batch refused for the budget waits here to go again; a join or disconnect cancels it. */
   private retryTimer: ReturnType<typeof setTimeout> | undefined
-  private readonly vectors: VersionVectorClock
 
   /**
    * `secret` binds `clientId` at the hub; by default one derived from the id, so that a test may stand
    * for the same client again with a new TestClient.
    */
   constructor(readonly url: string, readonly docId: string, readonly clientId: string, readonly name = clientId, readonly secret = testSecret(clientId)) {
-    this.vectors = new VersionVectorClock(clientId)
+    this.clocks = new WriterClocks(clientId)
     this.socket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true })
     this.socket.on("ops", ({ docId, ops: packed }) => {
       if (docId != this.docId || !this.sync) return
@@ -96,7 +94,7 @@ export class TestClient {
       this.sync = new SyncClient({
         clientId: this.clientId, version: result.snapshot.version, nextSeq: this.sync?.nextSeq,
         state: EditorState.create({ doc: schema.nodeFromJSON(result.snapshot.doc), plugins: [...this.plugins, new Plugin({ appendTransaction: appendBlockIds })] }),
-        describeBatch: batchDescriber(result.strategy, () => Date.now() + this.clockSkew, this.vectors)
+        describeBatch: this.clocks.describer(result.strategy)
       })
     }
     // As DocConnection does: edits made while disconnected go out on the version they were written on.

@@ -43,7 +43,7 @@ export async function historyHub(start: Node): Promise<HistoryHub> {
   const hub = new Hub({ storage, now: () => clock })
   const docId = "history"
   await hub.create({ docId })
-  await hub.open(docId)
+  await hub.documents.open(docId)
   const seqs = new Map<string, number>()
   const docAt = async (version: number) => fetchedVersion(await hub.docAt({ docId, version }))
   const submitSteps = async (who: Person, baseVersion: number, steps: StepJSON[], after = 100) => {

@@ -18,7 +18,7 @@ async function lwwHub(strategy: StrategyName) {
   const hub = new Hub({ storage, now: () => 1_000 })
   const docId = "lww"
   await hub.create({ docId, strategy })
-  await hub.open(docId)
+  await hub.documents.open(docId)
   const granularity: LwwGranularity = strategy == "lww" ? "block" : "document"
   const seqs = new Map<string, number>()
   const docAt = async (version: number) => fetchedVersion(await hub.docAt({ docId, version }))

@@ -18,7 +18,7 @@ async function documentWith(count: number, snapshotEvery = 10) {
   hub = new Hub({ storage, snapshotEvery })
   const docId = "paged"
   await hub.create({ docId })
-  await hub.open(docId)
+  await hub.documents.open(docId)
   for (let i = 1; i <= count; i++) {
     const step = { stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: String(i % 10) }] } }
     await hub.submit({ docId, clientId: "c", seq: i, baseVersion: i - 1, steps: [step] }, { name: "C", color: "#123456" })
@@ -83,11 +83,11 @@ describe("history and docAt on the hub", () => {
     hub = new Hub({ storage, snapshotEvery: 10 })
     const docId = "authors"
     await hub.create({ docId })
-    await hub.open(docId)
+    await hub.documents.open(docId)
     const people = [{ name: "Ada", color: "#1971c2" }, { name: "Bob", color: "#e03131" }]
     for (let i = 1; i <= 40; i++) {
       // Ada types at the start, Bob at the end of the paragraph, now and then deleting a character.
-      const head = hub.peek(docId)!
+      const head = hub.documents.peek(docId)!
       const end = head.doc.content.size - 1
       const step = i % 7 == 0 && end > 2
         ? { stepType: "replace", from: 1, to: 2 }
@@ -107,7 +107,7 @@ describe("history and docAt on the hub", () => {
     await expect(hub.authorship({ docId, version: 41 })).rejects.toMatchObject({ code: "ERR_VERSION_FROM_FUTURE" })
     // A CRDT document's ops carry Yjs updates, not steps: nothing to count authorship over.
     await hub.create({ docId: "authors-crdt", strategy: "crdt" })
-    await hub.open("authors-crdt")
+    await hub.documents.open("authors-crdt")
     await expect(hub.authorship({ docId: "authors-crdt", version: 0 })).rejects.toMatchObject({ code: "ERR_STRATEGY_MISMATCH" })
     expect(() => parse.authorship({ docId, version: 1, window: 0 })).toThrow(ConcordError)
     expect(() => parse.authorship({ docId, version: 1, window: limits.maxReadOps + 1 })).toThrow(ConcordError)

@@ -103,7 +103,7 @@ describe("room broadcaster with a hub", () => {
     const hub = new Hub({ storage, publisher: broadcaster })
     try {
       await hub.create({ docId: "doc" })
-      await hub.open("doc")
+      await hub.documents.open("doc")
       const events: string[] = []
       const typeAt = (pos: number, text: string): StepJSON => ({ stepType: "replace", from: pos, to: pos, slice: { content: [{ type: "text", text }] } })
       // Warm: the first submit of a process compiles the pipeline, longer than a queue's slice of back-to-back tasks.

@@ -1,0 +1,48 @@
+import type { ConcordError } from "../protocol/errors"
+import type { LeanOp } from "../protocol/messages"
+import type { LocalDrop } from "../ot/sync-client"
+import type { ConnectionIssue } from "./doc-connection"
+
+/** Shows the user an issue; `lost` counts the edits it cost. */
+export type ReportIssue = (code: ConnectionIssue["code"], message: string, lost: number) => void
+
+/**
+ * What a DocConnection tells the user about edits of theirs that did not make it, with their text
+ * where there is some: steps the hub dropped in a conflict, local steps a rebase dropped before they
+ * were sent, unsent changes discarded when the document was reloaded from the hub, and a save the hub
+ * failed (and that is retried).
+ */
+export class EditLossReports {
+  constructor(private readonly clientId: string, private readonly report: ReportIssue) {}
+
+  /** This client's own ops among `ops` applied (versions after `from` up to `to`) whose steps the hub dropped in a conflict. */
+  droppedByHub(ops: readonly LeanOp[], from: number, to: number): void {
+    for (const op of ops) {
+      if (op.version <= from || op.version > to || op.clientId != this.clientId || !op.dropped?.length) continue
+      const text = excerpt(op.dropped.map(d => d.text))
+      this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be applied${text ? `: "${text}"` : ""}.`, op.dropped.length)
+    }
+  }
+
+  /** Local edits that no longer fit after others' changes, and that the hub never saw (nothing when there are none). */
+  droppedLocally(dropped: readonly LocalDrop[]): void {
+    if (!dropped.length) return
+    const text = excerpt(dropped.map(d => d.text))
+    this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be kept${text ? `: "${text}"` : ""}.`, dropped.length)
+  }
+
+  /** The local document was replaced by the hub's because of `reason`, discarding `lost` unsent changes. */
+  reloaded(reason: ConcordError, lost: number): void {
+    const discarded = lost ? ` ${lost} unsent change${lost == 1 ? " was" : "s were"} discarded.` : ""
+    this.report(reason.code, `Your latest changes could not be saved (${reason.message}). The document was reloaded.${discarded}`, lost)
+  }
+
+  /** The hub failed to save the batch in flight: it goes again after a while. */
+  saveFailed(error: ConcordError): void {
+    this.report(error.code, `The server could not save your latest changes (${error.message}). Retrying…`, 0)
+  }
+}
+
+function excerpt(texts: readonly string[]): string {
+  return texts.filter(Boolean).join(" ").slice(0, 120)
+}
