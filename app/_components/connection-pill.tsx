@@ -12,9 +12,10 @@ const looks: Record<ConnectionStatus, "online" | "reconnecting" | "offline" | "c
 
 /**
  * The connection's state as a coloured pill ("no access" once the link is refused or revoked), with how
- * many local edits the hub has not acknowledged; `readOnly` pages, which write nothing, leave out "All changes saved".
+ * many local edits the hub has not acknowledged and how many of those are stored on this device;
+ * `readOnly` pages, which write nothing, leave out "All changes saved".
  */
-export function ConnectionPill({ status, unacked, readOnly = false }: { status: ConnectionStatus; unacked: number; readOnly?: boolean }) {
+export function ConnectionPill({ status, unacked, stored = 0, readOnly = false }: { status: ConnectionStatus; unacked: number; stored?: number; readOnly?: boolean }) {
   const look = looks[status]
   const label = status == "denied" || status == "revoked" ? "no access" : look
   return (
@@ -27,6 +28,12 @@ export function ConnectionPill({ status, unacked, readOnly = false }: { status: 
         <span data-testid="unacked-count" className={unacked ? undefined : "visually-hidden"} aria-hidden={unacked == 0}>{unacked}</span>
         {unacked ? " unsaved" : !readOnly && <span className="status-saved">All changes saved</span>}
       </span>
+      {stored > 0 && (
+        <span className="status-stored" data-testid="stored-count" data-count={stored}
+          title="Edits kept in this browser until the server has them: they survive a reload or a closed tab">
+          · {stored} on this device
+        </span>
+      )}
     </div>
   )
 }

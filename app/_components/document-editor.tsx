@@ -18,6 +18,7 @@ import { NameField } from "./name-field"
 import { NeedConnection } from "./need-connection"
 import { NeedLink } from "./need-link"
 import { OfflineToggle } from "./offline-toggle"
+import { chooseOffline } from "@/lib/client/offline-choice"
 import { PresenceList } from "./presence-list"
 import { RevokedNotice } from "./revoked-notice"
 import { ShareButton } from "./share-button"
@@ -62,11 +63,17 @@ export function DocumentEditor({ docId }: { docId: string }) {
         {!needsLink && (
           <div className="doc-actions">
             <PresenceList others={connection?.others ?? []} />
-            <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} readOnly={connection?.role == "view"} />
+            <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} stored={connection?.storedCount ?? 0} readOnly={connection?.role == "view"} />
             {(!connection || modeOf(connection.strategy).history) && <HistoryToggle open={historyOpen} onToggle={toggleHistory} />}
             {!revoked && (
               <OfflineToggle offline={status == "offline"}
-                onToggle={() => (connection?.status == "offline" ? connection.goOnline() : connection?.goOffline())} />
+                onToggle={() => {
+                  if (!connection) return
+                  const offline = connection.status != "offline"
+                  chooseOffline(connection.docId, offline)
+                  if (offline) connection.goOffline()
+                  else connection.goOnline()
+                }} />
             )}
             {connection && !readOnly && (
               <NameField user={connection.user} onChange={user => {

@@ -4,6 +4,10 @@ import { DocConnection } from "@/lib/client/doc-connection"
 import { tokenFromFragment } from "@/lib/client/document-link"
 import { loadIdentity } from "@/lib/client/identity"
 import { forgetToken, rolesByReach, storedLinks, storeLinks } from "@/lib/client/stored-links"
+import { openOnDevice, sendOrphanWork } from "@/lib/client/device-opening"
+import { knownStrategy, rememberStrategy } from "@/lib/client/known-strategies"
+import { offlineChosen } from "@/lib/client/offline-choice"
+import type { Role } from "@/lib/protocol/messages"
 import { createEditorPlugins } from "@/lib/editor/plugins"
 import { historyHighlightPlugin } from "@/lib/history/highlight-plugin"
 import { modeOf } from "@/lib/strategies/registry"
@@ -26,18 +30,50 @@ declare global {
   }
 }
 
-function openDoc(docId: string, token: string): DocConnection {
+/** The role this browser's stored link `token` of `docId` had when the hub last accepted it. */
+function knownRoleOf(docId: string, token: string): Role | null {
+  const links = storedLinks(docId)
+  return rolesByReach.find(role => links[role] == token) ?? null
+}
+
+/**
+ * Open the document's connection on this device: as the stored leader with unsent work when there is
+ * one (shown at once, before the hub answers), sending the work of other closed tabs of this browser.
+ */
+async function openDoc(docId: string, token: string): Promise<DocConnection> {
+  const device = await openOnDevice(docId)
+  const user = loadIdentity()
+  const knownRole = knownRoleOf(docId, token)
   const opened: DocConnection = new DocConnection({
     docId,
     token,
-    user: loadIdentity(),
-    plugins: [...createEditorPlugins({ others: () => opened.others }), historyHighlightPlugin()]
+    user,
+    knownRole,
+    startOffline: offlineChosen(docId),
+    plugins: [...createEditorPlugins({ others: () => opened.others }), historyHighlightPlugin()],
+    ...(device ? { identity: device.identity, device: { store: device.store, stored: device.stored, seed: device.seed } } : {})
   })
+  if (device) {
+    for (const orphan of device.orphans) sendOrphanWork(orphan, { docId, token, user, knownRole, store: device.store })
+    releases.set(opened, device.release)
+  }
   return opened
 }
 
+/** What lets go of each open connection's claim on its stored leader. */
+const releases = new WeakMap<PageConnection, () => void>()
+
+/** Close a connection of the page and let go of its stored leader, for the next page to claim. */
+function closeDoc(connection: PageConnection): void {
+  connection.close()
+  releases.get(connection)?.()
+}
+
 function openCrdt(docId: string, token: string): CrdtConnection {
-  return new CrdtConnection({ docId, token, user: loadIdentity(), plugins: createEditorPlugins({ others: () => [], undo: "yjs" }), keepOnDevice: true })
+  return new CrdtConnection({
+    docId, token, user: loadIdentity(), knownRole: knownRoleOf(docId, token), startOffline: offlineChosen(docId),
+    plugins: createEditorPlugins({ others: () => [], undo: "yjs" }), keepOnDevice: true
+  })
 }
 
 /** The tokens to try, in order: the one in the address's fragment, then the ones this browser holds, the most capable first. */
@@ -71,23 +107,28 @@ export function useDocConnection(docId: string): PageAccess {
   useEffect(() => {
     const tokens = tokensToTry(docId)
     let current: PageConnection | null = null
+    let cancelled = false
     let unsubscribe = () => {}
     const use = (opened: PageConnection) => {
       unsubscribe()
+      if (cancelled) return closeDoc(opened)
       current = opened
       unsubscribe = opened.subscribe(change => {
+        if (change == "status" && opened.status == "online") {
+          keepLink(opened)
+          rememberStrategy(docId, opened.strategy)
+        }
         // A DocConnection hands over when the document it joined is a CRDT document.
         if (opened instanceof DocConnection && modeOf(opened.strategy).carries == "updates") {
-          opened.close()
+          closeDoc(opened)
           return use(openCrdt(docId, opened.token))
         }
-        if (change == "status" && opened.status == "online") keepLink(opened)
         if (change == "status" && opened.status == "denied") {
           forgetToken(docId, opened.token)
           const next = tokens.shift()
           if (next) {
-            opened.close()
-            return use(openDoc(docId, next))
+            closeDoc(opened)
+            return void open(next)
           }
         }
         setRevision(r => r + 1)
@@ -95,12 +136,15 @@ export function useDocConnection(docId: string): PageAccess {
       setConnection(opened)
       window.__concord = { connection: opened }
     }
+    // A document this browser knows as a CRDT document opens as one at once, offline too.
+    const open = async (token: string) => use(knownStrategy(docId) == "crdt" ? openCrdt(docId, token) : await openDoc(docId, token))
     const first = tokens.shift()
-    if (first) use(openDoc(docId, first))
+    if (first) void open(first)
     else setNeedsLink(true)
     return () => {
+      cancelled = true
       unsubscribe()
-      current?.close()
+      if (current) closeDoc(current)
       if (current && window.__concord?.connection == current) delete window.__concord
     }
   }, [docId])

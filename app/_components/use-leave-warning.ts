@@ -1,12 +1,12 @@
 import { useEffect } from "react"
 import type { PageConnection } from "./use-doc-connection"
 
-/** Ask before the page unloads while the hub has not acknowledged every local edit. */
+/** Ask before the page unloads while some local edit is neither acknowledged by the hub nor stored on this device. */
 export function useLeaveWarning(connection: PageConnection | null): void {
   useEffect(() => {
     if (!connection) return
     const warn = (event: BeforeUnloadEvent) => {
-      if (connection.unconfirmedCount == 0) return
+      if (connection.unconfirmedCount == 0 || connection.keptOnDevice) return
       event.preventDefault()
       event.returnValue = ""
     }

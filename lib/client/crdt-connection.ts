@@ -71,12 +71,22 @@ export class CrdtConnection extends HubConnection {
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", () => this.disconnected())
     this.socket.on("ops", message => this.opsArrived(message.docId, unpackOps(message.ops)))
-    this.socket.connect()
+    this.start()
   }
 
   /** Local updates the hub has not acknowledged. */
   get unconfirmedCount(): number {
     return this.pending.length + (this.inflight ? 1 : 0)
+  }
+
+  /** y-indexeddb writes every update of the Yjs document as it happens, once the stored copy was read. */
+  get keptOnDevice(): boolean {
+    return !!this.local?.synced
+  }
+
+  /** The updates not acknowledged yet, when the Yjs document is kept on this device. */
+  get storedCount(): number {
+    return this.keptOnDevice ? this.unconfirmedCount : 0
   }
 
   /** The document's text as ProseMirror holds it in the Yjs document (what converges). */
@@ -154,8 +164,8 @@ export class CrdtConnection extends HubConnection {
   /** Show the stored copy as soon as it is read, when this device joined the document before (and the hub has not answered yet). */
   private async openLocal(local: IndexeddbPersistence): Promise<void> {
     await local.whenSynced
-    if (this.closed || this.state || !(await local.get(joinedKey))) return
-    this.createState()
+    if (this.closed) return
+    if (!this.state && (await local.get(joinedKey))) this.createState()
     this.emit("state")
   }
 

@@ -18,6 +18,8 @@ import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
 import { ackTimeout, HubConnection, retryable, type HubConnectionOptions } from "./hub-connection"
+import { LeaderPersistence } from "./leader-persistence"
+import type { LocalStore, StoredLeader } from "./local-store"
 
 /**
  * Where a connection stands: "offline" only after `goOffline`; "denied" when the hub refused the link
@@ -42,6 +44,12 @@ export interface ConnectionIssue {
 export interface DocConnectionOptions extends HubConnectionOptions {
   /** ProseMirror plugins for the editor state. */
   plugins?: readonly Plugin[]
+  /**
+   * Keep this leader on the device (`identity` is then the stored leader's when `stored` is given): the
+   * stored leader to continue as, shown at once before the hub answers, or else a copy another tab
+   * keeps to start from.
+   */
+  device?: { store: LocalStore; stored?: StoredLeader | null; seed?: StoredLeader | null }
 }
 
 /**
@@ -69,6 +77,8 @@ export class DocConnection extends HubConnection {
   readonly clocks = new WriterClocks(this.clientId)
   private readonly plugins: readonly Plugin[]
   private sync: SyncClient | null = null
+  /** Writes this leader to the device, when kept there. */
+  private persistence: LeaderPersistence | null = null
   /** The maps of the unconfirmed local steps: they lead from the confirmed document to `state.doc`. */
   private unconfirmedMaps: StepMap[] = []
   /** Set when the next join must replace the local state with the hub's snapshot, with the reason. */
@@ -102,6 +112,7 @@ export class DocConnection extends HubConnection {
   constructor(options: DocConnectionOptions) {
     super(options, new Backoff(500, 10_000))
     this.plugins = options.plugins ?? []
+    if (options.device) this.openOnDevice(options.device)
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", reason => this.disconnected(reason))
     this.socket.on("connect_error", error => this.connectFailed(error))
@@ -116,7 +127,7 @@ export class DocConnection extends HubConnection {
       this.refreshOthers()
       this.emit("presence")
     })
-    this.socket.connect()
+    this.start()
   }
 
   /** The editor state: the confirmed document plus local edits. Null until the document has loaded. */
@@ -132,6 +143,26 @@ export class DocConnection extends HubConnection {
   /** Local steps the hub has not acknowledged yet. */
   get unconfirmedCount(): number {
     return this.sync ? this.sync.unconfirmedCount : 0
+  }
+
+  /** Of the local steps the hub has not acknowledged, how many are stored on this device. */
+  get storedCount(): number {
+    return this.persistence ? Math.min(this.persistence.storedUnsent, this.unconfirmedCount) : 0
+  }
+
+  /** True when the document and every local step are stored on this device as shown. */
+  get keptOnDevice(): boolean {
+    return !!this.persistence && this.persistence.saved
+  }
+
+  /**
+   * Forget this leader on the device: its stored copy and its work (the rest of the page goes on
+   * without storing). Resolves once the store has let go of it.
+   */
+  async forgetOnDevice(): Promise<void> {
+    const persistence = this.persistence
+    this.persistence = null
+    await persistence?.forget()
   }
 
   /** Other people in the document, with their selections in local document positions. */
@@ -294,6 +325,36 @@ export class DocConnection extends HubConnection {
       this.setStatus(this.everOnline ? "reconnecting" : "connecting")
       this.backoff.schedule(() => this.rejoin())
     } else this.fail(error)
+  }
+
+  /** Every change of the state is written to the device (when kept there) before listeners hear of it. */
+  protected override emit(change: ConnectionChange): void {
+    if (change == "state" && this.sync && this.persistence && !this.stopped) this.persistence.changed(this.sync, this.strategy)
+    super.emit(change)
+  }
+
+  /** Keep this leader on the device, starting from what is stored there: its own work, or another tab's copy. */
+  private openOnDevice(device: NonNullable<DocConnectionOptions["device"]>): void {
+    this.persistence = new LeaderPersistence(device.store, { docId: this.docId, clientId: this.clientId, secret: this.secret },
+      () => super.emit("state"),
+      error => this.report(error.code, `Your latest changes are not stored on this device (${error.message}); they are kept while this page stays open.`, 0))
+    const from = device.stored ?? device.seed
+    if (!from) return
+    this.strategy = from.record.strategy
+    this.sync = new SyncClient({
+      clientId: this.clientId,
+      version: from.record.version,
+      state: EditorState.create({ doc: Node.fromJSON(schema, from.doc), plugins: [...this.plugins] }),
+      describeBatch: this.clocks.describer(this.strategy)
+    })
+    if (!device.stored) return
+    try {
+      this.track(this.sync.resumeWork(device.stored.record.work))
+      this.persistence.restored(device.stored.record.version, device.stored.record.unsent)
+    } catch (error) {
+      // Stored work that does not fit its stored document: say so, rather than show something else.
+      this.report(ConcordError.from(error).code, `The changes stored on this device could not be restored (${ConcordError.from(error).message}).`, device.stored.record.unsent)
+    }
   }
 
   /** Replace the local state with the hub's snapshot; unconfirmed edits are lost when reloading after an error. */

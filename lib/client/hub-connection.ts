@@ -19,6 +19,23 @@ export interface HubConnectionOptions {
   user: Author
   /** The hub's address; the page's own origin by default. */
   url?: string
+  /** Act as this client (a leader stored on this device, see LeaderClaims); a fresh id and secret by default. */
+  identity?: ClientIdentity
+  /** The role the hub gave the link the last time it accepted it: a stored document is editable before the hub answers again. */
+  knownRole?: Role | null
+  /** Start in the offline mode of `goOffline` (a tab that chose it, reloaded). */
+  startOffline?: boolean
+}
+
+/** Who a connection is at the hub: its client id and the secret the hub binds that id to. */
+export interface ClientIdentity {
+  clientId: string
+  secret: string
+}
+
+/** A fresh identity: a new id for this page load and its secret. */
+export function newIdentity(): ClientIdentity {
+  return { clientId: randomId(16), secret: randomId(32) }
 }
 
 /**
@@ -27,15 +44,15 @@ export interface HubConnectionOptions {
  * that link gives, where the connection stands and the problem to show, going offline and back on
  * purpose, losing access when the link is refused or revoked, managing the document's links, and the
  * listeners of all that. A subclass joins the document whenever the socket connects (`join`), and
- * calls `this.socket.connect()` once its own handlers are on.
+ * calls `start` once its own handlers are on.
  */
 export abstract class HubConnection {
   /** The document this connection edits. */
   readonly docId: string
-  /** This page load's id at the hub; never stored. */
-  readonly clientId = randomId(16)
+  /** This leader's id at the hub: this page load's, or a stored leader's that the page continues as. */
+  readonly clientId: string
   /** The key the hub binds `clientId` to on the first join: nobody without it can act as this client. */
-  protected readonly secret = randomId(32)
+  protected readonly secret: string
   /** The token this connection joins with. */
   readonly token: string
   /** What the link lets this connection do; null until the hub accepted it. */
@@ -61,6 +78,11 @@ export abstract class HubConnection {
     this.docId = options.docId
     this.token = options.token
     this.author = options.user
+    const identity = options.identity ?? newIdentity()
+    this.clientId = identity.clientId
+    this.secret = identity.secret
+    this.role = options.knownRole ?? null
+    this.wantOffline = !!options.startOffline
     this.socket = hubSocket(options.url)
     this.socket.on("connect", () => this.setUnreachable(false))
     // An inactive socket was refused by the hub rather than unable to reach it.
@@ -86,6 +108,12 @@ export abstract class HubConnection {
   /** Local changes the hub has not acknowledged yet. */
   abstract get unconfirmedCount(): number
 
+  /** Of those, how many are stored on this device (they outlive the page). */
+  abstract get storedCount(): number
+
+  /** True when everything this page shows is stored on this device: closing it loses nothing. */
+  abstract get keptOnDevice(): boolean
+
   /** Call `listener` after every change; returns the function that unsubscribes. */
   subscribe(listener: (change: ConnectionChange) => void): () => void {
     this.listeners.add(listener)
@@ -98,6 +126,12 @@ export abstract class HubConnection {
     this.wantOffline = true
     this.socket.disconnect()
     this.setStatus("offline")
+  }
+
+  /** Connect, unless the connection starts offline. */
+  protected start(): void {
+    if (this.wantOffline) this.setStatus("offline")
+    else this.socket.connect()
   }
 
   /** Reconnect after `goOffline`; local edits are merged with what happened meanwhile. */

@@ -135,22 +135,22 @@ export class SyncClient {
   }
 
   /**
-   * Restore a client from its confirmed document (`options.state.doc` at `options.version`) and the
-   * work it had not had confirmed: its state shows that work at once, and the batch in flight goes out
-   * again as it was sent. Throws ConcordError ERR_STEP_INVALID when the work does not apply to the
-   * document (stored data that does not belong together).
+   * Take back the work a client of this id had not had confirmed, written on the confirmed document
+   * this client starts from (`version` and `state.doc`, with nothing unconfirmed yet): its state shows
+   * that work at once, and the batch in flight goes out again as it was sent. Returns the transactions
+   * applied, for an editor view to follow. Throws ConcordError ERR_STEP_INVALID when the work does not
+   * apply to the document (stored data that does not belong together), changing nothing.
    */
-  static restore(options: SyncClientOptions, work: UnconfirmedWork): SyncClient {
-    const client = new SyncClient({ ...options, nextSeq: work.nextSeq })
-    client.confirmedSeq = work.confirmedSeq
-    const tr = client.state.tr
+  resumeWork(work: UnconfirmedWork): readonly Transaction[] {
+    if (!this.idle) throw new RangeError("SyncClient.resumeWork called with unconfirmed steps")
+    const tr = this.state.tr
     const origins = work.inflight ? work.inflight.origins : []
     const unconfirmed = (work.inflight ? work.inflight.steps : []).concat(work.pending).map((json, i): Unconfirmed => {
       const before = tr.doc
       let step: Step
       let failed: string | null
       try {
-        step = Step.fromJSON(client.state.schema, json)
+        step = Step.fromJSON(this.state.schema, json)
         failed = tr.maybeStep(step).failed
       } catch (error) {
         failed = error instanceof Error ? error.message : String(error)
@@ -158,11 +158,11 @@ export class SyncClient {
       if (failed != null) throw new ConcordError("ERR_STEP_INVALID", `Stored step ${i} does not apply to the stored document: ${failed}`)
       return { step: step!, inverted: step!.invert(before), origin: i < origins.length ? origins[i] : -1 }
     })
-    const inflightCount = origins.length
-    client.inflight = work.inflight ? { batch: work.inflight.batch, steps: unconfirmed.slice(0, inflightCount), after: null } : null
-    client.pending = unconfirmed.slice(inflightCount)
-    client.apply(tr.setMeta(syncKey, true).setMeta("addToHistory", false))
-    return client
+    this.nextSeq = work.nextSeq
+    this.confirmedSeq = work.confirmedSeq
+    this.inflight = work.inflight ? { batch: work.inflight.batch, steps: unconfirmed.slice(0, origins.length), after: null } : null
+    this.pending = unconfirmed.slice(origins.length)
+    return this.apply(tr.setMeta(syncKey, true).setMeta("addToHistory", false))
   }
 
   /** The document at `version`, without the unconfirmed steps. */

@@ -33,6 +33,13 @@ function recordOf(client: SyncClient, docId = "doc-1", savedAt = 1): LeaderRecor
   return { docId, clientId: client.clientId, secret: "s-" + client.clientId, strategy: "ot", version: client.version, work: client.work(), unsent: client.unconfirmedCount, savedAt }
 }
 
+/** A client of `options` that took back `work`, as a reloaded page does. */
+function restoreClient(options: ConstructorParameters<typeof SyncClient>[0], work: ReturnType<SyncClient["work"]>): SyncClient {
+  const client = new SyncClient({ ...options })
+  client.resumeWork(work)
+  return client
+}
+
 describe("LocalStore", () => {
   it("keeps a leader's confirmed copy and unsent work together, and restores the client from them", async () => {
     const store = await openStore()
@@ -40,7 +47,7 @@ describe("LocalStore", () => {
     await store.save(recordOf(client), client.confirmedDoc.toJSON())
     const stored = (await store.load("doc-1", "tab-1"))!
     expect(stored.record.unsent).toBe(2)
-    const restored = SyncClient.restore({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
+    const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
     expect(restored.state.doc.textContent).toBe("hello world!")
     expect(restored.inflightBatch).toEqual(client.inflightBatch)
   })
@@ -160,7 +167,7 @@ describe("LeaderPersistence", () => {
     expect(saves).toEqual([true, false])
     expect(written).toBe(2)
     const stored = (await store.load("doc-1", "tab-1"))!
-    const restored = SyncClient.restore({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
+    const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
     expect(restored.state.doc.textContent).toBe(client.state.doc.textContent)
   })
 

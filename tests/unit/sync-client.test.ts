@@ -24,6 +24,13 @@ function runUndo(h: CollabHarness, k: number) {
   })
 }
 
+/** A client of `options` that took back `work`, as a reloaded page does. */
+function restoreClient(options: ConstructorParameters<typeof SyncClient>[0], work: ReturnType<SyncClient["work"]>): SyncClient {
+  const client = new SyncClient({ ...options })
+  client.resumeWork(work)
+  return client
+}
+
 describe("SyncClient with undo history", () => {
   it("undoes a whole event of several steps after rebasing it over a remote op", () => {
     // Two adjacent insertions in one transaction: prosemirror-history merges them into one item
@@ -171,7 +178,7 @@ describe("SyncClient restored from its stored work", () => {
     expect(client.state.doc.textContent).toBe("RaXbY")
     // Through JSON, as IndexedDB would keep it.
     const stored = JSON.parse(JSON.stringify({ doc: client.confirmedDoc.toJSON(), version: client.version, work: client.work() }))
-    const restored = SyncClient.restore({ clientId: "me", version: stored.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.work)
+    const restored = restoreClient({ clientId: "me", version: stored.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.work)
     expect(restored.state.doc.textContent).toBe("RaXbY")
     expect(restored.version).toBe(1)
     expect(restored.unconfirmedCount).toBe(2)
@@ -190,7 +197,7 @@ describe("SyncClient restored from its stored work", () => {
   it("keeps the seqs it had: a join answered before the confirmed seq cannot renumber the next batch onto it", () => {
     const { client, batch } = busyClient()
     client.receive([{ version: 2, clientId: "me", seq: batch.seq, baseVersion: 0, steps: batch.steps }])
-    const restored = SyncClient.restore({ clientId: "me", version: client.version, state: EditorState.create({ doc: client.confirmedDoc }) }, client.work())
+    const restored = restoreClient({ clientId: "me", version: client.version, state: EditorState.create({ doc: client.confirmedDoc }) }, client.work())
     const next = restored.nextBatch()!
     restored.resume(batch.seq)
     expect(restored.inflightBatch!.seq).toBe(next.seq)
@@ -199,7 +206,7 @@ describe("SyncClient restored from its stored work", () => {
 
   it("refuses work that does not apply to the document it is given", () => {
     const { client } = busyClient()
-    expect(() => SyncClient.restore({ clientId: "me", version: 0, state: EditorState.create({ doc: start }) }, { ...client.work(), pending: [{ stepType: "replace", from: 40, to: 41 }] }))
+    expect(() => restoreClient({ clientId: "me", version: 0, state: EditorState.create({ doc: start }) }, { ...client.work(), pending: [{ stepType: "replace", from: 40, to: 41 }] }))
       .toThrow(expect.objectContaining({ code: "ERR_STEP_INVALID" }))
   })
 })

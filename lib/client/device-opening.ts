@@ -1,0 +1,74 @@
+import type { Author, Role } from "../protocol/messages"
+import { claimDocument, leaderLockName, type ClaimedLeader } from "./leader-claims"
+import { leaderLocks } from "./leader-locks"
+import { LocalStore, type StoredLeader } from "./local-store"
+import { DocConnection } from "./doc-connection"
+import { newIdentity, type ClientIdentity } from "./hub-connection"
+
+/** What a page opening a document found on this device, and who it continues as. */
+export interface DeviceOpening {
+  store: LocalStore
+  /** The leader this page is: a stored one it claimed, or a new one. */
+  identity: ClientIdentity
+  /** That leader's stored copy and work, when it is a stored one. */
+  stored: StoredLeader | null
+  /** Else the newest copy another tab keeps, to start from. */
+  seed: StoredLeader | null
+  /** Stored leaders of closed tabs whose work this page sends. */
+  orphans: ClaimedLeader[]
+  /** Let go of the page's claim on its leader, once it has closed the document. */
+  release(): void
+}
+
+let store: Promise<LocalStore | null> | null = null
+
+/** This page's LocalStore, opened once; null where the browser has no IndexedDB or refuses it. */
+function deviceStore(): Promise<LocalStore | null> {
+  if (typeof indexedDB == "undefined") return Promise.resolve(null)
+  return (store ??= LocalStore.open().catch(() => null))
+}
+
+/**
+ * Open document `docId` on this device: claim its stored leaders whose tabs are gone (see
+ * claimDocument), continue as the one with unsent work or start a new leader, and keep the store within
+ * its bounds. Null when the device cannot store documents: the page then works as before, in memory.
+ */
+export async function openOnDevice(docId: string): Promise<DeviceOpening | null> {
+  const opened = await deviceStore()
+  if (!opened) return null
+  const locks = leaderLocks()
+  const claim = await claimDocument(opened, locks, docId)
+  let identity: ClientIdentity
+  let release: () => void
+  if (claim.own) {
+    const { clientId, secret } = claim.own.stored.record
+    identity = { clientId, secret }
+    release = claim.own.release
+  } else {
+    identity = newIdentity()
+    release = (await locks.claim(leaderLockName(docId, identity.clientId))) ?? (() => {})
+  }
+  void opened.evict(new Set([`${docId}/${identity.clientId}`])).catch(() => {})
+  return { store: opened, identity, stored: claim.own?.stored ?? null, seed: claim.seed, orphans: claim.orphans, release }
+}
+
+/**
+ * Send the work of a closed tab's leader under its own id and seq (so that the hub applies it once),
+ * in a connection of its own with no editor; once the hub has confirmed all of it, the leader is
+ * forgotten on this device and its claim let go. Returns the connection.
+ */
+export function sendOrphanWork(orphan: ClaimedLeader, options: { docId: string; token: string; user: Author; knownRole: Role | null; store: LocalStore }): DocConnection {
+  const { clientId, secret } = orphan.stored.record
+  const connection = new DocConnection({ ...options, identity: { clientId, secret }, device: { store: options.store, stored: orphan.stored } })
+  const unsubscribe = connection.subscribe(() => {
+    const sent = connection.status == "online" && connection.unconfirmedCount == 0
+    const stopped = connection.status == "denied" || connection.status == "revoked" || connection.status == "error"
+    if (!sent && !stopped) return
+    unsubscribe()
+    void (sent ? connection.forgetOnDevice() : Promise.resolve()).finally(() => {
+      connection.close()
+      orphan.release()
+    })
+  })
+  return connection
+}
