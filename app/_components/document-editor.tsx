@@ -14,6 +14,7 @@ import { HistoryPreview } from "./history-preview"
 import { useHistoryModel, useHistoryOpen, useTravelling } from "./history-state"
 import { HistoryToggle } from "./history-toggle"
 import { IssueBanner } from "./issue-banner"
+import { insertTextAgain } from "@/lib/editor/insert-text-again"
 import { NameField } from "./name-field"
 import { NeedConnection } from "./need-connection"
 import { NeedLink } from "./need-link"
@@ -95,7 +96,12 @@ export function DocumentEditor({ docId }: { docId: string }) {
         </div>
       )}
       {revoked && <RevokedNotice unsent={connection?.unconfirmedCount ?? 0} />}
-      {connection?.issue && !needsLink && <IssueBanner issue={connection.issue} onDismiss={() => connection.dismissIssue()} />}
+      {connection?.issue && !needsLink && <IssueBanner issue={connection.issue} onDismiss={() => connection.dismissIssue()}
+        onInsert={connection.writable ? text => {
+          if (!connection.state) return
+          connection.dispatch(insertTextAgain(connection.state, text))
+          connection.dismissIssue()
+        } : undefined} />}
       <div className="doc-body">
         <main className="doc-main">
           {needsLink ? (

@@ -3,6 +3,7 @@
 import Link from "next/link"
 import { useEffect, useState } from "react"
 import { forgetDocument, listRecentDocuments, type RecentDocument } from "@/lib/client/recent-documents"
+import { documentsOnDevice, removeFromDevice } from "@/lib/client/device-opening"
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [["year", 31_536_000], ["month", 2_592_000], ["week", 604_800], ["day", 86_400], ["hour", 3_600], ["minute", 60]]
 
@@ -13,10 +14,17 @@ function openedAgo(time: number): string {
   return "just now"
 }
 
-/** The documents this browser opened, from localStorage, most recent first. */
+/**
+ * The documents this browser opened, from localStorage, most recent first, with the edits each keeps
+ * only on this device. Removing one removes it from this device too, after asking when that loses edits.
+ */
 export function RecentDocumentList() {
   const [documents, setDocuments] = useState<RecentDocument[] | null>(null)
-  useEffect(() => setDocuments(listRecentDocuments()), [])
+  const [unsent, setUnsent] = useState<ReadonlyMap<string, number>>(new Map())
+  useEffect(() => {
+    setDocuments(listRecentDocuments())
+    void documentsOnDevice().then(stored => setUnsent(new Map(stored.map(d => [d.docId, d.unsent]))), () => {})
+  }, [])
   if (!documents) return null
   if (!documents.length) return <p className="recent-empty">Documents you open will be listed here.</p>
   return (
@@ -28,12 +36,16 @@ export function RecentDocumentList() {
             <span className="recent-text">
               <span className={doc.title ? "recent-title" : "recent-title recent-untitled"}>{doc.title || "Untitled document"}</span>
               <time className="recent-time" dateTime={new Date(doc.openedAt).toISOString()}>Opened {openedAgo(doc.openedAt)}</time>
+              {!!unsent.get(doc.id) && <span className="recent-unsent" data-testid="recent-unsent">{unsent.get(doc.id)} edits only on this device</span>}
             </span>
           </Link>
-          <button type="button" className="icon-button recent-remove" title="Remove from this list" aria-label={`Remove ${doc.title || "Untitled document"} from this list`}
+          <button type="button" className="icon-button recent-remove" title="Remove from this device" aria-label={`Remove ${doc.title || "Untitled document"} from this device`}
             onClick={() => {
+              const edits = unsent.get(doc.id) ?? 0
+              if (edits && !window.confirm(`${edits} edits of this document are only on this device and have not reached the server. Remove them too?`)) return
               forgetDocument(doc.id)
               setDocuments(listRecentDocuments())
+              void removeFromDevice(doc.id).then(() => setUnsent(previous => new Map([...previous].filter(([id]) => id != doc.id))))
             }}>
             ×
           </button>

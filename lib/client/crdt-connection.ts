@@ -23,6 +23,11 @@ export interface CrdtConnectionOptions extends HubConnectionOptions {
   keepOnDevice?: boolean
 }
 
+/** The IndexedDB database y-indexeddb keeps CRDT document `docId` in. */
+export function crdtStoreName(docId: string): string {
+  return `concord-crdt/${docId}`
+}
+
 /** Set in the stored copy once the hub has answered a join on this device: the copy is the document's, not only the seed. */
 const joinedKey = "joined"
 
@@ -58,7 +63,7 @@ export class CrdtConnection extends HubConnection {
     super(options, new Backoff(1_000, 1_000))
     this.plugins = options.plugins ?? []
     Y.applyUpdate(this.ydoc, crdtSeed(), fromHub)
-    this.local = options.keepOnDevice ? new IndexeddbPersistence(`concord-crdt/${this.docId}`, this.ydoc) : null
+    this.local = options.keepOnDevice ? new IndexeddbPersistence(crdtStoreName(this.docId), this.ydoc) : null
     if (this.local) void this.openLocal(this.local)
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
       // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.

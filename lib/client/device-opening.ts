@@ -1,9 +1,11 @@
 import type { Author, Role } from "../protocol/messages"
 import { claimDocument, leaderLockName, type ClaimedLeader } from "./leader-claims"
 import { leaderLocks } from "./leader-locks"
-import { LocalStore, type StoredLeader } from "./local-store"
+import { LocalStore, type StoredDocument, type StoredLeader } from "./local-store"
 import { DocConnection } from "./doc-connection"
 import { newIdentity, type ClientIdentity } from "./hub-connection"
+import { clearDocument } from "y-indexeddb"
+import { crdtStoreName } from "./crdt-connection"
 
 /** What a page opening a document found on this device, and who it continues as. */
 export interface DeviceOpening {
@@ -71,4 +73,17 @@ export function sendOrphanWork(orphan: ClaimedLeader, options: { docId: string; 
     })
   })
   return connection
+}
+
+/** The documents this device keeps, with their edits stored only here; none where it keeps none. */
+export async function documentsOnDevice(): Promise<StoredDocument[]> {
+  const opened = await deviceStore()
+  return opened ? opened.documents() : []
+}
+
+/** Remove everything this device keeps of document `docId`: its copies and unsent edits (CRDT documents' too). */
+export async function removeFromDevice(docId: string): Promise<void> {
+  const opened = await deviceStore()
+  await opened?.remove(docId)
+  if (typeof indexedDB != "undefined") await clearDocument(crdtStoreName(docId))
 }

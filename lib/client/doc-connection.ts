@@ -38,6 +38,8 @@ export interface ConnectionIssue {
   message: string
   /** Local steps that are gone for good (0 when nothing was lost). */
   lost: number
+  /** The text those steps had inserted, offered back so that nothing typed disappears silently. */
+  text?: string
 }
 
 /** Options for a DocConnection. */
@@ -92,7 +94,7 @@ export class DocConnection extends HubConnection {
       if (this.writable) this.socket.volatile.emit("presence", { docId: this.docId, ...update })
     }
   )
-  private readonly reports = new EditLossReports(this.clientId, (code, message, lost) => this.report(code, message, lost))
+  private readonly reports = new EditLossReports(this.clientId, (code, message, lost, text) => this.report(code, message, lost, text))
   private readonly submitter = new BatchSubmitter(this.docId, this.clientId, {
     sync: () => this.sync,
     canSend: () => this.joined && this.writable,
@@ -362,7 +364,7 @@ export class DocConnection extends HubConnection {
     const previous = this.sync
     const doc = Node.fromJSON(schema, snapshot.doc)
     const selection = previous ? Selection.near(doc.resolve(Math.min(previous.state.selection.head, doc.content.size))) : Selection.atStart(doc)
-    if (this.reload && previous) this.reports.reloaded(this.reload, previous.unconfirmedCount)
+    if (this.reload && previous) this.reports.reloaded(this.reload, previous.unconfirmedCount, previous.unconfirmedText())
     this.sync = new SyncClient({
       clientId: this.clientId,
       version: snapshot.version,

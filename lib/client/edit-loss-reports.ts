@@ -3,8 +3,8 @@ import type { LeanOp } from "../protocol/messages"
 import type { LocalDrop } from "../ot/sync-client"
 import type { ConnectionIssue } from "./doc-connection"
 
-/** Shows the user an issue; `lost` counts the edits it cost. */
-export type ReportIssue = (code: ConnectionIssue["code"], message: string, lost: number) => void
+/** Shows the user an issue; `lost` counts the edits it cost, `text` is what they had typed (offered back). */
+export type ReportIssue = (code: ConnectionIssue["code"], message: string, lost: number, text?: string) => void
 
 /**
  * What a DocConnection tells the user about edits of theirs that did not make it, with their text
@@ -31,10 +31,13 @@ export class EditLossReports {
     this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be kept${text ? `: "${text}"` : ""}.`, dropped.length)
   }
 
-  /** The local document was replaced by the hub's because of `reason`, discarding `lost` unsent changes. */
-  reloaded(reason: ConcordError, lost: number): void {
-    const discarded = lost ? ` ${lost} unsent change${lost == 1 ? " was" : "s were"} discarded.` : ""
-    this.report(reason.code, `Your latest changes could not be saved (${reason.message}). The document was reloaded.${discarded}`, lost)
+  /**
+   * The local document was replaced by the hub's because of `reason`, leaving out `lost` unsent changes,
+   * which had typed `text`: offered back, to insert again as a new edit.
+   */
+  reloaded(reason: ConcordError, lost: number, text = ""): void {
+    const left = !lost ? "" : text ? ` What you had typed is below: insert it again or copy it.` : ` ${lost} unsent change${lost == 1 ? " was" : "s were"} discarded.`
+    this.report(reason.code, `Your latest changes could not be saved (${reason.message}). The document was reloaded.${left}`, lost, text || undefined)
   }
 
   /** The hub failed to save the batch in flight: it goes again after a while. */

@@ -259,9 +259,9 @@ export abstract class HubConnection {
     this.socket.connect()
   }
 
-  /** Show a problem; `lost` counts the edits it cost. */
-  protected report(code: ConnectionIssue["code"], message: string, lost: number): void {
-    this.issue = { code, message, lost }
+  /** Show a problem; `lost` counts the edits it cost, whose text (when there is some) is offered back. */
+  protected report(code: ConnectionIssue["code"], message: string, lost: number, text?: string): void {
+    this.issue = text ? { code, message, lost, text } : { code, message, lost }
     this.emit("issue")
   }
 

@@ -165,6 +165,11 @@ export class SyncClient {
     return this.apply(tr.setMeta(syncKey, true).setMeta("addToHistory", false))
   }
 
+  /** The text the unconfirmed steps insert (in flight, then not sent), in order: what would be lost with them. */
+  unconfirmedText(): string {
+    return [...(this.inflight ? this.inflight.steps : []), ...this.pending].map(u => stepText(u.step)).join("")
+  }
+
   /** The document at `version`, without the unconfirmed steps. */
   get confirmedDoc(): Node {
     return this.confirmed

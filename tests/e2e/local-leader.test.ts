@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core"
 import type { StrategyName } from "../../lib/protocol/messages"
 import { removeDataDir, type ServerProcess } from "../support/server-process"
 import { TestClient } from "../support/test-client"
-import { startUiServer } from "./support/server"
+import { portOf, startUiServer } from "./support/server"
 import { closeTab, launchBrowser, openTab, setOffline, waitForConvergence, waitForOnline, waitForTextIncluding } from "./support/browser"
 
 let browser: Browser
@@ -25,8 +25,8 @@ afterEach(async () => {
   tabs = []
 })
 
-async function start(): Promise<ServerProcess> {
-  const server = await startUiServer()
+async function start(options: { dataDir?: string; port?: number } = {}): Promise<ServerProcess> {
+  const server = await startUiServer(options)
   servers.push(server)
   return server
 }
@@ -79,6 +79,11 @@ async function opsOf(server: ServerProcess, docId: string, clientId: string, aft
   } finally {
     reader.close()
   }
+}
+
+/** The tab's document text, or "" until it has one. */
+function textOf(page: Page): Promise<string> {
+  return page.evaluate(() => (window as unknown as { __concord?: { connection: { state: { doc: { textContent: string } } | null } } }).__concord?.connection.state?.doc.textContent ?? "")
 }
 
 /** The client id the tab's connection acts as at the hub. */
@@ -155,6 +160,62 @@ describe("every tab a durable leader", () => {
     const docs = await waitForConvergence([one, two])
     expect(occurrences(docs[0].text, "ORPHANED")).toBe(1)
     expect(await opsOf(server, docId, writer, before.version!)).toBe(1)
+  })
+
+  it("keeps the work of two tabs through a killed server and reloads while it is down, and sends everything once when it is back", async () => {
+    let server = await start()
+    const docId = "kill-reload"
+    const a = await open(server, docId, { create: true })
+    await typeAtEnd(a, "Start")
+    await waitForConvergence([a])
+    // The second tab of the same browser: it shares the first's storage and service worker.
+    const b = await sameBrowser(a.context(), docId)
+    await a.evaluate(() => navigator.serviceWorker.ready)
+    await server.stop("SIGKILL")
+    await typeAtEnd(a, " ALPHA")
+    await typeAtEnd(b, " BRAVO")
+    await waitForStored(a)
+    await waitForStored(b)
+    // Both reloaded while the server is down: the pages come from the service worker, the text from the device.
+    // Each page continues as a stored leader it claims (a page that claims both sends the other's
+    // work from a connection of its own): the pages load and show the document while the server is down.
+    await Promise.all([a.reload(), b.reload()])
+    for (const page of [a, b]) await expect.poll(() => textOf(page), { timeout: 30_000, interval: 100 }).toContain("Start")
+    const shown = (await Promise.all([a, b].map(textOf))).join("|")
+    expect(shown.includes("ALPHA") || shown.includes("BRAVO")).toBe(true)
+    server = await start({ dataDir: server.dataDir, port: portOf(server) })
+    const docs = await waitForConvergence([a, b], 90_000)
+    expect(occurrences(docs[0].text, "ALPHA")).toBe(1)
+    expect(occurrences(docs[0].text, "BRAVO")).toBe(1)
+    expect(docs[1].text).toBe(docs[0].text)
+  })
+
+  it("lists edits kept only on this device on the home page, and removes them from the device after asking", async () => {
+    const server = await start()
+    const docId = "remove-device"
+    const a = await open(server, docId, { create: true })
+    await typeAtEnd(a, "Saved")
+    await waitForConvergence([a])
+    await setOffline(a, true)
+    await typeAtEnd(a, " UNSENT")
+    const stored = await waitForStored(a)
+    const context = a.context()
+    await a.close()
+    const home = await context.newPage()
+    tabs.push(home)
+    await home.goto("/")
+    await home.getByTestId("recent-unsent").filter({ hasText: `${stored} edits only on this device` }).waitFor()
+    const asked: string[] = []
+    home.on("dialog", dialog => { asked.push(dialog.message()); void dialog.accept() })
+    await home.getByRole("button", { name: /from this device/ }).click()
+    await home.getByTestId("recent-documents").waitFor({ state: "detached" })
+    expect(asked).toHaveLength(1)
+    expect(asked[0]).toContain(`${stored} edits`)
+    // The link is kept in the address this time: the list forgot the document, not its links.
+    const again = await sameBrowser(context, docId)
+    tabs.push(again)
+    const [doc] = await waitForConvergence([again])
+    expect(doc.text).toBe("Saved")
   })
 
   for (const strategy of ["lww", "lww-doc", "vv", "crdt"] as const) {
