@@ -184,6 +184,8 @@ describe("every tab a durable leader", () => {
     const shown = (await Promise.all([a, b].map(textOf))).join("|")
     expect(shown.includes("ALPHA") || shown.includes("BRAVO")).toBe(true)
     server = await start({ dataDir: server.dataDir, port: portOf(server) })
+    // A page may send the other's work from a connection of its own: wait for the text, then for calm.
+    for (const page of [a, b]) for (const word of ["ALPHA", "BRAVO"]) await waitForTextIncluding(page, word, 60_000)
     const docs = await waitForConvergence([a, b], 90_000)
     expect(occurrences(docs[0].text, "ALPHA")).toBe(1)
     expect(occurrences(docs[0].text, "BRAVO")).toBe(1)
