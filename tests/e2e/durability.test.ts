@@ -1,42 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import type { Browser, Page } from "playwright-core"
-import { removeDataDir, type ServerProcess } from "../support/server-process"
-import { portOf, startUiServer } from "./support/server"
+import { describe, expect, it } from "vitest"
+import type { Page } from "playwright-core"
+import type { ServerProcess } from "../support/server-process"
+import { portOf } from "./support/server"
+import { serversSuite } from "./support/suite"
 import {
-  closeTab, launchBrowser, openTab, placeCaret, readDocument, typeInChunks, waitForConvergence, waitForOnline,
+  placeCaret, readDocument, typeInChunks, waitForConvergence, waitForOnline,
   waitForTextIncluding
 } from "./support/browser"
 import { blocksOf, textsWithMark, wordsFrom } from "./support/doc-json"
 
-let browser: Browser
-const servers: ServerProcess[] = []
-let tabs: Page[] = []
+const suite = serversSuite()
+const { start } = suite
 
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  for (const server of servers) await server.stop()
-  for (const dir of new Set(servers.map(server => server.dataDir))) removeDataDir(dir)
-})
-
-afterEach(async () => {
-  await Promise.all(tabs.map(closeTab))
-  tabs = []
-})
-
-async function start(options: { dataDir?: string; port?: number } = {}): Promise<ServerProcess> {
-  const server = await startUiServer(options)
-  servers.push(server)
-  return server
-}
-
-async function open(server: ServerProcess, docId: string, create = false): Promise<Page> {
-  const page = await openTab(browser, server.url, docId, { create })
-  tabs.push(page)
-  return page
+function open(server: ServerProcess, docId: string, create = false): Promise<Page> {
+  return suite.open(server, docId, { create })
 }
 
 describe("durability in the browser", () => {

@@ -1,41 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import type { Browser, BrowserContext, Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
+import type { BrowserContext, Page } from "playwright-core"
 import type { StrategyName } from "../../lib/protocol/messages"
-import { removeDataDir, type ServerProcess } from "../support/server-process"
+import type { ServerProcess } from "../support/server-process"
 import { TestClient } from "../support/test-client"
-import { portOf, startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, setOffline, waitForConvergence, waitForOnline, waitForTextIncluding } from "./support/browser"
+import { portOf } from "./support/server"
+import { serversSuite } from "./support/suite"
+import { setOffline, waitForConvergence, waitForOnline, waitForTextIncluding } from "./support/browser"
 
-let browser: Browser
-const servers: ServerProcess[] = []
-let tabs: Page[] = []
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  for (const server of servers) await server.stop()
-  for (const dir of new Set(servers.map(server => server.dataDir))) removeDataDir(dir)
-})
-
-afterEach(async () => {
-  await Promise.all(tabs.map(tab => closeTab(tab).catch(() => {})))
-  tabs = []
-})
-
-async function start(options: { dataDir?: string; port?: number } = {}): Promise<ServerProcess> {
-  const server = await startUiServer(options)
-  servers.push(server)
-  return server
-}
-
-async function open(server: ServerProcess, docId: string, options: { create?: boolean; strategy?: StrategyName; name?: string } = {}): Promise<Page> {
-  const page = await openTab(browser, server.url, docId, options)
-  tabs.push(page)
-  return page
-}
+const suite = serversSuite()
+const { start, open, tabs } = suite
 
 /** A new tab in the same browser (same IndexedDB, same stored links) on the document. */
 async function sameBrowser(context: BrowserContext, docId: string, online = true): Promise<Page> {
