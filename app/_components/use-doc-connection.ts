@@ -137,7 +137,8 @@ export function useDocConnection(docId: string): PageAccess {
       window.__concord = { connection: opened }
     }
     // A document this browser knows as a CRDT document opens as one at once, offline too.
-    const open = async (token: string) => use(knownStrategy(docId) == "crdt" ? openCrdt(docId, token) : await openDoc(docId, token))
+    const known = knownStrategy(docId)
+    const open = async (token: string) => use(known && modeOf(known).carries == "updates" ? openCrdt(docId, token) : await openDoc(docId, token))
     const first = tokens.shift()
     if (first) void open(first)
     else setNeedsLink(true)
