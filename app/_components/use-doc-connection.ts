@@ -142,7 +142,11 @@ export function useDocConnection(docId: string): PageAccess {
     const first = tokens.shift()
     if (first) void open(first)
     else setNeedsLink(true)
+    // A keystroke waiting for the next frame's write goes to the device before the page is gone.
+    const flush = () => void (current instanceof DocConnection && current.flushToDevice())
+    window.addEventListener("pagehide", flush)
     return () => {
+      window.removeEventListener("pagehide", flush)
       cancelled = true
       unsubscribe()
       if (current) closeDoc(current)

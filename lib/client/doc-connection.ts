@@ -157,6 +157,11 @@ export class DocConnection extends HubConnection {
     return !!this.persistence && this.persistence.saved
   }
 
+  /** Start writing what is not on the device yet, now rather than at the next frame (the page is going away). */
+  flushToDevice(): Promise<void> {
+    return this.persistence ? this.persistence.flush() : Promise.resolve()
+  }
+
   /**
    * Forget this leader on the device: its stored copy and its work (the rest of the page goes on
    * without storing). Resolves once the store has let go of it.
