@@ -50,7 +50,11 @@ export async function openOnDevice(docId: string): Promise<DeviceOpening | null>
     identity = newIdentity()
     release = (await locks.claim(leaderLockName(docId, identity.clientId))) ?? (() => {})
   }
-  void opened.evict(new Set([`${docId}/${identity.clientId}`])).catch(() => {})
+  void opened.evict(async record => {
+    const release = await locks.claim(leaderLockName(record.docId, record.clientId))
+    release?.()
+    return !!release
+  }).catch(() => {})
   return { store: opened, identity, stored: claim.own?.stored ?? null, seed: claim.seed, orphans: claim.orphans, release }
 }
 

@@ -136,30 +136,32 @@ export class LocalStore {
 
   /**
    * Keep within the bounds: drop the oldest confirmed copies (and their records) of leaders with no
-   * unsent edits, except those of `keep` (leaders open now, as `docId/clientId`). Returns how many went.
+   * unsent edits for which `free` says yes (no tab holds them: a held leader would go on writing its
+   * work without its copy). A record that got unsent edits meanwhile stays. Returns how many went.
    */
-  async evict(keep: ReadonlySet<string> = new Set()): Promise<number> {
-    const tx = this.db.transaction(["leaders", "copies"], "readwrite")
-    const leaders = tx.objectStore("leaders")
-    const copies = tx.objectStore("copies")
-    const records = await leaders.getAll()
-    const sizes = new Map<string, number>()
-    let total = 0
-    for (let cursor = await copies.openCursor(); cursor; cursor = await cursor.continue()) {
-      sizes.set(keyOf(cursor.value), cursor.value.size)
-      total += cursor.value.size
-    }
+  async evict(free: (record: LeaderRecord) => Promise<boolean>): Promise<number> {
+    const [records, copies] = await Promise.all([this.db.getAll("leaders"), this.db.getAll("copies")])
+    const sizes = new Map(copies.map(c => [keyOf(c), c.size]))
+    let total = copies.reduce((sum, c) => sum + c.size, 0)
     let count = records.length
-    let evicted = 0
-    for (const r of records.filter(r => r.unsent == 0 && !keep.has(keyOf(r))).sort((a, b) => a.savedAt - b.savedAt)) {
+    const chosen: LeaderRecord[] = []
+    for (const r of records.filter(r => r.unsent == 0).sort((a, b) => a.savedAt - b.savedAt)) {
       if (count <= this.bounds.maxDocuments && total <= this.bounds.maxSize) break
-      await Promise.all([leaders.delete([r.docId, r.clientId]), copies.delete([r.docId, r.clientId])])
+      if (!(await free(r))) continue
+      chosen.push(r)
       total -= sizes.get(keyOf(r)) ?? 0
       count--
-      evicted++
     }
+    if (!chosen.length) return 0
+    const tx = this.db.transaction(["leaders", "copies"], "readwrite")
+    const removed = await Promise.all(chosen.map(async r => {
+      const now = await tx.objectStore("leaders").get([r.docId, r.clientId])
+      if (!now || now.unsent > 0) return 0
+      await Promise.all([tx.objectStore("leaders").delete([r.docId, r.clientId]), tx.objectStore("copies").delete([r.docId, r.clientId])])
+      return 1
+    }))
     await tx.done
-    return evicted
+    return removed.reduce<number>((a, b) => a + b, 0)
   }
 
   close(): void {

@@ -78,21 +78,35 @@ describe("LocalStore", () => {
     expect(await store.load("doc-1", "tab-b")).toBeNull()
   })
 
-  it("evicts the oldest confirmed copies past its bounds, never unsent edits nor leaders open now", async () => {
+  it("evicts the oldest confirmed copies past its bounds, never unsent edits nor leaders a tab holds", async () => {
     const store = await openStore({ maxDocuments: 2 })
     const idle = (docId: string, savedAt: number) => ({ ...recordOf(new SyncClient({ clientId: "t", version: 1, state: EditorState.create({ doc: start }) }), docId, savedAt), unsent: 0 })
     await store.save(idle("old", 1), start.toJSON())
     await store.save(idle("open-now", 2), start.toJSON())
     await store.save(recordOf(typist("t"), "unsent", 3), start.toJSON())
     await store.save(idle("new", 4), start.toJSON())
-    expect(await store.evict(new Set(["open-now/t"]))).toBe(2)
+    const open = new Set(["open-now"])
+    expect(await store.evict(async r => !open.has(r.docId))).toBe(2)
     expect((await store.documents()).map(d => d.docId).sort()).toEqual(["open-now", "unsent"])
+  })
+
+  it("keeps a copy whose leader got unsent edits while eviction asked whether it is free", async () => {
+    const store = await openStore({ maxDocuments: 1 })
+    const idle = (docId: string, savedAt: number) => ({ ...recordOf(typist("t"), docId, savedAt), unsent: 0 })
+    await store.save(idle("older", 1), start.toJSON())
+    await store.save(idle("newer", 2), start.toJSON())
+    const evicted = await store.evict(async r => {
+      await store.save({ ...idle(r.docId, 3), unsent: 1 })
+      return true
+    })
+    expect(evicted).toBe(0)
+    expect((await store.documents()).map(d => d.docId).sort()).toEqual(["newer", "older"])
   })
 
   it("bounds copies by size too", async () => {
     const store = await openStore({ maxSize: JSON.stringify(start.toJSON()).length * 2 })
     for (let i = 0; i < 4; i++) await store.save({ ...recordOf(typist("t"), "d" + i, i), unsent: 0 }, start.toJSON())
-    expect(await store.evict()).toBe(2)
+    expect(await store.evict(async () => true)).toBe(2)
     expect((await store.documents()).map(d => d.docId)).toEqual(["d3", "d2"])
   })
 })
