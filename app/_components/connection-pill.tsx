@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from "@/lib/client/doc-connection"
+import type { ConnectionStatus } from "@/lib/client/connection-status"
 
 const looks: Record<ConnectionStatus, "online" | "reconnecting" | "offline" | "connecting"> = {
   online: "online",

@@ -1,4 +1,4 @@
-import type { ConnectionIssue } from "@/lib/client/doc-connection"
+import type { ConnectionIssue } from "@/lib/client/connection-status"
 
 /**
  * The connection's latest problem, until the user dismisses it. Edits that could not be kept come

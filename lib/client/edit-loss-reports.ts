@@ -1,7 +1,7 @@
 import type { ConcordError } from "../protocol/errors"
 import type { LeanOp } from "../protocol/messages"
 import type { LocalDrop } from "../ot/sync-client"
-import type { ConnectionIssue } from "./doc-connection"
+import type { ConnectionIssue } from "./connection-status"
 
 /** Shows the user an issue; `lost` counts the edits it cost, `text` is what they had typed (offered back). */
 export type ReportIssue = (code: ConnectionIssue["code"], message: string, lost: number, text?: string) => void

@@ -1,6 +1,6 @@
 import { ConcordError, type ErrorJSON } from "../protocol/errors"
 import type { Author, JoinRequest, JoinResult, LinksRequest, LinksResult, Reply, Role } from "../protocol/messages"
-import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./doc-connection"
+import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./connection-status"
 import type { Backoff } from "./backoff"
 import { hubSocket, type HubSocket } from "./hub-socket"
 import { randomId } from "./random-id"

@@ -1,4 +1,5 @@
-export { DocConnection, type ConnectionStatus, type ConnectionChange, type ConnectionIssue, type DocConnectionOptions } from "./doc-connection"
+export { DocConnection, type DocConnectionOptions } from "./doc-connection"
+export type { ConnectionStatus, ConnectionChange, ConnectionIssue } from "./connection-status"
 export { RemotePresenceSet, type RemotePresence } from "./remote-presence"
 export { mapSelection } from "../ot/map-selection"
 export { OpMapLog } from "./op-map-log"

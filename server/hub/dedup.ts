@@ -1,6 +1,6 @@
 import { ConcordError, type CommittedOp } from "../../lib/protocol"
 import type { HubDocument } from "./hub-document"
-import type { SubmitContext } from "./submit-pipeline"
+import type { SubmitContext } from "./submit-context"
 
 /**
  * The newest seq `clientId` committed to the document (0 when none): known from memory (ops of the

@@ -5,22 +5,11 @@ import { transformBatch, summarizeSteps, summaryText, StepSummarizer, outOfRange
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
 import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
-import type { Storage } from "../storage"
-import type { Publisher } from "./publisher"
 import type { DocumentMode } from "../../lib/strategies/mode"
 import { modeOf } from "../../lib/strategies/registry"
 import type { HubDocument } from "./hub-document"
 import { committedUnder } from "./dedup"
-
-/** What the submit pipeline needs from the hub around it. */
-export interface SubmitContext {
-  storage: Storage
-  /** Where committed ops go once durable (the publish step). */
-  publisher: Publisher
-  /** A snapshot is committed with every op whose version is a multiple of this. */
-  snapshotEvery: number
-  now: () => number
-}
+import type { SubmitContext } from "./submit-context"
 
 /** A batch that passed every check and was applied in memory; `commit` settles once it is durable. */
 export interface PreparedSubmit {
