@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto"
 import type { LinkTokens } from "../lib/protocol"
-import type { LinkHashes } from "./storage"
+import type { LinkHashes } from "./storage/storage"
 
 /** A new link token: 32 random bytes, base64url (43 characters). */
 export function newToken(): string {
