@@ -134,10 +134,11 @@ if (!isMainThread && workerData?.role == "sqlite-writer") {
     db.pragma(`wal_autocheckpoint = ${workerData.autocheckpoint}`)
     write = openWrites(db, workerData.columns)
   } catch (error) {
+    // Said as a message, not thrown: a thrown error can reach the main thread before the message, which
+    // then reports a vaguer reason. With nothing listening, the thread ends after the message.
     parentPort.postMessage({ failed: `the writer thread could not open the database: ${error}` })
-    throw error
   }
-  parentPort.on("message", message => {
+  if (write) parentPort.on("message", message => {
     if (message.autocheckpoint != null) {
       db.pragma(`wal_autocheckpoint = ${Number(message.autocheckpoint)}`)
       return
