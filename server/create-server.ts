@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url"
 import type { AddressInfo } from "node:net"
 import { Server } from "socket.io"
 import { limits, type ClientToServerEvents, type ServerToClientEvents } from "../lib/protocol"
-import { openSqliteStorage, type Storage } from "./storage"
+import { openPostgresStorage, openSqliteStorage, type Storage } from "./storage"
 import { Hub, type HubOptions } from "./hub/hub"
 import { Connection } from "./connection"
 import { RoomBroadcaster } from "./room-broadcaster"
@@ -29,8 +29,10 @@ export interface ServerOptions {
   /** 0 picks a free port. */
   port: number
   host?: string
-  /** Folder of the SQLite database; created if missing. Ignored when `storage` is given. */
+  /** Folder of the SQLite database; created if missing. Ignored when `storage` or `databaseUrl` is given. */
   dataDir: string
+  /** A postgres:// URL: keep the data in that PostgreSQL database instead of SQLite (default: CONCORD_DATABASE_URL). Ignored when `storage` is given. */
+  databaseUrl?: string
   storage?: Storage
   /** Serve the Next.js app too (default true); false serves only the hub and /healthz. */
   ui?: boolean
@@ -62,11 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     : options.rateLimits == "off" ? null : budgetsWith(options.rateLimits)
   const limiters = budgets && new RequestLimiters(budgets)
   const quota = budgets && new AddressQuota(budgets)
-  let storage = options.storage
-  if (!storage) {
-    mkdirSync(options.dataDir, { recursive: true })
-    storage = openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal", log })
-  }
+  const storage = options.storage ?? await openStorage(options, log)
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null
   if (options.ui !== false) {
@@ -162,10 +160,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     broadcaster.flush()
     io.disconnectSockets(true)
     await new Promise<void>(resolve => io.close(() => resolve()))
-    await storage!.close()
+    await storage.close()
     log.info("closed")
   })())
   return { port, url, hub, close }
+}
+
+/** The store `options` name: PostgreSQL at the database URL when there is one, else SQLite in the data folder. */
+async function openStorage(options: ServerOptions, log: Logger): Promise<Storage> {
+  const databaseUrl = options.databaseUrl ?? (process.env.CONCORD_DATABASE_URL || undefined)
+  if (databaseUrl != null) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error(`CONCORD_DATABASE_URL must be a postgres:// or postgresql:// URL (got ${databaseUrl.split(":")[0]}:...)`)
+    return openPostgresStorage({ connectionString: databaseUrl, log })
+  }
+  mkdirSync(options.dataDir, { recursive: true })
+  return openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal", log })
 }
 
 /**

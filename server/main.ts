@@ -1,6 +1,7 @@
 // Concord's process entry: `npx tsx server/main.ts` (npm start builds the app first).
 // Environment: PORT (default 3000, 0 for any free port), HOST (default 127.0.0.1),
-// CONCORD_DATA_DIR (default ./data), CONCORD_LOG_LEVEL (silent|error|warn|info|debug, default warn; pino JSON lines on stderr),
+// CONCORD_DATA_DIR (default ./data), CONCORD_DATABASE_URL (postgres://...: PostgreSQL instead of SQLite in the data folder),
+// CONCORD_LOG_LEVEL (silent|error|warn|info|debug, default warn; pino JSON lines on stderr),
 // CONCORD_UI=off to serve only the hub, CONCORD_SYNC=full for fsync on every commit,
 // CONCORD_PACK_AFTER_MS (default 10000; 0 for never) to pack the heads of documents nobody edits.
 // CONCORD_ALLOWED_ORIGINS (comma-separated origins whose pages may connect besides the server's own),
