@@ -95,6 +95,14 @@ const types = {
     oid == int8 ? Number : pg.types.getTypeParser(oid, format ?? "text")) as pg.CustomTypesConfig["getTypeParser"]
 }
 
+/** One commit call waiting in its document's group. */
+interface CommitCall {
+  ops: readonly CommittedOp[]
+  snapshot?: Snapshot
+  resolve(): void
+  reject(error: unknown): void
+}
+
 interface DocumentRow {
   id: string
   strategy: StrategyName
@@ -157,13 +165,19 @@ async function migrate(pool: pg.Pool, log: Logger): Promise<void> {
  * A Storage on a PostgreSQL database, through a pool of connections. Each write is one transaction that
  * first locks its document's row, so that several processes may share the database: of two commits of
  * the same version, the second finds the head moved and fails with ERR_STORAGE. Within one store the
- * writes to a document run one after another, in call order.
+ * writes to a document run one after another, in call order, and the commits that queue up behind one
+ * in flight are written together, in one transaction, when their turn comes.
  */
 export class PostgresStorage implements Storage {
   private closed = false
   private closing: Promise<void> | null = null
   /** The last write queued for each document: the next one starts after it settles. */
   private readonly tails = new Map<string, Promise<void>>()
+  /**
+   * Each document's commits that wait for its earlier writes, written together in one transaction when
+   * their turn comes (group commit): a hot document's commits queue up behind the one in flight.
+   */
+  private readonly groups = new Map<string, CommitCall[]>()
   /** Every call not settled yet, which close waits for. */
   private readonly running = new Set<Promise<unknown>>()
 
@@ -235,12 +249,31 @@ export class PostgresStorage implements Storage {
   }
 
   commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void> {
-    return this.write(docId, async client => {
-      const head = await this.lockHead(client, docId)
-      checkAppend(docId, head, ops, snapshot)
-      if (ops.length) await this.append(client, docId, head, ops)
-      if (snapshot) await this.insertSnapshot(client, docId, snapshot)
+    if (this.closed) return Promise.reject(new ConcordError("ERR_STORAGE", "Storage is closed"))
+    const waiting = this.groups.get(docId)
+    if (waiting) {
+      const joined = new Promise<void>((resolve, reject) => waiting.push({ ops, snapshot, resolve, reject }))
+      this.track(joined)
+      return joined
+    }
+    const group: CommitCall[] = []
+    const first = new Promise<void>((resolve, reject) => group.push({ ops, snapshot, resolve, reject }))
+    void this.queue(docId, async () => {
+      try {
+        await this.transaction(client => {
+          if (this.groups.get(docId) == group) this.groups.delete(docId)
+          return this.appendCalls(client, docId, group)
+        })
+        for (const call of group) call.resolve()
+      } catch (error) {
+        if (group.length == 1) return group[0].reject(error)
+        // One bad call failed the whole group: each call goes again alone, so that it fails alone.
+        for (const call of group) await this.transaction(client => this.appendCalls(client, docId, [call])).then(call.resolve, call.reject)
+      }
     })
+    this.groups.set(docId, group)
+    this.track(first)
+    return first
   }
 
   getOps(docId: string, after: number, upTo?: number, limit?: number): Promise<CommittedOp[]> {
@@ -320,14 +353,22 @@ export class PostgresStorage implements Storage {
   /** Run `work` in a transaction of its own once the document's earlier writes have settled. */
   private write<T>(docId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new ConcordError("ERR_STORAGE", "Storage is closed"))
+    // Later commits may not join a group queued before this write: calls apply in call order.
+    this.groups.delete(docId)
+    const result = this.queue(docId, () => this.transaction(work))
+    this.track(result)
+    return result
+  }
+
+  /** Run `unit` once the document's earlier writes have settled; the next one waits for it. */
+  private queue<T>(docId: string, unit: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(docId) ?? Promise.resolve()
-    const result = previous.then(() => this.transaction(work))
+    const result = previous.then(unit)
     const tail = result.then(() => {}, () => {})
     this.tails.set(docId, tail)
     void tail.then(() => {
       if (this.tails.get(docId) == tail) this.tails.delete(docId)
     })
-    this.track(result)
     return result
   }
 
@@ -353,6 +394,19 @@ export class PostgresStorage implements Storage {
       client.release(!rolledBack)
       throw storageError(error)
     }
+  }
+
+  /** Append the calls' ops and snapshots in order, each checked against the head the calls before it leave, or throw. */
+  private async appendCalls(client: pg.PoolClient, docId: string, calls: readonly CommitCall[]): Promise<void> {
+    const head = await this.lockHead(client, docId)
+    let next = head
+    for (const call of calls) {
+      checkAppend(docId, next, call.ops, call.snapshot)
+      next += call.ops.length
+    }
+    const ops = calls.flatMap(call => call.ops)
+    if (ops.length) await this.append(client, docId, head, ops)
+    for (const call of calls) if (call.snapshot) await this.insertSnapshot(client, docId, call.snapshot)
   }
 
   /** The document's head, its row locked until the transaction ends: every writer of a document, in any process, waits here for the one before. */

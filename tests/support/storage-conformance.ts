@@ -268,6 +268,21 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       expect(await storage.latestSnapshot("c")).toEqual({ version: 1, doc: initial })
     })
 
+    it("applies one document's calls in call order, whatever kind each is", async () => {
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
+      // In call order the snapshot at version 2 comes before version 2 exists, and fails.
+      const results = await Promise.allSettled([
+        storage.commit("a", [op(1)]),
+        storage.putSnapshot("a", { version: 2, doc: initial }),
+        storage.commit("a", [op(2)]),
+        storage.replaceLinks("a", "edit", "a-edit-2", 200),
+        storage.commit("a", [op(3)])
+      ])
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"])
+      expect(await storage.getOps("a", 0)).toEqual(ops(1, 3))
+      expect(await storage.latestSnapshot("a")).toEqual({ version: 0, doc: initial })
+    })
+
     it("finishes commits asked for before close and refuses work after it", async () => {
       await storage.createDocument("a", "ot", initial, 100, links("a"))
       const pending = storage.commit("a", ops(1, 2))
