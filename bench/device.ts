@@ -185,18 +185,29 @@ async function typingRun(browser: Browser, server: ServerProcess, which: TypingC
   }
 }
 
-async function measureTyping(browser: Browser, server: ServerProcess): Promise<string[]> {
-  const rows: string[] = []
+async function measureTyping(browser: Browser, server: ServerProcess): Promise<{ persist: string[]; latency: string[] }> {
+  const persist: string[] = []
+  const latency: string[] = []
+  const met = (values: number[]) => {
+    const sorted = values.slice().sort((a, b) => a - b)
+    return values.length && percentile(sorted, 99) <= 1 ? "met" : "**short**"
+  }
   const cases: [TypingCase, string][] = [["online", "(a) online"], ["offline", "(b) offline"], ["offline on 5,000 unsent steps", "(c) offline, 5,000 unsent steps before"]]
   let index = 0
   for (const [which, label] of cases) {
     console.error(`typing ${which}, device on`)
     const on = await typingRun(browser, server, which, true, index++)
+    const all = on.writes.map(([ms]) => ms)
+    persist.push(`| ${label} | ${all.length} | ${stats(all)} | ${met(all)} |`)
     const withDocument = on.writes.filter(([, doc]) => doc).map(([ms]) => ms)
+    if (withDocument.length) {
+      const alone = on.writes.filter(([, doc]) => !doc).map(([ms]) => ms)
+      persist.push(`| ${label}: the writes with the document | ${withDocument.length} | ${stats(withDocument)} | |`, `| ${label}: the writes of the work alone | ${alone.length} | ${stats(alone)} | |`)
+    }
     const off = which == "offline on 5,000 unsent steps" ? null : (console.error(`typing ${which}, device off`), await typingRun(browser, server, which, false, index++))
-    rows.push(`| ${label} | ${on.writes.length} (${withDocument.length} with the document) | ${stats(on.writes.map(([ms]) => ms))} | ${stats(on.latencies, 1)} | ${off ? stats(off.latencies, 1) : "– | – | –"} |`)
+    latency.push(`| ${label} | ${stats(on.latencies, 1)} | ${off ? stats(off.latencies, 1) : "– | – | –"} |`)
   }
-  return rows
+  return { persist, latency }
 }
 
 /** Reopen the page `count` times with `open` and return the times from navigation start to editable. */
@@ -270,18 +281,22 @@ const startServer = (port?: number) => startServerProcess({
 const browser = await launchBrowser()
 try {
   const server = await startServer()
-  let typingRows: string[]
+  let typing: { persist: string[]; latency: string[] }
   try {
-    typingRows = await measureTyping(browser, server)
+    typing = await measureTyping(browser, server)
   } finally {
     await server.stop()
   }
   const reopenRows = await measureReopen(browser, startServer)
   console.log(`\nMachine: ${cpus().length} cores, ${cpus()[0].model}, node ${process.version}, Chromium ${browser.version()}; load average before: ${load}. ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, \`npm run bench:device${quick ? " -- --quick" : ""}\`.\n`)
   console.log(`Typing ${typed} characters at ${1000 / keyInterval} keys/s at the end of a ${documentChars.toLocaleString("en-US")}-character document (${documentChars / paragraphChars} paragraphs):\n`)
-  console.log("| case | writes | persist p50 ms | p99 | max | keydown to paint, device on: p50 ms | p99 | max | device off: p50 ms | p99 | max |")
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-  for (const row of typingRows) console.log(row)
+  console.log("| case | writes | persist p50 ms | p99 | max | target (p99 ≤ 1 ms) |")
+  console.log("|---|---:|---:|---:|---:|---|")
+  for (const row of typing.persist) console.log(row)
+  console.log("\nKeydown to the next paint while typing, with the device on and off (IndexedDB hidden from the page):\n")
+  console.log("| case | device on: p50 ms | p99 | max | device off: p50 ms | p99 | max |")
+  console.log("|---|---:|---:|---:|---:|---:|---:|")
+  for (const row of typing.latency) console.log(row)
   console.log(`\nThe ${documentChars.toLocaleString("en-US")}-character document from navigation start to shown and editable, ${reopens} times each:\n`)
   console.log("| opened | p50 ms | max ms |")
   console.log("|---|---:|---:|")
