@@ -41,7 +41,6 @@ interface BenchWindow {
       unconfirmedCount: number
       storedCount: number
       keptOnDevice: boolean
-      version: number | null
       dispatch(tr: unknown): void
     }
   }
