@@ -27,6 +27,8 @@ declare global {
   interface Window {
     /** The open document's connection, for end-to-end tests. */
     __concord?: { connection: PageConnection }
+    /** Set by a benchmark before the page loads: told the main-thread time of each write of the document to the device (bench/device.ts). */
+    __concordBench?: { onWrite(durationMs: number, withDocument: boolean): void }
   }
 }
 
@@ -51,13 +53,19 @@ async function openDoc(docId: string, token: string): Promise<DocConnection> {
     knownRole,
     startOffline: offlineChosen(docId),
     plugins: [...createEditorPlugins({ others: () => opened.others }), historyHighlightPlugin()],
-    ...(device ? { identity: device.identity, device: { store: device.store, stored: device.stored, seed: device.seed } } : {})
+    ...(device ? { identity: device.identity, device: { store: device.store, stored: device.stored, seed: device.seed, ...deviceWriteObserver() } } : {})
   })
   if (device) {
     for (const orphan of device.orphans) sendOrphanWork(orphan, { docId, token, user, knownRole, store: device.store })
     releases.set(opened, device.release)
   }
   return opened
+}
+
+/** The benchmark's observer of device writes, when one is set on the window. */
+function deviceWriteObserver(): { onWrite?: (durationMs: number, withDocument: boolean) => void } {
+  const bench = window.__concordBench
+  return bench ? { onWrite: (durationMs, withDocument) => bench.onWrite(durationMs, withDocument) } : {}
 }
 
 /** What lets go of each open connection's claim on its stored leader. */

@@ -31,7 +31,13 @@ export interface DocConnectionOptions extends HubConnectionOptions {
    * stored leader to continue as, shown at once before the hub answers, or else a copy another tab
    * keeps to start from.
    */
-  device?: { store: LocalStore; stored?: StoredLeader | null; seed?: StoredLeader | null }
+  device?: {
+    store: LocalStore
+    stored?: StoredLeader | null
+    seed?: StoredLeader | null
+    /** Told the main-thread time of each write to the device, in ms (see LeaderPersistence.onWrite). */
+    onWrite?: (durationMs: number, withDocument: boolean) => void
+  }
 }
 
 /**
@@ -325,6 +331,7 @@ export class DocConnection extends HubConnection {
     this.persistence = new LeaderPersistence(device.store, { docId: this.docId, clientId: this.clientId, secret: this.secret },
       () => super.emit("state"),
       error => this.report(error.code, `Your latest changes are not stored on this device (${error.message}); they are kept while this page stays open.`, 0))
+    this.persistence.onWrite = device.onWrite ?? null
     const from = device.stored ?? device.seed
     if (!from) return
     this.strategy = from.record.strategy

@@ -31,6 +31,11 @@ export class LeaderPersistence {
   private lastFailed = false
   private writing: Promise<void> | null = null
   private latest: { sync: SyncClient; strategy: StrategyName } | null = null
+  /**
+   * Told the main-thread time of each write in ms (building the record and issuing its puts: IndexedDB
+   * commits off the main thread) and whether it wrote the document. Benchmarks set it; nothing is timed without it.
+   */
+  onWrite: ((durationMs: number, withDocument: boolean) => void) | null = null
 
   constructor(
     private readonly store: LocalStore,
@@ -76,11 +81,14 @@ export class LeaderPersistence {
     if (!this.dirty || !this.latest) return Promise.resolve()
     const { sync, strategy } = this.latest
     this.dirty = false
+    const started = this.onWrite ? performance.now() : 0
     const version = sync.version
     const unsent = sync.unconfirmedCount
     const record = { ...this.identity, strategy, version, work: sync.work(), unsent, savedAt: Date.now() }
     const doc = version == this.writtenVersion ? undefined : sync.confirmedDoc.toJSON()
-    this.writing = this.store.save(record, doc).then(
+    const saving = this.store.save(record, doc)
+    this.onWrite?.(performance.now() - started, doc !== undefined)
+    this.writing = saving.then(
       () => {
         this.writtenVersion = version
         this.storedUnsent = unsent

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from "idb"
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb"
 import { ConcordError } from "../protocol/errors"
 import type { StrategyName } from "../protocol/strategies"
 import type { UnconfirmedWork } from "../ot/sync-client"
@@ -22,19 +22,26 @@ export interface LeaderRecord {
   savedAt: number
 }
 
-/** A leader's confirmed copy of the document, at its record's version. */
-interface CopyRecord {
+/**
+ * A leader's record as stored: its work as JSON text. IndexedDB copies a value on the page's thread when
+ * it is put (structured clone), which for thousands of steps as objects takes milliseconds; a string
+ * is copied whole, so a keystroke pays for JSON.stringify alone.
+ */
+type RecordRow = Omit<LeaderRecord, "work"> & { work: string }
+
+/** A leader's confirmed copy of the document, at its record's version, as JSON text. */
+interface CopyRow {
   docId: string
   clientId: string
   version: number
-  doc: unknown
-  /** The copy's size as JSON, in UTF-16 code units: what the bound on storage counts. */
+  doc: string
+  /** The copy's size, in UTF-16 code units: what the bound on storage counts. */
   size: number
 }
 
 interface LocalSchema extends DBSchema {
-  leaders: { key: [string, string]; value: LeaderRecord; indexes: { docId: string } }
-  copies: { key: [string, string]; value: CopyRecord }
+  leaders: { key: [string, string]; value: RecordRow; indexes: { docId: string } }
+  copies: { key: [string, string]; value: CopyRow }
 }
 
 /** How much a LocalStore keeps of documents without unsent edits. */
@@ -73,12 +80,8 @@ export class LocalStore {
   /** Open (creating when needed) the store named `name` in the page's IndexedDB. */
   static async open(options: { name?: string; bounds?: Partial<StoreBounds> } = {}): Promise<LocalStore> {
     const name = options.name ?? "concord"
-    const upgrade = (db: IDBPDatabase<LocalSchema>) => {
-      db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
-      db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
-    }
     try {
-      const db = await openDB<LocalSchema>(name, 1, { upgrade })
+      const db = await openDB<LocalSchema>(name, 2, { upgrade })
       return new LocalStore(db, { ...defaultBounds, ...options.bounds })
     } catch (error) {
       throw storageError("could not be opened", error)
@@ -92,10 +95,10 @@ export class LocalStore {
   async save(record: LeaderRecord, doc?: unknown): Promise<void> {
     try {
       const tx = this.db.transaction(["leaders", "copies"], "readwrite")
-      const writes: Promise<unknown>[] = [tx.objectStore("leaders").put(record)]
+      const writes: Promise<unknown>[] = [tx.objectStore("leaders").put({ ...record, work: JSON.stringify(record.work) })]
       if (doc !== undefined) {
-        const size = JSON.stringify(doc).length
-        writes.push(tx.objectStore("copies").put({ docId: record.docId, clientId: record.clientId, version: record.version, doc, size }))
+        const json = JSON.stringify(doc)
+        writes.push(tx.objectStore("copies").put({ docId: record.docId, clientId: record.clientId, version: record.version, doc: json, size: json.length }))
       }
       await Promise.all([...writes, tx.done])
     } catch (error) {
@@ -108,12 +111,12 @@ export class LocalStore {
     const tx = this.db.transaction(["leaders", "copies"], "readonly")
     const [record, copy] = await Promise.all([tx.objectStore("leaders").get([docId, clientId]), tx.objectStore("copies").get([docId, clientId]), tx.done])
     if (!record || !copy || copy.version != record.version) return null
-    return { record, doc: copy.doc }
+    return { record: recordOf(record), doc: JSON.parse(copy.doc) }
   }
 
   /** The records of every leader of `docId` on this device. */
-  leaders(docId: string): Promise<LeaderRecord[]> {
-    return this.db.getAllFromIndex("leaders", "docId", docId)
+  async leaders(docId: string): Promise<LeaderRecord[]> {
+    return (await this.db.getAllFromIndex("leaders", "docId", docId)).map(recordOf)
   }
 
   /** Every document this device holds, newest first. */
@@ -167,6 +170,31 @@ export class LocalStore {
   close(): void {
     this.db.close()
   }
+}
+
+/**
+ * Create the stores, or bring version 1's rows (work and documents as objects) to version 2's JSON text
+ * within the upgrade's transaction, so that unsent work written by an earlier build is kept.
+ */
+function upgrade(db: IDBPDatabase<LocalSchema>, oldVersion: number, _newVersion: number | null, tx: IDBPTransaction<LocalSchema, ("leaders" | "copies")[], "versionchange">): void {
+  if (oldVersion < 1) {
+    db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
+    db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
+    return
+  }
+  // A failed update aborts the upgrade's transaction, and with it the opening, which reports it.
+  if (oldVersion < 2) textRows(tx).catch(() => {})
+}
+
+async function textRows(tx: IDBPTransaction<LocalSchema, ("leaders" | "copies")[], "versionchange">): Promise<void> {
+  for (let cursor = await tx.objectStore("leaders").openCursor(); cursor; cursor = await cursor.continue())
+    await cursor.update({ ...cursor.value, work: JSON.stringify(cursor.value.work) })
+  for (let cursor = await tx.objectStore("copies").openCursor(); cursor; cursor = await cursor.continue())
+    await cursor.update({ ...cursor.value, doc: JSON.stringify(cursor.value.doc) })
+}
+
+function recordOf(row: RecordRow): LeaderRecord {
+  return { ...row, work: JSON.parse(row.work) as UnconfirmedWork }
 }
 
 function keyOf(r: { docId: string; clientId: string }): string {

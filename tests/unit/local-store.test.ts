@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto"
 import { afterEach, describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
+import { openDB } from "idb"
 import { LocalStore, type LeaderRecord, type StoreBounds } from "../../lib/client/local-store"
 import { MemoryLocks } from "../../lib/client/leader-locks"
 import { claimDocument } from "../../lib/client/leader-claims"
@@ -50,6 +51,43 @@ describe("LocalStore", () => {
     const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
     expect(restored.state.doc.textContent).toBe("hello world!")
     expect(restored.inflightBatch).toEqual(client.inflightBatch)
+  })
+
+  it("stores the work and the document as JSON text, which IndexedDB copies whole on the page's thread", async () => {
+    const store = await openStore()
+    const client = typist()
+    await store.save(recordOf(client), client.confirmedDoc.toJSON())
+    const raw = await openDB(`local-store-test-${names}`)
+    try {
+      expect(typeof (await raw.get("leaders", ["doc-1", "tab-1"])).work).toBe("string")
+      const copy = await raw.get("copies", ["doc-1", "tab-1"])
+      expect(typeof copy.doc).toBe("string")
+      expect(copy.size).toBe(copy.doc.length)
+    } finally {
+      raw.close()
+    }
+  })
+
+  it("keeps the unsent work and copies an earlier build stored as objects (version 1)", async () => {
+    const name = `local-store-test-${++names}`
+    const client = typist()
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
+        db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
+      }
+    })
+    const doc = client.confirmedDoc.toJSON()
+    await v1.put("leaders", recordOf(client))
+    await v1.put("copies", { docId: "doc-1", clientId: "tab-1", version: client.version, doc, size: JSON.stringify(doc).length })
+    v1.close()
+    const store = await LocalStore.open({ name })
+    stores.push(store)
+    const stored = (await store.load("doc-1", "tab-1"))!
+    expect(stored.record.work).toEqual(client.work())
+    expect(stored.doc).toEqual(doc)
+    expect((await store.leaders("doc-1")).map(r => r.work)).toEqual([client.work()])
+    expect(await store.documents()).toEqual([{ docId: "doc-1", unsent: 2, savedAt: 1 }])
   })
 
   it("writes a keystroke without the document, and reads nothing when the record's version has no copy", async () => {
