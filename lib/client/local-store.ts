@@ -142,12 +142,12 @@ export class LocalStore {
    * unsent edits for which `free` says yes (no tab holds them: a held leader would go on writing its
    * work without its copy). A record that got unsent edits meanwhile stays. Returns how many went.
    */
-  async evict(free: (record: LeaderRecord) => Promise<boolean>): Promise<number> {
+  async evict(free: (leader: { docId: string; clientId: string }) => Promise<boolean>): Promise<number> {
     const [records, copies] = await Promise.all([this.db.getAll("leaders"), this.db.getAll("copies")])
     const sizes = new Map(copies.map(c => [keyOf(c), c.size]))
     let total = copies.reduce((sum, c) => sum + c.size, 0)
     let count = records.length
-    const chosen: LeaderRecord[] = []
+    const chosen: RecordRow[] = []
     for (const r of records.filter(r => r.unsent == 0).sort((a, b) => a.savedAt - b.savedAt)) {
       if (count <= this.bounds.maxDocuments && total <= this.bounds.maxSize) break
       if (!(await free(r))) continue
