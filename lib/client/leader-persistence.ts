@@ -2,6 +2,7 @@ import { ConcordError } from "../protocol/errors"
 import type { StrategyName } from "../protocol/strategies"
 import type { SyncClient } from "../ot/sync-client"
 import type { LocalStore } from "./local-store"
+import { JsonTextCache } from "./json-text-cache"
 
 /** Who a persisted leader is. */
 export interface LeaderIdentity {
@@ -26,6 +27,8 @@ export class LeaderPersistence {
   /** Unconfirmed edits written to this device by the last write. */
   storedUnsent = 0
   private writtenVersion: number | null = null
+  /** The JSON text of blocks and steps written before: a write pays for what changed since. */
+  private readonly text = new JsonTextCache()
   private dirty = false
   /** The last write failed: what is shown is not all on the device until a later write succeeds. */
   private lastFailed = false
@@ -84,9 +87,9 @@ export class LeaderPersistence {
     const started = this.onWrite ? performance.now() : 0
     const version = sync.version
     const unsent = sync.unconfirmedCount
-    const record = { ...this.identity, strategy, version, work: sync.work(), unsent, savedAt: Date.now() }
-    const doc = version == this.writtenVersion ? undefined : sync.confirmedDoc.toJSON()
-    const saving = this.store.save(record, doc)
+    const record = { ...this.identity, strategy, version, unsent, savedAt: Date.now() }
+    const doc = version == this.writtenVersion ? undefined : this.text.doc(sync.confirmedDoc)
+    const saving = this.store.saveText(record, this.text.work(sync.workSteps()), doc)
     this.onWrite?.(performance.now() - started, doc !== undefined)
     this.writing = saving.then(
       () => {

@@ -92,14 +92,18 @@ export class LocalStore {
    * Write a leader's record, and its confirmed document when given (whenever its version moved): both
    * or neither. Callers pass `doc` only when the version changed, so that a keystroke writes its few steps.
    */
-  async save(record: LeaderRecord, doc?: unknown): Promise<void> {
+  save(record: LeaderRecord, doc?: unknown): Promise<void> {
+    const { work, ...rest } = record
+    return this.saveText(rest, JSON.stringify(work), doc === undefined ? undefined : JSON.stringify(doc))
+  }
+
+  /** `save`, with the work and the document already as JSON text (see JsonTextCache). */
+  async saveText(record: Omit<LeaderRecord, "work">, workText: string, docText?: string): Promise<void> {
     try {
       const tx = this.db.transaction(["leaders", "copies"], "readwrite")
-      const writes: Promise<unknown>[] = [tx.objectStore("leaders").put({ ...record, work: JSON.stringify(record.work) })]
-      if (doc !== undefined) {
-        const json = JSON.stringify(doc)
-        writes.push(tx.objectStore("copies").put({ docId: record.docId, clientId: record.clientId, version: record.version, doc: json, size: json.length }))
-      }
+      const writes: Promise<unknown>[] = [tx.objectStore("leaders").put({ ...record, work: workText })]
+      if (docText !== undefined)
+        writes.push(tx.objectStore("copies").put({ docId: record.docId, clientId: record.clientId, version: record.version, doc: docText, size: docText.length }))
       await Promise.all([...writes, tx.done])
     } catch (error) {
       throw storageError("refused to save the document", error)

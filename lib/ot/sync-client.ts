@@ -84,6 +84,14 @@ export interface UnconfirmedWork {
   pending: StepJSON[]
 }
 
+/** UnconfirmedWork with its steps as Step objects. */
+export interface UnconfirmedSteps {
+  nextSeq: number
+  confirmedSeq: number
+  inflight: { batch: Batch; steps: Step[]; origins: number[] } | null
+  pending: Step[]
+}
+
 /** Options for a SyncClient. */
 export interface SyncClientOptions {
   clientId: string
@@ -177,12 +185,22 @@ export class SyncClient {
 
   /** The unconfirmed work as JSON, to store (see restore). */
   work(): UnconfirmedWork {
+    const { inflight, pending, ...seqs } = this.workSteps()
+    return {
+      ...seqs,
+      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(step => step.toJSON()), origins: inflight.origins } : null,
+      pending: pending.map(step => step.toJSON())
+    }
+  }
+
+  /** The unconfirmed work with its steps as Step objects (immutable: a writer may cache their JSON). */
+  workSteps(): UnconfirmedSteps {
     const inflight = this.inflight
     return {
       nextSeq: this.nextSeq,
       confirmedSeq: this.confirmedSeq,
-      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => u.step.toJSON()), origins: inflight.steps.map(u => u.origin) } : null,
-      pending: this.pending.map(u => u.step.toJSON())
+      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => u.step), origins: inflight.steps.map(u => u.origin) } : null,
+      pending: this.pending.map(u => u.step)
     }
   }
 

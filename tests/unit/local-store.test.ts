@@ -6,6 +6,7 @@ import { LocalStore, type LeaderRecord, type StoreBounds } from "../../lib/clien
 import { MemoryLocks } from "../../lib/client/leader-locks"
 import { claimDocument } from "../../lib/client/leader-claims"
 import { LeaderPersistence } from "../../lib/client/leader-persistence"
+import { JsonTextCache } from "../../lib/client/json-text-cache"
 import { SyncClient } from "../../lib/ot"
 import { schema } from "../../lib/schema"
 
@@ -200,8 +201,8 @@ describe("LeaderPersistence", () => {
   it("writes every change, coalesced, and the document only when the version moved", async () => {
     const store = await openStore()
     const saves: boolean[] = []
-    const save = store.save.bind(store)
-    store.save = (record, doc) => { saves.push(doc !== undefined); return save(record, doc) }
+    const save = store.saveText.bind(store)
+    store.saveText = (record, work, doc) => { saves.push(doc !== undefined); return save(record, work, doc) }
     let written = 0
     const persistence = new LeaderPersistence(store, identity, () => written++, error => { throw error })
     const client = typist()
@@ -225,9 +226,9 @@ describe("LeaderPersistence", () => {
 
   it("reports a write the browser refuses, says the work is not saved, and writes it with the next change", async () => {
     const store = await openStore()
-    const save = store.save.bind(store)
+    const save = store.saveText.bind(store)
     let full = true
-    store.save = (record, doc) => full ? Promise.reject(Object.assign(new Error("quota"), { name: "QuotaExceededError" })) : save(record, doc)
+    store.saveText = (record, work, doc) => full ? Promise.reject(Object.assign(new Error("quota"), { name: "QuotaExceededError" })) : save(record, work, doc)
     const failures: string[] = []
     const persistence = new LeaderPersistence(store, identity, () => {}, error => failures.push(error.code))
     const client = typist()
@@ -242,5 +243,27 @@ describe("LeaderPersistence", () => {
     expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(2)
     await persistence.forget()
     expect(await store.leaders("doc-1")).toEqual([])
+  })
+})
+
+describe("JsonTextCache", () => {
+  it("writes exactly the JSON of the document and the work, and reuses the text of blocks and steps it wrote before", () => {
+    const cache = new JsonTextCache()
+    const client = typist()
+    expect(cache.doc(client.state.doc)).toBe(JSON.stringify(client.state.doc.toJSON()))
+    expect(cache.work(client.workSteps())).toBe(JSON.stringify(client.work()))
+    const idle = new SyncClient({ clientId: "idle", version: 0, state: EditorState.create({ doc: start }) })
+    expect(cache.work(idle.workSteps())).toBe(JSON.stringify(idle.work()))
+    // A block written before is not serialized again: a stand-in text for it shows through.
+    const doc = schema.node("doc", null, [schema.node("paragraph", null, [schema.text("one")]), schema.node("paragraph", null, [schema.text("two")])])
+    cache.doc(doc)
+    const first = doc.child(0)
+    const toJSON = first.toJSON
+    first.toJSON = () => { throw new Error("serialized again") }
+    try {
+      expect(() => cache.doc(doc)).not.toThrow()
+    } finally {
+      first.toJSON = toJSON
+    }
   })
 })
