@@ -25,7 +25,8 @@ export function leaderLockName(docId: string, clientId: string): string {
 /**
  * Claim the stored leaders of `docId` whose tabs are gone. A leader is claimed by one tab at a time
  * (its lock, held for the tab's life), so that its work is sent once even when two tabs open the
- * document at the same moment: each tab gets the leaders the other did not.
+ * document at the same moment: each tab gets the leaders the other did not. Other idle copies whose
+ * tabs are gone are removed, so that reloads do not pile up copies.
  */
 export async function claimDocument(store: LocalStore, locks: LeaderLocks, docId: string): Promise<DocumentClaim> {
   const records = (await store.leaders(docId)).sort((a, b) => Number(b.unsent > 0) - Number(a.unsent > 0) || b.version - a.version || b.savedAt - a.savedAt)
@@ -36,7 +37,11 @@ export async function claimDocument(store: LocalStore, locks: LeaderLocks, docId
     const stored = await store.load(docId, record.clientId)
     if (stored && !claim.own) claim.own = { stored, release }
     else if (stored && stored.record.unsent > 0) claim.orphans.push({ stored, release })
-    else release()
+    else {
+      // An idle copy beside the one this tab continues from is only an older copy: it goes.
+      if (claim.own) await store.remove(docId, record.clientId)
+      release()
+    }
   }
   if (!claim.own && records.length) claim.seed = await store.load(docId, records.reduce((a, b) => (b.version > a.version ? b : a)).clientId)
   return claim

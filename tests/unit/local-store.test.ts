@@ -4,7 +4,7 @@ import { EditorState } from "prosemirror-state"
 import { openDB } from "idb"
 import { LocalStore, type LeaderRecord, type StoreBounds } from "../../lib/client/local-store"
 import { MemoryLocks } from "../../lib/client/leader-locks"
-import { claimDocument } from "../../lib/client/leader-claims"
+import { claimDocument, leaderLockName } from "../../lib/client/leader-claims"
 import { LeaderPersistence } from "../../lib/client/leader-persistence"
 import { JsonTextCache } from "../../lib/client/json-text-cache"
 import { SyncClient } from "../../lib/ot"
@@ -177,6 +177,15 @@ describe("claimDocument", () => {
     expect(claim.own!.stored.record.clientId).toBe("gone-1")
     expect(claim.orphans.map(o => o.stored.record.clientId)).toEqual(["gone-2"])
     expect(claim.seed).toBeNull()
+  })
+
+  it("removes idle copies of gone tabs beside the one it continues from, and keeps those other tabs hold", async () => {
+    const store = await storeWith(["newest", false, 9], ["older", false, 5], ["held", false, 7])
+    const locks = new MemoryLocks()
+    await locks.claim(leaderLockName("doc-1", "held"))
+    const claim = await claimDocument(store, locks, "doc-1")
+    expect(claim.own!.stored.record.clientId).toBe("newest")
+    expect((await store.leaders("doc-1")).map(r => r.clientId).sort()).toEqual(["held", "newest"])
   })
 
   it("gives each leader to one of two tabs opening at once, and a tab with none the newest copy to start from", async () => {
