@@ -3,6 +3,7 @@ import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot,
 import { createLogger, type Logger } from "../log"
 import { checkAppend, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
 import { opColumns, opRow, selectOp, toOp, type OpRow } from "./op-row"
+import { toRecord, type DocumentRow } from "./document-row"
 
 /** One step of the PostgreSQL schema; applied once, in order, and recorded in schema_migrations. */
 export interface PostgresMigration {
@@ -101,17 +102,6 @@ interface CommitCall {
   snapshot?: Snapshot
   resolve(): void
   reject(error: unknown): void
-}
-
-interface DocumentRow {
-  id: string
-  strategy: StrategyName
-  created_at: number
-  version: number
-}
-
-function toRecord(row: DocumentRow): DocumentRecord {
-  return { id: row.id, strategy: row.strategy, createdAt: row.created_at, version: row.version }
 }
 
 /** A failure of the database as a ConcordError: a coded one passes through, a lost race on a unique key and anything else is ERR_STORAGE. */

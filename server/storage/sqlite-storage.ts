@@ -8,6 +8,7 @@ import { type DocumentRecord, type LinkHashes, type SnapshotText, type Storage }
 import { WalCheckpointer } from "./wal-checkpointer"
 import { SqliteWriter } from "./sqlite-writer"
 import { selectOp, toOp, type OpRow } from "./op-row"
+import { toRecord, type DocumentRow } from "./document-row"
 
 /** How long a connection waits for another one's write lock before failing, in ms. */
 const busyTimeout = 5_000
@@ -161,17 +162,6 @@ export interface SqliteStorageOptions {
   checkpointThread?: boolean
   /** Where the store reports what an operator must know, and at debug level what it does (default: createLogger()). */
   log?: Logger
-}
-
-interface DocumentRow {
-  id: string
-  strategy: StrategyName
-  created_at: number
-  version: number
-}
-
-function toRecord(row: DocumentRow): DocumentRecord {
-  return { id: row.id, strategy: row.strategy, createdAt: row.created_at, version: row.version }
 }
 
 /** Every statement the store's reading connection runs, prepared once (the writer thread has its own). */
