@@ -53,12 +53,9 @@ async function openDoc(docId: string, token: string): Promise<DocConnection> {
     knownRole,
     startOffline: offlineChosen(docId),
     plugins: [...createEditorPlugins({ others: () => opened.others }), historyHighlightPlugin()],
-    ...(device ? { identity: device.identity, device: { store: device.store, stored: device.stored, seed: device.seed, ...deviceWriteObserver() } } : {})
+    ...(device ? { identity: device.identity, device: { store: device.store, stored: device.stored, seed: device.seed, release: device.release, ...deviceWriteObserver() } } : {})
   })
-  if (device) {
-    for (const orphan of device.orphans) sendOrphanWork(orphan, { docId, token, user, knownRole, store: device.store })
-    releases.set(opened, device.release)
-  }
+  if (device) for (const orphan of device.orphans) sendOrphanWork(orphan, { docId, token, user, knownRole, store: device.store })
   return opened
 }
 
@@ -68,14 +65,6 @@ function deviceWriteObserver(): { onWrite?: (durationMs: number, withDocument: b
   return bench ? { onWrite: (durationMs, withDocument) => bench.onWrite(durationMs, withDocument) } : {}
 }
 
-/** What lets go of each open connection's claim on its stored leader. */
-const releases = new WeakMap<PageConnection, () => void>()
-
-/** Close a connection of the page and let go of its stored leader, for the next page to claim. */
-function closeDoc(connection: PageConnection): void {
-  connection.close()
-  releases.get(connection)?.()
-}
 
 function openCrdt(docId: string, token: string): CrdtConnection {
   return new CrdtConnection({
@@ -119,7 +108,7 @@ export function useDocConnection(docId: string): PageAccess {
     let unsubscribe = () => {}
     const use = (opened: PageConnection) => {
       unsubscribe()
-      if (cancelled) return closeDoc(opened)
+      if (cancelled) return opened.close()
       current = opened
       unsubscribe = opened.subscribe(change => {
         if (change == "status" && opened.status == "online") {
@@ -128,14 +117,14 @@ export function useDocConnection(docId: string): PageAccess {
         }
         // A DocConnection hands over when the document it joined is a CRDT document.
         if (opened instanceof DocConnection && modeOf(opened.strategy).carries == "updates") {
-          closeDoc(opened)
+          opened.close()
           return use(openCrdt(docId, opened.token))
         }
         if (change == "status" && opened.status == "denied") {
           forgetToken(docId, opened.token)
           const next = tokens.shift()
           if (next) {
-            closeDoc(opened)
+            opened.close()
             return void open(next)
           }
         }
@@ -157,7 +146,7 @@ export function useDocConnection(docId: string): PageAccess {
       window.removeEventListener("pagehide", flush)
       cancelled = true
       unsubscribe()
-      if (current) closeDoc(current)
+      if (current) current.close()
       if (current && window.__concord?.connection == current) delete window.__concord
     }
   }, [docId])

@@ -18,7 +18,7 @@ export interface DeviceOpening {
   seed: StoredLeader | null
   /** Stored leaders of closed tabs whose work this page sends. */
   orphans: ClaimedLeader[]
-  /** Let go of the page's claim on its leader, once it has closed the document. */
+  /** Let go of the page's claim on its leader: the DocConnection does, when it closes. */
   release(): void
 }
 
@@ -50,10 +50,10 @@ export async function openOnDevice(docId: string): Promise<DeviceOpening | null>
     identity = newIdentity()
     release = (await locks.claim(leaderLockName(docId, identity.clientId))) ?? (() => {})
   }
-  void opened.evict(async record => {
-    const release = await locks.claim(leaderLockName(record.docId, record.clientId))
-    release?.()
-    return !!release
+  void opened.evict(async leader => {
+    const claimed = await locks.claim(leaderLockName(leader.docId, leader.clientId))
+    claimed?.()
+    return !!claimed
   }).catch(() => {})
   return { store: opened, identity, stored: claim.own?.stored ?? null, seed: claim.seed, orphans: claim.orphans, release }
 }
@@ -65,16 +65,13 @@ export async function openOnDevice(docId: string): Promise<DeviceOpening | null>
  */
 export function sendOrphanWork(orphan: ClaimedLeader, options: { docId: string; token: string; user: Author; knownRole: Role | null; store: LocalStore }): DocConnection {
   const { clientId, secret } = orphan.stored.record
-  const connection = new DocConnection({ ...options, identity: { clientId, secret }, device: { store: options.store, stored: orphan.stored } })
+  const connection = new DocConnection({ ...options, identity: { clientId, secret }, device: { store: options.store, stored: orphan.stored, release: orphan.release } })
   const unsubscribe = connection.subscribe(() => {
     const sent = connection.status == "online" && connection.unconfirmedCount == 0
     const stopped = connection.status == "denied" || connection.status == "revoked" || connection.status == "error"
     if (!sent && !stopped) return
     unsubscribe()
-    void (sent ? connection.forgetOnDevice() : Promise.resolve()).finally(() => {
-      connection.close()
-      orphan.release()
-    })
+    void (sent ? connection.forgetOnDevice() : Promise.resolve()).finally(() => connection.close())
   })
   return connection
 }

@@ -35,6 +35,8 @@ export interface DocConnectionOptions extends HubConnectionOptions {
     store: LocalStore
     stored?: StoredLeader | null
     seed?: StoredLeader | null
+    /** Let go of this page's claim on the leader (see LeaderClaims): called when the connection closes. */
+    release?: () => void
     /** Told the main-thread time of each write to the device, in ms (see LeaderPersistence.onWrite). */
     onWrite?: (durationMs: number, withDocument: boolean) => void
   }
@@ -67,6 +69,7 @@ export class DocConnection extends HubConnection {
   private sync: SyncClient | null = null
   /** Writes this leader to the device, when kept there. */
   private persistence: LeaderPersistence | null = null
+  private releaseClaim: (() => void) | null = null
   /** The maps of the unconfirmed local steps: they lead from the confirmed document to `state.doc`. */
   private unconfirmedMaps: StepMap[] = []
   /** Set when the next join must replace the local state with the hub's snapshot, with the reason. */
@@ -85,7 +88,11 @@ export class DocConnection extends HubConnection {
     sync: () => this.sync,
     canSend: () => this.joined && this.writable,
     session: () => this.session,
-    send: request => this.socket.timeout(ackTimeout).emitWithAck("submit", request),
+    send: request => {
+      // A new batch changed the work: the device keeps it as sent, seq and all.
+      this.persist()
+      return this.socket.timeout(ackTimeout).emitWithAck("submit", request)
+    },
     restartSocket: () => this.restartSocket(),
     rejoin: () => void this.rejoin(),
     reloadAfter: error => this.reloadAfter(error)
@@ -240,6 +247,7 @@ export class DocConnection extends HubConnection {
       this.presence.stop()
       this.submitter.stop()
       this.detailed.clear()
+      this.releaseClaim?.()
     }
     super.close()
   }
@@ -322,8 +330,24 @@ export class DocConnection extends HubConnection {
 
   /** Every change of the state is written to the device (when kept there) before listeners hear of it. */
   protected override emit(change: ConnectionChange): void {
-    if (change == "state" && this.sync && this.persistence && !this.stopped) this.persistence.changed(this.sync, this.strategy)
+    if (change == "state") this.persist()
     super.emit(change)
+  }
+
+  /** Have the device write the sync client soon, if it changed since (see LeaderPersistence.changed). */
+  private persist(): void {
+    if (this.sync && this.persistence && !this.stopped) this.persistence.changed(this.sync, this.strategy)
+  }
+
+  /** A sync client for this connection, starting at the confirmed `doc` at `version`. */
+  private startSync(doc: Node, version: number, selection?: Selection, nextSeq?: number): SyncClient {
+    return new SyncClient({
+      clientId: this.clientId,
+      version,
+      state: EditorState.create({ doc, selection, plugins: [...this.plugins] }),
+      nextSeq,
+      describeBatch: this.clocks.describer(this.strategy)
+    })
   }
 
   /** Keep this leader on the device, starting from what is stored there: its own work, or another tab's copy. */
@@ -332,22 +356,19 @@ export class DocConnection extends HubConnection {
       () => super.emit("state"),
       error => this.report(error.code, `Your latest changes are not stored on this device (${error.message}); they are kept while this page stays open.`, 0))
     this.persistence.onWrite = device.onWrite ?? null
+    this.releaseClaim = device.release ?? null
     const from = device.stored ?? device.seed
     if (!from) return
     this.strategy = from.record.strategy
-    this.sync = new SyncClient({
-      clientId: this.clientId,
-      version: from.record.version,
-      state: EditorState.create({ doc: Node.fromJSON(schema, from.doc), plugins: [...this.plugins] }),
-      describeBatch: this.clocks.describer(this.strategy)
-    })
+    this.sync = this.startSync(Node.fromJSON(schema, from.doc), from.record.version)
     if (!device.stored) return
     try {
       this.track(this.sync.resumeWork(device.stored.record.work))
       this.persistence.restored(device.stored.record.version, device.stored.record.unsent)
     } catch (error) {
       // Stored work that does not fit its stored document: say so, rather than show something else.
-      this.report(ConcordError.from(error).code, `The changes stored on this device could not be restored (${ConcordError.from(error).message}).`, device.stored.record.unsent)
+      const coded = ConcordError.from(error)
+      this.report(coded.code, `The changes stored on this device could not be restored (${coded.message}).`, device.stored.record.unsent)
     }
   }
 
@@ -357,13 +378,7 @@ export class DocConnection extends HubConnection {
     const doc = Node.fromJSON(schema, snapshot.doc)
     const selection = previous ? Selection.near(doc.resolve(Math.min(previous.state.selection.head, doc.content.size))) : Selection.atStart(doc)
     if (this.reload && previous) this.reports.reloaded(this.reload, previous.unconfirmedCount, previous.unconfirmedText())
-    this.sync = new SyncClient({
-      clientId: this.clientId,
-      version: snapshot.version,
-      state: EditorState.create({ doc, selection, plugins: [...this.plugins] }),
-      nextSeq: previous?.nextSeq,
-      describeBatch: this.clocks.describer(this.strategy)
-    })
+    this.sync = this.startSync(doc, snapshot.version, selection, previous?.nextSeq)
     this.reload = null
     this.unconfirmedMaps = []
     this.remote.restart()

@@ -27,6 +27,8 @@ export class LeaderPersistence {
   /** Unconfirmed edits written to this device by the last write. */
   storedUnsent = 0
   private writtenVersion: number | null = null
+  /** The SyncClient and its revision last scheduled for writing: a change of the selection alone writes nothing. */
+  private seen: { sync: SyncClient; revision: number } | null = null
   /** The JSON text of blocks and steps written before: a write pays for what changed since. */
   private readonly text = new JsonTextCache()
   private dirty = false
@@ -59,8 +61,10 @@ export class LeaderPersistence {
     return !this.dirty && !this.lastFailed
   }
 
-  /** The client changed (a local edit, ops received, a confirmation): write it soon. */
+  /** The client may have changed (a local edit, ops received, a batch sent, a confirmation): write it soon if it did. */
   changed(sync: SyncClient, strategy: StrategyName): void {
+    if (this.seen?.sync === sync && this.seen.revision == sync.revision) return
+    this.seen = { sync, revision: sync.revision }
     this.latest = { sync, strategy }
     if (this.dirty) return
     this.dirty = true

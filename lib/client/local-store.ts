@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb"
+import { openDB, type DBSchema, type IDBPDatabase } from "idb"
 import { ConcordError } from "../protocol/errors"
 import type { StrategyName } from "../protocol/strategies"
 import type { UnconfirmedWork } from "../ot/sync-client"
@@ -81,7 +81,7 @@ export class LocalStore {
   static async open(options: { name?: string; bounds?: Partial<StoreBounds> } = {}): Promise<LocalStore> {
     const name = options.name ?? "concord"
     try {
-      const db = await openDB<LocalSchema>(name, 2, { upgrade })
+      const db = await openDB<LocalSchema>(name, 1, { upgrade })
       return new LocalStore(db, { ...defaultBounds, ...options.bounds })
     } catch (error) {
       throw storageError("could not be opened", error)
@@ -176,25 +176,10 @@ export class LocalStore {
   }
 }
 
-/**
- * Create the stores, or bring version 1's rows (work and documents as objects) to version 2's JSON text
- * within the upgrade's transaction, so that unsent work written by an earlier build is kept.
- */
-function upgrade(db: IDBPDatabase<LocalSchema>, oldVersion: number, _newVersion: number | null, tx: IDBPTransaction<LocalSchema, ("leaders" | "copies")[], "versionchange">): void {
-  if (oldVersion < 1) {
-    db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
-    db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
-    return
-  }
-  // A failed update aborts the upgrade's transaction, and with it the opening, which reports it.
-  if (oldVersion < 2) textRows(tx).catch(() => {})
-}
-
-async function textRows(tx: IDBPTransaction<LocalSchema, ("leaders" | "copies")[], "versionchange">): Promise<void> {
-  for (let cursor = await tx.objectStore("leaders").openCursor(); cursor; cursor = await cursor.continue())
-    await cursor.update({ ...cursor.value, work: JSON.stringify(cursor.value.work) })
-  for (let cursor = await tx.objectStore("copies").openCursor(); cursor; cursor = await cursor.continue())
-    await cursor.update({ ...cursor.value, doc: JSON.stringify(cursor.value.doc) })
+/** Create the stores. */
+function upgrade(db: IDBPDatabase<LocalSchema>): void {
+  db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
+  db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
 }
 
 function recordOf(row: RecordRow): LeaderRecord {

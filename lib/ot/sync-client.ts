@@ -128,6 +128,7 @@ export class SyncClient {
   private pending: Unconfirmed[] = []
   /** The seq of the newest batch of this client's that an op confirmed (0 before any). */
   private confirmedSeq = 0
+  private changes = 0
   private readonly maxStepsPerBatch: number
   private readonly describeBatch: BatchDescriber | null
 
@@ -170,12 +171,21 @@ export class SyncClient {
     this.confirmedSeq = work.confirmedSeq
     this.inflight = work.inflight ? { batch: work.inflight.batch, steps: unconfirmed.slice(0, origins.length), after: null } : null
     this.pending = unconfirmed.slice(origins.length)
+    this.changes++
     return this.apply(tr.setMeta(syncKey, true).setMeta("addToHistory", false))
   }
 
   /** The text the unconfirmed steps insert (in flight, then not sent), in order: what would be lost with them. */
   unconfirmedText(): string {
     return [...(this.inflight ? this.inflight.steps : []), ...this.pending].map(u => stepText(u.step)).join("")
+  }
+
+  /**
+   * Counts the changes of what `work()`, `version` and `confirmedDoc` say (not of the selection): a
+   * writer of those compares it with the one it wrote.
+   */
+  get revision(): number {
+    return this.changes
   }
 
   /** The document at `version`, without the unconfirmed steps. */
@@ -239,6 +249,7 @@ export class SyncClient {
     this.inflight = null
     this.pending = inflight.steps.concat(this.pending)
     this.nextSeq = inflight.batch.seq
+    this.changes++
     return inflight.lost ?? []
   }
 
@@ -255,6 +266,7 @@ export class SyncClient {
       this.inflight.batch.seq = nextSeq
       this.nextSeq = nextSeq + 1
     }
+    this.changes++
   }
 
   /** Take the next batch to send: null while one is in flight or when there is nothing to send. */
@@ -264,6 +276,7 @@ export class SyncClient {
     steps.forEach((u, i) => (u.origin = i))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: steps.map(u => u.step.toJSON()) }
     this.inflight = { batch, steps, after: this.pending.length == 0 ? this.state.doc : null }
+    this.changes++
     if (this.describeBatch) Object.assign(batch, this.describeBatch(this.confirmed, this.inflightDoc()))
     return batch
   }
@@ -298,6 +311,7 @@ export class SyncClient {
       runVersion = op.version
       result.applied++
     }
+    if (result.applied) this.changes++
     flush()
     return result
   }
@@ -452,6 +466,7 @@ export class SyncClient {
 
   private record(tr: Transaction): void {
     if (!tr.docChanged || tr.getMeta(syncKey)) return
+    this.changes++
     for (let i = 0; i < tr.steps.length; i++)
       this.pending.push({ step: tr.steps[i], inverted: tr.steps[i].invert(tr.docs[i]), origin: -1 })
   }

@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto"
 import { afterEach, describe, expect, it } from "vitest"
-import { EditorState } from "prosemirror-state"
+import { EditorState, TextSelection } from "prosemirror-state"
 import { openDB } from "idb"
 import { LocalStore, type LeaderRecord, type StoreBounds } from "../../lib/client/local-store"
 import { MemoryLocks } from "../../lib/client/leader-locks"
@@ -67,28 +67,6 @@ describe("LocalStore", () => {
     } finally {
       raw.close()
     }
-  })
-
-  it("keeps the unsent work and copies an earlier build stored as objects (version 1)", async () => {
-    const name = `local-store-test-${++names}`
-    const client = typist()
-    const v1 = await openDB(name, 1, {
-      upgrade(db) {
-        db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
-        db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
-      }
-    })
-    const doc = client.confirmedDoc.toJSON()
-    await v1.put("leaders", recordOf(client))
-    await v1.put("copies", { docId: "doc-1", clientId: "tab-1", version: client.version, doc, size: JSON.stringify(doc).length })
-    v1.close()
-    const store = await LocalStore.open({ name })
-    stores.push(store)
-    const stored = (await store.load("doc-1", "tab-1"))!
-    expect(stored.record.work).toEqual(client.work())
-    expect(stored.doc).toEqual(doc)
-    expect((await store.leaders("doc-1")).map(r => r.work)).toEqual([client.work()])
-    expect(await store.documents()).toEqual([{ docId: "doc-1", unsent: 2, savedAt: 1 }])
   })
 
   it("writes a keystroke without the document, and reads nothing when the record's version has no copy", async () => {
@@ -233,6 +211,25 @@ describe("LeaderPersistence", () => {
     expect(restored.state.doc.textContent).toBe(client.state.doc.textContent)
   })
 
+  it("writes nothing for a change of the selection alone, and again once the work changes", async () => {
+    const store = await openStore()
+    let saves = 0
+    const save = store.saveText.bind(store)
+    store.saveText = (record, work, doc) => { saves++; return save(record, work, doc) }
+    const persistence = new LeaderPersistence(store, identity, () => {}, error => { throw error })
+    const client = typist()
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    client.apply(client.state.tr.setSelection(TextSelection.create(client.state.doc, 2)))
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    expect(saves).toBe(1)
+    client.apply(client.state.tr.insertText("?", 2))
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    expect(saves).toBe(2)
+  })
+
   it("reports a write the browser refuses, says the work is not saved, and writes it with the next change", async () => {
     const store = await openStore()
     const save = store.saveText.bind(store)
@@ -246,10 +243,11 @@ describe("LeaderPersistence", () => {
     expect(failures).toEqual(["ERR_LOCAL_STORAGE"])
     expect(persistence.saved).toBe(false)
     full = false
+    client.apply(client.state.tr.insertText("?", 13))
     persistence.changed(client, "ot")
     await persistence.flush()
     expect(persistence.saved).toBe(true)
-    expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(2)
+    expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(3)
     await persistence.forget()
     expect(await store.leaders("doc-1")).toEqual([])
   })
