@@ -1,14 +1,11 @@
 import { strategyName, type StrategyName } from "../protocol/strategies"
+import { asRecord, readStored, writeStored } from "./stored-json"
 
 const storageKey = "concord:strategies"
+const local = () => localStorage
 
 function readAll(): Record<string, unknown> {
-  try {
-    const stored: unknown = JSON.parse(localStorage.getItem(storageKey) ?? "{}")
-    return stored && typeof stored == "object" && !Array.isArray(stored) ? stored as Record<string, unknown> : {}
-  } catch {
-    return {}
-  }
+  return asRecord(readStored(local, storageKey))
 }
 
 /**
@@ -23,10 +20,6 @@ export function knownStrategy(docId: string): StrategyName | null {
 /** Remember the strategy of document `docId`. Storage that refuses only costs opening it offline. */
 export function rememberStrategy(docId: string, strategy: StrategyName): void {
   const all = readAll()
-  if (all[docId] == strategy) return
-  try {
-    localStorage.setItem(storageKey, JSON.stringify({ ...all, [docId]: strategy }))
-  } catch {
-    // The page then learns the strategy from the hub, as on a first visit.
-  }
+  // Storage that refuses: the page then learns the strategy from the hub, as on a first visit.
+  if (all[docId] != strategy) writeStored(local, storageKey, { ...all, [docId]: strategy })
 }

@@ -1,12 +1,11 @@
+import { readStored, writeStored } from "./stored-json"
+
 const storageKey = "concord:offline"
+const session = () => sessionStorage
 
 function readAll(): string[] {
-  try {
-    const stored: unknown = JSON.parse(sessionStorage.getItem(storageKey) ?? "[]")
-    return Array.isArray(stored) ? stored.filter((id): id is string => typeof id == "string") : []
-  } catch {
-    return []
-  }
+  const stored = readStored(session, storageKey)
+  return Array.isArray(stored) ? stored.filter((id): id is string => typeof id == "string") : []
 }
 
 /**
@@ -20,9 +19,6 @@ export function offlineChosen(docId: string): boolean {
 /** Remember this tab's choice to work offline on `docId`, or to be online again. */
 export function chooseOffline(docId: string, offline: boolean): void {
   const others = readAll().filter(id => id != docId)
-  try {
-    sessionStorage.setItem(storageKey, JSON.stringify(offline ? [...others, docId] : others))
-  } catch {
-    // The choice then lasts until the page reloads.
-  }
+  // Storage that refuses: the choice then lasts until the page reloads.
+  writeStored(session, storageKey, offline ? [...others, docId] : others)
 }

@@ -1,4 +1,5 @@
 import type { LinkTokens, Role } from "../protocol/messages"
+import { asRecord, readStored, writeStored } from "./stored-json"
 
 const storageKey = "concord:links"
 
@@ -8,22 +9,14 @@ export type StoredLinks = Partial<LinkTokens>
 /** The roles from the most to the least capable: the order in which a page tries the tokens it holds. */
 export const rolesByReach: readonly Role[] = ["owner", "edit", "view"]
 
+const local = () => localStorage
+
 function readAll(): Record<string, StoredLinks> {
-  try {
-    const stored: unknown = JSON.parse(localStorage.getItem(storageKey) ?? "{}")
-    return stored && typeof stored == "object" && !Array.isArray(stored) ? stored as Record<string, StoredLinks> : {}
-  } catch {
-    return {}
-  }
+  return asRecord(readStored(local, storageKey)) as Record<string, StoredLinks>
 }
 
 function writeAll(all: Record<string, StoredLinks>): boolean {
-  try {
-    localStorage.setItem(storageKey, JSON.stringify(all))
-    return true
-  } catch {
-    return false
-  }
+  return writeStored(local, storageKey, all)
 }
 
 /** The tokens this browser holds for document `docId` (only strings survive a tampered storage). */
