@@ -64,6 +64,24 @@ function clientIdOf(page: Page): Promise<string> {
   return page.evaluate(() => (window as unknown as { __concord: { connection: { clientId: string } } }).__concord.connection.clientId)
 }
 
+/**
+ * A document with `start` typed and confirmed in a new tab, which then works offline, types `word`,
+ * has it stored, and is closed: its browser context, its leader's client id, the version before and
+ * how many edits the pill counted as on this device.
+ */
+async function closeWithOfflineWork(server: ServerProcess, docId: string, start: string, word: string): Promise<{ context: BrowserContext; writer: string; before: number; stored: number }> {
+  const a = await open(server, docId, { create: true })
+  await typeAtEnd(a, start)
+  const [before] = await waitForConvergence([a])
+  const writer = await clientIdOf(a)
+  await setOffline(a, true)
+  await typeAtEnd(a, word)
+  const stored = await waitForStored(a)
+  const context = a.context()
+  await a.close()
+  return { context, writer, before: before.version!, stored }
+}
+
 describe("every tab a durable leader", () => {
   it("keeps offline work through a reload, shows it as kept on this device, and merges it once back online", async () => {
     const server = await start()
@@ -104,39 +122,23 @@ describe("every tab a durable leader", () => {
   it("brings offline work back when the page was closed and the link opened again in the same browser", async () => {
     const server = await start()
     const docId = "close-offline"
-    const a = await open(server, docId, { create: true })
-    await typeAtEnd(a, "Start")
-    const [before] = await waitForConvergence([a])
-    const writer = await clientIdOf(a)
-    await setOffline(a, true)
-    await typeAtEnd(a, " CLOSETEST")
-    await waitForStored(a)
-    const context = a.context()
-    await a.close()
+    const { context, writer, before } = await closeWithOfflineWork(server, docId, "Start", " CLOSETEST")
     const again = await sameBrowser(context, docId)
     tabs.push(again)
     const [doc] = await waitForConvergence([again])
     expect(occurrences(doc.text, "CLOSETEST")).toBe(1)
-    expect(await opsOf(server, docId, writer, before.version!)).toBe(1)
+    expect(await opsOf(server, docId, writer, before)).toBe(1)
   })
 
   it("sends a closed tab's orphaned work once when two tabs of the browser open the document at the same moment", async () => {
     const server = await start()
     const docId = "orphan-once"
-    const a = await open(server, docId, { create: true })
-    await typeAtEnd(a, "Base")
-    const [before] = await waitForConvergence([a])
-    const writer = await clientIdOf(a)
-    await setOffline(a, true)
-    await typeAtEnd(a, " ORPHANED")
-    await waitForStored(a)
-    const context = a.context()
-    await a.close()
+    const { context, writer, before } = await closeWithOfflineWork(server, docId, "Base", " ORPHANED")
     const [one, two] = await Promise.all([sameBrowser(context, docId), sameBrowser(context, docId)])
     tabs.push(one, two)
     const docs = await waitForConvergence([one, two])
     expect(occurrences(docs[0].text, "ORPHANED")).toBe(1)
-    expect(await opsOf(server, docId, writer, before.version!)).toBe(1)
+    expect(await opsOf(server, docId, writer, before)).toBe(1)
   })
 
   it("keeps the work of two tabs through a killed server and reloads while it is down, and sends everything once when it is back", async () => {
@@ -172,14 +174,7 @@ describe("every tab a durable leader", () => {
   it("lists edits kept only on this device on the home page, and removes them from the device after asking", async () => {
     const server = await start()
     const docId = "remove-device"
-    const a = await open(server, docId, { create: true })
-    await typeAtEnd(a, "Saved")
-    await waitForConvergence([a])
-    await setOffline(a, true)
-    await typeAtEnd(a, " UNSENT")
-    const stored = await waitForStored(a)
-    const context = a.context()
-    await a.close()
+    const { context, stored } = await closeWithOfflineWork(server, docId, "Saved", " UNSENT")
     const home = await context.newPage()
     tabs.push(home)
     await home.goto("/")

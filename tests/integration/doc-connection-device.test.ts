@@ -32,6 +32,15 @@ async function leaveWorkOnDevice(store: LocalStore, docId: string, text: string)
   return page.clientId
 }
 
+/** The page opened again on this device, as the stored leader it claims, with the role its link had. */
+async function reopen(store: LocalStore, docId: string): Promise<DocConnection> {
+  const stored = (await claimDocument(store, new MemoryLocks(), docId)).own!.stored
+  return suite.closeAtEnd(new DocConnection({
+    docId, token: knownLinks(docId).edit, user, url: suite.server.url, knownRole: "edit",
+    identity: { clientId: stored.record.clientId, secret: stored.record.secret }, device: { store, stored }
+  }))
+}
+
 describe("DocConnection kept on a device", () => {
   it("shows the stored work before the hub answers, continues as the same leader, and sends the work once", async () => {
     const docId = "device-reopen"
@@ -42,12 +51,7 @@ describe("DocConnection kept on a device", () => {
     const leader = await leaveWorkOnDevice(store, docId, " WORLD")
     expect(writer.text).toBe("Hello")
 
-    const claim = await claimDocument(store, new MemoryLocks(), docId)
-    const stored = claim.own!.stored
-    const page = suite.closeAtEnd(new DocConnection({
-      docId, token: knownLinks(docId).edit, user, url: suite.server.url, knownRole: "edit",
-      identity: { clientId: stored.record.clientId, secret: stored.record.secret }, device: { store, stored }
-    }))
+    const page = await reopen(store, docId)
     // Before any answer from the hub: the work is on show, editable, and counted as on this device.
     expect(page.status).toBe("connecting")
     expect(page.state!.doc.textContent).toBe("Hello WORLD")
@@ -74,11 +78,7 @@ describe("DocConnection kept on a device", () => {
     const { doc } = (await store.load(docId, record.clientId))!
     await store.save({ ...record, version: 40 }, doc)
 
-    const stored = (await claimDocument(store, new MemoryLocks(), docId)).own!.stored
-    const page = suite.closeAtEnd(new DocConnection({
-      docId, token: knownLinks(docId).edit, user, url: suite.server.url, knownRole: "edit",
-      identity: { clientId: stored.record.clientId, secret: stored.record.secret }, device: { store, stored }
-    }))
+    const page = await reopen(store, docId)
     await until(() => page.issue != null && page.status == "online", changes(page), 10_000, "the reload and its report")
     expect(page.state!.doc.textContent).toBe("Kept")
     expect(page.issue).toMatchObject({ code: "ERR_VERSION_FROM_FUTURE", text: " offline words" })
