@@ -5,6 +5,7 @@ import { tokenFromFragment } from "@/lib/client/document-link"
 import { loadIdentity } from "@/lib/client/identity"
 import { forgetToken, rolesByReach, storedLinks, storeLinks } from "@/lib/client/stored-links"
 import { openOnDevice, sendOrphanWork } from "@/lib/client/device-opening"
+import type { WriteTimings } from "@/lib/client/leader-persistence"
 import { knownStrategy, rememberStrategy } from "@/lib/client/known-strategies"
 import { offlineChosen } from "@/lib/client/offline-choice"
 import type { Role } from "@/lib/protocol/messages"
@@ -27,8 +28,8 @@ declare global {
   interface Window {
     /** The open document's connection, for end-to-end tests. */
     __concord?: { connection: PageConnection }
-    /** Set by a benchmark before the page loads: told the main-thread time of each write of the document to the device (bench/device.ts). */
-    __concordBench?: { onWrite(durationMs: number, withDocument: boolean): void }
+    /** Set by a benchmark before the page loads: told how long each write of the document to the device took (bench/device.ts). */
+    __concordBench?: { onWrite(timings: WriteTimings): void }
   }
 }
 
@@ -53,16 +54,16 @@ async function openDoc(docId: string, token: string): Promise<DocConnection> {
     knownRole,
     startOffline: offlineChosen(docId),
     plugins: [...createEditorPlugins({ others: () => opened.others }), historyHighlightPlugin()],
-    ...(device ? { identity: device.identity, device: { store: device.store, stored: device.stored, seed: device.seed, release: device.release, ...deviceWriteObserver() } } : {})
+    ...(device ? { identity: device.identity, device: { store: device.store, writer: device.writer, stored: device.stored, seed: device.seed, release: device.release, ...deviceWriteObserver() } } : {})
   })
-  if (device) for (const orphan of device.orphans) sendOrphanWork(orphan, { docId, token, user, knownRole, store: device.store })
+  if (device) for (const orphan of device.orphans) sendOrphanWork(orphan, { docId, token, user, knownRole, store: device.store, writer: device.writer })
   return opened
 }
 
 /** The benchmark's observer of device writes, when one is set on the window. */
-function deviceWriteObserver(): { onWrite?: (durationMs: number, withDocument: boolean) => void } {
+function deviceWriteObserver(): { onWrite?: (timings: WriteTimings) => void } {
   const bench = window.__concordBench
-  return bench ? { onWrite: (durationMs, withDocument) => bench.onWrite(durationMs, withDocument) } : {}
+  return bench ? { onWrite: timings => bench.onWrite(timings) } : {}
 }
 
 

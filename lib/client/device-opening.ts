@@ -6,10 +6,14 @@ import { DocConnection } from "./doc-connection"
 import { newIdentity, type ClientIdentity } from "./hub-connection"
 import { clearDocument } from "y-indexeddb"
 import { crdtStoreName } from "./crdt-connection"
+import { StoreWriter, type DeviceWriter } from "./device-writer"
+import { WorkerWriter } from "./worker-writer"
 
 /** What a page opening a document found on this device, and who it continues as. */
 export interface DeviceOpening {
   store: LocalStore
+  /** What writes the page's leaders to `store`: a worker where the browser has them. */
+  writer: DeviceWriter
   /** The leader this page is: a stored one it claimed, or a new one. */
   identity: ClientIdentity
   /** That leader's stored copy and work, when it is a stored one. */
@@ -22,12 +26,27 @@ export interface DeviceOpening {
   release(): void
 }
 
+const storeName = "concord"
 let store: Promise<LocalStore | null> | null = null
+let writer: DeviceWriter | null = null
 
 /** This page's LocalStore, opened once; null where the browser has no IndexedDB or refuses it. */
 function deviceStore(): Promise<LocalStore | null> {
   if (typeof indexedDB == "undefined") return Promise.resolve(null)
-  return (store ??= LocalStore.open().catch(() => null))
+  return (store ??= LocalStore.open({ name: storeName }).catch(() => null))
+}
+
+/** This page's DeviceWriter, made once: a dedicated worker's where the browser can start one. */
+function deviceWriter(opened: LocalStore): DeviceWriter {
+  if (writer) return writer
+  try {
+    writer = typeof Worker == "function"
+      ? new WorkerWriter(new Worker(new URL("./device-writer-worker.ts", import.meta.url), { type: "module", name: "concord-device-writer" }), opened, storeName)
+      : new StoreWriter(opened)
+  } catch {
+    writer = new StoreWriter(opened)
+  }
+  return writer
 }
 
 /**
@@ -55,7 +74,7 @@ export async function openOnDevice(docId: string): Promise<DeviceOpening | null>
     claimed?.()
     return !!claimed
   }).catch(() => {})
-  return { store: opened, identity, stored: claim.own?.stored ?? null, seed: claim.seed, orphans: claim.orphans, release }
+  return { store: opened, writer: deviceWriter(opened), identity, stored: claim.own?.stored ?? null, seed: claim.seed, orphans: claim.orphans, release }
 }
 
 /**
@@ -63,9 +82,10 @@ export async function openOnDevice(docId: string): Promise<DeviceOpening | null>
  * in a connection of its own with no editor; once the hub has confirmed all of it, the leader is
  * forgotten on this device and its claim let go. Returns the connection.
  */
-export function sendOrphanWork(orphan: ClaimedLeader, options: { docId: string; token: string; user: Author; knownRole: Role | null; store: LocalStore }): DocConnection {
+export function sendOrphanWork(orphan: ClaimedLeader, options: { docId: string; token: string; user: Author; knownRole: Role | null; store: LocalStore; writer?: DeviceWriter }): DocConnection {
   const { clientId, secret } = orphan.stored.record
-  const connection = new DocConnection({ ...options, identity: { clientId, secret }, device: { store: options.store, stored: orphan.stored, release: orphan.release } })
+  const { store, writer, ...connect } = options
+  const connection = new DocConnection({ ...connect, identity: { clientId, secret }, device: { store, writer, stored: orphan.stored, release: orphan.release } })
   const unsubscribe = connection.subscribe(() => {
     const sent = connection.status == "online" && connection.unconfirmedCount == 0
     const stopped = connection.status == "denied" || connection.status == "revoked" || connection.status == "error"

@@ -19,7 +19,8 @@ import { DetailedOpFeed } from "./detailed-op-feed"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
 import { ackTimeout, HubConnection, retryable, type HubConnectionOptions } from "./hub-connection"
-import { LeaderPersistence } from "./leader-persistence"
+import { LeaderPersistence, type WriteTimings } from "./leader-persistence"
+import type { DeviceWriter } from "./device-writer"
 import type { LocalStore, StoredLeader } from "./local-store"
 
 /** Options for a DocConnection. */
@@ -37,8 +38,10 @@ export interface DocConnectionOptions extends HubConnectionOptions {
     seed?: StoredLeader | null
     /** Let go of this page's claim on the leader (see LeaderClaims): called when the connection closes. */
     release?: () => void
-    /** Told the main-thread time of each write to the device, in ms (see LeaderPersistence.onWrite). */
-    onWrite?: (durationMs: number, withDocument: boolean) => void
+    /** Writes to the device (default: on this thread, to `store`). */
+    writer?: DeviceWriter
+    /** Told how long each write to the device took (see LeaderPersistence.onWrite). */
+    onWrite?: (timings: WriteTimings) => void
   }
 }
 
@@ -247,6 +250,7 @@ export class DocConnection extends HubConnection {
       this.presence.stop()
       this.submitter.stop()
       this.detailed.clear()
+      void this.persistence?.close()
       this.releaseClaim?.()
     }
     super.close()
@@ -352,7 +356,7 @@ export class DocConnection extends HubConnection {
 
   /** Keep this leader on the device, starting from what is stored there: its own work, or another tab's copy. */
   private openOnDevice(device: NonNullable<DocConnectionOptions["device"]>): void {
-    this.persistence = new LeaderPersistence(device.store, { docId: this.docId, clientId: this.clientId, secret: this.secret },
+    this.persistence = new LeaderPersistence(device, { docId: this.docId, clientId: this.clientId, secret: this.secret },
       () => super.emit("state"),
       error => this.report(error.code, `Your latest changes are not stored on this device (${error.message}); they are kept while this page stays open.`, 0))
     this.persistence.onWrite = device.onWrite ?? null
@@ -364,7 +368,7 @@ export class DocConnection extends HubConnection {
     if (!device.stored) return
     try {
       this.track(this.sync.resumeWork(device.stored.record.work))
-      this.persistence.restored(device.stored.record.version, device.stored.record.unsent)
+      this.persistence.restored(device.stored.record)
     } catch (error) {
       // Stored work that does not fit its stored document: say so, rather than show something else.
       const coded = ConcordError.from(error)

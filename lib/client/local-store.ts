@@ -20,6 +20,11 @@ export interface LeaderRecord {
   unsent: number
   /** When the record was last written (ms since the epoch): older copies go first when storage is bounded. */
   savedAt: number
+  /**
+   * Counts the leader's writes: a write never replaces one with a higher serial (one that arrives late
+   * from a storage worker the page gave up on). Records written before serials count as 0.
+   */
+  serial: number
 }
 
 /**
@@ -97,14 +102,20 @@ export class LocalStore {
     return this.saveText(rest, JSON.stringify(work), doc === undefined ? undefined : JSON.stringify(doc))
   }
 
-  /** `save`, with the work and the document already as JSON text (see JsonTextCache). */
+  /** `save`, with the work and the document already as JSON text; nothing is written when a later write (by serial) is stored. */
   async saveText(record: Omit<LeaderRecord, "work">, workText: string, docText?: string): Promise<void> {
     try {
       const tx = this.db.transaction(["leaders", "copies"], "readwrite")
-      const writes: Promise<unknown>[] = [tx.objectStore("leaders").put({ ...record, work: workText })]
-      if (docText !== undefined)
-        writes.push(tx.objectStore("copies").put({ docId: record.docId, clientId: record.clientId, version: record.version, doc: docText, size: docText.length }))
-      await Promise.all([...writes, tx.done])
+      const leaders = tx.objectStore("leaders")
+      const write = async () => {
+        const stored = await leaders.get([record.docId, record.clientId])
+        if (stored && (stored.serial ?? 0) > record.serial) return
+        await Promise.all([
+          leaders.put({ ...record, work: workText }),
+          docText === undefined ? null : tx.objectStore("copies").put({ docId: record.docId, clientId: record.clientId, version: record.version, doc: docText, size: docText.length })
+        ])
+      }
+      await Promise.all([write(), tx.done])
     } catch (error) {
       throw storageError("refused to save the document", error)
     }
