@@ -95,6 +95,8 @@ describe("every tab a durable leader", () => {
     await typeAtEnd(a, " RELOADTEST")
     await typeAtEnd(b, " meanwhile")
     expect(await waitForStored(a)).toBeGreaterThan(0)
+    // The page's storage worker wrote it (the page gives up on a worker that fails, and terminates it).
+    expect(a.workers().map(worker => worker.url())).toEqual([expect.stringContaining("/_next/static/")])
     // Persisted work needs no "Leave site?" prompt.
     const dialogs: string[] = []
     a.on("dialog", dialog => { dialogs.push(dialog.type()); void dialog.accept() })
