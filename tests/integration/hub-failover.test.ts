@@ -68,4 +68,29 @@ describe("DocConnection with the addresses of two hubs", () => {
       connection.close()
     }
   })
+
+  it("moves to another hub when its own stops on SIGTERM, and back to a hub that restarted", async () => {
+    await cluster.restart(0)
+    const creator = await TestClient.open(cluster.urls[1], "graceful", "creator", true)
+    creator.close()
+    const connection = new DocConnection({ docId: "graceful", token: knownLinks("graceful").edit, user: { name: "Mover", color: "#2f9e44" }, urls: [cluster.urls[1], cluster.urls[0]] })
+    try {
+      await until(() => connection.status == "online", changes(connection), 10_000, "the connection to join hub 1")
+      await cluster.hub(1).stop("SIGTERM")
+      type(connection, "on hub 0")
+      await until(() => connection.status == "online" && connection.unconfirmedCount == 0, changes(connection), 30_000, "the edit acknowledged by hub 0")
+      await cluster.restart(1)
+      await cluster.kill(0)
+      type(connection, ", back on hub 1")
+      await until(() => connection.status == "online" && connection.unconfirmedCount == 0, changes(connection), 30_000, "the edit acknowledged by the restarted hub 1")
+      const reader = await TestClient.open(cluster.urls[1], "graceful", "reader")
+      try {
+        expect(reader.text).toBe("on hub 0, back on hub 1")
+      } finally {
+        reader.close()
+      }
+    } finally {
+      connection.close()
+    }
+  })
 })
