@@ -43,8 +43,13 @@ async function stop(): Promise<void> {
   stopping = true
   say("Stopping the hubs, then PostgreSQL...")
   await Promise.all(hubs.map(hub => hub.stop()))
-  await postgres.stop()
-  process.exit(0)
+  await postgres.stop().then(
+    () => process.exit(0),
+    (error: Error) => {
+      process.stderr.write(`Could not stop PostgreSQL: ${error.message}\n`)
+      process.exit(1)
+    }
+  )
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop())
 
