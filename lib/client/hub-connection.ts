@@ -19,6 +19,12 @@ export interface HubConnectionOptions {
   user: Author
   /** The hub's address; the page's own origin by default. */
   url?: string
+  /**
+   * Instead of `url`, the addresses of several hubs on one database: the connection starts with the
+   * first and, whenever it loses its hub or cannot reach it, tries the next in turn, rejoining there
+   * as it would on the same hub.
+   */
+  urls?: readonly string[]
   /** Act as this client (a leader stored on this device, see LeaderClaims); a fresh id and secret by default. */
   identity?: ClientIdentity
   /** The role the hub gave the link the last time it accepted it: a stored document is editable before the hub answers again. */
@@ -83,7 +89,7 @@ export abstract class HubConnection {
     this.secret = identity.secret
     this.role = options.knownRole ?? null
     this.wantOffline = !!options.startOffline
-    this.socket = hubSocket(options.url)
+    this.socket = hubSocket(options.urls ?? options.url)
     this.socket.on("connect", () => this.setUnreachable(false))
     // An inactive socket was refused by the hub rather than unable to reach it.
     this.socket.on("connect_error", () => this.setUnreachable(this.socket.active))
