@@ -9,6 +9,8 @@ import { openPostgresStorage, openSqliteStorage, type Storage } from "./storage"
 import { Hub, type HubOptions } from "./hub/hub"
 import { Connection } from "./connection"
 import { RoomBroadcaster } from "./room-broadcaster"
+import { PostgresBus } from "./storage/postgres-bus"
+import type { HubBus } from "./hub/hub-bus"
 import { createLogger, type Logger } from "./log"
 import { budgetsFromEnv, budgetsWith, type BudgetOverrides } from "./budgets"
 import { RequestLimiters } from "./request-limiters"
@@ -64,7 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     : options.rateLimits == "off" ? null : budgetsWith(options.rateLimits)
   const limiters = budgets && new RequestLimiters(budgets)
   const quota = budgets && new AddressQuota(budgets)
-  const storage = options.storage ?? await openStorage(options, log)
+  const { storage, bus } = options.storage ? { storage: options.storage, bus: undefined } : await openStore(options, log)
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null
   if (options.ui !== false) {
@@ -123,7 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   if (budgets) disconnectUnjoined(io, budgets.joinDeadlineMs)
   const broadcaster = new RoomBroadcaster(io)
-  const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, publisher: broadcaster, ...options.hub })
+  const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, publisher: broadcaster, bus, ...options.hub })
   const agents = new Map<string, Connection>()
   hub.onRevoked = (docId, role, socketIds) => {
     for (const socketId of socketIds) agents.get(socketId)?.revoke(docId, role)
@@ -160,21 +162,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     broadcaster.flush()
     io.disconnectSockets(true)
     await new Promise<void>(resolve => io.close(() => resolve()))
+    await bus?.close()
     await storage.close()
     log.info("closed")
   })())
   return { port, url, hub, close }
 }
 
-/** The store `options` name: PostgreSQL at the database URL when there is one, else SQLite in the data folder. */
-async function openStorage(options: ServerOptions, log: Logger): Promise<Storage> {
+/**
+ * The store `options` name: PostgreSQL at the database URL when there is one, with the bus to the other
+ * hubs sharing it; else SQLite in the data folder, where the hub is alone.
+ */
+async function openStore(options: ServerOptions, log: Logger): Promise<{ storage: Storage; bus?: HubBus }> {
   const databaseUrl = options.databaseUrl ?? (process.env.CONCORD_DATABASE_URL || undefined)
   if (databaseUrl != null) {
     if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error(`CONCORD_DATABASE_URL must be a postgres:// or postgresql:// URL (got ${databaseUrl.split(":")[0]}:...)`)
-    return openPostgresStorage({ connectionString: databaseUrl, log })
+    const storage = await openPostgresStorage({ connectionString: databaseUrl, log })
+    try {
+      return { storage, bus: await PostgresBus.open({ connectionString: databaseUrl, log }) }
+    } catch (error) {
+      await storage.close()
+      throw error
+    }
   }
   mkdirSync(options.dataDir, { recursive: true })
-  return openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal", log })
+  return { storage: await openSqliteStorage({ file: join(options.dataDir, "concord.db"), synchronous: process.env.CONCORD_SYNC == "full" ? "full" : "normal", log }) }
 }
 
 /**

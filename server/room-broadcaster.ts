@@ -1,5 +1,6 @@
 import type { Server } from "socket.io"
-import { type CommittedOp, packOp } from "../lib/protocol"
+import { type CommittedOp, type PresenceState, packOp } from "../lib/protocol"
+import type { Publisher } from "./hub/publisher"
 
 /** The Socket.IO room of a document's members: presence goes to it. */
 export function roomOf(docId: string): string {
@@ -38,7 +39,7 @@ export const lingerMs = 16
  * 50 socket writes and 50 parses, so under saturation fewer, larger messages leave the hub and the
  * clients more time for the ops themselves. Acknowledgements never wait.
  */
-export class RoomBroadcaster {
+export class RoomBroadcaster implements Publisher {
   /** Ops waiting to be sent, per document, in version order. */
   private readonly pending = new Map<string, CommittedOp[]>()
   /** Busy documents waiting for their linger to end. */
@@ -66,6 +67,16 @@ export class RoomBroadcaster {
       this.scheduled = true
       queueMicrotask(() => this.flushCommitted())
     }
+  }
+
+  /** Relay a selection told by another hub to the document's room. */
+  presence(docId: string, state: PresenceState): void {
+    this.io.to(roomOf(docId)).emit("presence", { docId, state })
+  }
+
+  /** Relay another hub's member leaving to the document's room. */
+  left(docId: string, clientId: string): void {
+    this.io.to(roomOf(docId)).emit("presence:leave", { docId, clientId })
   }
 
   /** Send everything queued now, lingering rooms included (the server is closing). */

@@ -120,7 +120,7 @@ export class LeaderPersistence {
     const unsent = sync.unconfirmedCount
     const record = { ...this.identity, strategy, version, unsent, savedAt: Date.now(), serial: ++this.serial }
     const doc = version == this.writtenVersion ? undefined : this.text.doc(sync.confirmedDoc)
-    const saving = this.writer.write({ record, work: this.work.delta(sync.workSteps()), doc })
+    const saving = this.writer.write({ record, work: this.work.delta(sync.workView()), doc })
     const issued = this.onWrite ? performance.now() : 0
     this.writing = saving.then(
       () => {

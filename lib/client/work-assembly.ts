@@ -22,7 +22,7 @@ export class WorkAssembly {
       // A new batch starts its list of steps afresh; the same batch keeps what it had.
       applyList(this.inflight, steps, batch === undefined ? this.inflight.length : 0)
       if (batch !== undefined) this.batch = batch
-      this.origins = origins
+      if (origins !== undefined) this.origins = origins
     } else this.inflight.length = 0
     applyList(this.pending, delta.pending, this.pending.length)
     this.hasInflight = !!delta.inflight

@@ -84,12 +84,15 @@ export interface UnconfirmedWork {
   pending: StepJSON[]
 }
 
-/** UnconfirmedWork with its steps as Step objects. */
-export interface UnconfirmedSteps {
-  nextSeq: number
-  confirmedSeq: number
-  inflight: { batch: Batch; steps: Step[]; origins: number[] } | null
-  pending: Step[]
+/**
+ * UnconfirmedWork as the client holds it, its steps as Step objects (immutable: a writer may cache their
+ * JSON), without copying: read it at once, as the client's next change changes it.
+ */
+export interface UnconfirmedView {
+  readonly nextSeq: number
+  readonly confirmedSeq: number
+  readonly inflight: { readonly batch: Batch; readonly steps: readonly { readonly step: Step; readonly origin: number }[] } | null
+  readonly pending: readonly { readonly step: Step }[]
 }
 
 /** Options for a SyncClient. */
@@ -195,23 +198,18 @@ export class SyncClient {
 
   /** The unconfirmed work as JSON, to store (see restore). */
   work(): UnconfirmedWork {
-    const { inflight, pending, ...seqs } = this.workSteps()
+    const { inflight, pending, ...seqs } = this.workView()
     return {
       ...seqs,
-      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(step => step.toJSON()), origins: inflight.origins } : null,
-      pending: pending.map(step => step.toJSON())
+      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => u.step.toJSON()), origins: inflight.steps.map(u => u.origin) } : null,
+      pending: pending.map(u => u.step.toJSON())
     }
   }
 
-  /** The unconfirmed work with its steps as Step objects (immutable: a writer may cache their JSON). */
-  workSteps(): UnconfirmedSteps {
-    const inflight = this.inflight
-    return {
-      nextSeq: this.nextSeq,
-      confirmedSeq: this.confirmedSeq,
-      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => u.step), origins: inflight.steps.map(u => u.origin) } : null,
-      pending: this.pending.map(u => u.step)
-    }
+  /** The unconfirmed work, uncopied (see UnconfirmedView). */
+  workView(): UnconfirmedView {
+    const { nextSeq, confirmedSeq, inflight, pending } = this
+    return { nextSeq, confirmedSeq, inflight: inflight && { batch: inflight.batch, steps: inflight.steps }, pending }
   }
 
   /** Local steps not yet confirmed: in flight plus not yet sent. */

@@ -28,6 +28,7 @@ export const errorCodes = {
   ERR_RATE_LIMITED: "client",
   ERR_INTERNAL: "internal",
   ERR_STORAGE: "internal",
+  ERR_COMMIT_CONFLICT: "internal",
   ERR_SHUTTING_DOWN: "internal",
   /** Never on the wire: this browser's IndexedDB refused (its quota, private mode). */
   ERR_LOCAL_STORAGE: "internal"

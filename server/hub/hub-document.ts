@@ -57,6 +57,8 @@ export class HubDocument {
   readonly applier = new StepApplier()
   /** Set when a commit failed: the document must be reloaded from the store before further use. */
   broken = false
+  /** A catch-up with the store (ops other hubs committed) is queued and has not started reading yet. */
+  catchUpQueued = false
   private recent: RecentOp[] = []
   // Made on first use: a Map costs some 180 bytes even empty, and documents of other strategies never use these.
   private lwwStamps: Map<string, LwwStamp> | null = null
@@ -151,6 +153,13 @@ export class HubDocument {
     return doc
   }
 
+  /** Take over the members of the copy this one replaces (reloaded after a failed commit): their sockets and presence. */
+  adoptMembers(before: HubDocument): void {
+    for (const socket of before.sockets) this.sockets.add(socket)
+    for (const [clientId, state] of before.presence) this.presence.set(clientId, state)
+    for (const [clientId, socket] of before.presenceSockets) this.presenceSockets.set(clientId, socket)
+  }
+
   /** Seed the window with ops loaded from the store, already durable and already applied to `doc`. */
   seed(ops: readonly CommittedOp[], maps: StepMap[][]): void {
     ops.forEach((op, i) => {
@@ -175,7 +184,6 @@ export class HubDocument {
     this.trim()
   }
 
-  /** Called with the ops that became durable, in version order: the hub publishes them from here. */
   /**
    * Record that the store committed every op up to `version` and wake whoever waits; returns the ops that
    * became durable, in version order, for the pipeline to publish.
@@ -225,6 +233,16 @@ export class HubDocument {
     const maps: StepMap[] = []
     for (let i = after - this.windowStart; i < upTo - this.windowStart; i++) maps.push(...this.recent[i].maps)
     return maps
+  }
+
+  /**
+   * Who committed the op before `op` (just appended), as the store must find it at the head when `op`
+   * commits: null before the first op; undefined when it is no longer in memory.
+   */
+  follows(op: CommittedOp): { clientId: string; seq: number } | null | undefined {
+    if (op.version == 1) return null
+    const before = this.recent[op.version - 2 - this.windowStart]?.op
+    return before && before.version == op.version - 1 ? { clientId: before.clientId, seq: before.seq } : undefined
   }
 
   /** The op a client committed under `seq`, if it is still in memory. */

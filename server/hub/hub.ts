@@ -13,10 +13,12 @@ import type { HubDocument } from "./hub-document"
 import { OpenDocuments } from "./open-documents"
 import { HistoryReads } from "./history-reads"
 import { crdtState } from "./crdt-module"
-import { acknowledgement, prepareSubmit, type PreparedSubmit } from "./submit-pipeline"
+import { acknowledgement, prepareSubmit, publish, type PreparedSubmit } from "./submit-pipeline"
 import type { SubmitContext } from "./submit-context"
 import { nextSeqOf } from "./dedup"
 import { nobody, type Publisher } from "./publisher"
+import type { BusEvent, HubBus } from "./hub-bus"
+import { catchUp } from "./catch-up"
 import { mapSelection } from "../../lib/ot/map-selection"
 
 /** Settings of a hub. */
@@ -24,6 +26,8 @@ export interface HubOptions {
   storage: Storage
   /** Where committed ops are published once durable (default: nobody). */
   publisher?: Publisher
+  /** How this hub hears of the other hubs sharing its store (none: it is alone on it). */
+  bus?: HubBus
   log?: Logger
   /** Commit a snapshot every this many versions (default 100). */
   snapshotEvery?: number
@@ -38,11 +42,20 @@ export interface HubOptions {
   now?: () => number
 }
 
+/** How often a batch is prepared again after another hub committed its version first. */
+const commitAttempts = 10
+
 /**
  * The hub: serves the requests on documents (create, join, submit, update, presence, reads), running
  * submits through the pipeline one document at a time. The documents it holds in memory, and when they
  * are loaded, packed and evicted, are `documents`' business. It knows nothing of sockets: its pipelines
  * publish committed ops through the Publisher it is given.
+ *
+ * Several hubs may share one store (PostgreSQL). Each op is transformed and committed by the hub its
+ * client is connected to; the store takes each version once (a lost race is ERR_COMMIT_CONFLICT), so
+ * the op log has one total order. A hub that lost a race reloads the document and prepares the batch
+ * again over what the other hub committed; a hub hears of the others' commits on its bus, applies them
+ * (without transforming them again) and publishes them to its own members.
  */
 export class Hub {
   /** Called once the sockets that joined a document with links of `role` have lost them; the transport removes them from it. */
@@ -62,10 +75,12 @@ export class Hub {
       window: options.window ?? 256,
       idleMs: options.idleMs ?? 30_000,
       maxDocuments: options.maxDocuments ?? 500,
-      packAfterMs: options.packAfterMs ?? 10_000
+      packAfterMs: options.packAfterMs ?? 10_000,
+      loaded: (doc, dropped) => this.loaded(doc, dropped)
     })
     this.reads = new HistoryReads(this.documents, options.storage)
     this.ctx = { storage: options.storage, publisher: options.publisher ?? nobody, snapshotEvery: options.snapshotEvery ?? 100, now: options.now ?? Date.now }
+    options.bus?.listen(event => this.heard(event))
   }
 
   /**
@@ -102,27 +117,90 @@ export class Hub {
   }
 
   /** Run a batch through the submit pipeline; resolves with the acknowledgement once it is durable. */
-  async submit(request: SubmitRequest, author: Author): Promise<SubmitResult> {
-    const doc = await this.documents.open(request.docId)
-    return this.settle(doc, await doc.queue.run(() => prepareSubmit(this.ctx, doc, request, author)))
+  submit(request: SubmitRequest, author: Author): Promise<SubmitResult> {
+    return this.committed(request.docId, doc => prepareSubmit(this.ctx, doc, request, author))
   }
 
   /** Run a CRDT document's Yjs update through its pipeline; resolves with the acknowledgement once it is durable. */
   async update(request: UpdateRequest, author: Author): Promise<SubmitResult> {
-    const doc = await this.documents.open(request.docId)
     const { prepareUpdate } = await import("./update-pipeline")
-    return this.settle(doc, await doc.queue.run(() => prepareUpdate(this.ctx, doc, request, author)))
+    return this.committed(request.docId, doc => prepareUpdate(this.ctx, doc, request, author))
   }
 
-  private async settle(doc: HubDocument, prepared: PreparedSubmit): Promise<SubmitResult> {
-    try {
-      await prepared.commit
-    } catch (error) {
-      this.documents.drop(doc)
-      doc.log.error({ err: error, version: prepared.op.version }, "commit-failed")
-      throw ConcordError.from(error, "ERR_STORAGE")
+  /**
+   * Prepare a batch in its document's queue and wait for its commit. When another hub committed the
+   * version first (or the document broke while the batch waited), the document is loaded again from
+   * the store and the batch prepared again over the ops committed meanwhile: its client never hears of
+   * the race unless it keeps losing it.
+   */
+  private async committed(docId: string, prepare: (doc: HubDocument) => Promise<PreparedSubmit>): Promise<SubmitResult> {
+    for (let attempt = 1; ; attempt++) {
+      const doc = await this.documents.open(docId)
+      const prepared = await doc.queue.run(() => (doc.broken && attempt < commitAttempts ? null : prepare(doc)))
+      if (!prepared) continue
+      // A resend of a batch another hub committed, which this one has not heard of yet: its op comes with the catch-up.
+      if (prepared.duplicate && prepared.op.version > doc.version) this.catchUp(doc)
+      try {
+        await prepared.commit
+        return acknowledgement(prepared)
+      } catch (error) {
+        this.documents.drop(doc)
+        const coded = ConcordError.from(error, "ERR_STORAGE")
+        if (coded.code == "ERR_COMMIT_CONFLICT" && attempt < commitAttempts) {
+          doc.log.debug({ version: prepared.op.version, attempt }, "commit-conflict")
+          continue
+        }
+        doc.log.error({ err: error, version: prepared.op.version }, "commit-failed")
+        throw coded
+      }
     }
-    return acknowledgement(prepared)
+  }
+
+  /**
+   * A document was loaded. When it replaces a copy dropped after a failed commit, the members hear the
+   * ops the store holds beyond what they were sent (another hub's, which took the version). With other
+   * hubs about, it catches up with what they committed while it loaded, and asks who is there.
+   */
+  private loaded(doc: HubDocument, dropped: HubDocument | null): void {
+    if (dropped && dropped.durableVersion < doc.durableVersion) {
+      const from = dropped.durableVersion
+      doc.queue.run(async () => publish(this.ctx, doc, doc.opsAfter(from) ?? await this.options.storage.getOps(doc.id, from, doc.durableVersion)))
+        .catch(error => doc.log.error({ err: error }, "publish-failed"))
+    }
+    if (!this.options.bus) return
+    this.catchUp(doc)
+    this.options.bus.tell({ kind: "ask", docId: doc.id })
+  }
+
+  /** What another hub sharing the store did, heard on the bus. */
+  private heard(event: BusEvent): void {
+    if (event.kind == "missed") {
+      for (const doc of this.documents.all()) this.catchUp(doc)
+      return
+    }
+    const doc = this.documents.peek(event.docId)
+    if (!doc) return
+    if (event.kind == "committed") {
+      if (event.version > doc.version) this.catchUp(doc)
+    } else if (event.kind == "ask") {
+      // Tell the hub that just opened the document who is here.
+      for (const [clientId, state] of doc.presence) if (!doc.presenceSockets.get(clientId)?.startsWith("hub:")) this.options.bus!.tell({ kind: "presence", docId: doc.id, state })
+    } else if (event.kind == "presence") {
+      doc.presence.set(event.state.clientId, event.state)
+      doc.presenceSockets.set(event.state.clientId, busMember(event.hub))
+      this.ctx.publisher.presence(doc.id, event.state)
+    } else if (doc.presenceSockets.get(event.clientId) == busMember(event.hub)) {
+      doc.presence.delete(event.clientId)
+      doc.presenceSockets.delete(event.clientId)
+      this.ctx.publisher.left(doc.id, event.clientId)
+    }
+  }
+
+  /** Queue a catch-up of `doc` with the store, unless one is queued that has not read yet. */
+  private catchUp(doc: HubDocument): void {
+    if (doc.catchUpQueued) return
+    doc.catchUpQueued = true
+    doc.queue.run(() => catchUp(this.ctx, doc)).catch(error => doc.log.error({ err: error }, "catch-up-failed"))
   }
 
   /**
@@ -199,7 +277,9 @@ export class Hub {
     // The same client may have joined again on a new socket before this one closed: its presence stays.
     if (doc.presenceSockets.get(clientId) != socketId) return false
     doc.presenceSockets.delete(clientId)
-    return doc.presence.delete(clientId)
+    if (!doc.presence.delete(clientId)) return false
+    this.options.bus?.tell({ kind: "left", docId, clientId })
+    return true
   }
 
   /**
@@ -223,6 +303,7 @@ export class Hub {
     const state: PresenceState = { clientId, user, version, selection }
     doc.presence.set(clientId, state)
     doc.presenceSockets.set(clientId, socketId)
+    this.options.bus?.tell({ kind: "presence", docId: doc.id, state })
     return state
   }
 
@@ -245,4 +326,9 @@ export class Hub {
   close(): Promise<void> {
     return this.documents.close()
   }
+}
+
+/** What stands for a member of another hub where a socket id would: its presence goes only with that hub's word. */
+function busMember(hub: string): string {
+  return `hub:${hub}`
 }

@@ -7,6 +7,7 @@ import { HubDocument } from "./hub-document"
 import { replayed } from "./replayed"
 import { crdtState } from "./crdt-module"
 import { modeOf } from "../../lib/strategies/registry"
+import { rememberRegisters } from "./registers"
 
 /** Settings of the documents a hub holds in memory. */
 export interface OpenDocumentsOptions {
@@ -20,6 +21,11 @@ export interface OpenDocumentsOptions {
   maxDocuments: number
   /** A document nobody has edited for this many ms has its head packed (see HubDocument.pack). */
   packAfterMs: number
+  /**
+   * Told of each document once loaded, before any use, with the copy it replaces when one was dropped
+   * after a failed commit (whose members have not heard of the ops the store holds beyond it).
+   */
+  loaded?: (doc: HubDocument, dropped: HubDocument | null) => void
 }
 
 /**
@@ -31,6 +37,8 @@ export interface OpenDocumentsOptions {
 export class OpenDocuments {
   private readonly docs = new Map<string, HubDocument>()
   private readonly loading = new Map<string, Promise<HubDocument>>()
+  /** Documents dropped after a failed commit, until loaded again: the new copy takes over their members. */
+  private readonly dropped = new Map<string, HubDocument>()
   /** Documents being opened for a join, by how many joins: not evicted while they load (see openPinned). */
   private readonly claims = new Map<string, number>()
   private closing = false
@@ -63,6 +71,11 @@ export class OpenDocuments {
   /** The in-memory document, if it is open. */
   peek(docId: string): HubDocument | undefined {
     return this.docs.get(docId)
+  }
+
+  /** Every document held in memory. */
+  all(): HubDocument[] {
+    return [...this.docs.values()]
   }
 
   /** Whether `doc` is still the one held for its id (not evicted, nor dropped and loaded again since). */
@@ -100,9 +113,14 @@ export class OpenDocuments {
     }
   }
 
-  /** Forget `doc` after a commit of it failed, unless another copy was loaded meanwhile: its next use loads it from the store. */
+  /**
+   * Forget `doc` after a commit of it failed, unless another copy was loaded meanwhile: its next use
+   * loads it from the store, and that copy keeps its members and their presence.
+   */
   drop(doc: HubDocument): void {
-    if (this.holds(doc)) this.docs.delete(doc.id)
+    if (!this.holds(doc)) return
+    this.docs.delete(doc.id)
+    this.dropped.set(doc.id, doc)
   }
 
   /**
@@ -116,6 +134,7 @@ export class OpenDocuments {
     for (const doc of idle) {
       if (now - doc.lastActive >= this.options.idleMs || excess > 0) {
         this.docs.delete(doc.id)
+        this.dropped.delete(doc.id)
         doc.log.debug({ version: doc.version }, "document-evicted")
         excess--
         evicted++
@@ -187,11 +206,17 @@ export class OpenDocuments {
     }
     const doc = new HubDocument(docId, record.strategy, coolBlocks(node), version, window, this.options.log)
     doc.ydoc = ydoc
+    const before = this.dropped.get(docId) ?? null
+    if (before) {
+      this.dropped.delete(docId)
+      doc.adoptMembers(before)
+    }
     if (mode.blocks) await loadStamps(storage, doc)
     doc.seed(recent, recent.map(op => op.steps.map(json => Step.fromJSON(schema, json).getMap())))
     if (this.docs.size >= this.options.maxDocuments) this.evictIdle(Date.now(), 1)
     this.docs.set(docId, doc)
     doc.log.debug({ strategy: doc.strategy, snapshot: snapshot.version, version }, "document-loaded")
+    this.options.loaded?.(doc, before)
     return doc
   }
 }
@@ -209,10 +234,7 @@ async function loadStamps(storage: Storage, doc: HubDocument): Promise<void> {
   for (let after = 0; after < doc.version;) {
     const page = await storage.getOps(doc.id, after, doc.version, limits.maxOpsPerPage)
     if (!page.length) break
-    for (const op of page) {
-      for (const write of op.writes ?? []) if (write.won) doc.stamps.set(write.block, write.stamp)
-      for (const write of op.vvWrites ?? []) if (write.outcome != "conflict") doc.writers.set(write.block, { author: op.author, clientId: op.clientId })
-    }
+    for (const op of page) rememberRegisters(doc, op)
     after = page[page.length - 1].version
   }
 }

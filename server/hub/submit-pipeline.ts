@@ -220,7 +220,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
 
 function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<void> {
   const snapshot = op.version % ctx.snapshotEvery == 0 ? { version: op.version, doc: compactJSON(doc.doc) } : undefined
-  return ctx.storage.commit(doc.id, [op], snapshot).then(
+  return ctx.storage.commit(doc.id, [op], snapshot, doc.follows(op)).then(
     () => publish(ctx, doc, doc.markDurable(op.version)),
     error => {
       throw doc.markBroken(error)

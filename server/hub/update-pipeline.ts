@@ -32,7 +32,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, a
 
 /** Commit the op; once it is durable, merge its update into the hub's Yjs document, then publish it. */
 function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp, update: Uint8Array): Promise<void> {
-  return ctx.storage.commit(doc.id, [op]).then(
+  return ctx.storage.commit(doc.id, [op], undefined, doc.follows(op)).then(
     () => {
       Y.applyUpdate(doc.ydoc!, update)
       publish(ctx, doc, doc.markDurable(op.version))

@@ -1,5 +1,5 @@
 import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
-import { checkAppend, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
+import { checkAppend, checkFollows, type OpKey, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
 
 interface StoredDocument {
   record: DocumentRecord
@@ -70,10 +70,11 @@ export class MemoryStorage implements Storage {
       .map((stored) => ({ ...stored.record }))
   }
 
-  async commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void> {
+  async commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot, follows?: OpKey | null): Promise<void> {
     this.checkOpen()
     const stored = this.document(docId)
     checkAppend(docId, stored.record.version, ops, snapshot)
+    checkFollows(docId, stored.record.version, stored.ops[stored.ops.length - 1] ?? null, follows)
     // Checked against the seqs before this call and the ops of it before, then recorded: all or nothing.
     const seen = new Map<string, number>()
     for (const op of ops) {

@@ -1,7 +1,8 @@
 import pg from "pg"
 import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
 import { createLogger, type Logger } from "../log"
-import { checkAppend, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
+import { commitNotice, commitsChannel } from "./postgres-channels"
+import { checkAppend, checkFollows, type OpKey, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
 import { opColumns, opRow, selectOp, toOp, type OpRow } from "./op-row"
 import { toRecord, type DocumentRow } from "./document-row"
 
@@ -100,15 +101,20 @@ const types = {
 interface CommitCall {
   ops: readonly CommittedOp[]
   snapshot?: Snapshot
+  follows?: OpKey | null
   resolve(): void
   reject(error: unknown): void
 }
 
-/** A failure of the database as a ConcordError: a coded one passes through, a lost race on a unique key and anything else is ERR_STORAGE. */
+/**
+ * A failure of the database as a ConcordError: a coded one passes through, a lost race on the op log's
+ * (document, version) key is ERR_COMMIT_CONFLICT, another unique key's ERR_STORAGE, as is anything else.
+ */
 function storageError(error: unknown): ConcordError {
   if (error instanceof ConcordError) return error
-  if ((error as { code?: unknown })?.code == uniqueViolation)
-    return new ConcordError("ERR_STORAGE", `Another writer committed first: ${(error as Error).message}`)
+  const failure = error as { code?: unknown; table?: unknown }
+  if (failure?.code == uniqueViolation)
+    return new ConcordError(failure.table == "ops" ? "ERR_COMMIT_CONFLICT" : "ERR_STORAGE", `Another writer committed first: ${(error as Error).message}`)
   return ConcordError.from(error, "ERR_STORAGE")
 }
 
@@ -238,16 +244,16 @@ export class PostgresStorage implements Storage {
     })
   }
 
-  commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void> {
+  commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot, follows?: OpKey | null): Promise<void> {
     if (this.closed) return Promise.reject(new ConcordError("ERR_STORAGE", "Storage is closed"))
     const waiting = this.groups.get(docId)
     if (waiting) {
-      const joined = new Promise<void>((resolve, reject) => waiting.push({ ops, snapshot, resolve, reject }))
+      const joined = new Promise<void>((resolve, reject) => waiting.push({ ops, snapshot, follows, resolve, reject }))
       this.track(joined)
       return joined
     }
     const group: CommitCall[] = []
-    const first = new Promise<void>((resolve, reject) => group.push({ ops, snapshot, resolve, reject }))
+    const first = new Promise<void>((resolve, reject) => group.push({ ops, snapshot, follows, resolve, reject }))
     void this.queue(docId, async () => {
       try {
         await this.transaction(client => {
@@ -389,6 +395,8 @@ export class PostgresStorage implements Storage {
   /** Append the calls' ops and snapshots in order, each checked against the head the calls before it leave, or throw. */
   private async appendCalls(client: pg.PoolClient, docId: string, calls: readonly CommitCall[]): Promise<void> {
     const head = await this.lockHead(client, docId)
+    // The calls after the first follow it by construction (one process made them in order).
+    if (calls[0].follows !== undefined) checkFollows(docId, head, await this.opAt(client, docId, head), calls[0].follows)
     let next = head
     for (const call of calls) {
       checkAppend(docId, next, call.ops, call.snapshot)
@@ -397,6 +405,15 @@ export class PostgresStorage implements Storage {
     const ops = calls.flatMap(call => call.ops)
     if (ops.length) await this.append(client, docId, head, ops)
     for (const call of calls) if (call.snapshot) await this.insertSnapshot(client, docId, call.snapshot)
+    // Delivered to every listening hub when the transaction commits, in commit order (see PostgresBus).
+    if (ops.length) await client.query("SELECT pg_notify($1, $2)", [commitsChannel, commitNotice(docId, head + ops.length)])
+  }
+
+  /** The client and seq of the op at `version` (null for version 0). */
+  private async opAt(client: pg.PoolClient, docId: string, version: number): Promise<OpKey | null> {
+    if (version == 0) return null
+    const { rows } = await client.query<{ client_id: string; seq: number }>("SELECT client_id, seq FROM ops WHERE doc_id = $1 AND version = $2", [docId, version])
+    return rows[0] ? { clientId: rows[0].client_id, seq: rows[0].seq } : null
   }
 
   /** The document's head, its row locked until the transaction ends: every writer of a document, in any process, waits here for the one before. */

@@ -4,7 +4,7 @@ import Database from "better-sqlite3"
 import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
 import { createLogger, type Logger } from "../log"
 import { newLinks } from "../link-tokens"
-import { type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
+import { type DocumentRecord, type LinkHashes, type OpKey, type SnapshotText, type Storage } from "./storage"
 import { WalCheckpointer } from "./wal-checkpointer"
 import { SqliteWriter } from "./sqlite-writer"
 import { selectOp, toOp, type OpRow } from "./op-row"
@@ -276,9 +276,9 @@ export class SqliteStorage implements Storage {
     return this.statements.listDocuments.all(limit).map(toRecord)
   }
 
-  async commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void> {
+  async commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot, follows?: OpKey | null): Promise<void> {
     this.checkOpen()
-    return this.writer.append(docId, ops, snapshot)
+    return this.writer.append(docId, ops, snapshot, follows)
   }
 
   async getOps(docId: string, after: number, upTo?: number, limit?: number): Promise<CommittedOp[]> {

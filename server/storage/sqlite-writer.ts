@@ -3,11 +3,11 @@ import { Worker } from "node:worker_threads"
 import type Database from "better-sqlite3"
 import { ConcordError, type CommittedOp, type DocJSON, type ErrorJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
 import { opColumns, opRow, type OpRow } from "./op-row"
-import type { LinkHashes } from "./storage"
+import type { LinkHashes, OpKey } from "./storage"
 
 /** One write waiting for the writer thread. */
 type Task =
-  | { kind: "append"; docId: string; rows: OpRow[]; snapshot: { version: number; json: string } | null }
+  | { kind: "append"; docId: string; rows: OpRow[]; snapshot: { version: number; json: string } | null; follows?: OpKey | null }
   | { kind: "create"; docId: string; strategy: StrategyName; time: number; json: string }
   | { kind: "claim"; clientId: string; keyHash: string; time: number }
   | { kind: "create"; docId: string; strategy: StrategyName; time: number; json: string; links: LinkHashes }
@@ -100,9 +100,9 @@ export class SqliteWriter {
   }
 
   /** Append `ops` (and `snapshot`) to a document; resolves once committed. */
-  append(docId: string, ops: readonly CommittedOp[], snapshot?: Snapshot): Promise<void> {
+  append(docId: string, ops: readonly CommittedOp[], snapshot?: Snapshot, follows?: OpKey | null): Promise<void> {
     const json = snapshot ? { version: snapshot.version, json: JSON.stringify(snapshot.doc) } : null
-    return this.enqueue({ kind: "append", docId, rows: ops.map(opRow), snapshot: json })
+    return this.enqueue({ kind: "append", docId, rows: ops.map(opRow), snapshot: json, ...(follows !== undefined ? { follows } : {}) })
   }
 
   /** Create a document with its snapshot at version 0 and its links; rejects with ERR_DOCUMENT_EXISTS when there is one. */

@@ -27,6 +27,7 @@ class Refusal extends Error {
 function openWrites(db, columns) {
   const statements = {
     head: db.prepare("SELECT version FROM documents WHERE id = ?").pluck(),
+    opAt: db.prepare("SELECT client_id AS clientId, seq FROM ops WHERE doc_id = ? AND version = ?"),
     setHead: db.prepare("UPDATE documents SET version = ? WHERE id = ?"),
     insertDocument: db.prepare("INSERT INTO documents (id, strategy, created_at, version) VALUES (?, ?, ?, 0)"),
     insertOp: db.prepare(`INSERT INTO ops (doc_id, ${columns.join(", ")}) VALUES (?${", ?".repeat(columns.length)})`),
@@ -50,6 +51,13 @@ function openWrites(db, columns) {
     const { docId, rows, snapshot } = task
     const head = statements.head.get(docId)
     if (head == null) throw new Refusal("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
+    if (rows.length && rows[0][VERSION] <= head)
+      throw new Refusal("ERR_COMMIT_CONFLICT", `Version ${rows[0][VERSION]} of ${docId} is committed already (the head is ${head}): another writer committed first`)
+    if (task.follows !== undefined) {
+      const headOp = head == 0 ? null : statements.opAt.get(docId, head) ?? null
+      const same = task.follows === null ? headOp === null : headOp !== null && headOp.clientId == task.follows.clientId && headOp.seq == task.follows.seq
+      if (!same) throw new Refusal("ERR_COMMIT_CONFLICT", `Version ${head} of ${docId} is not the op this commit follows: another writer committed first`)
+    }
     rows.forEach((row, i) => {
       if (row[VERSION] != head + 1 + i) throw new Refusal("ERR_STORAGE", `Op version ${row[VERSION]} of ${docId} is not the next version ${head + 1 + i}`)
     })

@@ -10,6 +10,12 @@ export interface DocumentRecord {
   version: number
 }
 
+/** Which op of the log: its client and that client's seq. */
+export interface OpKey {
+  clientId: string
+  seq: number
+}
+
 /** The SHA-256 hashes (hex) of a document's link tokens, one per role: the store never sees a token itself. */
 export interface LinkHashes {
   owner: string
@@ -54,10 +60,16 @@ export interface Storage {
    * The first op's version must be the head + 1 and the rest consecutive, each op's seq must be greater
    * than every seq its client committed to the document before (a client's seqs increase), and the
    * snapshot may not be newer than the new head; otherwise it rejects
-   * with ConcordError("ERR_STORAGE") and writes nothing. An unknown document rejects with
-   * ERR_UNKNOWN_DOCUMENT. Calls for one document are applied in call order.
+   * with ConcordError("ERR_STORAGE") and writes nothing, or ERR_COMMIT_CONFLICT when the first op's
+   * version is committed already (another hub on the same store got there first). An unknown document
+   * rejects with ERR_UNKNOWN_DOCUMENT. Calls for one document are applied in call order.
+   *
+   * `follows` names the op the caller built `ops` on (the head's, null for an empty log): when the head
+   * holds another, the call rejects with ERR_COMMIT_CONFLICT. A hub's commits of one document are a
+   * chain, each built on the one before; when one fails because another hub took its version, this
+   * keeps the next from landing on that other hub's op.
    */
-  commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot): Promise<void>
+  commit(docId: string, ops: CommittedOp[], snapshot?: Snapshot, follows?: OpKey | null): Promise<void>
 
   /** The ops with after < version <= upTo (default: the head), ascending, at most `limit` of them. */
   getOps(docId: string, after: number, upTo?: number, limit?: number): Promise<CommittedOp[]>
@@ -98,10 +110,23 @@ export interface Storage {
 }
 
 /**
+ * Check that the head's op (`headOp`, null for an empty log) is the one a commit `follows`, as commit
+ * requires; throws ConcordError("ERR_COMMIT_CONFLICT") when it is another.
+ */
+export function checkFollows(docId: string, head: number, headOp: OpKey | null, follows: OpKey | null | undefined): void {
+  if (follows === undefined) return
+  if (follows === null ? headOp === null : headOp !== null && headOp.clientId == follows.clientId && headOp.seq == follows.seq) return
+  throw new ConcordError("ERR_COMMIT_CONFLICT", `Version ${head} of ${docId} is not the op this commit follows: another writer committed first`)
+}
+
+/**
  * Check that `ops` (and `snapshot`) may be appended to a log whose head is `head`, as commit requires.
- * Throws ConcordError("ERR_STORAGE") when they may not.
+ * Throws ConcordError("ERR_COMMIT_CONFLICT") when the first op's version is taken, ERR_STORAGE for any
+ * other misfit.
  */
 export function checkAppend(docId: string, head: number, ops: readonly CommittedOp[], snapshot?: Snapshot): void {
+  if (ops.length && ops[0].version <= head)
+    throw new ConcordError("ERR_COMMIT_CONFLICT", `Version ${ops[0].version} of ${docId} is committed already (the head is ${head}): another writer committed first`)
   ops.forEach((op, i) => {
     if (op.version != head + 1 + i)
       throw new ConcordError("ERR_STORAGE", `Op version ${op.version} of ${docId} is not the next version ${head + 1 + i}`)

@@ -40,7 +40,7 @@ function op(version: number, clientId: string): CommittedOp {
 }
 
 describe("PostgresStorage on a shared database", () => {
-  it("lets exactly one of two stores (two pools, as two hubs have) commit each version, the other failing with ERR_STORAGE", async () => {
+  it("lets exactly one of two stores (two pools, as two hubs have) commit each version, the other failing with ERR_COMMIT_CONFLICT", async () => {
     const url = await server.createDatabase()
     const [a, b] = await Promise.all([open(url), open(url)])
     try {
@@ -51,7 +51,7 @@ describe("PostgresStorage on a shared database", () => {
         const won = results.flatMap((result, i) => (result.status == "fulfilled" ? [["a", "b"][i]] : []))
         expect(won, `version ${version}`).toHaveLength(1)
         const lost = results.find(result => result.status == "rejected") as PromiseRejectedResult
-        expect(lost.reason).toMatchObject({ name: "ConcordError", code: "ERR_STORAGE" })
+        expect(lost.reason).toMatchObject({ name: "ConcordError", code: "ERR_COMMIT_CONFLICT" })
         winners.push(won[0])
       }
       const log = await b.getOps("doc", 0)

@@ -182,7 +182,8 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       await storage.commit("a", ops(1, 3))
       const rejected = { name: "ConcordError", code: "ERR_STORAGE" }
       await expect(storage.commit("a", [op(5)], { version: 5, doc: initial })).rejects.toMatchObject(rejected)
-      await expect(storage.commit("a", [op(3, { seq: 30 })])).rejects.toMatchObject(rejected)
+      // A version committed already: another writer (another hub) got there first.
+      await expect(storage.commit("a", [op(3, { seq: 30 })])).rejects.toMatchObject({ name: "ConcordError", code: "ERR_COMMIT_CONFLICT" })
       await expect(storage.commit("a", [op(4), op(6)])).rejects.toMatchObject(rejected)
       await expect(storage.commit("a", [op(4), op(4, { seq: 40 })])).rejects.toMatchObject(rejected)
       await expect(storage.commit("a", [op(4), op(5, { seq: 2 })], { version: 5, doc: initial })).rejects.toMatchObject(rejected)
@@ -249,6 +250,21 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
       }
     })
 
+    it("commits only after the op the caller built on (a hub's chain of commits), else ERR_COMMIT_CONFLICT and nothing written", async () => {
+      await storage.createDocument("a", "ot", initial, 100, links("a"))
+      const conflict = { name: "ConcordError", code: "ERR_COMMIT_CONFLICT" }
+      await expect(storage.commit("a", [op(1)], undefined, { clientId: "c1", seq: 7 })).rejects.toMatchObject(conflict)
+      await storage.commit("a", [op(1)], undefined, null)
+      // Another hub's op took version 2; this hub's next op, built on its own version 2, must not land on it.
+      await storage.commit("a", [op(2, { clientId: "other", seq: 1 })], undefined, { clientId: "c1", seq: 1 })
+      await expect(storage.commit("a", [op(3)], undefined, { clientId: "c1", seq: 2 })).rejects.toMatchObject(conflict)
+      await expect(storage.commit("a", [op(3)], undefined, null)).rejects.toMatchObject(conflict)
+      expect((await storage.getDocument("a"))?.version).toBe(2)
+      await storage.commit("a", [op(3)], { version: 3, doc: initial }, { clientId: "other", seq: 1 })
+      await storage.commit("a", [op(4)])
+      expect((await storage.getOps("a", 0)).map(o => [o.version, o.clientId])).toEqual([[1, "c1"], [2, "other"], [3, "c1"], [4, "c1"]])
+    })
+
     it("fails one call of a group alone and commits the others", async () => {
       for (const id of ["a", "b", "c"]) await storage.createDocument(id, "ot", initial, 100, links(id))
       const results = await Promise.allSettled([
@@ -260,7 +276,8 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
         storage.commit("a", [op(3)])
       ])
       expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled", "fulfilled"])
-      for (const result of results) if (result.status == "rejected") expect(result.reason).toMatchObject({ code: "ERR_STORAGE" })
+      const reasons = results.flatMap(result => result.status == "rejected" ? [(result.reason as { code: string }).code] : [])
+      expect(reasons).toEqual(["ERR_STORAGE", "ERR_COMMIT_CONFLICT"])
       expect(await storage.getOps("a", 0)).toEqual(ops(1, 3))
       expect((await storage.getDocument("b"))?.version).toBe(0)
       expect(await storage.latestSnapshot("b")).toEqual({ version: 0, doc: initial })

@@ -19,7 +19,7 @@ function pair() {
     assembly,
     /** Write `client`'s work and check that the assembly holds exactly SyncClient.work()'s JSON. */
     write(client: SyncClient) {
-      const delta = differ.delta(client.workSteps())
+      const delta = differ.delta(client.workView())
       deltas.push(delta)
       assembly.apply(delta)
       expect(assembly.text()).toBe(JSON.stringify(client.work()))
@@ -36,7 +36,7 @@ describe("WorkDiffer and WorkAssembly", () => {
     for (let i = 0; i < 20; i++) {
       client.apply(client.state.tr.insertText(String.fromCharCode(97 + i), 6 + i))
       const delta = write(client)
-      expect(delta.pending).toEqual({ keep: i, add: [JSON.stringify(client.workSteps().pending[i].toJSON())] })
+      expect(delta.pending).toEqual({ keep: i, add: [JSON.stringify(client.workView().pending[i].step.toJSON())] })
       expect(delta.inflight).toBeNull()
     }
   })
@@ -52,14 +52,14 @@ describe("WorkDiffer and WorkAssembly", () => {
     client.apply(client.state.tr.insertText("!", 12))
     const typed = write(client)
     // The batch in flight is the same: its text is not sent again, its steps are kept.
-    expect(typed.inflight).toEqual({ origins: "[0]", steps: { keep: 1, add: [] } })
+    expect(typed.inflight).toEqual({ steps: { keep: 1, add: [] } })
     expect(typed.pending.keep).toBe(0)
     const remote = schema.text("Oh, ")
     client.receive([{ version: 1, clientId: "other", seq: 1, baseVersion: 0, steps: [Step.fromJSON(schema, { stepType: "replace", from: 1, to: 1, slice: { content: [remote.toJSON()] } }).toJSON()] }])
     const rebased = write(client)
     expect(rebased.inflight?.steps.keep).toBe(0)
     // The hub commits the batch as rebased over the remote op.
-    const committed = client.workSteps().inflight!.steps.map(step => step.toJSON())
+    const committed = client.workView().inflight!.steps.map(u => u.step.toJSON())
     client.receive([{ version: 2, clientId: "me", seq: batch.seq, baseVersion: 0, steps: committed }])
     const confirmed = write(client)
     expect(confirmed.inflight).toBeNull()
@@ -70,13 +70,13 @@ describe("WorkDiffer and WorkAssembly", () => {
     const client = new SyncClient({ clientId: "me", version: 0, state: EditorState.create({ doc: start }) })
     const differ = new WorkDiffer()
     client.apply(client.state.tr.insertText("a", 6))
-    differ.delta(client.workSteps())
+    differ.delta(client.workView())
     client.apply(client.state.tr.insertText("b", 7))
     const assembly = new WorkAssembly()
     // This assembly never saw the first delta (a worker that restarted, say).
-    expect(() => assembly.apply(differ.delta(client.workSteps()))).toThrow(expect.objectContaining({ code: "ERR_LOCAL_STORAGE" }))
+    expect(() => assembly.apply(differ.delta(client.workView()))).toThrow(expect.objectContaining({ code: "ERR_LOCAL_STORAGE" }))
     differ.reset()
-    assembly.apply(differ.delta(client.workSteps()))
+    assembly.apply(differ.delta(client.workView()))
     expect(assembly.text()).toBe(JSON.stringify(client.work()))
   })
 })
