@@ -2,9 +2,10 @@
 // Issue #20's speed figures, side by side in one run: Concord's hubs on one PostgreSQL against one
 // hub on SQLite, and ShareDB scaled out as its users do it (sharedb-postgres on the same PostgreSQL,
 // its own database, with sharedb-redis-pubsub on a redis-server of the benchmark's own).
-// W1: 50 clients × 5 keys/s on one document, client i on server i % 3. W2: 200 clients typing as
-// fast as acknowledgements come into 100 documents (2 clients each), on 1 server and on 2 servers
-// (a document's clients on different servers), with the CPU of every server, of PostgreSQL and of Redis.
+// W1: 50 clients × 5 keys/s on one document, on 1 server and on 3 (client i on server i % 3).
+// W2: 200 clients typing as fast as acknowledgements come into 100 documents (2 clients each), on
+// 1 server and on 2 (a document's clients on different servers), with the CPU of every server, of
+// PostgreSQL and of Redis. --quick types for 5 s instead of 20.
 // Needs PostgreSQL (Debian's postgresql package) and redis-server (apt-get install -y redis-server).
 import { readFileSync, mkdtempSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -109,7 +110,9 @@ function runs(cluster: Cluster): { w1: Run[]; w2: Run[] } {
   return {
     w1: [
       { setup: "Concord, 1 hub, SQLite", system: "concord", servers: () => [sqliteHub], workload: hotDocument, runName: "w1-sqlite" },
+      { setup: "Concord, 1 hub, PostgreSQL", system: "concord", servers: () => hubs.slice(0, 1), workload: hotDocument, runName: "w1-1hub" },
       { setup: "Concord, 3 hubs, PostgreSQL", system: "concord", servers: () => hubs, workload: hotDocument, runName: "w1-3hubs" },
+      { setup: "ShareDB, 1 server, PostgreSQL + Redis", system: "sharedb", servers: () => sdb.slice(0, 1), workload: hotDocument, runName: "w1-1server" },
       { setup: "ShareDB, 3 servers, PostgreSQL + Redis", system: "sharedb", servers: () => sdb, workload: hotDocument, runName: "w1-3servers" }
     ],
     w2: [
@@ -152,7 +155,8 @@ function w1Table(outcomes: SetupOutcome<TypingFigures>[]): string {
     { title: "longest wait for an ack, ms", cell: number(0, f => f.longestWait) },
     { title: "deliveries missing", cell: number(0, f => f.missingDeliveries) },
     { title: "submits refused", cell: number(0, f => f.refused) },
-    { title: "server CPU, cores", cell: f => f.serverCpuEach.map(cores).join(" + ") }
+    { title: "CPU of each server, cores", cell: f => f.serverCpuEach.map(cores).join(" + ") },
+    { title: "PostgreSQL CPU, cores", cell: f => cores(f.meteredCpu.postgres) }
   ]
   const table = setupTable(columns, outcomes)
   const clustered = figures(outcomes, "Concord, 3 hubs, PostgreSQL")
@@ -193,8 +197,8 @@ function failures(outcomes: SetupOutcome<TypingFigures>[], workload: string): st
 
 const began = Date.now()
 const loads = [`start: ${loadAverage()}`]
+const w1: SetupOutcome<TypingFigures>[] = [], w2: SetupOutcome<TypingFigures>[] = []
 let cluster: Cluster | null = null
-let w1: SetupOutcome<TypingFigures>[] = [], w2: SetupOutcome<TypingFigures>[] = []
 try {
   cluster = await startCluster()
   const meters = backingMeters(cluster)
@@ -204,8 +208,9 @@ try {
   for (const run of planned.w2) w2.push(await measure(run, meters))
   loads.push(`after W2: ${loadAverage()}`)
 } catch (error) {
-  console.error(`bench:cluster could not start its cluster: ${error instanceof Error ? error.message : error}`)
-  process.exitCode = 1
+  console.error(`bench:cluster could not start its PostgreSQL, Redis and servers: ${error instanceof Error ? error.message : error}`)
+  killAll()
+  process.exit(1)
 } finally {
   if (cluster) await stopCluster(cluster).catch(error => console.error(`stopping the cluster: ${error}`))
   killAll()
@@ -220,4 +225,4 @@ console.log(w2Table(w2))
 console.log("\nTimes in ms; CPU in cores over the typing window (1 step per op: each op inserts one character). Deliveries missing: ops acknowledged in the window that never reached a watching client of their document on any server.")
 const notes = [...failures(w1, "W1"), ...failures(w2, "W2")]
 if (notes.length) console.log(`\n${notes.map(n => `- ${n}`).join("\n")}`)
-process.exit()
+process.exit(0)
