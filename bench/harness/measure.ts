@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { cpus, loadavg } from "node:os"
 
@@ -6,6 +6,26 @@ import { cpus, loadavg } from "node:os"
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")
   return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/**
+ * CPU seconds a server and its worker processes used so far (PostgreSQL's postmaster and its
+ * backends): the process's own time, what its exited children used (it reaped them), and what its
+ * live children used.
+ */
+export function processTreeCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")
+  let seconds = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const child = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ")
+      if (Number(child[1]) == pid) seconds += (Number(child[11]) + Number(child[12])) / 100
+    } catch {
+      // The process ended between the listing and the read: its time is in its parent's reaped children's now.
+    }
+  }
+  return seconds
 }
 
 /** The p-th percentile of ascending `sorted` (nearest rank); NaN when empty. */

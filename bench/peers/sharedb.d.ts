@@ -7,6 +7,8 @@ declare module "sharedb" {
     /** Serve one client over a duplex object stream of JSON messages. */
     listen(stream: import("node:stream").Duplex, request?: unknown): unknown
     close(callback?: (error?: Error) => void): void
+    /** Add a middleware function for one of the backend's actions ("apply", "readSnapshots", ...). */
+    use(action: string, middleware: (request: any, next: (error?: Error) => void) => void): this
     static types: { register(type: unknown): void }
   }
   export default Backend
@@ -61,4 +63,20 @@ declare module "sharedb/lib/client" {
   }
 
   export const types: { register(type: unknown): void }
+}
+
+declare module "sharedb-postgres" {
+  /** ShareDB's database on PostgreSQL: pg.Pool options; the tables of its structure.sql must exist. */
+  class PostgresDB {
+    constructor(options: { connectionString: string; [option: string]: unknown })
+  }
+  export default PostgresDB
+}
+
+declare module "sharedb-redis-pubsub" {
+  /** ShareDB's pub/sub over Redis: options of the `redis` client's createClient. */
+  class RedisPubSub {
+    constructor(options: { url: string; [option: string]: unknown })
+  }
+  export default RedisPubSub
 }

@@ -24,10 +24,14 @@ export interface ServerHandle {
   stop(): Promise<void>
 }
 
-/** Options for starting a server: profile it (`node --cpu-prof`), or let the benchmark read its memory after a full collection. */
+/**
+ * Options for starting a server: profile it (`node --cpu-prof`), let the benchmark read its memory
+ * after a full collection, or add to its environment (a database, a pub/sub: bench/cluster.ts).
+ */
 export interface StartOptions {
   cpuProfileDir?: string
   memoryProbeDir?: string
+  env?: Record<string, string>
 }
 
 const probe = new URL("../harness/server-probe.mjs", import.meta.url).pathname
@@ -55,8 +59,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function startPeer(system: Exclude<SystemName, "concord">, options: StartOptions): Promise<ServerHandle> {
-  const env = probeEnv(options)
-  const child = forkTs(new URL(`./${system}-server.ts`, import.meta.url).pathname, env ? { execArgv: [`--import=${probe}`], env } : {})
+  const probing = probeEnv(options)
+  const env = { ...probing, ...options.env }
+  const child = forkTs(new URL(`./${system}-server.ts`, import.meta.url).pathname, probing ? { execArgv: [`--import=${probe}`], env } : { env })
   const [message] = (await Promise.race([
     once(child, "message"),
     once(child, "exit").then(([code]) => { throw new Error(`${system} server exited (${code}) before listening`) })
@@ -68,7 +73,7 @@ async function startConcord(options: StartOptions): Promise<ServerHandle> {
   const probing = probeEnv(options)
   // No budgets: the workloads open hundreds of sockets and type at machine rates from one address,
   // and the peers have none either (bench:abuse measures Concord with them).
-  const env: Record<string, string> = { CONCORD_LOG_LEVEL: "error", CONCORD_RATE_LIMITS: "off", ...(probing ? { ...probing, NODE_OPTIONS: `--import=${probe}` } : {}) }
+  const env: Record<string, string> = { CONCORD_LOG_LEVEL: "error", CONCORD_RATE_LIMITS: "off", ...(probing ? { ...probing, NODE_OPTIONS: `--import=${probe}` } : {}), ...options.env }
   const server = await startServerProcess({ env })
   track(server.child)
   const cleanup = onExit(() => removeDataDir(server.dataDir))

@@ -1,24 +1,29 @@
-// Worker side of W1, W2 and W4's documents: several TypingClients of one system in this process,
-// each typing one character at a time at random positions, paced or as fast as acknowledgements come.
+// Worker side of W1 and W2: several TypingClients of one system in this process, each typing one
+// character at a time at random positions, paced or as fast as acknowledgements come.
 import { loadClients, type SystemName } from "../peers/load-clients"
 import type { TypingClient } from "../peers/client-api"
 import { now, type Task } from "../harness/worker-protocol"
 
+/** One client of a typing worker: its name, the server it connects to and the document it types into. */
+export interface TypingSeat {
+  name: string
+  url: string
+  docId: string
+  /** Create the document: this client joins before every other client of the run (one per document). */
+  create: boolean
+}
+
 /** What a typing worker runs. */
 export interface TypingParams {
   system: SystemName
-  url: string
-  docId: string
-  /** One client per name. */
-  names: string[]
+  /** One client per seat; the first is this worker's observer. */
+  seats: TypingSeat[]
   /** "paced": `rate` characters a second per client (intervals jittered by ±50%); "saturate": the next as soon as the last is acknowledged. */
   mode: "paced" | "saturate"
   rate: number
   seconds: number
   /** How long to wait after the end for acknowledgements still outstanding. */
   graceMs: number
-  /** Create the document (its first client joins before the others); only one worker may. */
-  create: boolean
 }
 
 /** What a typing worker reports. Times are wall-clock ms (worker-protocol's `now`). */
@@ -27,12 +32,17 @@ export interface TypingResult {
   submits: [string, number][]
   /** [op key, arrival time] of every op that reached this worker's observer (its first client). */
   arrivals: [string, number][]
+  /** The document the observer is in. */
+  observedDoc: string
   /** Keys the observer itself submitted: their arrival there is an acknowledgement, not a delivery. */
   observerKeys: string[]
-  /** [submit time, acknowledgement time] of every acknowledged op. */
-  acks: [number, number][]
+  /** [submit time, acknowledgement time, op key, document] of every acknowledged op. */
+  acks: [number, number, string, string][]
   /** Submit times of the ops still unacknowledged after the grace period. */
   unfinished: number[]
+  /** Submits the system refused (the client stops typing at its first), and the first refusal's message. */
+  refused: number
+  firstRefusal: string | null
   /** CPU seconds this worker used while typing. */
   cpu: number
   /** The most ops any of this worker's clients saw committed. */
@@ -44,7 +54,7 @@ function waitUntil(time: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, Math.max(0, time - now())))
 }
 
-async function typeUntil(client: TypingClient, params: TypingParams, begin: number, end: number, out: TypingResult, keys: string[] | null): Promise<void> {
+async function typeUntil(client: TypingClient, seat: TypingSeat, params: TypingParams, begin: number, end: number, out: TypingResult, keys: string[] | null): Promise<void> {
   // Paced typists start out of step, each at a random point of its first interval, as people who
   // did not agree on a moment would; all starting on the same millisecond would make the run's
   // first keystrokes one burst of concurrent ops (50 transformed one after another at 50 clients).
@@ -58,9 +68,18 @@ async function typeUntil(client: TypingClient, params: TypingParams, begin: numb
       keys?.push(k)
     })
     out.unfinished.push(sent)
-    await typed
+    try {
+      await typed
+    } catch (error) {
+      // A refused op is counted and ends this client's typing, so a system that refuses every op
+      // shows as refusals rather than as a loop of instant failures.
+      out.unfinished.splice(out.unfinished.indexOf(sent), 1)
+      out.refused++
+      out.firstRefusal ??= error instanceof Error ? error.message : String(error)
+      return
+    }
     out.unfinished.splice(out.unfinished.indexOf(sent), 1)
-    out.acks.push([sent, now()])
+    out.acks.push([sent, now(), key, seat.docId])
     if (!key) throw new Error("typeOne gave no key")
     if (params.mode == "paced") {
       await waitUntil(sent + (1000 / params.rate) * (0.5 + Math.random()))
@@ -68,13 +87,21 @@ async function typeUntil(client: TypingClient, params: TypingParams, begin: numb
   }
 }
 
-/** Type as the parameters say, between the orchestrator's go and its end time, then report. */
+/**
+ * Join the creating seats and report ready; on go, join the others and report ready; on the next
+ * go, type as the parameters say between its begin and end times, then report.
+ */
 export const typingTask: Task<TypingParams> = async (params, channel) => {
   const { typingClient } = await loadClients(params.system)
-  const clients = params.names.map(name => typingClient(params.url, params.docId, name))
-  await clients[0].join(params.create)
-  await Promise.all(clients.slice(1).map(c => c.join(false)))
-  const out: TypingResult = { submits: [], arrivals: [], observerKeys: [], acks: [], unfinished: [], cpu: 0, committed: 0, endedAt: 0 }
+  const clients = params.seats.map(seat => typingClient(seat.url, seat.docId, seat.name))
+  const joining = (create: boolean) => Promise.all(clients.filter((_, i) => params.seats[i].create == create).map(c => c.join(create)))
+  await joining(true)
+  await channel.ready()
+  await channel.go()
+  await joining(false)
+  const out: TypingResult = {
+    submits: [], arrivals: [], observedDoc: params.seats[0].docId, observerKeys: [], acks: [], unfinished: [], refused: 0, firstRefusal: null, cpu: 0, committed: 0, endedAt: 0
+  }
   clients[0].onArrive = keys => {
     const t = now()
     for (const key of keys) out.arrivals.push([key, t])
@@ -82,7 +109,7 @@ export const typingTask: Task<TypingParams> = async (params, channel) => {
   await channel.ready()
   const { begin, end } = (await channel.go()) as { begin: number; end: number }
   const cpu0 = process.cpuUsage()
-  const typing = Promise.all(clients.map((c, i) => typeUntil(c, params, begin, end, out, i == 0 ? out.observerKeys : null)))
+  const typing = Promise.all(clients.map((c, i) => typeUntil(c, params.seats[i], params, begin, end, out, i == 0 ? out.observerKeys : null)))
   await Promise.race([typing, new Promise(resolve => setTimeout(resolve, Math.max(0, end - now()) + params.graceMs))])
   const cpu = process.cpuUsage(cpu0)
   out.cpu = (cpu.user + cpu.system) / 1e6

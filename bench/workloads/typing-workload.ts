@@ -1,11 +1,12 @@
-// Orchestrator side of W1 and W2: one document, clients spread over worker processes, the system's
-// server in its own process; latency is measured from submit to arrival at each worker's observer.
+// Orchestrator side of W1 and W2: clients spread over worker processes, over one or more documents
+// and over one or more servers of the system, each in its own process; latency is measured from
+// submit to arrival at each worker's observer.
 import { Worker, withWorkers } from "../harness/child-processes"
 import { cpuSeconds, percentile } from "../harness/measure"
 import { now } from "../harness/worker-protocol"
 import type { ServerHandle } from "../peers/systems"
 import type { SystemName } from "../peers/load-clients"
-import type { TypingParams, TypingResult } from "./typing-task"
+import type { TypingParams, TypingResult, TypingSeat } from "./typing-task"
 
 /** How one typing workload runs. */
 export interface TypingWorkload {
@@ -14,6 +15,15 @@ export interface TypingWorkload {
   mode: "paced" | "saturate"
   rate: number
   seconds: number
+  /** Documents the clients type into: client i types into document i % documents (default 1). */
+  documents?: number
+}
+
+/** A process whose CPU time a typing workload reads over the typing window, besides the servers'. */
+export interface CpuMeter {
+  name: string
+  /** CPU seconds it used so far. */
+  seconds(): number
 }
 
 /** What one typing workload measured on one system. */
@@ -30,42 +40,67 @@ export interface TypingFigures {
   maxLatency: number
   /** The longest any op waited for its acknowledgement (still waiting at the end counts to the end). */
   longestWait: number
-  /** Cores of CPU the server used while the clients typed. */
+  /** Cores of CPU the servers used while the clients typed, added up. */
   serverCpu: number
+  /** The same for each server, in the order given. */
+  serverCpuEach: number[]
+  /** Cores of CPU each of the meters given used while the clients typed, by name. */
+  meteredCpu: Record<string, number>
   clientCpu: number
   /** How many (op, observer) arrivals the latency percentiles are taken over. */
   latencySamples: number
+  /**
+   * Ops acknowledged within the measured seconds that never reached an observer in their document
+   * (its own excepted) by the time its worker reported: deliveries lost or still waiting.
+   */
+  missingDeliveries: number
+  /** Submits the system refused, and the first refusal's message. */
+  refused: number
+  firstRefusal: string | null
 }
 
 const graceMs = 10_000
 /** What steadyP99 leaves out at the start of a run. */
 export const warmupMs = 3_000
 
-/** Run one typing workload against `server`, a server of `system`, on a document of its own. */
-export async function runTyping(system: SystemName, server: ServerHandle, workload: TypingWorkload): Promise<TypingFigures> {
-  const docId = `typing-${workload.mode}-${workload.clients}`
+/**
+ * Run one typing workload against `servers`, servers of `system`, on documents of its own (named
+ * after `runName`). Client i types into document i % D and connects to server ⌊i / D⌋ % S, so
+ * that the clients of each document are spread round-robin over the servers.
+ */
+export async function runTyping(system: SystemName, servers: ServerHandle | readonly ServerHandle[], workload: TypingWorkload, runName = `typing-${workload.mode}-${workload.clients}`, meters: readonly CpuMeter[] = []): Promise<TypingFigures> {
+  const serverList = Array.isArray(servers) ? servers : [servers as ServerHandle]
+  const documents = workload.documents ?? 1
+  const docIds = Array.from({ length: documents }, (_, d) => (documents == 1 ? runName : `${runName}-d${d}`))
+  const seats: TypingSeat[] = Array.from({ length: workload.clients }, (_, i) => ({
+    name: `${runName}-c${i}`, docId: docIds[i % documents], url: serverList[Math.floor(i / documents) % serverList.length].url, create: i < documents
+  }))
   const workers: Worker[] = []
   return withWorkers(workers, async () => {
     const perWorker = Math.ceil(workload.clients / workload.workers)
+    const deadline = workload.seconds * 1000 + graceMs + 90_000
     for (let w = 0; w * perWorker < workload.clients; w++) {
-      const names = Array.from({ length: Math.min(perWorker, workload.clients - w * perWorker) }, (_, i) => `w${w}c${i}`)
-      const params: TypingParams = { system, url: server.url, docId, names, mode: workload.mode, rate: workload.rate, seconds: workload.seconds, graceMs, create: w == 0 }
-      workers.push(Worker.start("typing", params, workload.seconds * 1000 + graceMs + 90_000))
-      // The first worker creates the document; the others start once it exists.
-      if (w == 0) await workers[0].next("ready", 60_000)
+      const params: TypingParams = { system, seats: seats.slice(w * perWorker, (w + 1) * perWorker), mode: workload.mode, rate: workload.rate, seconds: workload.seconds, graceMs }
+      workers.push(Worker.start("typing", params, deadline))
     }
-    for (const w of workers.slice(1)) await w.next("ready", 60_000)
-    const cpu0 = cpuSeconds(server.pid)
+    // Every document is created before any client joins it: creators join, then everyone else.
+    for (const phase of [0, 1]) {
+      if (phase) for (const w of workers) w.go()
+      for (const w of workers) await w.next("ready", 60_000)
+    }
+    const cpu0 = serverList.map(s => cpuSeconds(s.pid))
+    const metered0 = meters.map(m => m.seconds())
     const begin = now() + 100
     const end = begin + workload.seconds * 1000
     for (const w of workers) w.go({ begin, end })
     const results = (await Promise.all(workers.map(w => w.next("result", workload.seconds * 1000 + graceMs + 30_000)))) as TypingResult[]
-    const serverCpu = cpuSeconds(server.pid) - cpu0
-    return figures(results, begin, end, serverCpu)
+    const serverCpu = serverList.map((s, i) => cpuSeconds(s.pid) - cpu0[i])
+    const metered = Object.fromEntries(meters.map((m, i) => [m.name, m.seconds() - metered0[i]]))
+    return figures(results, begin, end, serverCpu, metered)
   })
 }
 
-function figures(results: TypingResult[], begin: number, end: number, serverCpu: number): TypingFigures {
+function figures(results: TypingResult[], begin: number, end: number, serverCpu: number[], metered: Record<string, number>): TypingFigures {
   const seconds = (end - begin) / 1000
   const submitted = new Map<string, number>()
   for (const r of results) for (const [key, t] of r.submits) submitted.set(key, t)
@@ -88,6 +123,7 @@ function figures(results: TypingResult[], begin: number, end: number, serverCpu:
     for (const sent of r.unfinished) longestWait = Math.max(longestWait, r.endedAt - sent)
   }
   const elapsed = (Math.max(...results.map(r => r.endedAt)) - begin) / 1000
+  const cores = (cpu: number) => cpu / elapsed
   return {
     opsPerSecond: acked / seconds,
     p50: percentile(latencies, 50),
@@ -95,8 +131,25 @@ function figures(results: TypingResult[], begin: number, end: number, serverCpu:
     steadyP99: percentile(steady, 99),
     maxLatency: latencies.length ? latencies[latencies.length - 1] : NaN,
     longestWait,
-    serverCpu: serverCpu / elapsed,
-    clientCpu: results.reduce((n, r) => n + r.cpu, 0) / elapsed,
-    latencySamples: latencies.length
+    serverCpu: cores(serverCpu.reduce((a, b) => a + b, 0)),
+    serverCpuEach: serverCpu.map(cores),
+    meteredCpu: Object.fromEntries(Object.entries(metered).map(([name, cpu]) => [name, cores(cpu)])),
+    clientCpu: cores(results.reduce((n, r) => n + r.cpu, 0)),
+    latencySamples: latencies.length,
+    missingDeliveries: missingDeliveries(results, end),
+    refused: results.reduce((n, r) => n + r.refused, 0),
+    firstRefusal: results.find(r => r.firstRefusal)?.firstRefusal ?? null
   }
+}
+
+/** Ops acknowledged by `end` that some observer of their document (not their author) never received. */
+function missingDeliveries(results: readonly TypingResult[], end: number): number {
+  let missing = 0
+  for (const r of results) {
+    const own = new Set(r.observerKeys)
+    const arrived = new Set(r.arrivals.map(([key]) => key))
+    for (const other of results)
+      for (const [, at, key, docId] of other.acks) if (at <= end && docId == r.observedDoc && !own.has(key) && !arrived.has(key)) missing++
+  }
+  return missing
 }
