@@ -148,6 +148,8 @@ export class Hub {
         const coded = ConcordError.from(error, "ERR_STORAGE")
         if (coded.code == "ERR_COMMIT_CONFLICT" && attempt < commitAttempts) {
           doc.log.debug({ version: prepared.op.version, attempt }, "commit-conflict")
+          // Hubs that keep taking each other's versions step apart, a random few ms more each time.
+          if (attempt > 1) await new Promise(resolve => setTimeout(resolve, Math.random() * attempt * 2))
           continue
         }
         doc.log.error({ err: error, version: prepared.op.version }, "commit-failed")

@@ -4,7 +4,7 @@ import { schema, appendBlockIds } from "../../lib/schema"
 import { SyncClient } from "../../lib/ot"
 import { WriterClocks } from "../../lib/strategies/writer-clocks"
 import type { ClientToServerEvents, CommittedOp, ErrorJSON, HistoryPage, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
-import { unpackOps } from "../../lib/protocol"
+import { errorCodes, unpackOps } from "../../lib/protocol"
 import { createDocument, knownLinks } from "./link-registry"
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -147,6 +147,11 @@ export class TestClient {
       else if (reply.error.code == "ERR_VERSION_TOO_OLD") this.sync!.requeue()
       // Over the socket's budget: as DocConnection does, the same batch goes again when the hub allows.
       else if (reply.error.code == "ERR_RATE_LIMITED") return this.retryAfter(reply.error.retryAfterMs ?? 500)
+      // The hub's fault (a store that failed, a race it kept losing to other hubs): as DocConnection does, resend soon.
+      else if (errorCodes[reply.error.code] == "internal") {
+        this.errors.push(reply.error)
+        return this.retryAfter(20)
+      }
       else this.errors.push(reply.error)
       this.pump()
       this.notify()

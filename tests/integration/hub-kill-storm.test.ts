@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import pg from "pg"
+import { startHubCluster, type HubCluster } from "../support/hub-cluster"
+import { TestClient } from "../support/test-client"
+import type { SubmitResult } from "../../lib/protocol"
+
+// KILL_CYCLES=50 runs more cycles.
+const cycles = Number(process.env.KILL_CYCLES ?? 20)
+const hubs = 3
+
+let cluster: HubCluster
+
+beforeAll(async () => {
+  cluster = await startHubCluster(hubs)
+})
+
+afterAll(async () => {
+  await cluster?.stop()
+})
+
+/** Seeded PRNG, so that a failing run can be run again. */
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe("kill -9 of a random hub in the middle of a storm, again and again", () => {
+  it(`loses no acknowledged op, applies none twice, and converges with the database (${cycles} cycles)`, async () => {
+    const docId = "storm"
+    const random = mulberry32(20)
+    const letters = "abcdef"
+    const clients = [await TestClient.open(cluster.urls[0], docId, "storm-0", true)]
+    for (let k = 1; k < letters.length; k++) clients.push(await TestClient.open(cluster.urls[k % hubs], docId, `storm-${k}`))
+    const hubOf = clients.map((_, k) => k % hubs)
+    const typed = clients.map(() => 0)
+    const acked = new Map<string, SubmitResult[]>()
+    const ackCount = () => clients.reduce((n, c) => n + c.acks.length, 0) + [...acked.values()].reduce((n, a) => n + a.length, 0)
+    let typing = true
+    // Each client types its letter whenever fewer than five of its edits are unconfirmed, on whichever hub it is on now.
+    const loops = clients.map(async (_, k) => {
+      while (typing) {
+        const c = clients[k]
+        if (c.socket.connected && c.sync && c.sync.unconfirmedCount < 5) {
+          c.type(letters[k], 1)
+          typed[k]++
+        }
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+    })
+    /** Move client `k` to hub `to` with its state and unconfirmed work, as a client given several addresses does. */
+    const move = async (k: number, to: number) => {
+      const before = clients[k]
+      acked.set(before.clientId, [...(acked.get(before.clientId) ?? []), ...before.acks])
+      const moved = new TestClient(cluster.urls[to], docId, before.clientId)
+      moved.sync = before.sync
+      before.close()
+      clients[k] = moved
+      hubOf[k] = to
+      await moved.join()
+    }
+    try {
+      for (let cycle = 0; cycle < cycles; cycle++) {
+        const target = ackCount() + 15
+        await clients[0].waitFor(() => ackCount() >= target, `acknowledgements before kill ${cycle + 1}`, 30_000)
+        const victim = Math.floor(random() * hubs)
+        await cluster.kill(victim)
+        const survivors = Array.from({ length: hubs }, (_, i) => i).filter(i => i != victim)
+        await Promise.all(clients.map((_, k) => hubOf[k] == victim ? move(k, survivors[k % survivors.length]) : null))
+        await cluster.restart(victim)
+      }
+      typing = false
+      await Promise.all(loops)
+      for (const c of clients) await c.waitFor(() => c.sync!.idle && !c.awaitingAck, `${c.clientId} acknowledged`, 30_000)
+      const head = Math.max(...clients.map(c => c.sync!.version))
+      for (const c of clients) await c.waitFor(() => c.sync!.version == head, `${c.clientId} at ${head}`, 30_000)
+      expect(new Set(clients.map(c => c.text)).size).toBe(1)
+      letters.split("").forEach((letter, k) => expect(clients[0].text.split(letter).length - 1).toBe(typed[k]))
+      // The database's document, as a new client of a restarted hub loads it.
+      const reader = await TestClient.open(cluster.urls[0], docId, "storm-reader")
+      expect(reader.sync!.version).toBe(head)
+      expect(reader.text).toBe(clients[0].text)
+      reader.close()
+      // Every acknowledged op is in the log once, at its acknowledged version, in a gap-free order.
+      const db = new pg.Client({ connectionString: cluster.databaseUrl })
+      await db.connect()
+      const { rows } = await db.query<{ client_id: string; seq: string; version: string }>("SELECT client_id, seq, version FROM ops WHERE doc_id = $1 ORDER BY version", [docId])
+      await db.end()
+      expect(rows.map(row => Number(row.version))).toEqual(Array.from({ length: head }, (_, i) => i + 1))
+      for (const c of clients) for (const ack of [...(acked.get(c.clientId) ?? []), ...c.acks]) {
+        const matching = rows.filter(row => row.client_id == c.clientId && Number(row.seq) == ack.seq)
+        expect(matching).toHaveLength(1)
+        expect(Number(matching[0].version)).toBe(ack.version)
+      }
+    } finally {
+      typing = false
+      clients.forEach(c => c.close())
+    }
+  }, 300_000)
+})
