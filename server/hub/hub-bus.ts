@@ -1,4 +1,4 @@
-import type { PresenceState } from "../../lib/protocol"
+import type { PresenceState, Role } from "../../lib/protocol"
 
 /** What a hub tells the other hubs sharing its store. */
 export type BusNotice =
@@ -6,6 +6,8 @@ export type BusNotice =
   | { kind: "left"; docId: string; clientId: string }
   /** The teller just opened the document: whoever has members there tells their presence. */
   | { kind: "ask"; docId: string }
+  /** The document's links of `role` were replaced: sockets that joined with them lose the document on every hub. */
+  | { kind: "revoked"; docId: string; role: Role }
 
 /** What a hub hears from the other hubs sharing its store, and from the store itself. */
 export type BusEvent =

@@ -17,8 +17,8 @@ import { acknowledgement, prepareSubmit, publish, type PreparedSubmit } from "./
 import type { SubmitContext } from "./submit-context"
 import { nextSeqOf } from "./dedup"
 import { nobody, type Publisher } from "./publisher"
-import type { BusEvent, HubBus } from "./hub-bus"
-import { catchUp } from "./catch-up"
+import type { HubBus } from "./hub-bus"
+import { PeerHubs } from "./peer-hubs"
 import { mapSelection } from "../../lib/ot/map-selection"
 
 /** Settings of a hub. */
@@ -66,6 +66,8 @@ export class Hub {
   private readonly holders = new LinkHolders()
   private readonly ctx: SubmitContext
   private readonly log: Logger
+  /** The other hubs sharing the store, when there are (a bus). */
+  private readonly peers: PeerHubs | null
 
   constructor(readonly options: HubOptions) {
     this.log = options.log ?? createLogger()
@@ -80,7 +82,7 @@ export class Hub {
     })
     this.reads = new HistoryReads(this.documents, options.storage)
     this.ctx = { storage: options.storage, publisher: options.publisher ?? nobody, snapshotEvery: options.snapshotEvery ?? 100, now: options.now ?? Date.now }
-    options.bus?.listen(event => this.heard(event))
+    this.peers = options.bus ? new PeerHubs(options.bus, this.documents, this.ctx, (docId, role) => this.revokeHolders(docId, role)) : null
   }
 
   /**
@@ -109,11 +111,18 @@ export class Hub {
     const token = action == "reissue" ? newToken() : null
     const tokenHash = token == null ? null : hashToken(token)
     await this.options.storage.replaceLinks(docId, role, tokenHash, this.ctx.now())
-    const revoked = this.holders.revoke(docId, role, role == "owner" ? socketId : undefined)
+    const revoked = this.revokeHolders(docId, role, role == "owner" ? socketId : undefined)
     if (role == "owner") this.holders.add(docId, socketId, { role, tokenHash: tokenHash! })
     this.log.info({ docId, role, action, sockets: revoked.length }, "links-replaced")
-    if (revoked.length) this.onRevoked(docId, role, revoked)
+    this.peers?.tell({ kind: "revoked", docId, role })
     return { role, token }
+  }
+
+  /** Remove the sockets that joined `docId` with its links of `role` (but `keep`), and hand them to onRevoked. */
+  private revokeHolders(docId: string, role: Role, keep?: string): string[] {
+    const revoked = this.holders.revoke(docId, role, keep)
+    if (revoked.length) this.onRevoked(docId, role, revoked)
+    return revoked
   }
 
   /** Run a batch through the submit pipeline; resolves with the acknowledgement once it is durable. */
@@ -139,7 +148,7 @@ export class Hub {
       const prepared = await doc.queue.run(() => (doc.broken && attempt < commitAttempts ? null : prepare(doc)))
       if (!prepared) continue
       // A resend of a batch another hub committed, which this one has not heard of yet: its op comes with the catch-up.
-      if (prepared.duplicate && prepared.op.version > doc.version) this.catchUp(doc)
+      if (prepared.duplicate && prepared.op.version > doc.version) this.peers?.catchUp(doc)
       try {
         await prepared.commit
         return acknowledgement(prepared)
@@ -160,8 +169,8 @@ export class Hub {
 
   /**
    * A document was loaded. When it replaces a copy dropped after a failed commit, the members hear the
-   * ops the store holds beyond what they were sent (another hub's, which took the version). With other
-   * hubs about, it catches up with what they committed while it loaded, and asks who is there.
+   * ops the store holds beyond what they were sent (another hub's, which took the version); the other
+   * hubs' work on it is the peers' business.
    */
   private loaded(doc: HubDocument, dropped: HubDocument | null): void {
     if (dropped && dropped.durableVersion < doc.durableVersion) {
@@ -169,40 +178,7 @@ export class Hub {
       doc.queue.run(async () => publish(this.ctx, doc, doc.opsAfter(from) ?? await this.options.storage.getOps(doc.id, from, doc.durableVersion)))
         .catch(error => doc.log.error({ err: error }, "publish-failed"))
     }
-    if (!this.options.bus) return
-    this.catchUp(doc)
-    this.options.bus.tell({ kind: "ask", docId: doc.id })
-  }
-
-  /** What another hub sharing the store did, heard on the bus. */
-  private heard(event: BusEvent): void {
-    if (event.kind == "missed") {
-      for (const doc of this.documents.all()) this.catchUp(doc)
-      return
-    }
-    const doc = this.documents.peek(event.docId)
-    if (!doc) return
-    if (event.kind == "committed") {
-      if (event.version > doc.version) this.catchUp(doc)
-    } else if (event.kind == "ask") {
-      // Tell the hub that just opened the document who is here.
-      for (const [clientId, state] of doc.presence) if (!doc.presenceSockets.get(clientId)?.startsWith("hub:")) this.options.bus!.tell({ kind: "presence", docId: doc.id, state })
-    } else if (event.kind == "presence") {
-      doc.presence.set(event.state.clientId, event.state)
-      doc.presenceSockets.set(event.state.clientId, busMember(event.hub))
-      this.ctx.publisher.presence(doc.id, event.state)
-    } else if (doc.presenceSockets.get(event.clientId) == busMember(event.hub)) {
-      doc.presence.delete(event.clientId)
-      doc.presenceSockets.delete(event.clientId)
-      this.ctx.publisher.left(doc.id, event.clientId)
-    }
-  }
-
-  /** Queue a catch-up of `doc` with the store, unless one is queued that has not read yet. */
-  private catchUp(doc: HubDocument): void {
-    if (doc.catchUpQueued) return
-    doc.catchUpQueued = true
-    doc.queue.run(() => catchUp(this.ctx, doc)).catch(error => doc.log.error({ err: error }, "catch-up-failed"))
+    this.peers?.opened(doc)
   }
 
   /**
@@ -280,7 +256,7 @@ export class Hub {
     if (doc.presenceSockets.get(clientId) != socketId) return false
     doc.presenceSockets.delete(clientId)
     if (!doc.presence.delete(clientId)) return false
-    this.options.bus?.tell({ kind: "left", docId, clientId })
+    this.peers?.tell({ kind: "left", docId, clientId })
     return true
   }
 
@@ -305,7 +281,7 @@ export class Hub {
     const state: PresenceState = { clientId, user, version, selection }
     doc.presence.set(clientId, state)
     doc.presenceSockets.set(clientId, socketId)
-    this.options.bus?.tell({ kind: "presence", docId: doc.id, state })
+    this.peers?.tell({ kind: "presence", docId: doc.id, state })
     return state
   }
 
@@ -328,9 +304,4 @@ export class Hub {
   close(): Promise<void> {
     return this.documents.close()
   }
-}
-
-/** What stands for a member of another hub where a socket id would: its presence goes only with that hub's word. */
-function busMember(hub: string): string {
-  return `hub:${hub}`
 }

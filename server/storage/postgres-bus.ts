@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import pg from "pg"
-import type { PresenceState } from "../../lib/protocol"
+import type { PresenceState, Role } from "../../lib/protocol"
 import type { BusEvent, BusNotice, HubBus } from "../hub/hub-bus"
 import { createLogger, type Logger } from "../log"
 import { commitsChannel, presenceChannel } from "./postgres-channels"
@@ -108,6 +108,8 @@ export class PostgresBus implements HubBus {
   }
 }
 
+const roles: readonly Role[] = ["owner", "edit", "view"]
+
 /** A notification as a BusEvent, or null when it is not one (the database is shared, but check anyway). */
 function parseEvent(channel: string, payload: string | undefined): BusEvent | null {
   let value: Record<string, unknown>
@@ -121,6 +123,8 @@ function parseEvent(channel: string, payload: string | undefined): BusEvent | nu
     return typeof value.version == "number" ? { kind: "committed", docId: value.docId, version: value.version } : null
   if (typeof value.hub != "string") return null
   if (value.kind == "ask") return { kind: "ask", docId: value.docId, hub: value.hub }
+  if (value.kind == "revoked" && roles.includes(value.role as Role))
+    return { kind: "revoked", docId: value.docId, role: value.role as Role, hub: value.hub }
   if (value.kind == "left" && typeof value.clientId == "string") return { kind: "left", docId: value.docId, clientId: value.clientId, hub: value.hub }
   const state = value.state as PresenceState | undefined
   if (value.kind == "presence" && state && typeof state.clientId == "string" && typeof state.version == "number")

@@ -2,20 +2,11 @@ import { afterAll, describe, expect, it } from "vitest"
 import Database from "better-sqlite3"
 import { join } from "node:path"
 import { startServerProcess, removeDataDir, type ServerProcess } from "../support/server-process"
+import { seededRandom } from "../support/seeded-random"
 import { TestClient } from "../support/test-client"
 
 const dirs: string[] = []
 afterAll(() => dirs.forEach(removeDataDir))
-
-/** Seeded PRNG so that kill points are reproducible. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // CRASH_SEEDS=1,2,...,60 runs more kill points (a race shows under load, with two CPU burners beside).
 const seeds = process.env.CRASH_SEEDS ? process.env.CRASH_SEEDS.split(",").map(Number) : [1, 2, 3]
@@ -23,7 +14,7 @@ const seeds = process.env.CRASH_SEEDS ? process.env.CRASH_SEEDS.split(",").map(N
 describe("crash durability (kill -9 at random moments)", () => {
   for (const seed of seeds) {
     it(`loses no acknowledged op and converges after SIGKILL (seed ${seed})`, async () => {
-      const random = mulberry32(seed)
+      const random = seededRandom(seed)
       let server: ServerProcess = await startServerProcess()
       dirs.push(server.dataDir)
       const docId = "crash" + seed

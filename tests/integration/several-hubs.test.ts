@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Y from "yjs"
-import pg from "pg"
-import { startHubCluster, type HubCluster } from "../support/hub-cluster"
-import { TestClient, until } from "../support/test-client"
+import { checkOpLog, startHubCluster, type HubCluster } from "../support/hub-cluster"
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { io } from "socket.io-client"
+import { seededRandom } from "../support/seeded-random"
+import { TestClient, testSecret, until } from "../support/test-client"
 import { CrdtConnection } from "../../lib/client/crdt-connection"
 import { createDocument } from "../../lib/client/create-document"
 import { crdtFragment } from "../../lib/strategies/crdt/updates"
 import type { StrategyName } from "../../lib/protocol"
 
 let cluster: HubCluster
+const root = fileURLToPath(new URL("../..", import.meta.url))
 
 beforeAll(async () => {
   cluster = await startHubCluster(3)
@@ -17,28 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop()
 })
-
-/** Seeded PRNG, so that a failing interleaving can be run again. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** The op log of `docId` as the database holds it, in version order. */
-async function opLog(docId: string): Promise<{ clientId: string; seq: number; version: number }[]> {
-  const client = new pg.Client({ connectionString: cluster.databaseUrl })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ client_id: string; seq: string; version: string }>("SELECT client_id, seq, version FROM ops WHERE doc_id = $1 ORDER BY version", [docId])
-    return rows.map(row => ({ clientId: row.client_id, seq: Number(row.seq), version: Number(row.version) }))
-  } finally {
-    await client.end()
-  }
-}
 
 /** Wait until every client has nothing unconfirmed and all are at the same version; returns it. */
 async function settled(clients: TestClient[]): Promise<number> {
@@ -50,13 +32,7 @@ async function settled(clients: TestClient[]): Promise<number> {
 
 /** Every acknowledged op of `clients` is in the log once, at the version acknowledged, and the versions run 1..head without a gap. */
 async function expectLogOf(docId: string, clients: TestClient[], head: number): Promise<void> {
-  const log = await opLog(docId)
-  expect(log.map(op => op.version)).toEqual(Array.from({ length: head }, (_, i) => i + 1))
-  for (const c of clients) for (const ack of c.acks) {
-    const matching = log.filter(op => op.clientId == c.clientId && op.seq == ack.seq)
-    expect(matching).toHaveLength(1)
-    expect(matching[0].version).toBe(ack.version)
-  }
+  expect(await checkOpLog(cluster, docId, new Map(clients.map(c => [c.clientId, c.acks])))).toBe(head)
 }
 
 describe("Several hubs serving one document", () => {
@@ -64,7 +40,7 @@ describe("Several hubs serving one document", () => {
     const docId = "spread"
     const clients = [await TestClient.open(cluster.urls[0], docId, "spread-0", true)]
     for (let k = 1; k < 6; k++) clients.push(await TestClient.open(cluster.urls[k % 3], docId, `spread-${k}`))
-    const random = mulberry32(7)
+    const random = seededRandom(7)
     const typed = new Map<string, number>()
     try {
       // Each client types its own letter at random places, faster than the hubs hear of one another.
@@ -139,6 +115,44 @@ describe("Several hubs serving one document", () => {
     } finally {
       a.close()
       b.close()
+    }
+  })
+
+  it("stops, on every hub, the sockets that joined with a link the owner revoked on one", async () => {
+    const docId = "revoke-across"
+    const owner = await TestClient.open(cluster.urls[0], docId, "revoke-owner", true)
+    const editor = await TestClient.open(cluster.urls[1], docId, "revoke-editor")
+    const revoked: unknown[] = []
+    editor.socket.on("revoked", message => { revoked.push(message); editor.notify() })
+    try {
+      const reply = await owner.socket.emitWithAck("links", { docId, role: "edit", action: "revoke" })
+      expect(reply.ok).toBe(true)
+      await editor.waitFor(() => revoked.length == 1, "the editor on hub 1 to lose the document")
+      expect(revoked).toEqual([{ docId, role: "edit" }])
+    } finally {
+      owner.close()
+      editor.close()
+    }
+  })
+
+  it("reissues links on the shared database with the links command: the new links open the document on every hub", async () => {
+    const docId = "links-on-postgres"
+    const owner = await TestClient.open(cluster.urls[0], docId, "links-owner", true)
+    owner.close()
+    const result = spawnSync(process.execPath, ["--import", "tsx", "server/links-cli.ts", docId], {
+      cwd: root, encoding: "utf8", env: { ...process.env, CONCORD_DATABASE_URL: cluster.databaseUrl, CONCORD_LOG_LEVEL: "silent" }
+    })
+    expect(result.stderr).toBe("")
+    expect(result.status).toBe(0)
+    const edit = /^edit\s+\/d\/links-on-postgres#(\S+)$/m.exec(result.stdout)![1]
+    for (const url of cluster.urls) {
+      const socket = io(url, { transports: ["websocket"], forceNew: true })
+      try {
+        const reply = await socket.emitWithAck("join", { docId, clientId: `links-reader-${url.slice(-5)}`, secret: testSecret("links-reader"), token: edit, version: null, user: { name: "R", color: "#3366cc" }, hasUnconfirmed: false })
+        expect(reply).toMatchObject({ ok: true, value: { role: "edit" } })
+      } finally {
+        socket.close()
+      }
     }
   })
 

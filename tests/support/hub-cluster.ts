@@ -1,3 +1,5 @@
+import pg from "pg"
+import type { SubmitResult } from "../../lib/protocol"
 import { startPostgresServer, type PostgresServer } from "./postgres-server"
 import { removeDataDir, startServerProcess, type ServerProcess } from "./server-process"
 
@@ -64,4 +66,28 @@ export async function startHubCluster(hubs: number, env: Record<string, string> 
     await postgres.stop()
     throw error
   }
+}
+
+/**
+ * Check the op log of `docId` in the cluster's database: its versions run 1..head without a gap, and each
+ * client's acknowledged ops are in it once, at the versions acknowledged. Returns the head.
+ */
+export async function checkOpLog(cluster: HubCluster, docId: string, acks: ReadonlyMap<string, readonly SubmitResult[]>): Promise<number> {
+  const client = new pg.Client({ connectionString: cluster.databaseUrl })
+  await client.connect()
+  let rows: { client_id: string; seq: string; version: string }[]
+  try {
+    rows = (await client.query<{ client_id: string; seq: string; version: string }>("SELECT client_id, seq, version FROM ops WHERE doc_id = $1 ORDER BY version", [docId])).rows
+  } finally {
+    await client.end()
+  }
+  rows.forEach((row, i) => {
+    if (Number(row.version) != i + 1) throw new Error(`The op log of ${docId} has version ${row.version} at place ${i + 1}`)
+  })
+  for (const [clientId, acked] of acks) for (const ack of acked) {
+    const matching = rows.filter(row => row.client_id == clientId && Number(row.seq) == ack.seq)
+    if (matching.length != 1) throw new Error(`${clientId}'s acknowledged seq ${ack.seq} is in the op log ${matching.length} times`)
+    if (Number(matching[0].version) != ack.version) throw new Error(`${clientId}'s seq ${ack.seq} was acknowledged at ${ack.version} but is at ${matching[0].version}`)
+  }
+  return rows.length
 }

@@ -1,0 +1,9 @@
+/** A seeded PRNG (mulberry32) returning numbers in [0, 1): a failing interleaving can be run again with its seed. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
