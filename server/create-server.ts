@@ -68,6 +68,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const quota = budgets && new AddressQuota(budgets)
   const { storage, bus } = options.storage ? { storage: options.storage, bus: undefined } : await openStore(options, log)
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
+  const peerHeartbeatMs = Number(process.env.CONCORD_PEER_HEARTBEAT_MS) || undefined
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null
   if (options.ui !== false) {
     const { default: next } = await import("next")
@@ -125,7 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   if (budgets) disconnectUnjoined(io, budgets.joinDeadlineMs)
   const broadcaster = new RoomBroadcaster(io)
-  const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, publisher: broadcaster, bus, ...options.hub })
+  const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, publisher: broadcaster, bus, peerHeartbeatMs, ...options.hub })
   const agents = new Map<string, Connection>()
   hub.onRevoked = (docId, role, socketIds) => {
     for (const socketId of socketIds) agents.get(socketId)?.revoke(docId, role)

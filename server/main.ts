@@ -4,6 +4,8 @@
 // CONCORD_LOG_LEVEL (silent|error|warn|info|debug, default warn; pino JSON lines on stderr),
 // CONCORD_UI=off to serve only the hub, CONCORD_SYNC=full for fsync on every commit,
 // CONCORD_PACK_AFTER_MS (default 10000; 0 for never) to pack the heads of documents nobody edits.
+// CONCORD_PEER_HEARTBEAT_MS (default 5000): with PostgreSQL, how often a hub tells the others it is there (the members of a
+// hub silent for three heartbeats leave every document).
 // CONCORD_ALLOWED_ORIGINS (comma-separated origins whose pages may connect besides the server's own),
 // CONCORD_RATE_LIMITS (off, or JSON overrides of server/budgets.ts), CONCORD_METRICS_TOKEN (bearer token for /metrics).
 // Flags: --dev runs Next in development mode. Prints "Concord listening on <url>" once ready.

@@ -2,6 +2,8 @@ import type { PresenceState, Role } from "../../lib/protocol"
 
 /** What a hub tells the other hubs sharing its store. */
 export type BusNotice =
+  /** The teller is still there (told every heartbeat: a hub not heard from for three is taken for dead). */
+  | { kind: "alive" }
   | { kind: "presence"; docId: string; state: PresenceState }
   | { kind: "left"; docId: string; clientId: string }
   /** The teller just opened the document: whoever has members there tells their presence. */

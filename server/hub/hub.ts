@@ -28,6 +28,8 @@ export interface HubOptions {
   publisher?: Publisher
   /** How this hub hears of the other hubs sharing its store (none: it is alone on it). */
   bus?: HubBus
+  /** How often it tells them it is there, in ms (default 5 s; see PeerHubs). */
+  peerHeartbeatMs?: number
   log?: Logger
   /** Commit a snapshot every this many versions (default 100). */
   snapshotEvery?: number
@@ -82,7 +84,7 @@ export class Hub {
     })
     this.reads = new HistoryReads(this.documents, options.storage)
     this.ctx = { storage: options.storage, publisher: options.publisher ?? nobody, snapshotEvery: options.snapshotEvery ?? 100, now: options.now ?? Date.now }
-    this.peers = options.bus ? new PeerHubs(options.bus, this.documents, this.ctx, (docId, role) => this.revokeHolders(docId, role)) : null
+    this.peers = options.bus ? new PeerHubs(options.bus, this.documents, this.ctx, (docId, role) => this.revokeHolders(docId, role), options.peerHeartbeatMs) : null
   }
 
   /**
@@ -302,6 +304,7 @@ export class Hub {
 
   /** Stop taking work and wait until every document's commits have finished. */
   close(): Promise<void> {
+    this.peers?.stop()
     return this.documents.close()
   }
 }

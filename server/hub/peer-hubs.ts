@@ -5,20 +5,37 @@ import type { OpenDocuments } from "./open-documents"
 import type { SubmitContext } from "./submit-context"
 import { catchUp } from "./catch-up"
 
+/** How often a hub tells the others it is there, by default, in ms. */
+export const defaultHeartbeatMs = 5_000
+
 /**
  * A hub's dealings with the other hubs sharing its store, over their bus: it catches its open documents
  * up with the ops they commit (applied, never transformed again, and published to its own members),
  * keeps their members' presence beside its own, revokes links they revoked, and tells them the same of
- * its own members.
+ * its own members. Each hub tells the others it is there every heartbeat; the members of a hub not
+ * heard from for three heartbeats (killed, or cut off) leave every document here.
  */
 export class PeerHubs {
+  /** When each other hub was last heard from (ms since the epoch). */
+  private readonly lastHeard = new Map<string, number>()
+  private readonly timer: NodeJS.Timeout
+
   constructor(
     private readonly bus: HubBus,
     private readonly documents: OpenDocuments,
     private readonly ctx: SubmitContext,
-    private readonly revoke: (docId: string, role: Role) => void
+    private readonly revoke: (docId: string, role: Role) => void,
+    private readonly heartbeatMs = defaultHeartbeatMs
   ) {
     bus.listen(event => this.heard(event))
+    bus.tell({ kind: "alive" })
+    this.timer = setInterval(() => this.beat(), heartbeatMs)
+    this.timer.unref()
+  }
+
+  /** Stop telling and checking (the hub is closing). */
+  stop(): void {
+    clearInterval(this.timer)
   }
 
   /** Tell the other hubs. */
@@ -39,8 +56,29 @@ export class PeerHubs {
     doc.queue.run(() => catchUp(this.ctx, doc)).catch(error => doc.log.error({ err: error }, "catch-up-failed"))
   }
 
+  /** Tell the others this hub is there, and let the members of hubs gone quiet leave. */
+  private beat(): void {
+    this.bus.tell({ kind: "alive" })
+    const quiet = Date.now() - 3 * this.heartbeatMs
+    for (const [hub, at] of this.lastHeard) {
+      if (at >= quiet) continue
+      this.lastHeard.delete(hub)
+      for (const doc of this.documents.all()) {
+        for (const [clientId, socket] of doc.presenceSockets) if (socket == peerMember(hub)) this.leave(doc, clientId)
+      }
+    }
+  }
+
+  private leave(doc: HubDocument, clientId: string): void {
+    doc.presence.delete(clientId)
+    doc.presenceSockets.delete(clientId)
+    this.ctx.publisher.left(doc.id, clientId)
+  }
+
   private heard(event: BusEvent): void {
+    if ("hub" in event) this.lastHeard.set(event.hub, Date.now())
     if (event.kind == "missed") return this.documents.all().forEach(doc => this.catchUp(doc))
+    if (event.kind == "alive") return
     if (event.kind == "revoked") return this.revoke(event.docId, event.role)
     const doc = this.documents.peek(event.docId)
     if (!doc) return
@@ -52,11 +90,7 @@ export class PeerHubs {
       doc.presence.set(event.state.clientId, event.state)
       doc.presenceSockets.set(event.state.clientId, peerMember(event.hub))
       this.ctx.publisher.presence(doc.id, event.state)
-    } else if (doc.presenceSockets.get(event.clientId) == peerMember(event.hub)) {
-      doc.presence.delete(event.clientId)
-      doc.presenceSockets.delete(event.clientId)
-      this.ctx.publisher.left(doc.id, event.clientId)
-    }
+    } else if (doc.presenceSockets.get(event.clientId) == peerMember(event.hub)) this.leave(doc, event.clientId)
   }
 }
 

@@ -118,7 +118,9 @@ function parseEvent(channel: string, payload: string | undefined): BusEvent | nu
   } catch {
     return null
   }
-  if (!value || typeof value.docId != "string") return null
+  if (!value || typeof value != "object") return null
+  if (channel == presenceChannel && value.kind == "alive" && typeof value.hub == "string") return { kind: "alive", hub: value.hub }
+  if (typeof value.docId != "string") return null
   if (channel == commitsChannel)
     return typeof value.version == "number" ? { kind: "committed", docId: value.docId, version: value.version } : null
   if (typeof value.hub != "string") return null

@@ -15,7 +15,8 @@ let cluster: HubCluster
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
 beforeAll(async () => {
-  cluster = await startHubCluster(3)
+  // Hubs tell each other they are there every 200 ms, so that a killed hub's members leave within a second.
+  cluster = await startHubCluster(3, { CONCORD_PEER_HEARTBEAT_MS: "200" })
 })
 
 afterAll(async () => {
@@ -175,6 +176,26 @@ describe("Several hubs serving one document", () => {
       } finally {
         c.close()
       }
+    } finally {
+      a.close()
+      b.close()
+    }
+  })
+
+  it("lets the members of a killed hub leave on the other hubs, and takes the hub back once restarted", async () => {
+    const docId = "killed-hub"
+    const a = await TestClient.open(cluster.urls[0], docId, "killed-a", true)
+    const b = await TestClient.open(cluster.urls[2], docId, "killed-b")
+    try {
+      b.socket.emit("presence", { docId, version: b.sync!.version, selection: { anchor: 1, head: 1 } })
+      await a.waitFor(() => a.presence.has("killed-b"), "Bob's caret on hub 0")
+      await cluster.kill(2)
+      await a.waitFor(() => !a.presence.has("killed-b"), "Bob's caret gone once hub 2 went quiet")
+      await cluster.restart(2)
+      const back = await TestClient.open(cluster.urls[2], docId, "killed-b2")
+      back.type("back")
+      await a.waitFor(() => a.text == "back", "the edit through the restarted hub")
+      back.close()
     } finally {
       a.close()
       b.close()
