@@ -17,7 +17,7 @@ import { acknowledgement, prepareSubmit, publish, type PreparedSubmit } from "./
 import type { SubmitContext } from "./submit-context"
 import { nextSeqOf } from "./dedup"
 import { nobody, type Publisher } from "./publisher"
-import type { HubBus } from "./hub-bus"
+import type { HubBus } from "../storage/hub-bus"
 import { PeerHubs } from "./peer-hubs"
 import { mapSelection } from "../../lib/ot/map-selection"
 

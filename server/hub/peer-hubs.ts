@@ -1,5 +1,5 @@
 import type { Role } from "../../lib/protocol"
-import type { BusEvent, BusNotice, HubBus } from "./hub-bus"
+import type { BusEvent, BusNotice, HubBus } from "../storage/hub-bus"
 import type { HubDocument } from "./hub-document"
 import type { OpenDocuments } from "./open-documents"
 import type { SubmitContext } from "./submit-context"

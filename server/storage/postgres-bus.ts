@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import pg from "pg"
 import type { PresenceState, Role } from "../../lib/protocol"
-import type { BusEvent, BusNotice, HubBus } from "../hub/hub-bus"
+import type { BusEvent, BusNotice, HubBus } from "./hub-bus"
 import { createLogger, type Logger } from "../log"
 import { commitsChannel, presenceChannel } from "./postgres-channels"
 
