@@ -6,7 +6,7 @@ import { DocConnection } from "./doc-connection"
 import { newIdentity, type ClientIdentity } from "./hub-connection"
 import { clearDocument } from "y-indexeddb"
 import { crdtStoreName } from "./crdt-connection"
-import { StoreWriter, type DeviceWriter } from "./device-writer"
+import type { DeviceWriter } from "./device-writer"
 import { WorkerWriter } from "./worker-writer"
 
 /** What a page opening a document found on this device, and who it continues as. */
@@ -42,9 +42,9 @@ function deviceWriter(opened: LocalStore): DeviceWriter {
   try {
     writer = typeof Worker == "function"
       ? new WorkerWriter(new Worker(new URL("./device-writer-worker.ts", import.meta.url), { type: "module", name: "concord-device-writer" }), opened, storeName)
-      : new StoreWriter(opened)
+      : opened
   } catch {
-    writer = new StoreWriter(opened)
+    writer = opened
   }
   return writer
 }

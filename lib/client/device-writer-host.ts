@@ -1,5 +1,4 @@
 import { ConcordError } from "../protocol/errors"
-import { StoreWriter } from "./device-writer"
 import { LocalStore } from "./local-store"
 import type { FromWorker, ToWorker } from "./worker-writer"
 
@@ -11,14 +10,13 @@ export interface WorkerScope {
 
 /** Answer WorkerWriter's messages on `scope`: open the LocalStore it names and store each write there, in order. */
 export function serveDeviceWrites(scope: WorkerScope): void {
-  let writer: Promise<StoreWriter> | null = null
+  let store: Promise<LocalStore> | null = null
   scope.onmessage = ({ data }) => {
-    if (data.kind == "open") writer = LocalStore.open({ name: data.name }).then(store => new StoreWriter(store))
-    else if (data.kind == "release") void writer?.then(w => w.release(data.docId, data.clientId))
+    if (data.kind == "open") store = LocalStore.open({ name: data.name })
     else {
       const { id, write } = data
-      const opened = writer ?? Promise.reject(new ConcordError("ERR_LOCAL_STORAGE", "The storage worker was never told which store to open"))
-      opened.then(w => w.write(write)).then(
+      const opened = store ?? Promise.reject(new ConcordError("ERR_LOCAL_STORAGE", "The storage worker was never told which store to open"))
+      opened.then(s => s.write(write)).then(
         () => scope.postMessage({ id }),
         error => scope.postMessage({ id, error: ConcordError.from(error, "ERR_LOCAL_STORAGE").toJSON() })
       )

@@ -364,7 +364,7 @@ export class DocConnection extends HubConnection {
     const from = device.stored ?? device.seed
     if (!from) return
     this.strategy = from.record.strategy
-    this.sync = this.startSync(Node.fromJSON(schema, from.doc), from.record.version)
+    this.sync = this.startSync(from.doc, from.record.version)
     if (!device.stored) return
     try {
       this.track(this.sync.resumeWork(device.stored.record.work))
@@ -406,6 +406,7 @@ export class DocConnection extends HubConnection {
     this.reports.droppedLocally(result.dropped)
     this.presence.confirmedMoved()
     const applied = ops.filter(op => op.version > from && op.version <= sync.version)
+    this.persistence?.confirmed(applied)
     this.detailed.deliver(applied)
     return !result.gap
   }

@@ -1,10 +1,16 @@
 import { ConcordError } from "../protocol/errors"
 import type { StrategyName } from "../protocol/strategies"
 import type { SyncClient } from "../ot/sync-client"
-import type { LocalStore } from "./local-store"
+import type { StepJSON } from "../protocol/messages"
+import type { LocalStore, OpText } from "./local-store"
 import { JsonTextCache } from "./json-text-cache"
-import { StoreWriter, type DeviceWriter } from "./device-writer"
+import type { DeviceWriter } from "./device-writer"
 import { WorkDiffer } from "./work-delta"
+
+/** Confirmed ops stored after a copy at most: past this many, the next write stores a new copy instead. */
+const maxLoggedOps = 500
+/** How long after the last write that logged ops, with nothing written since, a new copy is written, in ms (default). */
+const defaultCompactAfterMs = 2_000
 
 /** Who a persisted leader is. */
 export interface LeaderIdentity {
@@ -34,15 +40,23 @@ function afterNextPaint(write: () => void): void {
 }
 
 /**
- * Writes one leader to the device as it changes: the change to its unconfirmed work (coalesced to one
- * write per frame, after its paint), its confirmed document only when the version moved. Says how many
- * edits are on the device and whether everything shown is written; a write the browser refuses goes to
- * `failed`, and the whole work is written again with the next change.
+ * Writes one leader to the device as it changes, a write per frame after its paint: the change to its
+ * unconfirmed work, and when the version moved the confirmed ops since (appended after the stored copy
+ * of the document), or a new copy when the ops are not at hand, too many are stored, or the leader has
+ * been idle a while. Says how many edits are on the device and whether everything shown is written; a
+ * write the browser refuses goes to `failed`, and the next writes the whole work and a new copy.
  */
 export class LeaderPersistence {
   /** Unconfirmed edits written to this device by the last write. */
   storedUnsent = 0
+  /** The version the stored copy and the ops after it reach; null when a new copy must be written. */
   private writtenVersion: number | null = null
+  /** Confirmed ops stored after the copy. */
+  private loggedOps = 0
+  /** Confirmed ops received since the last write (see `confirmed`), in version order. */
+  private received: { version: number; steps: readonly StepJSON[] }[] = []
+  private compactTimer: ReturnType<typeof setTimeout> | null = null
+  private compactDue = false
   /** The serial of the last write (see LeaderRecord.serial). */
   private serial = 0
   /** The SyncClient and its revision last scheduled for writing: a change of the selection alone writes nothing. */
@@ -57,6 +71,8 @@ export class LeaderPersistence {
   private writing: Promise<void> | null = null
   private latest: { sync: SyncClient; strategy: StrategyName } | null = null
   private readonly writer: DeviceWriter
+  private readonly schedule: (write: () => void) => void
+  private readonly compactAfterMs: number
   /** Told how long each stored write took (see WriteTimings). Benchmarks set it; nothing is timed without it. */
   onWrite: ((timings: WriteTimings) => void) | null = null
 
@@ -65,9 +81,11 @@ export class LeaderPersistence {
     readonly identity: LeaderIdentity,
     private readonly written: () => void,
     private readonly failed: (error: ConcordError) => void,
-    private readonly schedule: (write: () => void) => void = afterNextPaint
+    options: { schedule?: (write: () => void) => void; compactAfterMs?: number } = {}
   ) {
-    this.writer = device.writer ?? new StoreWriter(device.store)
+    this.writer = device.writer ?? device.store
+    this.schedule = options.schedule ?? afterNextPaint
+    this.compactAfterMs = options.compactAfterMs ?? defaultCompactAfterMs
   }
 
   /** The leader was restored from the store as `record`: its copy there needs no rewrite, and its writes count on. */
@@ -75,6 +93,17 @@ export class LeaderPersistence {
     this.writtenVersion = record.version
     this.storedUnsent = record.unsent
     this.serial = record.serial ?? 0
+    // How many ops follow the stored copy is not known here: count it full, so that a new copy comes soon.
+    this.loggedOps = maxLoggedOps
+  }
+
+  /** The client applied these confirmed ops: the next write may store them after the copy instead of a new copy. */
+  confirmed(ops: readonly { version: number; steps: readonly StepJSON[] }[]): void {
+    for (const op of ops) {
+      const last = this.received[this.received.length - 1]
+      if (!last || op.version == last.version + 1) this.received.push(op)
+      else if (op.version > last.version + 1) this.received = [op]
+    }
   }
 
   /** True when every change so far is written, or being written. */
@@ -103,11 +132,37 @@ export class LeaderPersistence {
     await this.device.store.remove(this.identity.docId, this.identity.clientId)
   }
 
-  /** The leader writes no more: finish what is due, then let the writer go of it. */
+  /** The leader writes no more: finish what is due. */
   async close(): Promise<void> {
+    this.stopCompacting()
     await this.flush()
     this.latest = null
-    this.writer.release(this.identity.docId, this.identity.clientId)
+  }
+
+  /** The ops from the stored version up to `version` as text, when all are at hand and the log has room for them. */
+  private opsSince(version: number): OpText[] | undefined {
+    const from = this.writtenVersion
+    if (from == null || version - from + this.loggedOps > maxLoggedOps) return undefined
+    const ops = this.received.filter(op => op.version > from && op.version <= version)
+    if (ops.length != version - from || ops[0]?.version != from + 1) return undefined
+    return ops.map(op => ({ version: op.version, steps: JSON.stringify(op.steps) }))
+  }
+
+  /** Write a new copy once nothing was written for compactAfterMs (each write that logs ops starts the wait again). */
+  private compactLater(): void {
+    this.stopCompacting()
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = null
+      if (!this.latest) return
+      this.compactDue = true
+      this.dirty = true
+      if (!this.writing) this.schedule(() => void this.write())
+    }, this.compactAfterMs)
+  }
+
+  private stopCompacting(): void {
+    if (this.compactTimer) clearTimeout(this.compactTimer)
+    this.compactTimer = null
   }
 
   private write(): Promise<void> {
@@ -119,20 +174,31 @@ export class LeaderPersistence {
     const version = sync.version
     const unsent = sync.unconfirmedCount
     const record = { ...this.identity, strategy, version, unsent, savedAt: Date.now(), serial: ++this.serial }
-    const doc = version == this.writtenVersion ? undefined : this.text.doc(sync.confirmedDoc)
-    const saving = this.writer.write({ record, work: this.work.delta(sync.workView()), doc })
+    let ops: OpText[] | undefined
+    let doc: string | undefined
+    if (version != this.writtenVersion || this.compactDue) {
+      ops = this.compactDue ? undefined : this.opsSince(version)
+      if (!ops) doc = this.text.doc(sync.confirmedDoc)
+    }
+    this.compactDue = false
+    const saving = this.writer.write({ record, work: this.work.delta(sync.workView()), doc, ops })
     const issued = this.onWrite ? performance.now() : 0
     this.writing = saving.then(
       () => {
         this.writtenVersion = version
+        this.loggedOps = doc !== undefined ? 0 : this.loggedOps + (ops?.length ?? 0)
+        this.received = this.received.filter(op => op.version > version)
         this.storedUnsent = unsent
         this.lastFailed = false
+        if (ops?.length) this.compactLater()
         this.onWrite?.({ issued: issued - started, stored: performance.now() - issued, withDocument: doc !== undefined })
         this.written()
       },
       (error: unknown) => {
         this.lastFailed = true
+        // What the store holds now is not known: the next write stores everything again.
         this.work.reset()
+        this.writtenVersion = null
         this.failed(ConcordError.from(error, "ERR_LOCAL_STORAGE"))
       }
     ).finally(() => {

@@ -1,7 +1,12 @@
-import { openDB, type DBSchema, type IDBPDatabase } from "idb"
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from "idb"
+import type { Node } from "prosemirror-model"
 import { ConcordError } from "../protocol/errors"
+import type { StepJSON } from "../protocol/messages"
 import type { StrategyName } from "../protocol/strategies"
 import type { UnconfirmedWork } from "../ot/sync-client"
+import { replay } from "../history/replay"
+import { schema } from "../schema"
+import type { WorkDelta } from "./work-delta"
 
 /**
  * What one leader (a tab's connection to a document, under its own client id) keeps on this device:
@@ -27,14 +32,38 @@ export interface LeaderRecord {
   serial: number
 }
 
-/**
- * A leader's record as stored: its work as JSON text. IndexedDB copies a value on the page's thread when
- * it is put (structured clone), which for thousands of steps as objects takes milliseconds; a string
- * is copied whole, so a keystroke pays for JSON.stringify alone.
- */
-type RecordRow = Omit<LeaderRecord, "work"> & { work: string }
+/** One confirmed op stored after a leader's copy: its version and its steps as JSON text. */
+export interface OpText {
+  version: number
+  steps: string
+}
 
-/** A leader's confirmed copy of the document, at its record's version, as JSON text. */
+/**
+ * One write of a leader: its record, the change to its work (see WorkDelta), and either its confirmed
+ * document at the record's version (a new copy, which replaces the ops stored after the last one) or
+ * the confirmed ops since the last write (appended after the copy), as JSON text.
+ */
+export interface LeaderWrite {
+  record: Omit<LeaderRecord, "work">
+  work: WorkDelta
+  doc?: string
+  ops?: OpText[]
+}
+
+/** A leader's work as its record row keeps it: the steps are rows of their own. */
+interface WorkHeader {
+  nextSeq: number
+  confirmedSeq: number
+  /** The batch in flight as JSON text, or null. */
+  batch: string | null
+  origins: string
+  inflightCount: number
+  stepCount: number
+}
+
+type RecordRow = Omit<LeaderRecord, "work"> & { work: WorkHeader }
+
+/** A leader's confirmed copy of the document, as JSON text, at `version`: the stored ops follow it up to the record's version. */
 interface CopyRow {
   docId: string
   clientId: string
@@ -44,10 +73,27 @@ interface CopyRow {
   size: number
 }
 
+interface OpRow extends OpText {
+  docId: string
+  clientId: string
+}
+
+/** One unconfirmed step of a leader: `slot` counts from the first step in flight. */
+interface StepRow {
+  docId: string
+  clientId: string
+  slot: number
+  step: string
+}
+
 interface LocalSchema extends DBSchema {
   leaders: { key: [string, string]; value: RecordRow; indexes: { docId: string } }
   copies: { key: [string, string]; value: CopyRow }
+  ops: { key: [string, string, number]; value: OpRow }
+  steps: { key: [string, string, number]; value: StepRow }
 }
+
+const stores = ["leaders", "copies", "ops", "steps"] as const
 
 /** How much a LocalStore keeps of documents without unsent edits. */
 export interface StoreBounds {
@@ -59,10 +105,10 @@ export interface StoreBounds {
 
 const defaultBounds: StoreBounds = { maxDocuments: 100, maxSize: 25_000_000 }
 
-/** What a leader reads back: its record and its confirmed document as JSON. */
+/** What a leader reads back: its record, and its confirmed document at the record's version. */
 export interface StoredLeader {
   record: LeaderRecord
-  doc: unknown
+  doc: Node
 }
 
 /** One document this device holds, as the list of documents on this device shows it. */
@@ -75,9 +121,12 @@ export interface StoredDocument {
 
 /**
  * The documents this browser keeps in IndexedDB (through idb), so that a tab's edits outlive the tab:
- * each leader's confirmed copy and unconfirmed work, written together in one transaction. Storage is
- * bounded by evicting the oldest confirmed copies of leaders without unsent edits, never unsent edits;
- * a write the browser refuses (its quota) throws ConcordError ERR_LOCAL_STORAGE.
+ * each leader's confirmed document and unconfirmed work, every write of them in one transaction. It is
+ * kept as a log, as y-indexeddb keeps updates, so that a keystroke writes a few small rows: a copy of
+ * the document with the confirmed ops since appended after it (a new copy replaces them), and the
+ * unconfirmed steps a row each, appended as typed. Storage is bounded by evicting the oldest copies of
+ * leaders without unsent edits, never unsent edits; a write the browser refuses (its quota) throws
+ * ConcordError ERR_LOCAL_STORAGE.
  */
 export class LocalStore {
   private constructor(private readonly db: IDBPDatabase<LocalSchema>, private readonly bounds: StoreBounds) {}
@@ -86,52 +135,84 @@ export class LocalStore {
   static async open(options: { name?: string; bounds?: Partial<StoreBounds> } = {}): Promise<LocalStore> {
     const name = options.name ?? "concord"
     try {
-      const db = await openDB<LocalSchema>(name, 1, { upgrade })
+      const db = await openDB<LocalSchema>(name, 2, { upgrade })
       return new LocalStore(db, { ...defaultBounds, ...options.bounds })
     } catch (error) {
       throw storageError("could not be opened", error)
     }
   }
 
-  /**
-   * Write a leader's record, and its confirmed document when given (whenever its version moved): both
-   * or neither. Callers pass `doc` only when the version changed, so that a keystroke writes its few steps.
-   */
-  save(record: LeaderRecord, doc?: unknown): Promise<void> {
+  /** Write a leader whole: its record and its confirmed document at the record's version (tests, and what has no delta). */
+  save(record: LeaderRecord, doc: unknown): Promise<void> {
     const { work, ...rest } = record
-    return this.saveText(rest, JSON.stringify(work), doc === undefined ? undefined : JSON.stringify(doc))
+    const steps = [...(work.inflight?.steps ?? []), ...work.pending].map(step => JSON.stringify(step))
+    const inflight = work.inflight && { batch: JSON.stringify(work.inflight.batch), origins: JSON.stringify(work.inflight.origins), count: work.inflight.steps.length }
+    return this.write({ record: rest, work: { nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq, inflight, steps: { keep: 0, add: steps } }, doc: JSON.stringify(doc) })
   }
 
-  /** `save`, with the work and the document already as JSON text; nothing is written when a later write (by serial) is stored. */
-  async saveText(record: Omit<LeaderRecord, "work">, workText: string, docText?: string): Promise<void> {
+  /**
+   * Store one write of a leader, all of it or nothing; nothing either when a later write (by serial) is
+   * stored. Throws ERR_LOCAL_STORAGE for a work delta or ops that do not follow what is stored.
+   */
+  async write({ record, work, doc, ops }: LeaderWrite): Promise<void> {
+    const { docId, clientId } = record
     try {
-      const tx = this.db.transaction(["leaders", "copies"], "readwrite")
-      const leaders = tx.objectStore("leaders")
-      const write = async () => {
-        const stored = await leaders.get([record.docId, record.clientId])
+      const tx = this.db.transaction(stores, "readwrite")
+      const writing = (async () => {
+        const stored = await tx.objectStore("leaders").get([docId, clientId])
         if (stored && (stored.serial ?? 0) > record.serial) return
-        await Promise.all([
-          leaders.put({ ...record, work: workText }),
-          docText === undefined ? null : tx.objectStore("copies").put({ docId: record.docId, clientId: record.clientId, version: record.version, doc: docText, size: docText.length })
-        ])
-      }
-      await Promise.all([write(), tx.done])
+        const before = stored?.work
+        const { keep, add } = work.steps
+        if (keep > (before?.stepCount ?? 0)) throw outOfStep(`${keep} kept steps of ${before?.stepCount ?? 0}`)
+        const batch = work.inflight ? work.inflight.batch ?? before?.batch ?? null : null
+        if (work.inflight && batch == null) throw outOfStep("a batch in flight it was never given")
+        if (doc === undefined && ops?.length && (!stored || ops[0].version != stored.version + 1))
+          throw outOfStep(`op ${ops[0].version} after version ${stored?.version}`)
+        const stepCount = keep + add.length
+        const header: WorkHeader = {
+          nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq, batch,
+          origins: work.inflight ? work.inflight.origins ?? before?.origins ?? "[]" : "[]",
+          inflightCount: work.inflight?.count ?? 0, stepCount
+        }
+        const writes: Promise<unknown>[] = add.map((step, i) => tx.objectStore("steps").put({ docId, clientId, slot: keep + i, step }))
+        if ((before?.stepCount ?? 0) > stepCount) writes.push(tx.objectStore("steps").delete(IDBKeyRange.bound([docId, clientId, stepCount], [docId, clientId, Infinity])))
+        if (doc !== undefined) {
+          writes.push(tx.objectStore("copies").put({ docId, clientId, version: record.version, doc, size: doc.length }))
+          writes.push(tx.objectStore("ops").delete(leaderRange(docId, clientId)))
+        } else if (ops?.length) {
+          for (const op of ops) writes.push(tx.objectStore("ops").put({ docId, clientId, ...op }))
+        }
+        writes.push(tx.objectStore("leaders").put({ ...record, work: header }))
+        await Promise.all(writes)
+      })()
+      // A write refused half way must leave nothing: abort rather than let the puts issued so far commit.
+      await Promise.all([writing.catch(error => { tx.abort(); throw error }), tx.done])
     } catch (error) {
       throw storageError("refused to save the document", error)
     }
   }
 
-  /** A leader's record and confirmed document, or null when this device has none (or only half of one). */
+  /** A leader's record and confirmed document, or null when this device has none (or only part of one). */
   async load(docId: string, clientId: string): Promise<StoredLeader | null> {
-    const tx = this.db.transaction(["leaders", "copies"], "readonly")
-    const [record, copy] = await Promise.all([tx.objectStore("leaders").get([docId, clientId]), tx.objectStore("copies").get([docId, clientId]), tx.done])
-    if (!record || !copy || copy.version != record.version) return null
-    return { record: recordOf(record), doc: JSON.parse(copy.doc) }
+    const tx = this.db.transaction(stores, "readonly")
+    const range = leaderRange(docId, clientId)
+    const [row, copy, ops, steps] = await Promise.all([
+      tx.objectStore("leaders").get([docId, clientId]), tx.objectStore("copies").get([docId, clientId]),
+      tx.objectStore("ops").getAll(range), tx.objectStore("steps").getAll(range), tx.done
+    ])
+    if (!row || !copy || copy.version + ops.length != row.version || steps.length != row.work.stepCount) return null
+    if (ops.some((op, i) => op.version != copy.version + 1 + i)) return null
+    const doc = replay(schema.nodeFromJSON(JSON.parse(copy.doc)), ops.map(op => ({ steps: JSON.parse(op.steps) as StepJSON[] })))
+    if (!doc) return null
+    const { work, ...rest } = row
+    const texts = steps.map(s => JSON.parse(s.step) as StepJSON)
+    const inflight = work.batch == null ? null : { batch: JSON.parse(work.batch), steps: texts.slice(0, work.inflightCount), origins: JSON.parse(work.origins) }
+    return { record: { ...rest, work: { nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq, inflight, pending: texts.slice(inflight ? work.inflightCount : 0) } }, doc }
   }
 
-  /** The records of every leader of `docId` on this device. */
-  async leaders(docId: string): Promise<LeaderRecord[]> {
-    return (await this.db.getAllFromIndex("leaders", "docId", docId)).map(recordOf)
+  /** The records of every leader of `docId` on this device, without their work. */
+  async leaders(docId: string): Promise<Omit<LeaderRecord, "work">[]> {
+    return (await this.db.getAllFromIndex("leaders", "docId", docId)).map(({ work: _work, ...record }) => record)
   }
 
   /** Every document this device holds, newest first. */
@@ -147,9 +228,9 @@ export class LocalStore {
 
   /** Forget one leader of a document, or (without `clientId`) the whole document, unsent edits included. */
   async remove(docId: string, clientId?: string): Promise<void> {
-    const tx = this.db.transaction(["leaders", "copies"], "readwrite")
+    const tx = this.db.transaction(stores, "readwrite")
     const keys = clientId != null ? [[docId, clientId] as [string, string]] : (await tx.objectStore("leaders").index("docId").getAllKeys(docId))
-    await Promise.all([...keys.flatMap(key => [tx.objectStore("leaders").delete(key), tx.objectStore("copies").delete(key)]), tx.done])
+    await Promise.all([...keys.flatMap(key => deleteLeader(tx, key[0], key[1])), tx.done])
   }
 
   /**
@@ -171,11 +252,11 @@ export class LocalStore {
       count--
     }
     if (!chosen.length) return 0
-    const tx = this.db.transaction(["leaders", "copies"], "readwrite")
+    const tx = this.db.transaction(stores, "readwrite")
     const removed = await Promise.all(chosen.map(async r => {
       const now = await tx.objectStore("leaders").get([r.docId, r.clientId])
       if (!now || now.unsent > 0) return 0
-      await Promise.all([tx.objectStore("leaders").delete([r.docId, r.clientId]), tx.objectStore("copies").delete([r.docId, r.clientId])])
+      await Promise.all(deleteLeader(tx, r.docId, r.clientId))
       return 1
     }))
     await tx.done
@@ -187,14 +268,52 @@ export class LocalStore {
   }
 }
 
-/** Create the stores. */
-function upgrade(db: IDBPDatabase<LocalSchema>): void {
-  db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
-  db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
+/**
+ * Create the stores, or bring those of an earlier version up to this one. Version 1 kept each leader's
+ * work as one JSON text in its record: its steps become rows.
+ */
+async function upgrade(db: IDBPDatabase<LocalSchema>, oldVersion: number, _newVersion: number | null, tx: IDBPTransaction<LocalSchema, StoreNames<LocalSchema>[], "versionchange">): Promise<void> {
+  if (oldVersion < 1) {
+    db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
+    db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
+  }
+  if (oldVersion < 2) {
+    db.createObjectStore("ops", { keyPath: ["docId", "clientId", "version"] })
+    db.createObjectStore("steps", { keyPath: ["docId", "clientId", "slot"] })
+  }
+  if (oldVersion == 1) {
+    const leaders = tx.objectStore("leaders")
+    for (let cursor = await leaders.openCursor(); cursor; cursor = await cursor.continue()) {
+      const row = cursor.value as unknown as Omit<RecordRow, "work"> & { work: string | WorkHeader }
+      if (typeof row.work != "string") continue
+      const work = JSON.parse(row.work) as UnconfirmedWork
+      const steps = [...(work.inflight?.steps ?? []), ...work.pending]
+      steps.forEach((step, slot) => void tx.objectStore("steps").put({ docId: row.docId, clientId: row.clientId, slot, step: JSON.stringify(step) }))
+      const header: WorkHeader = {
+        nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq,
+        batch: work.inflight ? JSON.stringify(work.inflight.batch) : null, origins: JSON.stringify(work.inflight?.origins ?? []),
+        inflightCount: work.inflight?.steps.length ?? 0, stepCount: steps.length
+      }
+      await cursor.update({ ...row, serial: row.serial ?? 0, work: header })
+    }
+  }
 }
 
-function recordOf(row: RecordRow): LeaderRecord {
-  return { ...row, work: JSON.parse(row.work) as UnconfirmedWork }
+/** Every row of one leader in the stores keyed by leader and a number. */
+function leaderRange(docId: string, clientId: string): IDBKeyRange {
+  return IDBKeyRange.bound([docId, clientId, -Infinity], [docId, clientId, Infinity])
+}
+
+/** The deletes that forget one leader, in a transaction over every store. */
+function deleteLeader(tx: IDBPTransaction<LocalSchema, typeof stores[number][], "readwrite">, docId: string, clientId: string): Promise<unknown>[] {
+  return [
+    tx.objectStore("leaders").delete([docId, clientId]), tx.objectStore("copies").delete([docId, clientId]),
+    tx.objectStore("ops").delete(leaderRange(docId, clientId)), tx.objectStore("steps").delete(leaderRange(docId, clientId))
+  ]
+}
+
+function outOfStep(what: string): ConcordError {
+  return new ConcordError("ERR_LOCAL_STORAGE", `The device's copy of the unsent work is out of step: ${what}`)
 }
 
 function keyOf(r: { docId: string; clientId: string }): string {

@@ -8,15 +8,16 @@ export interface ListDelta {
 }
 
 /**
- * A change to a leader's unconfirmed work (SyncClient.work()) as JSON text, against the delta before it
- * from the same WorkDiffer. A keystroke typed offline carries its own step only; `batch` is left out
- * while the batch in flight stays the same, and `origins` while its steps do.
+ * A change to a leader's unconfirmed work (SyncClient.work()), against the delta before it from the
+ * same WorkDiffer. Its steps are one list, those in flight first: sending a batch moves none of them,
+ * and a keystroke typed offline carries its own step only. `batch` (its JSON text) is left out while
+ * the batch in flight stays the same, and `origins` while its steps do.
  */
 export interface WorkDelta {
   nextSeq: number
   confirmedSeq: number
-  inflight: { batch?: string; origins?: string; steps: ListDelta } | null
-  pending: ListDelta
+  inflight: { batch?: string; origins?: string; count: number } | null
+  steps: ListDelta
 }
 
 /**
@@ -28,50 +29,54 @@ export interface WorkDelta {
 export class WorkDiffer {
   private readonly stepText = new WeakMap<Step, string>()
   private batch: Batch | null = null
-  /** The steps the deltas so far carried, in flight and pending. */
-  private readonly inflight: Step[] = []
-  private readonly pending: Step[] = []
+  /** The steps the deltas so far carried, in flight then pending. */
+  private readonly sent: Step[] = []
 
   /** The change from the work of the last delta to `work`. */
   delta(work: UnconfirmedView): WorkDelta {
-    const pending = this.list(this.pending, work.pending)
+    const inflightSteps = work.inflight ? work.inflight.steps : []
+    const steps = this.list([inflightSteps, work.pending])
+    const { nextSeq, confirmedSeq } = work
     if (!work.inflight) {
       this.batch = null
-      this.inflight.length = 0
-      return { nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq, inflight: null, pending }
+      return { nextSeq, confirmedSeq, inflight: null, steps }
     }
     const sameBatch = work.inflight.batch === this.batch
-    if (!sameBatch) this.inflight.length = 0
-    const before = this.inflight.length
-    const steps = this.list(this.inflight, work.inflight.steps)
     this.batch = work.inflight.batch
-    const changed = !sameBatch || steps.add.length > 0 || steps.keep < before
+    const moved = !sameBatch || steps.keep < inflightSteps.length
     const inflight = {
       ...(sameBatch ? {} : { batch: JSON.stringify(work.inflight.batch) }),
-      ...(changed ? { origins: JSON.stringify(work.inflight.steps.map(u => u.origin)) } : {}),
-      steps
+      ...(moved ? { origins: JSON.stringify(inflightSteps.map(u => u.origin)) } : {}),
+      count: inflightSteps.length
     }
-    return { nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq, inflight, pending }
+    return { nextSeq, confirmedSeq, inflight, steps }
   }
 
   /** Forget what the deltas so far carried: the next one carries the whole work (after a write failed). */
   reset(): void {
     this.batch = null
-    this.inflight.length = 0
-    this.pending.length = 0
+    this.sent.length = 0
   }
 
-  /** The delta from `sent` to `now`; `sent` becomes `now`'s steps. */
-  private list(sent: Step[], now: readonly { readonly step: Step }[]): ListDelta {
+  /** The delta from the steps sent to those of `lists`, one after the other; the steps sent become these. */
+  private list(lists: readonly (readonly { readonly step: Step }[])[]): ListDelta {
     let keep = 0
-    const same = Math.min(sent.length, now.length)
-    while (keep < same && sent[keep] === now[keep].step) keep++
-    sent.length = keep
+    let compared = true
     const add: string[] = []
-    for (let i = keep; i < now.length; i++) {
-      sent.push(now[i].step)
-      add.push(this.text(now[i].step))
+    let at = 0
+    for (const list of lists) {
+      for (const { step } of list) {
+        if (compared && at < this.sent.length && this.sent[at] === step) keep = ++at
+        else {
+          if (compared) this.sent.length = at
+          compared = false
+          this.sent.push(step)
+          add.push(this.text(step))
+          at++
+        }
+      }
     }
+    if (compared) this.sent.length = at
     return { keep, add }
   }
 

@@ -1,12 +1,11 @@
 import { ConcordError } from "../protocol/errors"
-import { StoreWriter, type DeviceWrite, type DeviceWriter } from "./device-writer"
-import type { LocalStore } from "./local-store"
+import type { DeviceWriter } from "./device-writer"
+import type { LeaderWrite, LocalStore } from "./local-store"
 
 /** What the page posts to the device writer's worker. */
 export type ToWorker =
   | { kind: "open"; name: string }
-  | { kind: "write"; id: number; write: DeviceWrite }
-  | { kind: "release"; docId: string; clientId: string }
+  | { kind: "write"; id: number; write: LeaderWrite }
 
 /** What the worker answers a write with: nothing when it is stored, else the error. */
 export interface FromWorker {
@@ -23,15 +22,15 @@ export interface WorkerLike {
 }
 
 /**
- * A DeviceWriter whose IndexedDB work runs in a dedicated worker: the page posts each write's delta and
- * JSON texts (a string is copied whole, in microseconds), and the worker assembles the work and pays for
- * the transaction (serveDeviceWrites), so a keystroke costs the page almost nothing. When the worker fails (it could not be
- * loaded, or it died), the writes it had are refused and every later one goes to the page's own store.
+ * A DeviceWriter whose IndexedDB work runs in a dedicated worker: the page posts each write (a delta and
+ * JSON texts: a string is copied whole, in microseconds) and the worker pays for the transaction
+ * (serveDeviceWrites), so a keystroke costs the page almost nothing. When the worker fails (it could not
+ * be loaded, or it died), the writes it had are refused and every later one goes to the page's own store.
  */
 export class WorkerWriter implements DeviceWriter {
   private next = 0
   private readonly waiting = new Map<number, { resolve(): void; reject(error: ConcordError): void }>()
-  private fallback: StoreWriter | null = null
+  private fallback: LocalStore | null = null
 
   constructor(private readonly worker: WorkerLike, private readonly store: LocalStore, name: string) {
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.answered(event.data)
@@ -42,18 +41,13 @@ export class WorkerWriter implements DeviceWriter {
     this.post({ kind: "open", name })
   }
 
-  write(write: DeviceWrite): Promise<void> {
+  write(write: LeaderWrite): Promise<void> {
     if (this.fallback) return this.fallback.write(write)
     const id = ++this.next
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
       this.post({ kind: "write", id, write })
     })
-  }
-
-  release(docId: string, clientId: string): void {
-    if (this.fallback) this.fallback.release(docId, clientId)
-    else this.post({ kind: "release", docId, clientId })
   }
 
   private post(message: ToWorker): void {
@@ -69,7 +63,7 @@ export class WorkerWriter implements DeviceWriter {
 
   /** The worker is gone: refuse what it held (their leaders resend their whole work) and write here from now on. */
   private fail(reason: string): void {
-    this.fallback = new StoreWriter(this.store)
+    this.fallback = this.store
     this.worker.terminate()
     const error = new ConcordError("ERR_LOCAL_STORAGE", `The page's storage worker stopped (${reason}); the page writes itself from now on`)
     for (const { reject } of this.waiting.values()) reject(error)

@@ -75,8 +75,8 @@ describe("DocConnection kept on a device", () => {
     await leaveWorkOnDevice(store, docId, " offline words")
     // The stored copy claims a version the hub never had (its data was restored from an older backup).
     const [record] = await store.leaders(docId)
-    const { doc } = (await store.load(docId, record.clientId))!
-    await store.save({ ...record, version: 40 }, doc)
+    const stored = (await store.load(docId, record.clientId))!
+    await store.save({ ...stored.record, version: 40, serial: stored.record.serial + 1 }, stored.doc.toJSON())
 
     const page = await reopen(store, docId)
     await until(() => page.issue != null && page.status == "online", changes(page), 10_000, "the reload and its report")

@@ -7,6 +7,7 @@ import { MemoryLocks } from "../../lib/client/leader-locks"
 import { claimDocument, leaderLockName } from "../../lib/client/leader-claims"
 import { LeaderPersistence } from "../../lib/client/leader-persistence"
 import { JsonTextCache } from "../../lib/client/json-text-cache"
+import { WorkDiffer } from "../../lib/client/work-delta"
 import { SyncClient } from "../../lib/ot"
 import { schema } from "../../lib/schema"
 
@@ -49,7 +50,7 @@ describe("LocalStore", () => {
     await store.save(recordOf(client), client.confirmedDoc.toJSON())
     const stored = (await store.load("doc-1", "tab-1"))!
     expect(stored.record.unsent).toBe(2)
-    const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
+    const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: stored.doc }) }, stored.record.work)
     expect(restored.state.doc.textContent).toBe("hello world!")
     expect(restored.inflightBatch).toEqual(client.inflightBatch)
   })
@@ -61,16 +62,18 @@ describe("LocalStore", () => {
     await store.save({ ...recordOf(client), serial: 2, unsent: 9, version: 99 }, { stale: true })
     const stored = (await store.load("doc-1", "tab-1"))!
     expect(stored.record).toMatchObject({ serial: 3, unsent: 2, version: client.version })
-    expect(stored.doc).toEqual(client.confirmedDoc.toJSON())
+    expect(stored.doc.toJSON()).toEqual(client.confirmedDoc.toJSON())
   })
 
-  it("stores the work and the document as JSON text, which IndexedDB copies whole on the page's thread", async () => {
+  it("stores each unsent step as a row of JSON text, and the document as JSON text", async () => {
     const store = await openStore()
     const client = typist()
     await store.save(recordOf(client), client.confirmedDoc.toJSON())
     const raw = await openDB(`local-store-test-${names}`)
     try {
-      expect(typeof (await raw.get("leaders", ["doc-1", "tab-1"])).work).toBe("string")
+      const steps = await raw.getAll("steps")
+      expect(steps.map(row => row.slot)).toEqual([0, 1])
+      expect(steps.map(row => JSON.parse(row.step))).toEqual([...client.work().inflight!.steps, ...client.work().pending])
       const copy = await raw.get("copies", ["doc-1", "tab-1"])
       expect(typeof copy.doc).toBe("string")
       expect(copy.size).toBe(copy.doc.length)
@@ -79,16 +82,30 @@ describe("LocalStore", () => {
     }
   })
 
-  it("writes a keystroke without the document, and reads nothing when the record's version has no copy", async () => {
+  it("writes a keystroke as a row of its own, appends confirmed ops after the copy, and reads nothing when they do not reach the record's version", async () => {
     const store = await openStore()
     const client = typist()
-    await store.save(recordOf(client), client.confirmedDoc.toJSON())
+    const differ = new WorkDiffer()
+    const { work: _work, ...record } = recordOf(client)
+    await store.write({ record, work: differ.delta(client.workView()), doc: JSON.stringify(client.confirmedDoc.toJSON()) })
     client.apply(client.state.tr.insertText("?", 13))
-    await store.save(recordOf(client))
-    expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(3)
-    // A record whose version moved without its copy (a caller's mistake) is not read as a pair.
-    await store.save({ ...recordOf(client), version: 4 })
+    const keystroke = differ.delta(client.workView())
+    expect(keystroke.steps.add).toHaveLength(1)
+    await store.write({ record: { ...record, unsent: 3, serial: 2 }, work: keystroke })
+    expect((await store.load("doc-1", "tab-1"))!.record.work).toEqual(client.work())
+    // An op another client committed, stored after the copy: the copy read back is at version 4.
+    const remote = { stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "Oh, " }] } }
+    client.receive([{ version: 4, clientId: "other", seq: 1, baseVersion: 3, steps: [remote] }])
+    await store.write({ record: { ...record, version: 4, unsent: 3, serial: 3 }, work: differ.delta(client.workView()), ops: [{ version: 4, steps: JSON.stringify([remote]) }] })
+    const stored = (await store.load("doc-1", "tab-1"))!
+    expect(stored.doc.toJSON()).toEqual(client.confirmedDoc.toJSON())
+    expect(restoreClient({ clientId: "tab-1", version: 4, state: EditorState.create({ doc: stored.doc }) }, stored.record.work).state.doc.textContent).toBe("Oh, hello world!?")
+    // A record whose version moved without its copy or ops (a caller's mistake) is not read as a pair.
+    await store.write({ record: { ...record, version: 6, unsent: 3, serial: 4 }, work: differ.delta(client.workView()) })
     expect(await store.load("doc-1", "tab-1")).toBeNull()
+    // Ops that skip a version are refused, and change nothing.
+    await expect(store.write({ record: { ...record, version: 8, serial: 5 }, work: differ.delta(client.workView()), ops: [{ version: 8, steps: "[]" }] }))
+      .rejects.toMatchObject({ code: "ERR_LOCAL_STORAGE" })
   })
 
   it("lists documents with their unsent edits over every leader, and removes one leader or a whole document", async () => {
@@ -123,7 +140,7 @@ describe("LocalStore", () => {
     await store.save(idle("older", 1), start.toJSON())
     await store.save(idle("newer", 2), start.toJSON())
     const evicted = await store.evict(async r => {
-      await store.save({ ...idle(r.docId, 3), unsent: 1 })
+      await store.save({ ...idle(r.docId, 3), unsent: 1 }, start.toJSON())
       return true
     })
     expect(evicted).toBe(0)
@@ -192,14 +209,39 @@ describe("claimDocument", () => {
   })
 })
 
+describe("LocalStore upgrade", () => {
+  it("takes a leader stored by version 1 (its work as one JSON text) back whole", async () => {
+    const name = `local-store-test-${++names}`
+    const client = typist()
+    const work = client.work()
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore("leaders", { keyPath: ["docId", "clientId"] }).createIndex("docId", "docId")
+        db.createObjectStore("copies", { keyPath: ["docId", "clientId"] })
+      }
+    })
+    const doc = JSON.stringify(client.confirmedDoc.toJSON())
+    await v1.put("leaders", { docId: "doc-1", clientId: "tab-1", secret: "s", strategy: "ot", version: 3, work: JSON.stringify(work), unsent: 2, savedAt: 1 })
+    await v1.put("copies", { docId: "doc-1", clientId: "tab-1", version: 3, doc, size: doc.length })
+    v1.close()
+    const store = await LocalStore.open({ name })
+    stores.push(store)
+    const stored = (await store.load("doc-1", "tab-1"))!
+    expect(stored.record.work).toEqual(work)
+    expect(stored.record.serial).toBe(0)
+    expect(stored.doc.toJSON()).toEqual(client.confirmedDoc.toJSON())
+    expect(restoreClient({ clientId: "tab-1", version: 3, state: EditorState.create({ doc: stored.doc }) }, stored.record.work).state.doc.textContent).toBe("hello world!")
+  })
+})
+
 describe("LeaderPersistence", () => {
   const identity = { docId: "doc-1", clientId: "tab-1", secret: "s" }
 
   it("writes every change, coalesced, and the document only when the version moved", async () => {
     const store = await openStore()
     const saves: boolean[] = []
-    const save = store.saveText.bind(store)
-    store.saveText = (record, work, doc) => { saves.push(doc !== undefined); return save(record, work, doc) }
+    const write = store.write.bind(store)
+    store.write = w => { saves.push(w.doc !== undefined); return write(w) }
     let written = 0
     const persistence = new LeaderPersistence({ store }, identity, () => written++, error => { throw error })
     const client = typist()
@@ -217,15 +259,49 @@ describe("LeaderPersistence", () => {
     expect(saves).toEqual([true, false])
     expect(written).toBe(2)
     const stored = (await store.load("doc-1", "tab-1"))!
-    const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: schema.nodeFromJSON(stored.doc) }) }, stored.record.work)
+    const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: stored.doc }) }, stored.record.work)
     expect(restored.state.doc.textContent).toBe(client.state.doc.textContent)
+  })
+
+  it("stores the confirmed ops after the copy while the version moves, and a new copy once idle", async () => {
+    const store = await openStore()
+    const writes: { doc: boolean; ops: number }[] = []
+    const write = store.write.bind(store)
+    store.write = w => { writes.push({ doc: w.doc !== undefined, ops: w.ops?.length ?? 0 }); return write(w) }
+    let compacted: () => void = () => {}
+    const persistence = new LeaderPersistence({ store }, identity, () => { if (writes[writes.length - 1]?.doc && writes.length > 1) compacted() }, error => { throw error }, { compactAfterMs: 20 })
+    const client = typist()
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    // Two ops of another client arrive: the next write appends them instead of writing the document.
+    const ops = ["A", "B"].map((text, i) => ({ version: 4 + i, clientId: "other", seq: 1 + i, baseVersion: 3 + i, steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text }] } }] }))
+    client.receive(ops)
+    persistence.confirmed(ops)
+    const idle = new Promise<void>(resolve => (compacted = resolve))
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    expect(writes).toEqual([{ doc: true, ops: 0 }, { doc: false, ops: 2 }])
+    const stored = (await store.load("doc-1", "tab-1"))!
+    expect(stored.record.version).toBe(5)
+    expect(stored.doc.toJSON()).toEqual(client.confirmedDoc.toJSON())
+    // Idle a while: a new copy replaces the copy and the ops after it.
+    await idle
+    expect(writes[2]).toEqual({ doc: true, ops: 0 })
+    const raw = await openDB(`local-store-test-${names}`)
+    try {
+      expect(await raw.getAll("ops")).toEqual([])
+    } finally {
+      raw.close()
+    }
+    expect((await store.load("doc-1", "tab-1"))!.doc.toJSON()).toEqual(client.confirmedDoc.toJSON())
+    await persistence.close()
   })
 
   it("writes nothing for a change of the selection alone, and again once the work changes", async () => {
     const store = await openStore()
     let saves = 0
-    const save = store.saveText.bind(store)
-    store.saveText = (record, work, doc) => { saves++; return save(record, work, doc) }
+    const write = store.write.bind(store)
+    store.write = w => { saves++; return write(w) }
     const persistence = new LeaderPersistence({ store }, identity, () => {}, error => { throw error })
     const client = typist()
     persistence.changed(client, "ot")
@@ -242,9 +318,9 @@ describe("LeaderPersistence", () => {
 
   it("reports a write the browser refuses, says the work is not saved, and writes it with the next change", async () => {
     const store = await openStore()
-    const save = store.saveText.bind(store)
+    const write = store.write.bind(store)
     let full = true
-    store.saveText = (record, work, doc) => full ? Promise.reject(Object.assign(new Error("quota"), { name: "QuotaExceededError" })) : save(record, work, doc)
+    store.write = w => full ? Promise.reject(Object.assign(new Error("quota"), { name: "QuotaExceededError" })) : write(w)
     const failures: string[] = []
     const persistence = new LeaderPersistence({ store }, identity, () => {}, error => failures.push(error.code))
     const client = typist()
