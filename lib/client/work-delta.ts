@@ -60,6 +60,8 @@ export class WorkDiffer {
 
   /** The delta from the steps sent to those of `lists`, one after the other; the steps sent become these. */
   private list(lists: readonly (readonly { readonly step: Step }[])[]): ListDelta {
+    const appended = this.appended(lists)
+    if (appended) return appended
     let keep = 0
     let compared = true
     const add: string[] = []
@@ -78,6 +80,26 @@ export class WorkDiffer {
     }
     if (compared) this.sent.length = at
     return { keep, add }
+  }
+
+  /**
+   * The delta when the steps sent are all still there and only steps after them are new, found without
+   * comparing every one: a SyncClient only appends steps, moves them from pending to in flight in
+   * order, or replaces them all (a rebase or a restore makes new ones), so when the first and the last
+   * step sent are still in their places, so is every step between. Null otherwise.
+   */
+  private appended(lists: readonly (readonly { readonly step: Step }[])[]): ListDelta | null {
+    const sent = this.sent.length
+    const [first, second] = lists
+    const at = (i: number) => (i < first.length ? first[i] : second[i - first.length])?.step
+    if (!sent || first.length + second.length < sent || at(0) !== this.sent[0] || at(sent - 1) !== this.sent[sent - 1]) return null
+    const add: string[] = []
+    for (let i = sent; i < first.length + second.length; i++) {
+      const step = at(i)!
+      this.sent.push(step)
+      add.push(this.text(step))
+    }
+    return { keep: sent, add }
   }
 
   private text(step: Step): string {
