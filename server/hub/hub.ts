@@ -46,6 +46,8 @@ export interface HubOptions {
 
 /** How often a batch is prepared again after another hub committed its version first. */
 const commitAttempts = 10
+/** How often a join opens its document again when it was dropped (or evicted) while the join awaited. */
+const joinAttempts = 10
 
 /**
  * The hub: serves the requests on documents (create, join, submit, update, presence, reads), running
@@ -147,7 +149,15 @@ export class Hub {
   private async committed(docId: string, prepare: (doc: HubDocument) => Promise<PreparedSubmit>): Promise<SubmitResult> {
     for (let attempt = 1; ; attempt++) {
       const doc = await this.documents.open(docId)
-      const prepared = await doc.queue.run(() => (doc.broken && attempt < commitAttempts ? null : prepare(doc)))
+      let prepared: PreparedSubmit | null
+      try {
+        prepared = await doc.queue.run(() => (doc.broken && attempt < commitAttempts ? null : prepare(doc)))
+      } catch (error) {
+        // A client that came from another hub may be ahead of this hub's copy: catch up with the store, and try again.
+        if (!this.peers || attempt >= commitAttempts || ConcordError.from(error).code != "ERR_VERSION_FROM_FUTURE") throw error
+        await this.peers.caughtUp(doc)
+        continue
+      }
       if (!prepared) continue
       // A resend of a batch another hub committed, which this one has not heard of yet: its op comes with the catch-up.
       if (prepared.duplicate && prepared.op.version > doc.version) this.peers?.catchUp(doc)
@@ -210,7 +220,7 @@ export class Hub {
       // A revoke landed while this join awaited: its link may be one of those revoked, so check it again.
       if (result == "revoked") return this.join(request, socketId, attach)
       if (result) return result
-      if (attempt == 3) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
+      if (attempt == joinAttempts) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
     }
   }
 
@@ -220,6 +230,8 @@ export class Hub {
    */
   private async joinOpen(doc: HubDocument, request: JoinRequest, socketId: string, attach: () => void, link: { role: Role; tokenHash: string; revokes: number }): Promise<JoinResult | null | "revoked"> {
     const from = request.version
+    // A client that came from another hub may be ahead of this hub's copy: the store has what it saw.
+    if (from != null && from > doc.durableVersion && this.peers) await this.peers.caughtUp(doc)
     if (from != null && from > doc.durableVersion)
       throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Version ${from} is newer than the document's version ${doc.durableVersion}`)
     // Everything that awaits comes before `attach`, so that nothing falls between it and the reply.
@@ -231,8 +243,8 @@ export class Hub {
     let older: CommittedOp[] = []
     if (paged) older = await this.options.storage.getOps(doc.id, from!, from! + limits.maxOpsPerPage)
     else if (wantsOps && from! < doc.windowStart) older = await this.options.storage.getOps(doc.id, from!, doc.windowStart)
-    if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded; join again")
-    if (!this.documents.holds(doc)) return null
+    // Dropped after a failed commit (another hub took its version), or evicted: open it again.
+    if (doc.broken || !this.documents.holds(doc)) return null
     if (this.holders.generation != link.revokes) return "revoked"
     const recent = wantsOps && !paged ? doc.opsAfter(from! + older.length) : []
     attach()

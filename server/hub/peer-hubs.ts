@@ -49,6 +49,11 @@ export class PeerHubs {
     this.bus.tell({ kind: "ask", docId: doc.id })
   }
 
+  /** Catch `doc` up with the store now (a client came from another hub with a version this one has not heard of). */
+  caughtUp(doc: HubDocument): Promise<void> {
+    return doc.queue.run(() => catchUp(this.ctx, doc))
+  }
+
   /** Queue a catch-up of `doc` with the store, unless one is queued that has not read yet. */
   catchUp(doc: HubDocument): void {
     if (doc.catchUpQueued) return

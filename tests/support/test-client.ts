@@ -42,6 +42,8 @@ export class TestClient {
   onOps: (ops: readonly { clientId: string; seq: number; version: number }[]) => void = () => {}
   private listeners = new Set<() => void>()
   private sending = false
+  /** Joins tried again in a row after the hub's internal errors. */
+  private joinRetries = 0
   /** Bumped by every join: see join. */
   private session = 0
   /** A batch refused for the budget waits here to go again; a join or disconnect cancels it. */
@@ -86,8 +88,16 @@ export class TestClient {
       docId: this.docId, clientId: this.clientId, secret: this.secret, token: this.token ?? knownLinks(this.docId).edit, version: this.sync ? this.sync.version : null,
       user: { name: this.name, color: "#3366cc" }, hasUnconfirmed: this.sync ? !this.sync.idle : false
     })
-    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
+    if (!reply.ok) {
+      // The hub's fault (a document being reloaded, a store that failed): as DocConnection does, join again soon.
+      if (errorCodes[reply.error.code] == "internal" && this.socket.connected && (this.joinRetries += 1) <= 50) {
+        await new Promise(resolve => setTimeout(resolve, 20))
+        return this.join(create, strategy)
+      }
+      throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
+    }
     const result = reply.value
+    this.joinRetries = 0
     if (session != this.session) return result
     this.strategy = result.strategy
     if (result.snapshot) {
