@@ -27,7 +27,11 @@ export function securityHeaders(host: string | undefined, dev: boolean): Record<
     "Content-Security-Policy": policy,
     // Links carry their tokens in the fragment, which browsers never send; no referrer at all is safer still.
     "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff"
+    "X-Content-Type-Options": "nosniff",
+    // Cross-origin isolation: the page may then share memory with its storage worker (see WriteRing).
+    // Everything the app loads is its own, which is all require-corp lets a page embed.
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp"
   }
 }
 

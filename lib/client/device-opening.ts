@@ -8,6 +8,10 @@ import { clearDocument } from "y-indexeddb"
 import { crdtStoreName } from "./crdt-connection"
 import type { DeviceWriter } from "./device-writer"
 import { WorkerWriter } from "./worker-writer"
+import { WriteRing } from "./write-ring"
+
+/** The ring's size: a few thousand keystrokes' writes, or a new copy of a large document. */
+const ringBytes = 4 << 20
 
 /** What a page opening a document found on this device, and who it continues as. */
 export interface DeviceOpening {
@@ -36,12 +40,17 @@ function deviceStore(): Promise<LocalStore | null> {
   return (store ??= LocalStore.open({ name: storeName }).catch(() => null))
 }
 
+/** A ring for the storage worker where the page may share memory with it (it is cross-origin isolated), else null. */
+function writeRing(): WriteRing | null {
+  return typeof SharedArrayBuffer == "function" && globalThis.crossOriginIsolated ? WriteRing.create(ringBytes) : null
+}
+
 /** This page's DeviceWriter, made once: a dedicated worker's where the browser can start one. */
 function deviceWriter(opened: LocalStore): DeviceWriter {
   if (writer) return writer
   try {
     writer = typeof Worker == "function"
-      ? new WorkerWriter(new Worker(new URL("./device-writer-worker.ts", import.meta.url), { type: "module", name: "concord-device-writer" }), opened, storeName)
+      ? new WorkerWriter(new Worker(new URL("./device-writer-worker.ts", import.meta.url), { type: "module", name: "concord-device-writer" }), opened, storeName, writeRing())
       : opened
   } catch {
     writer = opened

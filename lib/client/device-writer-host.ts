@@ -1,6 +1,10 @@
 import { ConcordError } from "../protocol/errors"
-import { LocalStore } from "./local-store"
-import type { FromWorker, ToWorker } from "./worker-writer"
+import { LocalStore, type LeaderWrite } from "./local-store"
+import { WriteRing } from "./write-ring"
+import type { FromWorker, RingMessage, ToWorker } from "./worker-writer"
+
+/** How often the worker drains the page's WriteRing, in ms. */
+const drainEveryMs = 8
 
 /** The side of a worker (or of a MessagePort) that WorkerWriter talks to. */
 export interface WorkerScope {
@@ -8,18 +12,44 @@ export interface WorkerScope {
   postMessage(message: FromWorker): void
 }
 
-/** Answer WorkerWriter's messages on `scope`: open the LocalStore it names and store each write there, in order. */
-export function serveDeviceWrites(scope: WorkerScope): void {
+/**
+ * Answer WorkerWriter's messages on `scope`: open the LocalStore it names, take writes from its ring
+ * (drained every few ms) and from its messages, and store them in the order of their ids. Returns a
+ * function that stops the draining.
+ */
+export function serveDeviceWrites(scope: WorkerScope): () => void {
   let store: Promise<LocalStore> | null = null
-  scope.onmessage = ({ data }) => {
-    if (data.kind == "open") store = LocalStore.open({ name: data.name })
-    else {
-      const { id, write } = data
+  let timer: ReturnType<typeof setInterval> | null = null
+  const arrived = new Map<number, LeaderWrite>()
+  let expected = 1
+  const decoder = new TextDecoder()
+  const take = (id: number, write: LeaderWrite) => {
+    arrived.set(id, write)
+    for (let next = arrived.get(expected); next; next = arrived.get(expected)) {
+      const taken = expected++
+      arrived.delete(taken)
       const opened = store ?? Promise.reject(new ConcordError("ERR_LOCAL_STORAGE", "The storage worker was never told which store to open"))
-      opened.then(s => s.write(write)).then(
-        () => scope.postMessage({ id }),
-        error => scope.postMessage({ id, error: ConcordError.from(error, "ERR_LOCAL_STORAGE").toJSON() })
+      opened.then(s => s.write(next!)).then(
+        () => scope.postMessage({ id: taken }),
+        error => scope.postMessage({ id: taken, error: ConcordError.from(error, "ERR_LOCAL_STORAGE").toJSON() })
       )
     }
+  }
+  scope.onmessage = ({ data }) => {
+    if (data.kind == "open") {
+      store = LocalStore.open({ name: data.name })
+      if (data.ring) {
+        const ring = new WriteRing(data.ring)
+        timer = setInterval(() => {
+          for (const bytes of ring.read()) {
+            const message = JSON.parse(decoder.decode(bytes)) as RingMessage
+            take(message.id, message.write)
+          }
+        }, drainEveryMs)
+      }
+    } else take(data.id, data.write)
+  }
+  return () => {
+    if (timer) clearInterval(timer)
   }
 }

@@ -66,6 +66,8 @@ describe("security headers", () => {
     expect(response.headers.get("content-security-policy")).toMatch(/default-src 'self'/)
     expect(response.headers.get("referrer-policy")).toBe("no-referrer")
     expect(response.headers.get("x-content-type-options")).toBe("nosniff")
+    expect(response.headers.get("cross-origin-opener-policy")).toBe("same-origin")
+    expect(response.headers.get("cross-origin-embedder-policy")).toBe("require-corp")
 
     const violations: string[] = []
     const context = await suite.browser.newContext({ baseURL: suite.server.url })
@@ -81,6 +83,8 @@ describe("security headers", () => {
     await page.getByTestId("editor").locator(".ProseMirror").click()
     await page.keyboard.type("typed under the policy")
     await page.waitForFunction(() => document.querySelector(".ProseMirror")?.textContent?.includes("typed under the policy"))
+    // Cross-origin isolated, so the page shares its write ring with the storage worker.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true)
     await page.reload()
     await page.waitForFunction(() => document.querySelector(".ProseMirror")?.textContent?.includes("typed under the policy"), undefined, { timeout: 30_000 })
     expect(violations).toEqual([])
