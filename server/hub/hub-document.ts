@@ -59,6 +59,8 @@ export class HubDocument {
   broken = false
   /** A catch-up with the store (ops other hubs committed) is queued and has not started reading yet. */
   catchUpQueued = false
+  /** The newest version other hubs were heard to commit: a batch prepared below it would lose its race. */
+  heardVersion = 0
   private recent: RecentOp[] = []
   // Made on first use: a Map costs some 180 bytes even empty, and documents of other strategies never use these.
   private lwwStamps: Map<string, LwwStamp> | null = null

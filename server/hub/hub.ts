@@ -151,7 +151,13 @@ export class Hub {
       const doc = await this.documents.open(docId)
       let prepared: PreparedSubmit | null
       try {
-        prepared = await doc.queue.run(() => (doc.broken && attempt < commitAttempts ? null : prepare(doc)))
+        prepared = await doc.queue.run(async () => {
+          if (doc.broken && attempt < commitAttempts) return null
+          await this.peers?.beforePrepare(doc)
+          // A commit of this hub's that the catch-up waited for lost its race: the document is being reloaded.
+          if (doc.broken && attempt < commitAttempts) return null
+          return prepare(doc)
+        })
       } catch (error) {
         // A client that came from another hub may be ahead of this hub's copy: catch up with the store, and try again.
         if (!this.peers || attempt >= commitAttempts || ConcordError.from(error).code != "ERR_VERSION_FROM_FUTURE") throw error

@@ -54,6 +54,14 @@ export class PeerHubs {
     return doc.queue.run(() => catchUp(this.ctx, doc))
   }
 
+  /**
+   * Inside `doc`'s queue, before a batch is prepared: when another hub was heard to commit past this
+   * copy, catch up first, so that the batch is transformed over those ops rather than lose its race.
+   */
+  async beforePrepare(doc: HubDocument): Promise<void> {
+    if (doc.heardVersion > doc.version) await catchUp(this.ctx, doc)
+  }
+
   /** Queue a catch-up of `doc` with the store, unless one is queued that has not read yet. */
   catchUp(doc: HubDocument): void {
     if (doc.catchUpQueued) return
@@ -88,6 +96,7 @@ export class PeerHubs {
     const doc = this.documents.peek(event.docId)
     if (!doc) return
     if (event.kind == "committed") {
+      doc.heardVersion = Math.max(doc.heardVersion, event.version)
       if (event.version > doc.version) this.catchUp(doc)
     } else if (event.kind == "ask") {
       for (const [clientId, state] of doc.presence) if (!isPeerMember(doc.presenceSockets.get(clientId))) this.bus.tell({ kind: "presence", docId: doc.id, state })
