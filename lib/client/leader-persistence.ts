@@ -2,7 +2,7 @@ import { ConcordError } from "../protocol/errors"
 import type { StrategyName } from "../protocol/strategies"
 import type { SyncClient } from "../ot/sync-client"
 import type { StepJSON } from "../protocol/messages"
-import type { LocalStore, OpText } from "./local-store"
+import type { LeaderRecord, LocalStore, OpText } from "./local-store"
 import { JsonTextCache } from "./json-text-cache"
 import type { DeviceWriter } from "./device-writer"
 import { WorkDiffer } from "./work-delta"
@@ -89,10 +89,10 @@ export class LeaderPersistence {
   }
 
   /** The leader was restored from the store as `record`: its copy there needs no rewrite, and its writes count on. */
-  restored(record: { version: number; unsent: number; serial?: number }): void {
+  restored(record: Pick<LeaderRecord, "version" | "unsent" | "serial">): void {
     this.writtenVersion = record.version
     this.storedUnsent = record.unsent
-    this.serial = record.serial ?? 0
+    this.serial = record.serial
     // How many ops follow the stored copy is not known here: count it full, so that a new copy comes soon.
     this.loggedOps = maxLoggedOps
   }
@@ -116,6 +116,11 @@ export class LeaderPersistence {
     if (this.seen?.sync === sync && this.seen.revision == sync.revision) return
     this.seen = { sync, revision: sync.revision }
     this.latest = { sync, strategy }
+    this.due()
+  }
+
+  /** Something is to be written: write soon, unless a write is already due or under way (it schedules the next). */
+  private due(): void {
     if (this.dirty) return
     this.dirty = true
     if (!this.writing) this.schedule(() => void this.write())
@@ -155,8 +160,7 @@ export class LeaderPersistence {
       this.compactTimer = null
       if (!this.latest) return
       this.compactDue = true
-      this.dirty = true
-      if (!this.writing) this.schedule(() => void this.write())
+      this.due()
     }, this.compactAfterMs)
   }
 

@@ -145,9 +145,7 @@ export class LocalStore {
   /** Write a leader whole: its record and its confirmed document at the record's version (tests, and what has no delta). */
   save(record: LeaderRecord, doc: unknown): Promise<void> {
     const { work, ...rest } = record
-    const steps = [...(work.inflight?.steps ?? []), ...work.pending].map(step => JSON.stringify(step))
-    const inflight = work.inflight && { batch: JSON.stringify(work.inflight.batch), origins: JSON.stringify(work.inflight.origins), count: work.inflight.steps.length }
-    return this.write({ record: rest, work: { nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq, inflight, steps: { keep: 0, add: steps } }, doc: JSON.stringify(doc) })
+    return this.write({ record: rest, work: wholeDelta(work), doc: JSON.stringify(doc) })
   }
 
   /**
@@ -160,22 +158,16 @@ export class LocalStore {
       const tx = this.db.transaction(stores, "readwrite")
       const writing = (async () => {
         const stored = await tx.objectStore("leaders").get([docId, clientId])
-        if (stored && (stored.serial ?? 0) > record.serial) return
-        const before = stored?.work
+        if (stored && stored.serial > record.serial) return
+        const storedSteps = stored?.work.stepCount ?? 0
         const { keep, add } = work.steps
-        if (keep > (before?.stepCount ?? 0)) throw outOfStep(`${keep} kept steps of ${before?.stepCount ?? 0}`)
-        const batch = work.inflight ? work.inflight.batch ?? before?.batch ?? null : null
-        if (work.inflight && batch == null) throw outOfStep("a batch in flight it was never given")
+        if (keep > storedSteps) throw outOfStep(`${keep} kept steps of ${storedSteps}`)
         if (doc === undefined && ops?.length && (!stored || ops[0].version != stored.version + 1))
           throw outOfStep(`op ${ops[0].version} after version ${stored?.version}`)
-        const stepCount = keep + add.length
-        const header: WorkHeader = {
-          nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq, batch,
-          origins: work.inflight ? work.inflight.origins ?? before?.origins ?? "[]" : "[]",
-          inflightCount: work.inflight?.count ?? 0, stepCount
-        }
+        const header = headerOf(work, stored?.work)
+        const { stepCount } = header
         const writes: Promise<unknown>[] = add.map((step, i) => tx.objectStore("steps").put({ docId, clientId, slot: keep + i, step }))
-        if ((before?.stepCount ?? 0) > stepCount) writes.push(tx.objectStore("steps").delete(IDBKeyRange.bound([docId, clientId, stepCount], [docId, clientId, Infinity])))
+        if (storedSteps > stepCount) writes.push(tx.objectStore("steps").delete(IDBKeyRange.bound([docId, clientId, stepCount], [docId, clientId, Infinity])))
         if (doc !== undefined) {
           writes.push(tx.objectStore("copies").put({ docId, clientId, version: record.version, doc, size: doc.length }))
           writes.push(tx.objectStore("ops").delete(leaderRange(docId, clientId)))
@@ -286,16 +278,29 @@ async function upgrade(db: IDBPDatabase<LocalSchema>, oldVersion: number, _newVe
     for (let cursor = await leaders.openCursor(); cursor; cursor = await cursor.continue()) {
       const row = cursor.value as unknown as Omit<RecordRow, "work"> & { work: string | WorkHeader }
       if (typeof row.work != "string") continue
-      const work = JSON.parse(row.work) as UnconfirmedWork
-      const steps = [...(work.inflight?.steps ?? []), ...work.pending]
-      steps.forEach((step, slot) => void tx.objectStore("steps").put({ docId: row.docId, clientId: row.clientId, slot, step: JSON.stringify(step) }))
-      const header: WorkHeader = {
-        nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq,
-        batch: work.inflight ? JSON.stringify(work.inflight.batch) : null, origins: JSON.stringify(work.inflight?.origins ?? []),
-        inflightCount: work.inflight?.steps.length ?? 0, stepCount: steps.length
-      }
-      await cursor.update({ ...row, serial: row.serial ?? 0, work: header })
+      const work = wholeDelta(JSON.parse(row.work) as UnconfirmedWork)
+      work.steps.add.forEach((step, slot) => void tx.objectStore("steps").put({ docId: row.docId, clientId: row.clientId, slot, step }))
+      await cursor.update({ ...row, serial: row.serial ?? 0, work: headerOf(work) })
     }
+  }
+}
+
+/** Stored work as a delta that replaces whatever was stored (its steps as JSON text, from the first in flight). */
+function wholeDelta(work: UnconfirmedWork): WorkDelta {
+  const steps = [...(work.inflight?.steps ?? []), ...work.pending].map(step => JSON.stringify(step))
+  const inflight = work.inflight && { batch: JSON.stringify(work.inflight.batch), origins: JSON.stringify(work.inflight.origins), count: work.inflight.steps.length }
+  return { nextSeq: work.nextSeq, confirmedSeq: work.confirmedSeq, inflight, steps: { keep: 0, add: steps } }
+}
+
+/** The work header after `delta`, on top of the header stored before it; throws when the delta names no batch it can take. */
+function headerOf(delta: WorkDelta, before?: WorkHeader): WorkHeader {
+  const { inflight } = delta
+  const batch = inflight ? inflight.batch ?? before?.batch ?? null : null
+  if (inflight && batch == null) throw outOfStep("a batch in flight it was never given")
+  return {
+    nextSeq: delta.nextSeq, confirmedSeq: delta.confirmedSeq, batch,
+    origins: inflight ? inflight.origins ?? before?.origins ?? "[]" : "[]",
+    inflightCount: inflight?.count ?? 0, stepCount: delta.steps.keep + delta.steps.add.length
   }
 }
 

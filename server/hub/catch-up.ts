@@ -24,10 +24,8 @@ export async function catchUp(ctx: SubmitContext, doc: HubDocument): Promise<voi
   }
   while (!doc.broken) {
     const page = await ctx.storage.getOps(doc.id, doc.version, undefined, limits.maxOpsPerPage)
-    // A commit of this hub's may have landed while the page was read: keep only what follows the head.
-    const next = page.filter(op => op.version > doc.version)
-    if (!next.length) return
-    await applyCommitted(doc, next)
+    if (!page.length) return
+    await applyCommitted(doc, page)
     publish(ctx, doc, doc.markDurable(doc.version))
     if (page.length < limits.maxOpsPerPage) return
   }

@@ -152,9 +152,8 @@ export class Hub {
       let prepared: PreparedSubmit | null
       try {
         prepared = await doc.queue.run(async () => {
-          if (doc.broken && attempt < commitAttempts) return null
           await this.peers?.beforePrepare(doc)
-          // A commit of this hub's that the catch-up waited for lost its race: the document is being reloaded.
+          // Broken while the batch waited, or a commit the catch-up waited for lost its race: load it again.
           if (doc.broken && attempt < commitAttempts) return null
           return prepare(doc)
         })

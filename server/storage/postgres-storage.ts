@@ -322,7 +322,7 @@ export class PostgresStorage implements Storage {
 
   putSnapshot(docId: string, snapshot: Snapshot): Promise<void> {
     return this.write(docId, async client => {
-      checkAppend(docId, await this.lockHead(client, docId), [], snapshot)
+      checkAppend(docId, (await this.lockHead(client, docId)).version, [], snapshot)
       await this.insertSnapshot(client, docId, snapshot)
     })
   }
@@ -394,9 +394,9 @@ export class PostgresStorage implements Storage {
 
   /** Append the calls' ops and snapshots in order, each checked against the head the calls before it leave, or throw. */
   private async appendCalls(client: pg.PoolClient, docId: string, calls: readonly CommitCall[]): Promise<void> {
-    const head = await this.lockHead(client, docId)
+    const { version: head, op } = await this.lockHead(client, docId)
     // The calls after the first follow it by construction (one process made them in order).
-    if (calls[0].follows !== undefined) checkFollows(docId, head, await this.opAt(client, docId, head), calls[0].follows)
+    checkFollows(docId, head, op, calls[0].follows)
     let next = head
     for (const call of calls) {
       checkAppend(docId, next, call.ops, call.snapshot)
@@ -409,18 +409,19 @@ export class PostgresStorage implements Storage {
     if (ops.length) await client.query("SELECT pg_notify($1, $2)", [commitsChannel, commitNotice(docId, head + ops.length)])
   }
 
-  /** The client and seq of the op at `version` (null for version 0). */
-  private async opAt(client: pg.PoolClient, docId: string, version: number): Promise<OpKey | null> {
-    if (version == 0) return null
-    const { rows } = await client.query<{ client_id: string; seq: number }>("SELECT client_id, seq FROM ops WHERE doc_id = $1 AND version = $2", [docId, version])
-    return rows[0] ? { clientId: rows[0].client_id, seq: rows[0].seq } : null
-  }
-
-  /** The document's head, its row locked until the transaction ends: every writer of a document, in any process, waits here for the one before. */
-  private async lockHead(client: pg.PoolClient, docId: string): Promise<number> {
-    const { rows } = await client.query<{ version: number }>("SELECT version FROM documents WHERE id = $1 FOR UPDATE", [docId])
+  /**
+   * The document's head and who committed the op there (null for an empty log), its row locked until
+   * the transaction ends: every writer of a document, in any process, waits here for the one before.
+   * One round trip: a commit's `follows` check reads the head's op with it.
+   */
+  private async lockHead(client: pg.PoolClient, docId: string): Promise<{ version: number; op: OpKey | null }> {
+    const { rows } = await client.query<{ version: number; client_id: string | null; seq: number | null }>(
+      "SELECT d.version, o.client_id, o.seq FROM documents d LEFT JOIN ops o ON o.doc_id = d.id AND o.version = d.version WHERE d.id = $1 FOR UPDATE OF d",
+      [docId]
+    )
     if (!rows[0]) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
-    return rows[0].version
+    const { version, client_id, seq } = rows[0]
+    return { version, op: client_id == null ? null : { clientId: client_id, seq: seq! } }
   }
 
   /** Write checked ops after `head`: their rows, each client's newest seq, the new head. */
