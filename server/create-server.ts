@@ -20,6 +20,12 @@ import { allowedOriginsFrom, requestOriginAllowed } from "./origin-check"
 import { disconnectUnjoined } from "./join-deadline"
 import { serveStatus } from "./status-endpoints"
 import { setSecurityHeaders } from "./security-headers"
+import { PostgresLeases, readClusterSecret } from "./storage/postgres-leases"
+import { PeerLinks } from "./peer-links"
+import { servePeerHubs } from "./peer-endpoint"
+
+/** How long a hub's lease of a document lasts unless renewed, by default (CONCORD_LEASE_MS), in ms. */
+const defaultLeaseMs = 10_000
 
 /** The repository root (where next.config.js and app/ live). */
 export const rootDir = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -44,6 +50,8 @@ export interface ServerOptions {
   hub?: Omit<HubOptions, "storage" | "log">
   /** Origins besides the server's own whose pages may connect (default: CONCORD_ALLOWED_ORIGINS). */
   allowedOrigins?: string[]
+  /** Where the other hubs on the same PostgreSQL reach this one (default: CONCORD_HUB_ADDRESS, else its own URL). */
+  hubAddress?: string
   /** Overrides of the default budgets, or "off" for none (default: CONCORD_RATE_LIMITS, see budgetsFromEnv). */
   rateLimits?: BudgetOverrides | "off"
 }
@@ -66,7 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     : options.rateLimits == "off" ? null : budgetsWith(options.rateLimits)
   const limiters = budgets && new RequestLimiters(budgets)
   const quota = budgets && new AddressQuota(budgets)
-  const { storage, bus } = options.storage ? { storage: options.storage, bus: undefined } : await openStore(options, log)
+  const { storage, bus, cluster } = options.storage ? { storage: options.storage } : await openStore(options, log)
   const snapshotEvery = Number(process.env.CONCORD_SNAPSHOT_EVERY) || undefined
   const peerHeartbeatMs = Number(process.env.CONCORD_PEER_HEARTBEAT_MS) || undefined
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null
@@ -83,7 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metricsToken: process.env.CONCORD_METRICS_TOKEN || undefined,
     metrics: () => ({
       documents: hub.documents.size, packedDocuments: hub.documents.packed, connections,
-      rateLimited: limiters?.refused ?? 0, connectionsRefused: quota?.refused ?? 0
+      rateLimited: limiters?.refused ?? 0, connectionsRefused: quota?.refused ?? 0, ...hub.counts
     })
   }
   const http = createServer((req, res) => {
@@ -127,6 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (budgets) disconnectUnjoined(io, budgets.joinDeadlineMs)
   const broadcaster = new RoomBroadcaster(io)
   const hub = new Hub({ storage, log, snapshotEvery, packAfterMs, publisher: broadcaster, bus, peerHeartbeatMs, ...options.hub })
+  if (cluster) servePeerHubs(io, hub, cluster.secret, log)
   const agents = new Map<string, Connection>()
   hub.onRevoked = (docId, role, socketIds) => {
     for (const socketId of socketIds) agents.get(socketId)?.revoke(docId, role)
@@ -154,6 +163,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (http.address() as AddressInfo).port
   const url = `http://${options.host ?? "127.0.0.1"}:${port}`
   log.info({ url }, "listening")
+  let leases: PostgresLeases | null = null
+  if (cluster && bus) {
+    // The hubs reach one another at their advertised address: behind a load balancer, each hub's own.
+    const address = options.hubAddress ?? (process.env.CONCORD_HUB_ADDRESS || url)
+    const ttlMs = Number(process.env.CONCORD_LEASE_MS) || defaultLeaseMs
+    leases = await PostgresLeases.open({ connectionString: cluster.connectionString, hubId: bus.hubId, address, ttlMs })
+    hub.routeThrough(leases, new PeerLinks(cluster.secret), ttlMs)
+  }
 
   let closing: Promise<void> | null = null
   const close = () => (closing ??= (async () => {
@@ -163,6 +180,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     broadcaster.flush()
     io.disconnectSockets(true)
     await new Promise<void>(resolve => io.close(() => resolve()))
+    await leases?.close()
     await bus?.close()
     await storage.close()
     log.info("closed")
@@ -174,13 +192,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
  * The store `options` name: PostgreSQL at the database URL when there is one, with the bus to the other
  * hubs sharing it; else SQLite in the data folder, where the hub is alone.
  */
-async function openStore(options: ServerOptions, log: Logger): Promise<{ storage: Storage; bus?: HubBus }> {
+async function openStore(options: ServerOptions, log: Logger): Promise<{ storage: Storage; bus?: HubBus; cluster?: { connectionString: string; secret: string } }> {
   const databaseUrl = options.databaseUrl ?? (process.env.CONCORD_DATABASE_URL || undefined)
   if (databaseUrl != null) {
     if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error(`CONCORD_DATABASE_URL must be a postgres:// or postgresql:// URL (got ${databaseUrl.split(":")[0]}:...)`)
     const storage = await openPostgresStorage({ connectionString: databaseUrl, log })
     try {
-      return { storage, bus: await PostgresBus.open({ connectionString: databaseUrl, log }) }
+      const secret = await readClusterSecret(databaseUrl)
+      return { storage, bus: await PostgresBus.open({ connectionString: databaseUrl, log }), cluster: { connectionString: databaseUrl, secret } }
     } catch (error) {
       await storage.close()
       throw error

@@ -9,6 +9,9 @@ export interface Metrics {
   /** Requests refused for being over budget, and handshakes refused for an address's socket quota. */
   rateLimited: number
   connectionsRefused: number
+  /** Batches this hub committed, and those it forwarded to the hub that commits their document. */
+  committed: number
+  forwarded: number
 }
 
 /** What the status endpoints answer with. */

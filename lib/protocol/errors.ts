@@ -30,6 +30,8 @@ export const errorCodes = {
   ERR_STORAGE: "internal",
   ERR_COMMIT_CONFLICT: "internal",
   ERR_SHUTTING_DOWN: "internal",
+  /** The hub that commits the document could not be reached to forward a batch to (it is taken over and the batch tried again). */
+  ERR_HUB_UNREACHABLE: "internal",
   /** Never on the wire: this browser's IndexedDB refused (its quota, private mode). */
   ERR_LOCAL_STORAGE: "internal"
 } as const

@@ -5,7 +5,7 @@ import { limits, docIdPattern } from "./limits"
 import { position, stepShape } from "./step-shape"
 import { strategyName } from "./strategies"
 import type {
-  AuthorshipRequest, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
+  Author, AuthorshipRequest, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
   UpdateRequest
 } from "./messages"
 
@@ -84,5 +84,7 @@ export const parse = {
   history: parser<HistoryRequest>(history, "history"),
   docAt: parser<DocAtRequest>(docAt, "docAt"),
   authorship: parser<AuthorshipRequest>(authorship, "authorship"),
-  leave: parser<{ docId: string }>(leave, "leave")
+  leave: parser<{ docId: string }>(leave, "leave"),
+  /** Who a batch forwarded by another hub was written by (that hub checked the writer's membership). */
+  author: parser<Author>(author, "author")
 }

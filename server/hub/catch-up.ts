@@ -31,6 +31,18 @@ export async function catchUp(ctx: SubmitContext, doc: HubDocument): Promise<voi
   }
 }
 
+/**
+ * Bring an open document to `op`, which another hub committed for this one and answered with: applied
+ * at once when it is the next op, else read from the store with whatever came before it. Run it inside
+ * the document's queue.
+ */
+export async function receiveCommitted(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<void> {
+  if (doc.broken || op.version <= doc.version) return
+  if (op.version > doc.version + 1 || doc.durableVersion < doc.version) return catchUp(ctx, doc)
+  await applyCommitted(doc, [op])
+  publish(ctx, doc, doc.markDurable(doc.version))
+}
+
 /** Apply ops committed elsewhere, in order, as durable: the document, its window, its registers, its Yjs state. */
 async function applyCommitted(doc: HubDocument, ops: readonly CommittedOp[]): Promise<void> {
   const crdt = doc.ydoc ? await crdtState() : null

@@ -20,6 +20,10 @@ import { nobody, type Publisher } from "./publisher"
 import type { HubBus } from "../storage/hub-bus"
 import { PeerHubs } from "./peer-hubs"
 import { mapSelection } from "../../lib/ot/map-selection"
+import type { DocumentLeases } from "../storage/document-leases"
+import { DocumentOwners } from "./document-owners"
+import type { Forwarded, ForwardedBatch, Forwarder } from "./forwarder"
+import { receiveCommitted } from "./catch-up"
 
 /** Settings of a hub. */
 export interface HubOptions {
@@ -64,6 +68,8 @@ const joinAttempts = 10
 export class Hub {
   /** Called once the sockets that joined a document with links of `role` have lost them; the transport removes them from it. */
   onRevoked: (docId: string, role: Role, socketIds: string[]) => void = () => {}
+  /** Batches this hub committed (resends found committed not counted), and batches it forwarded to the hub holding their document's lease. */
+  readonly counts = { committed: 0, forwarded: 0 }
   /** The documents held in memory: open, pin, pack, evict. */
   readonly documents: OpenDocuments
   private readonly reads: HistoryReads
@@ -72,6 +78,8 @@ export class Hub {
   private readonly log: Logger
   /** The other hubs sharing the store, when there are (a bus). */
   private readonly peers: PeerHubs | null
+  /** Which hub commits each document, and how batches reach it, once several hubs route through leases. */
+  private cluster: { owners: DocumentOwners; forwarder: Forwarder } | null = null
 
   constructor(readonly options: HubOptions) {
     this.log = options.log ?? createLogger()
@@ -131,31 +139,80 @@ export class Hub {
 
   /** Run a batch through the submit pipeline; resolves with the acknowledgement once it is durable. */
   submit(request: SubmitRequest, author: Author): Promise<SubmitResult> {
-    return this.committed(request.docId, doc => prepareSubmit(this.ctx, doc, request, author))
+    return this.routed({ kind: "submit", request, author })
   }
 
   /** Run a CRDT document's Yjs update through its pipeline; resolves with the acknowledgement once it is durable. */
-  async update(request: UpdateRequest, author: Author): Promise<SubmitResult> {
-    const { prepareUpdate } = await import("./update-pipeline")
-    return this.committed(request.docId, doc => prepareUpdate(this.ctx, doc, request, author))
+  update(request: UpdateRequest, author: Author): Promise<SubmitResult> {
+    return this.routed({ kind: "update", request, author })
+  }
+
+  /**
+   * Route the hubs sharing a store through leases (see DocumentOwners): from now on each document's
+   * batches are committed by the hub that holds its lease, and the others forward theirs to it. Called
+   * once the hub listens, as its address is part of its leases.
+   */
+  routeThrough(leases: DocumentLeases, forwarder: Forwarder, ttlMs: number): void {
+    if (!this.peers) throw new Error("Only a hub with a bus shares its store with other hubs")
+    const owners = new DocumentOwners(leases, this.peers.hubId, () => this.documents.all().map(doc => doc.id), ttlMs, this.log)
+    this.peers.onQuiet = hub => owners.quiet(hub)
+    this.peers.onHeard = hub => owners.heardFrom(hub)
+    this.cluster = { owners, forwarder }
+  }
+
+  /** Commit a batch another hub forwarded here (this one holds, or held, its document's lease). */
+  async commitForwarded(batch: ForwardedBatch): Promise<Forwarded> {
+    const { prepared } = await this.committed(batch, false)
+    return { result: acknowledgement(prepared), op: prepared.op }
+  }
+
+  /**
+   * Commit a batch here, or forward it to the hub that holds its document's lease and deliver the op it
+   * committed to this hub's members before the acknowledgement. A holder that cannot be reached is
+   * taken over from, and the batch committed here (a resend of what it did commit is found by dedup).
+   */
+  private async routed(batch: ForwardedBatch): Promise<SubmitResult> {
+    const docId = batch.request.docId
+    for (let attempt = 1; ; attempt++) {
+      const route = this.cluster ? await this.cluster.owners.route(docId) : { here: true as const, fresh: false }
+      if (route.here) return acknowledgement((await this.committed(batch, route.fresh)).prepared)
+      try {
+        const forwarded = await this.cluster!.forwarder.forward(route.holder.address, batch)
+        this.counts.forwarded++
+        await this.delivered(docId, forwarded.op)
+        return forwarded.result
+      } catch (error) {
+        const coded = ConcordError.from(error)
+        if (coded.code != "ERR_HUB_UNREACHABLE" || attempt >= commitAttempts) throw coded
+        this.log.warn({ docId, hub: route.holder.hub, address: route.holder.address }, "hub-unreachable")
+        this.cluster!.owners.unreachable(docId, route.holder.hub)
+      }
+    }
+  }
+
+  /** Bring this hub's copy of `docId` to `op`, committed by another hub, so that its author hears of it before the acknowledgement. */
+  private async delivered(docId: string, op: CommittedOp): Promise<void> {
+    const doc = this.documents.peek(docId)
+    if (doc) await doc.queue.run(() => receiveCommitted(this.ctx, doc, op))
   }
 
   /**
    * Prepare a batch in its document's queue and wait for its commit. When another hub committed the
    * version first (or the document broke while the batch waited), the document is loaded again from
    * the store and the batch prepared again over the ops committed meanwhile: its client never hears of
-   * the race unless it keeps losing it.
+   * the race unless it keeps losing it. `fresh`: this hub just took the lease, so it catches up first.
    */
-  private async committed(docId: string, prepare: (doc: HubDocument) => Promise<PreparedSubmit>): Promise<SubmitResult> {
+  private async committed(batch: ForwardedBatch, fresh: boolean): Promise<{ prepared: PreparedSubmit }> {
+    const docId = batch.request.docId
     for (let attempt = 1; ; attempt++) {
       const doc = await this.documents.open(docId)
       let prepared: PreparedSubmit | null
       try {
         prepared = await doc.queue.run(async () => {
-          await this.peers?.beforePrepare(doc)
+          await this.peers?.beforePrepare(doc, fresh && attempt == 1)
           // Broken while the batch waited, or a commit the catch-up waited for lost its race: load it again.
           if (doc.broken && attempt < commitAttempts) return null
-          return prepare(doc)
+          return this.prepare(doc, batch)
         })
       } catch (error) {
         // A client that came from another hub may be ahead of this hub's copy: catch up with the store, and try again.
@@ -168,7 +225,8 @@ export class Hub {
       if (prepared.duplicate && prepared.op.version > doc.version) this.peers?.catchUp(doc)
       try {
         await prepared.commit
-        return acknowledgement(prepared)
+        if (!prepared.duplicate) this.counts.committed++
+        return { prepared }
       } catch (error) {
         this.documents.drop(doc)
         const coded = ConcordError.from(error, "ERR_STORAGE")
@@ -182,6 +240,13 @@ export class Hub {
         throw coded
       }
     }
+  }
+
+  /** Run a batch through its pipeline, up to its commit (inside the document's queue). */
+  private async prepare(doc: HubDocument, batch: ForwardedBatch): Promise<PreparedSubmit> {
+    if (batch.kind == "submit") return prepareSubmit(this.ctx, doc, batch.request, batch.author)
+    const { prepareUpdate } = await import("./update-pipeline")
+    return prepareUpdate(this.ctx, doc, batch.request, batch.author)
   }
 
   /**
@@ -319,9 +384,11 @@ export class Hub {
     return this.reads.authorship(request)
   }
 
-  /** Stop taking work and wait until every document's commits have finished. */
-  close(): Promise<void> {
+  /** Stop taking work and wait until every document's commits have finished; then give up this hub's leases. */
+  async close(): Promise<void> {
     this.peers?.stop()
-    return this.documents.close()
+    await this.documents.close()
+    this.cluster?.forwarder.close()
+    await this.cluster?.owners.stop()
   }
 }

@@ -16,6 +16,10 @@ export const defaultHeartbeatMs = 5_000
  * heard from for three heartbeats (killed, or cut off) leave every document here.
  */
 export class PeerHubs {
+  /** Called with a hub not heard from for three heartbeats. */
+  onQuiet: (hub: string) => void = () => {}
+  /** Called with every hub heard from. */
+  onHeard: (hub: string) => void = () => {}
   /** When each other hub was last heard from (ms since the epoch). */
   private readonly lastHeard = new Map<string, number>()
   private readonly timer: NodeJS.Timeout
@@ -31,6 +35,11 @@ export class PeerHubs {
     bus.tell({ kind: "alive" })
     this.timer = setInterval(() => this.beat(), heartbeatMs)
     this.timer.unref()
+  }
+
+  /** This hub's id on the bus. */
+  get hubId(): string {
+    return this.bus.hubId
   }
 
   /** Stop telling and checking (the hub is closing). */
@@ -56,10 +65,11 @@ export class PeerHubs {
 
   /**
    * Inside `doc`'s queue, before a batch is prepared: when another hub was heard to commit past this
-   * copy, catch up first, so that the batch is transformed over those ops rather than lose its race.
+   * copy, or this hub just took the document's lease (`fresh`), catch up first, so that the batch is
+   * transformed over those ops rather than lose its race.
    */
-  async beforePrepare(doc: HubDocument): Promise<void> {
-    if (doc.heardVersion > doc.version) await catchUp(this.ctx, doc)
+  async beforePrepare(doc: HubDocument, fresh: boolean): Promise<void> {
+    if (fresh || doc.heardVersion > doc.version) await catchUp(this.ctx, doc)
   }
 
   /** Queue a catch-up of `doc` with the store, unless one is queued that has not read yet. */
@@ -76,6 +86,7 @@ export class PeerHubs {
     for (const [hub, at] of this.lastHeard) {
       if (at >= quiet) continue
       this.lastHeard.delete(hub)
+      this.onQuiet(hub)
       for (const doc of this.documents.all()) {
         for (const [clientId, socket] of doc.presenceSockets) if (socket == peerMember(hub)) this.leave(doc, clientId)
       }
@@ -89,7 +100,10 @@ export class PeerHubs {
   }
 
   private heard(event: BusEvent): void {
-    if ("hub" in event) this.lastHeard.set(event.hub, Date.now())
+    if ("hub" in event) {
+      this.lastHeard.set(event.hub, Date.now())
+      this.onHeard(event.hub)
+    }
     if (event.kind == "missed") return this.documents.all().forEach(doc => this.catchUp(doc))
     if (event.kind == "alive") return
     if (event.kind == "revoked") return this.revoke(event.docId, event.role)

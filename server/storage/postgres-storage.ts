@@ -70,6 +70,23 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX links_doc_role ON links (doc_id, role);
       CREATE TABLE client_keys (client_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL, claimed_at BIGINT NOT NULL);
     `
+  },
+  {
+    version: 2,
+    // Which hub commits each document (see PostgresLeases), and the secret the hubs sharing this
+    // database show one another when one forwards a batch to another: 244 random bits from
+    // PostgreSQL's strong random source, made once.
+    sql: `
+      CREATE TABLE document_leases (
+        doc_id TEXT PRIMARY KEY,
+        hub TEXT NOT NULL,
+        address TEXT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX document_leases_hub ON document_leases (hub);
+      CREATE TABLE cluster_secret (secret TEXT NOT NULL);
+      INSERT INTO cluster_secret (secret) VALUES (replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''));
+    `
   }
 ]
 

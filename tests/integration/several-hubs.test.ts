@@ -1,3 +1,4 @@
+import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Y from "yjs"
 import { checkOpLog, startHubCluster, type HubCluster } from "../support/hub-cluster"
@@ -16,7 +17,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url))
 
 beforeAll(async () => {
   // Hubs tell each other they are there every 200 ms, so that a killed hub's members leave within a second.
-  cluster = await startHubCluster(3, { CONCORD_PEER_HEARTBEAT_MS: "200" })
+  // Leases last a minute: a hub takes over from a killed holder when it cannot reach it, never by waiting for expiry.
+  cluster = await startHubCluster(3, { CONCORD_PEER_HEARTBEAT_MS: "200", CONCORD_LEASE_MS: "60000" })
 })
 
 afterAll(async () => {
@@ -29,6 +31,11 @@ async function settled(clients: TestClient[]): Promise<number> {
   const head = Math.max(...clients.map(c => c.sync!.version))
   for (const c of clients) await c.waitFor(() => c.sync!.version == head, `${c.clientId} at ${head}`, 30_000)
   return head
+}
+
+/** The batches a hub committed and forwarded so far, from its /metrics. */
+async function countsOf(url: string): Promise<{ committed: number; forwarded: number }> {
+  return (await fetch(url + "/metrics")).json()
 }
 
 /** Every acknowledged op of `clients` is in the log once, at the version acknowledged, and the versions run 1..head without a gap. */
@@ -57,6 +64,29 @@ describe("Several hubs serving one document", () => {
       expect(new Set(clients.map(c => c.text)).size).toBe(1)
       clients.forEach((c, k) => expect(clients[0].text.split(String.fromCharCode(97 + k)).length - 1).toBe(typed.get(c.clientId)))
       await expectLogOf(docId, clients, head)
+    } finally {
+      clients.forEach(c => c.close())
+    }
+  })
+
+  it("commits a document on one hub only: the hub holding its lease; the others forward their clients' batches to it", async () => {
+    const docId = "one-writer"
+    const before = await Promise.all(cluster.urls.map(countsOf))
+    const clients: TestClient[] = []
+    for (let k = 0; k < 6; k++) clients.push(await TestClient.open(cluster.urls[k % 3], docId, `writer-${k}`, k == 0))
+    try {
+      for (let round = 0; round < 10; round++) clients.forEach((c, k) => c.type(String(k), 1))
+      const head = await settled(clients)
+      expect(new Set(clients.map(c => c.text)).size).toBe(1)
+      await expectLogOf(docId, clients, head)
+      const after = await Promise.all(cluster.urls.map(countsOf))
+      const committed = after.map((a, i) => a.committed - before[i].committed)
+      const forwarded = after.map((a, i) => a.forwarded - before[i].forwarded)
+      // Every batch committed once, all by one hub; each of the other two forwarded its clients' batches.
+      expect(committed.filter(n => n > 0)).toHaveLength(1)
+      expect(committed.reduce((a, b) => a + b)).toBe(clients.reduce((n, c) => n + c.acks.filter(ack => !ack.duplicate).length, 0))
+      const writer = committed.findIndex(n => n > 0)
+      forwarded.forEach((n, i) => expect(n > 0).toBe(i != writer))
     } finally {
       clients.forEach(c => c.close())
     }
@@ -179,6 +209,51 @@ describe("Several hubs serving one document", () => {
     } finally {
       a.close()
       b.close()
+    }
+  })
+
+  it("lets another hub take over a document whose lease holder was killed, without waiting for the lease to expire", async () => {
+    const docId = "holder-killed"
+    const first = await TestClient.open(cluster.urls[0], docId, "holder-first", true)
+    first.type("x")
+    await settled([first])
+    first.close()
+    const holderUrl = async () => {
+      const client = new pg.Client({ connectionString: cluster.databaseUrl })
+      await client.connect()
+      try {
+        return (await client.query<{ address: string }>("SELECT address FROM document_leases WHERE doc_id = $1", [docId])).rows[0]?.address
+      } finally {
+        await client.end()
+      }
+    }
+    const holder = cluster.urls.indexOf((await holderUrl())!)
+    expect(holder).toBe(0)
+    const others = [1, 2].map(i => cluster.urls[i])
+    const clients = [await TestClient.open(others[0], docId, "holder-b"), await TestClient.open(others[1], docId, "holder-c")]
+    try {
+      await cluster.kill(holder)
+      for (let round = 0; round < 5; round++) clients.forEach((c, k) => c.type("bc"[k], 1))
+      const head = await settled(clients)
+      expect(clients[0].text).toBe(clients[1].text)
+      expect(clients[0].text.length).toBe(11)
+      await expectLogOf(docId, clients, head)
+      expect(others).toContain(await holderUrl())
+    } finally {
+      clients.forEach(c => c.close())
+      await cluster.restart(holder)
+    }
+  })
+
+  it("refuses a connection to the hubs' namespace without the cluster's secret", async () => {
+    for (const auth of [{}, { secret: "0".repeat(64) }]) {
+      const socket = io(cluster.urls[0] + "/hubs", { transports: ["websocket"], reconnection: false, auth })
+      const refused = await new Promise<string>(resolve => {
+        socket.on("connect", () => resolve("connected"))
+        socket.on("connect_error", error => resolve(error.message))
+      })
+      socket.disconnect()
+      expect(refused).toBe("Not a hub of this cluster")
     }
   })
 

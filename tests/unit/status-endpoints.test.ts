@@ -4,7 +4,7 @@ import { isLoopback, serveStatus, type StatusSource } from "../../server/status-
 
 const source: StatusSource = {
   version: "1.2.3",
-  metrics: () => ({ documents: 3, packedDocuments: 1, connections: 2, rateLimited: 0, connectionsRefused: 0 })
+  metrics: () => ({ documents: 3, packedDocuments: 1, connections: 2, rateLimited: 0, connectionsRefused: 0, committed: 5, forwarded: 4 })
 }
 
 /** Serve `url` to a request from `address`; the status, headers and body written. */
