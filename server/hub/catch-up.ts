@@ -32,14 +32,15 @@ export async function catchUp(ctx: SubmitContext, doc: HubDocument): Promise<voi
 }
 
 /**
- * Bring an open document to `op`, which another hub committed for this one and answered with: applied
- * at once when it is the next op, else read from the store with whatever came before it. Run it inside
- * the document's queue.
+ * Bring an open document to the end of `ops`, which another hub committed (told in a commit's notice, or
+ * answered to a batch this hub forwarded): applied at once when they follow the document's version,
+ * else read from the store with whatever came before them. Run it inside the document's queue.
  */
-export async function receiveCommitted(ctx: SubmitContext, doc: HubDocument, op: CommittedOp): Promise<void> {
-  if (doc.broken || op.version <= doc.version) return
-  if (op.version > doc.version + 1 || doc.durableVersion < doc.version) return catchUp(ctx, doc)
-  await applyCommitted(doc, [op])
+export async function receiveCommitted(ctx: SubmitContext, doc: HubDocument, ops: readonly CommittedOp[]): Promise<void> {
+  const unseen = ops.filter(op => op.version > doc.version)
+  if (doc.broken || !unseen.length) return
+  if (unseen[0].version > doc.version + 1 || doc.durableVersion < doc.version) return catchUp(ctx, doc)
+  await applyCommitted(doc, unseen)
   publish(ctx, doc, doc.markDurable(doc.version))
 }
 

@@ -193,7 +193,7 @@ export class Hub {
   /** Bring this hub's copy of `docId` to `op`, committed by another hub, so that its author hears of it before the acknowledgement. */
   private async delivered(docId: string, op: CommittedOp): Promise<void> {
     const doc = this.documents.peek(docId)
-    if (doc) await doc.queue.run(() => receiveCommitted(this.ctx, doc, op))
+    if (doc) await doc.queue.run(() => receiveCommitted(this.ctx, doc, [op]))
   }
 
   /**

@@ -3,7 +3,7 @@ import type { BusEvent, BusNotice, HubBus } from "../storage/hub-bus"
 import type { HubDocument } from "./hub-document"
 import type { OpenDocuments } from "./open-documents"
 import type { SubmitContext } from "./submit-context"
-import { catchUp } from "./catch-up"
+import { catchUp, receiveCommitted } from "./catch-up"
 
 /** How often a hub tells the others it is there, by default, in ms. */
 export const defaultHeartbeatMs = 5_000
@@ -111,7 +111,10 @@ export class PeerHubs {
     if (!doc) return
     if (event.kind == "committed") {
       doc.heardVersion = Math.max(doc.heardVersion, event.version)
-      if (event.version > doc.version) this.catchUp(doc)
+      if (event.version <= doc.version) return
+      if (!event.ops) return this.catchUp(doc)
+      const ops = event.ops
+      doc.queue.run(() => receiveCommitted(this.ctx, doc, ops)).catch(error => doc.log.error({ err: error }, "catch-up-failed"))
     } else if (event.kind == "ask") {
       for (const [clientId, state] of doc.presence) if (!isPeerMember(doc.presenceSockets.get(clientId))) this.bus.tell({ kind: "presence", docId: doc.id, state })
     } else if (event.kind == "presence") {

@@ -1,4 +1,4 @@
-import type { PresenceState, Role } from "../../lib/protocol"
+import type { CommittedOp, PresenceState, Role } from "../../lib/protocol"
 
 /** What a hub tells the other hubs sharing its store. */
 export type BusNotice =
@@ -13,8 +13,8 @@ export type BusNotice =
 
 /** What a hub hears from the other hubs sharing its store, and from the store itself. */
 export type BusEvent =
-  /** The store committed the document's ops up to `version` (whichever hub committed them). */
-  | { kind: "committed"; docId: string; version: number }
+  /** The store committed the document's ops up to `version` (whichever hub committed them): `ops` are those ops when they fit in the notice. */
+  | { kind: "committed"; docId: string; version: number; ops?: CommittedOp[] }
   /** Another hub told this: `hub` is its id on the bus. */
   | (BusNotice & { hub: string })
   /** The bus lost its connection a while, and may have missed events: catch up every open document. */

@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto"
 import pg from "pg"
-import type { PresenceState, Role } from "../../lib/protocol"
+import type { CommittedOp, PresenceState, Role } from "../../lib/protocol"
 import type { BusEvent, BusNotice, HubBus } from "./hub-bus"
 import { createLogger, type Logger } from "../log"
-import { commitsChannel, presenceChannel } from "./postgres-channels"
+import { commitsChannel, maxNoticeBytes, presenceChannel } from "./postgres-channels"
 
 /** How long the bus waits before connecting again after losing its connection, at most, in ms. */
 const maxReconnectMs = 5_000
-/** PostgreSQL refuses a notification payload of 8,000 bytes or more. */
-const maxPayload = 7_999
 
 /** Settings of a PostgresBus. */
 export interface PostgresBusOptions {
@@ -56,7 +54,7 @@ export class PostgresBus implements HubBus {
   tell(notice: BusNotice): void {
     if (this.closed) return
     const payload = JSON.stringify({ ...notice, hub: this.hubId })
-    if (Buffer.byteLength(payload) > maxPayload) return
+    if (Buffer.byteLength(payload) > maxNoticeBytes) return
     this.telling.query("SELECT pg_notify($1, $2)", [presenceChannel, payload]).catch(error => this.log.debug({ err: error }, "bus-tell-failed"))
   }
 
@@ -121,8 +119,13 @@ function parseEvent(channel: string, payload: string | undefined): BusEvent | nu
   if (!value || typeof value != "object") return null
   if (channel == presenceChannel && value.kind == "alive" && typeof value.hub == "string") return { kind: "alive", hub: value.hub }
   if (typeof value.docId != "string") return null
-  if (channel == commitsChannel)
-    return typeof value.version == "number" ? { kind: "committed", docId: value.docId, version: value.version } : null
+  if (channel == commitsChannel) {
+    if (typeof value.version != "number") return null
+    const ops = value.ops as CommittedOp[] | undefined
+    // The ops are the store's own rows (trusted), but a notice that does not end at its version is read back instead.
+    const whole = Array.isArray(ops) && ops.length > 0 && ops[ops.length - 1]?.version == value.version
+    return { kind: "committed", docId: value.docId, version: value.version, ...(whole ? { ops } : {}) }
+  }
   if (typeof value.hub != "string") return null
   if (value.kind == "ask") return { kind: "ask", docId: value.docId, hub: value.hub }
   if (value.kind == "revoked" && roles.includes(value.role as Role))

@@ -423,7 +423,7 @@ export class PostgresStorage implements Storage {
     if (ops.length) await this.append(client, docId, head, ops)
     for (const call of calls) if (call.snapshot) await this.insertSnapshot(client, docId, call.snapshot)
     // Delivered to every listening hub when the transaction commits, in commit order (see PostgresBus).
-    if (ops.length) await client.query("SELECT pg_notify($1, $2)", [commitsChannel, commitNotice(docId, head + ops.length)])
+    if (ops.length) await client.query("SELECT pg_notify($1, $2)", [commitsChannel, commitNotice(docId, head + ops.length, ops)])
   }
 
   /**
