@@ -125,12 +125,29 @@ function runs(cluster: Cluster): { w1: Run[]; w2: Run[] } {
   }
 }
 
+/** A run's figures, and for Concord the batches each hub committed and forwarded to the hub holding their document's lease. */
+type ClusterFigures = TypingFigures & { committedEach?: number[]; forwardedEach?: number[] }
+
+/** The batches a Concord hub committed and forwarded so far (its /metrics). */
+async function hubCounts(server: ServerHandle): Promise<{ committed: number; forwarded: number }> {
+  return (await fetch(`${server.url}/metrics`)).json()
+}
+
 /** Measure `run`; a failure becomes its outcome. */
-async function measure(run: Run, meters: CpuMeter[]): Promise<SetupOutcome<TypingFigures>> {
+async function measure(run: Run, meters: CpuMeter[]): Promise<SetupOutcome<ClusterFigures>> {
   const began = Date.now()
-  let outcome: SetupOutcome<TypingFigures>
+  let outcome: SetupOutcome<ClusterFigures>
   try {
-    outcome = { setup: run.setup, figures: await runTyping(run.system, run.servers(), run.workload, run.runName, meters) }
+    const servers = run.servers()
+    const concord = run.system == "concord"
+    const before = concord ? await Promise.all(servers.map(hubCounts)) : []
+    const typed: ClusterFigures = await runTyping(run.system, servers, run.workload, run.runName, meters)
+    if (concord) {
+      const after = await Promise.all(servers.map(hubCounts))
+      typed.committedEach = after.map((a, i) => a.committed - before[i].committed)
+      typed.forwardedEach = after.map((a, i) => a.forwarded - before[i].forwarded)
+    }
+    outcome = { setup: run.setup, figures: typed }
   } catch (error) {
     outcome = { setup: run.setup, failed: String(error instanceof Error ? error.message : error).split("\n")[0].slice(0, 300) }
   }
@@ -138,16 +155,18 @@ async function measure(run: Run, meters: CpuMeter[]): Promise<SetupOutcome<Typin
   return outcome
 }
 
-const figures = (outcomes: SetupOutcome<TypingFigures>[], setup: string) => {
+const figures = (outcomes: SetupOutcome<ClusterFigures>[], setup: string) => {
   const found = outcomes.find(o => o.setup == setup)
   return found && "figures" in found ? found.figures : null
 }
-const number = (digits: number, pick: (f: TypingFigures) => number): ((f: TypingFigures) => string) => f => formatNumber(pick(f), digits)
+const number = (digits: number, pick: (f: ClusterFigures) => number): ((f: ClusterFigures) => string) => f => formatNumber(pick(f), digits)
 const cores = (value: number) => formatNumber(value, 2)
+/** Each hub's batches committed and forwarded, as "c1 + c2 / f1 + f2"; empty for ShareDB. */
+const routed = (f: ClusterFigures) => f.committedEach ? `${f.committedEach.join(" + ")} / ${f.forwardedEach!.join(" + ")}` : ""
 
-function w1Table(outcomes: SetupOutcome<TypingFigures>[]): string {
+function w1Table(outcomes: SetupOutcome<ClusterFigures>[]): string {
   const baseline = figures(outcomes, "Concord, 1 hub, SQLite")
-  const columns: SetupColumn<TypingFigures>[] = [
+  const columns: SetupColumn<ClusterFigures>[] = [
     { title: "committed ops/s", cell: number(0, f => f.opsPerSecond) },
     { title: "p50 submit → other client, ms", cell: number(1, f => f.p50) },
     { title: "p99 submit → other client, ms", cell: number(1, f => f.p99) },
@@ -156,6 +175,7 @@ function w1Table(outcomes: SetupOutcome<TypingFigures>[]): string {
     { title: "deliveries missing", cell: number(0, f => f.missingDeliveries) },
     { title: "submits refused", cell: number(0, f => f.refused) },
     { title: "CPU of each server, cores", cell: f => f.serverCpuEach.map(cores).join(" + ") },
+    { title: "batches committed / forwarded, each hub", cell: routed },
     { title: "PostgreSQL CPU, cores", cell: f => cores(f.meteredCpu.postgres) }
   ]
   const table = setupTable(columns, outcomes)
@@ -166,18 +186,19 @@ function w1Table(outcomes: SetupOutcome<TypingFigures>[]): string {
   return `${table}\n\nTarget (issue #20), Concord on 3 hubs: p99 within 2× of 1 hub on SQLite (${formatNumber(clustered.p99, 1)} vs 2 × ${formatNumber(baseline.p99, 1)} ms, every op delivered): ${p99Met ? "met" : "**short**"}; no op waiting over 1 s (longest ${formatNumber(clustered.longestWait, 0)} ms, none refused): ${waitMet ? "met" : "**short**"}.`
 }
 
-function w2Table(outcomes: SetupOutcome<TypingFigures>[]): string {
+function w2Table(outcomes: SetupOutcome<ClusterFigures>[]): string {
   const scaling = (two: string, one: string) => {
     const a = figures(outcomes, two), b = figures(outcomes, one)
     return a && b ? a.opsPerSecond / b.opsPerSecond : NaN
   }
-  const columns: SetupColumn<TypingFigures>[] = [
+  const columns: SetupColumn<ClusterFigures>[] = [
     { title: "committed steps/s", cell: number(0, f => f.opsPerSecond) },
     { title: "p99 submit → other client, ms", cell: number(1, f => f.p99) },
     { title: "longest wait for an ack, ms", cell: number(0, f => f.longestWait) },
     { title: "deliveries missing", cell: number(0, f => f.missingDeliveries) },
     { title: "submits refused", cell: number(0, f => f.refused) },
     { title: "CPU of each server, cores", cell: f => f.serverCpuEach.map(cores).join(" + ") },
+    { title: "batches committed / forwarded, each hub", cell: routed },
     { title: "PostgreSQL CPU, cores", cell: f => cores(f.meteredCpu.postgres) },
     { title: "Redis CPU, cores", cell: f => cores(f.meteredCpu.redis) },
     { title: "clients' CPU, cores", cell: f => cores(f.clientCpu) },
@@ -188,7 +209,7 @@ function w2Table(outcomes: SetupOutcome<TypingFigures>[]): string {
   return `${setupTable(columns, outcomes)}\n\n2 servers ÷ 1 in committed steps/s: Concord ${formatNumber(concord, 2)}×, ShareDB ${formatNumber(sharedb, 2)}×. Target (issue #20), Concord ≥ 1.6×: ${concord >= 1.6 ? "met" : "**short**"}.`
 }
 
-function failures(outcomes: SetupOutcome<TypingFigures>[], workload: string): string[] {
+function failures(outcomes: SetupOutcome<ClusterFigures>[], workload: string): string[] {
   return outcomes.flatMap(o => [
     ...("failed" in o ? [`${workload}, ${o.setup}: failed: ${o.failed}`] : []),
     ...("figures" in o && o.figures.firstRefusal ? [`${workload}, ${o.setup}: ${o.figures.refused} submits refused, the first with: ${o.figures.firstRefusal}`] : [])
@@ -197,7 +218,7 @@ function failures(outcomes: SetupOutcome<TypingFigures>[], workload: string): st
 
 const began = Date.now()
 const loads = [`start: ${loadAverage()}`]
-const w1: SetupOutcome<TypingFigures>[] = [], w2: SetupOutcome<TypingFigures>[] = []
+const w1: SetupOutcome<ClusterFigures>[] = [], w2: SetupOutcome<ClusterFigures>[] = []
 let cluster: Cluster | null = null
 try {
   cluster = await startCluster()
