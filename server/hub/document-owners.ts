@@ -77,8 +77,8 @@ export class DocumentOwners {
     return holder.hub == this.hubId ? { here: true, fresh } : { here: false, holder }
   }
 
-  /** Renew the leases of open documents, release the others', forget the holders of documents no longer open. */
-  private renew(): Promise<void> {
+  /** Renew the leases of open documents, release the others', forget the holders of documents no longer open (every third of a lease's lifetime). */
+  renew(): Promise<void> {
     if (this.renewing) return this.renewing
     const open = new Set(this.openIds())
     const held: string[] = [], released: string[] = []
