@@ -183,8 +183,9 @@ export class Hub {
         return forwarded.result
       } catch (error) {
         const coded = ConcordError.from(error)
-        if (coded.code != "ERR_HUB_UNREACHABLE" || attempt >= commitAttempts) throw coded
-        this.log.warn({ docId, hub: route.holder.hub, address: route.holder.address }, "hub-unreachable")
+        // A holder that is stopping (SIGTERM) is as good as gone: take over rather than wait for its socket to close.
+        if ((coded.code != "ERR_HUB_UNREACHABLE" && coded.code != "ERR_SHUTTING_DOWN") || attempt >= commitAttempts) throw coded
+        this.log.warn({ docId, hub: route.holder.hub, address: route.holder.address, code: coded.code }, "hub-unreachable")
         this.cluster!.owners.unreachable(docId, route.holder.hub)
       }
     }
