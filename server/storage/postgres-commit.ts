@@ -46,7 +46,7 @@ export const commitFunctionSql = `
     v_next BIGINT;
     v_first INTEGER := 1;
     v_count INTEGER := coalesce(array_length(p_versions, 1), 0);
-    v_bad RECORD;
+    v_previous BIGINT;
   BEGIN
     SELECT d.version, o.client_id, o.seq INTO v_head, v_head_client, v_head_seq
       FROM documents d LEFT JOIN ops o ON o.doc_id = d.id AND o.version = d.version
@@ -79,25 +79,19 @@ export const commitFunctionSql = `
       v_first := p_call_ends[v_call] + 1;
     END LOOP;
     IF v_count > 0 THEN
-      -- The first op whose seq is not above its client's previous one, in this group or stored.
-      SELECT n.client_id, n.seq, n.previous INTO v_bad FROM (
-        SELECT n.client_id, n.seq, n.ord,
-          coalesce(lag(n.seq) OVER (PARTITION BY n.client_id ORDER BY n.ord), s.seq) AS previous
-        FROM unnest(p_client_ids, p_seqs) WITH ORDINALITY AS n (client_id, seq, ord)
-        LEFT JOIN client_seqs s ON s.doc_id = p_doc AND s.client_id = n.client_id
-      ) n WHERE n.seq <= n.previous ORDER BY n.ord LIMIT 1;
-      IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'CN400', MESSAGE = format(
-          'Op (%s, %s) is not newer than that client''s seq %s in %s', v_bad.client_id, v_bad.seq, v_bad.previous, p_doc);
-      END IF;
+      -- Op by op, so that each seq is checked against its client's one before, in this group or stored.
+      FOR v_op IN 1 .. v_count LOOP
+        INSERT INTO client_seqs AS s (doc_id, client_id, seq, version) VALUES (p_doc, p_client_ids[v_op], p_seqs[v_op], p_versions[v_op])
+          ON CONFLICT (doc_id, client_id) DO UPDATE SET seq = excluded.seq, version = excluded.version WHERE s.seq < excluded.seq;
+        IF NOT FOUND THEN
+          SELECT s.seq INTO v_previous FROM client_seqs s WHERE s.doc_id = p_doc AND s.client_id = p_client_ids[v_op];
+          RAISE EXCEPTION USING ERRCODE = 'CN400', MESSAGE = format(
+            'Op (%s, %s) is not newer than that client''s seq %s in %s', p_client_ids[v_op], p_seqs[v_op], v_previous, p_doc);
+        END IF;
+      END LOOP;
       INSERT INTO ops (doc_id, ${opColumns.join(", ")})
         SELECT p_doc, n.* FROM unnest(p_versions, p_client_ids, p_seqs, p_base_versions, p_author_names, p_author_colors, p_times,
           p_steps, p_originals, p_dropped, p_moves, p_summaries, p_writes, p_vv_writes, p_updates, p_origins) AS n;
-      INSERT INTO client_seqs (doc_id, client_id, seq, version)
-        SELECT DISTINCT ON (n.client_id) p_doc, n.client_id, n.seq, n.version
-        FROM unnest(p_client_ids, p_seqs, p_versions) WITH ORDINALITY AS n (client_id, seq, version, ord)
-        ORDER BY n.client_id, n.ord DESC
-        ON CONFLICT (doc_id, client_id) DO UPDATE SET seq = excluded.seq, version = excluded.version;
       UPDATE documents SET version = v_next WHERE id = p_doc;
     END IF;
     IF p_snapshot_versions IS NOT NULL THEN
