@@ -146,9 +146,10 @@ async function migrate(pool: pg.Pool, log: Logger): Promise<void> {
 /**
  * A Storage on a PostgreSQL database, through a pool of connections. Each write is one transaction that
  * first locks its document's row, so that several processes may share the database: of two commits of
- * the same version, the second finds the head moved and fails with ERR_STORAGE. Within one store the
- * writes to a document run one after another, in call order, and the commits that queue up behind one
- * in flight are written together, in one transaction, when their turn comes.
+ * the same version, the second finds the head moved and fails with ERR_COMMIT_CONFLICT. A commit is one
+ * statement (concord_commit, see postgres-commit.ts). Within one store the writes to a document run one
+ * after another, in call order, and the commits that queue up behind one in flight are written together,
+ * in one statement, when their turn comes.
  */
 export class PostgresStorage implements Storage {
   private closed = false
@@ -156,7 +157,7 @@ export class PostgresStorage implements Storage {
   /** The last write queued for each document: the next one starts after it settles. */
   private readonly tails = new Map<string, Promise<void>>()
   /**
-   * Each document's commits that wait for its earlier writes, written together in one transaction when
+   * Each document's commits that wait for its earlier writes, written together in one statement when
    * their turn comes (group commit): a hot document's commits queue up behind the one in flight.
    */
   private readonly groups = new Map<string, CommitCall[]>()
