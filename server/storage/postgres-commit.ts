@@ -27,8 +27,9 @@ const raisedCodes: ReadonlyMap<unknown, ErrorCode> = new Map([
  * of a document, in any process, waits there for the one before), checks `follows` as checkFollows does,
  * each call as checkAppend does against the head the calls before it leave, each client's seqs as they
  * must rise, then writes the ops, the clients' newest seqs, the head and the snapshots, and notifies
- * p_channel with p_notice (delivered when the transaction commits). A call's ops are p_versions ...
- * p_origins[previous end + 1 .. p_call_ends[call]], in opColumns' order.
+ * p_channel with p_notice (delivered when the transaction commits, in commit order: see PostgresBus).
+ * A call's ops are p_versions ... p_origins[previous end + 1 .. p_call_ends[call]], in opColumns' order,
+ * spelled out here: a released migration never changes.
  */
 export const commitFunctionSql = `
   CREATE FUNCTION concord_commit(
@@ -89,7 +90,8 @@ export const commitFunctionSql = `
             'Op (%s, %s) is not newer than that client''s seq %s in %s', p_client_ids[v_op], p_seqs[v_op], v_previous, p_doc);
         END IF;
       END LOOP;
-      INSERT INTO ops (doc_id, ${opColumns.join(", ")})
+      INSERT INTO ops (doc_id, version, client_id, seq, base_version, author_name, author_color, time, steps, original, dropped, moves,
+          summary, writes, vv_writes, y_update, origins)
         SELECT p_doc, n.* FROM unnest(p_versions, p_client_ids, p_seqs, p_base_versions, p_author_names, p_author_colors, p_times,
           p_steps, p_originals, p_dropped, p_moves, p_summaries, p_writes, p_vv_writes, p_updates, p_origins) AS n;
       UPDATE documents SET version = v_next WHERE id = p_doc;
