@@ -49,12 +49,12 @@ export const commitFunctionSql = `
     v_count INTEGER := coalesce(array_length(p_versions, 1), 0);
     v_previous BIGINT;
   BEGIN
-    SELECT d.version, o.client_id, o.seq INTO v_head, v_head_client, v_head_seq
-      FROM documents d LEFT JOIN ops o ON o.doc_id = d.id AND o.version = d.version
-      WHERE d.id = p_doc FOR UPDATE OF d;
+    SELECT d.version INTO v_head FROM documents d WHERE d.id = p_doc FOR UPDATE;
     IF NOT FOUND THEN
       RAISE EXCEPTION USING ERRCODE = 'CN404', MESSAGE = format('No document %s', p_doc);
     END IF;
+    -- Read apart from the lock, by key: a join's generic plan (PL/pgSQL caches one) can scan the document's ops.
+    SELECT o.client_id, o.seq INTO v_head_client, v_head_seq FROM ops o WHERE o.doc_id = p_doc AND o.version = v_head;
     -- An empty log's head op is (NULL, NULL), as is the follows of a commit that expects one.
     IF p_follows_given AND (v_head_client, v_head_seq) IS DISTINCT FROM (p_follows_client, p_follows_seq) THEN
       RAISE EXCEPTION USING ERRCODE = 'CN409',
