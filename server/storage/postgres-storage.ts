@@ -1,9 +1,9 @@
 import pg from "pg"
 import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
 import { createLogger, type Logger } from "../log"
-import { commitNotice, commitsChannel } from "./postgres-channels"
-import { checkAppend, checkFollows, type OpKey, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
-import { opColumns, opRow, selectOp, toOp, type OpRow } from "./op-row"
+import { commitFunctionSql, commitStatement, raisedCommitError, type CommitRequest } from "./postgres-commit"
+import { checkAppend, type OpKey, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
+import { selectOp, toOp, type OpRow } from "./op-row"
 import { toRecord, type DocumentRow } from "./document-row"
 
 /** One step of the PostgreSQL schema; applied once, in order, and recorded in schema_migrations. */
@@ -71,8 +71,9 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE TABLE client_keys (client_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL, claimed_at BIGINT NOT NULL);
     `
   },
+  { version: 2, sql: commitFunctionSql },
   {
-    version: 2,
+    version: 3,
     // Which hub commits each document (see PostgresLeases), and the secret the hubs sharing this
     // database show one another when one forwards a batch to another: 244 random bits from
     // PostgreSQL's strong random source, made once.
@@ -115,40 +116,25 @@ const types = {
 }
 
 /** One commit call waiting in its document's group. */
-interface CommitCall {
-  ops: readonly CommittedOp[]
-  snapshot?: Snapshot
+interface CommitCall extends CommitRequest {
   follows?: OpKey | null
   resolve(): void
   reject(error: unknown): void
 }
 
 /**
- * A failure of the database as a ConcordError: a coded one passes through, a lost race on the op log's
- * (document, version) key is ERR_COMMIT_CONFLICT, another unique key's ERR_STORAGE, as is anything else.
+ * A failure of the database as a ConcordError: a coded one passes through, as does what concord_commit
+ * raised, a lost race on the op log's (document, version) key is ERR_COMMIT_CONFLICT, another unique
+ * key's ERR_STORAGE, as is anything else.
  */
 function storageError(error: unknown): ConcordError {
   if (error instanceof ConcordError) return error
+  const raised = raisedCommitError(error)
+  if (raised) return raised
   const failure = error as { code?: unknown; table?: unknown }
   if (failure?.code == uniqueViolation)
     return new ConcordError(failure.table == "ops" ? "ERR_COMMIT_CONFLICT" : "ERR_STORAGE", `Another writer committed first: ${(error as Error).message}`)
   return ConcordError.from(error, "ERR_STORAGE")
-}
-
-/** `$first, $first+1, ...` for `count` values, as a VALUES row. */
-function placeholders(first: number, count: number): string {
-  return `(${Array.from({ length: count }, (_, i) => `$${first + i}`).join(", ")})`
-}
-
-/** Check that each client's seqs rise within `ops` and above `stored` (each client's newest committed seq), as commit requires. */
-function checkSeqs(docId: string, ops: readonly CommittedOp[], stored: Map<string, number>): void {
-  const seen = new Map(stored)
-  for (const op of ops) {
-    const last = seen.get(op.clientId)
-    if (last != null && op.seq <= last)
-      throw new ConcordError("ERR_STORAGE", `Op (${op.clientId}, ${op.seq}) is not newer than that client's seq ${last} in ${docId}`)
-    seen.set(op.clientId, op.seq)
-  }
 }
 
 /** Apply the migrations this database has not seen yet, in one transaction under the migration lock, recording each. */
@@ -177,9 +163,10 @@ async function migrate(pool: pg.Pool, log: Logger): Promise<void> {
 /**
  * A Storage on a PostgreSQL database, through a pool of connections. Each write is one transaction that
  * first locks its document's row, so that several processes may share the database: of two commits of
- * the same version, the second finds the head moved and fails with ERR_STORAGE. Within one store the
- * writes to a document run one after another, in call order, and the commits that queue up behind one
- * in flight are written together, in one transaction, when their turn comes.
+ * the same version, the second finds the head moved and fails with ERR_COMMIT_CONFLICT. A commit is one
+ * statement (concord_commit, see postgres-commit.ts). Within one store the writes to a document run one
+ * after another, in call order, and the commits that queue up behind one in flight are written together,
+ * in one statement, when their turn comes.
  */
 export class PostgresStorage implements Storage {
   private closed = false
@@ -187,7 +174,7 @@ export class PostgresStorage implements Storage {
   /** The last write queued for each document: the next one starts after it settles. */
   private readonly tails = new Map<string, Promise<void>>()
   /**
-   * Each document's commits that wait for its earlier writes, written together in one transaction when
+   * Each document's commits that wait for its earlier writes, written together in one statement when
    * their turn comes (group commit): a hot document's commits queue up behind the one in flight.
    */
   private readonly groups = new Map<string, CommitCall[]>()
@@ -273,15 +260,14 @@ export class PostgresStorage implements Storage {
     const first = new Promise<void>((resolve, reject) => group.push({ ops, snapshot, follows, resolve, reject }))
     void this.queue(docId, async () => {
       try {
-        await this.transaction(client => {
+        await this.commitCalls(docId, group, () => {
           if (this.groups.get(docId) == group) this.groups.delete(docId)
-          return this.appendCalls(client, docId, group)
         })
         for (const call of group) call.resolve()
       } catch (error) {
         if (group.length == 1) return group[0].reject(error)
         // One bad call failed the whole group: each call goes again alone, so that it fails alone.
-        for (const call of group) await this.transaction(client => this.appendCalls(client, docId, [call])).then(call.resolve, call.reject)
+        for (const call of group) await this.commitCalls(docId, [call]).then(call.resolve, call.reject)
       }
     })
     this.groups.set(docId, group)
@@ -339,7 +325,7 @@ export class PostgresStorage implements Storage {
 
   putSnapshot(docId: string, snapshot: Snapshot): Promise<void> {
     return this.write(docId, async client => {
-      checkAppend(docId, (await this.lockHead(client, docId)).version, [], snapshot)
+      checkAppend(docId, await this.lockHead(client, docId), [], snapshot)
       await this.insertSnapshot(client, docId, snapshot)
     })
   }
@@ -409,57 +395,34 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  /** Append the calls' ops and snapshots in order, each checked against the head the calls before it leave, or throw. */
-  private async appendCalls(client: pg.PoolClient, docId: string, calls: readonly CommitCall[]): Promise<void> {
-    const { version: head, op } = await this.lockHead(client, docId)
-    // The calls after the first follow it by construction (one process made them in order).
-    checkFollows(docId, head, op, calls[0].follows)
-    let next = head
-    for (const call of calls) {
-      checkAppend(docId, next, call.ops, call.snapshot)
-      next += call.ops.length
+  /**
+   * Commit `calls` in order, checked against the head the calls before each leave, in one statement (one
+   * transaction): concord_commit does it all. `started` runs once a connection is at hand, just before.
+   */
+  private async commitCalls(docId: string, calls: readonly CommitCall[], started?: () => void): Promise<void> {
+    const client = await this.pool.connect().catch(error => {
+      throw storageError(error)
+    })
+    started?.()
+    try {
+      // The calls after the first follow it by construction (one process made them in order).
+      await client.query(commitStatement(docId, calls, calls[0].follows))
+      client.release()
+    } catch (error) {
+      // A failure the server reported leaves the connection usable (the statement's transaction is over); any other may not.
+      client.release(!(error instanceof pg.DatabaseError))
+      throw storageError(error)
     }
-    const ops = calls.flatMap(call => call.ops)
-    if (ops.length) await this.append(client, docId, head, ops)
-    for (const call of calls) if (call.snapshot) await this.insertSnapshot(client, docId, call.snapshot)
-    // Delivered to every listening hub when the transaction commits, in commit order (see PostgresBus).
-    if (ops.length) await client.query("SELECT pg_notify($1, $2)", [commitsChannel, commitNotice(docId, head + ops.length, ops)])
   }
 
   /**
-   * The document's head and who committed the op there (null for an empty log), its row locked until
-   * the transaction ends: every writer of a document, in any process, waits here for the one before.
-   * One round trip: a commit's `follows` check reads the head's op with it.
+   * The document's head, its row locked until the transaction ends: every writer of a document, in any
+   * process, waits here (or in concord_commit) for the one before.
    */
-  private async lockHead(client: pg.PoolClient, docId: string): Promise<{ version: number; op: OpKey | null }> {
-    const { rows } = await client.query<{ version: number; client_id: string | null; seq: number | null }>(
-      "SELECT d.version, o.client_id, o.seq FROM documents d LEFT JOIN ops o ON o.doc_id = d.id AND o.version = d.version WHERE d.id = $1 FOR UPDATE OF d",
-      [docId]
-    )
+  private async lockHead(client: pg.PoolClient, docId: string): Promise<number> {
+    const { rows } = await client.query<{ version: number }>("SELECT version FROM documents WHERE id = $1 FOR UPDATE", [docId])
     if (!rows[0]) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${docId}`)
-    const { version, client_id, seq } = rows[0]
-    return { version, op: client_id == null ? null : { clientId: client_id, seq: seq! } }
-  }
-
-  /** Write checked ops after `head`: their rows, each client's newest seq, the new head. */
-  private async append(client: pg.PoolClient, docId: string, head: number, ops: readonly CommittedOp[]): Promise<void> {
-    const clients = [...new Set(ops.map(op => op.clientId))]
-    const { rows } = await client.query<{ client_id: string; seq: number }>(
-      "SELECT client_id, seq FROM client_seqs WHERE doc_id = $1 AND client_id = ANY($2)", [docId, clients]
-    )
-    checkSeqs(docId, ops, new Map(rows.map(row => [row.client_id, row.seq])))
-    const width = opColumns.length + 1
-    await client.query(
-      `INSERT INTO ops (doc_id, ${opColumns.join(", ")}) VALUES ${ops.map((_, i) => placeholders(i * width + 1, width)).join(", ")}`,
-      ops.flatMap(op => [docId, ...opRow(op)])
-    )
-    const newest = new Map(ops.map(op => [op.clientId, op]))
-    await client.query(
-      `INSERT INTO client_seqs (doc_id, client_id, seq, version) VALUES ${[...newest.values()].map((_, i) => placeholders(i * 4 + 1, 4)).join(", ")}
-       ON CONFLICT (doc_id, client_id) DO UPDATE SET seq = excluded.seq, version = excluded.version`,
-      [...newest.values()].flatMap(op => [docId, op.clientId, op.seq, op.version])
-    )
-    await client.query("UPDATE documents SET version = $1 WHERE id = $2", [head + ops.length, docId])
+    return rows[0].version
   }
 
   private async insertSnapshot(client: pg.PoolClient, docId: string, snapshot: Snapshot): Promise<void> {

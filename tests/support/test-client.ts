@@ -3,7 +3,7 @@ import { EditorState, Plugin, type Transaction } from "prosemirror-state"
 import { schema, appendBlockIds } from "../../lib/schema"
 import { SyncClient } from "../../lib/ot"
 import { WriterClocks } from "../../lib/strategies/writer-clocks"
-import type { ClientToServerEvents, CommittedOp, ErrorJSON, HistoryPage, JoinResult, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
+import type { ClientToServerEvents, CommittedOp, ErrorJSON, HistoryPage, JoinResult, LeanOp, PresenceState, Reply, ServerToClientEvents, StrategyName, SubmitResult } from "../../lib/protocol"
 import { errorCodes, unpackOps } from "../../lib/protocol"
 import { createDocument, knownLinks } from "./link-registry"
 
@@ -46,6 +46,9 @@ export class TestClient {
   private joinRetries = 0
   /** Bumped by every join: see join. */
   private session = 0
+  /** Set while a join waits for its reply; ops broadcast meanwhile wait in `early` (they may overtake the reply). */
+  private joining = false
+  private early: LeanOp[] = []
   /** A batch refused for the budget waits here to go again; a join or disconnect cancels it. */
   private retryTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -57,9 +60,12 @@ export class TestClient {
     this.clocks = new WriterClocks(clientId)
     this.socket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true })
     this.socket.on("ops", ({ docId, ops: packed }) => {
-      if (docId != this.docId || !this.sync) return
+      if (docId != this.docId) return
       const ops = unpackOps(packed)
       this.onOps(ops)
+      // As DocConnection does: the room's ops may arrive before the join's reply, which they follow.
+      if (this.joining) return void this.early.push(...ops)
+      if (!this.sync) return
       const result = this.sync.receive(ops)
       if (result.gap) void this.join()
       this.pump()
@@ -84,11 +90,16 @@ export class TestClient {
     if (create) this.token ??= (await createDocument(this.socket, this.docId, strategy)).owner
     // As DocConnection does: the answer to a join that a newer one overtook is ignored.
     const session = ++this.session
+    this.joining = true
     const reply: Reply<JoinResult> = await this.socket.emitWithAck("join", {
       docId: this.docId, clientId: this.clientId, secret: this.secret, token: this.token ?? knownLinks(this.docId).edit, version: this.sync ? this.sync.version : null,
       user: { name: this.name, color: "#3366cc" }, hasUnconfirmed: this.sync ? !this.sync.idle : false
+    }).catch(error => {
+      if (session == this.session) this.stopJoining()
+      throw error
     })
     if (!reply.ok) {
+      if (session == this.session) this.stopJoining()
       // The hub's fault (a document being reloaded, a store that failed): as DocConnection does, join again soon.
       if (errorCodes[reply.error.code] == "internal" && this.socket.connected && (this.joinRetries += 1) <= 50) {
         await new Promise(resolve => setTimeout(resolve, 20))
@@ -109,7 +120,8 @@ export class TestClient {
     }
     // As DocConnection does: edits made while disconnected go out on the version they were written on.
     if (this.socket.connected) this.sync!.nextBatch()
-    this.sync!.receive(result.ops)
+    this.sync!.receive([...result.ops, ...this.early])
+    this.stopJoining()
     if (result.more) return this.join()
     this.sync!.resume(result.nextSeq)
     for (const p of result.presence) this.presence.set(p.clientId, p)
@@ -120,6 +132,11 @@ export class TestClient {
     else this.pump()
     this.notify()
     return result
+  }
+
+  private stopJoining(): void {
+    this.joining = false
+    this.early = []
   }
 
   /** Apply a local edit built from the current state, then send if nothing is in flight. */
