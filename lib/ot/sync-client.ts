@@ -12,6 +12,7 @@ import { StepApplier } from "./step-applier"
 import { BatchMapping } from "./batch-mapping"
 import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
+import { mergeSteps } from "./merge-steps"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -26,7 +27,7 @@ const preserveHistoryItems = new Plugin({ key: syncKey, historyPreserveItems: tr
 interface Unconfirmed {
   step: Step
   inverted: Step
-  /** Index of the step in its batch as sent; for pending steps, -1. */
+  /** Index of the step its batch was sent with, which steps merged into one share (see mergeSteps); for pending steps, -1. */
   origin: number
 }
 
@@ -270,9 +271,12 @@ export class SyncClient {
   /** Take the next batch to send: null while one is in flight or when there is nothing to send. */
   nextBatch(): Batch | null {
     if (this.inflight || this.pending.length == 0) return null
-    const steps = this.pending.splice(0, this.maxStepsPerBatch)
-    steps.forEach((u, i) => (u.origin = i))
-    const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: steps.map(u => u.step.toJSON()) }
+    // Adjacent typing and deletions go as one step each: the hub transforms fewer steps and the batch
+    // holds more of the work; locally the steps stay as typed, one for each of undo history's items.
+    const merged = mergeSteps(this.pending, this.maxStepsPerBatch)
+    const steps = this.pending.splice(0, merged.groups.length)
+    steps.forEach((u, i) => (u.origin = merged.groups[i]))
+    const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: merged.steps.map(step => step.toJSON()) }
     this.inflight = { batch, steps, after: this.pending.length == 0 ? this.state.doc : null }
     this.changes++
     if (this.describeBatch) Object.assign(batch, this.describeBatch(this.confirmed, this.inflightDoc()))
@@ -319,7 +323,10 @@ export class SyncClient {
     this.inflight = null
     this.confirmedSeq = op.seq
     const local = inflight.steps
-    if (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON()))) {
+    // The hub committed the batch as sent, with nothing received since it was sent, or committed the
+    // steps in flight as they stand: the local state already is the hub's plus what was not sent yet.
+    const asSent = this.version == inflight.batch.baseVersion && sameJSON(op.steps, inflight.batch.steps)
+    if (asSent || (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON())))) {
       this.confirmed = this.inflightDoc(inflight)
       return
     }
@@ -370,8 +377,9 @@ export class SyncClient {
 
   /** True when `hubSteps` turn the confirmed document into `mine`, the document the steps in flight made. */
   private sameOutcome(mine: Node, hubSteps: readonly Step[]): boolean {
+    const applier = new StepApplier()
     let doc: Node | null = this.confirmed
-    for (let i = 0; i < hubSteps.length && doc; i++) doc = hubSteps[i].apply(doc).doc
+    for (let i = 0; i < hubSteps.length && doc; i++) doc = applier.apply(doc, hubSteps[i]).doc
     return !!doc && doc.eq(mine)
   }
 
@@ -493,14 +501,17 @@ function sameJSON(a: unknown, b: unknown): boolean {
  * own map: such a step's map would be lost, and undo would later meet positions it cannot map
  * (RangeError). Pairing none leaves the batch out of undo history with every map kept. (Pairing only
  * those after the last unpaired one would keep the maps too, but would leave the batch's later undo
- * items without the first of their event, which holds it together.) Steps not sent yet that the rebase
+ * items without the first of their event, which holds it together.) Steps sent merged into one (sharing
+ * an origin) are paired with none: undo history pairs one item with one step. Steps not sent yet that the rebase
  * refits are still paired with none: their maps could be lost the same way (not seen by the fuzzer).
  */
 function undoPairs(over: readonly Step[], inflight: readonly Unconfirmed[], replaced: Map<number, number>): Map<number, number> {
+  const shared = new Set<number>()
+  for (let i = 1; i < inflight.length; i++) if (inflight[i].origin == inflight[i - 1].origin) shared.add(inflight[i].origin)
   const pairs = new Map<number, number>()
   for (const u of inflight) {
     const hubIndex = replaced.get(u.origin)
-    if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) pairs.set(u.origin, hubIndex)
+    if (hubIndex != null && !shared.has(u.origin) && sameInsertion(u.step, over[hubIndex])) pairs.set(u.origin, hubIndex)
   }
   const paired = new Set(pairs.values())
   for (let j = Math.min(...paired) + 1; j < over.length; j++) if (!paired.has(j)) return new Map()
