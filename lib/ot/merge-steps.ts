@@ -1,4 +1,4 @@
-import type { Fragment } from "prosemirror-model"
+import type { Slice } from "prosemirror-model"
 import { ReplaceStep, type Step } from "prosemirror-transform"
 
 /** A step with its inverse, as the SyncClient holds its unconfirmed steps. */
@@ -31,35 +31,42 @@ export function mergeSteps(input: readonly InvertibleStep[], maxSteps: number): 
   const steps: Step[] = []
   const groups: number[] = []
   let content = 0
-  let lastInline = false
+  let lastKind: EditKind | null = null
   for (const { step, inverted } of input) {
     const size = step instanceof ReplaceStep ? step.slice.size : 0
     if (groups.length && content + size > maxMergedContent) break
-    const inline = inlineEdit(step) && inlineEdit(inverted)
-    const merged = inline && lastInline ? steps[steps.length - 1].merge(step) : null
+    const kind = editKind(step, inverted)
+    const merged = kind && kind == lastKind ? steps[steps.length - 1].merge(step) : null
     if (merged) steps[steps.length - 1] = merged
     else if (steps.length == maxSteps) break
     else steps.push(step)
     groups.push(steps.length - 1)
     content += size
-    lastInline = inline
+    lastKind = kind
   }
   return { steps, groups }
 }
 
+type EditKind = "typing" | "deletion"
+
 /**
- * True when a step replaces inline content with inline content inside one textblock: its slice is
- * closed and holds inline nodes only. Two such steps that Step.merge joins lie in the same textblock,
- * where the merged step plainly makes the same document; only these are merged, so that merging never
- * has to be checked against the document.
+ * Whether a step types inline content (inserts it, replacing nothing) or deletes inline content inside
+ * one textblock (its inverse types it), with closed slices; null for any other step. Two steps of one
+ * kind that Step.merge joins lie in the same textblock, where the merged step plainly makes the same
+ * document, so merging never needs to be checked against the document. Typing and deletion are not
+ * merged together: the hub splits a deletion around others' typing into pieces, and a piece of a step
+ * that also typed would leave the client's steps written after that typing without a counterpart to
+ * follow (see undoPairs in sync-client.ts).
  */
-function inlineEdit(step: Step): boolean {
-  if (!(step instanceof ReplaceStep)) return false
-  const slice = step.slice
-  return slice.openStart == 0 && slice.openEnd == 0 && allInline(slice.content)
+function editKind(step: Step, inverted: Step): EditKind | null {
+  if (!(step instanceof ReplaceStep) || !(inverted instanceof ReplaceStep)) return null
+  if (step.from == step.to && inlineSlice(step.slice)) return "typing"
+  if (step.slice.size == 0 && inlineSlice(inverted.slice)) return "deletion"
+  return null
 }
 
-function allInline(content: Fragment): boolean {
-  for (let i = 0; i < content.childCount; i++) if (!content.child(i).isInline) return false
+function inlineSlice(slice: Slice): boolean {
+  if (slice.openStart || slice.openEnd) return false
+  for (let i = 0; i < slice.content.childCount; i++) if (!slice.content.child(i).isInline) return false
   return true
 }

@@ -64,6 +64,17 @@ describe("SyncClient merging its work before sending it", () => {
     expect(text(client.state.doc)).toBe("01234|efghij")
   })
 
+  it("keeps deleting and the typing after it apart, as the hub may split the deletion around others' typing", () => {
+    const start = doc(p("hello"))
+    const client = offlineClient(start)
+    for (let pos = 6; pos > 3; pos--) client.apply(client.state.tr.delete(pos - 1, pos))
+    type(client, 3, "y!")
+    const batch = client.nextBatch()!
+    expect(batch.steps).toHaveLength(2)
+    expect(replay(start, [batch]).eq(client.state.doc)).toBe(true)
+    expect(text(client.state.doc)).toBe("hey!")
+  })
+
   it("keeps splits, marks and typing in other places as steps of their own, and still makes the same document", () => {
     const start = doc(p("<a>one<b> two<c>"))
     const { a, b: end, c } = tags(start)
