@@ -367,10 +367,11 @@ export class SyncClient {
   private inflightDoc(inflight = this.inflight!): Node {
     if (inflight.after) return inflight.after
     let doc = this.state.doc
+    const applier = new StepApplier()
     if (inflight.steps.length <= this.pending.length) {
-      doc = applyAll(this.confirmed, inflight.steps.map(u => u.step))
+      doc = applyAll(this.confirmed, inflight.steps.map(u => u.step), applier)
     } else {
-      for (let i = this.pending.length - 1; i >= 0; i--) doc = this.pending[i].inverted.apply(doc).doc!
+      for (let i = this.pending.length - 1; i >= 0; i--) doc = applier.apply(doc, this.pending[i].inverted).doc!
     }
     return (inflight.after = doc)
   }
