@@ -13,6 +13,7 @@ import { BatchMapping } from "./batch-mapping"
 import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
 import { mergeSteps } from "./merge-steps"
+import { unmergeCommitted } from "./unmerge-steps"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -350,7 +351,8 @@ export class SyncClient {
     // Which committed step each step in flight became, one for one past the dropped ones, for undo
     // history and the steps not sent yet to follow. With `origins` (the hub committed a step as several
     // around others' typing), only the steps committed as one are paired: prosemirror-history pairs each
-    // undo item with one step, so the pieces of a split one have no item and it is not undone.
+    // undo item with one step, so the pieces of a split one have no item and it is not undone. A step
+    // the client merged from several (mergeSteps) and the hub only moved is split back into those.
     const hubIndexOf = new Map<number, number>()
     if (op.origins) {
       const count = new Map<number, number>()
@@ -360,7 +362,8 @@ export class SyncClient {
       const dropped = new Set((op.dropped ?? []).map(d => d.index))
       for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
     }
-    this.rebase(hubSteps, local.concat(this.pending), local.length, hubIndexOf, out)
+    const { steps, pairs } = unmergeCommitted(this.confirmed, hubSteps, local, hubIndexOf)
+    this.rebase(steps, local.concat(this.pending), local.length, pairs, out)
   }
 
   /** The confirmed document plus the steps in flight: from whichever is shorter, the steps in flight or the pending ones. */
@@ -392,7 +395,8 @@ export class SyncClient {
   /**
    * Undo the unconfirmed steps `all` (the first `inflightCount` of them in flight), apply `over`, and
    * redo them mapped over it. With `replaced`, `over` is the committed form of the steps in flight:
-   * those are not redone but mirrored to their committed counterparts, so undo history follows them.
+   * those are not redone but mirrored to their committed counterparts (`replaced` maps the index of a
+   * step in flight to its counterpart's in `over`), so undo history follows them.
    * A step is mirrored only to a counterpart that inserts the same content (sameInsertion); undo
    * history forgets one that was refitted. Pending steps that no longer apply are reported in `out.dropped`.
    */
@@ -433,7 +437,7 @@ export class SyncClient {
       mapFrom--
       if (i == inflightCount) inflightAfter = tr.doc
       if (replaced && i < inflightCount) {
-        const hubIndex = pairs!.get(u.origin)
+        const hubIndex = pairs!.get(i)
         if (hubIndex != null) setMirror(tr.mapping, mapFrom, overStart + hubIndex)
         continue
       }
@@ -494,7 +498,7 @@ function sameJSON(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Which step in flight (by origin) undo history pairs with which committed step of `over`, their
+ * Which step in flight (by index) undo history pairs with which committed step of `over`, their
  * committed form: each with the step `replaced` names for it, where that one inserts the same content
  * (sameInsertion); none at all when a committed step paired with nothing (a piece of a deletion split
  * around typing, or a step of another form) comes after a paired one. prosemirror-history keeps, of a
@@ -502,18 +506,15 @@ function sameJSON(a: unknown, b: unknown): boolean {
  * own map: such a step's map would be lost, and undo would later meet positions it cannot map
  * (RangeError). Pairing none leaves the batch out of undo history with every map kept. (Pairing only
  * those after the last unpaired one would keep the maps too, but would leave the batch's later undo
- * items without the first of their event, which holds it together.) Steps sent merged into one (sharing
- * an origin) are paired with none: undo history pairs one item with one step. Steps not sent yet that the rebase
+ * items without the first of their event, which holds it together.) Steps not sent yet that the rebase
  * refits are still paired with none: their maps could be lost the same way (not seen by the fuzzer).
  */
 function undoPairs(over: readonly Step[], inflight: readonly Unconfirmed[], replaced: Map<number, number>): Map<number, number> {
-  const shared = new Set<number>()
-  for (let i = 1; i < inflight.length; i++) if (inflight[i].origin == inflight[i - 1].origin) shared.add(inflight[i].origin)
   const pairs = new Map<number, number>()
-  for (const u of inflight) {
-    const hubIndex = replaced.get(u.origin)
-    if (hubIndex != null && !shared.has(u.origin) && sameInsertion(u.step, over[hubIndex])) pairs.set(u.origin, hubIndex)
-  }
+  inflight.forEach((u, i) => {
+    const hubIndex = replaced.get(i)
+    if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) pairs.set(i, hubIndex)
+  })
   const paired = new Set(pairs.values())
   for (let j = Math.min(...paired) + 1; j < over.length; j++) if (!paired.has(j)) return new Map()
   return pairs

@@ -160,6 +160,42 @@ describe("SyncClient merging its work before sending it", () => {
     h.assertConverged()
   })
 
+  it("splits merged typing back into its keystrokes when the hub committed the batch in another form, for undo and later steps to follow", () => {
+    const h = new CollabHarness(doc(p("0123456789abcdefghij")), 2, { history: true })
+    const runUndo = () => h.edit(0, s => { let tr = null; undo(s, t => (tr = t)); return tr })
+    h.edit(0, s => s.tr.insertText("!", 21))
+    // Behind that batch: a deletion, then (an undo event of its own) "XYZ" a key at a time.
+    h.edit(0, s => s.tr.delete(4, 16))
+    h.edit(0, s => closeHistory(s.tr))
+    for (const [i, char] of [..."XYZ"].entries()) h.edit(0, s => s.tr.insertText(char, 10 + i))
+    h.deliverToHub(0)
+    h.deliverToClient(0)
+    expect(h.clients[0].toHub[0].steps).toHaveLength(2)
+    // Written inside the merged typing while its batch is in flight: it must still land on "Y".
+    h.edit(0, s => closeHistory(s.tr))
+    h.edit(0, s => s.tr.addMark(11, 12, schema.marks.strong.create()))
+    // Meanwhile another writer types twice inside the deletion's range: the hub keeps that typing, so
+    // its form of the batch makes another document than the client's, which takes the hub's steps.
+    h.edit(1, s => s.tr.insertText("A", 6))
+    h.deliverToHub(1)
+    h.deliverToClient(1)
+    h.edit(1, s => s.tr.insertText("B", 13))
+    h.deliverToHub(1)
+    h.deliverToHub(0)
+    expect(h.hub.ops[3].origins).toEqual([0, 0, 0, 1])
+    h.settle()
+    h.assertConverged()
+    expect(h.hub.doc.eq(doc(p("012ABfghij!X", strong("Y"), "Z")))).toBe(true)
+    // The deletion's pieces have no undo item; the typing, split back, keeps its own.
+    expect(undoDepth(h.clients[0].sync.state)).toBe(3)
+    runUndo()
+    expect(h.clients[0].doc.eq(doc(p("012ABfghij!XYZ")))).toBe(true)
+    runUndo()
+    expect(text(h.clients[0].doc)).toBe("012ABfghij!")
+    h.settle()
+    h.assertConverged()
+  })
+
   it("sends at most maxStepsPerBatch merged steps a batch, taking as many typed steps as fit", () => {
     const start = doc(p("abcdefg"))
     const client = offlineClient(start, 2)
