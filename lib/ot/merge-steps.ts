@@ -54,9 +54,9 @@ type EditKind = "typing" | "deletion"
  * one textblock (its inverse types it), with closed slices; null for any other step. Two steps of one
  * kind that Step.merge joins lie in the same textblock, where the merged step plainly makes the same
  * document, so merging never needs to be checked against the document. Typing and deletion are not
- * merged together: the hub splits a deletion around others' typing into pieces, and a piece of a step
- * that also typed would leave the client's steps written after that typing without a counterpart to
- * follow (see undoPairs in sync-client.ts).
+ * merged together: the hub splits a deletion around others' typing into pieces, and the client's steps
+ * written inside typing that went as part of such a piece would have no committed counterpart of that
+ * typing to follow (see unmergeCommitted).
  */
 function editKind(step: Step, inverted: Step): EditKind | null {
   if (!(step instanceof ReplaceStep) || !(inverted instanceof ReplaceStep)) return null

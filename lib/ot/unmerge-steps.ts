@@ -58,9 +58,13 @@ function splitMoved(doc: Node, committed: Step, own: readonly Step[]): Step[] | 
   if (!(committed instanceof ReplaceStep) || !(merged instanceof ReplaceStep)) return null
   if (committed.to - committed.from != merged.to - merged.from || !committed.slice.eq(merged.slice)) return null
   const shift = committed.from - merged.from
-  const pieces = own.map(step => step instanceof ReplaceStep ? new ReplaceStep(step.from + shift, step.to + shift, step.slice) : null)
+  const pieces: Step[] = []
+  for (const step of own) {
+    if (!(step instanceof ReplaceStep)) return null
+    pieces.push(new ReplaceStep(step.from + shift, step.to + shift, step.slice))
+  }
   let after: Node | null = doc
-  for (const piece of pieces) after = piece && after ? piece.apply(after).doc : null
+  for (let i = 0; i < pieces.length && after; i++) after = pieces[i].apply(after).doc
   const expected = committed.apply(doc).doc
-  return after && expected && after.eq(expected) ? (pieces as Step[]) : null
+  return after && expected && after.eq(expected) ? pieces : null
 }
