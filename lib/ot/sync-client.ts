@@ -327,6 +327,11 @@ export class SyncClient {
     // The hub committed the batch as sent, with nothing received since it was sent, or committed the
     // steps in flight as they stand: the local state already is the hub's plus what was not sent yet.
     const asSent = this.version == inflight.batch.baseVersion && sameJSON(op.steps, inflight.batch.steps)
+    if (asSent && !inflight.after && op.steps.length < Math.min(local.length, this.pending.length)) {
+      // Fewer steps to apply than the keystrokes in flight or those not sent yet.
+      this.confirmed = applyAll(this.confirmed, op.steps.map(json => Step.fromJSON(this.state.schema, json)), new StepApplier())
+      return
+    }
     if (asSent || (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON())))) {
       this.confirmed = this.inflightDoc(inflight)
       return

@@ -53,6 +53,22 @@ describe("SyncClient merging its work before sending it", () => {
     expect(text(client.state.doc)).toBe("hello offline world")
   })
 
+  it("takes the merged steps for its confirmed document when the hub commits them as sent", () => {
+    // One step a batch: " world" goes first, "!!" waits.
+    const start = doc(p("hello"))
+    const client = offlineClient(start, 1)
+    type(client, 6, " world")
+    type(client, 1, "!!")
+    const batch = client.nextBatch()!
+    expect(batch.steps).toHaveLength(1)
+    client.receive([{ version: 1, clientId: "me", seq: batch.seq, baseVersion: 0, steps: batch.steps }])
+    expect(client.confirmedDoc.eq(doc(p("hello world")))).toBe(true)
+    const next = client.nextBatch()!
+    expect(next.steps).toHaveLength(1)
+    expect(replay(client.confirmedDoc, [next]).eq(client.state.doc)).toBe(true)
+    expect(text(client.state.doc)).toBe("!!hello world")
+  })
+
   it("sends backspaces and presses of the delete key as one step each", () => {
     const start = doc(p("0123456789"), p("abcdefghij"))
     const client = offlineClient(start)
