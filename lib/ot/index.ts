@@ -1,5 +1,6 @@
 export { transformBatch, type TransformedBatch, type BatchHooks, type StepCheck } from "./transform-batch"
 export { SyncClient, syncKey, type Batch, type BatchDescriber, type ReceiveResult, type LocalDrop, type SyncClientOptions, type UnconfirmedWork, type UnconfirmedView } from "./sync-client"
+export { mergeSteps, maxMergedContent, type InvertibleStep, type MergedSteps } from "./merge-steps"
 export { mapStep } from "./map-step"
 export { applyTransformed, stepTransformed, type Applied } from "./apply-step"
 export { sameInsertion, stepRange, stepText } from "./step-info"

@@ -12,6 +12,8 @@ import { StepApplier } from "./step-applier"
 import { BatchMapping } from "./batch-mapping"
 import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
+import { mergeSteps } from "./merge-steps"
+import { unmergeCommitted } from "./unmerge-steps"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -26,7 +28,7 @@ const preserveHistoryItems = new Plugin({ key: syncKey, historyPreserveItems: tr
 interface Unconfirmed {
   step: Step
   inverted: Step
-  /** Index of the step in its batch as sent; for pending steps, -1. */
+  /** Index of the step its batch was sent with, which steps merged into one share (see mergeSteps); for pending steps, -1. */
   origin: number
 }
 
@@ -270,9 +272,12 @@ export class SyncClient {
   /** Take the next batch to send: null while one is in flight or when there is nothing to send. */
   nextBatch(): Batch | null {
     if (this.inflight || this.pending.length == 0) return null
-    const steps = this.pending.splice(0, this.maxStepsPerBatch)
-    steps.forEach((u, i) => (u.origin = i))
-    const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: steps.map(u => u.step.toJSON()) }
+    // Adjacent typing and deletions go as one step each: the hub transforms fewer steps and the batch
+    // holds more of the work; locally the steps stay as typed, one for each of undo history's items.
+    const merged = mergeSteps(this.pending, this.maxStepsPerBatch)
+    const steps = this.pending.splice(0, merged.groups.length)
+    steps.forEach((u, i) => (u.origin = merged.groups[i]))
+    const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: merged.steps.map(step => step.toJSON()) }
     this.inflight = { batch, steps, after: this.pending.length == 0 ? this.state.doc : null }
     this.changes++
     if (this.describeBatch) Object.assign(batch, this.describeBatch(this.confirmed, this.inflightDoc()))
@@ -319,7 +324,15 @@ export class SyncClient {
     this.inflight = null
     this.confirmedSeq = op.seq
     const local = inflight.steps
-    if (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON()))) {
+    // The hub committed the batch as sent, with nothing received since it was sent, or committed the
+    // steps in flight as they stand: the local state already is the hub's plus what was not sent yet.
+    const asSent = this.version == inflight.batch.baseVersion && sameJSON(op.steps, inflight.batch.steps)
+    if (asSent && !inflight.after && op.steps.length < Math.min(local.length, this.pending.length)) {
+      // Fewer steps to apply than the keystrokes in flight or those not sent yet.
+      this.confirmed = applyAll(this.confirmed, op.steps.map(json => Step.fromJSON(this.state.schema, json)), new StepApplier())
+      return
+    }
+    if (asSent || (op.steps.length == local.length && op.steps.every((json, i) => sameJSON(json, local[i].step.toJSON())))) {
       this.confirmed = this.inflightDoc(inflight)
       return
     }
@@ -343,7 +356,8 @@ export class SyncClient {
     // Which committed step each step in flight became, one for one past the dropped ones, for undo
     // history and the steps not sent yet to follow. With `origins` (the hub committed a step as several
     // around others' typing), only the steps committed as one are paired: prosemirror-history pairs each
-    // undo item with one step, so the pieces of a split one have no item and it is not undone.
+    // undo item with one step, so the pieces of a split one have no item and it is not undone. A step
+    // the client merged from several (mergeSteps) and the hub only moved is split back into those.
     const hubIndexOf = new Map<number, number>()
     if (op.origins) {
       const count = new Map<number, number>()
@@ -353,25 +367,28 @@ export class SyncClient {
       const dropped = new Set((op.dropped ?? []).map(d => d.index))
       for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
     }
-    this.rebase(hubSteps, local.concat(this.pending), local.length, hubIndexOf, out)
+    const { steps, pairs } = unmergeCommitted(this.confirmed, hubSteps, local, hubIndexOf)
+    this.rebase(steps, local.concat(this.pending), local.length, pairs, out)
   }
 
   /** The confirmed document plus the steps in flight: from whichever is shorter, the steps in flight or the pending ones. */
   private inflightDoc(inflight = this.inflight!): Node {
     if (inflight.after) return inflight.after
     let doc = this.state.doc
+    const applier = new StepApplier()
     if (inflight.steps.length <= this.pending.length) {
-      doc = applyAll(this.confirmed, inflight.steps.map(u => u.step))
+      doc = applyAll(this.confirmed, inflight.steps.map(u => u.step), applier)
     } else {
-      for (let i = this.pending.length - 1; i >= 0; i--) doc = this.pending[i].inverted.apply(doc).doc!
+      for (let i = this.pending.length - 1; i >= 0; i--) doc = applier.apply(doc, this.pending[i].inverted).doc!
     }
     return (inflight.after = doc)
   }
 
   /** True when `hubSteps` turn the confirmed document into `mine`, the document the steps in flight made. */
   private sameOutcome(mine: Node, hubSteps: readonly Step[]): boolean {
+    const applier = new StepApplier()
     let doc: Node | null = this.confirmed
-    for (let i = 0; i < hubSteps.length && doc; i++) doc = hubSteps[i].apply(doc).doc
+    for (let i = 0; i < hubSteps.length && doc; i++) doc = applier.apply(doc, hubSteps[i]).doc
     return !!doc && doc.eq(mine)
   }
 
@@ -383,7 +400,8 @@ export class SyncClient {
   /**
    * Undo the unconfirmed steps `all` (the first `inflightCount` of them in flight), apply `over`, and
    * redo them mapped over it. With `replaced`, `over` is the committed form of the steps in flight:
-   * those are not redone but mirrored to their committed counterparts, so undo history follows them.
+   * those are not redone but mirrored to their committed counterparts (`replaced` maps the index of a
+   * step in flight to its counterpart's in `over`), so undo history follows them.
    * A step is mirrored only to a counterpart that inserts the same content (sameInsertion); undo
    * history forgets one that was refitted. Pending steps that no longer apply are reported in `out.dropped`.
    */
@@ -424,7 +442,7 @@ export class SyncClient {
       mapFrom--
       if (i == inflightCount) inflightAfter = tr.doc
       if (replaced && i < inflightCount) {
-        const hubIndex = pairs!.get(u.origin)
+        const hubIndex = pairs!.get(i)
         if (hubIndex != null) setMirror(tr.mapping, mapFrom, overStart + hubIndex)
         continue
       }
@@ -485,7 +503,7 @@ function sameJSON(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Which step in flight (by origin) undo history pairs with which committed step of `over`, their
+ * Which step in flight (by index) undo history pairs with which committed step of `over`, their
  * committed form: each with the step `replaced` names for it, where that one inserts the same content
  * (sameInsertion); none at all when a committed step paired with nothing (a piece of a deletion split
  * around typing, or a step of another form) comes after a paired one. prosemirror-history keeps, of a
@@ -498,10 +516,10 @@ function sameJSON(a: unknown, b: unknown): boolean {
  */
 function undoPairs(over: readonly Step[], inflight: readonly Unconfirmed[], replaced: Map<number, number>): Map<number, number> {
   const pairs = new Map<number, number>()
-  for (const u of inflight) {
-    const hubIndex = replaced.get(u.origin)
-    if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) pairs.set(u.origin, hubIndex)
-  }
+  inflight.forEach((u, i) => {
+    const hubIndex = replaced.get(i)
+    if (hubIndex != null && sameInsertion(u.step, over[hubIndex])) pairs.set(i, hubIndex)
+  })
   const paired = new Set(pairs.values())
   for (let j = Math.min(...paired) + 1; j < over.length; j++) if (!paired.has(j)) return new Map()
   return pairs

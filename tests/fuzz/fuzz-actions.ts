@@ -96,6 +96,8 @@ export interface EditContext {
   k: number
   rng: Prng
   history: boolean
+  /** Type and delete text one character a transaction, as keys do (see FuzzOptions.keystrokes). */
+  keystrokes: boolean
   describe(text: string): void
   uniqueChar(): string
 }
@@ -111,6 +113,11 @@ function runCommand(c: EditContext, from: number, to: number, command: Command):
     return result
   })
   return changed
+}
+
+function inOneTextblock(doc: Node, from: number, to: number): boolean {
+  const $from = doc.resolve(from)
+  return $from.parent.inlineContent && $from.sameParent(doc.resolve(to))
 }
 
 function cursor(c: EditContext): [number, number] {
@@ -146,7 +153,9 @@ function described(c: EditContext, text: string, run: () => boolean): void {
 const typeText: Edit = c => {
   const at = c.rng.pick(inlinePositions(state(c).doc))
   const text = c.rng.pick(words) + c.uniqueChar()
-  described(c, `type ${JSON.stringify(text)} at ${at}`, () => c.h.edit(c.k, s => s.tr.insertText(text, at)))
+  if (c.keystrokes)
+    described(c, `type ${JSON.stringify(text)} at ${at}, a key at a time`, () => [...text].every((char, i) => c.h.edit(c.k, s => s.tr.insertText(char, at + i))))
+  else described(c, `type ${JSON.stringify(text)} at ${at}`, () => c.h.edit(c.k, s => s.tr.insertText(text, at)))
 }
 
 const typeOver: Edit = c => {
@@ -158,6 +167,14 @@ const typeOver: Edit = c => {
 
 const deleteRange: Edit = c => {
   const [from, to] = randomRange(c.rng, state(c).doc)
+  if (c.keystrokes && from < to && inOneTextblock(state(c).doc, from, to)) {
+    // Backspace from the end, or the delete key at the start, once for each character.
+    const back = c.rng.chance(0.5)
+    return described(c, `${back ? "backspace" : "delete key"} ${from}-${to}, a key at a time`, () => {
+      for (let i = 0; i < to - from; i++) c.h.edit(c.k, s => (back ? s.tr.delete(to - i - 1, to - i) : s.tr.delete(from, from + 1)))
+      return true
+    })
+  }
   const how = c.rng.int(3)
   described(c, `${["tr.delete", "tr.deleteRange", "deleteSelection"][how]} ${from}-${to}`, () =>
     how == 0 ? c.h.edit(c.k, s => s.tr.delete(from, to))

@@ -12,6 +12,11 @@ export interface FuzzOptions {
   maxActions?: number
   /** Stop after this many actions (before settling), to shrink a failing session; defaults to all of them. */
   limit?: number
+  /**
+   * Type and delete text one character a transaction, as keys do, rather than a word or a range at a
+   * time, so that the clients' batches hold runs of steps that they merge before sending.
+   */
+  keystrokes?: boolean
 }
 
 /** The outcome of one fuzz session, with everything needed to replay it by hand. */
@@ -60,7 +65,7 @@ export function runFuzzSession(seed: number, options: FuzzOptions = {}): FuzzRes
   }
   const steps = Math.min(total, options.limit ?? total)
   try {
-    for (let i = 0; i < steps; i++) randomAction(h, rng, withHistory, uniqueChar, text => (actions[i] = text))
+    for (let i = 0; i < steps; i++) randomAction(h, rng, withHistory, !!options.keystrokes, uniqueChar, text => (actions[i] = text))
     actions.push("settle")
     h.settle()
     h.assertConverged()
@@ -107,7 +112,7 @@ function indices(flags: boolean[]): string {
   return flags.flatMap((flag, k) => (flag ? [k] : [])).join(",")
 }
 
-function randomAction(h: CollabHarness, rng: Prng, withHistory: boolean[], uniqueChar: () => string, describe: (text: string) => void): void {
+function randomAction(h: CollabHarness, rng: Prng, withHistory: boolean[], keystrokes: boolean, uniqueChar: () => string, describe: (text: string) => void): void {
   const k = rng.int(h.clients.length)
   const client = h.clients[k]
   const kind = rng.weighted<string>([
@@ -135,7 +140,7 @@ function randomAction(h: CollabHarness, rng: Prng, withHistory: boolean[], uniqu
       describe(`c${k} reconnects`)
       return h.reconnect(k)
     default:
-      return randomEdit({ h, k, rng, history: withHistory[k], uniqueChar, describe: text => describe(`c${k} ${text}`) })
+      return randomEdit({ h, k, rng, history: withHistory[k], keystrokes, uniqueChar, describe: text => describe(`c${k} ${text}`) })
   }
 }
 

@@ -1,12 +1,12 @@
 import { formatFailure, minimizeFailure, runFuzzSession } from "./fuzz-session"
 import { option } from "./cli-option"
 
-// Command line: npm run fuzz -- --sessions N --seed S [--actions A]. Runs seeds S, S+1, ... S+N-1; on the first
+// Command line: npm run fuzz -- --sessions N --seed S [--actions A] [--keystrokes 1]. Runs seeds S, S+1, ... S+N-1; on the first
 // failure prints the seed and its shortest failing prefix and exits 1, else ends with "converged N/N sessions".
 
 const sessions = option("sessions", 1000)
 const seed = option("seed", 1)
-const options = { maxActions: option("actions", 80) }
+const options = { maxActions: option("actions", 80), keystrokes: option("keystrokes", 0) == 1 }
 const started = performance.now()
 for (let i = 0; i < sessions; i++) {
   if (runFuzzSession(seed + i, options).ok) continue

@@ -38,6 +38,25 @@ describe("randomized collaboration sessions", () => {
     expect(failed, failed.length ? formatFailure(minimizeFailure(failed[0], { maxActions: 200 })) : "").toEqual([])
   })
 
+  it("converge over 150 sessions typing and deleting a key at a time, which clients merge before sending", () => {
+    // Count the batches sent with fewer steps than the client holds for them, so that the seeds are known to merge.
+    const nextBatch = SyncClient.prototype.nextBatch
+    let merged = 0
+    const spy = vi.spyOn(SyncClient.prototype, "nextBatch").mockImplementation(function (this: SyncClient) {
+      const batch = nextBatch.call(this)
+      if (batch && this.workView().inflight!.steps.length > batch.steps.length) merged++
+      return batch
+    })
+    const failed: number[] = []
+    try {
+      for (let seed = 40_000; seed < 40_150; seed++) if (!runFuzzSession(seed, { keystrokes: true }).ok) failed.push(seed)
+    } finally {
+      spy.mockRestore()
+    }
+    expect(merged).toBeGreaterThan(100)
+    expect(failed, failed.length ? formatFailure(minimizeFailure(failed[0], { keystrokes: true })) : "").toEqual([])
+  })
+
   it("converge on the sessions long runs found failing", () => {
     // 903409: the hub refitted a list-item split into a different slice, and a mirror between the
     // client's step and the refitted one recovered a block-id step onto a text node, where applying it
