@@ -38,7 +38,10 @@ describe("/metrics", () => {
     const response = await fetch(`${suite.server.url}/metrics`)
     expect(response.status).toBe(200)
     const metrics = await response.json()
-    expect(metrics).toEqual({ documents: expect.any(Number), packedDocuments: expect.any(Number), connections: expect.any(Number), rateLimited: 0, connectionsRefused: 0 })
+    expect(metrics).toEqual({
+      documents: expect.any(Number), packedDocuments: expect.any(Number), connections: expect.any(Number), rateLimited: 0, connectionsRefused: 0,
+      committed: expect.any(Number), forwarded: 0
+    })
     expect(metrics.documents).toBeGreaterThanOrEqual(1)
     expect(metrics.connections).toBeGreaterThanOrEqual(1)
   })
