@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
 import { EditorState, type Transaction } from "prosemirror-state"
 import { Step, type StepMap } from "prosemirror-transform"
-import { history } from "prosemirror-history"
+import { history, undo } from "prosemirror-history"
 import { schema, coolBlocks } from "../../lib/schema"
 import { SyncClient, transformBatch, type Batch } from "../../lib/ot"
 import type { CommittedOp, DroppedStep } from "../../lib/protocol"
@@ -100,6 +100,15 @@ export class CollabHarness {
     client.sync.apply(tr)
     this.send(k)
     return true
+  }
+
+  /** Undo client k's last undoable edit (prosemirror-history) and send it; false when there was none. */
+  undo(k: number): boolean {
+    return this.edit(k, state => {
+      let tr: Transaction | null = null
+      undo(state, t => (tr = t))
+      return tr
+    })
   }
 
   /** Put client k's next batch on its channel to the hub, if it may send one. */

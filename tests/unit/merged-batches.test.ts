@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
-import { closeHistory, history, undo, undoDepth } from "prosemirror-history"
+import { closeHistory, history, undoDepth } from "prosemirror-history"
 import type { Node } from "prosemirror-model"
 import { Step } from "prosemirror-transform"
 import { maxMergedContent, SyncClient, type Batch } from "../../lib/ot"
@@ -143,10 +143,9 @@ describe("SyncClient merging its work before sending it", () => {
     expect(mine.steps).toHaveLength(1)
     expect(text(h.clients[0].doc)).toBe("remote helloabcXYZ|world")
     expect(undoDepth(h.clients[0].sync.state)).toBe(2)
-    const runUndo = () => h.edit(0, s => { let tr = null; undo(s, t => (tr = t)); return tr })
-    expect(runUndo()).toBe(true)
+    expect(h.undo(0)).toBe(true)
     expect(text(h.clients[0].doc)).toBe("remote helloabc|world")
-    expect(runUndo()).toBe(true)
+    expect(h.undo(0)).toBe(true)
     expect(text(h.clients[0].doc)).toBe("remote hello|world")
     h.settle()
     h.assertConverged()
@@ -170,7 +169,7 @@ describe("SyncClient merging its work before sending it", () => {
     h.assertConverged()
     expect(h.hub.ops.map(op => [op.clientId, op.steps.length])).toEqual([["c1", 1], ["c0", 1], ["c1", 1], ["c0", 1]])
     expect(text(h.clients[0].doc)).toBe("SRhello!abc")
-    h.edit(0, s => { let tr = null; undo(s, t => (tr = t)); return tr })
+    h.undo(0)
     expect(text(h.clients[0].doc)).toBe("SRhello")
     h.settle()
     h.assertConverged()
@@ -178,7 +177,6 @@ describe("SyncClient merging its work before sending it", () => {
 
   it("splits merged typing back into its keystrokes when the hub committed the batch in another form, for undo and later steps to follow", () => {
     const h = new CollabHarness(doc(p("0123456789abcdefghij")), 2, { history: true })
-    const runUndo = () => h.edit(0, s => { let tr = null; undo(s, t => (tr = t)); return tr })
     h.edit(0, s => s.tr.insertText("!", 21))
     // Behind that batch: a deletion, then (an undo event of its own) "XYZ" a key at a time.
     h.edit(0, s => s.tr.delete(4, 16))
@@ -204,9 +202,9 @@ describe("SyncClient merging its work before sending it", () => {
     expect(h.hub.doc.eq(doc(p("012ABfghij!X", strong("Y"), "Z")))).toBe(true)
     // The deletion's pieces have no undo item; the typing, split back, keeps its own.
     expect(undoDepth(h.clients[0].sync.state)).toBe(3)
-    runUndo()
+    h.undo(0)
     expect(h.clients[0].doc.eq(doc(p("012ABfghij!XYZ")))).toBe(true)
-    runUndo()
+    h.undo(0)
     expect(text(h.clients[0].doc)).toBe("012ABfghij!")
     h.settle()
     h.assertConverged()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
-import { history, undo, undoDepth } from "prosemirror-history"
+import { history, undoDepth } from "prosemirror-history"
 import { setBlockType } from "prosemirror-commands"
 import { wrapInList } from "prosemirror-schema-list"
 import type { Node } from "prosemirror-model"
@@ -14,14 +14,6 @@ const { doc, p, h1 } = b
 
 function text(node: Node) {
   return node.textBetween(0, node.content.size, "|")
-}
-
-function runUndo(h: CollabHarness, k: number) {
-  h.edit(k, s => {
-    let tr = null
-    undo(s, t => (tr = t))
-    return tr
-  })
 }
 
 /** A client of `options` that took back `work`, as a reloaded page does. */
@@ -42,7 +34,7 @@ describe("SyncClient with undo history", () => {
     h.deliverToHub(0)
     h.deliverToClient(0)
     expect(text(h.clients[0].doc)).toBe("Xhelloab")
-    runUndo(h, 0)
+    h.undo(0)
     expect(text(h.clients[0].doc)).toBe("Xhello")
     h.settle()
     h.assertConverged()
@@ -66,9 +58,9 @@ describe("SyncClient with undo history", () => {
     expect(text(h.hub.doc)).toBe("02ABfghijX")
     // That batch is left out of undo history (before, undo threw RangeError: a position out of range).
     expect(undoDepth(h.clients[0].sync.state)).toBe(0)
-    runUndo(h, 0)
+    h.undo(0)
     h.edit(0, s => s.tr.insertText("Y", 1))
-    runUndo(h, 0)
+    h.undo(0)
     h.settle()
     h.assertConverged()
     expect(text(h.hub.doc)).toBe("02ABfghijX")
