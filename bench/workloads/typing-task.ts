@@ -98,8 +98,13 @@ async function typeUntil(client: TypingClient, seat: TypingSeat, params: TypingP
  */
 export const typingTask: Task<TypingParams> = async (params, channel) => {
   const { typingClient } = await loadClients(params.system)
-  const clients = params.seats.map(seat => typingClient(seat.url, seat.docId, seat.name))
-  const joining = (create: boolean) => Promise.all(clients.filter((_, i) => params.seats[i].create == create).map(c => c.join(create)))
+  // A client connects as it joins, as a tab opening the document would: the join time includes the handshake.
+  const clients: TypingClient[] = []
+  const joining = (create: boolean) => Promise.all(params.seats.map(async (seat, i) => {
+    if (seat.create != create) return
+    clients[i] = typingClient(seat.url, seat.docId, seat.name)
+    await clients[i].join(create)
+  }))
   await joining(true)
   await channel.ready()
   await channel.go()

@@ -79,7 +79,7 @@ export function longDocument(sizes: LongDocumentSizes): Workload<LongDocumentFig
       { workload: label, metric: `ms for the ${sizes.clients} clients to join (first join → last holding it)`, better: "lower", digits: 0, cells: cells(results, f => f.joinMs) }
     ],
     notes: results => Object.entries(results).flatMap(([system, r]) => succeeded(r)
-      ? [`W6, ${systemLabels[system as SystemName]}: seeded ${r.seeded.characters.toLocaleString("en-US")} characters in ${r.seeded.paragraphs.toLocaleString("en-US")} paragraphs; server RSS ${mb(r.memoryAtStart.rss).toFixed(1)} MB and JS heap ${mb(r.memoryAtStart.heap).toFixed(1)} MB at start; ${r.opsPerSecond.toFixed(0)} committed ops/s, ${r.latencySamples.toLocaleString("en-US")} arrivals timed, ${r.missingDeliveries} missing, ${r.refused} refused.`]
+      ? [`W6, ${systemLabels[system as SystemName]}: seeded ${r.seeded.characters.toLocaleString("en-US")} characters in ${r.seeded.paragraphs.toLocaleString("en-US")} paragraphs; server RSS ${mb(r.memoryAtStart.rss).toFixed(1)} → ${mb(r.memoryJoined.rss).toFixed(1)} MB, JS heap ${mb(r.memoryAtStart.heap).toFixed(1)} → ${mb(r.memoryJoined.heap).toFixed(1)} MB (at start → document loaded and every client joined); ${r.opsPerSecond.toFixed(0)} committed ops/s, ${r.latencySamples.toLocaleString("en-US")} arrivals timed, ${r.missingDeliveries} missing, ${r.refused} refused.`]
       : [])
   }
 }
