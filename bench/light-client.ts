@@ -3,7 +3,7 @@ import type { ClientToServerEvents, LeanOp, PackedOp, Reply, ServerToClientEvent
 import { createDocument, knownLinks } from "../tests/support/link-registry"
 import { addTyped, randomTextPosition } from "./peers/paragraph-lengths"
 
-/** What a light client reads of an op (its steps stay packed: only their number counts). */
+/** What a light client tells `onOps` of an op (of its steps it reads only where they type and how much). */
 export type OpKey = Pick<LeanOp, "version" | "clientId" | "seq">
 
 /**

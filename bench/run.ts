@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [--only=w1,w2,w3,w4,w5,w6] [--systems=concord,sharedb,rebase,yjs] [--profile]`
-// Runs every workload of issue #7 against Concord and its peers (ShareDB, a reject-and-retry
+// Runs every workload of issue #7 (and #21's W6) against Concord and its peers (ShareDB, a reject-and-retry
 // authority, a Yjs relay) on this machine, one system after another, and prints one markdown table.
 // --quick runs shortened versions, with one server per system shared by W1, W2, W3 and W5 (a full
 // run starts a fresh server for every workload and system); --profile runs Concord's server and
