@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [--only=w1,w2,w3,w4,w5] [--systems=concord,sharedb,rebase,yjs] [--profile]`
-// Runs every workload of issue #7 against Concord and its peers (ShareDB, a reject-and-retry
+// `npm run bench [-- --quick] [--only=w1,w2,w3,w4,w5,w6] [--systems=concord,sharedb,rebase,yjs] [--profile]`
+// Runs every workload of issue #7 (and #21's W6) against Concord and its peers (ShareDB, a reject-and-retry
 // authority, a Yjs relay) on this machine, one system after another, and prints one markdown table.
 // --quick runs shortened versions, with one server per system shared by W1, W2, W3 and W5 (a full
 // run starts a fresh server for every workload and system); --profile runs Concord's server and
@@ -19,6 +19,7 @@ import { saturation } from "./workloads/w2-saturation"
 import { trace } from "./workloads/w3-trace"
 import { scale } from "./workloads/w4-scale"
 import { offlineMerge } from "./workloads/w5-offline-merge"
+import { longDocument } from "./workloads/w6-long-document"
 import type { Results, Workload } from "./workloads/workload"
 
 const args = process.argv.slice(2)
@@ -40,14 +41,16 @@ const workloads: [string, Workload<any>[]][] = quick
       ["w2", [saturation({ seconds: 3, workers: 5 })]],
       ["w3", [trace({ patches: 20_000, chunk: 1000, timeoutMs: 30_000 })]],
       ["w4", [scale({ idleConnections: 200, warmConnections: 100, documents: 20, clientsPerDoc: 5, charsPerClient: 10, workers: 2, settleMs: 300 })]],
-      ["w5", [offlineMerge(1000, 30_000)]]
+      ["w5", [offlineMerge(1000, 30_000)]],
+      ["w6", [longDocument({ characters: 100_000, clients: 20, typists: 5, rate: 5, seconds: 10, workers: 5 })]]
     ]
   : [
       ["w1", [hotDocument(10, { seconds: 20, workers: 5, rate: 5 }), hotDocument(50, { seconds: 20, workers: 5, rate: 5 })]],
       ["w2", [saturation({ seconds: 20, workers: 5 })]],
       ["w3", [trace({ patches: null, chunk: 1000, timeoutMs: 240_000 })]],
       ["w4", [scale({ idleConnections: 5000, warmConnections: 500, documents: 200, clientsPerDoc: 5, charsPerClient: 10, workers: 4, settleMs: 1000 })]],
-      ["w5", [offlineMerge(1000, 120_000), offlineMerge(10_000, 120_000)]]
+      ["w5", [offlineMerge(1000, 120_000), offlineMerge(10_000, 120_000)]],
+      ["w6", [longDocument({ characters: 100_000, clients: 20, typists: 5, rate: 5, seconds: 20, workers: 5 })]]
     ]
 
 const rows: Row[] = []
@@ -131,7 +134,7 @@ try {
   for (const [name, list] of workloads) if (!only || only.includes(name)) for (const workload of list) await runWorkload(workload)
   for (const [system, { server, dir }] of shared) {
     await server.stop()
-    collectProfiles(`${systemLabels[system]}'s server, every --quick workload but W4`, dir)
+    collectProfiles(`${systemLabels[system]}'s server, every --quick workload but W4 and W6`, dir)
   }
 } finally {
   killAll()

@@ -8,5 +8,6 @@ export async function loadTask(name: TaskName): Promise<Task<any>> {
     case "idle": return (await import("../workloads/scale-task")).idleTask
     case "documents": return (await import("../workloads/scale-task")).documentsTask
     case "offline": return (await import("../workloads/offline-task")).offlineTask
+    case "seed": return (await import("../workloads/seed-task")).seedTask
   }
 }

@@ -2,7 +2,7 @@
 // A worker runs one task at a time and may run several in turn (the orchestrator keeps a pool).
 
 /** The tasks a worker process can run, by name; bench/harness/tasks.ts maps them to their code. */
-export type TaskName = "typing" | "trace" | "idle" | "documents" | "offline"
+export type TaskName = "typing" | "trace" | "idle" | "documents" | "offline" | "seed"
 
 /** Start a task: what to run, with which parameters, and for how long at most. */
 export interface StartMessage {

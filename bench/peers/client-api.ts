@@ -8,7 +8,7 @@ export interface Closable {
 }
 
 /**
- * A client typing single characters into one document (W1, W2, W4), keeping as little as its system
+ * A client typing single characters into one document (W1, W2, W4, W6), keeping as little as its system
  * allows. Every op is named by a key, "<client>/<n>", that the system carries to the other clients,
  * so that arrival times can be matched to submit times.
  */
@@ -27,7 +27,7 @@ export interface TypingClient {
   close(): void
 }
 
-/** A client holding the document (W3, W5): applies edits locally and syncs them as its protocol allows. */
+/** A client holding the document (W3, W5, W6's seeding): applies edits locally and syncs them as its protocol allows. */
 export interface EditingClient {
   /** Connect and join the document, creating it when `create` is set and it does not exist. */
   join(create: boolean): Promise<void>

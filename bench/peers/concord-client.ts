@@ -1,5 +1,6 @@
-// Concord's clients for the benchmark: LightClient (keeps no document) types in W1, W2 and W4; the
-// real SyncClient, through the integration tests' TestClient, holds the document in W3 and W5.
+// Concord's clients for the benchmark: LightClient (keeps no document) types in W1, W2, W4 and W6;
+// the real SyncClient, through the integration tests' TestClient, holds the document in W3 and W5
+// and seeds W6's.
 import type { Node } from "prosemirror-model"
 import { io } from "socket.io-client"
 import { TextPatcher, docToText } from "../../lib/ot/trace-text"

@@ -9,7 +9,8 @@ import { WebSocket } from "ws"
 import { TextPatcher, docToText } from "../../lib/ot/trace-text"
 import { schema } from "../../lib/schema"
 import type { TracePatch } from "../../tests/support/traces"
-import { ChangeListeners, randomInt, type Closable, type EditingClient, type SystemClients, type TypingClient } from "./client-api"
+import { ChangeListeners, type Closable, type EditingClient, type SystemClients, type TypingClient } from "./client-api"
+import { randomTextPosition } from "./paragraph-lengths"
 import type { RebaseClientMessage, RebaseServerMessage } from "./rebase-protocol"
 
 function openSocket(url: string): Promise<WebSocket> {
@@ -155,8 +156,9 @@ class RebaseTypingClient implements TypingClient {
     onKey(`${this.session.clientID}/${seq}`)
     const confirmed = new Promise<void>(resolve => (this.confirmWaiter = { seq, resolve }))
     this.session.edit(state => {
-      const paragraph = state.doc.firstChild!
-      return state.tr.insertText("x", 1 + randomInt(paragraph.content.size + 1))
+      const lengths: number[] = []
+      state.doc.forEach(paragraph => lengths.push(paragraph.content.size))
+      return state.tr.insertText("x", randomTextPosition(lengths))
     })
     return confirmed
   }

@@ -1,5 +1,6 @@
-// Worker side of W1 and W2: several TypingClients of one system in this process, each typing one
-// character at a time at random positions, paced or as fast as acknowledgements come.
+// Worker side of W1, W2 and W6: several TypingClients of one system in this process, each typing
+// one character at a time at random positions, paced or as fast as acknowledgements come, or only
+// receiving.
 import { loadClients, type SystemName } from "../peers/load-clients"
 import type { TypingClient } from "../peers/client-api"
 import { now, type Task } from "../harness/worker-protocol"
@@ -11,6 +12,8 @@ export interface TypingSeat {
   docId: string
   /** Create the document: this client joins before every other client of the run (one per document). */
   create: boolean
+  /** Type; a client that does not only receives. */
+  types: boolean
 }
 
 /** What a typing worker runs. */
@@ -43,6 +46,8 @@ export interface TypingResult {
   /** Submits the system refused (the client stops typing at its first), and the first refusal's message. */
   refused: number
   firstRefusal: string | null
+  /** When this worker's clients that do not create began to join, and when the last of them held the document. */
+  joining: { from: number; to: number }
   /** CPU seconds this worker used while typing. */
   cpu: number
   /** The most ops any of this worker's clients saw committed. */
@@ -93,14 +98,21 @@ async function typeUntil(client: TypingClient, seat: TypingSeat, params: TypingP
  */
 export const typingTask: Task<TypingParams> = async (params, channel) => {
   const { typingClient } = await loadClients(params.system)
-  const clients = params.seats.map(seat => typingClient(seat.url, seat.docId, seat.name))
-  const joining = (create: boolean) => Promise.all(clients.filter((_, i) => params.seats[i].create == create).map(c => c.join(create)))
+  // A client connects as it joins, as a tab opening the document would: the join time includes the handshake.
+  const clients: TypingClient[] = []
+  const joining = (create: boolean) => Promise.all(params.seats.map(async (seat, i) => {
+    if (seat.create != create) return
+    clients[i] = typingClient(seat.url, seat.docId, seat.name)
+    await clients[i].join(create)
+  }))
   await joining(true)
   await channel.ready()
   await channel.go()
+  const joinFrom = now()
   await joining(false)
   const out: TypingResult = {
-    submits: [], arrivals: [], observedDoc: params.seats[0].docId, observerKeys: [], acks: [], unfinished: [], refused: 0, firstRefusal: null, cpu: 0, committed: 0, endedAt: 0
+    submits: [], arrivals: [], observedDoc: params.seats[0].docId, observerKeys: [], acks: [], unfinished: [], refused: 0, firstRefusal: null,
+    joining: { from: joinFrom, to: now() }, cpu: 0, committed: 0, endedAt: 0
   }
   clients[0].onArrive = keys => {
     const t = now()
@@ -109,7 +121,7 @@ export const typingTask: Task<TypingParams> = async (params, channel) => {
   await channel.ready()
   const { begin, end } = (await channel.go()) as { begin: number; end: number }
   const cpu0 = process.cpuUsage()
-  const typing = Promise.all(clients.map((c, i) => typeUntil(c, params.seats[i], params, begin, end, out, i == 0 ? out.observerKeys : null)))
+  const typing = Promise.all(clients.map((c, i) => params.seats[i].types && typeUntil(c, params.seats[i], params, begin, end, out, i == 0 ? out.observerKeys : null)))
   await Promise.race([typing, new Promise(resolve => setTimeout(resolve, Math.max(0, end - now()) + params.graceMs))])
   const cpu = process.cpuUsage(cpu0)
   out.cpu = (cpu.user + cpu.system) / 1e6

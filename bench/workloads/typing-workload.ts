@@ -1,4 +1,4 @@
-// Orchestrator side of W1 and W2: clients spread over worker processes, over one or more documents
+// Orchestrator side of W1, W2 and W6: clients spread over worker processes, over one or more documents
 // and over one or more servers of the system, each in its own process; latency is measured from
 // submit to arrival at each worker's observer.
 import { Worker, withWorkers } from "../harness/child-processes"
@@ -17,6 +17,10 @@ export interface TypingWorkload {
   seconds: number
   /** Documents the clients type into: client i types into document i % documents (default 1). */
   documents?: number
+  /** How many of the clients type, spread evenly over them (default all); the others only receive. */
+  typists?: number
+  /** The documents exist already (seeded before the run), so no client creates one and all join at once. */
+  seeded?: boolean
 }
 
 /** A process whose CPU time a typing workload reads over the typing window, besides the servers'. */
@@ -57,23 +61,36 @@ export interface TypingFigures {
   /** Submits the system refused, and the first refusal's message. */
   refused: number
   firstRefusal: string | null
+  /** Ms from the first client's join until the last one held its document (clients creating one excepted: they join before). */
+  joinMs: number
 }
 
 const graceMs = 10_000
 /** What steadyP99 leaves out at the start of a run. */
 export const warmupMs = 3_000
 
+/** The names of the documents of a typing run: `runName` itself when there is one. */
+export function typingDocIds(runName: string, documents: number): string[] {
+  return Array.from({ length: documents }, (_, d) => (documents == 1 ? runName : `${runName}-d${d}`))
+}
+
 /**
  * Run one typing workload against `servers`, servers of `system`, on documents of its own (named
- * after `runName`). Client i types into document i % D and connects to server ⌊i / D⌋ % S, so
- * that the clients of each document are spread round-robin over the servers.
+ * after `runName`, see typingDocIds). Client i types into document i % D and connects to server
+ * ⌊i / D⌋ % S, so that the clients of each document are spread round-robin over the servers.
+ * `onJoined` runs once every client has joined, before any types (W6 reads the server's memory there).
  */
-export async function runTyping(system: SystemName, servers: ServerHandle | readonly ServerHandle[], workload: TypingWorkload, runName = `typing-${workload.mode}-${workload.clients}`, meters: readonly CpuMeter[] = []): Promise<TypingFigures> {
+export async function runTyping(system: SystemName, servers: ServerHandle | readonly ServerHandle[], workload: TypingWorkload, runName = `typing-${workload.mode}-${workload.clients}`, meters: readonly CpuMeter[] = [], onJoined?: () => Promise<void>): Promise<TypingFigures> {
   const serverList = Array.isArray(servers) ? servers : [servers as ServerHandle]
   const documents = workload.documents ?? 1
-  const docIds = Array.from({ length: documents }, (_, d) => (documents == 1 ? runName : `${runName}-d${d}`))
-  const seats: TypingSeat[] = Array.from({ length: workload.clients }, (_, i) => ({
-    name: `${runName}-c${i}`, docId: docIds[i % documents], url: serverList[Math.floor(i / documents) % serverList.length].url, create: i < documents
+  const docIds = typingDocIds(runName, documents)
+  const { clients } = workload
+  const typists = workload.typists ?? clients
+  const seats: TypingSeat[] = Array.from({ length: clients }, (_, i) => ({
+    name: `${runName}-c${i}`, docId: docIds[i % documents], url: serverList[Math.floor(i / documents) % serverList.length].url,
+    create: !workload.seeded && i < documents,
+    // The last client of every group of clients / typists types (a worker's observer, its first, does not when any only receive).
+    types: Math.floor(((i + 1) * typists) / clients) > Math.floor((i * typists) / clients)
   }))
   const workers: Worker[] = []
   return withWorkers(workers, async () => {
@@ -88,6 +105,7 @@ export async function runTyping(system: SystemName, servers: ServerHandle | read
       if (phase) for (const w of workers) w.go()
       for (const w of workers) await w.next("ready", 60_000)
     }
+    await onJoined?.()
     const cpu0 = serverList.map(s => cpuSeconds(s.pid))
     const metered0 = meters.map(m => m.seconds())
     const begin = now() + 100
@@ -138,7 +156,8 @@ function figures(results: TypingResult[], begin: number, end: number, serverCpu:
     latencySamples: latencies.length,
     missingDeliveries: missingDeliveries(results, end),
     refused: results.reduce((n, r) => n + r.refused, 0),
-    firstRefusal: results.find(r => r.firstRefusal)?.firstRefusal ?? null
+    firstRefusal: results.find(r => r.firstRefusal)?.firstRefusal ?? null,
+    joinMs: Math.max(...results.map(r => r.joining.to)) - Math.min(...results.map(r => r.joining.from))
   }
 }
 

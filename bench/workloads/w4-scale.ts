@@ -2,12 +2,10 @@
 // full garbage collection (bench/harness/server-probe.mjs), once warm-up connections are open, and
 // after opening the measured idle connections, then after opening documents with a few clients each; the differences are divided
 // by the counts. Resident set (RSS, what the machine pays) and JS heap (what the code keeps) both.
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Worker, withWorkers } from "../harness/child-processes"
-import { probeMemory, sleep, type MemoryReading } from "../harness/measure"
-import { startSystem, systemLabels, type StartOptions } from "../peers/systems"
+import { sleep } from "../harness/measure"
+import { startProbedServer, type Kilobytes } from "../harness/probed-server"
+import { systemLabels, type StartOptions } from "../peers/systems"
 import type { SystemName } from "../peers/load-clients"
 import type { DocumentsParams, IdleParams } from "./scale-task"
 import { cells, succeeded, type Workload } from "./workload"
@@ -29,12 +27,6 @@ export interface ScaleWorkload {
   settleMs: number
 }
 
-/** Server memory in KB: resident set and JS heap (heapUsed + external). */
-export interface Kilobytes {
-  rss: number
-  heap: number
-}
-
 /** What W4 measured on one system. */
 export interface ScaleFigures {
   perIdleConnection: Kilobytes
@@ -44,10 +36,6 @@ export interface ScaleFigures {
   perDocumentWithClients: Kilobytes
   /** The readings, in MB: before, with the idle connections, with the documents too. */
   readingsMB: Kilobytes[]
-}
-
-function kb(reading: MemoryReading): Kilobytes {
-  return { rss: reading.rss / 1024, heap: (reading.heapUsed + reading.external) / 1024 }
 }
 
 function per(after: Kilobytes, before: Kilobytes, count: number): Kilobytes {
@@ -60,9 +48,8 @@ function split<T>(items: T[], parts: number): T[][] {
 
 /** Run W4 against a fresh server of `system` (its memory must owe nothing to other workloads). */
 export async function runScale(system: SystemName, workload: ScaleWorkload, start: StartOptions = {}): Promise<ScaleFigures> {
-  const probeDir = mkdtempSync(join(tmpdir(), "bench-memory-"))
-  const server = await startSystem(system, { ...start, memoryProbeDir: probeDir })
-  const memory = async () => kb(await probeMemory(server.pid, probeDir))
+  const probed = await startProbedServer(system, start)
+  const { server, memory } = probed
   const workers: Worker[] = []
   try {
     return await withWorkers(workers, async () => {
@@ -106,8 +93,7 @@ export async function runScale(system: SystemName, workload: ScaleWorkload, star
       }
     })
   } finally {
-    await server.stop()
-    rmSync(probeDir, { recursive: true, force: true })
+    await probed.stop()
   }
 }
 

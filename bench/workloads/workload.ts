@@ -1,4 +1,4 @@
-// What each workload file (w1..w5) gives the orchestrator: how to measure one system, and the
+// What each workload file (w1..w6) gives the orchestrator: how to measure one system, and the
 // table rows and notes its figures make.
 import type { Cell, Row } from "../harness/report"
 import type { SystemName } from "../peers/load-clients"
