@@ -126,7 +126,7 @@ function replaceInline(block: Node, from: number, to: number, slice: Slice): Nod
 }
 
 /** Whether every inline node type of `schema` is a leaf, so that a position in a textblock never points inside an inline node. */
-function flatInline(schema: Schema): boolean {
+export function flatInline(schema: Schema): boolean {
   let flat = flatSchemas.get(schema)
   if (flat == null) flatSchemas.set(schema, (flat = Object.values(schema.nodes).every(type => !type.isInline || type.isLeaf)))
   return flat
