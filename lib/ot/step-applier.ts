@@ -1,6 +1,7 @@
 import { Mark, type Node, type Schema, type Slice } from "prosemirror-model"
 import { ReplaceStep, type Step, StepResult } from "prosemirror-transform"
 import { isStructureReplace } from "./structure-replace"
+import { BlockStarts } from "./block-starts"
 
 /**
  * Applies a run of steps, each to the document the one before it made, with the result `step.apply`
@@ -18,13 +19,11 @@ import { isStructureReplace } from "./structure-replace"
 export class StepApplier {
   /** The document the last step applied made. */
   private last: Node | null = null
-  /** The document `starts` describes: the start of each of its top-level blocks. */
-  private indexed: Node | null = null
-  private starts = noStarts
+  private readonly blocks = new BlockStarts()
 
   apply(doc: Node, step: Step): StepResult {
     const fast = step instanceof ReplaceStep && doc === this.last ? this.replaceInBlock(doc, step) : null
-    if (fast) return StepResult.ok((this.last = this.indexed = fast))
+    if (fast) return StepResult.ok((this.last = fast))
     const result = step.apply(doc)
     this.last = result.doc
     return result
@@ -34,46 +33,26 @@ export class StepApplier {
   private replaceInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
     if (slice.openStart || slice.openEnd || from > to || (from < to && isStructureReplace(step))) return null
-    const count = doc.childCount
-    if (count == 0) return null
-    if (doc !== this.indexed) this.index(doc)
-    const starts = this.starts
-    let low = 0, high = count - 1
-    while (low < high) {
-      const mid = (low + high + 1) >> 1
-      if (starts[mid] <= from) low = mid
-      else high = mid - 1
-    }
-    const block = doc.child(low), start = starts[low]
+    if (doc.childCount == 0) return null
+    const blocks = this.blocks
+    if (!blocks.describes(doc)) blocks.index(doc)
+    const low = blocks.blockAt(from)
+    const block = doc.child(low), start = blocks.start(low)
     // Strictly inside the block: its content runs from start + 1 to start + nodeSize - 1.
     if (from <= start || to >= start + block.nodeSize) return null
     const replaced = replaceWithin(block, from - start - 1, to - start - 1, slice)
     if (!replaced) return null
     const next = doc.copy(doc.content.replaceChild(low, replaced))
-    const delta = replaced.nodeSize - block.nodeSize
-    if (delta) for (let i = low + 1; i < count; i++) starts[i] += delta
+    blocks.resized(next, low, replaced.nodeSize - block.nodeSize)
     return next
   }
 
   /** Let go of the last document made and its index, so that they can be collected (the next step starts a run). */
   forget(): void {
-    this.last = this.indexed = null
-    this.starts = noStarts
-  }
-
-  private index(doc: Node): void {
-    if (this.starts.length < doc.childCount) this.starts = new Int32Array(doc.childCount * 2)
-    let pos = 0
-    for (let i = 0; i < doc.childCount; i++) {
-      this.starts[i] = pos
-      pos += doc.child(i).nodeSize
-    }
-    this.indexed = doc
+    this.last = null
+    this.blocks.forget()
   }
 }
-
-/** The index of no document, shared (a typed array costs some 180 bytes, even empty: one per open document). */
-const noStarts = new Int32Array(0)
 
 /**
  * `block` with the slice's text inserted at `offset`, when the slice is one text node going strictly

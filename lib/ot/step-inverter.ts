@@ -1,6 +1,7 @@
 import { type Node, Slice } from "prosemirror-model"
 import { ReplaceStep, type Step } from "prosemirror-transform"
 import { flatInline } from "./step-applier"
+import { BlockStarts } from "./block-starts"
 
 /**
  * Inverts a run of steps, each on the document the one before it made (a transaction's steps and
@@ -12,52 +13,27 @@ import { flatInline } from "./step-applier"
  * step goes to `step.invert`. Keep one per run.
  */
 export class StepInverter {
-  /** The document `starts` describes: the start of each of its top-level blocks. */
-  private indexed: Node | null = null
-  private starts = new Int32Array(0)
+  private readonly blocks = new BlockStarts()
 
   /** `step.invert(doc)`, given `next`, the document `step` makes of `doc` (the next step's document). */
   invert(step: Step, doc: Node, next: Node): Step {
     if (!(step instanceof ReplaceStep) || doc.childCount == 0) return this.fallBack(step, doc)
-    if (doc !== this.indexed) this.index(doc)
+    const blocks = this.blocks
+    if (!blocks.describes(doc)) blocks.index(doc)
     const { from, to } = step
-    const low = this.blockAt(from)
-    const block = doc.child(low), start = this.starts[low]
+    const low = blocks.blockAt(from)
+    const block = doc.child(low), start = blocks.start(low)
     // Strictly inside one top-level block, the step changes that block alone, by the size it adds.
     if (from <= start || to >= start + block.nodeSize || next.childCount != doc.childCount) return this.fallBack(step, doc)
     const deleted = from < to ? cutInTextblock(block, from - start - 1, to - start - 1) : Slice.empty
     const inverted = deleted ? new ReplaceStep(from, from + step.slice.size, deleted) : step.invert(doc)
-    const delta = step.slice.size - (to - from)
-    if (delta) for (let i = low + 1; i < doc.childCount; i++) this.starts[i] += delta
-    this.indexed = next
+    blocks.resized(next, low, step.slice.size - (to - from))
     return inverted
   }
 
   private fallBack(step: Step, doc: Node): Step {
-    this.indexed = null
+    this.blocks.forget()
     return step.invert(doc)
-  }
-
-  /** The index of the top-level block that starts at or before `pos`. */
-  private blockAt(pos: number): number {
-    const starts = this.starts
-    let low = 0, high = this.indexed!.childCount - 1
-    while (low < high) {
-      const mid = (low + high + 1) >> 1
-      if (starts[mid] <= pos) low = mid
-      else high = mid - 1
-    }
-    return low
-  }
-
-  private index(doc: Node): void {
-    if (this.starts.length < doc.childCount) this.starts = new Int32Array(doc.childCount * 2)
-    let pos = 0
-    for (let i = 0; i < doc.childCount; i++) {
-      this.starts[i] = pos
-      pos += doc.child(i).nodeSize
-    }
-    this.indexed = doc
   }
 }
 
