@@ -55,25 +55,27 @@ export class StepApplier {
 }
 
 /**
- * `block` with the slice's text inserted at `offset`, when the slice is one text node going strictly
- * inside a text node with the same marks; otherwise null. The result equals `block.replace`'s (which
- * cuts the text node in two and joins the pieces with the new text, the same marks merging into one
- * node) without prosemirror-model's TextNode.cut, which hashes both pieces to intern them (V8 keeps a
- * sliced string's parent alive; see its v8InternHack): O(text node) per keystroke, a real cost in a
+ * `block` with its content from `from` to `to` (offsets in it) replaced by the slice's text, when both
+ * lie in one text node, the slice is empty or one text node with that node's marks, and the node keeps
+ * some text (typing goes strictly inside it); otherwise null. The result equals `block.replace`'s
+ * (which cuts the text node in pieces and joins them with the new text, the same marks merging into
+ * one node) without prosemirror-model's TextNode.cut, which hashes every piece to intern it (V8 keeps
+ * a sliced string's parent alive; see its v8InternHack): O(text node) per keystroke, a real cost in a
  * long paragraph. The string made here is flattened by the next slice taken of it, which lets go of
  * the old text. The block's content stays valid: the same node types with the same marks.
  */
-function insertText(block: Node, offset: number, slice: Slice): Node | null {
+function replaceText(block: Node, from: number, to: number, slice: Slice): Node | null {
   const inserted = slice.content.firstChild
-  if (slice.content.childCount != 1 || !inserted!.isText) return null
+  if (inserted && (slice.content.childCount != 1 || !inserted.isText)) return null
   let index = 0, childStart = 0
-  while (index < block.childCount && childStart + block.child(index).nodeSize <= offset) childStart += block.child(index++).nodeSize
+  while (index < block.childCount && childStart + block.child(index).nodeSize <= from) childStart += block.child(index++).nodeSize
   if (index >= block.childCount) return null
   const child = block.child(index)
-  const at = offset - childStart
-  if (!child.isText || at <= 0 || !Mark.sameSet(child.marks, inserted!.marks)) return null
+  const at = from - childStart, end = to - childStart
+  if (!child.isText || end > child.nodeSize || (inserted && !Mark.sameSet(child.marks, inserted.marks))) return null
+  if (from == to ? at <= 0 : !inserted && at == 0 && end == child.nodeSize) return null
   const text = child.text!
-  const joined = child.type.schema.text(text.slice(0, at) + inserted!.text! + text.slice(at), child.marks)
+  const joined = child.type.schema.text(text.slice(0, at) + (inserted ? inserted.text! : "") + text.slice(end), child.marks)
   return block.copy(block.content.replaceChild(index, joined))
 }
 
@@ -83,7 +85,7 @@ function insertText(block: Node, offset: number, slice: Slice): Node | null {
  * textblock does or the result is not valid there.
  */
 function replaceWithin(node: Node, from: number, to: number, slice: Slice): Node | null {
-  if (node.isTextblock) return (from == to ? insertText(node, from, slice) : null) ?? replaceInline(node, from, to, slice)
+  if (node.isTextblock) return replaceText(node, from, to, slice) ?? replaceInline(node, from, to, slice)
   let index = 0, start = 0
   while (index < node.childCount && start + node.child(index).nodeSize <= from) start += node.child(index++).nodeSize
   if (index == node.childCount) return null
