@@ -14,26 +14,37 @@ import { BlockStarts } from "./block-starts"
  */
 export class StepInverter {
   private readonly blocks = new BlockStarts()
+  /** The document the last step inverted made. */
+  private last: Node | null = null
 
-  /** `step.invert(doc)`, given `next`, the document `step` makes of `doc` (the next step's document). */
+  /**
+   * `step.invert(doc)`, given `next`, the document `step` makes of `doc` (the next step's document).
+   * The first step of a run goes to `step.invert` (indexing costs as much as its scan), as does one on
+   * a document the last step did not make.
+   */
   invert(step: Step, doc: Node, next: Node): Step {
-    if (!(step instanceof ReplaceStep) || doc.childCount == 0) return this.fallBack(step, doc)
+    const inRun = doc === this.last
+    this.last = next
+    const fast = inRun && step instanceof ReplaceStep ? this.invertInBlock(step, doc, next) : null
+    if (fast) return fast
+    this.blocks.forget()
+    return step.invert(doc)
+  }
+
+  /** The inverse of a replace inside one top-level block, following the index to `next`; null for any other. */
+  private invertInBlock(step: ReplaceStep, doc: Node, next: Node): Step | null {
     const blocks = this.blocks
+    if (doc.childCount == 0 || next.childCount != doc.childCount) return null
     if (!blocks.describes(doc)) blocks.index(doc)
     const { from, to } = step
     const low = blocks.blockAt(from)
     const block = doc.child(low), start = blocks.start(low)
     // Strictly inside one top-level block, the step changes that block alone, by the size it adds.
-    if (from <= start || to >= start + block.nodeSize || next.childCount != doc.childCount) return this.fallBack(step, doc)
+    if (from <= start || to >= start + block.nodeSize) return null
     const deleted = from < to ? cutInTextblock(block, from - start - 1, to - start - 1) : Slice.empty
     const inverted = deleted ? new ReplaceStep(from, from + step.slice.size, deleted) : step.invert(doc)
     blocks.resized(next, low, step.slice.size - (to - from))
     return inverted
-  }
-
-  private fallBack(step: Step, doc: Node): Step {
-    this.blocks.forget()
-    return step.invert(doc)
   }
 }
 

@@ -57,6 +57,20 @@ describe("StepInverter", () => {
     expect(end.childCount).toBe(3)
   })
 
+  it("gives step.invert's result when one inverter is handed steps of two runs by turns", () => {
+    const inverter = new StepInverter()
+    let a: Node = doc(p("first run of text"), p("second"))
+    let c: Node = doc(p("other"), p("document with more text"))
+    for (let i = 0; i < 6; i++) {
+      for (const [current, step, set] of [[a, new ReplaceStep(3, 5, Slice.empty), (d: Node) => (a = d)], [c, new ReplaceStep(12, 14, Slice.empty), (d: Node) => (c = d)]] as const) {
+        const next = step.apply(current).doc!
+        expect(inverter.invert(step, current, next).toJSON()).toEqual(step.invert(current).toJSON())
+        set(next)
+      }
+    }
+    expect([a.firstChild!.textContent, c.lastChild!.textContent]).toEqual(["fiext", "docure text"])
+  })
+
   it("gives step.invert's result on runs of random steps over random documents", () => {
     let steps = 0
     for (let seed = 1; seed <= 150; seed++) {
