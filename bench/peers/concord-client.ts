@@ -4,6 +4,7 @@
 import type { Node } from "prosemirror-model"
 import { io } from "socket.io-client"
 import { TextPatcher, docToText } from "../../lib/ot/trace-text"
+import { StepApplier, stepThrough } from "../../lib/ot"
 import { TestClient } from "../../tests/support/test-client"
 import type { TracePatch } from "../../tests/support/traces"
 import { LightClient } from "../light-client"
@@ -63,8 +64,10 @@ class ConcordEditingClient implements EditingClient {
     this.client.edit(state => {
       // The patcher indexes the lines of the document it last saw; remote changes since then mean a fresh index.
       if (this.patcherDoc !== state.doc) this.patcher = new TextPatcher(state.doc)
+      // One transaction of many steps, as a run: each step applied to the document the one before made.
       const tr = state.tr
-      for (const [pos, deleted, insert] of patches) for (const step of this.patcher!.patchToSteps(pos, deleted, insert)) tr.step(step)
+      const applier = new StepApplier()
+      for (const [pos, deleted, insert] of patches) for (const step of this.patcher!.patchToSteps(pos, deleted, insert)) stepThrough(tr, step, applier)
       return tr
     })
     this.patcherDoc = this.client.sync!.state.doc

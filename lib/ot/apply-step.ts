@@ -44,6 +44,18 @@ export function stepTransformed(tr: Transform, step: Step, applier?: StepApplier
   return fitted && tryStep(tr, fitted, applier) ? fitted : null
 }
 
+/**
+ * Transform.step with the step applied through `applier`, for a run of steps on one transform (see
+ * StepApplier): the transform records the same step and document. Throws a RangeError when the step
+ * fails (Transform.step throws its own TransformError, which prosemirror-transform does not export).
+ */
+export function stepThrough(tr: Transform, step: Step, applier: StepApplier): Transform {
+  const { doc, failed } = applier.apply(tr.doc, step)
+  if (!doc) throw new RangeError(failed ?? "step failed")
+  addStep(tr, step, doc)
+  return tr
+}
+
 // Transform.maybeStep, with the step applied through `applier`.
 function tryStep(tr: Transform, step: Step, applier?: StepApplier): boolean {
   const { doc } = safeApply(step, tr.doc, applier)

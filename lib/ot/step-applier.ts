@@ -1,6 +1,7 @@
 import { Mark, type Node, type Schema, type Slice } from "prosemirror-model"
 import { ReplaceStep, type Step, StepResult } from "prosemirror-transform"
 import { isStructureReplace } from "./structure-replace"
+import { BlockStarts } from "./block-starts"
 
 /**
  * Applies a run of steps, each to the document the one before it made, with the result `step.apply`
@@ -18,13 +19,11 @@ import { isStructureReplace } from "./structure-replace"
 export class StepApplier {
   /** The document the last step applied made. */
   private last: Node | null = null
-  /** The document `starts` describes: the start of each of its top-level blocks. */
-  private indexed: Node | null = null
-  private starts = noStarts
+  private readonly blocks = new BlockStarts()
 
   apply(doc: Node, step: Step): StepResult {
     const fast = step instanceof ReplaceStep && doc === this.last ? this.replaceInBlock(doc, step) : null
-    if (fast) return StepResult.ok((this.last = this.indexed = fast))
+    if (fast) return StepResult.ok((this.last = fast))
     const result = step.apply(doc)
     this.last = result.doc
     return result
@@ -34,67 +33,49 @@ export class StepApplier {
   private replaceInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
     if (slice.openStart || slice.openEnd || from > to || (from < to && isStructureReplace(step))) return null
-    const count = doc.childCount
-    if (count == 0) return null
-    if (doc !== this.indexed) this.index(doc)
-    const starts = this.starts
-    let low = 0, high = count - 1
-    while (low < high) {
-      const mid = (low + high + 1) >> 1
-      if (starts[mid] <= from) low = mid
-      else high = mid - 1
-    }
-    const block = doc.child(low), start = starts[low]
+    if (doc.childCount == 0) return null
+    const blocks = this.blocks
+    if (!blocks.describes(doc)) blocks.index(doc)
+    const low = blocks.blockAt(from)
+    const block = doc.child(low), start = blocks.start(low)
     // Strictly inside the block: its content runs from start + 1 to start + nodeSize - 1.
     if (from <= start || to >= start + block.nodeSize) return null
     const replaced = replaceWithin(block, from - start - 1, to - start - 1, slice)
     if (!replaced) return null
     const next = doc.copy(doc.content.replaceChild(low, replaced))
-    const delta = replaced.nodeSize - block.nodeSize
-    if (delta) for (let i = low + 1; i < count; i++) starts[i] += delta
+    blocks.resized(next, low, replaced.nodeSize - block.nodeSize)
     return next
   }
 
   /** Let go of the last document made and its index, so that they can be collected (the next step starts a run). */
   forget(): void {
-    this.last = this.indexed = null
-    this.starts = noStarts
-  }
-
-  private index(doc: Node): void {
-    if (this.starts.length < doc.childCount) this.starts = new Int32Array(doc.childCount * 2)
-    let pos = 0
-    for (let i = 0; i < doc.childCount; i++) {
-      this.starts[i] = pos
-      pos += doc.child(i).nodeSize
-    }
-    this.indexed = doc
+    this.last = null
+    this.blocks.forget()
   }
 }
 
-/** The index of no document, shared (a typed array costs some 180 bytes, even empty: one per open document). */
-const noStarts = new Int32Array(0)
-
 /**
- * `block` with the slice's text inserted at `offset`, when the slice is one text node going strictly
- * inside a text node with the same marks; otherwise null. The result equals `block.replace`'s (which
- * cuts the text node in two and joins the pieces with the new text, the same marks merging into one
- * node) without prosemirror-model's TextNode.cut, which hashes both pieces to intern them (V8 keeps a
- * sliced string's parent alive; see its v8InternHack): O(text node) per keystroke, a real cost in a
+ * `block` with its content from `from` to `to` (offsets in it) replaced by the slice's text, when both
+ * lie in one text node, the slice is empty or one text node with that node's marks, and the node keeps
+ * some text (typing goes strictly inside it); otherwise null. The result equals `block.replace`'s
+ * (which cuts the text node in pieces and joins them with the new text, the same marks merging into
+ * one node) without prosemirror-model's TextNode.cut, which hashes every piece to intern it (V8 keeps
+ * a sliced string's parent alive; see its v8InternHack): O(text node) per keystroke, a real cost in a
  * long paragraph. The string made here is flattened by the next slice taken of it, which lets go of
  * the old text. The block's content stays valid: the same node types with the same marks.
  */
-function insertText(block: Node, offset: number, slice: Slice): Node | null {
+function replaceText(block: Node, from: number, to: number, slice: Slice): Node | null {
   const inserted = slice.content.firstChild
-  if (slice.content.childCount != 1 || !inserted!.isText) return null
+  if (inserted && (slice.content.childCount != 1 || !inserted.isText)) return null
   let index = 0, childStart = 0
-  while (index < block.childCount && childStart + block.child(index).nodeSize <= offset) childStart += block.child(index++).nodeSize
+  while (index < block.childCount && childStart + block.child(index).nodeSize <= from) childStart += block.child(index++).nodeSize
   if (index >= block.childCount) return null
   const child = block.child(index)
-  const at = offset - childStart
-  if (!child.isText || at <= 0 || !Mark.sameSet(child.marks, inserted!.marks)) return null
+  const at = from - childStart, end = to - childStart
+  if (!child.isText || end > child.nodeSize || (inserted && !Mark.sameSet(child.marks, inserted.marks))) return null
+  if (from == to ? at <= 0 : !inserted && at == 0 && end == child.nodeSize) return null
   const text = child.text!
-  const joined = child.type.schema.text(text.slice(0, at) + inserted!.text! + text.slice(at), child.marks)
+  const joined = child.type.schema.text(text.slice(0, at) + (inserted ? inserted.text! : "") + text.slice(end), child.marks)
   return block.copy(block.content.replaceChild(index, joined))
 }
 
@@ -104,7 +85,7 @@ function insertText(block: Node, offset: number, slice: Slice): Node | null {
  * textblock does or the result is not valid there.
  */
 function replaceWithin(node: Node, from: number, to: number, slice: Slice): Node | null {
-  if (node.isTextblock) return (from == to ? insertText(node, from, slice) : null) ?? replaceInline(node, from, to, slice)
+  if (node.isTextblock) return replaceText(node, from, to, slice) ?? replaceInline(node, from, to, slice)
   let index = 0, start = 0
   while (index < node.childCount && start + node.child(index).nodeSize <= from) start += node.child(index++).nodeSize
   if (index == node.childCount) return null
@@ -126,7 +107,7 @@ function replaceInline(block: Node, from: number, to: number, slice: Slice): Nod
 }
 
 /** Whether every inline node type of `schema` is a leaf, so that a position in a textblock never points inside an inline node. */
-function flatInline(schema: Schema): boolean {
+export function flatInline(schema: Schema): boolean {
   let flat = flatSchemas.get(schema)
   if (flat == null) flatSchemas.set(schema, (flat = Object.values(schema.nodes).every(type => !type.isInline || type.isLeaf)))
   return flat

@@ -9,6 +9,7 @@ import { stepTransformed } from "./apply-step"
 import { addStep } from "./internals/transform-add-step"
 import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
+import { StepInverter } from "./step-inverter"
 import { BatchMapping } from "./batch-mapping"
 import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
@@ -483,8 +484,11 @@ export class SyncClient {
   private record(tr: Transaction): void {
     if (!tr.docChanged || tr.getMeta(syncKey)) return
     this.changes++
-    for (let i = 0; i < tr.steps.length; i++)
-      this.pending.push({ step: tr.steps[i], inverted: tr.steps[i].invert(tr.docs[i]), origin: -1 })
+    const inverter = new StepInverter()
+    for (let i = 0; i < tr.steps.length; i++) {
+      const next = i + 1 < tr.steps.length ? tr.docs[i + 1] : tr.doc
+      this.pending.push({ step: tr.steps[i], inverted: inverter.invert(tr.steps[i], tr.docs[i], next), origin: -1 })
+    }
   }
 }
 

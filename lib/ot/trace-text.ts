@@ -55,7 +55,7 @@ export function docToText(doc: Node): string {
 }
 
 // Lines per chunk after a split, and the size at which a chunk is split.
-const chunkTarget = 128
+const chunkTarget = 64
 const chunkMax = 2 * chunkTarget
 
 // A run of consecutive lines. `cpSize` counts each line's code points plus one for its line
