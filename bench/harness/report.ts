@@ -13,8 +13,8 @@ export interface Row {
   better: "lower" | "higher"
   digits: number
   cells: Partial<Record<SystemName, Cell>>
-  /** The target as the table states it, and whether Concord's figure meets it given the best peer's. */
-  target?: { text: string; met(concord: number, bestPeer: number): boolean }
+  /** The target as the table states it, and whether Concord's figure meets it given the best peer's (and every system's). */
+  target?: { text: string; met(concord: number, bestPeer: number, cells: Partial<Record<SystemName, Cell>>): boolean }
 }
 
 function format(cell: Cell | undefined, digits: number): string {
@@ -42,7 +42,7 @@ export function markdownTable(rows: Row[]): string {
     const ratio = typeof concord == "number" && best != null && best != 0 ? `${(concord / best).toFixed(2)}×` : "–"
     let target = ""
     if (row.target) {
-      const met = typeof concord == "number" && best != null ? row.target.met(concord, best) : typeof concord == "number" && row.target.met(concord, row.better == "lower" ? Infinity : 0)
+      const met = typeof concord == "number" && best != null ? row.target.met(concord, best, row.cells) : typeof concord == "number" && row.target.met(concord, row.better == "lower" ? Infinity : 0, row.cells)
       target = `${row.target.text}: ${met ? "met" : "**short**"}`
     }
     const cells = systemNames.map(s => format(row.cells[s], row.digits))

@@ -18,10 +18,13 @@ export function hotDocument(clients: number, sizes: HotDocumentSizes): Workload<
     measure: { server: "given", run: (system, server) => runTyping(system, server, { clients, mode: "paced", ...sizes }) },
     rows: results => [
       { workload: label, metric: "committed ops/s", better: "higher", digits: 0, cells: cells(results, f => f.opsPerSecond) },
-      { workload: label, metric: "p50 submit → other client, ms", better: "lower", digits: 1, cells: cells(results, f => f.p50) },
+      {
+        workload: label, metric: "p50 submit → other client, ms", better: "lower", digits: 1, cells: cells(results, f => f.p50),
+        target: { text: "≤ best peer (issue #21)", met: (c, best) => c <= best }
+      },
       {
         workload: label, metric: "p99 submit → other client, ms", better: "lower", digits: 1, cells: cells(results, f => f.p99),
-        target: clients == 50 ? { text: "≤ best peer", met: (c, best) => c <= best } : undefined
+        target: { text: "≤ best peer (issue #21)", met: (c, best) => c <= best }
       },
       {
         workload: label, metric: `p99 after the first ${warmupMs / 1000} s, ms`, better: "lower", digits: 1, cells: cells(results, f => f.steadyP99),
