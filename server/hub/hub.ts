@@ -176,18 +176,20 @@ export class Hub {
     for (let attempt = 1; ; attempt++) {
       const route = this.cluster ? await this.cluster.owners.route(docId) : { here: true as const, fresh: false }
       if (route.here) return acknowledgement((await this.committed(batch, route.fresh)).prepared)
+      let forwarded: Forwarded
       try {
-        const forwarded = await this.cluster!.forwarder.forward(route.holder.address, batch)
-        this.counts.forwarded++
-        await this.delivered(docId, forwarded.op)
-        return forwarded.result
+        forwarded = await this.cluster!.forwarder.forward(route.holder.address, batch)
       } catch (error) {
         const coded = ConcordError.from(error)
         // A holder that is stopping (SIGTERM) is as good as gone: take over rather than wait for its socket to close.
         if ((coded.code != "ERR_HUB_UNREACHABLE" && coded.code != "ERR_SHUTTING_DOWN") || attempt >= commitAttempts) throw coded
         this.log.warn({ docId, hub: route.holder.hub, address: route.holder.address, code: coded.code }, "hub-unreachable")
         this.cluster!.owners.unreachable(docId, route.holder.hub)
+        continue
       }
+      this.counts.forwarded++
+      await this.delivered(docId, forwarded.op)
+      return forwarded.result
     }
   }
 

@@ -212,38 +212,44 @@ describe("Several hubs serving one document", () => {
     }
   })
 
-  it("lets another hub take over a document whose lease holder was killed, without waiting for the lease to expire", async () => {
-    const docId = "holder-killed"
-    const first = await TestClient.open(cluster.urls[0], docId, "holder-first", true)
-    first.type("x")
-    await settled([first])
-    first.close()
-    const holderUrl = async () => {
-      const client = new pg.Client({ connectionString: cluster.databaseUrl })
-      await client.connect()
-      try {
-        return (await client.query<{ address: string }>("SELECT address FROM document_leases WHERE doc_id = $1", [docId])).rows[0]?.address
-      } finally {
-        await client.end()
+  // Killed, its leases stay in the table until they expire; stopped, it releases them, but the other hubs
+  // may still forward to it while it closes. Either way they take over without waiting for expiry.
+  for (const signal of ["SIGKILL", "SIGTERM"] as const) {
+    it(`lets another hub take over a document whose lease holder stopped (${signal}), without waiting for the lease to expire`, async () => {
+      const docId = `holder-${signal}`
+      const first = await TestClient.open(cluster.urls[0], docId, `holder-first-${signal}`, true)
+      first.type("x")
+      await settled([first])
+      first.close()
+      const holderUrl = async () => {
+        const client = new pg.Client({ connectionString: cluster.databaseUrl })
+        await client.connect()
+        try {
+          return (await client.query<{ address: string }>("SELECT address FROM document_leases WHERE doc_id = $1", [docId])).rows[0]?.address
+        } finally {
+          await client.end()
+        }
       }
-    }
-    const holder = cluster.urls.indexOf((await holderUrl())!)
-    expect(holder).toBe(0)
-    const others = [1, 2].map(i => cluster.urls[i])
-    const clients = [await TestClient.open(others[0], docId, "holder-b"), await TestClient.open(others[1], docId, "holder-c")]
-    try {
-      await cluster.kill(holder)
-      for (let round = 0; round < 5; round++) clients.forEach((c, k) => c.type("bc"[k], 1))
-      const head = await settled(clients)
-      expect(clients[0].text).toBe(clients[1].text)
-      expect(clients[0].text.length).toBe(11)
-      await expectLogOf(docId, clients, head)
-      expect(others).toContain(await holderUrl())
-    } finally {
-      clients.forEach(c => c.close())
-      await cluster.restart(holder)
-    }
-  })
+      expect(await holderUrl()).toBe(cluster.urls[0])
+      const others = [1, 2].map(i => cluster.urls[i])
+      const clients = [await TestClient.open(others[0], docId, `holder-b-${signal}`), await TestClient.open(others[1], docId, `holder-c-${signal}`)]
+      try {
+        // The other hubs forward to hub 0 first, so that they know it as the holder when it goes.
+        clients.forEach((c, k) => c.type("bc"[k], 1))
+        await settled(clients)
+        await cluster.hub(0).stop(signal)
+        for (let round = 0; round < 5; round++) clients.forEach((c, k) => c.type("bc"[k], 1))
+        const head = await settled(clients)
+        expect(clients[0].text).toBe(clients[1].text)
+        expect(clients[0].text.length).toBe(13)
+        await expectLogOf(docId, clients, head)
+        expect(others).toContain(await holderUrl())
+      } finally {
+        clients.forEach(c => c.close())
+        await cluster.restart(0)
+      }
+    })
+  }
 
   it("refuses a connection to the hubs' namespace without the cluster's secret", async () => {
     for (const auth of [{}, { secret: "0".repeat(64) }]) {
