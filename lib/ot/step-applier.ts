@@ -67,10 +67,8 @@ export class StepApplier {
 function replaceText(block: Node, from: number, to: number, slice: Slice): Node | null {
   const inserted = slice.content.firstChild
   if (inserted && (slice.content.childCount != 1 || !inserted.isText)) return null
-  let index = 0, childStart = 0
-  while (index < block.childCount && childStart + block.child(index).nodeSize <= from) childStart += block.child(index++).nodeSize
-  if (index >= block.childCount) return null
-  const child = block.child(index)
+  const { node: child, index, offset: childStart } = block.childAfter(from)
+  if (!child) return null
   const at = from - childStart, end = to - childStart
   if (!child.isText || end > child.nodeSize || (inserted && !Mark.sameSet(child.marks, inserted.marks))) return null
   if (from == to ? at <= 0 : !inserted && at == 0 && end == child.nodeSize) return null
@@ -86,11 +84,8 @@ function replaceText(block: Node, from: number, to: number, slice: Slice): Node 
  */
 function replaceWithin(node: Node, from: number, to: number, slice: Slice): Node | null {
   if (node.isTextblock) return replaceText(node, from, to, slice) ?? replaceInline(node, from, to, slice)
-  let index = 0, start = 0
-  while (index < node.childCount && start + node.child(index).nodeSize <= from) start += node.child(index++).nodeSize
-  if (index == node.childCount) return null
-  const child = node.child(index)
-  if (from <= start || to >= start + child.nodeSize) return null
+  const { node: child, index, offset: start } = node.childAfter(from)
+  if (!child || from <= start || to >= start + child.nodeSize) return null
   const replaced = replaceWithin(child, from - start - 1, to - start - 1, slice)
   return replaced && node.copy(node.content.replaceChild(index, replaced))
 }

@@ -54,10 +54,7 @@ export class StepInverter {
  */
 function cutInTextblock(node: Node, from: number, to: number): Slice | null {
   if (node.isTextblock) return flatInline(node.type.schema) ? new Slice(node.content.cut(from, to), 0, 0) : null
-  let index = 0, start = 0
-  while (index < node.childCount && start + node.child(index).nodeSize <= from) start += node.child(index++).nodeSize
-  if (index == node.childCount) return null
-  const child = node.child(index)
-  if (from <= start || to >= start + child.nodeSize) return null
+  const { node: child, offset: start } = node.childAfter(from)
+  if (!child || from <= start || to >= start + child.nodeSize) return null
   return cutInTextblock(child, from - start - 1, to - start - 1)
 }

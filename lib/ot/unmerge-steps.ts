@@ -38,11 +38,11 @@ export function unmergeCommitted(
   committed.forEach((step, j) => {
     const origin = originOf.get(j)
     const mine = origin == null ? undefined : members.get(origin)
-    const pieces = mine && mine.length > 1 ? splitMoved(doc, step, mine.map(i => inflight[i].step)) : null
-    if (mine && (mine.length == 1 || pieces)) mine.forEach((i, n) => pairs.set(i, steps.length + n))
-    steps.push(...(pieces ?? [step]))
     const next = applier.apply(doc, step).doc
     if (!next) throw new Error("a committed step does not apply")
+    const pieces = mine && mine.length > 1 ? splitMoved(doc, step, next, mine.map(i => inflight[i].step)) : null
+    if (mine && (mine.length == 1 || pieces)) mine.forEach((i, n) => pairs.set(i, steps.length + n))
+    steps.push(...(pieces ?? [step]))
     doc = next
   })
   return { steps, pairs }
@@ -50,9 +50,9 @@ export function unmergeCommitted(
 
 /**
  * `own` (steps that merge into one) moved to where `committed` applies, when `committed` is their merged
- * step moved and they make the same document from `doc`; else null.
+ * step moved and they make `expected` (what `committed` makes of `doc`) from `doc`; else null.
  */
-function splitMoved(doc: Node, committed: Step, own: readonly Step[]): Step[] | null {
+function splitMoved(doc: Node, committed: Step, expected: Node, own: readonly Step[]): Step[] | null {
   let merged: Step | null = own[0]
   for (let i = 1; i < own.length && merged; i++) merged = merged.merge(own[i])
   if (!(committed instanceof ReplaceStep) || !(merged instanceof ReplaceStep)) return null
@@ -65,6 +65,5 @@ function splitMoved(doc: Node, committed: Step, own: readonly Step[]): Step[] | 
   }
   let after: Node | null = doc
   for (let i = 0; i < pieces.length && after; i++) after = pieces[i].apply(after).doc
-  const expected = committed.apply(doc).doc
-  return after && expected && after.eq(expected) ? pieces : null
+  return after && after.eq(expected) ? pieces : null
 }
