@@ -162,7 +162,7 @@ export class Hub {
 
   /** Commit a batch another hub forwarded here (this one holds, or held, its document's lease). */
   async commitForwarded(batch: ForwardedBatch): Promise<Forwarded> {
-    const { prepared } = await this.committed(batch, false)
+    const prepared = await this.committed(batch, false)
     return { result: acknowledgement(prepared), op: prepared.op }
   }
 
@@ -175,7 +175,7 @@ export class Hub {
     const docId = batch.request.docId
     for (let attempt = 1; ; attempt++) {
       const route = this.cluster ? await this.cluster.owners.route(docId) : { here: true as const, fresh: false }
-      if (route.here) return acknowledgement((await this.committed(batch, route.fresh)).prepared)
+      if (route.here) return acknowledgement(await this.committed(batch, route.fresh))
       let forwarded: Forwarded
       try {
         forwarded = await this.cluster!.forwarder.forward(route.holder.address, batch)
@@ -205,7 +205,7 @@ export class Hub {
    * the store and the batch prepared again over the ops committed meanwhile: its client never hears of
    * the race unless it keeps losing it. `fresh`: this hub just took the lease, so it catches up first.
    */
-  private async committed(batch: ForwardedBatch, fresh: boolean): Promise<{ prepared: PreparedSubmit }> {
+  private async committed(batch: ForwardedBatch, fresh: boolean): Promise<PreparedSubmit> {
     const docId = batch.request.docId
     for (let attempt = 1; ; attempt++) {
       const doc = await this.documents.open(docId)
@@ -229,7 +229,7 @@ export class Hub {
       try {
         await prepared.commit
         if (!prepared.duplicate) this.counts.committed++
-        return { prepared }
+        return prepared
       } catch (error) {
         this.documents.drop(doc)
         const coded = ConcordError.from(error, "ERR_STORAGE")
