@@ -3,6 +3,7 @@
 // and seeds W6's.
 import type { Node } from "prosemirror-model"
 import { io } from "socket.io-client"
+import { newBlockId } from "../../lib/schema/block-ids"
 import { TextPatcher, docToText } from "../../lib/ot/trace-text"
 import { StepApplier, stepThrough } from "../../lib/ot"
 import { TestClient } from "../../tests/support/test-client"
@@ -63,7 +64,7 @@ class ConcordEditingClient implements EditingClient {
   applyPatches(patches: readonly TracePatch[]): void {
     this.client.edit(state => {
       // The patcher indexes the lines of the document it last saw; remote changes since then mean a fresh index.
-      if (this.patcherDoc !== state.doc) this.patcher = new TextPatcher(state.doc)
+      if (this.patcherDoc !== state.doc) this.patcher = new TextPatcher(state.doc, { newId: () => newBlockId() })
       // One transaction of many steps, as a run: each step applied to the document the one before made.
       const tr = state.tr
       const applier = new StepApplier()

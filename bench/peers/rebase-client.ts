@@ -6,6 +6,7 @@ import { EditorState } from "prosemirror-state"
 import { Step } from "prosemirror-transform"
 import { collab, getVersion, receiveTransaction, sendableSteps } from "prosemirror-collab"
 import { WebSocket } from "ws"
+import { newBlockId } from "../../lib/schema/block-ids"
 import { TextPatcher, docToText } from "../../lib/ot/trace-text"
 import { schema } from "../../lib/schema"
 import type { TracePatch } from "../../tests/support/traces"
@@ -187,7 +188,7 @@ class RebaseEditingClient implements EditingClient {
 
   applyPatches(patches: readonly TracePatch[]): void {
     this.session.edit(state => {
-      if (this.patcherDoc !== state.doc) this.patcher = new TextPatcher(state.doc)
+      if (this.patcherDoc !== state.doc) this.patcher = new TextPatcher(state.doc, { newId: () => newBlockId() })
       const tr = state.tr
       for (const [pos, deleted, insert] of patches) for (const step of this.patcher!.patchToSteps(pos, deleted, insert)) tr.step(step)
       return tr

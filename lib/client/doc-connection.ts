@@ -303,6 +303,9 @@ export class DocConnection extends HubConnection {
     this.early = []
     // Far behind, the catch-up comes in pages: the next one before anything else.
     if (result.more) return void this.join()
+    // Too far behind for the hub to transform (a long time offline while others wrote): the batch, rebased
+    // here over what arrived, goes out on the version caught up to instead of being refused first.
+    if (this.sync.inflightTooOld) this.reports.droppedLocally(this.sync.requeue())
     this.sync.resume(result.nextSeq)
     this.remote.reset(result.presence)
     this.joined = true

@@ -47,7 +47,8 @@ export function mergeSteps(input: readonly InvertibleStep[], maxSteps: number): 
   return { steps, groups }
 }
 
-type EditKind = "typing" | "deletion"
+/** What kind of edit mergeSteps joins a step with others of: see editKind. */
+export type EditKind = "typing" | "deletion"
 
 /**
  * Whether a step types inline content (inserts it, replacing nothing) or deletes inline content inside
@@ -58,7 +59,7 @@ type EditKind = "typing" | "deletion"
  * written inside typing that went as part of such a piece would have no committed counterpart of that
  * typing to follow (see unmergeCommitted).
  */
-function editKind(step: Step, inverted: Step): EditKind | null {
+export function editKind(step: Step, inverted: Step): EditKind | null {
   if (!(step instanceof ReplaceStep) || !(inverted instanceof ReplaceStep)) return null
   if (step.from == step.to && inlineSlice(step.slice)) return "typing"
   if (step.slice.size == 0 && inlineSlice(inverted.slice)) return "deletion"

@@ -1,11 +1,12 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
-import { AttrStep, Step } from "prosemirror-transform"
+import { AttrStep, ReplaceStep, Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
+import { overTransformBudget } from "../protocol/transform-budget"
 import { ConcordError } from "../protocol/errors"
 import { mapStep } from "./map-step"
-import { stepTransformed } from "./apply-step"
+import { safeApply, stepTransformed } from "./apply-step"
 import { addStep } from "./internals/transform-add-step"
 import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
@@ -15,6 +16,7 @@ import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
 import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
+import { type StepRun, typingRuns } from "./typing-runs"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -31,6 +33,20 @@ interface Unconfirmed {
   inverted: Step
   /** Index of the step its batch was sent with, which steps merged into one share (see mergeSteps); for pending steps, -1. */
   origin: number
+}
+
+/** What SyncClient's redo made of the unconfirmed steps, for rebase to take. */
+interface Redone {
+  tr: Transaction
+  /** The new confirmed document: the old one with the steps rebased over. */
+  confirmed: Node
+  inflight: Unconfirmed[]
+  pending: Unconfirmed[]
+  /** The document after the steps in flight, when steps not sent yet follow them. */
+  inflightAfter: Node | null
+  /** Steps in flight that no longer apply, and steps not sent yet that no longer apply. */
+  lost: LocalDrop[]
+  dropped: LocalDrop[]
 }
 
 /** A batch on its way to the hub, as it was sent (to resend it unchanged after a reconnect). */
@@ -130,7 +146,7 @@ export class SyncClient {
    * The batch in flight, as sent and as it stands after rebases, with the confirmed document plus its
    * steps when known (worked out when needed, see inflightDoc).
    */
-  private inflight: { batch: Batch; steps: Unconfirmed[]; after: Node | null; lost?: LocalDrop[] } | null = null
+  private inflight: { batch: Batch; steps: Unconfirmed[]; after: Node | null; lost?: LocalDrop[]; concurrentSteps: number } | null = null
   private pending: Unconfirmed[] = []
   /** The seq of the newest batch of this client's that an op confirmed (0 before any). */
   private confirmedSeq = 0
@@ -175,7 +191,7 @@ export class SyncClient {
     })
     this.nextSeq = work.nextSeq
     this.confirmedSeq = work.confirmedSeq
-    this.inflight = work.inflight ? { batch: work.inflight.batch, steps: unconfirmed.slice(0, origins.length), after: null } : null
+    this.inflight = work.inflight ? { batch: work.inflight.batch, steps: unconfirmed.slice(0, origins.length), after: null, concurrentSteps: 0 } : null
     this.pending = unconfirmed.slice(origins.length)
     this.changes++
     return this.apply(tr.setMeta(syncKey, true).setMeta("addToHistory", false))
@@ -223,6 +239,15 @@ export class SyncClient {
   /** The batch waiting for its acknowledgement, as sent; resend it unchanged after a reconnect. */
   get inflightBatch(): Batch | null {
     return this.inflight ? this.inflight.batch : null
+  }
+
+  /**
+   * True when the hub would refuse the batch in flight, for the ops received since its base (see
+   * overTransformBudget): then requeue it, rebased here already, rather than send it as it is.
+   */
+  get inflightTooOld(): boolean {
+    const inflight = this.inflight
+    return !!inflight && overTransformBudget(this.version - inflight.batch.baseVersion, inflight.concurrentSteps, inflight.batch.steps.length) != null
   }
 
   /** True when nothing is in flight and nothing waits to be sent. */
@@ -279,7 +304,7 @@ export class SyncClient {
     const steps = this.pending.splice(0, merged.groups.length)
     steps.forEach((u, i) => (u.origin = merged.groups[i]))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: merged.steps.map(step => step.toJSON()) }
-    this.inflight = { batch, steps, after: this.pending.length == 0 ? this.state.doc : null }
+    this.inflight = { batch, steps, after: this.pending.length == 0 ? this.state.doc : null, concurrentSteps: 0 }
     this.changes++
     if (this.describeBatch) Object.assign(batch, this.describeBatch(this.confirmed, this.inflightDoc()))
     return batch
@@ -311,6 +336,7 @@ export class SyncClient {
         this.confirm(op, result)
       } else {
         for (const json of op.steps) run.push(Step.fromJSON(this.state.schema, json))
+        if (this.inflight) this.inflight.concurrentSteps += op.steps.length
       }
       runVersion = op.version
       result.applied++
@@ -405,8 +431,35 @@ export class SyncClient {
    * step in flight to its counterpart's in `over`), so undo history follows them.
    * A step is mirrored only to a counterpart that inserts the same content (sameInsertion); undo
    * history forgets one that was refitted. Pending steps that no longer apply are reported in `out.dropped`.
+   * Without `replaced`, runs of typing are mapped as one step each and moved together (see redo), unless
+   * one of them would not land whole: then every step is mapped on its own.
    */
   private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
+    const runs = replaced ? null : typingRuns(all, inflightCount)
+    const rebased = (runs && runs.length < all.length ? this.redo(over, all, inflightCount, null, runs) : null) ??
+      this.redo(over, all, inflightCount, replaced, null)!
+    const { tr, inflight, pending, inflightAfter, lost, dropped } = rebased
+    this.confirmed = rebased.confirmed
+    if (this.inflight) {
+      Object.assign(this.inflight, { steps: inflight, after: inflightAfter ?? tr.doc })
+      if (lost.length) (this.inflight.lost ??= []).push(...lost)
+    }
+    this.pending = pending
+    out.dropped.push(...dropped)
+    tr.setMeta("rebased", all.length).setMeta("addToHistory", false).setMeta(syncKey, true)
+    const { state, transactions } = this.state.applyTransaction(tr)
+    this.state = state
+    out.transactions.push(...transactions)
+    for (const t of transactions) this.record(t)
+  }
+
+  /**
+   * The transaction of a rebase (see rebase), and what the unconfirmed steps became, without changing
+   * the client. With `runs`, each run of typing is mapped as one step and, when it lands whole (the same
+   * text at one point), its steps are moved by the same distance without applying each: the mapping and
+   * the documents then cost a run, not a keystroke. Returns null when a run does not land whole.
+   */
+  private redo(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, runs: StepRun[] | null): Redone | null {
     const tr = this.state.tr
     // `tr.docs` is left holding only the documents somebody reads, since all of them would otherwise stay
     // alive until the transaction is applied. prosemirror-history reads `docs` only where a rebased step's
@@ -426,59 +479,66 @@ export class SyncClient {
       const end = applyAll(this.confirmed, over, applier)
       for (const step of over) addStep(tr, step, end)
     }
-    this.confirmed = tr.doc
+    const confirmed = tr.doc
     // What the steps rebased over typed, for deletions rebased over it to leave be as the hub does
     // (splitAround); only around one insertion, which stays one step, as undo history needs.
     const inserted = !replaced && all.some(u => mayDelete(u.step)) ? InsertedRanges.of(tr.mapping.maps.slice(overStart)) : null
     // The same mappings as tr.mapping's slices below, answered in O(log n) each; with `replaced` the
     // mirrors point into `over`, a shape BatchMapping does not follow, so tr.mapping answers.
     const maps = tr.mapping.maps
-    const fast = replaced || all.length == 0 ? null : new BatchMapping(all.map(u => u.step), all.map((_, i) => maps[all.length - 1 - i]), maps.slice(overStart))
-    const keptInflight: Unconfirmed[] = []
-    const keptPending: Unconfirmed[] = []
-    let inflightAfter: Node | null = null
+    const units = runs ?? all.map((u, i): StepRun => ({ start: i, end: i + 1, step: u.step, inverse: maps[all.length - 1 - i] }))
+    const fast = replaced || all.length == 0 ? null : new BatchMapping(units.map(r => r.step), units.map(r => r.inverse), maps.slice(overStart))
+    const out: Redone = { tr, confirmed, inflight: [], pending: [], inflightAfter: null, lost: [], dropped: [] }
     const pairs = replaced ? undoPairs(over, all.slice(0, inflightCount), replaced) : null
-    for (let i = 0, mapFrom = all.length; i < all.length; i++) {
-      const u = all[i]
-      mapFrom--
-      if (i == inflightCount) inflightAfter = tr.doc
-      if (replaced && i < inflightCount) {
-        const hubIndex = pairs!.get(i)
-        if (hubIndex != null) setMirror(tr.mapping, mapFrom, overStart + hubIndex)
+    const keep = (i: number, step: Step, inverted: Step) => (i < inflightCount ? out.inflight : out.pending).push({ step, inverted, origin: all[i].origin })
+    const drop = (i: number) => (i < inflightCount ? out.lost : out.dropped).push({ step: all[i].step.toJSON(), text: stepText(all[i].step) })
+    for (let r = 0; r < units.length; r++) {
+      const { start, end, step } = units[r]
+      if (start == inflightCount) out.inflightAfter = tr.doc
+      if (replaced && start < inflightCount) {
+        const hubIndex = pairs!.get(start)
+        if (hubIndex != null) setMirror(tr.mapping, all.length - 1 - start, overStart + hubIndex)
         continue
       }
-      let mapped = mapStep(u.step, fast ? fast.mappingFor(i) : tr.mapping.slice(mapFrom + 1))
+      let mapped = mapStep(step, fast ? fast.mappingFor(r) : tr.mapping.slice(all.length - start))
+      if (end - start > 1) {
+        // A run of typing: moved whole where it lands whole, else every step is mapped on its own.
+        const landed = mapped && landsWhole(step as ReplaceStep, mapped, tr.doc, applier)
+        if (!landed) return null
+        fast!.record(mapped!.getMap(), true)
+        const shift = (mapped as ReplaceStep).from - (step as ReplaceStep).from
+        for (let i = start; i < end; i++) {
+          const step = moved(all[i].step, shift)
+          addStep(tr, step, i == end - 1 ? landed : confirmed)
+          tr.docs[tr.docs.length - 1] = confirmed
+          setMirror(tr.mapping, all.length - 1 - i, tr.steps.length - 1)
+          keep(i, step, moved(all[i].inverted, shift))
+        }
+        inserted?.map(mapped!.getMap())
+        continue
+      }
+      const u = all[start]
       const split = inserted && mapped ? splitAround(tr.doc, mapped, inserted) : null
       if (split && split.steps.length <= 1) mapped = split.steps[0] ?? null
       const applied = mapped && stepTransformed(tr, mapped, applier)
       if (applied) inserted?.map(applied.getMap())
       const mirrors = !!applied && sameInsertion(u.step, applied)
       fast?.record(applied ? applied.getMap() : null, mirrors)
+      // The hub reports a dropped step in flight with its op; should it refuse the batch instead, see requeue.
       if (!applied) {
-        const drop = { step: u.step.toJSON(), text: stepText(u.step) }
-        // The hub reports a dropped step in flight with its op; should it refuse the batch instead, see requeue.
-        if (i >= inflightCount) out.dropped.push(drop)
-        else (this.inflight!.lost ??= []).push(drop)
+        drop(start)
         continue
       }
       // Undo history pairs each of its items with the step its mirror points to, and loses the maps of
       // steps paired with none that come after a pair: every rebased step is paired, as prosemirror-collab
       // pairs them. Positions are recovered through mirrors only where `fast` maps them, which recovers
       // only through same-shaped steps (`mirrors`); with `replaced`, tr.mapping maps, and only those pair.
-      if (mirrors || fast) setMirror(tr.mapping, mapFrom, tr.steps.length - 1)
+      if (mirrors || fast) setMirror(tr.mapping, all.length - 1 - start, tr.steps.length - 1)
       const last = tr.docs.length - 1
-      const rebased: Unconfirmed = { step: applied, inverted: applied.invert(tr.docs[last]), origin: u.origin }
-      if (!invertReadsDoc(applied)) tr.docs[last] = this.confirmed
-      if (i < inflightCount) keptInflight.push(rebased)
-      else keptPending.push(rebased)
+      keep(start, applied, applied.invert(tr.docs[last]))
+      if (!invertReadsDoc(applied)) tr.docs[last] = confirmed
     }
-    if (this.inflight) Object.assign(this.inflight, { steps: keptInflight, after: inflightAfter ?? tr.doc })
-    this.pending = keptPending
-    tr.setMeta("rebased", all.length).setMeta("addToHistory", false).setMeta(syncKey, true)
-    const { state, transactions } = this.state.applyTransaction(tr)
-    this.state = state
-    out.transactions.push(...transactions)
-    for (const t of transactions) this.record(t)
+    return out
   }
 
   private record(tr: Transaction): void {
@@ -500,6 +560,21 @@ function applyAll(doc: Node, steps: readonly Step[], applier?: StepApplier): Nod
     doc = result.doc
   }
   return doc
+}
+
+/**
+ * The document after a run of typing mapped as one step, when it lands whole: the same text inserted
+ * at one point, applying as it is; else null (cut by a deletion around it, or refitted).
+ */
+function landsWhole(run: ReplaceStep, mapped: Step, doc: Node, applier: StepApplier): Node | null {
+  if (!(mapped instanceof ReplaceStep) || mapped.from != mapped.to || !mapped.slice.eq(run.slice)) return null
+  return safeApply(mapped, doc, applier).doc
+}
+
+/** A step of a run of typing, moved with its run by `shift`: typing, or the deletion that inverts it. */
+function moved(step: Step, shift: number): Step {
+  const s = step as ReplaceStep
+  return shift ? new ReplaceStep(s.from + shift, s.to + shift, s.slice) : s
 }
 
 function sameJSON(a: unknown, b: unknown): boolean {

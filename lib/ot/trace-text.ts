@@ -163,6 +163,11 @@ export interface TextPatcherOptions {
    * in the document. Defaults to true when the document's first paragraph has an id.
    */
   ids?: boolean
+  /**
+   * How a paragraph a patch creates is named, when paragraphs get ids: "pN" by default. Clients that
+   * write concurrently give their own (newBlockId, as an editor does), so that their ids never collide.
+   */
+  newId?: () => string
 }
 
 /**
@@ -175,6 +180,7 @@ export class TextPatcher {
   private size: number
   private ids: boolean
   private lastId = 0
+  private readonly newId: () => string
 
   /** Index `doc`, which must hold only paragraphs of plain text. Throws a RangeError otherwise. */
   constructor(doc: Node, options: TextPatcherOptions = {}) {
@@ -189,6 +195,7 @@ export class TextPatcher {
     this.index = new LineIndex(lines)
     this.size = lines.reduce((sum, line) => sum + codePointLength(line), lines.length - 1)
     this.ids = options.ids ?? doc.firstChild?.attrs.id != null
+    this.newId = options.newId ?? (() => `p${++this.lastId}`)
   }
 
   /** The length of the current text in code points, line breaks included. */
@@ -215,7 +222,7 @@ export class TextPatcher {
     if (parts.length == 1) {
       slice = insert ? new Slice(Fragment.from(schema.text(insert)), 0, 0) : Slice.empty
     } else {
-      const paragraphs = parts.map((part, i) => paragraph(part, i > 0 && this.ids ? `p${++this.lastId}` : null))
+      const paragraphs = parts.map((part, i) => paragraph(part, i > 0 && this.ids ? this.newId() : null))
       slice = new Slice(Fragment.from(paragraphs), 1, 1)
     }
     const step = new ReplaceStep(from.pmStart + 1 + fromOffset, to.pmStart + 1 + toOffset, slice)

@@ -4,7 +4,7 @@ import { schema, checkStepContent, compactJSON, malformedStep } from "../../lib/
 import { transformBatch, summarizeSteps, summaryText, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
-import { ConcordError, limits, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
+import { ConcordError, limits, overTransformBudget, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
 import type { DocumentMode } from "../../lib/strategies/mode"
 import { modeOf } from "../../lib/strategies/registry"
 import type { HubDocument } from "./hub-document"
@@ -50,8 +50,8 @@ async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: Subm
  * Runs after dedup: a resend of a committed batch is acknowledged however old its base.
  */
 function checkDistance(doc: HubDocument, request: SubmitRequest): void {
-  const behind = doc.version - request.baseVersion
-  if (behind > limits.maxSubmitBehind) throw tooOld(request, `${behind} ops`)
+  const over = overTransformBudget(doc.version - request.baseVersion, 0, 0)
+  if (over) throw tooOld(request, over)
 }
 
 /**
@@ -59,8 +59,8 @@ function checkDistance(doc: HubDocument, request: SubmitRequest): void {
  * limits.maxConcurrentSteps, and at most limits.maxTransformWork times the batch's own steps.
  */
 function checkWork(request: SubmitRequest, concurrent: readonly StepMap[]): void {
-  if (concurrent.length > limits.maxConcurrentSteps || concurrent.length * request.steps.length > limits.maxTransformWork)
-    throw tooOld(request, `${concurrent.length} steps`)
+  const over = overTransformBudget(0, concurrent.length, request.steps.length)
+  if (over) throw tooOld(request, over)
 }
 
 function tooOld(request: SubmitRequest, behind: string): ConcordError {

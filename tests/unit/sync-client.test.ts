@@ -7,6 +7,7 @@ import type { Node } from "prosemirror-model"
 import { Transform } from "prosemirror-transform"
 import { SyncClient, type LocalDrop } from "../../lib/ot"
 import { schema } from "../../lib/schema"
+import { limits } from "../../lib/protocol"
 import { CollabHarness } from "../support/collab-harness"
 import { b } from "../support/builders"
 
@@ -75,6 +76,55 @@ describe("SyncClient with undo history", () => {
   })
 })
 
+describe("SyncClient rebasing runs of typing", () => {
+  // Keystrokes typed one transaction each: the first goes in flight, the rest wait as a run.
+  function typeKeys(h: CollabHarness, k: number, keys: string, pos: number, marks = false): void {
+    for (const [i, key] of [...keys].entries())
+      h.edit(k, s => s.tr.replaceWith(pos + i, pos + i, schema.text(key, marks ? [schema.marks.strong.create()] : null)))
+  }
+
+  it("moves a run over a remote insertion before it, each keystroke still its own undoable step", () => {
+    const h = new CollabHarness(doc(p("hello")), 2, { history: true })
+    typeKeys(h, 0, "abcd", 6)
+    h.edit(1, s => s.tr.insertText("X", 1))
+    h.deliverToHub(1)
+    h.deliverToClient(0)
+    expect(text(h.clients[0].doc)).toBe("Xhelloabcd")
+    expect(h.clients[0].sync.unconfirmedCount).toBe(4)
+    h.undo(0)
+    expect(text(h.clients[0].doc)).toBe("Xhello")
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("Xhello")
+  })
+
+  it("keeps a run whose place was deleted together at the deletion's point, as the hub does", () => {
+    const h = new CollabHarness(doc(p("hello"), p("world")), 2, { history: true })
+    typeKeys(h, 0, "abcd", 3)
+    h.edit(1, s => s.tr.delete(2, 10))
+    h.deliverToHub(1)
+    h.deliverToClient(0)
+    expect(text(h.clients[0].doc)).toBe("habcdrld")
+    h.settle()
+    h.assertConverged()
+    h.undo(0)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("hrld")
+  })
+
+  it("maps a run step by step when it does not land whole: bold typing in a paragraph made a code block", () => {
+    const h = new CollabHarness(doc(p("hello"), p("x")), 2, { history: true })
+    typeKeys(h, 0, "abcd", 6, true)
+    h.edit(1, s => s.tr.setBlockType(1, 1, schema.nodes.code_block))
+    h.deliverToHub(1)
+    h.deliverToClient(0)
+    h.settle()
+    h.assertConverged()
+    expect(h.hub.doc.eq(h.clients[0].doc)).toBe(true)
+  })
+})
+
 describe("SyncClient dropping local steps", () => {
   it("reports a step it never sent that no longer applies after a remote op", () => {
     const h = new CollabHarness(doc(p("item")), 2)
@@ -98,6 +148,28 @@ describe("SyncClient dropping local steps", () => {
     h.assertConverged()
     expect(h.hub.doc.eq(doc(h1("item!")))).toBe(true)
     expect(h.hub.dropped).toEqual([])
+  })
+})
+
+describe("SyncClient knowing the hub would refuse its batch", () => {
+  it("says so once the ops received since its base hold more steps than the hub transforms past, and requeues it onto the new version", () => {
+    const start = doc(p("ab"))
+    const client = new SyncClient({ clientId: "me", version: 0, state: EditorState.create({ doc: start }) })
+    client.apply(client.state.tr.insertText("X", 2))
+    const batch = client.nextBatch()!
+    const remote = (version: number, count: number) => ({
+      version, clientId: "other", seq: version, baseVersion: version - 1, author: { name: "o", color: "#000000" }, time: 0,
+      steps: Array.from({ length: count }, () => new Transform(start).insert(1, schema.text("y")).steps[0].toJSON())
+    })
+    client.receive([remote(1, limits.maxConcurrentSteps)])
+    expect(client.inflightTooOld).toBe(false)
+    client.receive([remote(2, 1)])
+    expect(client.inflightTooOld).toBe(true)
+    client.requeue()
+    const again = client.nextBatch()!
+    expect(again).toMatchObject({ seq: batch.seq, baseVersion: 2 })
+    expect(client.inflightTooOld).toBe(false)
+    expect(text(client.state.doc)).toBe("y".repeat(limits.maxConcurrentSteps + 1) + "aXb")
   })
 })
 
