@@ -55,18 +55,18 @@ export class BatchMapping implements Mappable {
 
   /**
    * `steps` is the batch, `inverses[i]` the map that undoes `steps[i]`, `concurrent` the maps of the
-   * changes to transform past, in order.
+   * changes to transform past, in order; `stickLeft` the indices of the insertions that mapStep is told stick left (see mapStep).
    */
-  constructor(steps: readonly Step[], inverses: readonly StepMap[], concurrent: readonly StepMap[]) {
+  constructor(steps: readonly Step[], inverses: readonly StepMap[], concurrent: readonly StepMap[], stickLeft?: ReadonlySet<number>) {
     const n = steps.length
     for (let i = n - 1; i >= 0; i--) this.reference.appendMap(inverses[i])
     for (const map of concurrent) this.reference.appendMap(map)
     const all = this.all
     const direct = n * (n + concurrent.length) <= BatchMapping.directLimit
-    this.queries = steps.map(step => {
+    this.queries = steps.map((step, i) => {
       if (direct) return []
       const recorder = new QueryRecorder()
-      mapStep(step, recorder)
+      mapStep(step, recorder, stickLeft?.has(i))
       return recorder.queries.map(({ pos, assoc }) => {
         const query: Query = { pos, assoc, main: new TrackedPosition(pos, 0, all.length), jump: null, mirrored: null }
         all.push(query)

@@ -11,10 +11,13 @@ import { MappedPosition } from "./map-result"
  *   to the right, and stays an insertion: `step.map` would also map the position associated to the left
  *   and make the step replace whatever lies between the two, which an insertion never meant to. This
  *   asks the mapping one position instead of two (half the work of BatchMapping for typing).
+ * - An insertion its writer said sticks left (`stickLeft`: typed right after its own text, say; see
+ *   TextEdges and docs/PROTOCOL.md) is associated to the left instead: it stays before whatever others
+ *   inserted at the same point concurrently, so that concurrent words typed at one point do not interleave.
  */
-export function mapStep(step: Step, mapping: Mappable): Step | null {
+export function mapStep(step: Step, mapping: Mappable, stickLeft = false): Step | null {
   if (step instanceof ReplaceStep && step.from == step.to && step.slice.size > 0)
-    return step.map(new PointMapping(mapping.mapResult(step.from, 1).pos))
+    return step.map(new PointMapping(mapping.mapResult(step.from, stickLeft ? -1 : 1).pos))
   const mapped = step.map(mapping)
   if (mapped || !(step instanceof ReplaceStep) || step.slice.size == 0) return mapped
   const at = mapping.mapResult(step.from, 1).pos

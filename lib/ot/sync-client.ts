@@ -17,6 +17,7 @@ import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
 import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
 import { type StepRun, typingRuns } from "./typing-runs"
+import { TextEdges } from "./text-edges"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -33,6 +34,8 @@ interface Unconfirmed {
   inverted: Step
   /** Index of the step its batch was sent with, which steps merged into one share (see mergeSteps); for pending steps, -1. */
   origin: number
+  /** An insertion that stays left of what others insert at the same point concurrently (SubmitRequest.stickLeft, see TextEdges). */
+  stickLeft: boolean
 }
 
 /** What SyncClient's redo made of the unconfirmed steps, for rebase to take. */
@@ -54,6 +57,8 @@ export interface Batch {
   seq: number
   baseVersion: number
   steps: StepJSON[]
+  /** Indices of the insertions that stay left of what others insert at the same point concurrently (SubmitRequest.stickLeft). */
+  stickLeft?: number[]
   /** Last-writer-wins documents: the writer's clock and the blocks the steps changed (see BatchDescriber). */
   clock?: number
   blocks?: BlockWrite[]
@@ -151,6 +156,8 @@ export class SyncClient {
   /** The seq of the newest batch of this client's that an op confirmed (0 before any). */
   private confirmedSeq = 0
   private changes = 0
+  /** Where the newest text this client and others typed begins and ends, for its insertions to say which side they stick to. */
+  private readonly edges = new TextEdges()
   private readonly maxStepsPerBatch: number
   private readonly describeBatch: BatchDescriber | null
 
@@ -187,7 +194,7 @@ export class SyncClient {
         failed = error instanceof Error ? error.message : String(error)
       }
       if (failed != null) throw new ConcordError("ERR_STEP_INVALID", `Stored step ${i} does not apply to the stored document: ${failed}`)
-      return { step: step!, inverted: step!.invert(before), origin: i < origins.length ? origins[i] : -1 }
+      return { step: step!, inverted: step!.invert(before), origin: i < origins.length ? origins[i] : -1, stickLeft: false }
     })
     this.nextSeq = work.nextSeq
     this.confirmedSeq = work.confirmedSeq
@@ -304,6 +311,9 @@ export class SyncClient {
     const steps = this.pending.splice(0, merged.groups.length)
     steps.forEach((u, i) => (u.origin = merged.groups[i]))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: merged.steps.map(step => step.toJSON()) }
+    // A merged step sticks where its first keystroke did.
+    const stickLeft = steps.flatMap((u, i) => u.stickLeft && (i == 0 || merged.groups[i - 1] != merged.groups[i]) ? [merged.groups[i]] : [])
+    if (stickLeft.length) batch.stickLeft = stickLeft
     this.inflight = { batch, steps, after: this.pending.length == 0 ? this.state.doc : null, concurrentSteps: 0 }
     this.changes++
     if (this.describeBatch) Object.assign(batch, this.describeBatch(this.confirmed, this.inflightDoc()))
@@ -450,7 +460,22 @@ export class SyncClient {
     const { state, transactions } = this.state.applyTransaction(tr)
     this.state = state
     out.transactions.push(...transactions)
-    for (const t of transactions) this.record(t)
+    this.edges.map(tr.mapping)
+    if (!replaced) this.noteOthersTyping(tr, all.length, over)
+    for (const t of transactions.slice(1)) this.record(t)
+  }
+
+  /**
+   * Tell the text edges where the newest of the remote steps `over`, added to `tr` from index `start`,
+   * typed, in the document `tr` ends at.
+   */
+  private noteOthersTyping(tr: Transaction, start: number, over: readonly Step[]): void {
+    for (let j = Math.max(0, over.length - TextEdges.kept); j < over.length; j++) {
+      const step = over[j]
+      if (!(step instanceof ReplaceStep) || step.from != step.to || step.slice.size == 0) continue
+      const after = tr.mapping.slice(start + j + 1)
+      this.edges.othersTyped(after.map(step.from, 1), after.map(step.from + step.slice.size, -1))
+    }
   }
 
   /**
@@ -487,10 +512,13 @@ export class SyncClient {
     // mirrors point into `over`, a shape BatchMapping does not follow, so tr.mapping answers.
     const maps = tr.mapping.maps
     const units = runs ?? all.map((u, i): StepRun => ({ start: i, end: i + 1, step: u.step, inverse: maps[all.length - 1 - i] }))
-    const fast = replaced || all.length == 0 ? null : new BatchMapping(units.map(r => r.step), units.map(r => r.inverse), maps.slice(overStart))
+    // A run sticks where its first keystroke does.
+    const stickLeft = new Set(units.flatMap((unit, r) => all[unit.start].stickLeft ? [r] : []))
+    const fast = replaced || all.length == 0 ? null : new BatchMapping(units.map(r => r.step), units.map(r => r.inverse), maps.slice(overStart), stickLeft)
     const out: Redone = { tr, confirmed, inflight: [], pending: [], inflightAfter: null, lost: [], dropped: [] }
     const pairs = replaced ? undoPairs(over, all.slice(0, inflightCount), replaced) : null
-    const keep = (i: number, step: Step, inverted: Step) => (i < inflightCount ? out.inflight : out.pending).push({ step, inverted, origin: all[i].origin })
+    const keep = (i: number, step: Step, inverted: Step) =>
+      (i < inflightCount ? out.inflight : out.pending).push({ step, inverted, origin: all[i].origin, stickLeft: all[i].stickLeft })
     const drop = (i: number) => (i < inflightCount ? out.lost : out.dropped).push({ step: all[i].step.toJSON(), text: stepText(all[i].step) })
     for (let r = 0; r < units.length; r++) {
       const { start, end, step } = units[r]
@@ -500,7 +528,7 @@ export class SyncClient {
         if (hubIndex != null) setMirror(tr.mapping, all.length - 1 - start, overStart + hubIndex)
         continue
       }
-      let mapped = mapStep(step, fast ? fast.mappingFor(r) : tr.mapping.slice(all.length - start))
+      let mapped = mapStep(step, fast ? fast.mappingFor(r) : tr.mapping.slice(all.length - start), stickLeft.has(r))
       if (end - start > 1) {
         // A run of typing: moved whole where it lands whole, else every step is mapped on its own.
         const landed = mapped && landsWhole(step as ReplaceStep, mapped, tr.doc, applier)
@@ -542,12 +570,14 @@ export class SyncClient {
   }
 
   private record(tr: Transaction): void {
-    if (!tr.docChanged || tr.getMeta(syncKey)) return
+    if (!tr.docChanged) return
+    if (tr.getMeta(syncKey)) return this.edges.map(tr.mapping)
     this.changes++
     const inverter = new StepInverter()
     for (let i = 0; i < tr.steps.length; i++) {
+      const step = tr.steps[i]
       const next = i + 1 < tr.steps.length ? tr.docs[i + 1] : tr.doc
-      this.pending.push({ step: tr.steps[i], inverted: inverter.invert(tr.steps[i], tr.docs[i], next), origin: -1 })
+      this.pending.push({ step, inverted: inverter.invert(step, tr.docs[i], next), origin: -1, stickLeft: this.edges.record(step) })
     }
   }
 }

@@ -27,6 +27,8 @@ export interface BatchHooks {
    * that a batch's first step, applied to the document the previous batch made, takes the fast path too.
    */
   applier?: StepApplier
+  /** Indices of the batch's insertions that stay left of what others inserted at the same point concurrently (SubmitRequest.stickLeft, see mapStep). */
+  stickLeft?: ReadonlySet<number>
 }
 
 /** What the hub commits for one submitted batch. */
@@ -64,14 +66,15 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     applyInOrder(result, batch, hooks)
     return result
   }
-  const mapping = new BatchMapping(batch, batch.map(step => step.getMap().invert()), concurrent)
+  const stickLeft = hooks.stickLeft
+  const mapping = new BatchMapping(batch, batch.map(step => step.getMap().invert()), concurrent, stickLeft)
   const applier = hooks.applier ?? new StepApplier()
   // What the concurrent changes typed, followed along the batch, for deletions to leave be.
   const inserted = batch.some(mayDelete) ? InsertedRanges.of(concurrent) : null
   let doc = head
   for (let i = 0; i < batch.length; i++) {
     const step = batch[i]
-    const mapped = mapStep(step, mapping.mappingFor(i))
+    const mapped = mapStep(step, mapping.mappingFor(i), stickLeft?.has(i))
     const split = inserted && mapped ? splitAround(doc, mapped, inserted) : null
     if (split && split.steps.length == 0) {
       drop(result, mapping, i, step, "what it deleted was already deleted by a concurrent change")

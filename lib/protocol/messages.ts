@@ -293,6 +293,13 @@ export interface SubmitRequest {
   seq: number
   baseVersion: number
   steps: StepJSON[]
+  /**
+   * Indices, ascending, of the insertions that a transform places left of whatever others inserted at the
+   * same point concurrently (the others go right of it): those typed right after their writer's own text,
+   * or right before text another writer just typed. So concurrent words typed at one point do not
+   * interleave (docs/PROTOCOL.md, "Words typed at one point").
+   */
+  stickLeft?: number[]
   /** Last-writer-wins documents only: the writer's clock (with its skew) when it wrote. */
   clock?: number
   /** Last-writer-wins documents only: the new values of the blocks the steps changed. */

@@ -112,7 +112,7 @@ async function concurrentMaps(ctx: SubmitContext, doc: HubDocument, request: Sub
 /** A batch ready to commit, with what its steps did in words when that was worked out on the way. */
 type Transformed = TransformedBatch & { changes?: Change[] }
 
-function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[]): Transformed {
+function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[], stickLeft?: readonly number[]): Transformed {
   const check = (step: Step, at: Node) => {
     const problem = checkStepContent(step, at)
     if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
@@ -121,7 +121,9 @@ function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[
   const summarizer = new StepSummarizer()
   let result: TransformedBatch
   try {
-    result = transformBatch(doc.doc, steps, concurrent, { check, applied: (committed, at) => summarizer.addCommitted(committed, at), applier: doc.applier })
+    result = transformBatch(doc.doc, steps, concurrent, {
+      check, applied: (committed, at) => summarizer.addCommitted(committed, at), applier: doc.applier, stickLeft: stickLeft && new Set(stickLeft)
+    })
   } catch (e) {
     // ProseMirror throws rather than fails for some steps that cannot apply (a node mark on text, say):
     // the client's steps are at fault, and the head is untouched (transformBatch is pure).
@@ -277,7 +279,7 @@ async function settle(ctx: SubmitContext, mode: DocumentMode, doc: HubDocument, 
   const concurrent = await concurrentMaps(ctx, doc, request)
   checkWork(request, concurrent)
   checkBounds(doc, steps, concurrent)
-  const batch = transformAndApply(doc, steps, concurrent)
+  const batch = transformAndApply(doc, steps, concurrent, request.stickLeft)
   return {
     batch, transformed: concurrent.length > 0,
     finish(op) {

@@ -62,6 +62,10 @@ describe("hostile steps", () => {
     ]
     for (const [i, step] of steps.entries())
       expect([i, await code(socket, "submit", { docId: "fractional", clientId: "mallory", seq: 1, baseVersion: version, steps: [step] })]).toEqual([i, "ERR_INVALID_MESSAGE"])
+    // Which insertions stick left must name steps of the batch, ascending, once each.
+    const good = { stepType: "replace", from: 3, to: 3, slice: text("x") }
+    for (const [i, stickLeft] of [[2], [0, 0], [-1], [0.5], ["0"], [1, 0]].entries())
+      expect([i, await code(socket, "submit", { docId: "fractional", clientId: "mallory", seq: 1, baseVersion: version, steps: [good, good], stickLeft })]).toEqual([i, "ERR_INVALID_MESSAGE"])
     // Presence is checked the same way.
     const relayed: PresenceState[] = []
     watcher.socket.on("presence", ({ state }) => relayed.push(state))

@@ -30,7 +30,7 @@ export class MemoryHub {
     if (batch.baseVersion > this.version) throw new RangeError("version from the future")
     const steps = batch.steps.map(json => Step.fromJSON(schema, json))
     const concurrent = this.maps.slice(batch.baseVersion).flat()
-    const result = transformBatch(this.doc, steps, concurrent)
+    const result = transformBatch(this.doc, steps, concurrent, { stickLeft: new Set(batch.stickLeft) })
     // Its plain blocks held cold, as the hub's sweep holds them, so that batches transform against them.
     this.doc = coolBlocks(result.doc)
     const op: CommittedOp = {

@@ -12,7 +12,7 @@ import { Prng } from "../fuzz/prng"
 // transformBatch with one prosemirror Mapping per step exactly as prosemirror-collab's rebaseSteps
 // builds it (mirroring only steps that insert the same content), deletions split around concurrent
 // typing as transformBatch splits them: the reference BatchMapping must agree with.
-function referenceSteps(head: Node, batch: readonly Step[], concurrent: readonly StepMap[]) {
+function referenceSteps(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], stickLeft?: ReadonlySet<number>) {
   const mapping = new Mapping()
   for (let i = batch.length - 1; i >= 0; i--) mapping.appendMap(batch[i].getMap().invert())
   for (const map of concurrent) mapping.appendMap(map)
@@ -20,7 +20,7 @@ function referenceSteps(head: Node, batch: readonly Step[], concurrent: readonly
   const inserted = InsertedRanges.of(concurrent)
   const steps: Step[] = [], dropped: number[] = []
   for (let i = 0, mapFrom = batch.length; i < batch.length; i++) {
-    const mapped = mapStep(batch[i], mapping.slice(mapFrom))
+    const mapped = mapStep(batch[i], mapping.slice(mapFrom), stickLeft?.has(i))
     mapFrom--
     const split = mapped && batch.some(mayDelete) ? splitAround(doc, mapped, inserted) : null
     if (split && split.steps.length == 0) {
@@ -132,7 +132,7 @@ describe("BatchMapping", () => {
       const concurrent = this.maps.slice(batch.baseVersion).flat()
       const result = submit.call(this, clientId, batch)
       if (!result.duplicate && concurrent.length) {
-        const reference = referenceSteps(head, steps, concurrent)
+        const reference = referenceSteps(head, steps, concurrent, new Set(batch.stickLeft))
         expect(JSON.stringify(result.op.steps)).toBe(JSON.stringify(reference.steps))
         expect((result.op.dropped ?? []).map(d => d.index)).toEqual(reference.dropped)
         compared++

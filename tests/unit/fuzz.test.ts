@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest"
 import { SyncClient } from "../../lib/ot"
 import { formatFailure, minimizeFailure, runFuzzSession } from "../fuzz/fuzz-session"
+import { runWordsSession } from "../fuzz/words-session"
 import { MemoryHub } from "../support/collab-harness"
 import type { CommittedOp, StepJSON } from "../../lib/protocol"
 
@@ -55,6 +56,15 @@ describe("randomized collaboration sessions", () => {
     }
     expect(merged).toBeGreaterThan(100)
     expect(failed, failed.length ? formatFailure(minimizeFailure(failed[0], { keystrokes: true })) : "").toEqual([])
+  })
+
+  it("keep every word whole over 300 sessions of two to six writers typing at one point at once, forward or backward", () => {
+    const failed = []
+    for (let seed = 50_000; seed < 50_300; seed++) {
+      const result = runWordsSession(seed)
+      if (!result.ok) failed.push(result)
+    }
+    expect(failed.length, failed.length ? formatFailure(failed[0]) : "").toBe(0)
   })
 
   it("converge on the sessions long runs found failing", () => {

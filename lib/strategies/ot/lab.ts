@@ -96,7 +96,7 @@ class OtModel implements ReplicaModel {
     const { report, origins } = this.context
     const steps = batch.steps.map(json => Step.fromJSON(schema, json))
     const concurrent = this.maps.slice(batch.baseVersion)
-    const result = transformBatch(this.hubDoc, steps, concurrent.flat())
+    const result = transformBatch(this.hubDoc, steps, concurrent.flat(), { stickLeft: new Set(batch.stickLeft) })
     this.hubDoc = result.doc
     const version = this.ops.length + 1
     const size = `${steps.length} step${steps.length == 1 ? "" : "s"}`
