@@ -60,8 +60,16 @@ export const markdownSerializer = new MarkdownSerializer({
   blockquote: nodes.blockquote,
   code_block: nodes.code_block,
   horizontal_rule: nodes.horizontal_rule,
-  bullet_list: nodes.bullet_list,
-  ordered_list: nodes.ordered_list,
+  bullet_list(state, node, parent, index) {
+    const marker = afterListOfItsKind(node, parent, index) ? "- " : "* "
+    state.renderList(node, "  ", () => marker)
+  },
+  ordered_list(state, node, parent, index) {
+    const start: number = node.attrs.order
+    const width = String(start + node.childCount - 1).length
+    const delimiter = afterListOfItsKind(node, parent, index) ? ") " : ". "
+    state.renderList(node, " ".repeat(width + 2), i => String(start + i).padStart(width) + delimiter)
+  },
   list_item: nodes.list_item,
   text: nodes.text,
   hard_break: nodes.hard_break
@@ -69,6 +77,14 @@ export const markdownSerializer = new MarkdownSerializer({
   ...defaultMarkdownSerializer.marks,
   strike: { open: "~~", close: "~~", mixable: true, expelEnclosingWhitespace: true }
 })
+
+// CommonMark joins two lists of one kind that follow each other unless their markers differ: every
+// other list of a run takes the other marker.
+function afterListOfItsKind(list: Node, parent: Node, index: number): boolean {
+  let run = 0
+  while (index - run > 0 && parent.child(index - run - 1).type == list.type) run++
+  return run % 2 == 1
+}
 
 /** Read Markdown text as a document of the schema (block ids left empty for the editor to assign). */
 export function docFromMarkdown(text: string): Node {
