@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { Fragment, Slice, type Node } from "prosemirror-model"
+import { Fragment, Slice } from "prosemirror-model"
 import { schema } from "../../lib/schema"
 import { docFromMarkdown, markdownFromDoc } from "../../lib/formats/markdown"
 import { looksLikeMarkdown, markdownSlice } from "../../lib/formats/markdown-paste"
@@ -8,39 +8,7 @@ import { exportFileName } from "../../lib/formats/exported-file"
 import { importedDoc, importFormatOf } from "../../lib/formats/imported-document"
 import { textCounts } from "../../lib/editor/text-counts"
 import { b } from "../support/builders"
-
-const strike = (text: string) => schema.text(text, [schema.marks.strike.create()])
-const code = (text: string) => schema.text(text, [schema.marks.code.create()])
-const titled = (text: string) => schema.text(text, [schema.marks.link.create({ href: "https://example.com/t?q=1", title: "A title" })])
-const mailto = (text: string) => schema.text(text, [schema.marks.link.create({ href: "mailto:ada@example.com" })])
-const h3 = (text: string) => schema.node("heading", { level: 3 }, [schema.text(text)])
-const olFrom = (order: number, ...items: Node[]) => schema.node("ordered_list", { order }, items)
-
-/** A document using every node and mark of the schema, with the attributes Markdown can carry. */
-function everyNodeAndMark(): Node {
-  return b.doc(
-    b.h1("Heading one"),
-    b.h2("Heading ", b.em("two")),
-    h3("Heading three"),
-    b.p("Plain, ", b.strong("strong"), ", ", b.em("em"), ", ", strike("struck"), ", ", code("code()"), ", ", b.strong(b.em("both")), "."),
-    b.p(b.a("a link"), " and ", titled("a titled link"), " and ", mailto("mail"), ", then a", b.br(), "hard break"),
-    b.quote(b.p("Quoted ", b.strong("text")), b.p("Second quoted paragraph")),
-    b.ul(b.li(b.p("bullet one")), b.li(b.p("bullet two"), b.ul(b.li(b.p("nested"))))),
-    olFrom(3, b.li(b.p("third")), b.li(b.p("fourth"))),
-    b.ol(b.li(b.p("first"))),
-    olFrom(0, b.li(b.p("zeroth"))),
-    b.ul(b.li(b.p("a list after a list"))),
-    b.ul(b.li(b.p("and another"))),
-    b.pre("const x = 1\n\nif (x < 2) `tick` *star*"),
-    b.hr(),
-    b.p(schema.text("Special characters: * _ ` # [brackets] <angle> 1. ~~ \\ end"))
-  )
-}
-
-/** A document's JSON without block ids, to compare documents whose ids were assigned apart. */
-function withoutIds(doc: Node): unknown {
-  return JSON.parse(JSON.stringify(doc.toJSON(), (key, value) => (key == "id" ? undefined : value)))
-}
+import { everyNodeAndMark, withoutIds } from "../support/every-node"
 
 describe("Markdown", () => {
   it("round-trips every node and mark of the schema", () => {
