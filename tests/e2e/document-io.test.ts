@@ -138,15 +138,15 @@ describe("export, import and print", () => {
       return found
     }
     const editor = page.getByTestId("editor").locator(".ProseMirror")
-    const expectClean = async () => {
-      expect(await links()).toEqual(["https://ok.example/"])
+    const expectClean = async (okLinks: number) => {
+      expect(await links()).toEqual(Array(okLinks).fill("https://ok.example/"))
       expect(await editor.locator("img, script").count()).toBe(0)
       expect(await page.evaluate(() => (window as unknown as { __hostile?: number }).__hostile)).toBeUndefined()
     }
 
     await importFile(page, "hostile.html", "text/html", hostile)
     await expect.poll(async () => (await readDocument(page)).text).toBe("safe js link ok two")
-    await expectClean()
+    await expectClean(1)
 
     const paste = (type: string, data: string) => editor.evaluate((element, [type, data]) => {
       const clipboardData = new DataTransfer()
@@ -157,7 +157,7 @@ describe("export, import and print", () => {
     await page.keyboard.press("Control+End")
     await paste("text/html", hostile.replace("safe", "pasted"))
     await expect.poll(async () => (await readDocument(page)).text).toContain("pasted js link ok two")
-    await expectClean()
+    await expectClean(2)
 
     await page.keyboard.press("Control+End")
     await paste("text/plain", "# Pasted title\n\nsome **bold** and ~~gone~~")
@@ -188,8 +188,9 @@ describe("export, import and print", () => {
     expect(await button.getAttribute("aria-expanded")).toBe("false")
     await page.keyboard.press(" ")
     await page.getByRole("menu").waitFor()
-    await page.keyboard.press("Escape")
     expect(await page.getByTestId("document-import").getAttribute("aria-disabled")).toBeNull()
+    await page.keyboard.press("Escape")
+    await page.getByRole("menu").waitFor({ state: "detached" })
 
     const viewer = await tab(docId, { role: "view" })
     await viewer.getByTestId("document-menu").click()
@@ -241,7 +242,7 @@ describe("word count and dark mode", () => {
       const colors = await colorsOf(locator)
       expect(colors.text).toBeGreaterThan(0.6)
     }
-    await page.getByTestId("history-toggle").click()
+    // The panel is open by default at this width.
     await page.getByTestId("history-panel").waitFor()
     expect((await colorsOf(page.getByTestId("history-panel"))).background).toBeLessThan(0.05)
     for (const path of ["/", "/lab"]) {
