@@ -12,11 +12,10 @@ export function looksLikeMarkdown(text: string): boolean {
 }
 
 /**
- * Pasted Markdown as a slice to insert: a single paragraph is open on both sides, so that its text joins
- * the paragraph it is pasted into; several blocks go in whole.
+ * Pasted Markdown as a slice to insert, open as far as its edges go (as ProseMirror opens pasted text):
+ * the first and last blocks join the blocks they land in where they can, and a heading or quote pasted
+ * into an empty paragraph takes its place.
  */
 export function markdownSlice(text: string): Slice {
-  const doc = docFromMarkdown(text)
-  const single = doc.childCount == 1 && doc.firstChild!.type.name == "paragraph"
-  return new Slice(doc.content, single ? 1 : 0, single ? 1 : 0)
+  return Slice.maxOpen(docFromMarkdown(text).content)
 }

@@ -88,12 +88,12 @@ describe("Markdown paste detection", () => {
     expect(looksLikeMarkdown(text)).toBe(false)
   })
 
-  it("pastes one paragraph open, to join the text it lands in, and several blocks whole", () => {
+  it("pastes Markdown as a slice open at both ends, as ProseMirror pastes text", () => {
     const inline = markdownSlice("some **bold** text")
     expect([inline.openStart, inline.openEnd]).toEqual([1, 1])
     expect(inline.content.eq(b.doc(b.p("some ", b.strong("bold"), " text")).content)).toBe(true)
     const blocks = markdownSlice("# Title\n\n- item")
-    expect([blocks.openStart, blocks.openEnd]).toEqual([0, 0])
+    expect([blocks.openStart, blocks.openEnd]).toEqual([1, 3])
     expect(blocks.content.eq(b.doc(b.h1("Title"), b.ul(b.li(b.p("item")))).content)).toBe(true)
   })
 })
