@@ -103,9 +103,14 @@ export function DocumentMenu({ connection, title, view }: { connection: PageConn
 
   return (
     <div className="document-menu" ref={root}>
-      <button ref={button} type="button" className="button" data-testid="document-menu" aria-haspopup="menu" aria-expanded={open}
-        aria-controls="document-menu-items" onClick={() => (open ? setOpen(false) : openAt(0))} onKeyDown={onButtonKey}>
-        Document
+      <button ref={button} type="button" className="button document-menu-button" data-testid="document-menu" aria-haspopup="menu" aria-expanded={open}
+        aria-controls="document-menu-items" aria-label="Document" title="Export, print or import the document"
+        onClick={() => (open ? setOpen(false) : openAt(0))} onKeyDown={onButtonKey}>
+        <svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round"
+          strokeLinejoin="round" aria-hidden="true" focusable="false">
+          <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" /><path d="M14 3v5h5" /><path d="M9 13h6" /><path d="M9 17h6" />
+        </svg>
+        <span className="document-menu-label">Document</span>
       </button>
       {open && (
         <div id="document-menu-items" className="document-menu-items" role="menu" aria-label="Document" onKeyDown={onMenuKey}>
