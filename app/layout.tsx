@@ -12,11 +12,15 @@ export const metadata: Metadata = {
   icons: { icon: "/logo.svg" }
 }
 
-/** Phone-friendly viewport. */
+/** Phone-friendly viewport; the browser's bar takes the page's background in light and dark mode (globals.css's --bg). */
 export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,
-  themeColor: "#f5f6f8"
+  colorScheme: "light dark",
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#f5f6f8" },
+    { media: "(prefers-color-scheme: dark)", color: "#111418" }
+  ]
 }
 
 /** The root layout: fonts come from the system stack in globals.css, nothing is downloaded; the service worker keeps the app for offline use. */

@@ -7,6 +7,7 @@ import { saveIdentity } from "@/lib/client/identity"
 import { DocConnection } from "@/lib/client/doc-connection"
 import { AccessBadge } from "./access-badge"
 import { ConnectionPill } from "./connection-pill"
+import { DocumentMenu } from "./document-menu"
 import { EditorSurface } from "./editor-surface"
 import { EditorToolbar } from "./editor-toolbar"
 import { HistoryPanel } from "./history-panel"
@@ -27,11 +28,12 @@ import { StrategyBadge } from "./strategy-badge"
 import { useDocConnection } from "./use-doc-connection"
 import { useDocumentTitle } from "./use-document-title"
 import { useLeaveWarning } from "./use-leave-warning"
+import { WordCount } from "./word-count"
 import { modeOf } from "@/lib/strategies/registry"
 
 /**
  * The document page's editor: toolbar, ProseMirror view, the people in the document, connection state,
- * offline switch, Share and this user's name. On a view link the page is read-only (no toolbar, no
+ * offline switch, the Document menu (export, print, import), Share, this user's name, and the word count. On a view link the page is read-only (no toolbar, no
  * name, a "View only" badge); without a working link it says that a link is needed instead, and without
  * a copy of the document while the server cannot be reached, that a connection is needed. The body
  * is a row with the history panel next to the page; while the panel shows an older version, that
@@ -84,9 +86,10 @@ export function DocumentEditor({ docId }: { docId: string }) {
             )}
           </div>
         )}
-        {connection?.role && !needsLink && !revoked && (
+        {connection && !needsLink && (connection.state || (connection.role && !revoked)) && (
           <div className="doc-share">
-            <ShareButton connection={connection} />
+            {connection.state && <DocumentMenu connection={connection} title={title ?? ""} view={readOnly || travelling ? null : view} />}
+            {connection.role && !revoked && <ShareButton connection={connection} />}
           </div>
         )}
       </header>
@@ -114,6 +117,7 @@ export function DocumentEditor({ docId }: { docId: string }) {
             </div>
           )}
           {travelling && history && <HistoryPreview model={history} />}
+          {!needsLink && connection?.state && <div className="doc-status"><WordCount doc={connection.state.doc} /></div>}
         </main>
         {history && <HistoryPanel model={history} view={view} readOnly={readOnly} />}
       </div>

@@ -7,6 +7,7 @@ import type { Plugin } from "prosemirror-state"
 import { yUndoPlugin, undoCommand as yUndo, redoCommand as yRedo } from "y-prosemirror"
 import type { RemotePresence } from "../client/remote-presence"
 import { blockIdPlugin } from "./block-id-plugin"
+import { clipboardPlugin } from "./clipboard-plugin"
 import { conflictPlugin } from "./conflict-plugin"
 import { buildInputRules } from "./input-rules"
 import { buildKeymap } from "./keymap"
@@ -26,7 +27,8 @@ export interface EditorPluginOptions {
 /**
  * The plugins of Concord's editor: input rules, key bindings, drop and gap cursors, undo history (of
  * this user's own edits: the sync client marks remote changes addToHistory false and "rebased"), block
- * ids, other people's carets, a placeholder, and the conflicts of version-vector documents.
+ * ids, other people's carets, a placeholder, the conflicts of version-vector documents, and paste of
+ * sanitized HTML and of Markdown.
  */
 export function createEditorPlugins(options: EditorPluginOptions): Plugin[] {
   const yjs = options.undo == "yjs"
@@ -41,6 +43,7 @@ export function createEditorPlugins(options: EditorPluginOptions): Plugin[] {
     conflictPlugin(),
     blockIdPlugin(),
     presencePlugin(options.others),
-    placeholderPlugin(options.placeholder ?? "Start writing…")
+    placeholderPlugin(options.placeholder ?? "Start writing…"),
+    clipboardPlugin()
   ]
 }

@@ -33,7 +33,9 @@ export const errorCodes = {
   /** The hub that commits the document could not be reached to forward a batch to (it is taken over and the batch tried again). */
   ERR_HUB_UNREACHABLE: "internal",
   /** Never on the wire: this browser's IndexedDB refused (its quota, private mode). */
-  ERR_LOCAL_STORAGE: "internal"
+  ERR_LOCAL_STORAGE: "internal",
+  /** Never on the wire: a file to import that is not Markdown or HTML, does not fit the schema, or is too large to send as one edit. */
+  ERR_IMPORT_REFUSED: "client"
 } as const
 
 /** One of the stable error codes. */

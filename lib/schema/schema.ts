@@ -74,6 +74,11 @@ function validateTitle(value: unknown): void {
   if (value !== null && (typeof value != "string" || value.length > 512))
     throw new RangeError("Link title must be null or a string of at most 512 characters")
 }
+// An <ol start> the order attribute can hold (0 included, as toDOM writes it), else 1.
+function orderFromDOM(start: string | null): number {
+  const order = start == null || start.trim() == "" ? NaN : Number(start)
+  return Number.isInteger(order) && order >= 0 && order <= 1_000_000 ? order : 1
+}
 const idFromDOM = (dom: HTMLElement | string): Attrs => ({ id: typeof dom == "string" ? null : dom.getAttribute("data-id") })
 const idToDOM = (id: unknown): Record<string, string> => (typeof id == "string" ? { "data-id": id } : {})
 
@@ -134,7 +139,7 @@ const nodes: Record<string, NodeSpec> = {
     attrs: { ...blockAttrs, order: { default: 1, validate: validateInteger(0, 1_000_000) } },
     parseDOM: [{
       tag: "ol",
-      getAttrs: (dom: HTMLElement) => ({ ...idFromDOM(dom), order: dom.hasAttribute("start") ? Number(dom.getAttribute("start")) || 1 : 1 })
+      getAttrs: (dom: HTMLElement) => ({ ...idFromDOM(dom), order: orderFromDOM(dom.getAttribute("start")) })
     }],
     toDOM: (node): DOMOutputSpec =>
       ["ol", { ...idToDOM(node.attrs.id), ...(node.attrs.order == 1 ? {} : { start: String(node.attrs.order) }) }, 0]

@@ -1,0 +1,35 @@
+import DOMPurify from "dompurify"
+import { DOMParser, DOMSerializer, type Node } from "prosemirror-model"
+import { ConcordError } from "../protocol/errors"
+import { schema } from "../schema/schema"
+
+/**
+ * Remove what could run or load from `html` (scripts, event handlers, javascript: URLs, frames) with
+ * DOMPurify, keeping the markup the schema reads. Throws ConcordError ERR_IMPORT_REFUSED where there is
+ * no DOM to sanitize with (plain Node), rather than pass HTML on unsanitized.
+ */
+export function sanitizeHtml(html: string, options: { keepBlockIds?: boolean } = {}): string {
+  if (!DOMPurify.isSupported) throw new ConcordError("ERR_IMPORT_REFUSED", "HTML can only be sanitized in a browser")
+  return DOMPurify.sanitize(html, { ALLOW_DATA_ATTR: !!options.keepBlockIds })
+}
+
+/**
+ * Read HTML (a fragment or a whole page) as a document of the schema, sanitized first. Block ids in the
+ * HTML are dropped, so that the editor gives the blocks fresh ones; links the schema refuses keep their text only.
+ */
+export function docFromHtml(html: string): Node {
+  if (!DOMPurify.isSupported) throw new ConcordError("ERR_IMPORT_REFUSED", "HTML can only be sanitized in a browser")
+  const body = DOMPurify.sanitize(html, { ALLOW_DATA_ATTR: false, RETURN_DOM: true })
+  return DOMParser.fromSchema(schema).parse(body)
+}
+
+/** Write a document as a standalone HTML page titled `title`, built in `document` (the page's own), without block ids. */
+export function htmlFromDoc(doc: Node, title: string, document: Document): string {
+  const page = document.implementation.createHTMLDocument(title)
+  const charset = page.createElement("meta")
+  charset.setAttribute("charset", "utf-8")
+  page.head.prepend(charset)
+  page.body.append(DOMSerializer.fromSchema(schema).serializeFragment(doc.content, { document: page }))
+  for (const element of page.body.querySelectorAll("[data-id]")) element.removeAttribute("data-id")
+  return "<!doctype html>\n" + page.documentElement.outerHTML + "\n"
+}

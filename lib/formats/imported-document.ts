@@ -1,0 +1,39 @@
+import type { Node } from "prosemirror-model"
+import { ConcordError } from "../protocol/errors"
+import { limits } from "../protocol/limits"
+import { docFromHtml } from "./html"
+import { docFromMarkdown } from "./markdown"
+
+/** The kinds of file the document page imports. */
+export type ImportFormat = "markdown" | "html"
+
+/** The file extensions the document page imports, for a file input's `accept`. */
+export const importExtensions = [".md", ".markdown", ".html", ".htm"] as const
+
+/** The format of a file to import, from its name's extension, or null for a file the page does not import. */
+export function importFormatOf(fileName: string): ImportFormat | null {
+  const extension = /\.[^.]+$/.exec(fileName.toLowerCase())?.[0]
+  if (extension == ".md" || extension == ".markdown") return "markdown"
+  if (extension == ".html" || extension == ".htm") return "html"
+  return null
+}
+
+/**
+ * The document a Markdown or HTML file holds, checked against the schema and small enough to reach the
+ * hub as one edit (one message, one slice). Throws ConcordError ERR_IMPORT_REFUSED otherwise.
+ */
+export function importedDoc(fileName: string, text: string): Node {
+  const format = importFormatOf(fileName)
+  if (!format) throw new ConcordError("ERR_IMPORT_REFUSED", `Only Markdown (.md) and HTML (.html) files can be imported, not ${fileName}`)
+  if (text.length > limits.maxMessageBytes / 2) throw new ConcordError("ERR_IMPORT_REFUSED", `${fileName} is too large to import`)
+  const doc = format == "markdown" ? docFromMarkdown(text) : docFromHtml(text)
+  try {
+    doc.check()
+  } catch (error) {
+    throw new ConcordError("ERR_IMPORT_REFUSED", `${fileName} does not fit a Concord document: ${(error as Error).message}`)
+  }
+  // The edit that carries the document crosses the wire as one message with one slice.
+  if (doc.childCount > limits.maxSliceNodes || JSON.stringify(doc.toJSON()).length > limits.maxMessageBytes / 2)
+    throw new ConcordError("ERR_IMPORT_REFUSED", `${fileName} is too large to import`)
+  return doc
+}

@@ -1,0 +1,258 @@
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import type { Locator, Page } from "playwright-core"
+import { everyNodeAndMark, withoutIds } from "../support/every-node"
+import { openTab, readDocument, waitForConvergence } from "./support/browser"
+import { browserSuite } from "./support/suite"
+
+const suite = browserSuite()
+
+/** Open a tab on a new document (and remember it to close), or on an existing one with `role`'s link. */
+async function tab(docId: string, options: Parameters<typeof openTab>[3] = {}): Promise<Page> {
+  const page = await openTab(suite.browser, suite.server.url, docId, options)
+  suite.tabs.push(page)
+  return page
+}
+
+/** Replace the tab's document with `json` as one local transaction, as the editor would. */
+async function setDocument(page: Page, json: unknown): Promise<void> {
+  await page.evaluate(json => {
+    type State = { doc: { content: { size: number } }; schema: { nodeFromJSON(json: unknown): { content: unknown } }; tr: { replaceWith(from: number, to: number, content: unknown): unknown } }
+    const connection = (window as unknown as { __concord: { connection: { state: State; dispatch(tr: unknown): void } } }).__concord.connection
+    const state = connection.state
+    connection.dispatch(state.tr.replaceWith(0, state.doc.content.size, state.schema.nodeFromJSON(json).content))
+  }, json)
+}
+
+/** Choose an item of the tab's Document menu with the mouse. */
+async function chooseFromMenu(page: Page, item: string): Promise<void> {
+  await page.getByTestId("document-menu").click()
+  await page.getByTestId(`document-${item}`).click()
+}
+
+/** Export the tab's document in `format` through the Document menu: the downloaded file's name and text. */
+async function exportAs(page: Page, format: "markdown" | "html" | "text"): Promise<{ name: string; text: string }> {
+  const download = page.waitForEvent("download")
+  await chooseFromMenu(page, `export-${format}`)
+  const file = await download
+  return { name: file.suggestedFilename(), text: readFileSync(await file.path()!, "utf8") }
+}
+
+/** Import a file through the Document menu's file chooser. */
+async function importFile(page: Page, name: string, mimeType: string, text: string): Promise<void> {
+  const chooser = page.waitForEvent("filechooser")
+  await chooseFromMenu(page, "import")
+  await (await chooser).setFiles({ name, mimeType, buffer: Buffer.from(text) })
+}
+
+/** The tab's document without block ids, once every block has one. */
+async function documentWithoutIds(page: Page): Promise<unknown> {
+  return withoutIds((await readDocument(page)).json)
+}
+
+/** The block ids of the tab's document, in document order. */
+async function blockIds(page: Page): Promise<unknown[]> {
+  const ids: unknown[] = []
+  JSON.stringify((await readDocument(page)).json, (key, value) => {
+    if (key == "id") ids.push(value)
+    return value
+  })
+  return ids
+}
+
+/** The relative luminance (0 dark to 1 light) of a CSS rgb() colour. */
+function luminance(color: string): number {
+  const [r, g, b] = (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number).map(c => {
+    const v = c / 255
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4
+  })
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+async function colorsOf(locator: Locator): Promise<{ background: number; text: number }> {
+  const { background, color } = await locator.evaluate(element => {
+    const style = getComputedStyle(element)
+    return { background: style.backgroundColor, color: style.color }
+  })
+  return { background: luminance(background), text: luminance(color) }
+}
+
+describe("export, import and print", () => {
+  it("exports a document of every node and mark as Markdown and HTML, and importing either gives the same document, shared and undoable", async () => {
+    const source = await tab(`io-source-${Date.now()}`, { create: true })
+    await setDocument(source, everyNodeAndMark().toJSON())
+    const [exported] = await waitForConvergence([source])
+    const expected = withoutIds(exported.json)
+    expect(expected).toEqual(withoutIds(everyNodeAndMark()))
+
+    const markdown = await exportAs(source, "markdown")
+    expect(markdown.name).toBe("Heading one.md")
+    expect(markdown.text).toContain("~~struck~~")
+    const html = await exportAs(source, "html")
+    expect(html.name).toBe("Heading one.html")
+    expect(html.text).toMatch(/^<!doctype html>/)
+    expect(html.text).not.toContain("data-id")
+    const text = await exportAs(source, "text")
+    expect(text.name).toBe("Heading one.txt")
+    expect(text.text).toContain("3. third\n4. fourth")
+
+    const targetId = `io-target-${Date.now()}`
+    const target = await tab(targetId, { create: true })
+    const other = await tab(targetId)
+    const empty = await documentWithoutIds(target)
+
+    await importFile(target, markdown.name, "text/markdown", markdown.text)
+    await expect.poll(() => documentWithoutIds(target)).toEqual(expected)
+    const [afterImport, seenByOther] = await waitForConvergence([target, other])
+    expect(withoutIds(seenByOther.json)).toEqual(expected)
+    expect(afterImport.version).toBe(seenByOther.version)
+    const ids = await blockIds(target)
+    expect(ids.every(id => typeof id == "string")).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+    const sourceIds = new Set(await blockIds(source))
+    expect(ids.some(id => sourceIds.has(id))).toBe(false)
+
+    // One edit: one undo takes the whole import back, for the other tab too.
+    await target.getByTestId("editor").locator(".ProseMirror").focus()
+    await target.keyboard.press("Control+z")
+    await expect.poll(() => documentWithoutIds(target)).toEqual(empty)
+    await waitForConvergence([target, other])
+    expect(await documentWithoutIds(other)).toEqual(empty)
+
+    await importFile(target, html.name, "text/html", html.text)
+    await expect.poll(() => documentWithoutIds(target)).toEqual(expected)
+    await waitForConvergence([target, other])
+    expect(await documentWithoutIds(other)).toEqual(expected)
+  })
+
+  it("drops scripts, event handlers and javascript: links from imported and pasted HTML, and pastes Markdown as formatted text", async () => {
+    const page = await tab(`io-sanitize-${Date.now()}`, { create: true })
+    const hostile = '<p>safe <a href="javascript:window.__hostile=1">js link</a> <img src="x" onerror="window.__hostile=2">' +
+      '<script>window.__hostile=3</script><a href="https://ok.example/">ok</a> <a href="JaVaScRiPt:window.__hostile=4">two</a></p>'
+    const links = async () => {
+      const found: string[] = []
+      JSON.stringify((await readDocument(page)).json, (key, value) => {
+        if (key == "href") found.push(value)
+        return value
+      })
+      return found
+    }
+    const editor = page.getByTestId("editor").locator(".ProseMirror")
+    const expectClean = async (okLinks: number) => {
+      expect(await links()).toEqual(Array(okLinks).fill("https://ok.example/"))
+      expect(await editor.locator("img, script").count()).toBe(0)
+      expect(await page.evaluate(() => (window as unknown as { __hostile?: number }).__hostile)).toBeUndefined()
+    }
+
+    await importFile(page, "hostile.html", "text/html", hostile)
+    await expect.poll(async () => (await readDocument(page)).text).toBe("safe js link ok two")
+    await expectClean(1)
+
+    const paste = (type: string, data: string) => editor.evaluate((element, [type, data]) => {
+      const clipboardData = new DataTransfer()
+      clipboardData.setData(type, data)
+      element.dispatchEvent(new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true }))
+    }, [type, data] as const)
+    await editor.focus()
+    await page.keyboard.press("Control+End")
+    await paste("text/html", hostile.replace("safe", "pasted"))
+    await expect.poll(async () => (await readDocument(page)).text).toContain("pasted js link ok two")
+    await expectClean(2)
+
+    // A heading pasted into an empty paragraph takes its place (one pasted after text joins that text, as in ProseMirror).
+    await page.keyboard.press("Control+End")
+    await page.keyboard.press("Enter")
+    await paste("text/plain", "# Pasted title\n\nsome **bold** and ~~gone~~")
+    await expect.poll(async () => (await readDocument(page)).text).toContain("Pasted title")
+    const json = JSON.stringify((await readDocument(page)).json)
+    expect(json).toMatch(/"type":"heading"[^\]]*"text":"Pasted title"/)
+    expect(json).toContain('{"type":"text","marks":[{"type":"strong"}],"text":"bold"}')
+    expect(json).toContain('{"type":"text","marks":[{"type":"strike"}],"text":"gone"}')
+    await paste("text/plain", "2 * 3 * 4 is plain")
+    await expect.poll(async () => (await readDocument(page)).text).toContain("2 * 3 * 4 is plain")
+  })
+
+  it("opens the Document menu from the keyboard, and read-only viewers cannot import", async () => {
+    const docId = `io-menu-${Date.now()}`
+    const page = await tab(docId, { create: true })
+    const button = page.getByTestId("document-menu")
+    await button.focus()
+    await page.keyboard.press("Enter")
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("document-export-markdown")
+    await page.keyboard.press("ArrowDown")
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("document-export-html")
+    await page.keyboard.press("ArrowUp")
+    await page.keyboard.press("ArrowUp")
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("document-import")
+    await page.keyboard.press("Escape")
+    await page.getByRole("menu").waitFor({ state: "detached" })
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("document-menu")
+    expect(await button.getAttribute("aria-expanded")).toBe("false")
+    await page.keyboard.press(" ")
+    await page.getByRole("menu").waitFor()
+    expect(await page.getByTestId("document-import").getAttribute("aria-disabled")).toBeNull()
+    await page.keyboard.press("Escape")
+    await page.getByRole("menu").waitFor({ state: "detached" })
+
+    const viewer = await tab(docId, { role: "view" })
+    await viewer.getByTestId("document-menu").click()
+    expect(await viewer.getByTestId("document-import").getAttribute("aria-disabled")).toBe("true")
+    let chose = false
+    viewer.on("filechooser", () => void (chose = true))
+    await viewer.getByTestId("document-import").click({ force: true })
+    expect(await viewer.getByRole("menu").isVisible()).toBe(true)
+    expect(chose).toBe(false)
+    await viewer.getByTestId("document-export-text").waitFor()
+  })
+
+  it("prints the text only", async () => {
+    const page = await tab(`io-print-${Date.now()}`, { create: true })
+    await page.getByTestId("editor").locator(".ProseMirror").click()
+    await page.keyboard.type("Printed words")
+    await page.emulateMedia({ media: "print" })
+    for (const selector of [".doc-header", ".toolbar-bar", ".doc-status"])
+      await page.locator(selector).waitFor({ state: "hidden" })
+    await page.getByTestId("editor").getByText("Printed words").waitFor({ state: "visible" })
+    await page.emulateMedia({ media: "screen" })
+    await page.locator(".toolbar-bar").waitFor({ state: "visible" })
+  })
+})
+
+describe("word count and dark mode", () => {
+  it("shows the words and characters and updates them as the document changes", async () => {
+    const page = await tab(`io-count-${Date.now()}`, { create: true })
+    const count = page.getByTestId("word-count")
+    await count.filter({ hasText: "0 words · 0 characters" }).waitFor()
+    await page.getByTestId("editor").locator(".ProseMirror").click()
+    await page.keyboard.type("Hello brave new world")
+    await count.filter({ hasText: "4 words · 21 characters" }).waitFor()
+    await page.keyboard.press("Enter")
+    await page.keyboard.type("again")
+    await count.filter({ hasText: "5 words · 26 characters" }).waitFor()
+  })
+
+  it("follows the system's dark colour scheme on the home, document, history and lab pages", async () => {
+    const page = await tab(`io-dark-${Date.now()}`, { create: true })
+    await page.getByTestId("editor").locator(".ProseMirror").click()
+    await page.keyboard.type("Dark text")
+    await waitForConvergence([page])
+    const light = await colorsOf(page.locator("body"))
+    expect(light.background).toBeGreaterThan(0.8)
+    await page.emulateMedia({ colorScheme: "dark" })
+    for (const locator of [page.locator("body"), page.locator(".page"), page.getByTestId("editor").locator(".ProseMirror"), page.locator(".doc-header")]) {
+      await expect.poll(() => colorsOf(locator).then(colors => colors.background)).toBeLessThan(0.05)
+      const colors = await colorsOf(locator)
+      expect(colors.text).toBeGreaterThan(0.6)
+    }
+    // The panel is open by default at this width.
+    await page.getByTestId("history-panel").waitFor()
+    expect((await colorsOf(page.getByTestId("history-panel"))).background).toBeLessThan(0.05)
+    for (const path of ["/", "/lab"]) {
+      await page.goto(path)
+      await page.locator("main, .lab").first().waitFor()
+      const colors = await colorsOf(page.locator("body"))
+      expect(colors.background, path).toBeLessThan(0.05)
+      expect(colors.text, path).toBeGreaterThan(0.6)
+    }
+  })
+})

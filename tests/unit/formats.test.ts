@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest"
+import { Fragment, Slice } from "prosemirror-model"
+import { schema } from "../../lib/schema"
+import { docFromMarkdown, markdownFromDoc } from "../../lib/formats/markdown"
+import { looksLikeMarkdown, markdownSlice } from "../../lib/formats/markdown-paste"
+import { plainTextFromDoc } from "../../lib/formats/plain-text"
+import { exportFileName } from "../../lib/formats/exported-file"
+import { importedDoc, importFormatOf } from "../../lib/formats/imported-document"
+import { textCounts } from "../../lib/editor/text-counts"
+import { b } from "../support/builders"
+import { everyNodeAndMark, withoutIds } from "../support/every-node"
+
+describe("Markdown", () => {
+  it("round-trips every node and mark of the schema", () => {
+    const doc = everyNodeAndMark()
+    doc.check()
+    const markdown = markdownFromDoc(doc)
+    const back = docFromMarkdown(markdown)
+    back.check()
+    expect(withoutIds(back)).toEqual(withoutIds(doc))
+    expect(back.eq(doc)).toBe(true)
+    expect(markdown).toContain("~~struck~~")
+    expect(markdown).toContain('[a titled link](https://example.com/t?q=1 "A title")')
+    expect(markdown).toContain("3. third")
+  })
+
+  it("reads headings deeper than the schema as level 3 and leaves images out", () => {
+    const doc = docFromMarkdown("#### Deep\n\nText ![alt](https://example.com/a.png) after\n")
+    expect(doc.child(0).type.name).toBe("heading")
+    expect(doc.child(0).attrs.level).toBe(3)
+    expect(doc.child(1).textContent).toBe("Text  after")
+  })
+
+  it("keeps the text of links the schema refuses, without the link", () => {
+    const doc = docFromMarkdown("[relative](/somewhere) and [ok](https://example.com) and <https://auto.example.com>\n")
+    doc.check()
+    const links: string[] = []
+    doc.descendants(node => {
+      for (const mark of node.marks) if (mark.type.name == "link") links.push(mark.attrs.href)
+    })
+    expect(links).toEqual(["https://example.com", "https://auto.example.com"])
+    expect(doc.textContent).toContain("relative and ok")
+  })
+
+  it("never makes a javascript: link, and raw HTML stays text", () => {
+    const doc = docFromMarkdown('[click](javascript:alert(1)) <a href="javascript:alert(2)">x</a> <img src=x onerror=alert(3)>\n')
+    doc.check()
+    doc.descendants(node => {
+      expect(node.marks.some(mark => mark.type.name == "link")).toBe(false)
+    })
+    expect(doc.textContent).toContain("<img src=x onerror=alert(3)>")
+  })
+})
+
+describe("plain text export", () => {
+  it("writes blocks apart, lists with markers, hard breaks as line breaks, and no markup", () => {
+    expect(plainTextFromDoc(everyNodeAndMark())).toBe([
+      "Heading one", "Heading two", "Heading three",
+      "Plain, strong, em, struck, code(), both.",
+      "a link and a titled link and mail, then a\nhard break",
+      "Quoted text", "Second quoted paragraph",
+      "- bullet one\n- bullet two\n  - nested",
+      "3. third\n4. fourth",
+      "1. first",
+      "0. zeroth",
+      "- a list after a list",
+      "- and another",
+      "const x = 1\n\nif (x < 2) `tick` *star*",
+      "---",
+      "Special characters: * _ ` # [brackets] <angle> 1. ~~ \\ end"
+    ].join("\n\n") + "\n")
+  })
+})
+
+describe("Markdown paste detection", () => {
+  it.each([
+    "# A heading", "Some text\n## Heading two", "> a quote", "- one\n- two", "* item", "1. first\n2. second",
+    "```\ncode\n```", "---", "text with **strong** words", "some _emphasis_ here", "a *single* star",
+    "`inline code` here", "see [the site](https://example.com)", "~~gone~~ now"
+  ])("reads %j as Markdown", text => {
+    expect(looksLikeMarkdown(text)).toBe(true)
+  })
+
+  it.each([
+    "Just a sentence.", "Two lines\nof plain text", "2 * 3 * 4 = 24", "snake_case_name and another_one",
+    "a - b - c", "Price: $5 #1 seller", "email me at ada@example.com", "C# and F# are languages", "(a) [b] {c}"
+  ])("leaves %j as plain text", text => {
+    expect(looksLikeMarkdown(text)).toBe(false)
+  })
+
+  it("pastes Markdown as a slice open at both ends, as ProseMirror pastes text", () => {
+    const inline = markdownSlice("some **bold** text")
+    expect([inline.openStart, inline.openEnd]).toEqual([1, 1])
+    expect(inline.content.eq(b.doc(b.p("some ", b.strong("bold"), " text")).content)).toBe(true)
+    const blocks = markdownSlice("# Title\n\n- item")
+    expect([blocks.openStart, blocks.openEnd]).toEqual([1, 3])
+    expect(blocks.content.eq(b.doc(b.h1("Title"), b.ul(b.li(b.p("item")))).content)).toBe(true)
+  })
+})
+
+describe("import and export files", () => {
+  it("names an exported file after the title, without characters file systems refuse", () => {
+    expect(exportFileName("Meeting notes", "markdown")).toBe("Meeting notes.md")
+    expect(exportFileName('a/b:c*d?"e"<f>|g', "html")).toBe("a b c d e f g.html")
+    expect(exportFileName("  ", "text")).toBe("Untitled document.txt")
+    expect(exportFileName("..hidden", "text")).toBe("hidden.txt")
+  })
+
+  it("imports Markdown by extension and refuses other files and oversized ones with a coded error", () => {
+    expect(importFormatOf("notes.MD")).toBe("markdown")
+    expect(importFormatOf("page.htm")).toBe("html")
+    expect(importFormatOf("image.png")).toBeNull()
+    expect(importedDoc("notes.md", "# Hi\n").child(0).type.name).toBe("heading")
+    expect(() => importedDoc("image.png", "")).toThrow(expect.objectContaining({ code: "ERR_IMPORT_REFUSED" }))
+    expect(() => importedDoc("big.md", "word ".repeat(200_000))).toThrow(expect.objectContaining({ code: "ERR_IMPORT_REFUSED" }))
+  })
+
+  it("refuses HTML where there is no DOM to sanitize it with", () => {
+    expect(() => importedDoc("page.html", "<p>hi</p>")).toThrow(expect.objectContaining({ code: "ERR_IMPORT_REFUSED" }))
+  })
+})
+
+describe("textCounts", () => {
+  it("counts words and characters, with blocks and hard breaks between words", () => {
+    const doc = b.doc(b.p("Hello, world! It's an e-mail."), b.p("one", b.br(), "two"), b.ul(b.li(b.p("déjà vu 42"))), b.hr(), b.p())
+    expect(textCounts(doc)).toEqual({ words: 10, characters: 29 + 6 + 10 })
+    expect(textCounts(b.doc(b.p("😀 ok")))).toEqual({ words: 1, characters: 4 })
+  })
+
+  it("recounts only the blocks an edit changed", () => {
+    const doc = b.doc(...Array.from({ length: 2_000 }, (_, i) => b.p(`paragraph number ${i} with some words`)))
+    expect(textCounts(doc).words).toBe(2_000 * 6)
+    const edited = doc.replace(1, 1, new Slice(Fragment.from(schema.text("more ")), 0, 0))
+    const started = performance.now()
+    expect(textCounts(edited).words).toBe(2_000 * 6 + 1)
+    expect(performance.now() - started).toBeLessThan(20)
+  })
+})
