@@ -106,6 +106,21 @@ describe("collaborative editing in the browser", () => {
     expect(blocks[0].text.length).toBe(3 + typed.reduce((n, t) => n + t.length, 0))
   })
 
+  it("three tabs typing different words at the same point at once keep every word whole", async () => {
+    const pages = await documentWith(["ONE", "TWO"], 3)
+    const words = alphabets.map((letters, i) => wordsFrom(letters, 80, i + 21).split(" "))
+    for (const page of pages) await placeCaret(page, 0, "end")
+    // A key at a time, all three at once, so that each tab's keys go a few to a batch while the others' arrive.
+    await Promise.all(pages.map((page, i) => page.keyboard.type(" " + words[i].join(" "), { delay: 15 })))
+
+    const text = blocksOf(await converged(pages))[0].text
+    for (const [i, letters] of alphabets.entries()) {
+      // Each person's letters, cut where anything else comes between them, are the words they typed.
+      const runs = text.match(new RegExp(`[${letters}]+`, "g")) ?? []
+      expect(runs, text).toEqual(words[i])
+    }
+  })
+
   it("three tabs typing at once into different paragraphs converge with each paragraph intact", async () => {
     const lines = ["ONE", "TWO", "THREE"]
     const pages = await documentWith(lines, 3)
