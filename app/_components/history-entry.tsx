@@ -40,7 +40,15 @@ function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryMod
   const lost = model.lostOf(op)
   return (
     <>
-      {merge && <p className="history-merge" data-testid="merge-explanation">{merge.text}</p>}
+      {merge && (
+        <div className="history-merge">
+          <p data-testid="merge-plain">{merge.plain}</p>
+          <details className="history-merge-details">
+            <summary>Versions and positions</summary>
+            <p data-testid="merge-explanation">{merge.text}</p>
+          </details>
+        </div>
+      )}
       {op.dropped?.length ? <DroppedChanges op={op} model={model} readOnly={readOnly} /> : null}
       {lost.map((view: LostWriteView) => (
         <div key={view.key} className="history-dropped" data-testid="lost-write">

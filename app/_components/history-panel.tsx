@@ -1,6 +1,6 @@
 import { memo, useCallback, useDeferredValue, useState } from "react"
 import type { EditorView } from "prosemirror-view"
-import { authorKey, type HistoryModel, type TimelineEntry, type TimelineFilter } from "@/lib/history"
+import type { HistoryModel, TimelineEntry, TimelineFilter } from "@/lib/history"
 import { HistoryList } from "./history-list"
 import { HistoryScrubber } from "./history-scrubber"
 import { useHistorySnapshot } from "./history-state"
@@ -9,11 +9,11 @@ import { useHistorySnapshot } from "./history-state"
 const pageOfEntries = 25
 
 function filterValue(filter: TimelineFilter): string {
-  return filter.kind == "author" ? `author:${filter.author}` : filter.kind
+  return filter.kind == "author" ? `author:${filter.clientId}` : filter.kind
 }
 
 function parseFilter(value: string): TimelineFilter {
-  if (value.startsWith("author:")) return { kind: "author", author: value.slice("author:".length) }
+  if (value.startsWith("author:")) return { kind: "author", clientId: value.slice("author:".length) }
   return value == "merges" || value == "mine" ? { kind: value } : { kind: "all" }
 }
 
@@ -36,7 +36,7 @@ export const HistoryPanel = memo(function HistoryPanel({ model, view, readOnly }
   // Live ops change the entries several times a second while many people type: the list follows in a
   // render React may interrupt, so that no update of it blocks the page.
   const listed = useDeferredValue(entries)
-  const authors = model.authors()
+  const people = model.authors()
 
   // Stable, so that the memoized entries do not re-render whenever the panel does.
   const select = useCallback((entry: TimelineEntry) => {
@@ -54,7 +54,7 @@ export const HistoryPanel = memo(function HistoryPanel({ model, view, readOnly }
           <option value="all">All changes</option>
           <option value="merges">Merges</option>
           <option value="mine">Mine</option>
-          {authors.map(author => <option key={authorKey(author)} value={`author:${authorKey(author)}`}>By {author.name}</option>)}
+          {people.map(person => <option key={person.clientId} value={`author:${person.clientId}`}>By {person.author.name}</option>)}
         </select>
       </div>
       <HistoryScrubber model={model} snapshot={snapshot} readOnly={readOnly} />

@@ -5,7 +5,7 @@ import { schema } from "../schema"
 import { quote } from "../ot/op-summary"
 import { stepRange } from "../ot/step-info"
 import type { Author, CommittedOp } from "../protocol/messages"
-import { authorsOf } from "./timeline"
+import { peopleOf } from "./timeline"
 import { listWords } from "./merge-explanation"
 
 /** What one or more adjacent dropped steps of an op carried, ready to show and to restore. */
@@ -176,7 +176,7 @@ function deletes(map: StepMap, from: number, to: number): boolean {
  * that deleted the content around it. With `baseDoc` the block deleted whole around it is named. Pure.
  */
 export function blameDropped(item: DroppedContent, concurrent: readonly CommittedOp[], baseDoc: Node | null): DroppedBlame {
-  const blame: DroppedBlame = { author: null, container: null, concurrentAuthors: authorsOf(concurrent) }
+  const blame: DroppedBlame = { author: null, container: null, concurrentAuthors: peopleOf(concurrent).map(person => person.author) }
   let { from, to } = item
   let doc = baseDoc
   for (const op of concurrent) {

@@ -9,7 +9,7 @@ import type { HistorySource } from "./history-source"
 import { explainMerge, type MergeExplanation } from "./merge-explanation"
 import { mergeHighlights, type HighlightRange } from "./merge-highlight"
 import { restoreVersion } from "./restore-version"
-import { authorKey, filterTimeline, groupTimeline, type TimelineEntry, type TimelineFilter } from "./timeline"
+import { filterTimeline, groupTimeline, type Person, type TimelineEntry, type TimelineFilter } from "./timeline"
 import { VersionCache } from "./version-cache"
 import { VersionTravel, type TravelState } from "./version-travel"
 
@@ -81,7 +81,7 @@ export class HistoryModel {
   private fetching: Promise<void> | null = null
   private grouped = { epoch: -1, revision: -1, ascending: [] as TimelineEntry[] }
   private filtered = { revision: -1, filter: null as TimelineFilter | null, entries: [] as TimelineEntry[] }
-  private readonly people = { epoch: -1, revision: -1, through: 0, byKey: new Map<string, Author>(), authors: [] as Author[] }
+  private readonly people = { epoch: -1, revision: -1, through: 0, byClient: new Map<string, Person>(), list: [] as Person[] }
   private readonly explained = new WeakMap<CommittedOp, MergeExplanation | null>()
   private readonly dropped = new Map<number, DroppedView[] | "loading">()
   private readonly lost = new WeakMap<CommittedOp, LostWrite[]>()
@@ -138,27 +138,26 @@ export class HistoryModel {
     const filter = this.snapshot.filter
     if (this.filtered.revision == this.log.revision && this.filtered.filter == filter) return this.filtered.entries
     const all = [...this.timeline()].reverse()
-    const entries = filterTimeline(all, filter, this.source.user)
+    const entries = filterTimeline(all, filter, this.source.clientId)
     this.filtered = { revision: this.log.revision, filter, entries }
     return entries
   }
 
-  /** Everyone in the timeline, most recent first. */
-  authors(): Author[] {
+  /** Everyone in the timeline (see Person), most recent first. */
+  authors(): Person[] {
     const people = this.people
-    if (people.revision == this.log.revision) return people.authors
+    if (people.revision == this.log.revision) return people.list
     if (people.epoch != this.log.epoch) {
-      people.byKey.clear()
+      people.byClient.clear()
       people.through = 0
     }
-    // Followed incrementally: re-adding a key moves it to the end, so the map ends with the most recent.
+    // Followed incrementally: re-adding a client moves it to the end, so the map ends with the most recent.
     for (const op of this.log.range(Math.max(people.through, (this.log.oldest ?? 1) - 1), this.log.newest ?? 0) ?? []) {
-      const key = authorKey(op.author)
-      people.byKey.delete(key)
-      people.byKey.set(key, op.author)
+      people.byClient.delete(op.clientId)
+      people.byClient.set(op.clientId, { clientId: op.clientId, author: op.author })
     }
-    Object.assign(people, { epoch: this.log.epoch, revision: this.log.revision, through: this.log.newest ?? 0, authors: [...people.byKey.values()].reverse() })
-    return people.authors
+    Object.assign(people, { epoch: this.log.epoch, revision: this.log.revision, through: this.log.newest ?? 0, list: [...people.byClient.values()].reverse() })
+    return people.list
   }
 
   /** Show only the entries `filter` keeps. */
@@ -324,9 +323,8 @@ export class HistoryModel {
    * same register with the restored text is the restore (the viewer's clock stamped it), won or discarded.
    */
   private settleRestores(ops: readonly CommittedOp[]): void {
-    const me = authorKey(this.source.user)
     for (const op of ops) {
-      if (!op.writes || authorKey(op.author) != me) continue
+      if (!op.writes || op.clientId != this.source.clientId) continue
       for (const [key, restore] of this.restoring) {
         const write = op.version > restore.after && op.writes.find(w => w.block == restore.block && w.text == restore.text)
         if (!write) continue

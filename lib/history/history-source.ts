@@ -3,8 +3,10 @@ import type { Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage } fr
 
 /** What the history panel needs from a document connection (DocConnection implements it). */
 export interface HistorySource {
-  /** The viewer, for the "mine" filter. */
+  /** The viewer's name and colour. */
   readonly user: Author
+  /** The viewer's client identity, for the "mine" filter and to find the viewer's own ops. */
+  readonly clientId: string
   /** The confirmed hub version of the local document, null until loaded. */
   readonly version: number | null
   /** The local editor state, null until loaded. */

@@ -1,8 +1,8 @@
 export { HistoryLog } from "./history-log"
 export { isKeystrokeOp, TypingRun, describeTyping, placeOf, type TypingResult } from "./typing-run"
 export {
-  groupTimeline, filterTimeline, summarizeOp, isMerged, authorKey, authorsOf,
-  type TimelineEntry, type TimelineFilter, type GroupOptions
+  groupTimeline, filterTimeline, summarizeOp, isMerged, authorKey, peopleOf,
+  type TimelineEntry, type TimelineFilter, type Person, type GroupOptions
 } from "./timeline"
 export { explainMerge, listWords, type MergeExplanation } from "./merge-explanation"
 export { droppedContents, blameDropped, describeDropped, restoreDropped, type DroppedContent, type DroppedBlame } from "./dropped-content"

@@ -1,5 +1,5 @@
 import type { Author, CommittedOp } from "../protocol/messages"
-import { authorKey, isMerged } from "./timeline"
+import { isMerged } from "./timeline"
 
 /** How a merged op was transformed, as data and as a sentence. */
 export interface MergeExplanation {
@@ -9,7 +9,9 @@ export interface MergeExplanation {
   count: number
   /** The first step whose position changed, and how many more did. */
   moved: { from: number; to: number; more: number } | null
-  /** "written on v12 while Bob's v13 and Carol's v14 arrived; moved from position 40 to 47" */
+  /** In plain words: "Merged after 2 edits by Bob and Carol that Ada had not seen; moved 7 characters to the right." */
+  plain: string
+  /** The precise account: "written on v12 while Bob's v13 and Carol's v14 arrived; moved from position 40 to 47" */
   text: string
 }
 
@@ -31,25 +33,29 @@ function plural(n: number, word: string): string {
 export function explainMerge(op: CommittedOp, lookup: (version: number) => CommittedOp | undefined): MergeExplanation | null {
   if (!isMerged(op)) return null
   const count = op.version - 1 - op.baseVersion
-  const concurrent: MergeExplanation["concurrent"] = []
+  const concurrent: (MergeExplanation["concurrent"][number] & { clientId: string })[] = []
   for (let version = op.baseVersion + 1; version < op.version; version++) {
     const other = lookup(version)
-    if (other) concurrent.push({ version, author: other.author })
+    if (other) concurrent.push({ version, author: other.author, clientId: other.clientId })
   }
-  const runs: { author: Author; from: number; to: number }[] = []
+  // People by client identity (see Person), with the name they used last.
+  const names = new Map<string, string>()
+  for (const c of concurrent) {
+    names.delete(c.clientId)
+    names.set(c.clientId, c.author.name)
+  }
+  const who = [...names.values()]
+  if (concurrent.length < count) who.push(concurrent.length ? "others" : "other people")
+  const runs: { author: Author; clientId: string; from: number; to: number }[] = []
   for (const c of concurrent) {
     const last = runs[runs.length - 1]
-    if (last && last.to == c.version - 1 && authorKey(last.author) == authorKey(c.author)) last.to = c.version
-    else runs.push({ author: c.author, from: c.version, to: c.version })
+    if (last && last.to == c.version - 1 && last.clientId == c.clientId) last.to = c.version
+    else runs.push({ author: c.author, clientId: c.clientId, from: c.version, to: c.version })
   }
   let arrived: string
   if (runs.length <= 3 && concurrent.length == count) {
     arrived = listWords(runs.map(r => `${r.author.name}'s v${r.from}${r.to > r.from ? `–v${r.to}` : ""}`))
   } else {
-    const names = new Map<string, string>()
-    for (const c of concurrent) names.set(authorKey(c.author), c.author.name)
-    const who = [...names.values()]
-    if (concurrent.length < count) who.push(concurrent.length ? "others" : "other people")
     arrived = `${plural(count, "op")} by ${listWords(who)} (v${op.baseVersion + 1}–v${op.version - 1})`
   }
   const changed = (op.moves ?? []).filter(m => m.mappedFrom != null && (m.mappedFrom != m.from || m.mappedTo != m.to))
@@ -59,5 +65,18 @@ export function explainMerge(op: CommittedOp, lookup: (version: number) => Commi
   else if (op.steps.length) parts.push("its positions did not change")
   const dropped = op.dropped?.length ?? 0
   if (dropped) parts.push(`${plural(dropped, "change")} could not be applied`)
-  return { concurrent, count, moved, text: parts.join("; ") }
+  return { concurrent: concurrent.map(({ version, author }) => ({ version, author })), count, moved, plain: plainWords(op, count, who, moved, dropped), text: parts.join("; ") }
+}
+
+// "Merged after 14 edits by Bob that Ada had not seen; moved 25 characters to the right."
+function plainWords(op: CommittedOp, count: number, who: readonly string[], moved: MergeExplanation["moved"], dropped: number): string {
+  const parts = [`Merged after ${plural(count, "edit")} by ${listWords(who)} that ${op.author.name} had not seen`]
+  if (moved) {
+    const distance = moved.to - moved.from
+    parts.push(distance ? `moved ${plural(Math.abs(distance), "character")} to the ${distance > 0 ? "right" : "left"}` : "its first change stayed in place")
+  } else if (op.steps.length) {
+    parts.push("nothing had to move")
+  }
+  if (dropped) parts.push(`${plural(dropped, "change")} could not be applied (below)`)
+  return parts.join("; ") + "."
 }

@@ -102,34 +102,43 @@ function entryOf(ops: CommittedOp[], run: TypingRun | null): TimelineEntry {
   }
 }
 
-/** Which entries a timeline shows: all, merged ones only, the viewer's own, or one person's (by `authorKey`). */
-export type TimelineFilter = { kind: "all" } | { kind: "merges" } | { kind: "mine" } | { kind: "author"; author: string }
+/** Which entries a timeline shows: all, merged ones only, the viewer's own, or one person's (by client identity). */
+export type TimelineFilter = { kind: "all" } | { kind: "merges" } | { kind: "mine" } | { kind: "author"; clientId: string }
+
+/**
+ * A person as the history tells people apart: by the client identity their ops carry (one browser's),
+ * however often they changed their name or colour, shown with the name and colour they used last.
+ */
+export interface Person {
+  clientId: string
+  author: Author
+}
 
 /** A key that tells people apart by name and colour. */
 export function authorKey(author: Author): string {
   return `${author.name}\u0000${author.color}`
 }
 
-/** The entries `filter` keeps; `me` is the viewer, for "mine". */
-export function filterTimeline(entries: readonly TimelineEntry[], filter: TimelineFilter, me: Author): TimelineEntry[] {
+/** The entries `filter` keeps; `me` is the viewer's client id, for "mine". */
+export function filterTimeline(entries: readonly TimelineEntry[], filter: TimelineFilter, me: string): TimelineEntry[] {
   switch (filter.kind) {
     case "all":
       return [...entries]
     case "merges":
       return entries.filter(e => e.merged || e.dropped > 0)
     case "mine":
-      return entries.filter(e => authorKey(e.author) == authorKey(me))
+      return entries.filter(e => e.clientId == me)
     case "author":
-      return entries.filter(e => authorKey(e.author) == filter.author)
+      return entries.filter(e => e.clientId == filter.clientId)
   }
 }
 
-/** The distinct authors of `ops`, most recent first. */
-export function authorsOf(ops: readonly CommittedOp[]): Author[] {
-  const seen = new Map<string, Author>()
+/** The people who wrote `ops` (see Person), most recent first. */
+export function peopleOf(ops: readonly CommittedOp[]): Person[] {
+  const seen = new Map<string, Person>()
   for (let i = ops.length - 1; i >= 0; i--) {
-    const key = authorKey(ops[i].author)
-    if (!seen.has(key)) seen.set(key, ops[i].author)
+    const { clientId, author } = ops[i]
+    if (!seen.has(clientId)) seen.set(clientId, { clientId, author })
   }
   return [...seen.values()]
 }

@@ -115,7 +115,7 @@ describe("every tab a durable leader", () => {
     // The history shows the merge: Ann's offline work, written on an older version, transformed past Bob's.
     const merged = b.locator("[data-testid=history-entry][data-merged=true]", { hasText: "Ann" }).first()
     await merged.waitFor()
-    await merged.getByTestId("merge-explanation").waitFor()
+    await merged.getByTestId("merge-plain").waitFor()
     // The reloaded tab went on as the same leader, and its offline work went out as one batch, once.
     expect(await clientIdOf(a)).toBe(writer)
     expect(await opsOf(server, docId, writer, before.version!)).toBe(1)

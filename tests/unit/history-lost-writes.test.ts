@@ -127,7 +127,7 @@ describe("lost last-writer-wins writes", () => {
     const op = await h.write("mumbai", 500, 1, await h.edit(1, para("h", "headline B"), para("b", "body")))
     const dispatched: Transaction[] = []
     const source: HistorySource = {
-      user: { name: "Carol", color: "#2b8a3e" }, version: op.version, state: EditorState.create({ doc: await h.head() }), status: "offline",
+      user: { name: "Carol", color: "#2b8a3e" }, clientId: "carol", version: op.version, state: EditorState.create({ doc: await h.head() }), status: "offline",
       subscribe: () => () => {}, onOps: () => () => {}, mapConfirmed: pos => pos, dispatch: tr => void dispatched.push(tr),
       fetchHistory: () => Promise.reject(new Error("not used")), fetchVersion: () => Promise.reject(new Error("not used")), fetchAuthorship: () => Promise.reject(new Error("not used"))
     }
@@ -152,7 +152,7 @@ describe("lost last-writer-wins writes", () => {
       let deliver: (ops: readonly CommittedOp[]) => void = () => {}
       const head = (await h.storage.getOps("lww", 0)).length
       const source: HistorySource = {
-        user: { name: "mumbai", color: "#1971c2" }, version: head, state: EditorState.create({ doc: await h.head() }), status: "offline",
+        user: { name: "mumbai", color: "#1971c2" }, clientId: "mumbai", version: head, state: EditorState.create({ doc: await h.head() }), status: "offline",
         subscribe: () => () => {}, onOps: listener => { deliver = listener; return () => {} }, mapConfirmed: pos => pos, dispatch: tr => void dispatched.push(tr),
         fetchHistory: () => Promise.reject(new Error("not used")), fetchVersion: () => Promise.reject(new Error("not used")), fetchAuthorship: () => Promise.reject(new Error("not used"))
       }
@@ -162,7 +162,7 @@ describe("lost last-writer-wins writes", () => {
       expect(model.restoreLost(view)).toBe(true)
       expect(model.lostOf(op)[0]).toMatchObject({ restored: true, lostAgainTo: null })
       // Someone else's write of the same text to the same block is not the viewer's restore.
-      deliver([{ ...op, version: head + 1, author: { name: "carol", color: "#2b8a3e" }, writes: [{ ...op.writes![0], text: "headline B" }] }])
+      deliver([{ ...op, version: head + 1, clientId: "carol", author: { name: "carol", color: "#2b8a3e" }, writes: [{ ...op.writes![0], text: "headline B" }] }])
       expect(model.lostOf(op)[0].lostAgainTo).toBeNull()
       deliver([await h.write("mumbai", clock, head, dispatched[0])])
       outcomes.push(model.lostOf(op)[0].lostAgainTo)

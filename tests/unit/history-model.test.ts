@@ -13,6 +13,7 @@ const { doc, p } = b
 /** A HistorySource on an in-memory hub: Ada's editor, which takes in every op the hub commits when `sync` is called. */
 class HubSource implements HistorySource {
   readonly user = { name: ada.name, color: ada.color }
+  readonly clientId = ada.clientId
   readonly status = "online"
   state: EditorState
   version: number

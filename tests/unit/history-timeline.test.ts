@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { schema } from "../../lib/schema"
-import { explainMerge, filterTimeline, groupTimeline, isKeystrokeOp, type TimelineEntry } from "../../lib/history"
+import { explainMerge, filterTimeline, groupTimeline, isKeystrokeOp, peopleOf, type TimelineEntry } from "../../lib/history"
 import type { CommittedOp } from "../../lib/protocol"
 import { b, tags } from "../support/builders"
 import { ada, bob, carol, historyHub, typeAt, type HistoryHub } from "./history-hub"
@@ -75,8 +75,10 @@ describe("history timeline", () => {
     expect(entries[0].merged).toBe(true)
     expect(entries[0].ops).toEqual([merged])
     expect(explainMerge(merged, v => ops[v - 1])?.text).toBe(`written on v1 while Bob's v2 and Carol's v3 arrived; moved from position ${a} to ${a + 4}`)
+    expect(explainMerge(merged, v => ops[v - 1])?.plain).toBe("Merged after 2 edits by Bob and Carol that Ada had not seen; moved 4 characters to the right.")
     const unknown = explainMerge(merged, () => undefined)!
     expect(unknown.text).toBe(`written on v1 while 2 ops by other people (v2–v3) arrived; moved from position ${a} to ${a + 4}`)
+    expect(unknown.plain).toBe("Merged after 2 edits by other people that Ada had not seen; moved 4 characters to the right.")
     expect(explainMerge(ops[1], v => ops[v - 1])).toBeNull()
   })
 
@@ -89,7 +91,7 @@ describe("history timeline", () => {
     expect(explainMerge(merged, v => ops[v - 1])?.text).toBe("written on v1 while 4 ops by Carol and Bob (v2–v5) arrived; moved from position 2 to 6")
   })
 
-  it("filters merges, mine and one author", async () => {
+  it("filters merges, mine and one person, a person being one client whatever names and colours it used", async () => {
     const start = doc(p("ab"))
     h = await historyHub(start)
     await h.submit(bob, 1, tr => tr.insertText("B", 1))
@@ -97,10 +99,15 @@ describe("history timeline", () => {
     await h.submit(carol, 3, tr => tr.addMark(1, 3, schema.marks.em.create()), 4_000)
     const entries = groupTimeline(await h.ops())
     const names = (list: TimelineEntry[]) => list.map(e => e.author.name)
-    expect(names(filterTimeline(entries, { kind: "merges" }, ada))).toEqual(["Ada"])
-    expect(names(filterTimeline(entries, { kind: "mine" }, { name: "Carol", color: carol.color }))).toEqual(["Carol"])
-    expect(names(filterTimeline(entries, { kind: "author", author: `Bob\u0000${bob.color}` }, ada))).toEqual(["Bob"])
-    expect(names(filterTimeline(entries, { kind: "all" }, ada))).toEqual(["Carol", "Ada", "Bob", "Setup"])
+    expect(names(filterTimeline(entries, { kind: "merges" }, ada.clientId))).toEqual(["Ada"])
+    expect(names(filterTimeline(entries, { kind: "mine" }, carol.clientId))).toEqual(["Carol"])
+    expect(names(filterTimeline(entries, { kind: "author", clientId: bob.clientId }, ada.clientId))).toEqual(["Bob"])
+    expect(names(filterTimeline(entries, { kind: "all" }, ada.clientId))).toEqual(["Carol", "Ada", "Bob", "Setup"])
+    // Bob, as "Robert" in another colour, is still Bob: one person in the filter, with the name used last.
+    await h.submit({ ...bob, name: "Robert", color: "#e8590c" }, 4, tr => tr.insertText("R", 1), 8_000)
+    const ops = await h.ops()
+    expect(peopleOf(ops).map(person => [person.clientId, person.author.name])).toEqual([["bob", "Robert"], ["carol", "Carol"], ["ada", "Ada"], ["setup", "Setup"]])
+    expect(names(filterTimeline(groupTimeline(ops), { kind: "author", clientId: bob.clientId }, ada.clientId))).toEqual(["Robert", "Bob"])
   })
 
   it("counts a last-writer-wins write that lost as lost content, shown among merges", () => {
@@ -111,7 +118,7 @@ describe("history timeline", () => {
     }
     const [entry] = groupTimeline([op])
     expect([entry.dropped, entry.merged, entry.summary]).toEqual([1, false, "changed nothing"])
-    expect(filterTimeline([entry], { kind: "merges" }, ada)).toEqual([entry])
+    expect(filterTimeline([entry], { kind: "merges" }, ada.clientId)).toEqual([entry])
   })
 
   it("never groups an op whose steps the transform moved", async () => {

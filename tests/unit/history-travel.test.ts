@@ -17,7 +17,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 function fakeSource(version: Node, events: string[], counted: Promise<AuthorshipSpans>): HistorySource {
   const reply: DocAtReply = { version: 5, base: 5, doc: new TextEncoder().encode(JSON.stringify(version.toJSON())), steps: [] }
   return {
-    user: { name: "Ada", color: "#000000" }, version: 9, state: null, status: "online",
+    user: { name: "Ada", color: "#000000" }, clientId: "ada", version: 9, state: null, status: "online",
     subscribe: () => () => {}, onOps: () => () => {},
     fetchHistory: () => Promise.reject(new Error("not used")),
     fetchVersion: async () => (events.push("docAt"), reply),
