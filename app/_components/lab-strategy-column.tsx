@@ -33,8 +33,8 @@ function ResolutionEntry({ resolution }: { resolution: Resolution }) {
 
 /**
  * One strategy's result for the lab's scenario: each leader's final text, what was lost and overwritten
- * (whose, and why), the words that came out broken, the conflicts waiting for a person (for version vectors, to resolve here), and
- * whether the leaders converged.
+ * (whose, and why), the words that came out broken, the conflicts waiting for a person (for version
+ * vectors, to resolve here), and whether the leaders converged.
  */
 export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResolve }: {
   name: StrategyName
