@@ -6,8 +6,9 @@ import type { ScenarioEvent } from "../strategies"
  * shows where the strategies part ways. Start over gives an empty recording instead.
  */
 export const openingStory: { description: string; events: readonly ScenarioEvent[] } = {
-  description: "Recorded in the conflict lab. While the network is split, Delhi makes \"5 PM\" \"5:30 PM\" and adds \" today\"; " +
-    "Mumbai puts \"Live: \" in front and adds \" in Parliament\" at the same end. Then the network heals. Run it, or type to record more.",
+  description: "A short story to start from: while the network is split, Delhi makes the headline's \"5 PM\" \"5:30 PM\" and adds \" today\"; " +
+    "Mumbai puts \"Live: \" in front and adds \" in Parliament\" at the same end. Then the network heals. " +
+    "Run it to compare the strategies, type to record more, or start over with nothing recorded.",
   events: [
     { at: 1000, partition: true },
     { at: 2000, leader: "Delhi", edit: { type: "replaceText", block: "b1", from: 24, to: 24, text: ":30" } },
