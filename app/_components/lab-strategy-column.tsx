@@ -1,24 +1,12 @@
 "use client"
 
 import { modes, strategies, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
-import { conflictResolver, type LabRun, type Resolution } from "@/lib/lab"
+import { columnVerdict, conflictResolver, type LabRun, type Resolution } from "@/lib/lab"
 import { LabConflictCard } from "./lab-conflict-card"
 
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n == 1 ? "" : "s"}`
-}
-
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
-}
-
-/** The column's one-line verdict: the worst thing that happened to the leaders' edits. */
-function verdict(outcome: Outcome): { text: string; tone: "good" | "warn" | "bad" } {
-  if (!outcome.converged) return { text: "Leaders differ", tone: "bad" }
-  if (outcome.conflicts.length) return { text: `${plural(outcome.conflicts.length, "conflict")} to resolve`, tone: "warn" }
-  if (outcome.charsLost) return { text: `Lost ${plural(outcome.charsLost, "character")}`, tone: "bad" }
-  return { text: "Kept every edit", tone: "good" }
 }
 
 function OverwriteEntry({ overwrite }: { overwrite: Overwrite }) {
@@ -45,8 +33,8 @@ function ResolutionEntry({ resolution }: { resolution: Resolution }) {
 
 /**
  * One strategy's result for the lab's scenario: each leader's final text, what was lost and overwritten
- * (whose, and why), the conflicts waiting for a person (for version vectors, to resolve here), and
- * whether the leaders converged.
+ * (whose, and why), the words that came out broken, the conflicts waiting for a person (for version
+ * vectors, to resolve here), and whether the leaders converged.
  */
 export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResolve }: {
   name: StrategyName
@@ -56,7 +44,7 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
   colors: Record<string, string>
   onResolve: (resolution: Resolution) => void
 }) {
-  const { text, tone } = verdict(outcome)
+  const { text, tone } = columnVerdict(outcome)
   const explained = new Set(outcome.overwritten.flatMap(o => o.edits))
   const otherLosses = outcome.lost.filter(l => !explained.has(l.event))
   const resolutions = modes[name].resolvesByHand ? run.resolutions : []
@@ -69,6 +57,7 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
       </header>
       <dl className="lab-stats">
         <div><dt>Characters lost</dt><dd data-testid="lab-chars-lost">{outcome.charsLost}</dd></div>
+        <div><dt>Words broken</dt><dd data-testid="lab-words-broken">{outcome.wordsBroken}</dd></div>
         <div><dt>Edits lost</dt><dd data-testid="lab-edits-lost">{outcome.editsLost}</dd></div>
         <div><dt>Conflicts</dt><dd data-testid="lab-conflicts">{outcome.conflicts.length}</dd></div>
         <div><dt>Converged</dt><dd data-testid="lab-converged" className={outcome.converged ? "lab-yes" : "lab-no"}>{outcome.converged ? "yes" : "no"}</dd></div>
@@ -118,6 +107,19 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
               <li key={lost.event} className="lab-entry lab-entry-bad" data-testid="lab-lost">
                 <p className="lab-entry-title">{lost.leader}&apos;s <del>{lost.lostText}</del></p>
                 <p className="lab-entry-reason">{capitalised(lost.reason)}.</p>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {outcome.broken.length > 0 && (
+        <div className="lab-section">
+          <h4>Broken</h4>
+          <ul className="lab-entries">
+            {outcome.broken.map((broken, i) => (
+              <li key={i} className="lab-entry lab-entry-warn" data-testid="lab-broken">
+                <p className="lab-entry-title">{broken.leader}&apos;s “{broken.word}” came out as “{broken.shownAs}”</p>
+                <p className="lab-entry-reason">Text typed by someone who had not seen it landed inside the word.</p>
               </li>
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import type { Node } from "prosemirror-model"
 import { runOperationalTransform, sharedHeadline, startDocument, type Edit, type Scenario } from "../strategies"
 import { runLab, resolveInRun, type LabRun, type Resolution } from "./lab-run"
+import { openingStory } from "./opening-story"
 import { freshRecording, isSplit, lastEventAt, recordEdits, recordNetwork, withClockSkew, withLeader, withoutLeader } from "./recording"
 
 /** Where the lab's scenario came from: recorded here (possibly on top of a loaded one), a built-in one, or an imported one. */
@@ -42,9 +43,16 @@ export const recordingName = "Lab recording"
 
 const recordingDescription = "Recorded in the conflict lab: the leaders type in their editors, and the network splits and heals when you say."
 
-/** The lab as it opens: the shared headline's document, Delhi and Mumbai connected, nothing recorded, nothing run. */
+/**
+ * The lab as it opens: a recording on the shared headline's document that already holds the opening
+ * story (opening-story.ts), every editor showing its OT result, nothing run; new edits come after it.
+ */
 export function initialLabState(): LabState {
-  return startOver(freshRecording(sharedHeadline, recordingName, recordingDescription), 0)
+  const scenario: Scenario = { ...freshRecording(sharedHeadline, recordingName, openingStory.description), events: structuredClone([...openingStory.events]) }
+  return {
+    ...startOver(scenario, -(lastEventAt(scenario) + 1000)),
+    docs: runOperationalTransform(scenario).docs
+  }
 }
 
 function startOver(scenario: Scenario, now: number): LabState {

@@ -48,6 +48,15 @@ export interface LostEdit {
   reason: string
 }
 
+/** A word one edit typed that came out with other text inside it (broken-words.ts). */
+export interface BrokenWord {
+  event: number
+  leader: string
+  /** The word as typed, and the stretch of the final text from its first surviving character to its last. */
+  word: string
+  shownAs: string
+}
+
 /** What became of a scenario under one strategy. */
 export interface Outcome {
   strategy: StrategyName
@@ -59,6 +68,9 @@ export interface Outcome {
   charsLost: number
   editsLost: number
   lost: LostEdit[]
+  /** Typed words that came out interleaved with text whose writer had not seen them (see broken-words.ts), and the words. */
+  wordsBroken: number
+  broken: BrokenWord[]
   overwritten: Overwrite[]
   conflicts: Conflict[]
   /** What happened, step by step, in plain language. */

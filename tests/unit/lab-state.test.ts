@@ -17,23 +17,52 @@ function typeAt(state: LabState, leader: string, index: number, text: string, no
   return labReducer(state, { type: "edit", leader, edits: result.edits, doc: after, now })
 }
 
+// The lab after Start over: the headline's document and its leaders, nothing recorded. The recording tests below start
+// here, because the lab itself opens on a recording that already holds the opening story.
+function emptyLab(): LabState {
+  return labReducer(initialLabState(), { type: "start-over", now: 0 })
+}
+
 describe("the lab's state", () => {
-  it("opens on the headline's document with Delhi and Mumbai, nothing recorded", () => {
-    const state = initialLabState()
-    expect(Object.keys(state.docs)).toEqual(["Delhi", "Mumbai"])
-    expect(docText(state.docs.Delhi)).toBe("Breaking: PM speaks at 5 PM\nReporters are gathering at the press club.")
-    expect(state.scenario.events).toEqual([])
+  it("opens on a recording of Delhi and Mumbai editing the headline while split, which Run shows the strategies treat differently", () => {
+    let state = initialLabState()
+    expect(state.source).toEqual({ kind: "recording" })
+    expect(state.scenario.name).toBe("Lab recording")
+    expect(state.scenario.events.map(e => ("edit" in e ? e.leader : "partition" in e ? "partition" : "heal")))
+      .toEqual(["partition", "Delhi", "Mumbai", "Delhi", "Mumbai", "heal"])
     expect(state.run).toBeNull()
+    const merged = "Live: Breaking: PM speaks at 5:30 PM today in Parliament\nReporters are gathering at the press club."
+    expect(docText(state.docs.Delhi)).toBe(merged)
+    expect(docText(state.docs.Mumbai)).toBe(merged)
+
+    state = labReducer(state, { type: "run" })
+    const { outcomes } = state.run!
+    expect(outcomes.ot.finalTexts.Delhi).toBe(merged)
+    expect(outcomes.ot.charsLost).toBe(0)
+    expect(outcomes.crdt.charsLost).toBe(0)
+    expect(outcomes.lww.charsLost).toBeGreaterThan(0)
+    expect(outcomes.vv.conflicts).toHaveLength(1)
+    expect(new Set(Object.values(outcomes).map(o => o.finalTexts.Delhi)).size).toBeGreaterThan(1)
+  })
+
+  it("records a new edit after the opening story, and starts over on an empty recording", () => {
+    let state = typeAt(initialLabState(), "Delhi", 1, " Live.", 200)
+    expect(state.scenario.events).toHaveLength(7)
+    expect(state.scenario.events[6].at).toBeGreaterThan(state.scenario.events[5].at)
+    state = labReducer(state, { type: "start-over", now: 9000 })
+    expect(state.scenario.events).toEqual([])
+    expect(state.scenario.name).toBe("Lab recording")
+    expect(docText(state.docs.Delhi)).toBe("Breaking: PM speaks at 5 PM\nReporters are gathering at the press club.")
   })
 
   it("shows a connected leader's edit in every editor", () => {
-    const state = typeAt(initialLabState(), "Delhi", 0, " today", 1500)
+    const state = typeAt(emptyLab(), "Delhi", 0, " today", 1500)
     expect(docText(state.docs.Mumbai)).toBe(docText(state.docs.Delhi))
     expect(state.scenario.events).toEqual([{ at: 1500, leader: "Delhi", edit: { type: "replaceText", block: "b1", from: 27, to: 27, text: " today" } }])
   })
 
   it("records a partition, keeps each leader's edits to their own editor, and on heal shows OT's result and runs every strategy", () => {
-    let state = labReducer(initialLabState(), { type: "network", change: "partition", now: 1000 })
+    let state = labReducer(emptyLab(), { type: "network", change: "partition", now: 1000 })
     state = typeAt(state, "Delhi", 0, " today", 2000)
     state = typeAt(state, "Mumbai", 0, "Live: ", 3000, "start")
     expect(docText(state.docs.Delhi)).toContain("5 PM today")
@@ -52,7 +81,7 @@ describe("the lab's state", () => {
   })
 
   it("explains a win by clock skew", () => {
-    let state = labReducer(initialLabState(), { type: "skew", leader: "Delhi", clockSkewMs: 300_000 })
+    let state = labReducer(emptyLab(), { type: "skew", leader: "Delhi", clockSkewMs: 300_000 })
     state = labReducer(state, { type: "network", change: "partition", now: 1000 })
     state = typeAt(state, "Delhi", 0, " today", 2000)
     state = typeAt(state, "Mumbai", 0, "Live: ", 3000, "start")
@@ -63,7 +92,7 @@ describe("the lab's state", () => {
   })
 
   it("replays exactly what it recorded: the exported JSON gives the same outcomes (invariant 6)", () => {
-    let state = labReducer(initialLabState(), { type: "network", change: "partition", now: 1000 })
+    let state = labReducer(emptyLab(), { type: "network", change: "partition", now: 1000 })
     state = typeAt(state, "Delhi", 0, " today", 2000)
     state = typeAt(state, "Mumbai", 1, " Again.", 3000)
     state = labReducer(state, { type: "network", change: "heal", now: 4000 })
@@ -99,7 +128,7 @@ describe("the lab's state", () => {
   })
 
   it("adds a third leader who sees the shared document, and starts over", () => {
-    let state = typeAt(initialLabState(), "Delhi", 0, "!", 500)
+    let state = typeAt(emptyLab(), "Delhi", 0, "!", 500)
     state = labReducer(state, { type: "add-leader", name: "Chennai" })
     expect(docText(state.docs.Chennai)).toBe(docText(state.docs.Delhi))
     state = labReducer(state, { type: "start-over", now: 9000 })

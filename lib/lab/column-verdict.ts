@@ -1,0 +1,24 @@
+import type { Outcome } from "../strategies"
+
+/** A strategy column's one-line verdict and how it is coloured. */
+export interface ColumnVerdict {
+  text: string
+  tone: "good" | "warn" | "bad"
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n == 1 ? "" : "s"}`
+}
+
+/**
+ * The worst thing that happened to the leaders' edits under one strategy: leaders that differ, then
+ * conflicts waiting for a person, then lost characters, then words that came out broken. Only an
+ * outcome with none of these kept every edit.
+ */
+export function columnVerdict(outcome: Outcome): ColumnVerdict {
+  if (!outcome.converged) return { text: "Leaders differ", tone: "bad" }
+  if (outcome.conflicts.length) return { text: `${plural(outcome.conflicts.length, "conflict")} to resolve`, tone: "warn" }
+  if (outcome.charsLost) return { text: `Lost ${plural(outcome.charsLost, "character")}`, tone: "bad" }
+  if (outcome.wordsBroken) return { text: `${plural(outcome.wordsBroken, "word")} broken`, tone: "warn" }
+  return { text: "Kept every edit", tone: "good" }
+}
