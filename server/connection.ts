@@ -88,6 +88,17 @@ export class Connection {
         this.log.debug({ err: error }, "presence-rejected")
       }
     })
+    // A CRDT document's carets: relayed unread to the room, with who sent them (their names come from the join, not the update).
+    socket.on("awareness", async update => {
+      if (!(await guard.allows("presence"))) return
+      try {
+        const message = parse.awareness(update)
+        const member = this.writer(message.docId)
+        socket.to(roomOf(message.docId)).emit("awareness", { ...message, from: { clientId: member.clientId, user: member.user } })
+      } catch (error) {
+        this.log.debug({ err: error }, "awareness-rejected")
+      }
+    })
     socket.on("leave", (request, ack) => this.handle("leave", ack, async () => {
       const { docId } = parse.leave(request)
       this.leave(docId)

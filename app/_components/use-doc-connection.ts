@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react"
 import { CrdtConnection } from "@/lib/client/crdt-connection"
+import { caretElement } from "@/lib/editor/presence-plugin"
 import { DocConnection } from "@/lib/client/doc-connection"
 import { tokenFromFragment } from "@/lib/client/document-link"
 import { loadIdentity } from "@/lib/client/identity"
@@ -70,7 +71,7 @@ function deviceWriteObserver(): { onWrite?: (timings: WriteTimings) => void } {
 function openCrdt(docId: string, token: string): CrdtConnection {
   return new CrdtConnection({
     docId, token, user: loadIdentity(), knownRole: knownRoleOf(docId, token), startOffline: offlineChosen(docId),
-    plugins: createEditorPlugins({ others: () => [], undo: "yjs" }), keepOnDevice: true
+    plugins: createEditorPlugins({ others: () => [], undo: "yjs" }), keepOnDevice: true, caret: caretElement
   })
 }
 

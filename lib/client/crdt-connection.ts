@@ -1,10 +1,13 @@
 import { EditorState, type Plugin, type Transaction } from "prosemirror-state"
 import * as Y from "yjs"
-import { ySyncPlugin, ySyncPluginKey } from "y-prosemirror"
+import { yCursorPlugin, ySyncPlugin, ySyncPluginKey } from "y-prosemirror"
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness"
 import { IndexeddbPersistence } from "y-indexeddb"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
-import type { Author, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
+import type { Author, AwarenessRelay, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
+import { safeColor } from "../protocol/author-color"
+import type { RemotePresence } from "./remote-presence"
 import { unpackOps } from "../protocol/packed-steps"
 import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/registry"
@@ -21,7 +24,17 @@ export interface CrdtConnectionOptions extends HubConnectionOptions {
    * opens from it at once, without the hub, and edits made offline outlive the page.
    */
   keepOnDevice?: boolean
+  /** Draws another person's caret (lib/editor's caretElement); without it, others' carets are not shown. */
+  caret?: (name: string, color: string) => HTMLElement
 }
+
+/** An awareness update's origin when the hub relayed it: who sent it, as they joined. */
+class Relayed {
+  constructor(readonly from: AwarenessRelay["from"]) {}
+}
+
+/** Awareness states one relayed update may carry: a client sends its own, one at a time. */
+const maxRelayedStates = 4
 
 /** The IndexedDB database y-indexeddb keeps CRDT document `docId` in. */
 export function crdtStoreName(docId: string): string {
@@ -30,6 +43,13 @@ export function crdtStoreName(docId: string): string {
 
 /** Set in the stored copy once the hub has answered a join on this device: the copy is the document's, not only the seed. */
 const joinedKey = "joined"
+
+/** What an awareness "update" event reports: the Yjs client ids whose states were added, updated or removed. */
+interface AwarenessChanges {
+  added: number[]
+  updated: number[]
+  removed: number[]
+}
 
 /** Marks Yjs changes that came from the hub, so that they are not sent back. */
 const fromHub = Symbol("concord-hub")
@@ -48,9 +68,15 @@ export class CrdtConnection extends HubConnection {
   state: EditorState | null = null
   /** The hub version this client has caught up with (ops it saw); null until joined. */
   version: number | null = null
-  /** CRDT documents show nobody's caret. */
-  readonly others = [] as const
+  /**
+   * Carets and names (y-protocols awareness, drawn by y-prosemirror's cursor plugin), relayed by the hub
+   * to the document's other members. Each state is shown under the name its sender joined with.
+   */
+  readonly awareness = new Awareness(this.ydoc)
+  /** Who sent each awareness state (by Yjs client id), as the hub said: states from nobody known are not shown. */
+  private readonly senders = new Map<number, AwarenessRelay["from"]>()
   private readonly plugins: readonly Plugin[]
+  private readonly caret: CrdtConnectionOptions["caret"]
   private seq = 0
   /** Local updates not yet sent, and the one in flight. */
   private pending: Uint8Array[] = []
@@ -62,6 +88,7 @@ export class CrdtConnection extends HubConnection {
     // Every retry rejoins after a second: the join sends whatever the hub lacks.
     super(options, new Backoff(1_000, 1_000))
     this.plugins = options.plugins ?? []
+    this.caret = options.caret
     Y.applyUpdate(this.ydoc, crdtSeed(), fromHub)
     this.local = options.keepOnDevice ? new IndexeddbPersistence(crdtStoreName(this.docId), this.ydoc) : null
     if (this.local) void this.openLocal(this.local)
@@ -76,7 +103,25 @@ export class CrdtConnection extends HubConnection {
     this.socket.on("connect", () => void this.join())
     this.socket.on("disconnect", () => this.disconnected())
     this.socket.on("ops", message => this.opsArrived(message.docId, unpackOps(message.ops)))
+    this.socket.on("awareness", message => this.awarenessArrived(message))
+    this.socket.on("presence:leave", message => {
+      if (message.docId != this.docId) return
+      const gone = [...this.senders].filter(([, from]) => from.clientId == message.clientId).map(([id]) => id)
+      if (gone.length) removeAwarenessStates(this.awareness, gone, "hub")
+    })
+    this.awareness.on("update", ({ added, updated, removed }: AwarenessChanges, origin: unknown) => this.awarenessChanged(added, updated, removed, origin))
+    this.awareness.setLocalStateField("user", this.author)
     this.start()
+  }
+
+  /** The other people with the document open here, as their carets say (one entry per person). */
+  get others(): readonly RemotePresence[] {
+    const people = new Map<string, RemotePresence>()
+    for (const id of this.awareness.getStates().keys()) {
+      const from = id != this.ydoc.clientID ? this.senders.get(id) : undefined
+      if (from && from.clientId != this.clientId) people.set(from.clientId, { clientId: from.clientId, user: from.user, selection: null })
+    }
+    return [...people.values()]
   }
 
   /** Local updates the hub has not acknowledged. */
@@ -111,18 +156,24 @@ export class CrdtConnection extends HubConnection {
     this.emit("state")
   }
 
-  /** Carets are not shared on CRDT documents. */
+  /** The caret travels by awareness, which y-prosemirror's cursor plugin keeps up to date. */
   setPresence(): void {}
 
   /** Change the name or colour that goes with this client's updates. */
   setUser(user: Author): void {
     this.author = user
+    this.awareness.setLocalStateField("user", user)
     if (this.socket.connected) void this.join()
   }
 
   /** Leave the document and close the socket for good. */
   override close(): void {
-    if (!this.closed) this.ydoc.destroy()
+    if (!this.closed) {
+      // Others remove this caret at once rather than when it times out.
+      removeAwarenessStates(this.awareness, [this.ydoc.clientID], "local")
+      this.awareness.destroy()
+      this.ydoc.destroy()
+    }
     super.close()
   }
 
@@ -154,6 +205,8 @@ export class CrdtConnection extends HubConnection {
     this.everOnline = true
     this.setStatus("online")
     this.flush()
+    // Those already here learn of this caret, and answer with theirs (see awarenessChanged).
+    this.sendAwareness([this.ydoc.clientID])
     this.emit("state")
   }
 
@@ -163,7 +216,53 @@ export class CrdtConnection extends HubConnection {
   }
 
   private createState(): void {
-    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), ...this.plugins] })
+    const caret = this.caret
+    const cursors = caret ? [yCursorPlugin(this.awareness, {
+      // Drawn under the name and colour the sender joined with, not whatever its state says.
+      awarenessStateFilter: (own: number, id: number) => own != id && this.senders.has(id),
+      cursorBuilder: (_user: unknown, id: number) => {
+        const { user } = this.senders.get(id)!
+        return caret(user.name, safeColor(user.color))
+      },
+      selectionBuilder: (_user: unknown, id: number) => ({ class: "remote-selection", style: `background-color: ${safeColor(this.senders.get(id)!.user.color)}33` })
+    })] : []
+    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), ...cursors, ...this.plugins] })
+  }
+
+  /** A relayed awareness update: applied with its sender as origin, unless it is malformed or holds more than one client's states. */
+  private awarenessArrived(message: AwarenessRelay): void {
+    if (message.docId != this.docId || !this.joined) return
+    try {
+      const update = decodeUpdate(message.update)
+      applyAwarenessUpdate(this.awareness, update, new Relayed(message.from))
+    } catch {
+      // A malformed update changes nothing here.
+    }
+  }
+
+  /**
+   * Follow the awareness: this client's own changes go to the hub; others' states are kept with who
+   * sent them, and a newcomer gets this client's state, since the hub keeps none for it to read.
+   */
+  private awarenessChanged(added: number[], updated: number[], removed: number[], origin: unknown): void {
+    if (origin instanceof Relayed) {
+      const touched = [...added, ...updated]
+      // A client sends its own state only: an update that claims others' is dropped whole.
+      if (touched.length > maxRelayedStates) return removeAwarenessStates(this.awareness, touched, "hub")
+      for (const id of touched) this.senders.set(id, origin.from)
+      for (const id of removed) this.senders.delete(id)
+      if (added.length) this.sendAwareness([this.ydoc.clientID])
+    } else if (origin == "local") {
+      this.sendAwareness([...added, ...updated, ...removed])
+    } else {
+      for (const id of removed) this.senders.delete(id)
+    }
+    this.emit("presence")
+  }
+
+  private sendAwareness(ids: number[]): void {
+    if (!this.joined || !this.writable || !ids.length) return
+    this.socket.emit("awareness", { docId: this.docId, update: encodeUpdate(encodeAwarenessUpdate(this.awareness, ids)) })
   }
 
   /** Show the stored copy as soon as it is read, when this device joined the document before (and the hub has not answered yet). */

@@ -13,7 +13,8 @@ function textOn(color: string): string {
   return 0.299 * r + 0.587 * g + 0.114 * b > 0.6 ? "#1b1b1f" : "#ffffff"
 }
 
-function caretElement(name: string, color: string): HTMLElement {
+/** Another person's caret as the editor draws it: a coloured bar with their name on a label. */
+export function caretElement(name: string, color: string): HTMLElement {
   const caret = document.createElement("span")
   caret.className = "remote-caret"
   caret.style.borderColor = color

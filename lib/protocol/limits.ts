@@ -21,6 +21,8 @@ export const limits = {
   catchUpOpLimit: 1_000,
   /** Bytes of one CRDT (Yjs) update, decoded. */
   maxUpdateBytes: 512_000,
+  /** Bytes of one CRDT awareness update (carets and names, y-protocols), decoded. */
+  maxAwarenessBytes: 4_096,
   /** Entries in a version vector, and versions of one block kept in a conflict. */
   maxVectorEntries: 256,
   maxConflictVersions: 16,

@@ -287,6 +287,20 @@ export interface UpdateRequest {
   update: string
 }
 
+/**
+ * A CRDT document's caret: a y-protocols awareness update (base64, at most limits.maxAwarenessBytes
+ * decoded) that the hub relays to the document's other members, unread, with who sent it.
+ */
+export interface AwarenessUpdate {
+  docId: string
+  update: string
+}
+
+/** An awareness update as the hub relays it: `from` is the sender as it joined, which names and colours its caret. */
+export interface AwarenessRelay extends AwarenessUpdate {
+  from: { clientId: string; user: Author }
+}
+
 export interface SubmitRequest {
   docId: string
   clientId: string
@@ -383,6 +397,7 @@ export interface ClientToServerEvents {
   update(request: UpdateRequest, ack: (reply: Reply<SubmitResult>) => void): void
   leave(request: { docId: string }, ack?: (reply: Reply<null>) => void): void
   presence(update: PresenceUpdate): void
+  awareness(update: AwarenessUpdate): void
   history(request: HistoryRequest, ack: (reply: Reply<HistoryPage>) => void): void
   docAt(request: DocAtRequest, ack: (reply: Reply<DocAtReply>) => void): void
   authorship(request: AuthorshipRequest, ack: (reply: Reply<AuthorshipSpans>) => void): void
@@ -398,5 +413,6 @@ export interface ServerToClientEvents {
   ops(message: { docId: string; ops: (PackedOp | CommittedOp)[] }): void
   presence(message: { docId: string; state: PresenceState }): void
   "presence:leave"(message: { docId: string; clientId: string }): void
+  awareness(message: AwarenessRelay): void
   revoked(message: RevokedMessage): void
 }

@@ -5,7 +5,7 @@ import { limits, docIdPattern } from "./limits"
 import { position, stepShape } from "./step-shape"
 import { strategyName } from "./strategies"
 import type {
-  Author, AuthorshipRequest, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
+  Author, AuthorshipRequest, AwarenessUpdate, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
   UpdateRequest
 } from "./messages"
 
@@ -56,6 +56,7 @@ const presence = z.object({
 const history = z.object({ docId, before: version.optional(), limit: z.number().int().min(1).max(limits.maxReadOps).optional() })
 const docAt = z.object({ docId, version })
 const authorship = z.object({ docId, version, window: z.number().int().min(1).max(limits.maxReadOps).optional() })
+const awareness = z.object({ docId, update: base64.min(1).max(Math.ceil(limits.maxAwarenessBytes / 3) * 4) })
 const leave = z.object({ docId })
 const detail = z.object({ docId, on: z.boolean() })
 
@@ -83,6 +84,7 @@ export const parse = {
   },
   update: parser<UpdateRequest>(update, "update"),
   presence: parser<PresenceUpdate>(presence, "presence"),
+  awareness: parser<AwarenessUpdate>(awareness, "awareness"),
   history: parser<HistoryRequest>(history, "history"),
   docAt: parser<DocAtRequest>(docAt, "docAt"),
   authorship: parser<AuthorshipRequest>(authorship, "authorship"),

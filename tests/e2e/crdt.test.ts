@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { browserSuite } from "./support/suite"
-import { openTab, placeCaret, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
+import { caretLabels, openTab, placeCaret, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
 const suite = browserSuite()
@@ -39,5 +39,23 @@ describe("a CRDT document in two tabs", () => {
     expect(bobDoc.json).toEqual(adaDoc.json)
     const texts = blocksOf(adaDoc.json).map(b => b.text)
     expect(texts).toEqual(["[Bob online] Bob: Shared line. Ada was here. Written offline.", "A new paragraph from Ada."])
+  })
+
+  it("shows each tab's caret with its name in the other, and in the list of people here", async () => {
+    const docId = `crdt-carets-${Date.now()}`
+    const ada = await openTab(suite.browser, suite.server.url, docId, { create: true, strategy: "crdt", name: "Ada", color: "#c2255c" })
+    tabs.push(ada)
+    await ada.getByTestId("editor").locator(".ProseMirror").click()
+    await ada.keyboard.type("Carets here.")
+    await waitForConvergence([ada])
+    const bob = await openTab(suite.browser, suite.server.url, docId, { name: "Bob", color: "#1971c2" })
+    tabs.push(bob)
+    await waitForTextIncluding(bob, "Carets here.")
+    await placeCaret(bob, 0, "start")
+    await placeCaret(ada, 0, "end")
+    await ada.keyboard.type("!")
+    await expect.poll(() => caretLabels(bob), { timeout: 20_000 }).toEqual(["Ada"])
+    await expect.poll(() => caretLabels(ada), { timeout: 20_000 }).toEqual(["Bob"])
+    await expect.poll(() => bob.getByTestId("presence-list").textContent(), { timeout: 20_000 }).toContain("Ada")
   })
 })

@@ -8,6 +8,7 @@ import { createDocument } from "../../lib/client/create-document"
 import { knownLinks, rememberLinks } from "../support/link-registry"
 import { crdtFragment, encodeUpdate } from "../../lib/strategies/crdt/updates"
 import { limits, type Reply, type SubmitResult, type JoinResult } from "../../lib/protocol"
+import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness"
 
 const suite = serverSuite()
 
@@ -146,6 +147,49 @@ describe("CRDT documents on the hub", () => {
     const late = await open("crdt-strict", "Late")
     await converged([a, late])
     expect(text(late)).toBe("kept")
+  })
+})
+
+describe("carets on CRDT documents", () => {
+  /** The awareness state `c` holds whose user field says `name`. */
+  const stateOf = (c: CrdtConnection, name: string) => [...c.awareness.getStates().values()].find(state => state.user?.name == name)
+
+  it("shows each client's caret to the others under the name it joined with, and removes it when it leaves", async () => {
+    const a = await open("crdt-carets", "Ann", true)
+    const b = await open("crdt-carets", "Ben")
+    // Each learns of the other: the one already there answers the newcomer with its own state.
+    await waitFor(a, () => a.others.some(o => o.user.name == "Ben"), "Ann sees Ben")
+    await waitFor(b, () => b.others.some(o => o.user.name == "Ann"), "Ben sees Ann")
+    const cursor = { anchor: { type: null, tname: crdtFragment, item: null, assoc: 0 }, head: { type: null, tname: crdtFragment, item: null, assoc: 0 } }
+    a.awareness.setLocalStateField("cursor", cursor)
+    await waitFor(b, () => JSON.stringify(stateOf(b, "Ann")?.cursor) == JSON.stringify(cursor), "Ann's caret at Ben's")
+    // A name the state claims is not the one shown: the hub says who sent it.
+    a.awareness.setLocalStateField("user", { name: "Mallory", color: "#000000" })
+    await waitFor(b, () => !!stateOf(b, "Mallory"), "the claimed name to arrive")
+    expect(b.others.map(o => o.user.name)).toEqual(["Ann"])
+    a.close()
+    await waitFor(b, () => b.others.length == 0, "Ann's caret gone")
+  })
+
+  it("relays no caret from a view link, nor an update too large or not base64", async () => {
+    const a = await open("crdt-carets-view", "Ann", true)
+    const viewer = suite.closeAtEnd(new CrdtConnection({ docId: "crdt-carets-view", token: knownLinks("crdt-carets-view").view!, user: { name: "Vic", color: "#3366cc" }, url: suite.server.url }))
+    await waitFor(viewer, () => viewer.status == "online", "Vic online")
+    const socket = io(suite.server.url, { transports: ["websocket"], forceNew: true, reconnection: false })
+    try {
+      const join: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-carets-view", clientId: "raw", secret: testSecret("raw"), token: knownLinks("crdt-carets-view").edit, version: null, user: { name: "Raw", color: "#112233" } })
+      expect(join.ok).toBe(true)
+      socket.emit("awareness", { docId: "crdt-carets-view", update: encodeUpdate(new Uint8Array(limits.maxAwarenessBytes + 1)) })
+      socket.emit("awareness", { docId: "crdt-carets-view", update: "not base64!" })
+      // The viewer's own state went out when it joined and was dropped; a good update after the bad ones arrives.
+      const other = new Awareness(new Y.Doc())
+      other.setLocalStateField("user", { name: "Raw" })
+      socket.emit("awareness", { docId: "crdt-carets-view", update: encodeUpdate(encodeAwarenessUpdate(other, [other.clientID])) })
+      await waitFor(a, () => a.others.some(o => o.user.name == "Raw"), "Raw's caret")
+      expect(a.others.map(o => o.user.name)).toEqual(["Raw"])
+    } finally {
+      socket.close()
+    }
   })
 })
 
