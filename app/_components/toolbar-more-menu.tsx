@@ -80,7 +80,9 @@ export function ToolbarMoreMenu({ actions, current, register, onFocus }: MoreMen
             <button key={action.id} ref={element => void (items.current[index] = element)} type="button" role="menuitemcheckbox"
               className="toolbar-more-item" data-testid={`tb-${action.id}`} tabIndex={index == active ? 0 : -1}
               aria-checked={action.active} aria-disabled={!action.enabled || undefined}
-              onMouseDown={event => event.preventDefault()} onMouseEnter={() => setActive(index)}
+              onMouseDown={event => event.preventDefault()}
+              // Moving, not entering: a menu that opens under a resting pointer keeps its first item active.
+              onMouseMove={() => index != active && setActive(index)}
               onClick={() => {
                 if (!action.enabled) return
                 setOpen(false)

@@ -36,7 +36,8 @@ export const blockItems: readonly ToolbarItem[] = [
   { id: "paragraph", title: "Normal text", shortcut: "Mod-Alt-0", command: setBlock(nodes.paragraph), active: s => blockActive(s, nodes.paragraph) },
   ...([1, 2, 3] as const).map(level => ({
     id: "h" + level,
-    title: "Heading " + level,
+    // The button shows "H1": its name says so too, for people who click by saying what they see.
+    title: `Heading ${level}, H${level}`,
     shortcut: "Mod-Alt-" + level,
     phone: level == 1,
     command: toggleBlock(nodes.heading, { level }),
