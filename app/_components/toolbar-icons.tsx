@@ -25,5 +25,6 @@ export const toolbarIcons: Record<string, ReactNode> = {
   quote: <Svg><path d="M4 5v14" /><path d="M9 7h11M9 12h11M9 17h7" /></Svg>,
   codeblock: <Svg><rect x="3" y="4" width="18" height="16" rx="2.5" /><path d="m10 9.5-2.5 2.5 2.5 2.5" /><path d="m14 9.5 2.5 2.5-2.5 2.5" /></Svg>,
   undo: <Svg><path d="M9 14 4 9l5-5" /><path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" /></Svg>,
-  redo: <Svg><path d="m15 14 5-5-5-5" /><path d="M20 9H9.5a5.5 5.5 0 0 0 0 11H13" /></Svg>
+  redo: <Svg><path d="m15 14 5-5-5-5" /><path d="M20 9H9.5a5.5 5.5 0 0 0 0 11H13" /></Svg>,
+  more: <Svg><circle cx="5" cy="12" r="1" fill="currentColor" /><circle cx="12" cy="12" r="1" fill="currentColor" /><circle cx="19" cy="12" r="1" fill="currentColor" /></Svg>
 }

@@ -15,6 +15,8 @@ export interface ToolbarItem {
   shortcut?: string
   command: Command
   active?: (state: EditorState) => boolean
+  /** One of the most used buttons, kept on a phone's toolbar; the others go into its "More" menu. */
+  phone?: boolean
 }
 
 function nearestList(state: EditorState) {
@@ -23,8 +25,8 @@ function nearestList(state: EditorState) {
 
 /** Mark buttons (the link button needs a URL and is built by the toolbar itself). */
 export const markItems: readonly ToolbarItem[] = [
-  { id: "bold", title: "Bold", shortcut: "Mod-b", command: toggleMarkNamed("strong"), active: s => markActive(s, marks.strong) },
-  { id: "italic", title: "Italic", shortcut: "Mod-i", command: toggleMarkNamed("em"), active: s => markActive(s, marks.em) },
+  { id: "bold", title: "Bold", shortcut: "Mod-b", phone: true, command: toggleMarkNamed("strong"), active: s => markActive(s, marks.strong) },
+  { id: "italic", title: "Italic", shortcut: "Mod-i", phone: true, command: toggleMarkNamed("em"), active: s => markActive(s, marks.em) },
   { id: "strike", title: "Strikethrough", shortcut: "Mod-Shift-x", command: toggleMarkNamed("strike"), active: s => markActive(s, marks.strike) },
   { id: "code", title: "Inline code", shortcut: "Mod-`", command: toggleMarkNamed("code"), active: s => markActive(s, marks.code) }
 ]
@@ -34,8 +36,10 @@ export const blockItems: readonly ToolbarItem[] = [
   { id: "paragraph", title: "Normal text", shortcut: "Mod-Alt-0", command: setBlock(nodes.paragraph), active: s => blockActive(s, nodes.paragraph) },
   ...([1, 2, 3] as const).map(level => ({
     id: "h" + level,
-    title: "Heading " + level,
+    // The button shows "H1": its name says so too, for people who click by saying what they see.
+    title: `Heading ${level}, H${level}`,
     shortcut: "Mod-Alt-" + level,
+    phone: level == 1,
     command: toggleBlock(nodes.heading, { level }),
     active: (s: EditorState) => blockActive(s, nodes.heading, { level })
   }))
@@ -43,7 +47,7 @@ export const blockItems: readonly ToolbarItem[] = [
 
 /** List, quote and code block buttons. */
 export const wrapItems: readonly ToolbarItem[] = [
-  { id: "bullet", title: "Bulleted list", shortcut: "Mod-Shift-8", command: toggleList(nodes.bullet_list), active: s => nearestList(s) == nodes.bullet_list },
+  { id: "bullet", title: "Bulleted list", shortcut: "Mod-Shift-8", phone: true, command: toggleList(nodes.bullet_list), active: s => nearestList(s) == nodes.bullet_list },
   { id: "ordered", title: "Numbered list", shortcut: "Mod-Shift-7", command: toggleList(nodes.ordered_list), active: s => nearestList(s) == nodes.ordered_list },
   { id: "quote", title: "Quote", shortcut: "Mod-Shift-9", command: toggleBlockquote, active: s => ancestorOf(s, [nodes.blockquote]) != null },
   { id: "codeblock", title: "Code block", command: toggleBlock(nodes.code_block), active: s => blockActive(s, nodes.code_block) }
@@ -51,8 +55,8 @@ export const wrapItems: readonly ToolbarItem[] = [
 
 /** Undo and redo of this user's own edits. */
 export const historyItems: readonly ToolbarItem[] = [
-  { id: "undo", title: "Undo", shortcut: "Mod-z", command: undo },
-  { id: "redo", title: "Redo", shortcut: "Shift-Mod-z", command: redo }
+  { id: "undo", title: "Undo", shortcut: "Mod-z", phone: true, command: undo },
+  { id: "redo", title: "Redo", shortcut: "Shift-Mod-z", phone: true, command: redo }
 ]
 
 /** A key binding as people read it on this platform: "⌘B" on Apple devices, "Ctrl+B" elsewhere. */

@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from "react"
+import type { ToolbarAction } from "./toolbar-action"
+import { toolbarIcons } from "./toolbar-icons"
+
+interface MoreMenuProps {
+  /** The commands that do not fit a phone's toolbar. */
+  actions: readonly ToolbarAction[]
+  /** Whether the "More" button is the toolbar's tab stop. */
+  current: boolean
+  register: (id: string, element: HTMLButtonElement | null) => void
+  onFocus: () => void
+}
+
+/**
+ * The phone toolbar's "More" button and the menu of the commands it holds, a menu button as WAI-ARIA
+ * describes it: Enter, Space or Down open it on the first item, Up on the last; Up, Down, Home and End
+ * move; Escape closes it and gives the focus back to the button. Each item shows whether it applies.
+ */
+export function ToolbarMoreMenu({ actions, current, register, onFocus }: MoreMenuProps) {
+  const [open, setOpen] = useState(false)
+  const [active, setActive] = useState(0)
+  const root = useRef<HTMLDivElement>(null)
+  const button = useRef<HTMLButtonElement | null>(null)
+  const items = useRef<(HTMLButtonElement | null)[]>([])
+
+  useEffect(() => {
+    if (open) items.current[active]?.focus()
+  }, [open, active])
+
+  useEffect(() => {
+    if (!open) return
+    const outside = (event: PointerEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false)
+    }
+    document.addEventListener("pointerdown", outside)
+    return () => document.removeEventListener("pointerdown", outside)
+  }, [open])
+
+  const openAt = (index: number) => {
+    setActive(index)
+    setOpen(true)
+  }
+  const close = () => {
+    setOpen(false)
+    button.current?.focus()
+  }
+  const onButtonKey = (event: KeyboardEvent) => {
+    if (event.key == "ArrowDown" || event.key == "ArrowUp") {
+      event.preventDefault()
+      openAt(event.key == "ArrowDown" ? 0 : actions.length - 1)
+    }
+  }
+  const onMenuKey = (event: KeyboardEvent) => {
+    const moves: Record<string, number> = { ArrowDown: active + 1, ArrowUp: active - 1, Home: 0, End: actions.length - 1 }
+    if (event.key in moves) {
+      event.preventDefault()
+      setActive((moves[event.key] + actions.length) % actions.length)
+    } else if (event.key == "Escape") {
+      event.preventDefault()
+      close()
+    } else if (event.key == "Tab") setOpen(false)
+  }
+
+  return (
+    <div className="toolbar-more" ref={root}>
+      <button ref={element => {
+        button.current = element
+        register("more", element)
+      }} type="button" className={open ? "tb-button is-active" : "tb-button"} data-testid="tb-more" data-toolbar-id="more"
+        tabIndex={current ? 0 : -1} title="More formatting" aria-label="More formatting" aria-haspopup="menu" aria-expanded={open}
+        aria-controls="toolbar-more-items"
+        // Keep the editor's selection while clicking, for the command chosen next.
+        onMouseDown={event => event.preventDefault()}
+        onFocus={onFocus} onKeyDown={onButtonKey} onClick={() => (open ? setOpen(false) : openAt(0))}>
+        {toolbarIcons.more}
+      </button>
+      {open && (
+        <div id="toolbar-more-items" className="toolbar-more-items" role="menu" aria-label="More formatting" onKeyDown={onMenuKey}>
+          {actions.map((action, index) => (
+            <button key={action.id} ref={element => void (items.current[index] = element)} type="button" role="menuitemcheckbox"
+              className="toolbar-more-item" data-testid={`tb-${action.id}`} tabIndex={index == active ? 0 : -1}
+              aria-checked={action.active} aria-disabled={!action.enabled || undefined}
+              onMouseDown={event => event.preventDefault()}
+              // Moving, not entering: a menu that opens under a resting pointer keeps its first item active.
+              onMouseMove={() => index != active && setActive(index)}
+              onClick={() => {
+                if (!action.enabled) return
+                setOpen(false)
+                action.run()
+              }}>
+              <span className="toolbar-more-icon" aria-hidden="true">{toolbarIcons[action.id]}</span>
+              {action.title}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  )
+}
