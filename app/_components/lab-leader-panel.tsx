@@ -3,6 +3,7 @@
 import { useEffect, useState, type CSSProperties } from "react"
 import type { Node } from "prosemirror-model"
 import { duration, type Edit } from "@/lib/strategies"
+import { textOn } from "@/lib/editor/text-on-color"
 import { LabLeaderEditor } from "./lab-leader-editor"
 
 const units = { s: 1000, min: 60_000 } as const
@@ -78,7 +79,7 @@ export function LabLeaderPanel(props: {
       aria-label={`${leader}'s editor`}>
       <header className="lab-leader-head">
         <div className="lab-leader-name">
-          <span className="avatar" style={{ background: color }} aria-hidden="true">{leader.slice(0, 2).toUpperCase()}</span>
+          <span className="avatar" style={{ background: color, color: textOn(color) }} aria-hidden="true">{leader.slice(0, 2).toUpperCase()}</span>
           <span className="lab-leader-title">{leader}</span>
           <span className={split ? "lab-link lab-link-cut" : "lab-link"} data-testid="lab-link-state">
             <span className="status-dot" aria-hidden="true" />{split ? "Cut off" : "Connected"}

@@ -1,5 +1,6 @@
 import type { RemotePresence } from "@/lib/client/remote-presence"
 import { safeColor } from "@/lib/protocol/author-color"
+import { textOn } from "@/lib/editor/text-on-color"
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean)
@@ -13,7 +14,7 @@ export function PresenceList({ others }: { others: readonly RemotePresence[] }) 
     <ul className="presence-list" data-testid="presence-list" aria-label="People in this document">
       {others.map(({ clientId, user }) => (
         <li key={clientId} className="presence-user" data-testid="presence-user" title={user.name}>
-          <span className="avatar" style={{ backgroundColor: safeColor(user.color) }} aria-hidden="true">
+          <span className="avatar" style={{ backgroundColor: safeColor(user.color), color: textOn(safeColor(user.color)) }} aria-hidden="true">
             {initials(user.name)}
           </span>
           <span className="presence-name">{user.name}</span>

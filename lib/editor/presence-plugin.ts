@@ -3,15 +3,11 @@ import { Plugin, PluginKey } from "prosemirror-state"
 import { Decoration, DecorationSet } from "prosemirror-view"
 import type { RemotePresence } from "../client/remote-presence"
 import { safeColor } from "../protocol/author-color"
+import { textOn } from "./text-on-color"
 
 /** The key of the presence plugin. */
 export const presenceKey = new PluginKey("concord-presence")
 
-/** Black or white, whichever reads better on `color` (#rrggbb). */
-function textOn(color: string): string {
-  const [r, g, b] = [1, 3, 5].map(i => parseInt(color.slice(i, i + 2), 16) / 255)
-  return 0.299 * r + 0.587 * g + 0.114 * b > 0.6 ? "#1b1b1f" : "#ffffff"
-}
 
 /** Another person's caret as the editor draws it: a coloured bar with their name on a label. */
 export function caretElement(name: string, color: string): HTMLElement {
