@@ -460,7 +460,8 @@ export class SyncClient {
     const { state, transactions } = this.state.applyTransaction(tr)
     this.state = state
     out.transactions.push(...transactions)
-    this.edges.map(tr.mapping)
+    if (tr.steps.length <= TextEdges.followLimit) this.edges.map(tr.mapping)
+    else this.edges.restart(newestInsertion(this.pending.length ? this.pending : this.inflight?.steps ?? []))
     if (!replaced) this.noteOthersTyping(tr, all.length, over)
     for (const t of transactions.slice(1)) this.record(t)
   }
@@ -605,6 +606,12 @@ function landsWhole(run: ReplaceStep, mapped: Step, doc: Node, applier: StepAppl
 function moved(step: Step, shift: number): Step {
   const s = step as ReplaceStep
   return shift ? new ReplaceStep(s.from + shift, s.to + shift, s.slice) : s
+}
+
+/** Where the newest of `steps` inserted its text, when it is an insertion: the last step, so nothing after it moved it. */
+function newestInsertion(steps: readonly Unconfirmed[]): { from: number; to: number } | null {
+  const step = steps[steps.length - 1]?.step
+  return step instanceof ReplaceStep && step.from == step.to && step.slice.size > 0 ? { from: step.from, to: step.from + step.slice.size } : null
 }
 
 function sameJSON(a: unknown, b: unknown): boolean {

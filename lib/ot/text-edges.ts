@@ -32,6 +32,11 @@ function keepNewest(list: number[], pos: number): number[] {
 export class TextEdges {
   /** How many starts and ends of each side's text are kept. */
   static readonly kept = 8
+  /**
+   * Changes of more steps than this are not followed (each edge would be mapped through every step):
+   * the edges start again from what the caller knows of the newest text (see restart).
+   */
+  static readonly followLimit = 1_000
 
   private readonly own = new Edges()
   private readonly others = new Edges()
@@ -64,5 +69,14 @@ export class TextEdges {
   map(mapping: Mappable): void {
     this.own.map(mapping)
     this.others.map(mapping)
+  }
+
+  /** Forget every edge, keeping only this client's newest text, from `from` to `to` (when it has some): after a change too large to follow. */
+  restart(own: { from: number; to: number } | null): void {
+    this.own.starts = []
+    this.own.ends = []
+    this.others.starts = []
+    this.others.ends = []
+    if (own) this.own.add(own.from, own.to)
   }
 }

@@ -117,3 +117,26 @@ describe("concurrent words typed at one point", () => {
     expectWhole(h, ["ab|", "|cd", "12345"])
   })
 })
+
+describe("words typed after a long offline time", () => {
+  it("keep sticking to the writer's text after a rebase too large to follow every edge through", () => {
+    const h = new CollabHarness(doc(p("start")), 2)
+    h.disconnect(0)
+    // More keystrokes than TextEdges follows a rebase of (twice the unconfirmed steps, plus the remote ones).
+    for (let i = 0; i < 600; i++) h.edit(0, s => s.tr.insertText(i == 599 ? "a" : "x", 6 + i))
+    h.edit(1, s => s.tr.insertText("Z", 1))
+    h.deliverToHub(1)
+    h.reconnect(0)
+    h.settle()
+    h.assertConverged()
+    // Both type at the end at once: writer 1's key commits first, writer 0's continues its own "a".
+    const end = endOf(h, 0, "a")
+    h.edit(1, s => s.tr.insertText("1", end))
+    h.edit(0, s => s.tr.insertText("b", end))
+    h.deliverToHub(1)
+    h.deliverToHub(0)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc).endsWith("ab1")).toBe(true)
+  })
+})
