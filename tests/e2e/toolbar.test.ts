@@ -115,8 +115,8 @@ describe("link dialog", () => {
     expect(linksOf((await readDocument(page)).json)).toEqual([{ text: "docs", href: "https://example.com/docs" }])
     expect(await editorFocused(page)).toBe(true)
 
-    // "Read", by a double click: keys pressed right after the dialog closed were seen to be undone by the
-    // editor putting its own selection back (the link's) a moment later.
+    // "Read", by a double click: ProseMirror, on getting the focus back, puts its own selection (the
+    // link's) back into the page 20 ms later (prosemirror-view's focus handler), undoing keys a test presses sooner.
     await page.getByTestId("editor").locator(".ProseMirror p").dblclick({ position: { x: 4, y: 8 } })
     await page.waitForFunction(() => {
       const state = (window as unknown as { __concord?: { connection: { state: { selection: { from: number; to: number } } | null } } }).__concord?.connection.state
