@@ -1,4 +1,4 @@
-import type { Node, Slice } from "prosemirror-model"
+import type { Fragment, Node, Slice } from "prosemirror-model"
 import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt, textblockAround } from "../schema/innermost"
@@ -21,6 +21,17 @@ const markWords: Record<string, [string, string]> = {
 const blockWords: Record<string, string> = {
   paragraph: "paragraph", heading: "heading", code_block: "code block", blockquote: "quote",
   bullet_list: "list", ordered_list: "numbered list", list_item: "list item", horizontal_rule: "rule"
+}
+
+/** Attributes a strategy keeps for itself, which no person set: left out of summaries. */
+const bookkeeping = new Set(["id", "vv"])
+
+/** "an empty paragraph", "a rule", "3 blocks": what an insertion without text added. */
+function blocksWords(content: Fragment): string {
+  if (content.childCount != 1) return `${content.childCount} blocks`
+  const node = content.firstChild!
+  const word = blockWords[node.type.name] ?? node.type.name
+  return node.isTextblock && node.content.size == 0 ? `an empty ${word}` : `a ${word}`
 }
 
 /** Quote text for a summary, shortened to `max` characters. */
@@ -62,6 +73,7 @@ function describeStep(doc: Node, step: Step): Change {
       if (!sameParent && !removed.replace(/\n/g, "")) return { kind: "joined", text: `joined ${blockAt(doc, step.from)} with the next block` }
       return { kind: "deleted", text: `deleted ${quote(removed)}${sameParent ? ` in ${blockAt(doc, step.from)}` : ""}` }
     }
+    if (step.from == step.to && !inserted.replace(/\n/g, "")) return { kind: "restructured", text: `added ${blocksWords(step.slice.content)}` }
     if (step.from == step.to) return { kind: "typed", text: `typed ${quote(inserted)} in ${blockAt(doc, step.from)}` }
     return { kind: "replaced", text: `replaced ${quote(removed)} with ${quote(inserted)}` }
   }
@@ -88,7 +100,11 @@ function describeStep(doc: Node, step: Step): Change {
     }
     return { kind: "restructured", text: `lifted ${what} out of ${blockAt(doc, step.from).replace(/ \d+$/, "")}` }
   }
-  if (step instanceof AttrStep) return { kind: "attributes", text: `set ${step.attr} of a ${doc.nodeAt(step.pos)?.type.name ?? "block"}` }
+  if (step instanceof AttrStep) {
+    const block = blockAt(doc, step.pos + 1)
+    if (step.attr == "conflict") return { kind: "attributes", text: step.value == null ? `resolved the conflict in ${block}` : `kept both versions of ${block} as a conflict` }
+    return { kind: "attributes", text: `changed the ${step.attr} of ${block}` }
+  }
   return { kind: "attributes", text: "changed the document" }
 }
 
@@ -135,7 +151,7 @@ function countTextblocks(doc: Node, from: number, to: number): number {
 /**
  * Describes a run of steps as they are applied, one step at a time with the document it applies to,
  * merging consecutive keystrokes: "typed 'hello world' in paragraph 3", "deleted 'foo'", "made 'bar'
- * bold". Block-id bookkeeping is left out. Lets the hub describe a batch while transforming it,
+ * bold". Bookkeeping (block ids, version vectors) is left out. Lets the hub describe a batch while transforming it,
  * without keeping every intermediate document alive. Pure.
  */
 export class StepSummarizer {
@@ -157,7 +173,7 @@ export class StepSummarizer {
 
   /** Add the next step, with the document it applies to. */
   add(step: Step, doc: Node): void {
-    if (step instanceof AttrStep && step.attr == "id") return
+    if (step instanceof AttrStep && bookkeeping.has(step.attr)) return
     const typed = this.typed
     if (step instanceof ReplaceStep && step.from == step.to && step.slice.openStart == 0 && step.slice.content.childCount > 0 && step.slice.content.firstChild!.isText) {
       const text = step.slice.content.textBetween(0, step.slice.content.size)

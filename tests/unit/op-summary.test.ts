@@ -80,6 +80,19 @@ describe("op summaries", () => {
 })
 
 describe("op summaries of leaving a list", () => {
+  it("says in plain words what an insertion without text and a block's attributes did, leaving bookkeeping out", () => {
+    const start = doc(p("one"), p("two"))
+    expect(texts(start, new Transform(start).insert(5, schema.nodes.paragraph.create()))).toEqual(["added an empty paragraph"])
+    expect(texts(start, new Transform(start).insert(5, schema.nodes.horizontal_rule.create()))).toEqual(["added a rule"])
+    expect(texts(start, new Transform(start).insert(5, [schema.nodes.paragraph.create(), schema.nodes.paragraph.create()]))).toEqual(["added 2 blocks"])
+    const version = (name: string) => ({ vv: { [name]: 1 }, node: null, author: { name, color: "#000000" }, clientId: name })
+    const conflict = [version("ada"), version("bob")]
+    expect(texts(start, new Transform(start).setNodeAttribute(5, "conflict", conflict))).toEqual(["kept both versions of paragraph 2 as a conflict"])
+    const marked = new Transform(start).setNodeAttribute(5, "conflict", conflict).doc
+    expect(texts(marked, new Transform(marked).setNodeAttribute(5, "conflict", null))).toEqual(["resolved the conflict in paragraph 2"])
+    expect(summaryOf(new Transform(start).setNodeAttribute(0, "vv", { a: 1 }).setNodeAttribute(5, "id", "p2"))).toEqual([])
+  })
+
   it("says a block moved out of the list, not that the document became one", () => {
     const { ul, li } = b
     const start = doc(ul(li(p("one")), li(p("two"))), p("after"))
