@@ -1,6 +1,6 @@
 "use client"
 
-import { useEffect, useRef, useState, type KeyboardEvent } from "react"
+import { useRef, useState } from "react"
 import type { EditorView } from "prosemirror-view"
 import { ConcordError } from "@/lib/protocol/errors"
 import { exportedFile, type ExportFormat } from "@/lib/formats/exported-file"
@@ -8,6 +8,7 @@ import { importedDoc, importExtensions } from "@/lib/formats/imported-document"
 import { replaceDocument } from "@/lib/editor/replace-document"
 import { downloadFile } from "./download-file"
 import type { PageConnection } from "./use-doc-connection"
+import { useMenuButton } from "./use-menu-button"
 
 interface MenuItem {
   id: string
@@ -24,13 +25,8 @@ interface MenuItem {
  * it and gives the focus back to the button.
  */
 export function DocumentMenu({ connection, title, view }: { connection: PageConnection; title: string; view: EditorView | null }) {
-  const [open, setOpen] = useState(false)
-  const [active, setActive] = useState(0)
   const [error, setError] = useState<string | null>(null)
-  const root = useRef<HTMLDivElement>(null)
-  const button = useRef<HTMLButtonElement>(null)
   const fileInput = useRef<HTMLInputElement>(null)
-  const items = useRef<(HTMLButtonElement | null)[]>([])
 
   const exportAs = (format: ExportFormat) => () => {
     const doc = connection.state?.doc
@@ -43,51 +39,13 @@ export function DocumentMenu({ connection, title, view }: { connection: PageConn
     { id: "print", label: "Print…", run: () => window.print() },
     { id: "import", label: "Import Markdown or HTML…", disabled: !view, run: () => fileInput.current?.click() }
   ]
+  const { open, active, setActive, root, button, items, openAt, close, dismiss, onButtonKey, onMenuKey } = useMenuButton(menu.length)
 
-  useEffect(() => {
-    if (!open) return
-    items.current[active]?.focus()
-  }, [open, active])
-
-  useEffect(() => {
-    if (!open) return
-    const outside = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false)
-    }
-    document.addEventListener("pointerdown", outside)
-    return () => document.removeEventListener("pointerdown", outside)
-  }, [open])
-
-  const openAt = (index: number) => {
-    setActive(index)
-    setOpen(true)
-  }
-  const close = () => {
-    setOpen(false)
-    button.current?.focus()
-  }
   const choose = (item: MenuItem) => {
     if (item.disabled) return
     close()
     setError(null)
     item.run()
-  }
-
-  const onButtonKey = (event: KeyboardEvent) => {
-    if (event.key == "ArrowDown" || event.key == "ArrowUp") {
-      event.preventDefault()
-      openAt(event.key == "ArrowDown" ? 0 : menu.length - 1)
-    }
-  }
-  const onMenuKey = (event: KeyboardEvent) => {
-    const moves: Record<string, number> = { ArrowDown: active + 1, ArrowUp: active - 1, Home: 0, End: menu.length - 1 }
-    if (event.key in moves) {
-      event.preventDefault()
-      setActive((moves[event.key] + menu.length) % menu.length)
-    } else if (event.key == "Escape") {
-      event.preventDefault()
-      close()
-    } else if (event.key == "Tab") setOpen(false)
   }
 
   const importFile = async (file: File) => {
@@ -105,7 +63,7 @@ export function DocumentMenu({ connection, title, view }: { connection: PageConn
     <div className="document-menu" ref={root}>
       <button ref={button} type="button" className="button document-menu-button" data-testid="document-menu" aria-haspopup="menu" aria-expanded={open}
         aria-controls="document-menu-items" aria-label="Document" title="Export, print or import the document"
-        onClick={() => (open ? setOpen(false) : openAt(0))} onKeyDown={onButtonKey}>
+        onClick={() => (open ? dismiss() : openAt(0))} onKeyDown={onButtonKey}>
         <svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round"
           strokeLinejoin="round" aria-hidden="true" focusable="false">
           <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" /><path d="M14 3v5h5" /><path d="M9 13h6" /><path d="M9 17h6" />
@@ -117,7 +75,9 @@ export function DocumentMenu({ connection, title, view }: { connection: PageConn
           {menu.map((item, index) => (
             <button key={item.id} ref={element => void (items.current[index] = element)} type="button" role="menuitem"
               className="document-menu-item" data-testid={`document-${item.id}`} tabIndex={index == active ? 0 : -1}
-              aria-disabled={item.disabled || undefined} onClick={() => choose(item)} onMouseEnter={() => setActive(index)}>
+              aria-disabled={item.disabled || undefined} onClick={() => choose(item)}
+              // Moving, not entering: a menu that opens under a resting pointer keeps its first item active.
+              onMouseMove={() => index != active && setActive(index)}>
               {item.label}
             </button>
           ))}

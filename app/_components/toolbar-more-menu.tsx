@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from "react"
 import type { ToolbarAction } from "./toolbar-action"
 import { toolbarIcons } from "./toolbar-icons"
+import { useMenuButton } from "./use-menu-button"
 
 interface MoreMenuProps {
   /** The commands that do not fit a phone's toolbar. */
@@ -17,49 +17,7 @@ interface MoreMenuProps {
  * move; Escape closes it and gives the focus back to the button. Each item shows whether it applies.
  */
 export function ToolbarMoreMenu({ actions, current, register, onFocus }: MoreMenuProps) {
-  const [open, setOpen] = useState(false)
-  const [active, setActive] = useState(0)
-  const root = useRef<HTMLDivElement>(null)
-  const button = useRef<HTMLButtonElement | null>(null)
-  const items = useRef<(HTMLButtonElement | null)[]>([])
-
-  useEffect(() => {
-    if (open) items.current[active]?.focus()
-  }, [open, active])
-
-  useEffect(() => {
-    if (!open) return
-    const outside = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false)
-    }
-    document.addEventListener("pointerdown", outside)
-    return () => document.removeEventListener("pointerdown", outside)
-  }, [open])
-
-  const openAt = (index: number) => {
-    setActive(index)
-    setOpen(true)
-  }
-  const close = () => {
-    setOpen(false)
-    button.current?.focus()
-  }
-  const onButtonKey = (event: KeyboardEvent) => {
-    if (event.key == "ArrowDown" || event.key == "ArrowUp") {
-      event.preventDefault()
-      openAt(event.key == "ArrowDown" ? 0 : actions.length - 1)
-    }
-  }
-  const onMenuKey = (event: KeyboardEvent) => {
-    const moves: Record<string, number> = { ArrowDown: active + 1, ArrowUp: active - 1, Home: 0, End: actions.length - 1 }
-    if (event.key in moves) {
-      event.preventDefault()
-      setActive((moves[event.key] + actions.length) % actions.length)
-    } else if (event.key == "Escape") {
-      event.preventDefault()
-      close()
-    } else if (event.key == "Tab") setOpen(false)
-  }
+  const { open, active, setActive, root, button, items, openAt, dismiss, onButtonKey, onMenuKey } = useMenuButton(actions.length)
 
   return (
     <div className="toolbar-more" ref={root}>
@@ -71,7 +29,7 @@ export function ToolbarMoreMenu({ actions, current, register, onFocus }: MoreMen
         aria-controls="toolbar-more-items"
         // Keep the editor's selection while clicking, for the command chosen next.
         onMouseDown={event => event.preventDefault()}
-        onFocus={onFocus} onKeyDown={onButtonKey} onClick={() => (open ? setOpen(false) : openAt(0))}>
+        onFocus={onFocus} onKeyDown={onButtonKey} onClick={() => (open ? dismiss() : openAt(0))}>
         {toolbarIcons.more}
       </button>
       {open && (
@@ -85,7 +43,7 @@ export function ToolbarMoreMenu({ actions, current, register, onFocus }: MoreMen
               onMouseMove={() => index != active && setActive(index)}
               onClick={() => {
                 if (!action.enabled) return
-                setOpen(false)
+                dismiss()
                 action.run()
               }}>
               <span className="toolbar-more-icon" aria-hidden="true">{toolbarIcons[action.id]}</span>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { ReplaceAroundStep, ReplaceStep, Transform } from "prosemirror-transform"
-import { Fragment, Slice } from "prosemirror-model"
+import { Fragment, type Node, Slice } from "prosemirror-model"
 import { liftListItem, wrapInList } from "prosemirror-schema-list"
 import { EditorState, TextSelection } from "prosemirror-state"
 import { schema } from "../../lib/schema"
@@ -8,7 +8,7 @@ import { StepSummarizer, summarizeSteps, summaryText } from "../../lib/ot"
 import { b } from "../support/builders"
 
 const { doc, p, h1 } = b
-const texts = (d: ReturnType<typeof doc>, tr: Transform) => summarizeSteps(d, tr.steps).map(c => c.text)
+const texts = (d: Node, tr: Transform) => summarizeSteps(d, tr.steps).map(c => c.text)
 
 // As the hub describes a batch: each step with the document it applies to, added as it applies.
 function summaryOf(tr: Transform) {
