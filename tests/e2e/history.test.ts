@@ -94,6 +94,10 @@ describe("history panel", () => {
     for (const page of [ada, bob]) {
       const merged = page.locator("[data-testid=history-entry][data-merged=true]", { hasText: "Ada" })
       await merged.first().waitFor()
+      // In plain words, with the versions and positions one click away.
+      await expect(merged.first().getByTestId("merge-plain").textContent()).resolves
+        .toMatch(/^Merged after \d+ edits? by Bob that Ada had not seen; moved 4 characters to the right\.$/)
+      expect(await merged.first().getByTestId("merge-explanation").isVisible()).toBe(false)
       const explanation = await merged.first().getByTestId("merge-explanation").textContent()
       expect(explanation).toMatch(new RegExp(`^written on v${before} while .*Bob.* arrived; moved from position 12 to 16`))
       await page.getByTestId("history-filter").selectOption("merges")
