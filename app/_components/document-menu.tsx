@@ -71,10 +71,10 @@ export function DocumentMenu({ connection, title, view }: { connection: PageConn
         <span className="document-menu-label">Document</span>
       </button>
       {open && (
-        <div id="document-menu-items" className="document-menu-items" role="menu" aria-label="Document" onKeyDown={onMenuKey}>
+        <div id="document-menu-items" className="menu-popup document-menu-items" role="menu" aria-label="Document" onKeyDown={onMenuKey}>
           {menu.map((item, index) => (
             <button key={item.id} ref={element => void (items.current[index] = element)} type="button" role="menuitem"
-              className="document-menu-item" data-testid={`document-${item.id}`} tabIndex={index == active ? 0 : -1}
+              className="menu-item document-menu-item" data-testid={`document-${item.id}`} tabIndex={index == active ? 0 : -1}
               aria-disabled={item.disabled || undefined} onClick={() => choose(item)}
               // Moving, not entering: a menu that opens under a resting pointer keeps its first item active.
               onMouseMove={() => index != active && setActive(index)}>

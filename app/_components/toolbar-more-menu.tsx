@@ -33,10 +33,10 @@ export function ToolbarMoreMenu({ actions, current, register, onFocus }: MoreMen
         {toolbarIcons.more}
       </button>
       {open && (
-        <div id="toolbar-more-items" className="toolbar-more-items" role="menu" aria-label="More formatting" onKeyDown={onMenuKey}>
+        <div id="toolbar-more-items" className="menu-popup" role="menu" aria-label="More formatting" onKeyDown={onMenuKey}>
           {actions.map((action, index) => (
             <button key={action.id} ref={element => void (items.current[index] = element)} type="button" role="menuitemcheckbox"
-              className="toolbar-more-item" data-testid={`tb-${action.id}`} tabIndex={index == active ? 0 : -1}
+              className="menu-item toolbar-more-item" data-testid={`tb-${action.id}`} tabIndex={index == active ? 0 : -1}
               aria-checked={action.active} aria-disabled={!action.enabled || undefined}
               onMouseDown={event => event.preventDefault()}
               // Moving, not entering: a menu that opens under a resting pointer keeps its first item active.

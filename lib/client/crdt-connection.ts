@@ -253,7 +253,8 @@ export class CrdtConnection extends HubConnection {
       for (const id of removed) this.senders.delete(id)
       if (added.length) this.sendAwareness([this.ydoc.clientID])
     } else if (origin == "local") {
-      this.sendAwareness([...added, ...updated, ...removed])
+      // This client's own caret, on every move: the others hear of it, its listeners have nothing new.
+      return this.sendAwareness([...added, ...updated, ...removed])
     } else {
       for (const id of removed) this.senders.delete(id)
     }

@@ -9,8 +9,13 @@ import { schema } from "../schema/schema"
  * no DOM to sanitize with (plain Node), rather than pass HTML on unsanitized.
  */
 export function sanitizeHtml(html: string, options: { keepBlockIds?: boolean } = {}): string {
+  return purifier().sanitize(html, { ALLOW_DATA_ATTR: !!options.keepBlockIds })
+}
+
+// DOMPurify, where there is a DOM for it to sanitize with.
+function purifier(): typeof DOMPurify {
   if (!DOMPurify.isSupported) throw new ConcordError("ERR_IMPORT_REFUSED", "HTML can only be sanitized in a browser")
-  return DOMPurify.sanitize(html, { ALLOW_DATA_ATTR: !!options.keepBlockIds })
+  return DOMPurify
 }
 
 /**
@@ -18,8 +23,7 @@ export function sanitizeHtml(html: string, options: { keepBlockIds?: boolean } =
  * HTML are dropped, so that the editor gives the blocks fresh ones; links the schema refuses keep their text only.
  */
 export function docFromHtml(html: string): Node {
-  if (!DOMPurify.isSupported) throw new ConcordError("ERR_IMPORT_REFUSED", "HTML can only be sanitized in a browser")
-  const body = DOMPurify.sanitize(html, { ALLOW_DATA_ATTR: false, RETURN_DOM: true })
+  const body = purifier().sanitize(html, { ALLOW_DATA_ATTR: false, RETURN_DOM: true })
   return DOMParser.fromSchema(schema).parse(body)
 }
 

@@ -1,5 +1,6 @@
 import { type MapResult, ReplaceStep, type Mappable, type Step } from "prosemirror-transform"
 import { MappedPosition } from "./map-result"
+import { isInsertion } from "./step-info"
 
 /**
  * Map a step through the changes made concurrently with it. Differs from `step.map` in the rules
@@ -16,7 +17,7 @@ import { MappedPosition } from "./map-result"
  *   inserted at the same point concurrently, so that concurrent words typed at one point do not interleave.
  */
 export function mapStep(step: Step, mapping: Mappable, stickLeft = false): Step | null {
-  if (step instanceof ReplaceStep && step.from == step.to && step.slice.size > 0)
+  if (isInsertion(step))
     return step.map(new PointMapping(mapping.mapResult(step.from, stickLeft ? -1 : 1).pos))
   const mapped = step.map(mapping)
   if (mapped || !(step instanceof ReplaceStep) || step.slice.size == 0) return mapped

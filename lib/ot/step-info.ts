@@ -34,6 +34,11 @@ export function stepText(step: Step): string {
   return ""
 }
 
+/** True when `step` inserts something over an empty range, replacing nothing: typing, a pasted block. */
+export function isInsertion(step: Step): step is ReplaceStep {
+  return step instanceof ReplaceStep && step.from == step.to && step.slice.size > 0
+}
+
 /**
  * True when `step.invert(doc)` reads the document before the step. Only a pure insertion (a replace
  * step over an empty range) inverts the same on any document: its inverse deletes what it inserted.

@@ -12,7 +12,7 @@ import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
 import { StepInverter } from "./step-inverter"
 import { BatchMapping } from "./batch-mapping"
-import { invertReadsDoc, sameInsertion, stepText } from "./step-info"
+import { invertReadsDoc, isInsertion, sameInsertion, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
 import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
@@ -473,7 +473,7 @@ export class SyncClient {
   private noteOthersTyping(tr: Transaction, start: number, over: readonly Step[]): void {
     for (let j = Math.max(0, over.length - TextEdges.kept); j < over.length; j++) {
       const step = over[j]
-      if (!(step instanceof ReplaceStep) || step.from != step.to || step.slice.size == 0) continue
+      if (!isInsertion(step)) continue
       const after = tr.mapping.slice(start + j + 1)
       this.edges.othersTyped(after.map(step.from, 1), after.map(step.from + step.slice.size, -1))
     }
@@ -611,7 +611,7 @@ function moved(step: Step, shift: number): Step {
 /** Where the newest of `steps` inserted its text, when it is an insertion: the last step, so nothing after it moved it. */
 function newestInsertion(steps: readonly Unconfirmed[]): { from: number; to: number } | null {
   const step = steps[steps.length - 1]?.step
-  return step instanceof ReplaceStep && step.from == step.to && step.slice.size > 0 ? { from: step.from, to: step.from + step.slice.size } : null
+  return step && isInsertion(step) ? { from: step.from, to: step.from + step.slice.size } : null
 }
 
 function sameJSON(a: unknown, b: unknown): boolean {

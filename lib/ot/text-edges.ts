@@ -1,4 +1,5 @@
-import { type Mappable, ReplaceStep, type Step } from "prosemirror-transform"
+import type { Mappable, Step } from "prosemirror-transform"
+import { isInsertion } from "./step-info"
 
 /** Where recent insertions begin and end, followed through every change: a start stays with the text after it, an end with the text before. */
 class Edges {
@@ -47,7 +48,7 @@ export class TextEdges {
    * text another just typed, unless right after some too or before its own), and follows it.
    */
   record(step: Step): boolean {
-    const inserts = step instanceof ReplaceStep && step.from == step.to && step.slice.size > 0
+    const inserts = isInsertion(step)
     let left = false
     if (inserts) {
       const at = step.from
@@ -56,7 +57,7 @@ export class TextEdges {
       left = afterOwn || (beforeOthers && !afterOthers && !beforeOwn)
     }
     this.map(step.getMap())
-    if (inserts) this.own.add(step.from, step.from + (step as ReplaceStep).slice.size)
+    if (inserts) this.own.add(step.from, step.from + step.slice.size)
     return left
   }
 

@@ -1,6 +1,7 @@
 import { Slice } from "prosemirror-model"
 import { ReplaceStep, type Step, type StepMap } from "prosemirror-transform"
 import { editKind, type InvertibleStep } from "./merge-steps"
+import { isInsertion } from "./step-info"
 
 /**
  * Consecutive unconfirmed steps that a rebase maps as one: a run of typing merged into one step
@@ -28,7 +29,7 @@ export function typingRuns(steps: readonly InvertibleStep[], boundary: number): 
   steps.forEach((u, i) => {
     const last = runs[runs.length - 1]
     // Typing that inserts nothing stays on its own: mapped, it may vanish with what it was typed in.
-    const isTyping = editKind(u.step, u.inverted) == "typing" && (u.step as ReplaceStep).slice.size > 0
+    const isTyping = editKind(u.step, u.inverted) == "typing" && isInsertion(u.step)
     const merged = isTyping && typing && i != boundary ? last.step.merge(u.step) : null
     if (merged) {
       last.step = merged
