@@ -60,6 +60,33 @@ export class BlockStarts {
     this.doc = next
   }
 
+  /**
+   * Describe `next` instead: the document described with block `index` replaced by blocks of `sizes`
+   * (one or more). The starts after them move in memory once, and their shift is added up lazily.
+   */
+  replaced(next: Node, index: number, sizes: readonly number[]): void {
+    const old = this.doc!
+    if (sizes.length == 1) return this.resized(next, index, sizes[0] - old.child(index).nodeSize)
+    if (sizes.length == 0) return this.index(next)
+    const count = old.childCount
+    for (let i = this.shiftFrom; i < count && this.shift; i++) this.starts[i] += this.shift
+    if (this.starts.length < next.childCount) {
+      const grown = new Int32Array(next.childCount * 2)
+      grown.set(this.starts.subarray(0, count))
+      this.starts = grown
+    }
+    const first = this.starts[index], end = first + old.child(index).nodeSize
+    this.starts.copyWithin(index + sizes.length, index + 1, count)
+    let pos = first
+    for (let k = 0; k < sizes.length; k++) {
+      this.starts[index + k] = pos
+      pos += sizes[k]
+    }
+    this.shiftFrom = index + sizes.length
+    this.shift = pos - end
+    this.doc = next
+  }
+
   /** Describe no document, letting go of the one described. */
   forget(): void {
     this.doc = null

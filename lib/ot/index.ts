@@ -4,7 +4,7 @@ export { mergeSteps, maxMergedContent, type InvertibleStep, type MergedSteps } f
 export { mapStep } from "./map-step"
 export { applyTransformed, stepTransformed, stepThrough, type Applied } from "./apply-step"
 export { sameInsertion, stepRange, stepText } from "./step-info"
-export { summarizeSteps, summaryText, StepSummarizer, quote, type Change } from "./op-summary"
+export { summarizeSteps, summaryText, summaryPhrases, StepSummarizer, quote, type Change } from "./op-summary"
 export { StepApplier } from "./step-applier"
 export { StepInverter } from "./step-inverter"
 export { outOfRange, sizeBefore, sizeChange } from "./step-bounds"

@@ -40,41 +40,45 @@ export function quote(text: string, max = 40): string {
   return "'" + (flat.length > max ? flat.slice(0, max - 1) + "…" : flat) + "'"
 }
 
-/** "paragraph 3": the textblock around `pos`, numbered among the document's textblocks. */
-function blockAt(doc: Node, pos: number): string {
+/**
+ * "paragraph 3": the textblock around `pos`, numbered among the document's textblocks; unnumbered
+ * ("paragraph") when `numbered` is false, which spares a walk over the blocks before it.
+ */
+function blockAt(doc: Node, pos: number, numbered = true): string {
   const block = textblockAround(doc, Math.min(Math.max(pos, 0), doc.content.size))
   if (!block) return "the document"
   const { node, before: start } = block
+  const word = node.type.name == "heading" ? "heading" : blockWords[node.type.name] ?? node.type.name
+  if (!numbered) return word
   let index = 0
   doc.nodesBetween(0, start + 1, (n, p) => {
     if (n.isTextblock && p <= start) index++
     return !n.isTextblock
   })
-  const word = node.type.name == "heading" ? `heading ${index}` : `${blockWords[node.type.name] ?? node.type.name} ${index}`
-  return word
+  return `${word} ${index}`
 }
 
 function textOf(doc: Node, from: number, to: number): string {
   return doc.textBetween(from, to, "\n", "\n")
 }
 
-function describeStep(doc: Node, step: Step): Change {
+function describeStep(doc: Node, step: Step, numbered: boolean): Change {
   if (step instanceof ReplaceStep) {
     const inserted = step.slice.content.textBetween(0, step.slice.content.size, "\n", "\n")
     const removed = textOf(doc, step.from, step.to)
     const opens = step.slice.openStart > 0 && step.slice.content.childCount > 1
     if (step.from == step.to && opens && !inserted.replace(/\n/g, "")) {
-      const block = blockAt(doc, step.from)
+      const block = blockAt(doc, step.from, numbered)
       return block == "the document" ? { kind: "restructured", text: "rearranged blocks" } : { kind: "split", text: `split ${block}` }
     }
     if (step.from < step.to && !step.slice.size) {
       const $from = innermostAt(doc, step.from), $to = innermostAt(doc, step.to)
       const sameParent = $from.node === $to.node && $from.start == $to.start
-      if (!sameParent && !removed.replace(/\n/g, "")) return { kind: "joined", text: `joined ${blockAt(doc, step.from)} with the next block` }
-      return { kind: "deleted", text: `deleted ${quote(removed)}${sameParent ? ` in ${blockAt(doc, step.from)}` : ""}` }
+      if (!sameParent && !removed.replace(/\n/g, "")) return { kind: "joined", text: `joined ${blockAt(doc, step.from, numbered)} with the next block` }
+      return { kind: "deleted", text: `deleted ${quote(removed)}${sameParent ? ` in ${blockAt(doc, step.from, numbered)}` : ""}` }
     }
     if (step.from == step.to && !inserted.replace(/\n/g, "")) return { kind: "restructured", text: `added ${blocksWords(step.slice.content)}` }
-    if (step.from == step.to) return { kind: "typed", text: `typed ${quote(inserted)} in ${blockAt(doc, step.from)}` }
+    if (step.from == step.to) return { kind: "typed", text: `typed ${quote(inserted)} in ${blockAt(doc, step.from, numbered)}` }
     return { kind: "replaced", text: `replaced ${quote(removed)} with ${quote(inserted)}` }
   }
   if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) {
@@ -84,7 +88,7 @@ function describeStep(doc: Node, step: Step): Change {
   }
   if (step instanceof ReplaceAroundStep && withinTextblock(doc, step.from, step.to)) {
     // A deletion made around text others typed into its range meanwhile (see splitAround): that text is the gap.
-    return describeAround(doc, [step.from, step.gapFrom, step.gapTo, step.to], step.slice)
+    return describeAround(doc, [step.from, step.gapFrom, step.gapTo, step.to], step.slice, numbered)
   }
   if (step instanceof ReplaceAroundStep) {
     const wrapper = step.slice.content.firstChild
@@ -93,15 +97,15 @@ function describeStep(doc: Node, step: Step): Change {
     if (wrapper && step.slice.size && step.gapFrom == step.from && step.gapTo == step.to)
       return { kind: "restructured", text: `turned ${what} into a ${blockWords[wrapper.type.name] ?? wrapper.type.name}` }
     if (wrapper && step.slice.size) {
-      const block = blockAt(doc, step.gapFrom)
+      const block = blockAt(doc, step.gapFrom, numbered)
       const kind = blockWords[wrapper.type.name] ?? wrapper.type.name
       // Between blocks the step splits its wrapper around the gap: a block leaving a list or quote.
       return { kind: "restructured", text: block == "the document" ? `moved ${what} out of a ${kind}` : `made ${block} a ${kind}` }
     }
-    return { kind: "restructured", text: `lifted ${what} out of ${blockAt(doc, step.from).replace(/ \d+$/, "")}` }
+    return { kind: "restructured", text: `lifted ${what} out of ${blockAt(doc, step.from, false)}` }
   }
   if (step instanceof AttrStep) {
-    const block = blockAt(doc, step.pos + 1)
+    const block = blockAt(doc, step.pos + 1, numbered)
     if (step.attr == "conflict") return { kind: "attributes", text: step.value == null ? `resolved the conflict in ${block}` : `kept both versions of ${block} as a conflict` }
     return { kind: "attributes", text: `changed the ${step.attr} of ${block}` }
   }
@@ -114,7 +118,7 @@ function describeStep(doc: Node, step: Step): Change {
  * `slice` what the first range's replacement inserts. "deleted 'brown ' and 'fox' around 'quick ' in
  * paragraph 1"; its undo "typed 'brown ' and 'fox' around 'quick '".
  */
-function describeAround(doc: Node, bounds: readonly number[], slice: Slice): Change {
+function describeAround(doc: Node, bounds: readonly number[], slice: Slice, numbered = true): Change {
   const removed: string[] = [], kept: string[] = []
   for (let i = 0; i < bounds.length; i += 2) {
     const text = textOf(doc, bounds[i], bounds[i + 1])
@@ -124,7 +128,7 @@ function describeAround(doc: Node, bounds: readonly number[], slice: Slice): Cha
     if (between) kept.push(quote(between))
   }
   const from = bounds[0], to = bounds[bounds.length - 1]
-  const where = withinTextblock(doc, from, to) ? ` in ${blockAt(doc, from)}` : ""
+  const where = withinTextblock(doc, from, to) ? ` in ${blockAt(doc, from, numbered)}` : ""
   const inserted = slice.content.textBetween(0, slice.content.size, "\n", "\n")
   const around = `around ${listed(kept)}`
   if (!inserted && !removed.length) return { kind: "joined", text: `joined blocks ${around}` }
@@ -159,6 +163,12 @@ export class StepSummarizer {
   private typed: { text: string; block: string; end: number } | null = null
 
   /**
+   * `numbered` is how many changes name their block by number ("paragraph 3"); later ones say
+   * "paragraph", since numbering walks the blocks before it, and a summary shows only its first few.
+   */
+  constructor(private readonly numbered = Infinity) {}
+
+  /**
    * Add the next submitted step's committed form, with the document it applies to: one step, or the
    * pieces a deletion was split into around concurrent typing (see splitAround), in the order they apply.
    */
@@ -168,7 +178,7 @@ export class StepSummarizer {
     // their positions hold in `doc`.
     const pieces = (steps as ReplaceStep[]).slice().sort((a, b) => a.from - b.from)
     this.flush()
-    this.done.push(describeAround(doc, pieces.flatMap(piece => [piece.from, piece.to]), pieces[0].slice))
+    this.done.push(describeAround(doc, pieces.flatMap(piece => [piece.from, piece.to]), pieces[0].slice, this.numbering))
   }
 
   /** Add the next step, with the document it applies to. */
@@ -182,14 +192,18 @@ export class StepSummarizer {
         typed.end += step.slice.size
       } else {
         this.flush()
-        this.typed = { text, block: blockAt(doc, step.from), end: step.from + step.slice.size }
+        this.typed = { text, block: blockAt(doc, step.from, this.numbering), end: step.from + step.slice.size }
       }
       return
     }
     this.flush()
-    const change = describeStep(doc, step)
+    const change = describeStep(doc, step, this.numbering)
     // A structural change made of several steps (wrapping in a list) reads as its first step.
     if (!(change.kind == "restructured" && this.done[this.done.length - 1]?.kind == "restructured")) this.done.push(change)
+  }
+
+  private get numbering(): boolean {
+    return this.done.length < this.numbered
   }
 
   /** What the steps added so far did. */
@@ -204,8 +218,11 @@ export class StepSummarizer {
   }
 }
 
+/** How many of an op's changes its summary spells out. */
+export const summaryPhrases = 8
+
 /** The summary an op carries: its changes' phrases joined with "; ", the first `max` of them and how many more. */
-export function summaryText(changes: readonly Change[], max = 8): string {
+export function summaryText(changes: readonly Change[], max = summaryPhrases): string {
   const phrases = changes.slice(0, max).map(change => change.text)
   const more = changes.length - max
   if (more > 0) phrases.push(`${more} more change${more == 1 ? "" : "s"}`)

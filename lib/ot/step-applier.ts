@@ -1,5 +1,5 @@
-import { Mark, type Node, type Schema, type Slice } from "prosemirror-model"
-import { ReplaceStep, type Step, StepResult } from "prosemirror-transform"
+import { Fragment, Mark, type Node, type Schema, type Slice } from "prosemirror-model"
+import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step, StepMap, StepResult } from "prosemirror-transform"
 import { isStructureReplace } from "./structure-replace"
 import { BlockStarts } from "./block-starts"
 
@@ -22,7 +22,7 @@ export class StepApplier {
   private readonly blocks = new BlockStarts()
 
   apply(doc: Node, step: Step): StepResult {
-    const fast = step instanceof ReplaceStep && doc === this.last ? this.replaceInBlock(doc, step) : null
+    const fast = doc !== this.last ? null : (step instanceof ReplaceStep ? this.replaceInBlock(doc, step) : null) ?? this.applyInBlock(doc, step)
     if (fast) return StepResult.ok((this.last = fast))
     const result = step.apply(doc)
     this.last = result.doc
@@ -47,11 +47,52 @@ export class StepApplier {
     return next
   }
 
+  /**
+   * The document after a step confined to one top-level block (splitting a paragraph, setting a block's
+   * attribute, formatting inside it), applied to a document of that block alone and spliced back, or
+   * null to leave it to `step.apply`: `step.apply` rebuilds the list of every top-level block.
+   */
+  private applyInBlock(doc: Node, step: Step): Node | null {
+    const range = stepRange(step)
+    if (!range || range.from > range.to || doc.childCount == 0) return null
+    const blocks = this.blocks
+    if (!blocks.describes(doc)) blocks.index(doc)
+    const index = blocks.blockAt(range.from)
+    const block = doc.child(index), start = blocks.start(index)
+    if (range.from < start || range.to > start + block.nodeSize) return null
+    // Mapping by an offset changes no step, except that it returns null for some malformed ones.
+    const shifted = step.map(StepMap.offset(-start))
+    if (!shifted) return null
+    let result: StepResult
+    try {
+      result = shifted.apply(doc.type.create(doc.attrs, block))
+    } catch {
+      return null
+    }
+    // A failure, or a block the document's content rules need its neighbours for, is step.apply's to report.
+    if (!result.doc) return null
+    const made = result.doc.content, children = doc.content.content
+    const next = doc.copy(made.childCount == 1
+      ? doc.content.replaceChild(index, made.firstChild!)
+      : Fragment.fromArray(children.slice(0, index).concat(made.content, children.slice(index + 1))))
+    const sizes: number[] = []
+    made.forEach(node => sizes.push(node.nodeSize))
+    blocks.replaced(next, index, sizes)
+    return next
+  }
+
   /** Let go of the last document made and its index, so that they can be collected (the next step starts a run). */
   forget(): void {
     this.last = null
     this.blocks.forget()
   }
+}
+
+/** The positions a step changes between, for the steps applyInBlock takes. */
+function stepRange(step: Step): { from: number; to: number } | null {
+  if (step instanceof ReplaceStep || step instanceof ReplaceAroundStep || step instanceof AddMarkStep || step instanceof RemoveMarkStep) return step
+  if (step instanceof AttrStep) return { from: step.pos, to: step.pos + 1 }
+  return null
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema, checkStepContent, compactJSON, malformedStep } from "../../lib/schema"
-import { transformBatch, summarizeSteps, summaryText, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
+import { transformBatch, summarizeSteps, summaryText, summaryPhrases, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
 import { ConcordError, limits, overTransformBudget, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
@@ -118,7 +118,7 @@ function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[
     if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
   }
   // Described as the steps apply, so that no intermediate document outlives the transform.
-  const summarizer = new StepSummarizer()
+  const summarizer = new StepSummarizer(summaryPhrases)
   let result: TransformedBatch
   try {
     result = transformBatch(doc.doc, steps, concurrent, {

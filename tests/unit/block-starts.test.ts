@@ -34,6 +34,27 @@ describe("BlockStarts", () => {
     }
   })
 
+  it("follows a block replaced by several (a split), between resizes, and grows past its first size", () => {
+    const rng = new Prng(11)
+    let current: Node = doc(p("a"), p("b"))
+    const blocks = new BlockStarts()
+    blocks.index(current)
+    for (let step = 0; step < 300; step++) {
+      const index = rng.int(current.childCount)
+      const block = current.child(index)
+      const made = rng.chance(0.4) ? [p(block.textContent + "yy")] : [p(block.textContent.slice(0, 1)), p("split"), ...(rng.chance(0.3) ? [p("")] : [])]
+      const children = current.content.content
+      const next = current.copy(current.content.replaceChild(index, made[0]))
+      const spliced = made.length == 1 ? next : current.copy(b.doc(...children.slice(0, index), ...made, ...children.slice(index + 1)).content)
+      if (made.length == 1) blocks.resized(spliced, index, made[0].nodeSize - block.nodeSize)
+      else blocks.replaced(spliced, index, made.map(node => node.nodeSize))
+      current = spliced
+      const expected = truth(current)
+      expect(expected.map((_, i) => blocks.start(i))).toEqual(expected)
+    }
+    expect(current.childCount).toBeGreaterThan(100)
+  })
+
   it("describes nothing once it forgets, and a document once indexed", () => {
     const blocks = new BlockStarts()
     const d = doc(p("one"), p("two"))

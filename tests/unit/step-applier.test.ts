@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { Fragment, type Node, Slice } from "prosemirror-model"
-import { AddMarkStep, ReplaceStep, type Step } from "prosemirror-transform"
+import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
 import { StepApplier } from "../../lib/ot/step-applier"
 import { randomDoc } from "../fuzz/fuzz-actions"
@@ -37,7 +37,10 @@ function expectSameOutcome(applier: StepApplier, before: Node, step: Step): Outc
 
 // Slices of the kinds typing, pasting and the hub's clients send, and some that cannot fit a textblock.
 function randomSlice(rng: Prng): Slice {
-  switch (rng.int(8)) {
+  switch (rng.int(9)) {
+    case 8:
+      // Enter: a split of the textblock.
+      return new Slice(Fragment.from([nodes.paragraph.create(), nodes.paragraph.create({ id: "split" })]), 1, 1)
     case 0:
       return Slice.empty
     case 1:
@@ -61,7 +64,11 @@ function randomStep(rng: Prng, on: Node): Step {
   const size = on.content.size
   const from = rng.int(size + 3) - 1
   const to = rng.chance(0.5) ? from : from + rng.int(12) - 2
-  if (rng.chance(0.1)) return new AddMarkStep(Math.max(0, Math.min(from, to)), Math.min(size, Math.max(from, to)), marks.em.create())
+  const markFrom = Math.max(0, Math.min(from, to)), markTo = Math.min(size, Math.max(from, to))
+  if (rng.chance(0.1)) return new AddMarkStep(markFrom, markTo, marks.em.create())
+  if (rng.chance(0.05)) return new RemoveMarkStep(markFrom, markTo, marks.strong.create())
+  // A block's id or a heading's level, at a block, inside one, or where no node has the attribute.
+  if (rng.chance(0.1)) return rng.chance(0.5) ? new AttrStep(rng.int(size + 1), "id", `b${rng.int(100)}`) : new AttrStep(rng.int(size + 1), "level", 1 + rng.int(3))
   return new ReplaceStep(from, to, randomSlice(rng), rng.chance(0.1))
 }
 
@@ -77,7 +84,13 @@ describe("StepApplier", () => {
       new ReplaceStep(1, 13, Slice.empty), // across two blocks
       new ReplaceStep(0, 0, new Slice(Fragment.from(schema.text("t")), 0, 0)), // between blocks: refused
       new ReplaceStep(1, 1, new Slice(Fragment.from(nodes.paragraph.create()), 0, 0)), // a block inside a textblock
-      new ReplaceStep(999, 999, new Slice(Fragment.from(schema.text("t")), 0, 0)) // outside the document
+      new ReplaceStep(999, 999, new Slice(Fragment.from(schema.text("t")), 0, 0)), // outside the document
+      new ReplaceStep(4, 4, new Slice(Fragment.from([nodes.paragraph.create(), nodes.paragraph.create()]), 1, 1)), // Enter in a paragraph
+      new ReplaceStep(30, 30, new Slice(Fragment.from([nodes.list_item.create(null, nodes.paragraph.create()), nodes.list_item.create(null, nodes.paragraph.create())]), 2, 2)), // Enter in a list item
+      new AttrStep(0, "id", "first"), // a top-level block's attribute
+      new AttrStep(8, "level", 2), // a heading's level
+      new AddMarkStep(1, 4, marks.strong.create()), // bold inside a paragraph
+      new ReplaceStep(0, 8, Slice.empty) // the whole first block: the document's content rules decide
     ]
     const applier = new StepApplier()
     let current: Node = start
