@@ -1,5 +1,5 @@
 import type { Fragment, Node, Slice } from "prosemirror-model"
-import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
+import { AddMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt, textblockAround } from "../schema/innermost"
 
@@ -105,6 +105,8 @@ function describeStep(doc: Node, step: Step): Change {
     if (step.attr == "conflict") return { kind: "attributes", text: step.value == null ? `resolved the conflict in ${block}` : `kept both versions of ${block} as a conflict` }
     return { kind: "attributes", text: `changed the ${step.attr} of ${block}` }
   }
+  if (step instanceof DocAttrStep && step.attr == "title")
+    return { kind: "attributes", text: step.value ? `renamed the document to ${quote(String(step.value), 80)}` : "removed the document's title" }
   return { kind: "attributes", text: "changed the document" }
 }
 
