@@ -40,6 +40,11 @@ export function quote(text: string, max = 40): string {
   return "'" + (flat.length > max ? flat.slice(0, max - 1) + "…" : flat) + "'"
 }
 
+/** The history's words for renaming a document to `title`: "renamed the document to 'Plans'". */
+export function renameWords(title: string): string {
+  return title ? `renamed the document to ${quote(title, 80)}` : "removed the document's title"
+}
+
 /** "paragraph 3": the textblock around `pos`, numbered among the document's textblocks. */
 function blockAt(doc: Node, pos: number): string {
   const block = textblockAround(doc, Math.min(Math.max(pos, 0), doc.content.size))
@@ -105,8 +110,7 @@ function describeStep(doc: Node, step: Step): Change {
     if (step.attr == "conflict") return { kind: "attributes", text: step.value == null ? `resolved the conflict in ${block}` : `kept both versions of ${block} as a conflict` }
     return { kind: "attributes", text: `changed the ${step.attr} of ${block}` }
   }
-  if (step instanceof DocAttrStep && step.attr == "title")
-    return { kind: "attributes", text: step.value ? `renamed the document to ${quote(String(step.value), 80)}` : "removed the document's title" }
+  if (step instanceof DocAttrStep && step.attr == "title") return { kind: "attributes", text: renameWords(String(step.value)) }
   return { kind: "attributes", text: "changed the document" }
 }
 
