@@ -23,7 +23,8 @@ export function TitleField({ title, view }: { title: string; view: EditorView | 
   const commit = (typed: string) => {
     clearTimeout(pause.current)
     const next = cleanTitle(typed)
-    if (view && next != title) view.dispatch(view.state.tr.step(renameStep(next)))
+    // Not undone with the text: Undo in the editor takes back typing, not a rename.
+    if (view && next != title) view.dispatch(view.state.tr.step(renameStep(next)).setMeta("addToHistory", false))
     return next
   }
 

@@ -86,4 +86,17 @@ describe("document titles", () => {
     await ada.getByTestId("documents-item").first().waitFor()
     await expect(ada.locator(`[data-testid=documents-item][data-doc-id="${docId}"]`).count()).resolves.toBe(0)
   })
+
+  it("are shared between tabs of a CRDT document, and survive a reload", async () => {
+    const docId = `titles-crdt-${Date.now()}`
+    const ada = await open(docId, { create: true, strategy: "crdt", name: "Ada" })
+    const bob = await open(docId, { name: "Bob" })
+    await ada.getByTestId("title-field").fill("Yjs notes")
+    await ada.getByTestId("title-field").press("Enter")
+    await bob.waitForFunction(() => (document.querySelector("[data-testid=title-field]") as HTMLInputElement).value == "Yjs notes")
+    await bob.waitForFunction(() => document.title == "Yjs notes · Concord")
+    await bob.reload()
+    await waitForOnline(bob)
+    await bob.waitForFunction(() => (document.querySelector("[data-testid=title-field]") as HTMLInputElement | null)?.value == "Yjs notes")
+  })
 })
