@@ -91,9 +91,8 @@ export function DocumentList() {
                 </span>
               </Link>
               <button type="button" className="button button-quiet documents-copy" data-testid="documents-copy"
-                aria-label={`Copy the link of ${title || "Untitled document"}`}
                 onClick={() => void copyText(addressOf(doc.id)).then(ok => setCopied(ok ? doc.id : null))}>
-                {copied == doc.id ? "Copied" : "Copy link"}
+                {copied == doc.id ? "Copied" : "Copy link"}<span className="visually-hidden"> of {title || "Untitled document"}</span>
               </button>
               <button type="button" className="icon-button" data-testid="documents-remove" title="Remove from this device" aria-label={`Remove ${title || "Untitled document"} from this device`}
                 onClick={() => {
