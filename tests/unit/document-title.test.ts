@@ -83,9 +83,13 @@ describe("a rename on the hub", () => {
       }
       await expect(h.submitSteps({ ...bob, clientId: "another" }, 3, [new DocAttrStep("owner", "x").toJSON() as StepJSON])).rejects.toMatchObject({ code: "ERR_SCHEMA_VIOLATION" })
       expect(await h.ops()).toHaveLength(3)
-      const head = h.hub.documents.peek(h.docId)!.doc
-      expect(titleOf(head)).toBe("Budget")
-      expect(head.textContent).toBe("hello")
+      const open = h.hub.documents.peek(h.docId)!
+      expect(titleOf(open.doc)).toBe("Budget")
+      expect(open.doc.textContent).toBe("hello")
+      // A packed head still names its title, without being unpacked.
+      expect(await open.pack()).toBe(true)
+      expect(open.title).toBe("Budget")
+      expect(open.isPacked).toBe(true)
     } finally {
       await h.close()
     }
