@@ -20,7 +20,10 @@ export default function HomePage() {
           <NewDocumentButton />
         </section>
         <section className="recent" aria-labelledby="recent-heading">
-          <h2 id="recent-heading">Recent documents</h2>
+          <div className="recent-heading-row">
+            <h2 id="recent-heading">Recent documents</h2>
+            <Link href="/documents" className="recent-all" data-testid="home-documents-link">All documents</Link>
+          </div>
           <RecentDocumentList />
         </section>
       </main>

@@ -18,7 +18,7 @@ export interface KindBudget {
 
 /** Every limit the hub puts on one socket and on one client address. */
 export interface Budgets {
-  /** submit and update; presence; history, docAt and authorship (weighted, see readCost); join; document creation. */
+  /** submit and update; presence; history, docAt, authorship and summaries (weighted, see readCost); join; document creation. */
   submit: KindBudget
   presence: KindBudget
   read: KindBudget
@@ -59,9 +59,11 @@ const opsPerPoint = 100
 
 /**
  * The points a read costs: a `history` page or an `authorship` window by the ops it covers; a `docAt`
- * 2, for a snapshot and the steps after it (fewer than a snapshot interval, 100 ops by default).
+ * 2, for a snapshot and the steps after it (fewer than a snapshot interval, 100 ops by default); a
+ * `summaries` request 1 for every two documents (each may be loaded as a join loads it).
  */
 export const readCost = {
+  summaries: (documents: number) => Math.ceil(documents / 2),
   history: (limit: number | undefined) => Math.ceil((limit ?? 100) / opsPerPoint),
   authorship: (window: number | undefined) => Math.ceil((window ?? limits.authorshipWindow) / opsPerPoint),
   docAt: () => 2

@@ -122,6 +122,12 @@ export class Connection {
       this.member(message.docId)
       return this.hub.authorship(message)
     }))
+    // Asks about documents this socket need not have joined: each is answered only for a token that opens it.
+    socket.on("summaries", (request, ack) => this.handle("summaries", ack, async () => {
+      const message = parse.summaries(request)
+      await guard.charge("read", readCost.summaries(message.documents.length))
+      return this.hub.summaries(message)
+    }))
     socket.on("disconnect", () => {
       for (const docId of [...this.joined.keys()]) this.leave(docId)
     })

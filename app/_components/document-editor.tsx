@@ -27,6 +27,8 @@ import { ShareButton } from "./share-button"
 import { StrategyBadge } from "./strategy-badge"
 import { useDocConnection } from "./use-doc-connection"
 import { useDocumentTitle } from "./use-document-title"
+import { TitleField } from "./title-field"
+import { titleOf } from "@/lib/schema/document-title"
 import { useLeaveWarning } from "./use-leave-warning"
 import { WordCount } from "./word-count"
 import { modeOf } from "@/lib/strategies/registry"
@@ -43,7 +45,7 @@ export function DocumentEditor({ docId }: { docId: string }) {
   const { connection, needsLink } = useDocConnection(docId)
   const [view, setView] = useState<EditorView | null>(null)
   const status = connection?.status ?? "connecting"
-  const title = useDocumentTitle(docId, needsLink ? null : connection?.state?.doc ?? null)
+  const title = useDocumentTitle(docId, needsLink ? null : connection?.state?.doc ?? null, connection?.version != null ? connection.strategy : undefined)
   useLeaveWarning(connection)
   const [historyOpen, toggleHistory] = useHistoryOpen()
   // The history panel reads ProseMirror ops: CRDT documents have none to show.
@@ -58,8 +60,10 @@ export function DocumentEditor({ docId }: { docId: string }) {
     <div className="doc-page">
       <header className="doc-header">
         <div className="doc-heading">
-          <Link href="/" className="brand" title="All documents"><span className="brand-mark" aria-hidden="true" /><span className="brand-name">Concord</span></Link>
-          <span className={title ? "doc-title" : "doc-title doc-untitled"}>{needsLink ? "Document" : title || "Untitled document"}</span>
+          <Link href="/documents" className="brand" title="All documents" data-testid="documents-link"><span className="brand-mark" aria-hidden="true" /><span className="brand-name">Concord</span></Link>
+          {!needsLink && connection?.state
+            ? <TitleField title={titleOf(connection.state.doc)} view={readOnly || travelling ? null : view} />
+            : <span className="doc-title doc-untitled">Document</span>}
           {connection && !needsLink && connection.version != null && <StrategyBadge connection={connection} />}
           {connection && !needsLink && <AccessBadge connection={connection} />}
         </div>

@@ -28,7 +28,7 @@ export function NewDocumentButton() {
     try {
       const created = await createDocument({ strategy })
       storeLinks(created.docId, created.links)
-      rememberDocument(created.docId)
+      rememberDocument(created.docId, { strategy: created.strategy, created: true })
       router.push(documentLink(created.docId, created.links.owner))
     } catch (caught) {
       setError(`The document could not be created: ${ConcordError.from(caught).message}`)

@@ -2,17 +2,11 @@
 
 import Link from "next/link"
 import { useEffect, useState } from "react"
-import { forgetDocument, listRecentDocuments, type RecentDocument } from "@/lib/client/recent-documents"
-import { documentsOnDevice, removeFromDevice } from "@/lib/client/device-opening"
+import { listRecentDocuments, type RecentDocument } from "@/lib/client/recent-documents"
+import { documentsOnDevice } from "@/lib/client/device-opening"
+import { removeDocument } from "./remove-document"
+import { timeAgo } from "./time-ago"
 
-const units: [Intl.RelativeTimeFormatUnit, number][] = [["year", 31_536_000], ["month", 2_592_000], ["week", 604_800], ["day", 86_400], ["hour", 3_600], ["minute", 60]]
-
-function openedAgo(time: number): string {
-  const seconds = Math.round((time - Date.now()) / 1000)
-  const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" })
-  for (const [unit, size] of units) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit)
-  return "just now"
-}
 
 /**
  * The documents this browser opened, from localStorage, most recent first, with the edits each keeps
@@ -35,17 +29,16 @@ export function RecentDocumentList() {
             <span className="recent-icon" aria-hidden="true" />
             <span className="recent-text">
               <span className={doc.title ? "recent-title" : "recent-title recent-untitled"}>{doc.title || "Untitled document"}</span>
-              <time className="recent-time" dateTime={new Date(doc.openedAt).toISOString()}>Opened {openedAgo(doc.openedAt)}</time>
+              <time className="recent-time" dateTime={new Date(doc.openedAt).toISOString()}>Opened {timeAgo(doc.openedAt)}</time>
               {!!unsent.get(doc.id) && <span className="recent-unsent" data-testid="recent-unsent">{unsent.get(doc.id)} edits only on this device</span>}
             </span>
           </Link>
           <button type="button" className="icon-button recent-remove" title="Remove from this device" aria-label={`Remove ${doc.title || "Untitled document"} from this device`}
             onClick={() => {
-              const edits = unsent.get(doc.id) ?? 0
-              if (edits && !window.confirm(`${edits} edits of this document are only on this device and have not reached the server. Remove them too?`)) return
-              forgetDocument(doc.id)
+              const { confirmed, removed } = removeDocument(doc.id, unsent.get(doc.id) ?? 0)
+              if (!confirmed) return
               setDocuments(listRecentDocuments())
-              void removeFromDevice(doc.id).then(() => setUnsent(previous => new Map([...previous].filter(([id]) => id != doc.id))))
+              void removed.then(() => setUnsent(previous => new Map([...previous].filter(([id]) => id != doc.id))))
             }}>
             ×
           </button>

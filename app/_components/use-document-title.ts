@@ -1,30 +1,37 @@
 import { useEffect, useRef } from "react"
 import type { Node } from "prosemirror-model"
 import { rememberDocument } from "@/lib/client/recent-documents"
+import { titleOf } from "@/lib/schema/document-title"
+import type { StrategyName } from "@/lib/protocol/messages"
 
-/** A document's title: its first line of text, up to 80 characters ("" when it has no text). */
-export function documentTitle(doc: Node): string {
+/** A document's first line of text, up to 80 characters ("" when it has no text). */
+export function firstLine(doc: Node): string {
   for (let i = 0; i < doc.childCount; i++) {
     const child = doc.child(i)
-    const text = child.isTextblock ? child.textContent : child.isLeaf ? "" : documentTitle(child)
+    const text = child.isTextblock ? child.textContent : child.isLeaf ? "" : firstLine(child)
     const line = text.replace(/\s+/g, " ").trim()
     if (line) return line.slice(0, 80)
   }
   return ""
 }
 
+/** What a document is called in the tab, in lists and in file names: its title, else its first line ("" when it has neither). */
+export function documentTitle(doc: Node): string {
+  return titleOf(doc) || firstLine(doc)
+}
+
 /**
- * Track the title of the open document: keep the tab's title and this browser's list of recent
- * documents up to date. Returns the title, or null before the document has loaded.
+ * Track the name of the open document: keep the tab's title ("<title> · Concord") and this browser's
+ * list of documents up to date. Returns the name, or null before the document has loaded.
  */
-export function useDocumentTitle(docId: string, doc: Node | null): string | null {
+export function useDocumentTitle(docId: string, doc: Node | null, strategy?: StrategyName): string | null {
   const title = doc ? documentTitle(doc) : null
   const saved = useRef<string | null>(null)
   useEffect(() => {
     if (title == null || title === saved.current) return
     saved.current = title
-    rememberDocument(docId, title)
+    rememberDocument(docId, { title, strategy })
     document.title = `${title || "Untitled document"} · Concord`
-  }, [docId, title])
+  }, [docId, title, strategy])
   return title
 }

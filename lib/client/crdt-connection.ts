@@ -12,6 +12,7 @@ import { unpackOps } from "../protocol/packed-steps"
 import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/registry"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt/updates"
+import { crdtTitlePlugin } from "../strategies/crdt/title-plugin"
 import { Backoff } from "./backoff"
 import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
@@ -226,7 +227,7 @@ export class CrdtConnection extends HubConnection {
       },
       selectionBuilder: (_user: unknown, id: number) => ({ class: "remote-selection", style: `background-color: ${safeColor(this.senders.get(id)!.user.color)}33` })
     })] : []
-    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), ...cursors, ...this.plugins] })
+    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), crdtTitlePlugin(this.ydoc), ...cursors, ...this.plugins] })
   }
 
   /** A relayed awareness update: applied with its sender as origin, unless it is malformed or holds more than one client's states. */

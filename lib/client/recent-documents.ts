@@ -1,18 +1,25 @@
+import { strategyName, type StrategyName } from "../protocol/strategies"
+
 const storageKey = "concord:recent"
 const maxEntries = 30
 
-/** A document this browser opened, as listed on the home page. */
+/** A document this browser opened or created, as listed on the home page and the documents page. */
 export interface RecentDocument {
   id: string
-  /** The document's first line of text, or "" when it had none. */
+  /** The document's title (else its first line of text) when last seen, or "" when it had neither. */
   title: string
   /** When it was last opened, ms since the epoch. */
   openedAt: number
+  /** Its strategy, once known. */
+  strategy?: StrategyName
+  /** True when this browser created it. */
+  created?: boolean
 }
 
 function isEntry(value: unknown): value is RecentDocument {
   const v = value as Partial<RecentDocument> | null
-  return !!v && typeof v.id == "string" && typeof v.title == "string" && typeof v.openedAt == "number"
+  return !!v && typeof v.id == "string" && typeof v.title == "string" && typeof v.openedAt == "number" &&
+    (v.strategy === undefined || strategyName.safeParse(v.strategy).success) && (v.created === undefined || typeof v.created == "boolean")
 }
 
 /** The documents this browser opened, most recent first. */
@@ -26,19 +33,23 @@ export function listRecentDocuments(): RecentDocument[] {
 }
 
 /**
- * Record that document `id` is open now; `title` replaces the stored one when given. The list keeps
- * the 30 most recent documents.
+ * Record that document `id` is open now, or was just created here; what `seen` gives replaces what was
+ * stored. The list keeps the 30 most recent documents.
  */
-export function rememberDocument(id: string, title?: string): void {
+export function rememberDocument(id: string, seen: { title?: string; strategy?: StrategyName; created?: boolean } = {}): void {
   const entries = listRecentDocuments()
   const earlier = entries.find(e => e.id == id)
-  const entry: RecentDocument = { id, title: title ?? earlier?.title ?? "", openedAt: Date.now() }
+  const entry: RecentDocument = { ...earlier, ...definedOnly(seen), id, title: seen.title ?? earlier?.title ?? "", openedAt: Date.now() }
   const next = [entry, ...entries.filter(e => e.id != id)].slice(0, maxEntries)
   try {
     localStorage.setItem(storageKey, JSON.stringify(next))
   } catch {
     // A full or disabled storage only costs the home page its list.
   }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
 /** Remove document `id` from the list. */

@@ -1,5 +1,5 @@
 import type { Fragment, Node, Slice } from "prosemirror-model"
-import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
+import { AddMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt, textblockAround } from "../schema/innermost"
 
@@ -38,6 +38,11 @@ function blocksWords(content: Fragment): string {
 export function quote(text: string, max = 40): string {
   const flat = text.replace(/\s+/g, " ")
   return "'" + (flat.length > max ? flat.slice(0, max - 1) + "…" : flat) + "'"
+}
+
+/** The history's words for renaming a document to `title`: "renamed the document to 'Plans'". */
+export function renameWords(title: string): string {
+  return title ? `renamed the document to ${quote(title, 80)}` : "removed the document's title"
 }
 
 /**
@@ -109,6 +114,7 @@ function describeStep(doc: Node, step: Step, numbered: boolean): Change {
     if (step.attr == "conflict") return { kind: "attributes", text: step.value == null ? `resolved the conflict in ${block}` : `kept both versions of ${block} as a conflict` }
     return { kind: "attributes", text: `changed the ${step.attr} of ${block}` }
   }
+  if (step instanceof DocAttrStep && step.attr == "title") return { kind: "attributes", text: renameWords(String(step.value)) }
   return { kind: "attributes", text: "changed the document" }
 }
 

@@ -40,7 +40,10 @@ export const limits = {
   /** A batch's steps times the concurrent steps it is transformed past: a large batch must be that much fresher. */
   maxTransformWork: 100_000,
   /** Length of a display name. */
-  maxNameLength: 64
+  maxNameLength: 64,
+  /** Documents one `summaries` request may ask about, and the editors' names each summary lists. */
+  maxSummaryDocuments: 40,
+  summaryEditors: 5
 } as const
 
 /** The shape of a document id: URL-safe, 1 to 64 characters. */

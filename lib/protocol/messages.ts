@@ -385,6 +385,27 @@ export interface AuthorshipSpans {
   spans: AuthorshipSpan[]
 }
 
+/** Ask for the summaries of some documents, each with a link token the asker holds for it. */
+export interface SummariesRequest {
+  documents: { docId: string; token: string }[]
+}
+
+/**
+ * What the documents page shows of one document: its title, strategy, when it was last edited and by
+ * whom (names, newest first, each once). A document that does not exist, or that the token does not
+ * open, is `found: false`, the same for both, so that a summary reveals nothing a join would not.
+ */
+export type DocumentSummary = { docId: string; found: false } | {
+  docId: string
+  found: true
+  title: string
+  strategy: StrategyName
+  version: number
+  /** When the newest op was committed, or the document was created when it has none (ms since the epoch). */
+  lastEdit: number
+  editors: string[]
+}
+
 /** Either a result or an error: every acknowledgement has this shape. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorJSON }
 
@@ -402,6 +423,7 @@ export interface ClientToServerEvents {
   docAt(request: DocAtRequest, ack: (reply: Reply<DocAtReply>) => void): void
   authorship(request: AuthorshipRequest, ack: (reply: Reply<AuthorshipSpans>) => void): void
   detail(request: DetailRequest, ack?: (reply: Reply<null>) => void): void
+  summaries(request: SummariesRequest, ack: (reply: Reply<DocumentSummary[]>) => void): void
 }
 
 /** Events the hub sends. */

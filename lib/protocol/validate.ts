@@ -6,7 +6,7 @@ import { position, stepShape } from "./step-shape"
 import { strategyName } from "./strategies"
 import type {
   Author, AuthorshipRequest, AwarenessUpdate, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
-  UpdateRequest
+  SummariesRequest, UpdateRequest
 } from "./messages"
 
 const docId = z.string().regex(docIdPattern, "docId must be 1 to 64 letters, digits, '-' or '_'")
@@ -59,6 +59,10 @@ const authorship = z.object({ docId, version, window: z.number().int().min(1).ma
 const awareness = z.object({ docId, update: base64.min(1).max(Math.ceil(limits.maxAwarenessBytes / 3) * 4) })
 const leave = z.object({ docId })
 const detail = z.object({ docId, on: z.boolean() })
+const summaries = z.object({
+  documents: z.array(z.object({ docId, token: z.string().min(1).max(128) })).min(1)
+    .max(limits.maxSummaryDocuments, `at most ${limits.maxSummaryDocuments} documents at a time`)
+})
 
 function parser<T>(schema: z.ZodType<T>, what: string) {
   return (value: unknown): T => {
@@ -89,6 +93,7 @@ export const parse = {
   docAt: parser<DocAtRequest>(docAt, "docAt"),
   authorship: parser<AuthorshipRequest>(authorship, "authorship"),
   leave: parser<{ docId: string }>(leave, "leave"),
+  summaries: parser<SummariesRequest>(summaries, "summaries"),
   /** Who a batch forwarded by another hub was written by (that hub checked the writer's membership). */
   author: parser<Author>(author, "author")
 }

@@ -1,5 +1,6 @@
 import { Schema, type NodeSpec, type MarkSpec, type DOMOutputSpec, type Attrs } from "prosemirror-model"
 import { usePlainAttrs } from "./plain-attrs"
+import { titleProblem } from "./document-title"
 
 /** The URL schemes a link may point at; anything else is refused by the schema and the hub. */
 export const allowedLinkSchemes = ["http:", "https:", "mailto:"] as const
@@ -82,8 +83,14 @@ function orderFromDOM(start: string | null): number {
 const idFromDOM = (dom: HTMLElement | string): Attrs => ({ id: typeof dom == "string" ? null : dom.getAttribute("data-id") })
 const idToDOM = (id: unknown): Record<string, string> => (typeof id == "string" ? { "data-id": id } : {})
 
+function validateDocTitle(value: unknown): void {
+  const problem = titleProblem(value)
+  if (problem) throw new RangeError(problem)
+}
+
 const nodes: Record<string, NodeSpec> = {
-  doc: { content: "block+" },
+  // The title is set by a DocAttrStep, shared and transformed like any other step (it has no positions).
+  doc: { content: "block+", attrs: { title: { default: "", validate: validateDocTitle } } },
   paragraph: {
     content: "inline*",
     group: "block",

@@ -69,7 +69,12 @@ export function checkStepContent(step: Step, doc: Node): string | null {
         const problem = checkStepContent(markStep, doc)
         if (problem) return problem
       }
-    } else if (step instanceof DocAttrStep) return "The document has no attributes to set"
+    } else if (step instanceof DocAttrStep) {
+      const attrs = doc.type.spec.attrs
+      const spec = attrs && Object.hasOwn(attrs, step.attr) ? attrs[step.attr] : undefined
+      if (!spec) return `Unsupported attribute ${step.attr} for the document`
+      if (typeof spec.validate == "function") spec.validate(step.value)
+    }
     else return `Unsupported step type ${(step.toJSON() as { stepType?: string }).stepType}`
     return null
   } catch (e) {

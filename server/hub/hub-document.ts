@@ -4,7 +4,8 @@ import type * as Y from "yjs"
 import { ConcordError, type CommittedOp, type LwwStamp, type PresenceState, type Snapshot, type StrategyName } from "../../lib/protocol"
 import type { VvWriter } from "../../lib/strategies/vv/writes"
 import { StepApplier } from "../../lib/ot/step-applier"
-import { compactJSON, coolBlocks, type NodeJSON } from "../../lib/schema"
+import { compactJSON, coolBlocks, titleOf, type NodeJSON } from "../../lib/schema"
+import { crdtTitle } from "../../lib/strategies/crdt/title"
 import type { Logger } from "../log"
 import { SerialQueue } from "./serial-queue"
 import { packHead, unpackHead, unpackJSON } from "./packed-head"
@@ -72,7 +73,7 @@ export class HubDocument {
   /** The document at `durableVersion`, unless packed. */
   private durableHead: Node | null
   /** The head, packed while nobody edits it (then `head` and `durableHead` are null; they are equal). */
-  private packed: { bytes: Uint8Array; size: number } | null = null
+  private packed: { bytes: Uint8Array; size: number; title: string } | null = null
 
   /** The hub's logger bound to this document: every line it writes carries the `docId`. */
   readonly log: Logger
@@ -100,6 +101,12 @@ export class HubDocument {
     return this.packed ? this.packed.size : this.durableDoc.content.size
   }
 
+  /** The durable document's title, without unpacking it. */
+  get title(): string {
+    if (this.ydoc) return crdtTitle(this.ydoc)
+    return this.packed ? this.packed.title : titleOf(this.durableDoc)
+  }
+
   /** `durableDoc` in compact JSON (what a join sends), without building its tree when packed. */
   durableJSON(): NodeJSON {
     return this.packed ? unpackJSON(this.packed.bytes) : compactJSON(this.durableDoc)
@@ -125,7 +132,7 @@ export class HubDocument {
     const head = this.head!, version = this.version
     const bytes = await packHead(head)
     if (!this.packable || this.head !== head || this.version != version) return false
-    this.packed = { bytes, size: head.content.size }
+    this.packed = { bytes, size: head.content.size, title: titleOf(head) }
     this.head = this.durableHead = null
     this.applier.forget()
     return true

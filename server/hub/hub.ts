@@ -3,7 +3,7 @@ import {
   ConcordError, limits, hubStrategies,
   type Author, type CommittedOp, type DocAtReply, type DocAtRequest, type HistoryPage, type HistoryRequest, type JoinRequest,
   type JoinResult, type PresenceState, type PresenceUpdate, type SubmitRequest, type SubmitResult,
-  type UpdateRequest, type AuthorshipRequest, type AuthorshipSpans, type CreateRequest, type CreateResult, type LinksRequest, type LinksResult, type Role
+  type UpdateRequest, type AuthorshipRequest, type DocumentSummary, type SummariesRequest, type AuthorshipSpans, type CreateRequest, type CreateResult, type LinksRequest, type LinksResult, type Role
 } from "../../lib/protocol"
 import type { Storage } from "../storage"
 import { hashToken, newDocId, newLinks, newToken } from "../link-tokens"
@@ -12,6 +12,7 @@ import { createLogger, type Logger } from "../log"
 import type { HubDocument } from "./hub-document"
 import { OpenDocuments } from "./open-documents"
 import { HistoryReads } from "./history-reads"
+import { documentSummaries } from "./document-summaries"
 import { crdtState } from "./crdt-module"
 import { acknowledgement, prepareSubmit, publish, type PreparedSubmit } from "./submit-pipeline"
 import type { SubmitContext } from "./submit-context"
@@ -385,6 +386,12 @@ export class Hub {
   /** Who wrote what in the document at a version (see HistoryReads). */
   authorship(request: AuthorshipRequest): Promise<AuthorshipSpans> {
     return this.reads.authorship(request)
+  }
+
+  /** What the documents page shows of each document asked about, with a link token for it (see documentSummaries). */
+  summaries(request: SummariesRequest): Promise<DocumentSummary[]> {
+    this.documents.checkOpen()
+    return documentSummaries(this.options.storage, this.documents, request)
   }
 
   /** Stop taking work and wait until every document's commits have finished; then give up this hub's leases. */

@@ -4,6 +4,7 @@ import { schema, checkStepContent, compactJSON, malformedStep } from "../../lib/
 import { transformBatch, summarizeSteps, summaryText, summaryPhrases, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
+import { withDocAttrSteps } from "../../lib/strategies/doc-attr-steps"
 import { ConcordError, limits, overTransformBudget, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
 import type { DocumentMode } from "../../lib/strategies/mode"
 import { modeOf } from "../../lib/strategies/registry"
@@ -151,14 +152,15 @@ interface LwwResult {
 }
 
 /** Last-writer-wins documents: settle the batch's block writes by clock instead of transforming its steps. */
-function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, unit: LwwGranularity): TransformedBatch & LwwResult {
+function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, steps: readonly Step[], author: Author, unit: LwwGranularity): TransformedBatch & LwwResult {
   const now = ctx.now()
   const clock = request.clock ?? now
   const stamp = { clientId: request.clientId, author, clock, skew: clock - now }
   const stamps = new Map(doc.stamps)
   let applied
   try {
-    applied = applyWrites(schema, doc.doc, stamps, request.blocks!, stamp, unit)
+    const written = applyWrites(schema, doc.doc, stamps, request.blocks!, stamp, unit)
+    applied = { ...written, ...withDocAttrSteps(written, steps) }
   } catch (e) {
     throw new ConcordError("ERR_SCHEMA_VIOLATION", e instanceof Error ? e.message : String(e))
   }
@@ -173,10 +175,11 @@ interface VectorResult {
 }
 
 /** Version-vector documents: keep concurrent block writes side by side instead of transforming steps. */
-function resolveVectorWrites(doc: HubDocument, request: SubmitRequest, author: Author): TransformedBatch & VectorResult {
+function resolveVectorWrites(doc: HubDocument, request: SubmitRequest, steps: readonly Step[], author: Author): TransformedBatch & VectorResult {
   let applied
   try {
-    applied = applyVectorWrites(schema, doc.doc, request.blocks!, { author, clientId: request.clientId }, block => doc.writers.get(block))
+    const written = applyVectorWrites(schema, doc.doc, request.blocks!, { author, clientId: request.clientId }, block => doc.writers.get(block))
+    applied = { ...written, ...withDocAttrSteps(written, steps) }
   } catch (e) {
     throw ConcordError.from(e, "ERR_SCHEMA_VIOLATION")
   }
@@ -252,7 +255,7 @@ interface Settled {
 async function settle(ctx: SubmitContext, mode: DocumentMode, doc: HubDocument, request: SubmitRequest, steps: Step[], author: Author): Promise<Settled> {
   const blocks = mode.blocks
   if (blocks?.by == "clock") {
-    const batch = resolveWrites(ctx, doc, request, author, blocks.unit)
+    const batch = resolveWrites(ctx, doc, request, steps, author, blocks.unit)
     return {
       batch, transformed: false,
       finish(op) {
@@ -262,7 +265,7 @@ async function settle(ctx: SubmitContext, mode: DocumentMode, doc: HubDocument, 
     }
   }
   if (blocks?.by == "vector") {
-    const batch = resolveVectorWrites(doc, request, author)
+    const batch = resolveVectorWrites(doc, request, steps, author)
     return {
       batch, transformed: false,
       finish(op) {

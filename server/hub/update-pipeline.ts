@@ -1,6 +1,8 @@
 import * as Y from "yjs"
 import { ConcordError, type Author, type CommittedOp, type UpdateRequest } from "../../lib/protocol"
 import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt/updates"
+import { crdtTitle } from "../../lib/strategies/crdt/title"
+import { renameWords } from "../../lib/ot/op-summary"
 import type { HubDocument } from "./hub-document"
 import { publish, type PreparedSubmit } from "./submit-pipeline"
 import type { SubmitContext } from "./submit-context"
@@ -23,10 +25,12 @@ async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: Upda
   return earlier
 }
 
-function buildOp(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, author: Author): CommittedOp {
+function buildOp(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, author: Author, title: string): CommittedOp {
+  // A Yjs update is not described block by block; a rename is worth its own words.
+  const summary = title != crdtTitle(doc.ydoc!) ? renameWords(title) : "edited the document"
   return {
     version: doc.version + 1, clientId: request.clientId, seq: request.seq, baseVersion: doc.version,
-    steps: [], author, time: ctx.now(), update: request.update, summary: "edited the document"
+    steps: [], author, time: ctx.now(), update: request.update, summary
   }
 }
 
@@ -53,8 +57,8 @@ export async function prepareUpdate(ctx: SubmitContext, doc: HubDocument, reques
   const update = checkUpdate(request.update)
   const duplicate = await findDuplicate(ctx, doc, request)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
-  checkUpdateContent(doc.ydoc!, update)
-  const op = buildOp(ctx, doc, request, author)
+  const title = checkUpdateContent(doc.ydoc!, update)
+  const op = buildOp(ctx, doc, request, author, title)
   doc.append(op, [], doc.doc)
   return { op, duplicate: false, commit: commit(ctx, doc, op, update) }
 }

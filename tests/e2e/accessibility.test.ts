@@ -42,7 +42,7 @@ async function seriousViolations(page: Page): Promise<Found[]> {
 
 describe("accessibility", () => {
   for (const colorScheme of ["light", "dark"] as const) {
-    it(`home, document and lab pages have no serious or critical axe violations in the ${colorScheme} scheme`, async () => {
+    it(`home, document, documents and lab pages have no serious or critical axe violations in the ${colorScheme} scheme`, async () => {
       const page = await openTab(suite.browser, suite.server.url, `a11y-${colorScheme}-${Date.now()}`, { create: true, name: "Ada Lovelace" })
       suite.tabs.push(page)
       await page.emulateMedia({ colorScheme })
@@ -63,10 +63,14 @@ describe("accessibility", () => {
       await page.getByTestId("recent-documents").getByText("Meeting notes").waitFor()
       found.home = await seriousViolations(page)
 
+      await page.goto("/documents")
+      await page.getByTestId("documents-detail").getByText(/Edited/).waitFor()
+      found.documents = await seriousViolations(page)
+
       await page.goto("/lab")
       await page.getByTestId("lab-run").waitFor()
       found.lab = await seriousViolations(page)
-      expect(found).toEqual({ document: [], linkDialog: [], home: [], lab: [] })
+      expect(found).toEqual({ document: [], linkDialog: [], home: [], documents: [], lab: [] })
     })
   }
 })

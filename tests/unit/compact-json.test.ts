@@ -46,7 +46,7 @@ describe("compactJSON", () => {
         Object.entries(type.spec.attrs ?? {}).map(([attr, spec]) => [attr, "default" in spec ? spec.default : "(required)"]))]))
     const block = { id: null, vv: null, conflict: null }
     expect(defaults(schema.nodes)).toEqual({
-      doc: {}, paragraph: block, heading: { ...block, level: 1 }, blockquote: block, code_block: block,
+      doc: { title: "" }, paragraph: block, heading: { ...block, level: 1 }, blockquote: block, code_block: block,
       horizontal_rule: block, bullet_list: block, ordered_list: { ...block, order: 1 }, list_item: { id: null },
       text: {}, hard_break: {}
     })

@@ -5,6 +5,7 @@ import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "y-
 import { ConcordError } from "../../protocol/errors"
 import { limits } from "../../protocol/limits"
 import { schema } from "../../schema/schema"
+import { crdtAttrsProblem, crdtTitle } from "./title"
 
 /** The name of the Y.XmlFragment a CRDT document's ProseMirror content lives in (y-prosemirror's binding). */
 export const crdtFragment = "prosemirror"
@@ -59,12 +60,15 @@ export function checkUpdate(base64: string): Uint8Array {
  * text format a mark of it with valid attributes (link hrefs), and the whole a valid document, checked
  * on a copy of `ydoc` so that nothing changes. y-prosemirror's reading silently leaves out what it cannot
  * build (and so would every client's editor), so the document read must also hold every element and
- * every character of the fragment. Throws ConcordError ERR_SCHEMA_VIOLATION.
+ * every character of the fragment; and its title must be a valid one. Returns the title it would hold;
+ * throws ConcordError ERR_SCHEMA_VIOLATION.
  */
-export function checkUpdateContent(ydoc: Y.Doc, update: Uint8Array): void {
+export function checkUpdateContent(ydoc: Y.Doc, update: Uint8Array): string {
   const copy = new Y.Doc()
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc))
   Y.applyUpdate(copy, update)
+  const attrsProblem = crdtAttrsProblem(copy)
+  if (attrsProblem) throw new ConcordError("ERR_SCHEMA_VIOLATION", attrsProblem)
   const fragment = copy.getXmlFragment(crdtFragment)
   const held = { elements: 0, characters: 0 }
   const problem = unknownContent(fragment, held)
@@ -83,6 +87,7 @@ export function checkUpdateContent(ydoc: Y.Doc, update: Uint8Array): void {
   })
   if (elements != held.elements || characters != held.characters)
     throw new ConcordError("ERR_SCHEMA_VIOLATION", "The update holds content the schema does not allow where it is")
+  return crdtTitle(copy)
 }
 
 // The first element or text format in the fragment that the schema does not know or allow, described;
@@ -122,11 +127,13 @@ export function emptyUpdate(update: Uint8Array): boolean {
 }
 
 /**
- * The ProseMirror document a Yjs document's fragment holds. Read from a copy: y-prosemirror's reading
+ * The ProseMirror document a Yjs document's fragment holds, titled as its attributes say. Read from a copy: y-prosemirror's reading
  * merges adjacent texts the reading client wrote, a write that must not happen behind the editor's back.
  */
 export function crdtDoc(ydoc: Y.Doc): Node {
   const copy = new Y.Doc()
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(ydoc))
-  return yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(crdtFragment), schema)
+  const root = yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(crdtFragment), schema)
+  const title = crdtTitle(copy)
+  return title ? root.type.create({ title }, root.content) : root
 }

@@ -1,0 +1,112 @@
+"use client"
+
+import Link from "next/link"
+import { useEffect, useMemo, useState } from "react"
+import { listRecentDocuments, type RecentDocument } from "@/lib/client/recent-documents"
+import { documentsOnDevice } from "@/lib/client/device-opening"
+import { fetchSummaries } from "@/lib/client/document-summaries"
+import { documentLink } from "@/lib/client/document-link"
+import { rolesByReach, storedLinks } from "@/lib/client/stored-links"
+import { ConcordError } from "@/lib/protocol/errors"
+import type { DocumentSummary } from "@/lib/protocol/messages"
+import { modeOf } from "@/lib/strategies/registry"
+import { copyText } from "./copy-text"
+import { removeDocument } from "./remove-document"
+import { timeAgo } from "./time-ago"
+
+/** The most capable link token this browser holds for document `docId`, or null. */
+function heldToken(docId: string): string | null {
+  const links = storedLinks(docId)
+  for (const role of rolesByReach) if (links[role]) return links[role]!
+  return null
+}
+
+/** The address that opens document `docId` here: with the link this browser holds, else the bare one (which asks for a link). */
+function addressOf(docId: string): string {
+  const token = heldToken(docId)
+  return token ? documentLink(docId, token, location.origin) : `${location.origin}/d/${docId}`
+}
+
+/**
+ * The documents page's list: every document this browser opened or created, with what the hub says of
+ * each (title, strategy, last edit and by whom), asked for with the link tokens this browser holds; a
+ * search by title; and per document open, copy link and remove from this device.
+ */
+export function DocumentList() {
+  const [documents, setDocuments] = useState<RecentDocument[] | null>(null)
+  const [summaries, setSummaries] = useState<ReadonlyMap<string, DocumentSummary>>(new Map())
+  const [unsent, setUnsent] = useState<ReadonlyMap<string, number>>(new Map())
+  const [problem, setProblem] = useState<string | null>(null)
+  const [query, setQuery] = useState("")
+  const [copied, setCopied] = useState<string | null>(null)
+
+  useEffect(() => {
+    const listed = listRecentDocuments()
+    setDocuments(listed)
+    void documentsOnDevice().then(stored => setUnsent(new Map(stored.map(d => [d.docId, d.unsent]))), () => {})
+    const asked = listed.flatMap(doc => {
+      const token = heldToken(doc.id)
+      return token ? [{ docId: doc.id, token }] : []
+    })
+    fetchSummaries(asked).then(
+      found => setSummaries(new Map(found.map(s => [s.docId, s]))),
+      error => setProblem(`The server could not say what changed: ${ConcordError.from(error).message}`)
+    )
+  }, [])
+
+  const rows = useMemo(() => (documents ?? []).map(doc => {
+    const summary = summaries.get(doc.id)
+    const known = summary?.found ? summary : null
+    return { doc, summary, title: known?.title || doc.title, strategy: known?.strategy ?? doc.strategy }
+  }), [documents, summaries])
+  const words = query.trim().toLowerCase()
+  const shown = words ? rows.filter(row => (row.title || "Untitled document").toLowerCase().includes(words)) : rows
+
+  if (!documents) return null
+  if (!documents.length) return <p className="recent-empty">Documents you open or create will be listed here.</p>
+  return (
+    <>
+      <label className="documents-search">
+        <span className="visually-hidden">Search documents by title</span>
+        <input type="search" data-testid="documents-search" placeholder="Search by title" value={query} onChange={e => setQuery(e.target.value)} />
+      </label>
+      {problem && <p className="documents-problem" role="status">{problem}</p>}
+      {!shown.length && <p className="recent-empty">No document&apos;s title holds “{query.trim()}”.</p>}
+      {!!shown.length && (
+        <ul className="recent-list" data-testid="documents-list">
+          {shown.map(({ doc, summary, title, strategy }) => (
+            <li key={doc.id} className="recent-item" data-testid="documents-item" data-doc-id={doc.id}>
+              <Link href={`/d/${doc.id}`} className="recent-link" data-testid="documents-open">
+                <span className="recent-icon" aria-hidden="true" />
+                <span className="recent-text">
+                  <span className={title ? "recent-title" : "recent-title recent-untitled"} data-testid="documents-title">{title || "Untitled document"}</span>
+                  <span className="recent-time" data-testid="documents-detail">
+                    {strategy && <span className="strategy-name">{modeOf(strategy).badge}</span>}{" "}
+                    {summary?.found
+                      ? <>Edited <time dateTime={new Date(summary.lastEdit).toISOString()}>{timeAgo(summary.lastEdit)}</time>{summary.editors.length ? ` by ${summary.editors.join(", ")}` : ""}</>
+                      : summary ? "Not on the server, or its link no longer works" : `Opened ${timeAgo(doc.openedAt)}`}
+                    {doc.created ? " · created here" : ""}
+                  </span>
+                  {!!unsent.get(doc.id) && <span className="recent-unsent">{unsent.get(doc.id)} edits only on this device</span>}
+                </span>
+              </Link>
+              <button type="button" className="button button-quiet documents-copy" data-testid="documents-copy"
+                onClick={() => void copyText(addressOf(doc.id)).then(ok => setCopied(ok ? doc.id : null))}>
+                {copied == doc.id ? "Copied" : "Copy link"}<span className="visually-hidden"> of {title || "Untitled document"}</span>
+              </button>
+              <button type="button" className="icon-button" data-testid="documents-remove" title="Remove from this device" aria-label={`Remove ${title || "Untitled document"} from this device`}
+                onClick={() => {
+                  const { confirmed, removed } = removeDocument(doc.id, unsent.get(doc.id) ?? 0)
+                  if (!confirmed) return
+                  setDocuments(listRecentDocuments())
+                  void removed.then(() => setUnsent(previous => new Map([...previous].filter(([id]) => id != doc.id))))
+                }}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  )
+}
