@@ -18,6 +18,7 @@ import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
 import { type StepRun, typingRuns } from "./typing-runs"
 import { TextEdges } from "./text-edges"
+import { restoredVersionOf } from "./restores-meta"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -36,6 +37,8 @@ interface Unconfirmed {
   origin: number
   /** An insertion that stays left of what others insert at the same point concurrently (SubmitRequest.stickLeft, see TextEdges). */
   stickLeft: boolean
+  /** The version the step's transaction restored (see restoresMeta): it goes in a batch of restore steps only. */
+  restores?: number
 }
 
 /** What SyncClient's redo made of the unconfirmed steps, for rebase to take. */
@@ -62,6 +65,8 @@ export interface Batch {
   /** Last-writer-wins documents: the writer's clock and the blocks the steps changed (see BatchDescriber). */
   clock?: number
   blocks?: BlockWrite[]
+  /** The version the batch's steps restore the document to (SubmitRequest.restores). */
+  restores?: number
 }
 
 /**
@@ -305,12 +310,17 @@ export class SyncClient {
   /** Take the next batch to send: null while one is in flight or when there is nothing to send. */
   nextBatch(): Batch | null {
     if (this.inflight || this.pending.length == 0) return null
+    // A restore goes alone, so that its op says what it did and no typing around it is taken for part of it.
+    const restores = this.pending[0].restores
+    let end = 1
+    while (end < this.pending.length && this.pending[end].restores === restores) end++
     // Adjacent typing and deletions go as one step each: the hub transforms fewer steps and the batch
     // holds more of the work; locally the steps stay as typed, one for each of undo history's items.
-    const merged = mergeSteps(this.pending, this.maxStepsPerBatch)
+    const merged = mergeSteps(end == this.pending.length ? this.pending : this.pending.slice(0, end), this.maxStepsPerBatch)
     const steps = this.pending.splice(0, merged.groups.length)
     steps.forEach((u, i) => (u.origin = merged.groups[i]))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: merged.steps.map(step => step.toJSON()) }
+    if (restores !== undefined) batch.restores = restores
     // A merged step sticks where its first keystroke did.
     const stickLeft = steps.flatMap((u, i) => u.stickLeft && (i == 0 || merged.groups[i - 1] != merged.groups[i]) ? [merged.groups[i]] : [])
     if (stickLeft.length) batch.stickLeft = stickLeft
@@ -519,7 +529,7 @@ export class SyncClient {
     const out: Redone = { tr, confirmed, inflight: [], pending: [], inflightAfter: null, lost: [], dropped: [] }
     const pairs = replaced ? undoPairs(over, all.slice(0, inflightCount), replaced) : null
     const keep = (i: number, step: Step, inverted: Step) =>
-      (i < inflightCount ? out.inflight : out.pending).push({ step, inverted, origin: all[i].origin, stickLeft: all[i].stickLeft })
+      (i < inflightCount ? out.inflight : out.pending).push({ step, inverted, origin: all[i].origin, stickLeft: all[i].stickLeft, restores: all[i].restores })
     const drop = (i: number) => (i < inflightCount ? out.lost : out.dropped).push({ step: all[i].step.toJSON(), text: stepText(all[i].step) })
     for (let r = 0; r < units.length; r++) {
       const { start, end, step } = units[r]
@@ -575,10 +585,13 @@ export class SyncClient {
     if (tr.getMeta(syncKey)) return this.edges.map(tr.mapping)
     this.changes++
     const inverter = new StepInverter()
+    const restores = restoredVersionOf(tr)
     for (let i = 0; i < tr.steps.length; i++) {
       const step = tr.steps[i]
       const next = i + 1 < tr.steps.length ? tr.docs[i + 1] : tr.doc
-      this.pending.push({ step, inverted: inverter.invert(step, tr.docs[i], next), origin: -1, stickLeft: this.edges.record(step) })
+      const unconfirmed: Unconfirmed = { step, inverted: inverter.invert(step, tr.docs[i], next), origin: -1, stickLeft: this.edges.record(step) }
+      if (restores !== undefined) unconfirmed.restores = restores
+      this.pending.push(unconfirmed)
     }
   }
 }
