@@ -18,7 +18,7 @@ import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
 import { type StepRun, typingRuns } from "./typing-runs"
 import { TextEdges } from "./text-edges"
-import { restoredVersionOf } from "./restores-meta"
+import { markedStepJSON, restoredVersionOf, restoresOfJSON } from "./restores-meta"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -109,7 +109,7 @@ export interface UnconfirmedWork {
   confirmedSeq: number
   /** The batch in flight as sent, with its steps as rebased onto the confirmed document since and their index in the batch. */
   inflight: { batch: Batch; steps: StepJSON[]; origins: number[] } | null
-  /** The steps not sent yet, on the confirmed document after the steps in flight. */
+  /** The steps not sent yet, on the confirmed document after the steps in flight. Steps of a restore are marked (see markedStepJSON). */
   pending: StepJSON[]
 }
 
@@ -120,8 +120,8 @@ export interface UnconfirmedWork {
 export interface UnconfirmedView {
   readonly nextSeq: number
   readonly confirmedSeq: number
-  readonly inflight: { readonly batch: Batch; readonly steps: readonly { readonly step: Step; readonly origin: number }[] } | null
-  readonly pending: readonly { readonly step: Step }[]
+  readonly inflight: { readonly batch: Batch; readonly steps: readonly { readonly step: Step; readonly origin: number; readonly restores?: number }[] } | null
+  readonly pending: readonly { readonly step: Step; readonly restores?: number }[]
 }
 
 /** Options for a SyncClient. */
@@ -199,7 +199,12 @@ export class SyncClient {
         failed = error instanceof Error ? error.message : String(error)
       }
       if (failed != null) throw new ConcordError("ERR_STEP_INVALID", `Stored step ${i} does not apply to the stored document: ${failed}`)
-      return { step: step!, inverted: step!.invert(before), origin: i < origins.length ? origins[i] : -1, stickLeft: false }
+      const inflight = i < origins.length
+      const resumed: Unconfirmed = { step: step!, inverted: step!.invert(before), origin: inflight ? origins[i] : -1, stickLeft: false }
+      // A batch in flight says whether its steps restore; each step not sent yet says it for itself.
+      const restores = inflight ? work.inflight!.batch.restores : restoresOfJSON(json)
+      if (restores !== undefined) resumed.restores = restores
+      return resumed
     })
     this.nextSeq = work.nextSeq
     this.confirmedSeq = work.confirmedSeq
@@ -232,8 +237,8 @@ export class SyncClient {
     const { inflight, pending, ...seqs } = this.workView()
     return {
       ...seqs,
-      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => u.step.toJSON()), origins: inflight.steps.map(u => u.origin) } : null,
-      pending: pending.map(u => u.step.toJSON())
+      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => markedStepJSON(u.step, u.restores)), origins: inflight.steps.map(u => u.origin) } : null,
+      pending: pending.map(u => markedStepJSON(u.step, u.restores))
     }
   }
 

@@ -1,9 +1,12 @@
+import "fake-indexeddb/auto"
 import { describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
 import { SyncClient, restoresMeta } from "../../lib/ot"
 import { parse, type CommittedOp } from "../../lib/protocol"
 import { groupTimeline, restoreDetails, restoreVersion, restoreWords, summarizeOp, versionTime } from "../../lib/history"
 import { b } from "../support/builders"
+import { LocalStore } from "../../lib/client/local-store"
+import { WorkDiffer } from "../../lib/client/work-delta"
 
 const { doc, p } = b
 
@@ -48,6 +51,45 @@ describe("SyncClient and restores", () => {
     sync.receive([{ version: 8, clientId: "other", seq: 1, baseVersion: 7, steps: [sync.state.tr.insertText("!", 1).steps[0].toJSON()] }])
     const batch = sync.nextBatch()!
     expect(batch).toMatchObject({ restores: 2, baseVersion: 8 })
+  })
+})
+
+describe("a restore made offline", () => {
+  it("is still marked when its page reloads before it is sent (the work as this device stores it)", async () => {
+    const sync = new SyncClient({ clientId: "tab", version: 7, state: EditorState.create({ doc: doc(p("Start: shared notes")) }) })
+    sync.apply(sync.state.tr.insertText("a", 1))
+    const inflight = sync.nextBatch()!
+    sync.apply(restoreVersion(sync.state, doc(p("Start")))!.setMeta(restoresMeta, 3))
+    sync.apply(sync.state.tr.insertText("z", 1))
+    const store = await LocalStore.open({ name: "restores-offline" })
+    try {
+      const record = { docId: "d", clientId: "tab", secret: "s-tab", strategy: "ot" as const, version: 7, unsent: sync.unconfirmedCount, savedAt: 1, serial: 1 }
+      await store.write({ record, work: new WorkDiffer().delta(sync.workView()), doc: JSON.stringify(sync.confirmedDoc.toJSON()) })
+      const stored = (await store.load("d", "tab"))!
+      expect(stored.record.work).toEqual(sync.work())
+      const reloaded = new SyncClient({ clientId: "tab", version: 7, state: EditorState.create({ doc: stored.doc }) })
+      reloaded.resumeWork(stored.record.work)
+      expect(reloaded.inflightBatch).toEqual(inflight)
+      reloaded.receive([{ version: 8, clientId: "tab", seq: inflight.seq, baseVersion: 7, steps: inflight.steps }])
+      const restore = reloaded.nextBatch()!
+      expect(restore.restores).toBe(3)
+      reloaded.receive([{ version: 9, clientId: "tab", seq: restore.seq, baseVersion: 8, steps: restore.steps }])
+      expect(reloaded.nextBatch()!.restores).toBeUndefined()
+      expect(reloaded.state.doc.textContent).toBe("zStart")
+    } finally {
+      store.close()
+    }
+  })
+
+  it("stays marked in flight across a reload, and when the hub sends it back to be rebased", () => {
+    const sync = new SyncClient({ clientId: "tab", version: 7, state: EditorState.create({ doc: doc(p("Start: shared notes")) }) })
+    sync.apply(restoreVersion(sync.state, doc(p("Start")))!.setMeta(restoresMeta, 3))
+    const sent = sync.nextBatch()!
+    const reloaded = new SyncClient({ clientId: "tab", version: 7, state: EditorState.create({ doc: doc(p("Start: shared notes")) }) })
+    reloaded.resumeWork(JSON.parse(JSON.stringify(sync.work())))
+    expect(reloaded.inflightBatch).toEqual(sent)
+    reloaded.requeue()
+    expect(reloaded.nextBatch()!.restores).toBe(3)
   })
 })
 
