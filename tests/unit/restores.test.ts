@@ -1,9 +1,9 @@
 import "fake-indexeddb/auto"
 import { describe, expect, it } from "vitest"
-import { EditorState } from "prosemirror-state"
+import { EditorState, Plugin } from "prosemirror-state"
 import { SyncClient, restoresMeta } from "../../lib/ot"
 import { parse, type CommittedOp } from "../../lib/protocol"
-import { groupTimeline, restoreDetails, restoreVersion, restoreWords, summarizeOp, versionTime } from "../../lib/history"
+import { explainMerge, groupTimeline, restoreDetails, restoreVersion, restoreWords, summarizeOp, versionTime } from "../../lib/history"
 import { b } from "../support/builders"
 import { LocalStore } from "../../lib/client/local-store"
 import { WorkDiffer } from "../../lib/client/work-delta"
@@ -43,6 +43,22 @@ describe("SyncClient and restores", () => {
     expect(third.steps).toEqual([sync.state.tr.insertText("z", 1).steps[0].toJSON()])
     sync.receive([{ version: 10, clientId: "c", seq: third.seq, baseVersion: 9, steps: third.steps }])
     expect(sync.state.doc.textContent).toBe("zStart")
+  })
+
+  it("counts what plugins append to a restore as part of it", () => {
+    // A plugin that adds a mark of its own after every change that leaves the first paragraph unbolded.
+    const bolder = new Plugin({
+      appendTransaction: (trs, _old, state) => {
+        if (!trs.some(tr => tr.docChanged) || state.doc.rangeHasMark(1, 2, state.schema.marks.strong)) return null
+        return state.tr.addMark(1, 2, state.schema.marks.strong.create())
+      }
+    })
+    const sync = new SyncClient({ clientId: "c", version: 7, state: EditorState.create({ doc: start, plugins: [bolder] }) })
+    sync.apply(restoreVersion(sync.state, doc(p("Start")))!.setMeta(restoresMeta, 3))
+    const batch = sync.nextBatch()!
+    expect(batch.restores).toBe(3)
+    expect(batch.steps.map(step => step.stepType)).toEqual(["replace", "addMark"])
+    expect(sync.nextBatch()).toBeNull()
   })
 
   it("keeps the mark on a restore not sent yet while others' ops are rebased under it", () => {
@@ -106,6 +122,14 @@ describe("restores in the history", () => {
     expect(versionTime(at, noon, "en-GB")).toMatch(/^\d\d:\d\d:\d\d$/)
     expect(versionTime(at - 2 * 86_400_000, noon, "en-GB")).toMatch(/^\d+ Dec 2026, \d\d:\d\d:\d\d$/)
     expect(restoreDetails({ version: 3, time: Date.UTC(2026, 11, 7, 10, 21, 26) }, 12)).toBe("brought back v3 (committed 2026-12-07T10:21:26.000Z) as v12")
+  })
+
+  it("still explains the merge of a restore transformed past others' edits", () => {
+    const restored = { ...op({ version: 3, time: noon - 60_000 }), baseVersion: 9 }
+    const carolsEdit = (version: number): CommittedOp => ({ ...op(), version, clientId: "carol", author: { name: "Carol", color: "#aa3300" } })
+    const explanation = explainMerge(restored, version => carolsEdit(version))!
+    expect(explanation.plain).toMatch(/^Merged after 2 edits by Carol that Bob had not seen/)
+    expect(groupTimeline([restored])[0]).toMatchObject({ merged: true, summary: summarizeOp(restored) })
   })
 
   it("summarises a restore from its `restored` field, not from the hub's words, and gives it an entry of its own", () => {
