@@ -111,7 +111,7 @@ export const commitFunctionSql = `
 
 /** Replace `from` by `to` in `sql`, throwing when `from` is not there exactly once. */
 function replaceOnce(sql: string, from: string, to: string): string {
-  if (sql.split(from).length != 2) throw new Error(`concord_commit's text has no single ${JSON.stringify(from)}`)
+  if (sql.split(from).length != 2) throw new RangeError(`concord_commit's text has no single ${JSON.stringify(from)}`)
   return sql.replace(from, to)
 }
 
