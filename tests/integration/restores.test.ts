@@ -112,3 +112,31 @@ describe("restores", () => {
     expect(ada.text).toBe("first")
   })
 })
+
+describe("a restore's mark in the store", () => {
+  it("survives the hub being killed and started again on the same data", async () => {
+    let hub = await startServerProcess({ env: { CONCORD_RATE_LIMITS: "off" } })
+    const dataDir = hub.dataDir
+    try {
+      const ada = await TestClient.open(hub.url, "restore-kept", "ada4", true)
+      ada.type("one")
+      const v1 = await settled(ada)
+      const atV1 = ada.sync!.confirmedDoc
+      ada.type(" two")
+      await settled(ada)
+      restore(ada, atV1, v1)
+      await settled(ada)
+      const [before] = await ada.history(1)
+      expect(before.restored?.version).toBe(v1)
+      ada.close()
+      await hub.stop("SIGKILL")
+      hub = await startServerProcess({ dataDir, env: { CONCORD_RATE_LIMITS: "off" } })
+      const reader = await TestClient.open(hub.url, "restore-kept", "reader")
+      expect((await reader.history(1))[0]).toEqual(before)
+      reader.close()
+    } finally {
+      await hub.stop()
+      removeDataDir(dataDir)
+    }
+  })
+})
