@@ -1,7 +1,7 @@
 import { memo, useState } from "react"
 import type { CommittedOp } from "@/lib/protocol/messages"
 import { safeColor } from "@/lib/protocol/author-color"
-import { summarizeOp, type DroppedView, type HistoryModel, type LostWriteView, type TimelineEntry } from "@/lib/history"
+import { restoreDetails, summarizeOp, type DroppedView, type HistoryModel, type LostWriteView, type TimelineEntry } from "@/lib/history"
 
 // One formatter for every entry: creating one per call (as toLocaleTimeString does) is slow.
 const clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })
@@ -40,6 +40,12 @@ function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryMod
   const lost = model.lostOf(op)
   return (
     <>
+      {op.restored && (
+        <details className="history-merge-details">
+          <summary>Versions</summary>
+          <p data-testid="restore-details">{restoreDetails(op.restored, op.version)}</p>
+        </details>
+      )}
       {merge && (
         <div className="history-merge">
           <p data-testid="merge-plain">{merge.plain}</p>

@@ -1,5 +1,6 @@
 import type { Step } from "prosemirror-transform"
 import type { Batch, UnconfirmedView } from "../ot/sync-client"
+import { markedStepJSON } from "../ot/restores-meta"
 
 /** A change to a list of JSON texts: keep its first `keep` entries, then append `add`. */
 export interface ListDelta {
@@ -19,6 +20,9 @@ export interface WorkDelta {
   inflight: { batch?: string; origins?: string; count: number } | null
   steps: ListDelta
 }
+
+/** An unconfirmed step as the work holds it: the step, and the version it restores when it is part of a restore. */
+type Kept = { readonly step: Step; readonly restores?: number }
 
 /**
  * Turns a leader's work into deltas, each against the one before: ProseMirror's steps are immutable and
@@ -59,7 +63,7 @@ export class WorkDiffer {
   }
 
   /** The delta from the steps sent to those of `lists`, one after the other; the steps sent become these. */
-  private list(lists: readonly (readonly { readonly step: Step }[])[]): ListDelta {
+  private list(lists: readonly (readonly Kept[])[]): ListDelta {
     const appended = this.appended(lists)
     if (appended) return appended
     let keep = 0
@@ -67,13 +71,14 @@ export class WorkDiffer {
     const add: string[] = []
     let at = 0
     for (const list of lists) {
-      for (const { step } of list) {
+      for (const kept of list) {
+        const step = kept.step
         if (compared && at < this.sent.length && this.sent[at] === step) keep = ++at
         else {
           if (compared) this.sent.length = at
           compared = false
           this.sent.push(step)
-          add.push(this.text(step))
+          add.push(this.text(kept))
           at++
         }
       }
@@ -88,23 +93,24 @@ export class WorkDiffer {
    * order, or replaces them all (a rebase or a restore makes new ones), so when the first and the last
    * step sent are still in their places, so is every step between. Null otherwise.
    */
-  private appended(lists: readonly (readonly { readonly step: Step }[])[]): ListDelta | null {
+  private appended(lists: readonly (readonly Kept[])[]): ListDelta | null {
     const sent = this.sent.length
     const [first, second] = lists
-    const at = (i: number) => (i < first.length ? first[i] : second[i - first.length])?.step
-    if (!sent || first.length + second.length < sent || at(0) !== this.sent[0] || at(sent - 1) !== this.sent[sent - 1]) return null
+    const at = (i: number) => i < first.length ? first[i] : second[i - first.length]
+    if (!sent || first.length + second.length < sent || at(0)?.step !== this.sent[0] || at(sent - 1)?.step !== this.sent[sent - 1]) return null
     const add: string[] = []
     for (let i = sent; i < first.length + second.length; i++) {
-      const step = at(i)!
-      this.sent.push(step)
-      add.push(this.text(step))
+      const kept = at(i)
+      this.sent.push(kept.step)
+      add.push(this.text(kept))
     }
     return { keep: sent, add }
   }
 
-  private text(step: Step): string {
+  // A step keeps its mark for life (a rebase makes new steps), so its text is cached by the step alone.
+  private text({ step, restores }: Kept): string {
     let known = this.stepText.get(step)
-    if (known === undefined) this.stepText.set(step, (known = JSON.stringify(step.toJSON())))
+    if (known === undefined) this.stepText.set(step, (known = JSON.stringify(markedStepJSON(step, restores))))
     return known
   }
 }

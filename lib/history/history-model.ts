@@ -9,6 +9,7 @@ import type { HistorySource } from "./history-source"
 import { explainMerge, type MergeExplanation } from "./merge-explanation"
 import { mergeHighlights, type HighlightRange } from "./merge-highlight"
 import { restoreVersion } from "./restore-version"
+import { restoresMeta } from "../ot/restores-meta"
 import { filterTimeline, groupTimeline, type Person, type TimelineEntry, type TimelineFilter } from "./timeline"
 import { VersionCache } from "./version-cache"
 import { VersionTravel, type TravelState } from "./version-travel"
@@ -267,12 +268,15 @@ export class HistoryModel {
     return ranges
   }
 
-  /** Replace the document with the version shown by time travel, as one undoable local edit, and go back to the live document. */
+  /**
+   * Replace the document with the version shown by time travel, as one undoable local edit marked as
+   * restoring that version (see restoresMeta: its op says so), and go back to the live document.
+   */
   restoreTravelVersion(): boolean {
-    const state = this.source.state, doc = this.travel.state.doc
-    if (!state || !doc) return false
+    const state = this.source.state, { doc, version } = this.travel.state
+    if (!state || !doc || version == null) return false
     const tr = restoreVersion(state, doc)
-    if (tr) this.source.dispatch(tr.scrollIntoView())
+    if (tr) this.source.dispatch(tr.setMeta(restoresMeta, version).scrollIntoView())
     this.travel.exit()
     return true
   }

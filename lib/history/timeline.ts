@@ -1,4 +1,5 @@
 import type { Author, CommittedOp } from "../protocol/messages"
+import { restoreWords } from "./restore-words"
 import { describeTyping, isKeystrokeOp, placeOf, TypingRun } from "./typing-run"
 
 /** One row of the history timeline: a single op, or one person's consecutive keystrokes collapsed into one. */
@@ -44,8 +45,9 @@ function sameAuthor(a: CommittedOp, b: CommittedOp): boolean {
   return a.clientId == b.clientId && a.author.name == b.author.name && a.author.color == b.author.color
 }
 
-/** What a single op did, in words. */
+/** What a single op did, in words; a restore's time in the viewer's locale (see restoreWords). */
 export function summarizeOp(op: CommittedOp): string {
+  if (op.restored) return restoreWords(op.restored)
   if (op.summary) return op.summary
   if (op.dropped?.length && !op.steps.length) return `could not apply ${op.dropped.length} change${op.dropped.length == 1 ? "" : "s"}`
   return op.steps.length ? "changed the document" : "changed nothing"

@@ -18,6 +18,7 @@ import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
 import { type StepRun, typingRuns } from "./typing-runs"
 import { TextEdges } from "./text-edges"
+import { markedStepJSON, restoredVersionOf, restoresOfJSON } from "./restores-meta"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
 export const syncKey = new PluginKey("concord-sync")
@@ -36,6 +37,8 @@ interface Unconfirmed {
   origin: number
   /** An insertion that stays left of what others insert at the same point concurrently (SubmitRequest.stickLeft, see TextEdges). */
   stickLeft: boolean
+  /** The version the step's transaction restored (see restoresMeta): it goes in a batch of restore steps only. */
+  restores?: number
 }
 
 /** What SyncClient's redo made of the unconfirmed steps, for rebase to take. */
@@ -62,6 +65,8 @@ export interface Batch {
   /** Last-writer-wins documents: the writer's clock and the blocks the steps changed (see BatchDescriber). */
   clock?: number
   blocks?: BlockWrite[]
+  /** The version the batch's steps restore the document to (SubmitRequest.restores). */
+  restores?: number
 }
 
 /**
@@ -104,7 +109,7 @@ export interface UnconfirmedWork {
   confirmedSeq: number
   /** The batch in flight as sent, with its steps as rebased onto the confirmed document since and their index in the batch. */
   inflight: { batch: Batch; steps: StepJSON[]; origins: number[] } | null
-  /** The steps not sent yet, on the confirmed document after the steps in flight. */
+  /** The steps not sent yet, on the confirmed document after the steps in flight. Steps of a restore are marked (see markedStepJSON). */
   pending: StepJSON[]
 }
 
@@ -115,8 +120,8 @@ export interface UnconfirmedWork {
 export interface UnconfirmedView {
   readonly nextSeq: number
   readonly confirmedSeq: number
-  readonly inflight: { readonly batch: Batch; readonly steps: readonly { readonly step: Step; readonly origin: number }[] } | null
-  readonly pending: readonly { readonly step: Step }[]
+  readonly inflight: { readonly batch: Batch; readonly steps: readonly { readonly step: Step; readonly origin: number; readonly restores?: number }[] } | null
+  readonly pending: readonly { readonly step: Step; readonly restores?: number }[]
 }
 
 /** Options for a SyncClient. */
@@ -194,7 +199,12 @@ export class SyncClient {
         failed = error instanceof Error ? error.message : String(error)
       }
       if (failed != null) throw new ConcordError("ERR_STEP_INVALID", `Stored step ${i} does not apply to the stored document: ${failed}`)
-      return { step: step!, inverted: step!.invert(before), origin: i < origins.length ? origins[i] : -1, stickLeft: false }
+      const inflight = i < origins.length
+      const resumed: Unconfirmed = { step: step!, inverted: step!.invert(before), origin: inflight ? origins[i] : -1, stickLeft: false }
+      // A batch in flight says whether its steps restore; each step not sent yet says it for itself.
+      const restores = inflight ? work.inflight!.batch.restores : restoresOfJSON(json)
+      if (restores !== undefined) resumed.restores = restores
+      return resumed
     })
     this.nextSeq = work.nextSeq
     this.confirmedSeq = work.confirmedSeq
@@ -227,8 +237,8 @@ export class SyncClient {
     const { inflight, pending, ...seqs } = this.workView()
     return {
       ...seqs,
-      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => u.step.toJSON()), origins: inflight.steps.map(u => u.origin) } : null,
-      pending: pending.map(u => u.step.toJSON())
+      inflight: inflight ? { batch: inflight.batch, steps: inflight.steps.map(u => markedStepJSON(u.step, u.restores)), origins: inflight.steps.map(u => u.origin) } : null,
+      pending: pending.map(u => markedStepJSON(u.step, u.restores))
     }
   }
 
@@ -305,12 +315,17 @@ export class SyncClient {
   /** Take the next batch to send: null while one is in flight or when there is nothing to send. */
   nextBatch(): Batch | null {
     if (this.inflight || this.pending.length == 0) return null
+    // A restore goes alone, so that its op says what it did and no typing around it is taken for part of it.
+    const restores = this.pending[0].restores
+    let end = 1
+    while (end < this.pending.length && this.pending[end].restores === restores) end++
     // Adjacent typing and deletions go as one step each: the hub transforms fewer steps and the batch
     // holds more of the work; locally the steps stay as typed, one for each of undo history's items.
-    const merged = mergeSteps(this.pending, this.maxStepsPerBatch)
+    const merged = mergeSteps(end == this.pending.length ? this.pending : this.pending.slice(0, end), this.maxStepsPerBatch)
     const steps = this.pending.splice(0, merged.groups.length)
     steps.forEach((u, i) => (u.origin = merged.groups[i]))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: merged.steps.map(step => step.toJSON()) }
+    if (restores !== undefined) batch.restores = restores
     // A merged step sticks where its first keystroke did.
     const stickLeft = steps.flatMap((u, i) => u.stickLeft && (i == 0 || merged.groups[i - 1] != merged.groups[i]) ? [merged.groups[i]] : [])
     if (stickLeft.length) batch.stickLeft = stickLeft
@@ -519,7 +534,7 @@ export class SyncClient {
     const out: Redone = { tr, confirmed, inflight: [], pending: [], inflightAfter: null, lost: [], dropped: [] }
     const pairs = replaced ? undoPairs(over, all.slice(0, inflightCount), replaced) : null
     const keep = (i: number, step: Step, inverted: Step) =>
-      (i < inflightCount ? out.inflight : out.pending).push({ step, inverted, origin: all[i].origin, stickLeft: all[i].stickLeft })
+      (i < inflightCount ? out.inflight : out.pending).push({ step, inverted, origin: all[i].origin, stickLeft: all[i].stickLeft, restores: all[i].restores })
     const drop = (i: number) => (i < inflightCount ? out.lost : out.dropped).push({ step: all[i].step.toJSON(), text: stepText(all[i].step) })
     for (let r = 0; r < units.length; r++) {
       const { start, end, step } = units[r]
@@ -575,10 +590,13 @@ export class SyncClient {
     if (tr.getMeta(syncKey)) return this.edges.map(tr.mapping)
     this.changes++
     const inverter = new StepInverter()
+    const restores = restoredVersionOf(tr)
     for (let i = 0; i < tr.steps.length; i++) {
       const step = tr.steps[i]
       const next = i + 1 < tr.steps.length ? tr.docs[i + 1] : tr.doc
-      this.pending.push({ step, inverted: inverter.invert(step, tr.docs[i], next), origin: -1, stickLeft: this.edges.record(step) })
+      const unconfirmed: Unconfirmed = { step, inverted: inverter.invert(step, tr.docs[i], next), origin: -1, stickLeft: this.edges.record(step) }
+      if (restores !== undefined) unconfirmed.restores = restores
+      this.pending.push(unconfirmed)
     }
   }
 }

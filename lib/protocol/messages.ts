@@ -75,6 +75,15 @@ export interface CommittedOp {
   vvWrites?: VvWrite[]
   /** On a CRDT document: the Yjs update the op appended, base64. */
   update?: string
+  /** Present when the batch restored the document as it was at an earlier version (SubmitRequest.restores). */
+  restored?: RestoredVersion
+}
+
+/** The version a restore brought back, with its commit time from the hub's own log (the document's creation for version 0). */
+export interface RestoredVersion {
+  version: number
+  /** When that version was committed, ms since the epoch (the hub's clock). */
+  time: number
 }
 
 /** How many writes of each client a block's value has seen, itself included (clientId -> count). */
@@ -318,6 +327,11 @@ export interface SubmitRequest {
   clock?: number
   /** Last-writer-wins documents only: the new values of the blocks the steps changed. */
   blocks?: BlockWrite[]
+  /**
+   * The batch restores the document as it was at this version (at most the document's head; the hub
+   * refuses a later one with ERR_INVALID_MESSAGE): the committed op says so in `restored`.
+   */
+  restores?: number
 }
 
 export interface SubmitResult {

@@ -44,7 +44,8 @@ const submit = z.object({
   steps: z.array(stepShape).min(1),
   stickLeft: z.array(z.number().int().min(0).max(limits.maxStepsPerBatch - 1)).max(limits.maxStepsPerBatch).optional(),
   clock: z.number().finite().optional(),
-  blocks: z.array(blockWrite).max(limits.maxStepsPerBatch).optional()
+  blocks: z.array(blockWrite).max(limits.maxStepsPerBatch).optional(),
+  restores: version.optional()
 }).refine(r => !r.stickLeft || r.stickLeft.every((index, i) => index < r.steps.length && (i == 0 || index > r.stickLeft![i - 1])),
   { message: "stickLeft must list indices of the batch's steps, ascending", path: ["stickLeft"] })
 const update = z.object({ docId, clientId, seq: z.number().int().min(1), update: base64.min(1) })

@@ -5,7 +5,7 @@ import { transformBatch, summarizeSteps, summaryText, summaryPhrases, StepSummar
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
 import { withDocAttrSteps } from "../../lib/strategies/doc-attr-steps"
-import { ConcordError, limits, overTransformBudget, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
+import { ConcordError, limits, overTransformBudget, type Author, type CommittedOp, type LwwStamp, type LwwWrite, type RestoredVersion, type SubmitRequest, type SubmitResult, type VvWrite } from "../../lib/protocol"
 import type { DocumentMode } from "../../lib/strategies/mode"
 import { modeOf } from "../../lib/strategies/registry"
 import type { HubDocument } from "./hub-document"
@@ -20,10 +20,10 @@ export interface PreparedSubmit {
 }
 
 // The pipeline, one small step each, in the order prepareSubmit runs them (ShareDB's submit request runs
-// the same checks): check strategy -> check version -> parse steps -> dedup -> settle (by the document's
-// mode: check distance -> load concurrent ops -> check bounds -> transform and apply; or settle block
-// writes by clock or vector) -> check size -> build op -> commit -> publish (once durable, before the
-// acknowledgement).
+// the same checks): check strategy -> check version -> parse steps -> dedup -> find the restored version
+// -> settle (by the document's mode: check distance -> load concurrent ops -> check bounds -> transform
+// and apply; or settle block writes by clock or vector) -> check size -> build op -> commit -> publish
+// (once durable, before the acknowledgement).
 
 function checkStrategy(mode: DocumentMode, doc: HubDocument, request: SubmitRequest): void {
   if (mode.carries == "updates")
@@ -43,6 +43,26 @@ async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: Subm
   if (JSON.stringify(earlier.original ?? earlier.steps) != submitted)
     throw new ConcordError("ERR_SEQ_REUSED", `Seq ${request.seq} of client ${request.clientId} was already committed with other steps`)
   return earlier
+}
+
+/**
+ * The version a restoring batch brings back (SubmitRequest.restores), with its commit time as the hub's
+ * own log has it: the op that made it, from memory or the store, or the document's creation for
+ * version 0. Refuses a version beyond the head (ERR_INVALID_MESSAGE); null when the batch restores nothing.
+ */
+async function findRestored(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest): Promise<RestoredVersion | null> {
+  const version = request.restores
+  if (version == null) return null
+  if (version > doc.version)
+    throw new ConcordError("ERR_INVALID_MESSAGE", `Cannot restore version ${version}: the document's newest version is ${doc.version}`)
+  if (version == 0) {
+    const record = await ctx.storage.getDocument(doc.id)
+    if (!record) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${doc.id}`)
+    return { version, time: record.createdAt }
+  }
+  const op = doc.opsAfter(version - 1, version)?.[0] ?? (await ctx.storage.getOps(doc.id, version - 1, version, 1))[0]
+  if (!op) throw new ConcordError("ERR_STORAGE", `Op ${version} of ${doc.id} is missing from the store`)
+  return { version, time: op.time }
 }
 
 /**
@@ -204,7 +224,7 @@ function checkSize(result: TransformedBatch): void {
     throw new ConcordError("ERR_DOCUMENT_TOO_LARGE", `The document would grow past ${limits.maxDocumentSize} positions`)
 }
 
-function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, result: Transformed, submitted: string, transformed: boolean): CommittedOp {
+function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, result: Transformed, submitted: string, transformed: boolean, restored: RestoredVersion | null): CommittedOp {
   const steps = result.steps.map(s => s.toJSON())
   const op: CommittedOp = {
     version: doc.version + 1,
@@ -220,6 +240,11 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
   const summary = summaryText(result.changes ?? summarizeSteps(doc.doc, result.steps))
   if (summary) op.summary = summary
+  if (restored) {
+    op.restored = restored
+    // The words stand for the steps, which replace whatever differed from the version restored.
+    op.summary = `restored the version of ${new Date(restored.time).toISOString()}`
+  }
   return op
 }
 
@@ -306,9 +331,10 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
   const submitted = JSON.stringify(steps.map(s => s.toJSON()))
   const duplicate = await findDuplicate(ctx, doc, request, submitted)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
+  const restored = await findRestored(ctx, doc, request)
   const settled = await settle(ctx, mode, doc, request, steps, author)
   checkSize(settled.batch)
-  const op = buildOp(ctx, doc, request, author, settled.batch, submitted, settled.transformed)
+  const op = buildOp(ctx, doc, request, author, settled.batch, submitted, settled.transformed, restored)
   settled.finish(op)
   const result = settled.batch
   doc.append(op, result.steps.map(s => s.getMap()), result.doc)

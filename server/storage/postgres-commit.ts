@@ -28,8 +28,8 @@ const raisedCodes: ReadonlyMap<unknown, ErrorCode> = new Map([
  * each call as checkAppend does against the head the calls before it leave, each client's seqs as they
  * must rise, then writes the ops, the clients' newest seqs, the head and the snapshots, and notifies
  * p_channel with p_notice (delivered when the transaction commits, in commit order: see PostgresBus).
- * A call's ops are p_versions ... p_origins[previous end + 1 .. p_call_ends[call]], in opColumns' order,
- * spelled out here: a released migration never changes.
+ * A call's ops are p_versions ... p_origins[previous end + 1 .. p_call_ends[call]], in opColumns' order
+ * as it was then, spelled out here: a released migration never changes (see restoredColumnSql).
  */
 export const commitFunctionSql = `
   CREATE FUNCTION concord_commit(
@@ -109,11 +109,33 @@ export const commitFunctionSql = `
   $$;
 `
 
+/** Replace `from` by `to` in `sql`, throwing when `from` is not there exactly once. */
+function replaceOnce(sql: string, from: string, to: string): string {
+  if (sql.split(from).length != 2) throw new RangeError(`concord_commit's text has no single ${JSON.stringify(from)}`)
+  return sql.replace(from, to)
+}
+
+/**
+ * The migration that gives ops a `restored` column (CommittedOp.restored, JSON text) and concord_commit
+ * the array p_restored after p_origins to fill it: migration 2's function with that one column added,
+ * recreated, since PostgreSQL cannot change a function's arguments in place.
+ */
+export const restoredColumnSql = `
+  ALTER TABLE ops ADD COLUMN restored TEXT;
+  DROP FUNCTION concord_commit(TEXT, BOOLEAN, TEXT, BIGINT, INTEGER[], BIGINT[], TEXT[], BIGINT[], TEXT[], BIGINT[], BIGINT[], TEXT[],
+    TEXT[], BIGINT[], TEXT[], TEXT[], TEXT[], TEXT[], TEXT[], TEXT[], TEXT[], TEXT[], TEXT[], TEXT, TEXT);
+  ${[
+    ["p_origins TEXT[],", "p_origins TEXT[], p_restored TEXT[],"],
+    ["y_update, origins)", "y_update, origins, restored)"],
+    ["p_updates, p_origins) AS n", "p_updates, p_origins, p_restored) AS n"]
+  ].reduce((sql, [from, to]) => replaceOnce(sql, from, to), commitFunctionSql)}
+`
+
 /** concord_commit's parameters with their types, in order: the one statement that calls it. */
 const parameterTypes = [
   "TEXT", "BOOLEAN", "TEXT", "BIGINT", "INTEGER[]", "BIGINT[]", "TEXT[]",
   "BIGINT[]", "TEXT[]", "BIGINT[]", "BIGINT[]", "TEXT[]", "TEXT[]", "BIGINT[]", "TEXT[]",
-  "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT", "TEXT"
+  "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT[]", "TEXT", "TEXT"
 ]
 
 const commitText = `SELECT concord_commit(${parameterTypes.map((type, i) => `$${i + 1}::${type}`).join(", ")})`

@@ -1,7 +1,7 @@
 import pg from "pg"
 import { ConcordError, type CommittedOp, type DocJSON, type Role, type Snapshot, type StrategyName } from "../../lib/protocol"
 import { createLogger, type Logger } from "../log"
-import { commitFunctionSql, commitStatement, raisedCommitError, type CommitRequest } from "./postgres-commit"
+import { commitFunctionSql, commitStatement, restoredColumnSql, raisedCommitError, type CommitRequest } from "./postgres-commit"
 import { checkAppend, type OpKey, type DocumentRecord, type LinkHashes, type SnapshotText, type Storage } from "./storage"
 import { selectOp, toOp, type OpRow } from "./op-row"
 import { toRecord, type DocumentRow } from "./document-row"
@@ -88,7 +88,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE TABLE cluster_secret (secret TEXT NOT NULL);
       INSERT INTO cluster_secret (secret) VALUES (replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''));
     `
-  }
+  },
+  { version: 4, sql: restoredColumnSql }
 ]
 
 /** Where a PostgreSQL store connects and how many connections it keeps. */

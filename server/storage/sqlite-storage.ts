@@ -149,6 +149,13 @@ export const migrations: readonly Migration[] = [
     up(db) {
       db.exec("CREATE TABLE client_keys (client_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL, claimed_at INTEGER NOT NULL)")
     }
+  },
+  {
+    version: 9,
+    // The version an op restored and that version's commit time (CommittedOp.restored), for the history to say so.
+    up(db) {
+      db.exec("ALTER TABLE ops ADD COLUMN restored TEXT")
+    }
   }
 ]
 

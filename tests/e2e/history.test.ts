@@ -144,6 +144,44 @@ describe("history panel", () => {
     await ada.locator("[data-testid=history-entry]", { hasText: "Bob" }).first().waitFor()
   })
 
+  it("says who restored which version, at the time shown for that version, also after a reload", async () => {
+    const [ada, bob] = await documentWith("Shared notes")
+    const earlier = (await readDocument(ada)).version!
+    // Ada's next edit comes in a later second, so that the two versions' times differ.
+    const committed = await ada.evaluate(() => Date.now())
+    await ada.waitForFunction(start => Math.floor(Date.now() / 1000) > Math.floor(start / 1000), committed)
+    await placeCaret(ada, 0, "end")
+    await ada.keyboard.press("Enter")
+    await ada.keyboard.type("More text")
+    const [{ version: head }] = await waitForConvergence([ada, bob])
+    // The slider ends at the head the panel knows (it follows the ops a little later): at `earlier` it would show the live document.
+    await bob.locator(`[data-testid=version-slider][max="${head}"]`).waitFor()
+
+    await scrubTo(bob, earlier)
+    await bob.getByTestId("restore-version").click()
+    const restored = await waitForConvergence([ada, bob])
+    for (const tab of restored) expect(tab.text).toBe("Shared notes")
+
+    const readRestore = async () => {
+      const shownTime = await ada.locator(`[data-testid=history-entry][data-version="${earlier}"] .history-time`).textContent()
+      const entry = ada.locator("[data-testid=history-entry]", { hasText: "Bob" }).first()
+      await entry.waitFor()
+      expect(await entry.locator(".history-author").textContent()).toBe("Bob")
+      expect(await entry.locator(".history-summary").textContent()).toBe(`restored the version of ${shownTime}`)
+      // The version's own time, not the restore's (Ada's later edit came in a later second).
+      expect(await entry.locator(".history-time").textContent()).not.toBe(shownTime)
+      // The versions are one click away.
+      const details = entry.getByTestId("restore-details")
+      expect(await details.isVisible()).toBe(false)
+      expect(await details.textContent()).toMatch(new RegExp(`^brought back v${earlier} \\(committed .+\\) as v${restored[0].version}$`))
+    }
+    await readRestore()
+    // It is stored with the op: a reload reads it back from the hub's history.
+    await ada.reload()
+    await ada.getByTestId("history-panel").waitFor()
+    await readRestore()
+  })
+
   it("colours exactly each author's text in a version with marks, a line break and a list", async () => {
     const [ada, bob] = await documentWith("Intro ")
     await ada.keyboard.press("ControlOrMeta+b")

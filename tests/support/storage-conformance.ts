@@ -160,6 +160,7 @@ export function storageConformance(name: string, make: () => Promise<{ storage: 
         writes: [{ block: "b1", stamp: { clientId: "c1", author: { name: "Delhi", color: "#112233" }, clock: 5, skew: -3 }, won: false, text: "lost", beatenBy: { clientId: "c2", author: { name: "Mumbai", color: "#445566" }, clock: 9, skew: 0 } }],
         vvWrites: [{ block: "b2", vv: { c1: 2, c2: 1 }, text: "kept", outcome: "conflict", against: [{ name: "Mumbai", color: "#445566" }] }],
         update: "AQLxv6yRAQAHAQtwcm9zZW1pcnJvcgMJcGFyYWdyYXBoAA==",
+        restored: { version: 0, time: 1_712_345_000_000 },
         baseVersion: 0,
         author: { name: "Zoë \"Z\" O'Neil", color: "#00ff7f" },
         time: 1_712_345_678_901
