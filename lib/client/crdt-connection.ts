@@ -5,14 +5,17 @@ import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwareness
 import { IndexeddbPersistence } from "y-indexeddb"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
-import type { Author, AwarenessRelay, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
+import type { Author, AwarenessRelay, CommittedOp, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
 import { safeColor } from "../protocol/author-color"
 import type { RemotePresence } from "./remote-presence"
 import { unpackOps } from "../protocol/packed-steps"
 import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/registry"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt/updates"
+import type { HistorySource } from "../history/history-source"
 import { Backoff } from "./backoff"
+import { CrdtHistorySource } from "./crdt-history-source"
+import { DetailedOpFeed } from "./detailed-op-feed"
 import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Options for a CrdtConnection. */
@@ -83,6 +86,12 @@ export class CrdtConnection extends HubConnection {
   private inflight: Uint8Array | null = null
   /** The copy in IndexedDB, when kept on this device. */
   private readonly local: IndexeddbPersistence | null
+  private readonly detailed = new DetailedOpFeed(
+    (before, limit) => this.fetchHistory(before, limit),
+    on => {
+      if (this.joined) this.socket.emit("detail", { docId: this.docId, on })
+    }
+  )
 
   constructor(options: CrdtConnectionOptions) {
     // Every retry rejoins after a second: the join sends whatever the hub lacks.
@@ -156,6 +165,19 @@ export class CrdtConnection extends HubConnection {
     this.emit("state")
   }
 
+  /**
+   * Call `listener` with the committed ops this connection receives, whole (author, time, Yjs update),
+   * in version order. Ops missed while away are not among them: a join brings the Yjs state, not ops.
+   */
+  onOps(listener: (ops: readonly CommittedOp[]) => void): () => void {
+    return this.detailed.add(listener)
+  }
+
+  /** The history panel reads this document's ops through a replay of their Yjs updates. */
+  historySource(): HistorySource {
+    return new CrdtHistorySource(this)
+  }
+
   /** The caret travels by awareness, which y-prosemirror's cursor plugin keeps up to date. */
   setPresence(): void {}
 
@@ -171,6 +193,7 @@ export class CrdtConnection extends HubConnection {
     if (!this.closed) {
       // Others remove this caret at once rather than when it times out.
       removeAwarenessStates(this.awareness, [this.ydoc.clientID], "local")
+      this.detailed.clear()
       this.awareness.destroy()
       this.ydoc.destroy()
     }
@@ -180,7 +203,8 @@ export class CrdtConnection extends HubConnection {
   protected joinRequest(): JoinRequest {
     return {
       docId: this.docId, clientId: this.clientId, secret: this.secret, token: this.token, version: null, user: this.author,
-      stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc))
+      stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc)),
+      ...(this.detailed.wanted ? { detail: true } : {})
     }
   }
 
@@ -188,7 +212,7 @@ export class CrdtConnection extends HubConnection {
     this.retryLater()
   }
 
-  protected joinSucceeded(result: JoinResult): void {
+  protected joinSucceeded(result: JoinResult, request: JoinRequest): void {
     if (modeOf(result.strategy).carries != "updates" || !result.crdt)
       return this.fail(new ConcordError("ERR_STRATEGY_MISMATCH", `The document is served under ${result.strategy}, not as a CRDT`))
     Y.applyUpdate(this.ydoc, decodeUpdate(result.crdt.update), fromHub)
@@ -202,6 +226,8 @@ export class CrdtConnection extends HubConnection {
     // An update the hub never received took a seq with it: the hub says which comes next.
     this.seq = result.nextSeq - 1
     this.joined = true
+    // Someone started or stopped listening for whole ops while the join was on its way.
+    if (this.detailed.wanted != (request.detail ?? false)) this.socket.emit("detail", { docId: this.docId, on: this.detailed.wanted })
     this.everOnline = true
     this.setStatus("online")
     this.flush()
@@ -280,6 +306,7 @@ export class CrdtConnection extends HubConnection {
     if (updates.length) Y.applyUpdate(this.ydoc, Y.mergeUpdates(updates), fromHub)
     this.version = Math.max(this.version ?? 0, ...ops.map(op => op.version))
     this.emit("state")
+    this.detailed.deliver(ops)
   }
 
   /** Send the pending updates, merged into one, when nothing is in flight. */
