@@ -40,6 +40,8 @@ export class CrdtHistorySource implements HistorySource {
   /** The described ops, by version - 1. */
   private readonly described: CommittedOp[] = []
   private queue: Promise<unknown> = Promise.resolve()
+  /** The newest version handed to the model, by a page or live; null before either. */
+  private handedOn: number | null = null
 
   constructor(private readonly host: CrdtHistoryHost) {}
 
@@ -67,16 +69,28 @@ export class CrdtHistorySource implements HistorySource {
     return this.host.subscribe(listener)
   }
 
-  /** The connection's ops, described, in version order; those that cannot be described are left out (the model then sees a gap and reloads). */
+  /**
+   * The connection's ops, described, in version order, with none left out: a join brings the Yjs state
+   * but not the ops missed while away, so when the connection's version passes the newest op handed on,
+   * the ops between are fetched first. Ops that cannot be described are left out (the model then sees a
+   * gap and reloads).
+   */
   onOps(listener: (ops: readonly CommittedOp[]) => void): () => void {
-    return this.host.onOps(ops => {
-      if (!ops.length) return
-      const upTo = ops[ops.length - 1].version
-      void this.serial(() => this.describeTo(upTo, ops)).then(
-        () => listener(ops.map(op => this.described[op.version - 1]).filter(op => op != null)),
-        () => {}
-      )
-    })
+    const follow = (known: readonly CommittedOp[]) => {
+      const upTo = Math.max(this.host.version ?? 0, ...known.map(op => op.version))
+      void this.serial(async () => {
+        const from = this.handedOn ?? (known.length ? known[0].version - 1 : upTo)
+        if (upTo <= from) return []
+        await this.describeTo(upTo, known)
+        this.handedOn = upTo
+        return this.described.slice(from, upTo)
+      }).then(ops => ops.length && listener(ops), () => {})
+    }
+    const stops = [
+      this.host.onOps(ops => ops.length && follow(ops)),
+      this.host.subscribe(change => change == "state" && (this.host.version ?? 0) > (this.handedOn ?? Infinity) && follow([]))
+    ]
+    return () => stops.forEach(stop => stop())
   }
 
   /** A page of described ops, newest first, below `before` (the newest when omitted), at most `limit`. */
@@ -92,6 +106,7 @@ export class CrdtHistorySource implements HistorySource {
         top = before - 1
       }
       await this.describeTo(top, known)
+      if (before == null) this.handedOn = Math.max(this.handedOn ?? 0, top)
       const first = Math.max(1, top - limit + 1)
       const ops = this.described.slice(first - 1, top).reverse()
       return { docId: this.host.docId, ops, next: ops.length && first > 1 ? first : null }

@@ -70,14 +70,16 @@ class Host implements CrdtHistoryHost {
   state: EditorState
   pagesFetched = 0
   private readonly listeners = new Set<(ops: readonly CommittedOp[]) => void>()
+  private readonly changeListeners = new Set<(change: string) => void>()
 
   constructor(private readonly log: CrdtLog) {
     this.version = log.ops.length
     this.state = EditorState.create({ doc: log.versions[this.version], plugins: [historyHighlightPlugin()] })
   }
 
-  subscribe() {
-    return () => {}
+  subscribe(listener: (change: string) => void) {
+    this.changeListeners.add(listener)
+    return () => void this.changeListeners.delete(listener)
   }
 
   onOps(listener: (ops: readonly CommittedOp[]) => void) {
@@ -110,6 +112,12 @@ class Host implements CrdtHistoryHost {
     const ops = this.log.ops.slice(this.version)
     this.version = this.log.ops.length
     for (const listener of this.listeners) listener(ops)
+  }
+
+  /** Back after a time away: the join brought the Yjs state up to the newest version, and no ops. */
+  rejoin(): void {
+    this.version = this.log.ops.length
+    for (const listener of this.changeListeners) listener("state")
   }
 }
 
@@ -213,5 +221,12 @@ describe("the history of a CRDT document", () => {
     expect(model.entries()[0].summary).toBe("typed '!' in paragraph 1")
     await model.travel.show(121)
     expect(model.snapshot.travel.doc?.eq(log.versions[121])).toBe(true)
+
+    // Ops missed while away are fetched once the connection's version passes them, and listed.
+    log.write(ada, doc(p(text + "!?")), 10_000 * 122)
+    log.write(bob, doc(p(text + "!?.")), 10_000 * 123)
+    host.rejoin()
+    await until(() => model!.log.newest == 123)
+    expect(model.entries().slice(0, 2).map(e => [e.author.name, e.summary])).toEqual([["Bob", "typed '.' in paragraph 1"], ["Ada", "typed '?' in paragraph 1"]])
   })
 })
