@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { EditorState, type Transaction } from "prosemirror-state"
 import type { Node } from "prosemirror-model"
+import { Step } from "prosemirror-transform"
+import { schema } from "../../lib/schema"
 import * as Y from "yjs"
 import { updateYFragment } from "y-prosemirror"
 import { CrdtHistorySource, type CrdtHistoryHost } from "../../lib/client/crdt-history-source"
@@ -10,7 +12,7 @@ import { crdtDoc, crdtFragment, crdtSeed, encodeUpdate } from "../../lib/strateg
 import { UpdateReplay } from "../../lib/strategies/crdt/update-replay"
 import { b } from "../support/builders"
 
-const { doc, p: para, strong } = b
+const { doc, p: para, strong, em, h1, ul, li, quote } = b
 /** A paragraph; the first keeps the id of the one every CRDT document starts with, as the editor keeps it. */
 const p = (...content: unknown[]) => para({ id: "start" }, ...content)
 const p2 = (...content: unknown[]) => para(...content)
@@ -157,6 +159,27 @@ describe("the replay of a CRDT document's updates", () => {
     expect(summaries).toEqual([
       "typed 'Hello' in paragraph 1", "typed ' world' in paragraph 1", "made 'Hello' bold", "deleted 'world' in paragraph 1", "typed 'Second line' in the document"
     ])
+  })
+
+  it("reads each version as a whole reading of the Yjs document does, block by block, through lists, quotes, splits and joins", () => {
+    const log = new CrdtLog()
+    log.write(ada, doc(p("Title")))
+    log.write(bob, doc(h1({ id: "start" }, "Title"), p2("One two")))
+    log.write(ada, doc(h1({ id: "start" }, "Title"), p2("One"), p2(" two")))
+    log.write(bob, doc(h1({ id: "start" }, "Title"), p2("One"), ul(li(p2("first")), li(p2("second"))), p2(" two")))
+    log.write(ada, doc(h1({ id: "start" }, "Title"), p2("One"), ul(li(p2("first ", em("and"))), li(p2("second"))), quote(p2(" two"))))
+    log.write(bob, doc(h1({ id: "start" }, "Title"), ul(li(p2("first ", em("and"), " second"))), quote(p2(" two"))))
+    log.write(ada, doc(h1({ id: "start" }, "Title"), quote(p2(" two"))))
+    const replay = new UpdateReplay()
+    let previous = replay.doc
+    for (const op of log.ops) {
+      const described = replay.add(op)
+      expect(replay.doc.eq(log.versions[op.version])).toBe(true)
+      // Its steps lead from the version before to its own.
+      const stepped = described.steps.reduce((d, json) => Step.fromJSON(schema, json).apply(d).doc!, previous)
+      expect(stepped.eq(replay.doc)).toBe(true)
+      previous = replay.doc
+    }
   })
 
   it("refuses an op out of order, changing nothing", () => {

@@ -1,27 +1,27 @@
 import type { Node } from "prosemirror-model"
 import * as Y from "yjs"
-import { yXmlFragmentToProseMirrorRootNode } from "y-prosemirror"
 import { summarizeSteps, summaryText } from "../../ot/op-summary"
 import { diffDocs } from "../../history/doc-diff"
 import type { CommittedOp } from "../../protocol/messages"
-import { schema } from "../../schema/schema"
+import { BlockReader } from "./block-reader"
 import { crdtFragment, crdtSeed, decodeUpdate } from "./updates"
 
 /**
  * A CRDT document's op log replayed in order into a Yjs document of its own, turning each op's Yjs
  * update into what a step-based op says: the ProseMirror steps from the document before it to the one
  * after (diffDocs) and their summary in plain words ("typed 'hello' in paragraph 1"), so that the
- * history panel reads CRDT ops as it reads any other. Incremental: each op costs one update and one
- * reading of the document.
+ * history panel reads CRDT ops as it reads any other. Incremental: each op costs one update and a
+ * reading of the blocks it touched.
  */
 export class UpdateReplay {
   private readonly ydoc = new Y.Doc()
+  private readonly reader = new BlockReader(this.ydoc.getXmlFragment(crdtFragment))
   private current: Node
   private at = 0
 
   constructor() {
     Y.applyUpdate(this.ydoc, crdtSeed())
-    this.current = this.read()
+    this.current = this.reader.read()
   }
 
   /** The version replayed to: the number of ops added. */
@@ -43,7 +43,7 @@ export class UpdateReplay {
     if (!op.update) throw new RangeError(`Op ${op.version} carries no Yjs update`)
     Y.applyUpdate(this.ydoc, decodeUpdate(op.update))
     const before = this.current
-    this.current = this.read()
+    this.current = this.reader.read()
     this.at = op.version
     const steps = diffDocs(before, this.current)
     const described: CommittedOp = { ...op, steps: steps.map(step => step.toJSON()) }
@@ -52,10 +52,5 @@ export class UpdateReplay {
     const summary = summaryText(summarizeSteps(before, steps))
     if (summary) described.summary = summary
     return described
-  }
-
-  // The replay's Yjs document is written by nobody here, so reading it in place changes nothing.
-  private read(): Node {
-    return yXmlFragmentToProseMirrorRootNode(this.ydoc.getXmlFragment(crdtFragment), schema)
   }
 }
