@@ -10,11 +10,16 @@ import { UpdateReplay } from "../strategies/crdt/update-replay"
 /** What a CrdtHistorySource reads of a CRDT document's connection: its ops as the hub stores them (Yjs updates, no steps). */
 export interface CrdtHistoryHost {
   readonly docId: string
+  /** The viewer's name and colour. */
   readonly user: Author
+  /** The viewer's client identity. */
   readonly clientId: string
+  /** The newest hub version the connection has caught up with (by ops or by a join's Yjs state), null until joined. */
   readonly version: number | null
+  /** The editor state, null until loaded. */
   readonly state: EditorState | null
   readonly status: string
+  /** Call `listener` on every change of the connection ("state" when its document or version moved). */
   subscribe(listener: (change: string) => void): () => void
   /** The committed ops the connection receives, whole, in version order. */
   onOps(listener: (ops: readonly CommittedOp[]) => void): () => void
@@ -65,6 +70,7 @@ export class CrdtHistorySource implements HistorySource {
     return this.host.status
   }
 
+  /** Call `listener` on every change of the connection. */
   subscribe(listener: (change: string) => void): () => void {
     return this.host.subscribe(listener)
   }
@@ -113,6 +119,7 @@ export class CrdtHistorySource implements HistorySource {
     })
   }
 
+  /** The document at a version, as the hub replays it for a CRDT document (whole, no steps). */
   fetchVersion(version: number): Promise<DocAtReply> {
     return this.host.fetchVersion(version)
   }
@@ -132,6 +139,7 @@ export class CrdtHistorySource implements HistorySource {
     return Math.min(pos, this.host.state?.doc.content.size ?? pos)
   }
 
+  /** Apply a local transaction: y-prosemirror's binding writes its change into Yjs like any typing. */
   dispatch(tr: Transaction): void {
     this.host.dispatch(tr)
   }
