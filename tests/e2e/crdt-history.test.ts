@@ -33,6 +33,9 @@ describe("the history of a CRDT document", () => {
     await ada.getByTestId("history-filter").selectOption({ label: "By Bob" })
     await expect.poll(() => entriesOf(ada)).toEqual(["Bob: typed ' and Bob' in paragraph 1"])
     await ada.getByTestId("history-filter").selectOption("all")
+    // Clicking Bob's entry marks where his words landed in Ada's editor.
+    await ada.locator("[data-testid=history-entry]", { hasText: "Bob" }).getByRole("button").first().click()
+    await expect.poll(() => ada.getByTestId("editor").locator(".history-landed").allTextContents().then(parts => parts.join(""))).toBe(" and Bob")
 
     // Back to the version before Bob typed: shown read-only in the editor's place, with who wrote it.
     await ada.getByTestId("version-slider").evaluate((slider, version) => {
