@@ -305,8 +305,9 @@ export class CrdtConnection extends HubConnection {
     const updates = ops.filter(op => op.update && op.clientId != this.clientId).map(op => decodeUpdate(op.update!))
     if (updates.length) Y.applyUpdate(this.ydoc, Y.mergeUpdates(updates), fromHub)
     this.version = Math.max(this.version ?? 0, ...ops.map(op => op.version))
-    this.emit("state")
+    // Before the version's listeners: a history that sees the version move without its ops fetches them.
     this.detailed.deliver(ops)
+    this.emit("state")
   }
 
   /** Send the pending updates, merged into one, when nothing is in flight. */

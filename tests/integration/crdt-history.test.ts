@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import * as Y from "yjs"
 import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
@@ -54,8 +54,10 @@ describe("a CRDT document's history, from the hub", () => {
 
       // A live op arrives whole (the connection asked for detail) and is described at once.
       await until(() => bob.version == 2, wake => bob.subscribe(wake), 20_000, "Bob caught up")
+      const pages = vi.spyOn(ada, "fetchHistory")
       type(bob, "!")
       await listed(["Bob: typed ' world!' in paragraph 1", "Ada: typed 'Hello' in paragraph 1"])
+      expect(pages).not.toHaveBeenCalled()
 
       // While Ada is away Bob types; her join brings the Yjs state, and her history fetches the ops.
       ada.goOffline()
