@@ -12,7 +12,7 @@ import { crdtDoc, crdtFragment, crdtSeed, encodeUpdate } from "../../lib/strateg
 import { UpdateReplay } from "../../lib/strategies/crdt/update-replay"
 import { b } from "../support/builders"
 
-const { doc, p: para, strong, em, h1, ul, li, quote } = b
+const { doc, p: para, strong, em, h1, h2, ul, li, quote } = b
 /** A paragraph; the first keeps the id of the one every CRDT document starts with, as the editor keeps it. */
 const p = (...content: unknown[]) => para({ id: "start" }, ...content)
 const p2 = (...content: unknown[]) => para(...content)
@@ -180,6 +180,22 @@ describe("the replay of a CRDT document's updates", () => {
       expect(stepped.eq(replay.doc)).toBe(true)
       previous = replay.doc
     }
+  })
+
+  it("says what a change of blocks did: a new block type, a level, a list, a quote, and a block id alone as nothing", () => {
+    const log = new CrdtLog()
+    log.write(ada, doc(p("Hello"), p2("World")))
+    log.write(ada, doc(h1({ id: "start" }, "Hello"), p2("World")))
+    log.write(bob, doc(h2({ id: "start" }, "Hello"), p2("World")))
+    log.write(bob, doc(h2({ id: "start" }, "Hello"), quote(p2("World"))))
+    log.write(ada, doc(ul(li(p2("Hello")), li(p2("World")))))
+    log.write(ada, doc(h2({ id: "start" }, "Hello"), p2("World")))
+    log.write(bob, doc(h2({ id: "other" }, "Hello"), p2("World")))
+    const replay = new UpdateReplay()
+    expect(log.ops.map(op => replay.add(op).summary)).toEqual([
+      expect.any(String), "made paragraph 1 a heading", "changed the level of heading 1", "turned 1 block into a quote",
+      "changed the blocks around 'Hello World'", "changed the blocks around 'Hello World'", undefined
+    ])
   })
 
   it("refuses an op out of order, changing nothing", () => {
