@@ -4,7 +4,6 @@ import Link from "next/link"
 import { useState } from "react"
 import type { EditorView } from "prosemirror-view"
 import { saveIdentity } from "@/lib/client/identity"
-import { DocConnection } from "@/lib/client/doc-connection"
 import { AccessBadge } from "./access-badge"
 import { ConnectionPill } from "./connection-pill"
 import { DocumentMenu } from "./document-menu"
@@ -31,7 +30,6 @@ import { TitleField } from "./title-field"
 import { titleOf } from "@/lib/schema/document-title"
 import { useLeaveWarning } from "./use-leave-warning"
 import { WordCount } from "./word-count"
-import { modeOf } from "@/lib/strategies/registry"
 
 /**
  * The document page's editor: toolbar, ProseMirror view, the people in the document, connection state,
@@ -48,8 +46,7 @@ export function DocumentEditor({ docId }: { docId: string }) {
   const title = useDocumentTitle(docId, needsLink ? null : connection?.state?.doc ?? null, connection?.version != null ? connection.strategy : undefined)
   useLeaveWarning(connection)
   const [historyOpen, toggleHistory] = useHistoryOpen()
-  // The history panel reads ProseMirror ops: CRDT documents have none to show.
-  const history = useHistoryModel(historyOpen && !needsLink && connection instanceof DocConnection ? connection : null)
+  const history = useHistoryModel(historyOpen && !needsLink ? connection : null)
   const travelling = useTravelling(history)
   const revoked = status == "revoked"
   // No copy of the document to show, and the hub that has it cannot be reached.
@@ -71,7 +68,7 @@ export function DocumentEditor({ docId }: { docId: string }) {
           <div className="doc-actions">
             <PresenceList others={connection?.others ?? []} />
             <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} stored={connection?.storedCount ?? 0} readOnly={connection?.role == "view"} />
-            {(!connection || modeOf(connection.strategy).history) && <HistoryToggle open={historyOpen} onToggle={toggleHistory} />}
+            <HistoryToggle open={historyOpen} onToggle={toggleHistory} />
             {!revoked && (
               <OfflineToggle offline={status == "offline"}
                 onToggle={() => {

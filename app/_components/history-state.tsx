@@ -1,18 +1,18 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react"
-import type { DocConnection } from "@/lib/client/doc-connection"
-import { HistoryModel, type HistorySnapshot } from "@/lib/history"
+import { HistoryModel, type HistorySnapshot, type HistorySource } from "@/lib/history"
 
 const openKey = "concord:history-open"
 
 /**
- * A HistoryModel following `connection` for as long as it is given and the component is mounted;
- * null otherwise (pass null while the panel is closed, so that a closed panel costs nothing).
+ * A HistoryModel following `connection` (through the history source it gives) for as long as it is
+ * given and the component is mounted; null otherwise (pass null while the panel is closed, so that a
+ * closed panel costs nothing).
  */
-export function useHistoryModel(connection: DocConnection | null): HistoryModel | null {
+export function useHistoryModel(connection: { historySource(): HistorySource } | null): HistoryModel | null {
   const [model, setModel] = useState<HistoryModel | null>(null)
   useEffect(() => {
     if (!connection) return
-    const created = new HistoryModel(connection)
+    const created = new HistoryModel(connection.historySource())
     created.start()
     setModel(created)
     return () => {

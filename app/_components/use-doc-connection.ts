@@ -71,7 +71,7 @@ function deviceWriteObserver(): { onWrite?: (timings: WriteTimings) => void } {
 function openCrdt(docId: string, token: string): CrdtConnection {
   return new CrdtConnection({
     docId, token, user: loadIdentity(), knownRole: knownRoleOf(docId, token), startOffline: offlineChosen(docId),
-    plugins: createEditorPlugins({ others: () => [], undo: "yjs" }), keepOnDevice: true, caret: caretElement
+    plugins: [...createEditorPlugins({ others: () => [], undo: "yjs" }), historyHighlightPlugin()], keepOnDevice: true, caret: caretElement
   })
 }
 

@@ -5,7 +5,7 @@ import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwareness
 import { IndexeddbPersistence } from "y-indexeddb"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
-import type { Author, AwarenessRelay, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
+import type { Author, AwarenessRelay, CommittedOp, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
 import { safeColor } from "../protocol/author-color"
 import type { RemotePresence } from "./remote-presence"
 import { unpackOps } from "../protocol/packed-steps"
@@ -13,7 +13,10 @@ import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/registry"
 import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt/updates"
 import { crdtTitlePlugin } from "../strategies/crdt/title-plugin"
+import type { HistorySource } from "../history/history-source"
 import { Backoff } from "./backoff"
+import { CrdtHistorySource } from "./crdt-history-source"
+import { DetailedOpFeed } from "./detailed-op-feed"
 import { ackTimeout, HubConnection, retryable, toError, type HubConnectionOptions } from "./hub-connection"
 
 /** Options for a CrdtConnection. */
@@ -84,6 +87,12 @@ export class CrdtConnection extends HubConnection {
   private inflight: Uint8Array | null = null
   /** The copy in IndexedDB, when kept on this device. */
   private readonly local: IndexeddbPersistence | null
+  private readonly detailed = new DetailedOpFeed(
+    (before, limit) => this.fetchHistory(before, limit),
+    on => {
+      if (this.joined) this.socket.emit("detail", { docId: this.docId, on })
+    }
+  )
 
   constructor(options: CrdtConnectionOptions) {
     // Every retry rejoins after a second: the join sends whatever the hub lacks.
@@ -157,6 +166,19 @@ export class CrdtConnection extends HubConnection {
     this.emit("state")
   }
 
+  /**
+   * Call `listener` with the committed ops this connection receives, whole (author, time, Yjs update),
+   * in version order. Ops missed while away are not among them: a join brings the Yjs state, not ops.
+   */
+  onOps(listener: (ops: readonly CommittedOp[]) => void): () => void {
+    return this.detailed.add(listener)
+  }
+
+  /** The history panel reads this document's ops through a replay of their Yjs updates. */
+  historySource(): HistorySource {
+    return new CrdtHistorySource(this)
+  }
+
   /** The caret travels by awareness, which y-prosemirror's cursor plugin keeps up to date. */
   setPresence(): void {}
 
@@ -172,6 +194,7 @@ export class CrdtConnection extends HubConnection {
     if (!this.closed) {
       // Others remove this caret at once rather than when it times out.
       removeAwarenessStates(this.awareness, [this.ydoc.clientID], "local")
+      this.detailed.clear()
       this.awareness.destroy()
       this.ydoc.destroy()
     }
@@ -181,7 +204,8 @@ export class CrdtConnection extends HubConnection {
   protected joinRequest(): JoinRequest {
     return {
       docId: this.docId, clientId: this.clientId, secret: this.secret, token: this.token, version: null, user: this.author,
-      stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc))
+      stateVector: encodeUpdate(Y.encodeStateVector(this.ydoc)),
+      ...(this.detailed.wanted ? { detail: true } : {})
     }
   }
 
@@ -189,7 +213,7 @@ export class CrdtConnection extends HubConnection {
     this.retryLater()
   }
 
-  protected joinSucceeded(result: JoinResult): void {
+  protected joinSucceeded(result: JoinResult, request: JoinRequest): void {
     if (modeOf(result.strategy).carries != "updates" || !result.crdt)
       return this.fail(new ConcordError("ERR_STRATEGY_MISMATCH", `The document is served under ${result.strategy}, not as a CRDT`))
     Y.applyUpdate(this.ydoc, decodeUpdate(result.crdt.update), fromHub)
@@ -203,6 +227,8 @@ export class CrdtConnection extends HubConnection {
     // An update the hub never received took a seq with it: the hub says which comes next.
     this.seq = result.nextSeq - 1
     this.joined = true
+    // Someone started or stopped listening for whole ops while the join was on its way.
+    if (this.detailed.wanted != (request.detail ?? false)) this.socket.emit("detail", { docId: this.docId, on: this.detailed.wanted })
     this.everOnline = true
     this.setStatus("online")
     this.flush()
@@ -280,6 +306,8 @@ export class CrdtConnection extends HubConnection {
     const updates = ops.filter(op => op.update && op.clientId != this.clientId).map(op => decodeUpdate(op.update!))
     if (updates.length) Y.applyUpdate(this.ydoc, Y.mergeUpdates(updates), fromHub)
     this.version = Math.max(this.version ?? 0, ...ops.map(op => op.version))
+    // Before the version's listeners: a history that sees the version move without its ops fetches them.
+    this.detailed.deliver(ops)
     this.emit("state")
   }
 

@@ -7,7 +7,7 @@ import { ConcordError } from "../protocol/errors"
 import type { ConnectionChange } from "./connection-status"
 import { unpackOps } from "../protocol/packed-steps"
 import type {
-  Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage, JoinRequest, JoinResult, LeanOp, SelectionJSON, Snapshot, StrategyName
+  Author, AuthorshipSpans, CommittedOp, JoinRequest, JoinResult, LeanOp, SelectionJSON, Snapshot, StrategyName
 } from "../protocol/messages"
 import { modeOf } from "../strategies/registry"
 import { WriterClocks } from "../strategies/writer-clocks"
@@ -16,6 +16,7 @@ import { BatchSubmitter } from "./batch-submitter"
 import { EditLossReports } from "./edit-loss-reports"
 import { keepCaretBeforeRemoteText } from "./caret-stickiness"
 import { DetailedOpFeed } from "./detailed-op-feed"
+import type { HistorySource } from "../history/history-source"
 import { LocalPresence } from "./local-presence"
 import { RemotePresenceSet, type RemotePresence } from "./remote-presence"
 import { ackTimeout, HubConnection, retryable, type HubConnectionOptions } from "./hub-connection"
@@ -182,23 +183,9 @@ export class DocConnection extends HubConnection {
     return this.detailed.add(listener)
   }
 
-  /**
-   * A page of the document's committed ops, newest first, with versions below `before` (the newest when
-   * omitted), at most `limit` of them. Rejects with a ConcordError when not connected or when the hub refuses.
-   */
-  fetchHistory(before?: number, limit?: number): Promise<HistoryPage> {
-    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("history", {
-      docId: this.docId, ...(before != null ? { before } : {}), ...(limit != null ? { limit } : {})
-    }))
-  }
-
-  /**
-   * The document as it was at hub version `version`, as the hub sends it (a snapshot and the steps after
-   * it: fetchedVersion in lib/history gives the document). Rejects with a ConcordError when not connected
-   * or when the hub refuses.
-   */
-  fetchVersion(version: number): Promise<DocAtReply> {
-    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("docAt", { docId: this.docId, version }))
+  /** The history panel reads this connection's ops as they are: they carry ProseMirror steps. */
+  historySource(): HistorySource {
+    return this
   }
 
   /**

@@ -1,5 +1,5 @@
 import { ConcordError, type ErrorJSON } from "../protocol/errors"
-import type { Author, JoinRequest, JoinResult, LinksRequest, LinksResult, Reply, Role } from "../protocol/messages"
+import type { Author, DocAtReply, HistoryPage, JoinRequest, JoinResult, LinksRequest, LinksResult, Reply, Role } from "../protocol/messages"
 import type { ConnectionChange, ConnectionIssue, ConnectionStatus } from "./connection-status"
 import type { Backoff } from "./backoff"
 import { hubSocket, type HubSocket } from "./hub-socket"
@@ -146,6 +146,25 @@ export abstract class HubConnection {
     this.wantOffline = false
     this.setStatus(this.everOnline ? "reconnecting" : "connecting")
     this.socket.connect()
+  }
+
+  /**
+   * A page of the document's committed ops, newest first, with versions below `before` (the newest when
+   * omitted), at most `limit` of them. Rejects with a ConcordError when not connected or when the hub refuses.
+   */
+  fetchHistory(before?: number, limit?: number): Promise<HistoryPage> {
+    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("history", {
+      docId: this.docId, ...(before != null ? { before } : {}), ...(limit != null ? { limit } : {})
+    }))
+  }
+
+  /**
+   * The document as it was at hub version `version`, as the hub sends it (a snapshot and the steps after
+   * it: fetchedVersion in lib/history gives the document). Rejects with a ConcordError when not connected
+   * or when the hub refuses.
+   */
+  fetchVersion(version: number): Promise<DocAtReply> {
+    return this.ask(() => this.socket.timeout(ackTimeout).emitWithAck("docAt", { docId: this.docId, version }))
   }
 
   /**

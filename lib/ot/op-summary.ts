@@ -84,6 +84,8 @@ function describeStep(doc: Node, step: Step, numbered: boolean): Change {
     }
     if (step.from == step.to && !inserted.replace(/\n/g, "")) return { kind: "restructured", text: `added ${blocksWords(step.slice.content)}` }
     if (step.from == step.to) return { kind: "typed", text: `typed ${quote(inserted)} in ${blockAt(doc, step.from, numbered)}` }
+    // The same text in other blocks: a list or quote put on or taken off, told apart from any edit of the text.
+    if (removed && removed == inserted) return { kind: "restructured", text: `changed the blocks around ${quote(removed)}` }
     return { kind: "replaced", text: `replaced ${quote(removed)} with ${quote(inserted)}` }
   }
   if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) {

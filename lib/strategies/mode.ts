@@ -19,8 +19,6 @@ export interface DocumentMode {
   carries: "steps" | "blocks" | "updates"
   /** Block writes: settled by the writer's clock (last writer wins, per block or for the whole document) or by version vectors. */
   blocks?: { by: "clock"; unit: LwwGranularity } | { by: "vector" }
-  /** The page offers the history panel (its timeline is one of steps). */
-  history: boolean
   /** Concurrent writes wait for a person to pick or merge them (the lab replays people's resolutions). */
   resolvesByHand?: boolean
 }

@@ -39,8 +39,6 @@ describe("the strategy registry", () => {
       expect(mode.label.length).toBeGreaterThan(0)
       expect(!!mode.blocks).toBe(mode.carries == "blocks")
       if (mode.resolvesByHand) expect(mode.blocks?.by).toBe("vector")
-      // A history of steps needs ops with steps.
-      if (mode.history) expect(mode.carries).not.toBe("updates")
       const describer = batchDescriber(name, () => 1_000, new VersionVectorClock("c"))
       expect(!!describer).toBe(mode.carries == "blocks")
       expect(writesCarryClock(mode)).toBe(mode.blocks?.by == "clock")

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest"
+import type { Page } from "playwright-core"
+import { browserSuite } from "./support/suite"
+import { openTab, placeCaret, readDocument, waitForConvergence, waitForTextIncluding } from "./support/browser"
+
+const suite = browserSuite()
+const { tabs } = suite
+
+/** The history entries the tab lists, newest first, as "<name>: <summary>". */
+function entriesOf(page: Page): Promise<string[]> {
+  return page.getByTestId("history-entry").evaluateAll(entries => entries.map(entry =>
+    `${entry.querySelector(".history-author")?.textContent}: ${entry.querySelector(".history-summary")?.textContent}`))
+}
+
+describe("the history of a CRDT document", () => {
+  it("lists both people's edits in plain words, shows an earlier version, and restores it in both tabs", async () => {
+    const docId = `crdt-history-${Date.now()}`
+    const ada = await openTab(suite.browser, suite.server.url, docId, { create: true, strategy: "crdt", name: "Ada", color: "#c2255c" })
+    tabs.push(ada)
+    await ada.getByTestId("editor").locator(".ProseMirror").click()
+    await ada.keyboard.type("Hello world")
+    const [before] = await waitForConvergence([ada])
+    const bob = await openTab(suite.browser, suite.server.url, docId, { name: "Bob", color: "#1971c2" })
+    tabs.push(bob)
+    await waitForTextIncluding(bob, "Hello world")
+    await placeCaret(bob, 0, "end")
+    await bob.keyboard.type(" and Bob")
+    await waitForConvergence([ada, bob])
+
+    // Ada's panel tells the two apart and says what each typed.
+    await ada.getByTestId("history-panel").waitFor()
+    await expect.poll(() => entriesOf(ada), { timeout: 20_000 }).toEqual(["Bob: typed ' and Bob' in paragraph 1", "Ada: typed 'Hello world' in paragraph 1"])
+    await ada.getByTestId("history-filter").selectOption({ label: "By Bob" })
+    await expect.poll(() => entriesOf(ada)).toEqual(["Bob: typed ' and Bob' in paragraph 1"])
+    await ada.getByTestId("history-filter").selectOption("all")
+    // Clicking Bob's entry marks where his words landed in Ada's editor.
+    await ada.locator("[data-testid=history-entry]", { hasText: "Bob" }).getByRole("button").first().click()
+    await expect.poll(() => ada.getByTestId("editor").locator(".history-landed").allTextContents().then(parts => parts.join(""))).toBe(" and Bob")
+
+    // Back to the version before Bob typed: shown read-only in the editor's place, with who wrote it.
+    await ada.getByTestId("version-slider").evaluate((slider, version) => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!.call(slider, String(version))
+      slider.dispatchEvent(new Event("input", { bubbles: true }))
+    }, before.version!)
+    const preview = ada.locator(`[data-testid=version-preview][data-version="${before.version}"][data-authorship=ready]`)
+    await preview.waitFor()
+    expect(await preview.locator(".ProseMirror").textContent()).toBe("Hello world")
+    await preview.locator(".version-legend-item", { hasText: "Ada" }).waitFor()
+
+    // Restoring it is an edit like any other: both tabs show the old text, and the history says so.
+    await ada.getByTestId("restore-version").click()
+    await ada.getByTestId("editor").waitFor({ state: "visible" })
+    const restored = await waitForConvergence([ada, bob])
+    for (const tab of restored) expect(tab.text).toBe("Hello world")
+    await expect.poll(() => entriesOf(bob), { timeout: 20_000 }).toContain("Ada: deleted ' and Bob' in paragraph 1")
+    expect((await readDocument(bob)).version).toBeGreaterThan(before.version!)
+  })
+})
