@@ -1,9 +1,8 @@
 "use client"
 
 import Link from "next/link"
-import { useEffect, useMemo, useState } from "react"
-import { listRecentDocuments, type RecentDocument } from "@/lib/client/recent-documents"
-import { documentsOnDevice } from "@/lib/client/device-opening"
+import { useMemo, useState } from "react"
+import type { RecentDocument } from "@/lib/client/recent-documents"
 import { fetchSummaries } from "@/lib/client/document-summaries"
 import { documentLink } from "@/lib/client/document-link"
 import { rolesByReach, storedLinks } from "@/lib/client/stored-links"
@@ -11,8 +10,8 @@ import { ConcordError } from "@/lib/protocol/errors"
 import type { DocumentSummary } from "@/lib/protocol/messages"
 import { modeOf } from "@/lib/strategies/registry"
 import { copyText } from "./copy-text"
-import { removeDocument } from "./remove-document"
 import { timeAgo } from "./time-ago"
+import { useDeviceDocuments } from "./use-device-documents"
 
 /** The most capable link token this browser holds for document `docId`, or null. */
 function heldToken(docId: string): string | null {
@@ -33,17 +32,11 @@ function addressOf(docId: string): string {
  * search by title; and per document open, copy link and remove from this device.
  */
 export function DocumentList() {
-  const [documents, setDocuments] = useState<RecentDocument[] | null>(null)
   const [summaries, setSummaries] = useState<ReadonlyMap<string, DocumentSummary>>(new Map())
-  const [unsent, setUnsent] = useState<ReadonlyMap<string, number>>(new Map())
   const [problem, setProblem] = useState<string | null>(null)
   const [query, setQuery] = useState("")
   const [copied, setCopied] = useState<string | null>(null)
-
-  useEffect(() => {
-    const listed = listRecentDocuments()
-    setDocuments(listed)
-    void documentsOnDevice().then(stored => setUnsent(new Map(stored.map(d => [d.docId, d.unsent]))), () => {})
+  const { documents, unsent, remove } = useDeviceDocuments((listed: RecentDocument[]) => {
     const asked = listed.flatMap(doc => {
       const token = heldToken(doc.id)
       return token ? [{ docId: doc.id, token }] : []
@@ -52,7 +45,7 @@ export function DocumentList() {
       found => setSummaries(new Map(found.map(s => [s.docId, s]))),
       error => setProblem(`The server could not say what changed: ${ConcordError.from(error).message}`)
     )
-  }, [])
+  })
 
   const rows = useMemo(() => (documents ?? []).map(doc => {
     const summary = summaries.get(doc.id)
@@ -95,12 +88,7 @@ export function DocumentList() {
                 {copied == doc.id ? "Copied" : "Copy link"}<span className="visually-hidden"> of {title || "Untitled document"}</span>
               </button>
               <button type="button" className="icon-button" data-testid="documents-remove" title="Remove from this device" aria-label={`Remove ${title || "Untitled document"} from this device`}
-                onClick={() => {
-                  const { confirmed, removed } = removeDocument(doc.id, unsent.get(doc.id) ?? 0)
-                  if (!confirmed) return
-                  setDocuments(listRecentDocuments())
-                  void removed.then(() => setUnsent(previous => new Map([...previous].filter(([id]) => id != doc.id))))
-                }}>
+                onClick={() => remove(doc.id)}>
                 ×
               </button>
             </li>

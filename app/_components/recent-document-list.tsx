@@ -1,24 +1,15 @@
 "use client"
 
 import Link from "next/link"
-import { useEffect, useState } from "react"
-import { listRecentDocuments, type RecentDocument } from "@/lib/client/recent-documents"
-import { documentsOnDevice } from "@/lib/client/device-opening"
-import { removeDocument } from "./remove-document"
 import { timeAgo } from "./time-ago"
-
+import { useDeviceDocuments } from "./use-device-documents"
 
 /**
  * The documents this browser opened, from localStorage, most recent first, with the edits each keeps
  * only on this device. Removing one removes it from this device too, after asking when that loses edits.
  */
 export function RecentDocumentList() {
-  const [documents, setDocuments] = useState<RecentDocument[] | null>(null)
-  const [unsent, setUnsent] = useState<ReadonlyMap<string, number>>(new Map())
-  useEffect(() => {
-    setDocuments(listRecentDocuments())
-    void documentsOnDevice().then(stored => setUnsent(new Map(stored.map(d => [d.docId, d.unsent]))), () => {})
-  }, [])
+  const { documents, unsent, remove } = useDeviceDocuments()
   if (!documents) return null
   if (!documents.length) return <p className="recent-empty">Documents you open will be listed here.</p>
   return (
@@ -34,12 +25,7 @@ export function RecentDocumentList() {
             </span>
           </Link>
           <button type="button" className="icon-button recent-remove" title="Remove from this device" aria-label={`Remove ${doc.title || "Untitled document"} from this device`}
-            onClick={() => {
-              const { confirmed, removed } = removeDocument(doc.id, unsent.get(doc.id) ?? 0)
-              if (!confirmed) return
-              setDocuments(listRecentDocuments())
-              void removed.then(() => setUnsent(previous => new Map([...previous].filter(([id]) => id != doc.id))))
-            }}>
+            onClick={() => remove(doc.id)}>
             ×
           </button>
         </li>
