@@ -97,6 +97,8 @@ export class CrdtConnection extends HubConnection {
   private inflight: (LocalUpdate & { seq: number }) | null = null
   /** The version the transaction being shown restores, while the editor view writes it into Yjs (see dispatch). */
   private restoring: number | undefined
+  /** True when the stored copy brought updates since the last join: the hub may lack them, and no kept update holds them. */
+  private fromStore = false
   /** The copy in IndexedDB, when kept on this device. */
   private readonly local: IndexeddbPersistence | null
   private readonly detailed = new DetailedOpFeed(
@@ -116,6 +118,7 @@ export class CrdtConnection extends HubConnection {
     if (this.local) void this.openLocal(this.local)
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
       // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.
+      if (this.local && origin === this.local) this.fromStore = true
       if (origin === fromHub || (this.local && origin === this.local) || !this.writable) return
       this.pending.push(this.restoring === undefined ? { update } : { update, restores: this.restoring })
       this.flush()
@@ -242,6 +245,7 @@ export class CrdtConnection extends HubConnection {
     // The update in flight arrived when the hub's next seq is past it.
     const unsent = this.inflight && this.inflight.seq >= result.nextSeq ? [this.inflight, ...this.pending] : this.pending
     this.pending = this.writable ? this.toResend(unsent, decodeUpdate(result.crdt.stateVector)) : []
+    this.fromStore = false
     this.inflight = null
     // An update the hub never received took a seq with it: the hub says which comes next.
     this.seq = result.nextSeq - 1
@@ -334,13 +338,15 @@ export class CrdtConnection extends HubConnection {
    * What to send after a join, given the hub's state vector. Whatever the hub lacks (offline edits,
    * updates lost in flight) goes out as one update; but when a restore is among the unsent updates, they
    * go as they were kept, so that the restore keeps its mark, followed by what the hub lacks that none of
-   * them holds (another session's edits from the stored copy, and the delete set, which Yjs always sends whole).
+   * them holds when the stored copy brought any (another session's edits; with the delete set, which Yjs
+   * always sends whole).
    */
   private toResend(unsent: readonly LocalUpdate[], hubState: Uint8Array): LocalUpdate[] {
     if (!unsent.some(u => u.restores !== undefined)) {
       const missing = Y.encodeStateAsUpdate(this.ydoc, hubState)
       return emptyUpdate(missing) ? [] : [{ update: missing }]
     }
+    if (!this.fromStore) return [...unsent]
     // Every update of this session's Yjs client that the hub lacks is among the unsent ones.
     const known = Y.decodeStateVector(hubState)
     known.set(this.ydoc.clientID, Y.getState(this.ydoc.store, this.ydoc.clientID))
