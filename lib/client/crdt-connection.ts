@@ -5,6 +5,7 @@ import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwareness
 import { IndexeddbPersistence } from "y-indexeddb"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
+import { restoredVersionOf } from "../ot/restores-meta"
 import type { Author, AwarenessRelay, CommittedOp, JoinRequest, JoinResult, LeanOp, SubmitResult } from "../protocol/messages"
 import { safeColor } from "../protocol/author-color"
 import type { RemotePresence } from "./remote-presence"
@@ -58,6 +59,12 @@ interface AwarenessChanges {
 /** Marks Yjs changes that came from the hub, so that they are not sent back. */
 const fromHub = Symbol("concord-hub")
 
+/** A local Yjs update the hub has not acknowledged; `restores` when a transaction marked as a restore wrote it (see restoresMeta). */
+interface LocalUpdate {
+  update: Uint8Array
+  restores?: number
+}
+
 /**
  * One CRDT document kept in sync with the hub: a Yjs document bound to the ProseMirror editor by
  * y-prosemirror's ySyncPlugin. Local Yjs updates go to the hub one merged update at a time; the hub's
@@ -82,9 +89,16 @@ export class CrdtConnection extends HubConnection {
   private readonly plugins: readonly Plugin[]
   private readonly caret: CrdtConnectionOptions["caret"]
   private seq = 0
-  /** Local updates not yet sent, and the one in flight. */
-  private pending: Uint8Array[] = []
-  private inflight: Uint8Array | null = null
+  /**
+   * Local updates not yet sent, and the one sent last and not acknowledged, with its seq: kept across a
+   * disconnection, when the hub's next seq at the join tells whether it arrived.
+   */
+  private pending: LocalUpdate[] = []
+  private inflight: (LocalUpdate & { seq: number }) | null = null
+  /** The version the transaction being shown restores, while the editor view writes it into Yjs (see dispatch). */
+  private restoring: number | undefined
+  /** True when the stored copy brought updates since the last join: the hub may lack them, and no kept update holds them. */
+  private fromStore = false
   /** The copy in IndexedDB, when kept on this device. */
   private readonly local: IndexeddbPersistence | null
   private readonly detailed = new DetailedOpFeed(
@@ -104,8 +118,9 @@ export class CrdtConnection extends HubConnection {
     if (this.local) void this.openLocal(this.local)
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
       // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.
+      if (this.local && origin === this.local) this.fromStore = true
       if (origin === fromHub || (this.local && origin === this.local) || !this.writable) return
-      this.pending.push(update)
+      this.pending.push(this.restoring === undefined ? { update } : { update, restores: this.restoring })
       this.flush()
       // Local updates are written while the editor view updates: tell listeners once that is done.
       queueMicrotask(() => this.emit("state"))
@@ -163,7 +178,14 @@ export class CrdtConnection extends HubConnection {
     if (!this.state) throw new RangeError("CrdtConnection.dispatch called before the document loaded")
     if (tr.docChanged && !this.writable && !(tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin) return
     this.state = this.state.apply(tr)
-    this.emit("state")
+    // ySyncPlugin writes the change into Yjs when the editor view takes the new state, which it does
+    // while hearing of it: the update written meanwhile is the restore's, and goes out on its own.
+    this.restoring = restoredVersionOf(tr)
+    try {
+      this.emit("state")
+    } finally {
+      this.restoring = undefined
+    }
   }
 
   /**
@@ -220,9 +242,10 @@ export class CrdtConnection extends HubConnection {
     this.version = Math.max(this.version ?? 0, result.version)
     this.createState()
     void this.local?.set(joinedKey, 1)
-    // Whatever the hub lacks (offline edits, updates lost in flight) goes out as one update.
-    const missing = Y.encodeStateAsUpdate(this.ydoc, decodeUpdate(result.crdt.stateVector))
-    this.pending = emptyUpdate(missing) || !this.writable ? [] : [missing]
+    // The update in flight arrived when the hub's next seq is past it.
+    const unsent = this.inflight && this.inflight.seq >= result.nextSeq ? [this.inflight, ...this.pending] : this.pending
+    this.pending = this.writable ? this.toResend(unsent, decodeUpdate(result.crdt.stateVector)) : []
+    this.fromStore = false
     this.inflight = null
     // An update the hub never received took a seq with it: the hub says which comes next.
     this.seq = result.nextSeq - 1
@@ -311,20 +334,46 @@ export class CrdtConnection extends HubConnection {
     this.emit("state")
   }
 
-  /** Send the pending updates, merged into one, when nothing is in flight. */
-  private flush(): void {
-    if (!this.joined || this.inflight || this.pending.length == 0) return
-    const update = this.pending.length == 1 ? this.pending[0] : Y.mergeUpdates(this.pending)
-    this.pending = []
-    this.inflight = update
-    void this.send(update)
+  /**
+   * What to send after a join, given the hub's state vector. Whatever the hub lacks (offline edits,
+   * updates lost in flight) goes out as one update; but when a restore is among the unsent updates, they
+   * go as they were kept, so that the restore keeps its mark, followed by what the hub lacks that none of
+   * them holds when the stored copy brought any (another session's edits; with the delete set, which Yjs
+   * always sends whole).
+   */
+  private toResend(unsent: readonly LocalUpdate[], hubState: Uint8Array): LocalUpdate[] {
+    if (!unsent.some(u => u.restores !== undefined)) {
+      const missing = Y.encodeStateAsUpdate(this.ydoc, hubState)
+      return emptyUpdate(missing) ? [] : [{ update: missing }]
+    }
+    if (!this.fromStore) return [...unsent]
+    // Every update of this session's Yjs client that the hub lacks is among the unsent ones.
+    const known = Y.decodeStateVector(hubState)
+    known.set(this.ydoc.clientID, Y.getState(this.ydoc.store, this.ydoc.clientID))
+    const rest = Y.encodeStateAsUpdate(this.ydoc, Y.encodeStateVector(known))
+    return emptyUpdate(rest) ? [...unsent] : [...unsent, { update: rest }]
   }
 
-  private async send(update: Uint8Array): Promise<void> {
+  /**
+   * When nothing is in flight, send the pending updates up to the next restore merged into one, or the
+   * restore alone (SubmitRequest's rule: a restore is an update of its own, marked with `restores`).
+   */
+  private flush(): void {
+    if (!this.joined || this.inflight || this.pending.length == 0) return
+    const [first] = this.pending
+    const next = this.pending.findIndex(u => u.restores !== undefined)
+    const taken = this.pending.splice(0, first.restores !== undefined ? 1 : next < 0 ? this.pending.length : next)
+    const update = taken.length == 1 ? taken[0].update : Y.mergeUpdates(taken.map(u => u.update))
+    this.inflight = { update, ...(first.restores !== undefined ? { restores: first.restores } : {}), seq: ++this.seq }
+    void this.send(this.inflight)
+  }
+
+  private async send(sent: LocalUpdate & { seq: number }): Promise<void> {
     const session = this.session
+    const request = { docId: this.docId, clientId: this.clientId, seq: sent.seq, update: encodeUpdate(sent.update), ...(sent.restores !== undefined ? { restores: sent.restores } : {}) }
     let reply
     try {
-      reply = await this.socket.timeout(ackTimeout).emitWithAck("update", { docId: this.docId, clientId: this.clientId, seq: ++this.seq, update: encodeUpdate(update) })
+      reply = await this.socket.timeout(ackTimeout).emitWithAck("update", request)
     } catch {
       if (session == this.session) this.restartSocket()
       return
@@ -332,7 +381,8 @@ export class CrdtConnection extends HubConnection {
     if (session != this.session) return
     if (reply.ok) return this.sent(reply.value)
     const error = toError(reply.error)
-    // The next join sends whatever the hub still lacks.
+    // Not committed: the next join sends it again, with whatever else the hub lacks.
+    this.pending.unshift(this.inflight!)
     this.inflight = null
     if (retryable(error)) this.retryLater()
     else this.fail(error)
@@ -348,8 +398,7 @@ export class CrdtConnection extends HubConnection {
   private disconnected(): void {
     this.session++
     this.joined = false
-    // What was in flight may or may not have arrived: the next join sends whatever the hub lacks.
-    this.inflight = null
+    // What was in flight may or may not have arrived: the next join tells (see joinSucceeded).
     this.socket.sendBuffer.length = 0
     if (this.closed) return
     if (!this.stopped && this.status != "error") this.setStatus(this.wantOffline ? "offline" : "reconnecting")

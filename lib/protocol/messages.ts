@@ -294,6 +294,8 @@ export interface UpdateRequest {
   seq: number
   /** The Yjs update, base64; at most limits.maxUpdateBytes decoded. */
   update: string
+  /** The update restores the document as it was at this version, checked and recorded as SubmitRequest.restores is. */
+  restores?: number
 }
 
 /**

@@ -36,6 +36,8 @@ const blockWrite = z.object({
   after: z.string().min(1).max(64).nullable(),
   vv: versionVector.optional()
 })
+/** The version a restoring batch or update brings back (SubmitRequest.restores, UpdateRequest.restores). */
+const restores = version.optional()
 const submit = z.object({
   docId,
   clientId,
@@ -45,10 +47,10 @@ const submit = z.object({
   stickLeft: z.array(z.number().int().min(0).max(limits.maxStepsPerBatch - 1)).max(limits.maxStepsPerBatch).optional(),
   clock: z.number().finite().optional(),
   blocks: z.array(blockWrite).max(limits.maxStepsPerBatch).optional(),
-  restores: version.optional()
+  restores
 }).refine(r => !r.stickLeft || r.stickLeft.every((index, i) => index < r.steps.length && (i == 0 || index > r.stickLeft![i - 1])),
   { message: "stickLeft must list indices of the batch's steps, ascending", path: ["stickLeft"] })
-const update = z.object({ docId, clientId, seq: z.number().int().min(1), update: base64.min(1) })
+const update = z.object({ docId, clientId, seq: z.number().int().min(1), update: base64.min(1), restores })
 const presence = z.object({
   docId,
   version,

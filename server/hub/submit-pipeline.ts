@@ -10,6 +10,7 @@ import type { DocumentMode } from "../../lib/strategies/mode"
 import { modeOf } from "../../lib/strategies/registry"
 import type { HubDocument } from "./hub-document"
 import { committedUnder } from "./dedup"
+import { findRestored, restoredSummary } from "./restored-version"
 import type { SubmitContext } from "./submit-context"
 
 /** A batch that passed every check and was applied in memory; `commit` settles once it is durable. */
@@ -43,26 +44,6 @@ async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: Subm
   if (JSON.stringify(earlier.original ?? earlier.steps) != submitted)
     throw new ConcordError("ERR_SEQ_REUSED", `Seq ${request.seq} of client ${request.clientId} was already committed with other steps`)
   return earlier
-}
-
-/**
- * The version a restoring batch brings back (SubmitRequest.restores), with its commit time as the hub's
- * own log has it: the op that made it, from memory or the store, or the document's creation for
- * version 0. Refuses a version beyond the head (ERR_INVALID_MESSAGE); null when the batch restores nothing.
- */
-async function findRestored(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest): Promise<RestoredVersion | null> {
-  const version = request.restores
-  if (version == null) return null
-  if (version > doc.version)
-    throw new ConcordError("ERR_INVALID_MESSAGE", `Cannot restore version ${version}: the document's newest version is ${doc.version}`)
-  if (version == 0) {
-    const record = await ctx.storage.getDocument(doc.id)
-    if (!record) throw new ConcordError("ERR_UNKNOWN_DOCUMENT", `No document ${doc.id}`)
-    return { version, time: record.createdAt }
-  }
-  const op = doc.opsAfter(version - 1, version)?.[0] ?? (await ctx.storage.getOps(doc.id, version - 1, version, 1))[0]
-  if (!op) throw new ConcordError("ERR_STORAGE", `Op ${version} of ${doc.id} is missing from the store`)
-  return { version, time: op.time }
 }
 
 /**
@@ -243,7 +224,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   if (restored) {
     op.restored = restored
     // The words stand for the steps, which replace whatever differed from the version restored.
-    op.summary = `restored the version of ${new Date(restored.time).toISOString()}`
+    op.summary = restoredSummary(restored)
   }
   return op
 }
@@ -331,7 +312,7 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
   const submitted = JSON.stringify(steps.map(s => s.toJSON()))
   const duplicate = await findDuplicate(ctx, doc, request, submitted)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
-  const restored = await findRestored(ctx, doc, request)
+  const restored = await findRestored(ctx, doc, request.restores)
   const settled = await settle(ctx, mode, doc, request, steps, author)
   checkSize(settled.batch)
   const op = buildOp(ctx, doc, request, author, settled.batch, submitted, settled.transformed, restored)

@@ -1,5 +1,5 @@
 import * as Y from "yjs"
-import { ConcordError, type Author, type CommittedOp, type UpdateRequest } from "../../lib/protocol"
+import { ConcordError, type Author, type CommittedOp, type RestoredVersion, type UpdateRequest } from "../../lib/protocol"
 import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt/updates"
 import { crdtTitle } from "../../lib/strategies/crdt/title"
 import { renameWords } from "../../lib/ot/op-summary"
@@ -8,9 +8,11 @@ import { publish, type PreparedSubmit } from "./submit-pipeline"
 import type { SubmitContext } from "./submit-context"
 import { modeOf } from "../../lib/strategies/registry"
 import { committedUnder } from "./dedup"
+import { findRestored, restoredSummary } from "./restored-version"
 
 // The pipeline of a CRDT document's update, one small step each:
-// check strategy -> check update (size, shape) -> dedup -> check content -> append in memory -> commit -> merge into the Yjs document.
+// check strategy -> check update (size, shape) -> dedup -> find the restored version -> check content -> append in memory
+// -> commit -> merge into the Yjs document.
 
 function checkStrategy(doc: HubDocument): void {
   if (modeOf(doc.strategy).carries != "updates" || !doc.ydoc)
@@ -25,13 +27,15 @@ async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: Upda
   return earlier
 }
 
-function buildOp(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, author: Author, title: string): CommittedOp {
-  // A Yjs update is not described block by block; a rename is worth its own words.
-  const summary = title != crdtTitle(doc.ydoc!) ? renameWords(title) : "edited the document"
-  return {
+function buildOp(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, author: Author, title: string, restored: RestoredVersion | null): CommittedOp {
+  // A Yjs update is not described block by block; a rename is worth its own words, a restore too.
+  const summary = restored ? restoredSummary(restored) : title != crdtTitle(doc.ydoc!) ? renameWords(title) : "edited the document"
+  const op: CommittedOp = {
     version: doc.version + 1, clientId: request.clientId, seq: request.seq, baseVersion: doc.version,
     steps: [], author, time: ctx.now(), update: request.update, summary
   }
+  if (restored) op.restored = restored
+  return op
 }
 
 /** Commit the op; once it is durable, merge its update into the hub's Yjs document, then publish it. */
@@ -57,8 +61,9 @@ export async function prepareUpdate(ctx: SubmitContext, doc: HubDocument, reques
   const update = checkUpdate(request.update)
   const duplicate = await findDuplicate(ctx, doc, request)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
+  const restored = await findRestored(ctx, doc, request.restores)
   const title = checkUpdateContent(doc.ydoc!, update)
-  const op = buildOp(ctx, doc, request, author, title)
+  const op = buildOp(ctx, doc, request, author, title, restored)
   doc.append(op, [], doc.doc)
   return { op, duplicate: false, commit: commit(ctx, doc, op, update) }
 }

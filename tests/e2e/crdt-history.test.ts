@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import type { Page } from "playwright-core"
 import { browserSuite } from "./support/suite"
-import { openTab, placeCaret, readDocument, waitForConvergence, waitForTextIncluding } from "./support/browser"
+import { openTab, placeCaret, waitForConvergence, waitForTextIncluding } from "./support/browser"
 
 const suite = browserSuite()
 const { tabs } = suite
@@ -47,12 +47,16 @@ describe("the history of a CRDT document", () => {
     expect(await preview.locator(".ProseMirror").textContent()).toBe("Hello world")
     await preview.locator(".version-legend-item", { hasText: "Ada" }).waitFor()
 
-    // Restoring it is an edit like any other: both tabs show the old text, and the history says so.
+    // Restoring it: both tabs show the old text, and Bob's history says who restored which version, at
+    // the time his panel shows for that version, with the versions one click away.
+    const shownTime = await bob.locator(`[data-testid=history-entry][data-version="${before.version}"] .history-time`).textContent()
     await ada.getByTestId("restore-version").click()
     await ada.getByTestId("editor").waitFor({ state: "visible" })
     const restored = await waitForConvergence([ada, bob])
     for (const tab of restored) expect(tab.text).toBe("Hello world")
-    await expect.poll(() => entriesOf(bob), { timeout: 20_000 }).toContain("Ada: deleted ' and Bob' in paragraph 1")
-    expect((await readDocument(bob)).version).toBeGreaterThan(before.version!)
+    await expect.poll(() => entriesOf(bob).then(entries => entries[0]), { timeout: 20_000 }).toBe(`Ada: restored the version of ${shownTime}`)
+    const details = bob.getByTestId("history-entry").first().getByTestId("restore-details")
+    expect(await details.textContent()).toMatch(new RegExp(`^brought back v${before.version} \\(committed .+\\) as v${restored[1].version}$`))
+    expect(restored[1].version).toBeGreaterThan(before.version!)
   })
 })

@@ -1,11 +1,16 @@
 import { describe, expect, it, vi } from "vitest"
 import * as Y from "yjs"
+import type { Node } from "prosemirror-model"
+import { io } from "socket.io-client"
+import { updateYFragment, ySyncPluginKey } from "y-prosemirror"
 import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
 import { CrdtConnection } from "../../lib/client/crdt-connection"
 import { createDocument } from "../../lib/client/create-document"
-import { HistoryModel } from "../../lib/history"
-import { crdtFragment } from "../../lib/strategies/crdt/updates"
+import { HistoryModel, restoreVersion } from "../../lib/history"
+import { restoresMeta } from "../../lib/ot"
+import type { CommittedOp, JoinResult, Reply, SubmitResult } from "../../lib/protocol"
+import { crdtFragment, decodeUpdate, encodeUpdate } from "../../lib/strategies/crdt/updates"
 
 const suite = serverSuite()
 
@@ -69,5 +74,106 @@ describe("a CRDT document's history, from the hub", () => {
     } finally {
       model.close()
     }
+  })
+})
+
+/**
+ * Stand in for the editor view, which ySyncPlugin needs to write ProseMirror's changes into Yjs: on every
+ * change of the connection, write its document into the Yjs fragment as the plugin's view update does.
+ */
+function bindView(c: CrdtConnection): void {
+  c.subscribe(change => {
+    if (change != "state" || !c.state) return
+    const doc = c.state.doc
+    c.ydoc.transact(() => updateYFragment(c.ydoc, c.ydoc.getXmlFragment(crdtFragment), doc, { mapping: new Map(), isOMark: new Map() }), ySyncPluginKey)
+  })
+}
+
+function typeInEditor(c: CrdtConnection, text: string): void {
+  c.dispatch(c.state!.tr.insertText(text, c.state!.doc.content.size - 1))
+}
+
+/** Restore `target` (the document at `version`) in the editor, as the history panel does. */
+function restoreInEditor(c: CrdtConnection, target: Node, version: number): void {
+  c.dispatch(restoreVersion(c.state!, target)!.setMeta(restoresMeta, version))
+}
+
+async function newest(c: CrdtConnection, limit?: number): Promise<CommittedOp[]> {
+  return (await c.fetchHistory(undefined, limit)).ops
+}
+
+describe("a CRDT document's restores", () => {
+  it("go out as updates of their own marked with the version, online or made offline, and the hub records the version's time", async () => {
+    const [ada, bob] = await adaAndBob()
+    bindView(ada)
+    await until(() => ada.state != null, wake => ada.subscribe(wake), 20_000, "Ada's editor")
+    typeInEditor(ada, "Hello")
+    await acknowledged(ada)
+    const v1 = ada.version!
+    const atV1 = ada.state!.doc
+    typeInEditor(ada, " world")
+    await acknowledged(ada)
+
+    // Typing before and after the restore waits while "x" is in flight; each goes in an update of its own.
+    typeInEditor(ada, "x")
+    restoreInEditor(ada, atV1, v1)
+    typeInEditor(ada, "y")
+    await acknowledged(ada)
+    let ops = (await newest(ada)).reverse()
+    expect(ops.map(op => op.version)).toEqual(ops.map((_, i) => i + 1))
+    const restores = ops.filter(op => op.restored)
+    expect(restores).toHaveLength(1)
+    const [op] = restores
+    expect(op).toMatchObject({ restored: { version: v1, time: ops[v1 - 1].time }, summary: `restored the version of ${new Date(ops[v1 - 1].time).toISOString()}` })
+    expect(ops[op.version - 2].restored).toBeUndefined()
+    expect(ops.slice(op.version)).toHaveLength(1)
+    expect(ops[op.version].restored).toBeUndefined()
+    await until(() => bob.doc.textContent == "Helloy", wake => bob.subscribe(wake), 20_000, "Bob sees the restore")
+    expect(ada.doc.textContent).toBe("Helloy")
+
+    // Made offline, between typing: it goes out at the join still marked, on its own.
+    const v2 = ops.length
+    const atV2 = ada.state!.doc
+    ada.goOffline()
+    typeInEditor(ada, " offline")
+    restoreInEditor(ada, atV1, v1)
+    typeInEditor(ada, " after")
+    ada.goOnline()
+    await acknowledged(ada)
+    ops = (await newest(ada, 10)).filter(o => o.version > v2).reverse()
+    expect(ops.map(o => o.restored?.version ?? null)).toEqual([null, v1, null])
+    expect(ada.doc.textContent).toBe("Hello after")
+    await until(() => bob.doc.textContent == "Hello after", wake => bob.subscribe(wake), 20_000, "Bob sees the offline restore")
+    expect(atV2.textContent).toBe("Helloy")
+  })
+
+  it("refuses a restore update beyond the head, or a malformed one, committing nothing", async () => {
+    const [ada] = await adaAndBob()
+    type(ada, "kept")
+    await acknowledged(ada)
+    const head = ada.version!
+    const before = await newest(ada)
+    const socket = suite.closeAtEnd(io(suite.server.url, { transports: ["websocket"], forceNew: true }))
+    const joined: Reply<JoinResult> = await socket.emitWithAck("join", {
+      docId: ada.docId, clientId: "mallory", secret: "mallory-secret-0123456789", token: ada.token, version: null, user: { name: "Mallory", color: "#123456" }
+    })
+    expect(joined.ok).toBe(true)
+    const ydoc = new Y.Doc()
+    Y.applyUpdate(ydoc, decodeUpdate((joined as { value: JoinResult }).value.crdt!.update))
+    const state = Y.encodeStateVector(ydoc)
+    type({ ydoc } as CrdtConnection, " lost")
+    const update = encodeUpdate(Y.encodeStateAsUpdate(ydoc, state))
+    const send = async (restores: unknown) => {
+      const reply: Reply<SubmitResult> = await socket.emitWithAck("update", { docId: ada.docId, clientId: "mallory", seq: 1, update, restores } as never)
+      return reply.ok ? "ok" : reply.error
+    }
+    expect(await send(head + 1)).toMatchObject({ code: "ERR_INVALID_MESSAGE", message: expect.stringContaining(`newest version is ${head}`) })
+    for (const bad of [-1, 1.5, "1", null]) expect(await send(bad)).toMatchObject({ code: "ERR_INVALID_MESSAGE" })
+    expect(await newest(ada)).toEqual(before)
+    expect(ada.doc.textContent).toBe("kept")
+    // The same seq still commits a good restore afterwards.
+    expect(await send(head)).toBe("ok")
+    const [op] = await newest(ada, 1)
+    expect(op).toMatchObject({ version: head + 1, clientId: "mallory", restored: { version: head, time: before[0].time } })
   })
 })

@@ -6,7 +6,7 @@ import { schema } from "../../lib/schema"
 import * as Y from "yjs"
 import { updateYFragment } from "y-prosemirror"
 import { CrdtHistorySource, type CrdtHistoryHost } from "../../lib/client/crdt-history-source"
-import { HistoryModel, historyHighlightPlugin } from "../../lib/history"
+import { groupTimeline, HistoryModel, historyHighlightPlugin, restoreWords } from "../../lib/history"
 import type { Author, CommittedOp, DocAtReply, HistoryPage } from "../../lib/protocol"
 import { crdtDoc, crdtFragment, crdtSeed, encodeUpdate } from "../../lib/strategies/crdt/updates"
 import { UpdateReplay } from "../../lib/strategies/crdt/update-replay"
@@ -204,6 +204,23 @@ describe("the replay of a CRDT document's updates", () => {
     expect(() => replay.add(log.ops[1])).toThrow(RangeError)
     expect(replay.version).toBe(0)
     expect(replay.add(log.ops[0]).summary).toBe("typed 'Hello' in paragraph 1")
+  })
+
+  it("keeps a restore's mark and the hub's words for it, so the timeline says so in an entry of its own", () => {
+    const log = new CrdtLog()
+    log.write(ada, doc(p("Hello")))
+    log.write(ada, doc(p("Hello world")))
+    log.write(ada, doc(p("Hello")))
+    log.write(ada, doc(p("Hello!")))
+    const restored = { version: 1, time: log.ops[0].time }
+    log.ops[2] = { ...log.ops[2], restored, summary: `restored the version of ${new Date(restored.time).toISOString()}` }
+    const replay = new UpdateReplay()
+    const described = log.ops.map(op => replay.add(op))
+    expect(described[2]).toMatchObject({ restored, summary: log.ops[2].summary })
+    expect(described[2].steps.length).toBeGreaterThan(0)
+    expect(groupTimeline(described).map(entry => [entry.first, entry.last, entry.summary])).toEqual([
+      [4, 4, "typed '!' in paragraph 1"], [3, 3, restoreWords(restored)], [1, 2, "typed 'Hello world' in paragraph 1"]
+    ])
   })
 })
 

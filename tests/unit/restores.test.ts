@@ -22,6 +22,18 @@ describe("SubmitRequest.restores", () => {
   })
 })
 
+describe("UpdateRequest.restores", () => {
+  const update = { docId: "d", clientId: "c", seq: 1, update: "AAA=" }
+
+  it("is checked as a submit's is: a non-negative integer version or nothing", () => {
+    expect(parse.update({ ...update, restores: 0 }).restores).toBe(0)
+    expect(parse.update({ ...update, restores: 9 }).restores).toBe(9)
+    expect(parse.update(update).restores).toBeUndefined()
+    for (const bad of [-1, 1.5, "3", null, Infinity, { version: 3 }])
+      expect(() => parse.update({ ...update, restores: bad })).toThrow(expect.objectContaining({ code: "ERR_INVALID_MESSAGE", message: expect.stringContaining("restores") }))
+  })
+})
+
 describe("SyncClient and restores", () => {
   const start = doc(p("Start: shared notes"))
   const client = () => new SyncClient({ clientId: "c", version: 7, state: EditorState.create({ doc: start }) })

@@ -36,7 +36,7 @@ export class UpdateReplay {
 
   /**
    * Apply the op that follows `version` and return it with the steps and summary of what it changed (no
-   * summary when it changed nothing). Throws a RangeError for an op out of order or without an update.
+   * summary when it changed nothing; a restore keeps its own). Throws a RangeError for an op out of order or without an update.
    */
   add(op: CommittedOp): CommittedOp {
     if (op.version != this.at + 1) throw new RangeError(`Expected op ${this.at + 1}, got ${op.version}`)
@@ -47,7 +47,9 @@ export class UpdateReplay {
     this.at = op.version
     const steps = diffDocs(before, this.current)
     const described: CommittedOp = { ...op, steps: steps.map(step => step.toJSON()) }
-    // The hub's summary of a CRDT op only says that it edited the document.
+    // A restore keeps its mark and the hub's words for it, which stand for whatever it changed (and keep
+    // it out of a typing run); any other CRDT op's summary only says that it edited the document.
+    if (op.restored) return described
     delete described.summary
     const summary = summaryText(summarizeSteps(before, steps))
     if (summary) described.summary = summary
