@@ -12,7 +12,7 @@ import type { RemotePresence } from "./remote-presence"
 import { unpackOps } from "../protocol/packed-steps"
 import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/registry"
-import { crdtDoc, crdtFragment, crdtSeed, decodeUpdate, emptyUpdate, encodeUpdate } from "../strategies/crdt/updates"
+import { bringsNews, crdtDoc, crdtFragment, crdtSeed, decodeUpdate, encodeUpdate } from "../strategies/crdt/updates"
 import { crdtTitlePlugin } from "../strategies/crdt/title-plugin"
 import type { HistorySource } from "../history/history-source"
 import { Backoff } from "./backoff"
@@ -238,13 +238,14 @@ export class CrdtConnection extends HubConnection {
   protected joinSucceeded(result: JoinResult, request: JoinRequest): void {
     if (modeOf(result.strategy).carries != "updates" || !result.crdt)
       return this.fail(new ConcordError("ERR_STRATEGY_MISMATCH", `The document is served under ${result.strategy}, not as a CRDT`))
-    Y.applyUpdate(this.ydoc, decodeUpdate(result.crdt.update), fromHub)
+    const hubUpdate = decodeUpdate(result.crdt.update)
+    Y.applyUpdate(this.ydoc, hubUpdate, fromHub)
     this.version = Math.max(this.version ?? 0, result.version)
     this.createState()
     void this.local?.set(joinedKey, 1)
     // The update in flight arrived when the hub's next seq is past it.
     const unsent = this.inflight && this.inflight.seq >= result.nextSeq ? [this.inflight, ...this.pending] : this.pending
-    this.pending = this.writable ? this.toResend(unsent, decodeUpdate(result.crdt.stateVector)) : []
+    this.pending = this.writable ? this.toResend(unsent, decodeUpdate(result.crdt.stateVector), hubUpdate) : []
     this.fromStore = false
     this.inflight = null
     // An update the hub never received took a seq with it: the hub says which comes next.
@@ -335,23 +336,24 @@ export class CrdtConnection extends HubConnection {
   }
 
   /**
-   * What to send after a join, given the hub's state vector. Whatever the hub lacks (offline edits,
+   * What to send after a join, given the hub's state vector and its answer (`hubUpdate`, which holds the
+   * hub's whole record of deletions). Whatever the hub lacks (offline edits,
    * updates lost in flight) goes out as one update; but when a restore is among the unsent updates, they
    * go as they were kept, so that the restore keeps its mark, followed by what the hub lacks that none of
-   * them holds when the stored copy brought any (another session's edits; with the delete set, which Yjs
-   * always sends whole).
+   * them holds when the stored copy brought any (another session's edits). Nothing goes when the hub
+   * lacks nothing: Yjs puts its whole record of deletions in every update, news or not.
    */
-  private toResend(unsent: readonly LocalUpdate[], hubState: Uint8Array): LocalUpdate[] {
+  private toResend(unsent: readonly LocalUpdate[], hubState: Uint8Array, hubUpdate: Uint8Array): LocalUpdate[] {
     if (!unsent.some(u => u.restores !== undefined)) {
       const missing = Y.encodeStateAsUpdate(this.ydoc, hubState)
-      return emptyUpdate(missing) ? [] : [{ update: missing }]
+      return bringsNews(missing, hubUpdate) ? [{ update: missing }] : []
     }
     if (!this.fromStore) return [...unsent]
     // Every update of this session's Yjs client that the hub lacks is among the unsent ones.
     const known = Y.decodeStateVector(hubState)
     known.set(this.ydoc.clientID, Y.getState(this.ydoc.store, this.ydoc.clientID))
     const rest = Y.encodeStateAsUpdate(this.ydoc, Y.encodeStateVector(known))
-    return emptyUpdate(rest) ? [...unsent] : [...unsent, { update: rest }]
+    return bringsNews(rest, hubUpdate) ? [...unsent, { update: rest }] : [...unsent]
   }
 
   /**

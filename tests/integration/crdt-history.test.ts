@@ -75,6 +75,25 @@ describe("a CRDT document's history, from the hub", () => {
       model.close()
     }
   })
+
+  it("commits nothing when a client rejoins with nothing new, deletions in the document included", async () => {
+    const [ada, bob] = await adaAndBob()
+    type(ada, "Hello")
+    await acknowledged(ada)
+    // Yjs sends its whole record of deletions with any update: a rejoin must not take that for news.
+    ada.ydoc.transact(() => ((ada.ydoc.getXmlFragment(crdtFragment).get(0) as Y.XmlElement).get(0) as Y.XmlText).delete(3, 2))
+    await acknowledged(ada)
+    const before = ada.version!
+    for (let i = 0; i < 2; i++) {
+      ada.goOffline()
+      ada.goOnline()
+      await acknowledged(ada)
+    }
+    type(bob, "!")
+    await acknowledged(bob)
+    await until(() => ada.version == bob.version, wake => ada.subscribe(wake), 20_000, "Ada caught up")
+    expect(bob.version).toBe(before + 1)
+  })
 })
 
 /**

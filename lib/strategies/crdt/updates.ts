@@ -120,10 +120,23 @@ function unknownContent(parent: Y.XmlFragment | Y.XmlElement, held: { elements: 
   return null
 }
 
-/** True when a Yjs update carries nothing: no new items and no deletions. */
-export function emptyUpdate(update: Uint8Array): boolean {
-  const decoded = Y.decodeUpdate(update)
-  return decoded.structs.length == 0 && decoded.ds.clients.size == 0
+/**
+ * True when Yjs update `update` holds something for a receiver whose whole record of deletions
+ * `known` holds (an update encoded from its document, as a join's answer is): new items, or a deletion
+ * missing from that record. Yjs puts its whole record of deletions in every update, so an update
+ * with no new items is news only for a deletion the receiver lacks.
+ */
+export function bringsNews(update: Uint8Array, known: Uint8Array): boolean {
+  const ours = Y.decodeUpdate(update)
+  if (ours.structs.length) return true
+  const theirs = Y.decodeUpdate(known).ds.clients
+  for (const [client, deletions] of ours.ds.clients) {
+    const recorded = theirs.get(client) ?? []
+    // Both records are sorted and merged: a deletion is known when one recorded range holds all of it.
+    for (const { clock, len } of deletions)
+      if (!recorded.some(range => range.clock <= clock && clock + len <= range.clock + range.len)) return true
+  }
+  return false
 }
 
 /**
