@@ -7,28 +7,13 @@ import { limits } from "../protocol/limits"
 import type { Author, AuthorshipSpans, CommittedOp, DocAtReply, HistoryPage } from "../protocol/messages"
 import { UpdateReplay } from "../strategies/crdt/update-replay"
 
-/** What a CrdtHistorySource reads of a CRDT document's connection: its ops as the hub stores them (Yjs updates, no steps). */
-export interface CrdtHistoryHost {
-  readonly docId: string
-  /** The viewer's name and colour. */
-  readonly user: Author
-  /** The viewer's client identity. */
-  readonly clientId: string
-  /** The newest hub version the connection has caught up with (by ops or by a join's Yjs state), null until joined. */
-  readonly version: number | null
-  /** The editor state, null until loaded. */
-  readonly state: EditorState | null
-  readonly status: string
-  /** Call `listener` on every change of the connection ("state" when its document or version moved). */
-  subscribe(listener: (change: string) => void): () => void
-  /** The committed ops the connection receives, whole, in version order. */
-  onOps(listener: (ops: readonly CommittedOp[]) => void): () => void
-  /** A page of stored ops, newest first, below `before`. */
-  fetchHistory(before?: number, limit?: number): Promise<HistoryPage>
-  /** The document at a version, as the hub sends it. */
-  fetchVersion(version: number): Promise<DocAtReply>
-  dispatch(tr: Transaction): void
-}
+/**
+ * What a CrdtHistorySource reads of a CRDT document's connection: a history source's view of it, less
+ * what the source works out itself from the ops (authorship, positions), plus the document's id. Its
+ * ops carry Yjs updates, no steps; its version is the newest the connection caught up with, by ops or
+ * by a join's Yjs state.
+ */
+export type CrdtHistoryHost = Omit<HistorySource, "fetchAuthorship" | "mapConfirmed"> & { readonly docId: string }
 
 /** Ops replayed between two turns of the event loop, so that a long replay does not freeze the page. */
 const replaySlice = 50
