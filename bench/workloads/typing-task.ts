@@ -29,6 +29,9 @@ export interface TypingParams {
   graceMs: number
 }
 
+/** How long after the end an observer still takes arrivals, in ms: far longer than any delivery takes. */
+const drainMs = 1_000
+
 /** What a typing worker reports. Times are wall-clock ms (worker-protocol's `now`). */
 export interface TypingResult {
   /** [op key, submit time] of every op submitted. */
@@ -127,6 +130,9 @@ export const typingTask: Task<TypingParams> = async (params, channel) => {
   out.cpu = (cpu.user + cpu.system) / 1e6
   out.committed = Math.max(...clients.map(c => c.committed))
   out.endedAt = now()
+  // The observer keeps listening a while longer (not counted in the times above): ops other workers'
+  // clients had acknowledged by the end may still be on their way to it, and would otherwise count as missing.
+  await new Promise(resolve => setTimeout(resolve, Math.max(0, end + drainMs - now())))
   await channel.result(out)
   for (const c of clients) c.close()
 }

@@ -25,14 +25,17 @@ export const maxMergedContent = 100_000
 /**
  * Join adjacent steps of `input` where prosemirror-transform's Step.merge joins them, as ShareDB
  * composes pending ops: consecutive typing, consecutive deletions. Takes steps from the front while
- * the merged steps number at most `maxSteps` and insert at most maxMergedContent (at least one step).
+ * the merged steps number at most `maxSteps` and insert at most maxMergedContent, and `takes` allows
+ * (at least one step).
  */
-export function mergeSteps(input: readonly InvertibleStep[], maxSteps: number): MergedSteps {
+export function mergeSteps<T extends InvertibleStep>(input: readonly T[], maxSteps: number, takes?: (next: T) => boolean): MergedSteps {
   const steps: Step[] = []
   const groups: number[] = []
   let content = 0
   let lastKind: EditKind | null = null
-  for (const { step, inverted } of input) {
+  for (const next of input) {
+    const { step, inverted } = next
+    if (groups.length && takes && !takes(next)) break
     const size = step instanceof ReplaceStep ? step.slice.size : 0
     if (groups.length && content + size > maxMergedContent) break
     const kind = editKind(step, inverted)

@@ -317,11 +317,9 @@ export class SyncClient {
     if (this.inflight || this.pending.length == 0) return null
     // A restore goes alone, so that its op says what it did and no typing around it is taken for part of it.
     const restores = this.pending[0].restores
-    let end = 1
-    while (end < this.pending.length && this.pending[end].restores === restores) end++
     // Adjacent typing and deletions go as one step each: the hub transforms fewer steps and the batch
     // holds more of the work; locally the steps stay as typed, one for each of undo history's items.
-    const merged = mergeSteps(end == this.pending.length ? this.pending : this.pending.slice(0, end), this.maxStepsPerBatch)
+    const merged = mergeSteps(this.pending, this.maxStepsPerBatch, u => u.restores === restores)
     const steps = this.pending.splice(0, merged.groups.length)
     steps.forEach((u, i) => (u.origin = merged.groups[i]))
     const batch: Batch = { seq: this.nextSeq++, baseVersion: this.version, steps: merged.steps.map(step => step.toJSON()) }
