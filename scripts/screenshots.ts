@@ -27,6 +27,8 @@ async function shoot(page: Page, name: string, testId?: string): Promise<void> {
 try {
   const docId = `tour-${Date.now()}`
   const ada = await openTab(browser, server.url, docId, { create: true, name: "Ada", color: "#c2255c" })
+  await ada.getByTestId("title-field").fill("Launch plan")
+  await ada.getByTestId("title-field").press("Enter")
   await ada.getByTestId("editor").locator(".ProseMirror").click()
   // Markdown shortcuts make the heading and the list; Enter on an empty item leaves the list.
   await ada.keyboard.type("# Launch notes\nWhat ships on Friday, and who is on it.\n- the editor\nthe history panel\n\nAda and Bob are editing this page at once.")
