@@ -2,6 +2,7 @@ import DOMPurify from "dompurify"
 import { DOMParser, DOMSerializer, type Node } from "prosemirror-model"
 import { ConcordError } from "../protocol/errors"
 import { schema } from "../schema/schema"
+import { cleanTitle } from "../schema/document-title"
 
 /**
  * Remove what could run or load from `html` (scripts, event handlers, javascript: URLs, frames) with
@@ -19,12 +20,17 @@ function purifier(): typeof DOMPurify {
 }
 
 /**
- * Read HTML (a fragment or a whole page) as a document of the schema, sanitized first. Block ids in the
- * HTML are dropped, so that the editor gives the blocks fresh ones; links the schema refuses keep their text only.
+ * Read HTML (a fragment or a whole page) as a document of the schema, sanitized first, titled as the
+ * page is. Block ids in the HTML are dropped, so that the editor gives the blocks fresh ones; links the
+ * schema refuses keep their text only.
  */
 export function docFromHtml(html: string): Node {
   const body = purifier().sanitize(html, { ALLOW_DATA_ATTR: false, RETURN_DOM: true })
-  return DOMParser.fromSchema(schema).parse(body)
+  const doc = DOMParser.fromSchema(schema).parse(body)
+  // A page's <title> names the document, as an exported page carries it; the browser's parser makes an
+  // inert document of the page, which runs and loads nothing.
+  const title = cleanTitle(new window.DOMParser().parseFromString(html, "text/html").title)
+  return title ? doc.type.create({ ...doc.attrs, title }, doc.content) : doc
 }
 
 /** Write a document as a standalone HTML page titled `title`, built in `document` (the page's own), without block ids. */

@@ -81,19 +81,25 @@ describe("export, import and print", () => {
   it("exports a document of every node and mark as Markdown and HTML, and importing either gives the same document, shared and undoable", async () => {
     const source = await tab(`io-source-${Date.now()}`, { create: true })
     await setDocument(source, everyNodeAndMark().toJSON())
+    await source.getByTestId("title-field").fill("Every node")
+    await source.getByTestId("title-field").press("Enter")
+    await expect.poll(async () => ((await readDocument(source)).json as { attrs: { title: string } }).attrs.title).toBe("Every node")
     const [exported] = await waitForConvergence([source])
-    const expected = withoutIds(exported.json)
-    expect(expected).toEqual(withoutIds(everyNodeAndMark()))
+    const expected = withoutIds(exported.json) as { attrs: { title: string } }
+    expect(expected).toEqual(withoutIds(everyNodeAndMark().type.create({ title: "Every node" }, everyNodeAndMark().content)))
+    // Markdown carries no title: its import is the same text, and the document keeps its own title.
+    const untitled = { ...expected, attrs: { ...expected.attrs, title: "" } }
 
     const markdown = await exportAs(source, "markdown")
-    expect(markdown.name).toBe("Heading one.md")
+    expect(markdown.name).toBe("Every node.md")
     expect(markdown.text).toContain("~~struck~~")
     const html = await exportAs(source, "html")
-    expect(html.name).toBe("Heading one.html")
+    expect(html.name).toBe("Every node.html")
     expect(html.text).toMatch(/^<!doctype html>/)
+    expect(html.text).toContain("<title>Every node</title>")
     expect(html.text).not.toContain("data-id")
     const text = await exportAs(source, "text")
-    expect(text.name).toBe("Heading one.txt")
+    expect(text.name).toBe("Every node.txt")
     expect(text.text).toContain("3. third\n4. fourth")
 
     const targetId = `io-target-${Date.now()}`
@@ -102,9 +108,9 @@ describe("export, import and print", () => {
     const empty = await documentWithoutIds(target)
 
     await importFile(target, markdown.name, "text/markdown", markdown.text)
-    await expect.poll(() => documentWithoutIds(target)).toEqual(expected)
+    await expect.poll(() => documentWithoutIds(target)).toEqual(untitled)
     const [afterImport, seenByOther] = await waitForConvergence([target, other])
-    expect(withoutIds(seenByOther.json)).toEqual(expected)
+    expect(withoutIds(seenByOther.json)).toEqual(untitled)
     expect(afterImport.version).toBe(seenByOther.version)
     const ids = await blockIds(target)
     expect(ids.every(id => typeof id == "string")).toBe(true)
@@ -119,10 +125,15 @@ describe("export, import and print", () => {
     await waitForConvergence([target, other])
     expect(await documentWithoutIds(other)).toEqual(empty)
 
+    // HTML carries the title too: the untitled document takes it, with the text, as one edit.
     await importFile(target, html.name, "text/html", html.text)
     await expect.poll(() => documentWithoutIds(target)).toEqual(expected)
     await waitForConvergence([target, other])
     expect(await documentWithoutIds(other)).toEqual(expected)
+    await expect.poll(() => other.getByTestId("title-field").inputValue()).toBe("Every node")
+    await target.getByTestId("editor").locator(".ProseMirror").focus()
+    await target.keyboard.press("Control+z")
+    await expect.poll(() => documentWithoutIds(target)).toEqual(empty)
   })
 
   it("drops scripts, event handlers and javascript: links from imported and pasted HTML, and pastes Markdown as formatted text", async () => {
