@@ -286,8 +286,16 @@ export class DocConnection extends HubConnection {
     // ops that arrived meanwhile are applied: the hub transforms them, so the merge (moves, dropped
     // steps with their content) is recorded in the op log for everyone's history, not only rebased here.
     this.sync.nextBatch()
-    const complete = this.receive([...result.ops, ...this.early])
+    const arrived = [...result.ops, ...this.early]
     this.early = []
+    // When the hub can transform that batch, it goes before the ops are applied here: the hub transforms
+    // it while this tab rebases it over them, instead of after.
+    if (!result.more && this.writable && this.sync.inflightFitsAfter(arrived)) {
+      this.sync.resume(result.nextSeq)
+      this.joined = true
+      this.submitter.flush()
+    }
+    const complete = this.receive(arrived)
     // Far behind, the catch-up comes in pages: the next one before anything else.
     if (result.more) return void this.join()
     // Too far behind for the hub to transform (a long time offline while others wrote): the batch, rebased

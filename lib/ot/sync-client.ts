@@ -267,6 +267,25 @@ export class SyncClient {
     return !!inflight && overTransformBudget(this.version - inflight.batch.baseVersion, inflight.concurrentSteps, inflight.batch.steps.length) != null
   }
 
+  /**
+   * Whether the batch in flight would still be within the hub's transform budget once `ops` (others'
+   * ops, in order from this client's version, as a join brings them) are received: then it may go out
+   * before they are, the hub transforming it while this client rebases it. False when nothing is in
+   * flight, and when `ops` hold a gap or an op of this client's.
+   */
+  inflightFitsAfter(ops: readonly LeanOp[]): boolean {
+    const inflight = this.inflight
+    if (!inflight) return false
+    let version = this.version, concurrent = inflight.concurrentSteps
+    for (const op of ops) {
+      if (op.version <= version) continue
+      if (op.version != version + 1 || op.clientId == this.clientId) return false
+      version = op.version
+      concurrent += op.steps.length
+    }
+    return overTransformBudget(version - inflight.batch.baseVersion, concurrent, inflight.batch.steps.length) == null
+  }
+
   /** True when nothing is in flight and nothing waits to be sent. */
   get idle(): boolean {
     return !this.inflight && this.pending.length == 0

@@ -120,18 +120,28 @@ export class TestClient {
     }
     // As DocConnection does: edits made while disconnected go out on the version they were written on.
     if (this.socket.connected) this.sync!.nextBatch()
-    this.sync!.receive([...result.ops, ...this.early])
+    const arrived = [...result.ops, ...this.early]
+    // As DocConnection does: a batch the hub can transform goes before the ops are applied here.
+    const early = !result.more && this.socket.connected && this.sync!.inflightFitsAfter(arrived)
+    if (early) {
+      this.sync!.resume(result.nextSeq)
+      clearTimeout(this.retryTimer)
+      this.send(this.sync!.inflightBatch!)
+    }
+    this.sync!.receive(arrived)
     this.stopJoining()
     if (result.more) return this.join()
     // As DocConnection does: a batch the hub would refuse as too far behind goes on the version caught up to.
     if (this.sync!.inflightTooOld) this.sync!.requeue()
     this.sync!.resume(result.nextSeq)
     for (const p of result.presence) this.presence.set(p.clientId, p)
-    clearTimeout(this.retryTimer)
-    this.sending = false
-    const inflight = this.sync!.inflightBatch
-    if (inflight) this.send(inflight)
-    else this.pump()
+    if (!early) {
+      clearTimeout(this.retryTimer)
+      this.sending = false
+      const inflight = this.sync!.inflightBatch
+      if (inflight) this.send(inflight)
+      else this.pump()
+    }
     this.notify()
     return result
   }

@@ -161,6 +161,11 @@ describe("SyncClient knowing the hub would refuse its batch", () => {
       version, clientId: "other", seq: version, baseVersion: version - 1, author: { name: "o", color: "#000000" }, time: 0,
       steps: Array.from({ length: count }, () => new Transform(start).insert(1, schema.text("y")).steps[0].toJSON())
     })
+    // Before receiving them it can tell whether the batch still fits, to send it first.
+    expect(client.inflightFitsAfter([remote(1, limits.maxConcurrentSteps)])).toBe(true)
+    expect(client.inflightFitsAfter([remote(1, limits.maxConcurrentSteps), remote(2, 1)])).toBe(false)
+    expect(client.inflightFitsAfter([remote(2, 1)])).toBe(false)
+    expect(client.inflightFitsAfter([{ ...remote(1, 1), clientId: "me", seq: batch.seq }])).toBe(false)
     client.receive([remote(1, limits.maxConcurrentSteps)])
     expect(client.inflightTooOld).toBe(false)
     client.receive([remote(2, 1)])

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest"
+import type { Socket } from "socket.io-client"
+import { DocConnection } from "../../lib/client/doc-connection"
+import type { SyncClient } from "../../lib/ot"
+import { serverSuite } from "../support/server-suite"
+import { knownLinks } from "../support/link-registry"
+import { TestClient, until } from "../support/test-client"
+
+// The browser's DocConnection, run in Node against a real hub, rejoining with work made offline.
+
+const suite = serverSuite()
+
+describe("DocConnection rejoining with offline work", () => {
+  it("sends the work before applying what arrived meanwhile, so that the hub transforms it while the tab rebases it", async () => {
+    const docId = "rejoin-early"
+    const bob = suite.closeAtEnd(await TestClient.open(suite.server.url, docId, "bob", true))
+    bob.type("shared ")
+    await bob.waitFor(() => bob.sync!.idle, "Bob's first edit")
+    const ada = suite.closeAtEnd(new DocConnection({ docId, token: knownLinks(docId).edit, user: { name: "Ada", color: "#c2255c" }, url: suite.server.url }))
+    const changes = (wake: () => void) => ada.subscribe(wake)
+    await until(() => ada.status == "online" && ada.version == 1, changes, 10_000, "Ada to join")
+
+    ada.goOffline()
+    ada.dispatch(ada.state!.tr.insertText("offline ", 1))
+    bob.type("online ")
+    await bob.waitFor(() => bob.sync!.idle, "Bob's edit made while Ada is away")
+
+    // The order of what Ada's rejoin does: its submit going out, and the join's ops being applied.
+    const order: string[] = []
+    const socket = (ada as unknown as { socket: Socket }).socket
+    socket.onAnyOutgoing((event: string, message: { baseVersion?: number }) => { if (event == "submit") order.push(`submit on v${message.baseVersion}`) })
+    const sync = (ada as unknown as { sync: SyncClient }).sync
+    const receive = sync.receive.bind(sync)
+    sync.receive = ops => {
+      if (ops.length) order.push(`applied ${ops.length} op${ops.length == 1 ? "" : "s"}`)
+      return receive(ops)
+    }
+    ada.goOnline()
+    await until(() => ada.status == "online" && ada.unconfirmedCount == 0 && ada.version == 3, changes, 10_000, "Ada's work to be confirmed")
+    await bob.waitFor(() => bob.sync!.version == 3, "Bob to hear of it")
+    expect(order.slice(0, 2)).toEqual(["submit on v1", "applied 1 op"])
+    expect(bob.text).toBe("offline shared online ")
+    expect(ada.state!.doc.textBetween(0, ada.state!.doc.content.size, "|")).toBe(bob.text)
+  })
+})
