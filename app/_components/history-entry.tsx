@@ -1,14 +1,7 @@
 import { memo, useState } from "react"
 import type { CommittedOp } from "@/lib/protocol/messages"
 import { safeColor } from "@/lib/protocol/author-color"
-import { restoreDetails, summarizeOp, type DroppedView, type HistoryModel, type LostWriteView, type TimelineEntry } from "@/lib/history"
-
-// One formatter for every entry: creating one per call (as toLocaleTimeString does) is slow.
-const clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })
-
-function clock(time: number): string {
-  return clockFormat.format(time)
-}
+import { restoreDetails, summarizeOp, versionTime, type DroppedView, type HistoryModel, type LostWriteView, type TimelineEntry } from "@/lib/history"
 
 function versions(entry: TimelineEntry): string {
   return entry.first == entry.last ? `v${entry.first}` : `v${entry.first}–v${entry.last}`
@@ -104,7 +97,7 @@ function Entry({ entry, model, selected, readOnly, onSelect }: {
           <span className="history-dot" style={{ backgroundColor: color }} aria-hidden="true" />
           <span className="history-author">{entry.author.name}</span>
           <span className="history-version">{versions(entry)}</span>
-          <time className="history-time" dateTime={new Date(entry.time).toISOString()}>{clock(entry.time)}</time>
+          <time className="history-time" dateTime={new Date(entry.time).toISOString()}>{versionTime(entry.time)}</time>
           {entry.merged && <span className="history-badge">merged</span>}
         </span>
         <span className="history-summary">{entry.summary}</span>

@@ -263,8 +263,7 @@ export class SyncClient {
    * overTransformBudget): then requeue it, rebased here already, rather than send it as it is.
    */
   get inflightTooOld(): boolean {
-    const inflight = this.inflight
-    return !!inflight && overTransformBudget(this.version - inflight.batch.baseVersion, inflight.concurrentSteps, inflight.batch.steps.length) != null
+    return !!this.inflight && !this.inflightFitsAfter([])
   }
 
   /**

@@ -219,13 +219,10 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   if (JSON.stringify(steps) != submitted) op.original = JSON.parse(submitted)
   if (result.dropped.length) op.dropped = result.dropped
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
-  const summary = summaryText(result.changes ?? summarizeSteps(doc.doc, result.steps))
+  if (restored) op.restored = restored
+  // A restore's words stand for its steps, which replace whatever differed from the version restored.
+  const summary = restored ? restoredSummary(restored) : summaryText(result.changes ?? summarizeSteps(doc.doc, result.steps))
   if (summary) op.summary = summary
-  if (restored) {
-    op.restored = restored
-    // The words stand for the steps, which replace whatever differed from the version restored.
-    op.summary = restoredSummary(restored)
-  }
   return op
 }
 
