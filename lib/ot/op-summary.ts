@@ -168,11 +168,12 @@ function countTextblocks(doc: Node, from: number, to: number): number {
  */
 export class StepSummarizer {
   private readonly done: Change[] = []
-  private typed: { text: string; block: string; end: number } | null = null
+  private typed: { text: string; block: string | null; end: number } | null = null
 
   /**
    * `numbered` is how many changes name their block by number ("paragraph 3"); later ones say
-   * "paragraph", since numbering walks the blocks before it, and a summary shows only its first few.
+   * "paragraph", or for typing no block, since numbering walks the blocks before it and finding the
+   * block scans the top-level ones, while a summary shows only its first few.
    */
   constructor(private readonly numbered = Infinity) {}
 
@@ -200,7 +201,7 @@ export class StepSummarizer {
         typed.end += step.slice.size
       } else {
         this.flush()
-        this.typed = { text, block: blockAt(doc, step.from, this.numbering), end: step.from + step.slice.size }
+        this.typed = { text, block: this.numbering ? blockAt(doc, step.from) : null, end: step.from + step.slice.size }
       }
       return
     }
@@ -221,7 +222,7 @@ export class StepSummarizer {
   }
 
   private flush(): void {
-    if (this.typed) this.done.push({ kind: "typed", text: `typed ${quote(this.typed.text)} in ${this.typed.block}` })
+    if (this.typed) this.done.push({ kind: "typed", text: `typed ${quote(this.typed.text)}${this.typed.block ? ` in ${this.typed.block}` : ""}` })
     this.typed = null
   }
 }

@@ -38,10 +38,10 @@ function checkVersion(doc: HubDocument, request: SubmitRequest): void {
     throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Base version ${request.baseVersion} is newer than the document's version ${doc.version}`)
 }
 
-async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, submitted: string): Promise<CommittedOp | null> {
+async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, submitted: () => string): Promise<CommittedOp | null> {
   const earlier = await committedUnder(ctx, doc, request.clientId, request.seq)
   if (!earlier) return null
-  if (JSON.stringify(earlier.original ?? earlier.steps) != submitted)
+  if (JSON.stringify(earlier.original ?? earlier.steps) != submitted())
     throw new ConcordError("ERR_SEQ_REUSED", `Seq ${request.seq} of client ${request.clientId} was already committed with other steps`)
   return earlier
 }
@@ -205,7 +205,7 @@ function checkSize(result: TransformedBatch): void {
     throw new ConcordError("ERR_DOCUMENT_TOO_LARGE", `The document would grow past ${limits.maxDocumentSize} positions`)
 }
 
-function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, result: Transformed, submitted: string, transformed: boolean, restored: RestoredVersion | null): CommittedOp {
+function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, author: Author, result: Transformed, parsed: readonly Step[], submitted: () => string, transformed: boolean, restored: RestoredVersion | null): CommittedOp {
   const steps = result.steps.map(s => s.toJSON())
   const op: CommittedOp = {
     version: doc.version + 1,
@@ -216,7 +216,9 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
     author,
     time: ctx.now()
   }
-  if (JSON.stringify(steps) != submitted) op.original = JSON.parse(submitted)
+  // The steps as submitted, when the hub committed others: what the client sent stays on record.
+  const asSubmitted = result.steps.length == parsed.length && result.steps.every((step, i) => step === parsed[i])
+  if (!asSubmitted && JSON.stringify(steps) != submitted()) op.original = JSON.parse(submitted())
   if (result.dropped.length) op.dropped = result.dropped
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
   if (restored) op.restored = restored
@@ -306,13 +308,16 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
   checkStrategy(mode, doc, request)
   checkVersion(doc, request)
   const steps = parseSteps(request)
-  const submitted = JSON.stringify(steps.map(s => s.toJSON()))
+  // The batch as submitted, as JSON text, worked out only when needed: to compare a resend with what its
+  // seq committed, and to keep it with an op that commits other steps.
+  let json: string | null = null
+  const submitted = () => (json ??= JSON.stringify(steps.map(s => s.toJSON())))
   const duplicate = await findDuplicate(ctx, doc, request, submitted)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }
   const restored = await findRestored(ctx, doc, request.restores)
   const settled = await settle(ctx, mode, doc, request, steps, author)
   checkSize(settled.batch)
-  const op = buildOp(ctx, doc, request, author, settled.batch, submitted, settled.transformed, restored)
+  const op = buildOp(ctx, doc, request, author, settled.batch, steps, submitted, settled.transformed, restored)
   settled.finish(op)
   const result = settled.batch
   doc.append(op, result.steps.map(s => s.getMap()), result.doc)

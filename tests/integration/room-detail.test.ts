@@ -56,8 +56,14 @@ describe("room broadcasts", () => {
     expect(first).toMatchObject({ version: 1, author: { name: "writer" }, summary: "typed 'hello ' in paragraph 1" })
     expect(typeof first.time).toBe("number")
     expect(second).toMatchObject({ version: 2, baseVersion: 0, moves: [{ index: 0, from: 1, mappedFrom: 1 + "hello ".length }] })
-    // The submitted form stays in the op log (history pages), not in what the room sends.
+    // The submitted form stays in the op log (history pages), not in what the room sends; an op committed
+    // as submitted has none.
     expect(second.original).toBeUndefined()
+    const history = await writer.socket.emitWithAck("history", { docId: "detail-doc", limit: 10 })
+    if (!history.ok) throw new Error(history.error.message)
+    const logged = new Map(history.value.ops.map(op => [op.version, op]))
+    expect(logged.get(2)!.original).toEqual([typeAt(1, "world")])
+    expect(logged.get(1)!.original).toBeUndefined()
     // Lean members get each op as [version, clientId, seq, baseVersion, steps], typing packed as
     // [pos, text]; both forms carry the same steps.
     expect(lean.sent).toEqual([[1, "writer", 1, 0, [[1, "hello "]]], [2, "writer", 2, 0, [[1 + "hello ".length, "world"]]]])

@@ -115,7 +115,7 @@ describe("op summaries of leaving a list", () => {
     expect(summaryText(changes.slice(0, 2))).toBe("typed 'x' in paragraph 1; typed 'y' in paragraph 3")
   })
 
-  it("numbers the blocks of only as many changes as a summary shows, counting the rest the same", () => {
+  it("numbers the blocks of only as many changes as a summary shows, counting the rest the same (typing past them names no block)", () => {
     const start = doc(p("one"), p("two"), p("three"))
     const tr = new Transform(start)
     for (let i = 0; i < 6; i++) tr.insert(1, schema.text("x")).split(tr.doc.content.size - 3)
@@ -124,7 +124,9 @@ describe("op summaries of leaving a list", () => {
     const all = summarizeSteps(start, tr.steps)
     expect(summarizer.changes.map(c => c.kind)).toEqual(all.map(c => c.kind))
     expect(summarizer.changes.slice(0, 3).map(c => c.text)).toEqual(all.slice(0, 3).map(c => c.text))
-    expect(summarizer.changes.slice(3).map(c => c.text)).toEqual(all.slice(3).map(c => c.text.replace(/ \d+$/, "")))
+    expect(summarizer.changes.slice(3).map(c => c.text)).toEqual(all.slice(3).map(c => c.kind == "typed" ? c.text.replace(/ in paragraph \d+$/, "") : c.text.replace(/ \d+$/, "")))
     expect(all[3].text).toMatch(/^split paragraph \d+$/)
+    expect(all[4].text).toBe("typed 'x' in paragraph 1")
+    expect(summarizer.changes[4].text).toBe("typed 'x'")
   })
 })
