@@ -3,7 +3,7 @@ import type { EditorState, Transaction } from "prosemirror-state"
 import { schema } from "../schema"
 import { quote } from "../ot/op-summary"
 import type { CommittedOp } from "../protocol/messages"
-import { documentRegister } from "../strategies/block-writes"
+import { documentRegister, titleRegister } from "../strategies/block-writes"
 import { textOf } from "../strategies/block-nodes"
 import { restoreVersion } from "./restore-version"
 
@@ -13,7 +13,7 @@ export interface LostWrite {
   key: string
   /** The version of the op that carried the write. */
   version: number
-  /** The block id the write was for, or "document" for a whole-document write. */
+  /** The block id the write was for, "document" for a whole-document write, or "" for a rename. */
   block: string
   /** "'in Mumbai' was discarded: Delhi's write of the same block had a later clock" */
   text: string
@@ -25,10 +25,13 @@ export interface LostWrite {
 export function lostWrites(op: CommittedOp): LostWrite[] {
   const result: LostWrite[] = []
   for (const [index, write] of (op.writes ?? []).entries()) {
-    if (write.won || !write.text) continue
-    const why = write.beatenBy ? `${write.beatenBy.author.name}'s write of the same block had a later clock` : "a later write of the same block won"
+    const title = write.block == titleRegister
+    if (write.won || (!write.text && !title)) continue
+    const what = title ? "rename" : "write of the same block"
+    const why = write.beatenBy ? `${write.beatenBy.author.name}'s ${what} had a later clock` : `a later ${what} won`
     const blocks = write.content?.length ? write.content.map(json => Node.fromJSON(schema, json)) : null
-    result.push({ key: `${op.version}:w${index}`, version: op.version, block: write.block, text: `${quote(write.text)} was discarded: ${why}`, blocks })
+    const lost = title ? (write.text ? `Renaming the document to ${quote(write.text, 80)}` : "Removing the document's title") : quote(write.text)
+    result.push({ key: `${op.version}:w${index}`, version: op.version, block: write.block, text: `${lost} was discarded: ${why}`, blocks })
   }
   return result
 }

@@ -150,7 +150,7 @@ export interface LwwStamp {
 
 /** One block write on a last-writer-wins document: kept, or discarded because a later stamp holds the block. */
 export interface LwwWrite {
-  /** The block id, or "document" for whole-document writes. */
+  /** The block id, "document" for whole-document writes, or "" for the document's title. */
   block: string
   stamp: LwwStamp
   won: boolean

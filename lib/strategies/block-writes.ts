@@ -9,6 +9,9 @@ export type LwwGranularity = "block" | "document"
 /** The register key of a whole-document write. */
 export const documentRegister = "document"
 
+/** The register key of the document's title: empty, which no block id is (ids have 1 to 64 characters). */
+export const titleRegister = ""
+
 /**
  * True when stamp `a`, of a write settled after `b`'s, wins over `b`: a later clock, or on equal clocks
  * the same writer (a writer's writes are settled in the order it made them, so two in one millisecond
@@ -21,25 +24,30 @@ export function newerStamp(a: LwwStamp, b: LwwStamp): boolean {
 /**
  * The writes a last-writer-wins client sends for an edit that turned `before` into `after`: every
  * top-level block (by id) that is new or changed, and every one that went, or with "document"
- * granularity every block of `after` (the whole document is the value). Blocks without an id are skipped.
+ * granularity every block of `after` (the whole document is the value) when any of them changed or
+ * went. Blocks without an id are skipped; an edit of no block (a rename) writes none.
  */
 export function blockWrites(before: Node, after: Node, granularity: LwwGranularity): BlockWrite[] {
   const old = new Map<string, Node>()
   before.forEach(node => { if (typeof node.attrs.id == "string") old.set(node.attrs.id, node) })
   const writes: BlockWrite[] = []
   const seen = new Set<string>()
-  let prev: string | null = null
+  let prev: string | null = null, changed = false
   after.forEach(node => {
     const id = node.attrs.id
     if (typeof id != "string") return
     seen.add(id)
     const was = old.get(id)
-    if (granularity == "document" || !was || !was.eq(node)) writes.push({ id, node: node.toJSON(), after: prev })
+    const differs = !was || !was.eq(node)
+    changed ||= differs
+    if (granularity == "document" || differs) writes.push({ id, node: node.toJSON(), after: prev })
     prev = id
   })
-  if (granularity == "document" && writes.length == 0) return []
-  for (const id of old.keys()) if (!seen.has(id)) writes.push({ id, node: null, after: null })
-  return writes
+  for (const id of old.keys()) if (!seen.has(id)) {
+    changed = true
+    writes.push({ id, node: null, after: null })
+  }
+  return changed ? writes : []
 }
 
 /** What applying a client's block writes on the hub gave. */
@@ -72,7 +80,8 @@ export function applyWrites(schema: Schema, head: Node, stamps: Map<string, LwwS
     return node
   })
   const records: LwwWrite[] = []
-  if (granularity == "document") {
+  // A batch that writes no block (a rename) writes no register either.
+  if (granularity == "document" && writes.length) {
     const current = stamps.get(documentRegister)
     const text = nodes.filter(Boolean).map(n => textOf(n)).join("\n")
     if (current && !newerStamp(stamp, current)) {

@@ -161,7 +161,8 @@ function resolveWrites(ctx: SubmitContext, doc: HubDocument, request: SubmitRequ
   let applied
   try {
     const written = applyWrites(schema, doc.doc, stamps, request.blocks!, stamp, unit)
-    applied = { ...written, ...withDocAttrSteps(written, steps) }
+    const renamed = withDocAttrSteps(written, steps, { stamps, stamp })
+    applied = { ...renamed, records: written.records.concat(renamed.records) }
   } catch (e) {
     throw new ConcordError("ERR_SCHEMA_VIOLATION", e instanceof Error ? e.message : String(e))
   }
@@ -180,7 +181,8 @@ function resolveVectorWrites(doc: HubDocument, request: SubmitRequest, steps: re
   let applied
   try {
     const written = applyVectorWrites(schema, doc.doc, request.blocks!, { author, clientId: request.clientId }, block => doc.writers.get(block))
-    applied = { ...written, ...withDocAttrSteps(written, steps) }
+    const { steps: all, doc: after } = withDocAttrSteps(written, steps)
+    applied = { ...written, steps: all, doc: after }
   } catch (e) {
     throw ConcordError.from(e, "ERR_SCHEMA_VIOLATION")
   }

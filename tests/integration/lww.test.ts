@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import { serverSuite } from "../support/server-suite"
 import { settleAll, TestClient } from "../support/test-client"
 import type { Reply } from "../../lib/protocol"
+import { renameStep, titleOf } from "../../lib/schema"
 
 const suite = serverSuite()
 
@@ -49,6 +50,31 @@ describe("last-writer-wins documents on the hub", () => {
     expect(mumbai.text).not.toContain("6 PM")
     // Block writes are not transformed steps: no op says which submitted step each committed one came from.
     expect(ops.filter(op => op.origins)).toEqual([])
+  })
+
+  it("renames by the writer's clock too: the later clock's title stands, and the other rename is recorded as lost", async () => {
+    const delhi = await open("renamed", "delhi-r", true, "lww")
+    const mumbai = await open("renamed", "mumbai-r")
+    delhi.type("Agenda")
+    await settleAll([delhi, mumbai])
+    delhi.socket.disconnect()
+    mumbai.socket.disconnect()
+    delhi.clocks.skew = 5 * 60_000
+    delhi.edit(s => s.tr.step(renameStep("Delhi plan")))
+    mumbai.edit(s => s.tr.step(renameStep("Mumbai plan")).insertText(" for Monday", 7))
+    delhi.socket.connect()
+    await delhi.join()
+    await settleAll([delhi])
+    mumbai.socket.connect()
+    await mumbai.join()
+    await settleAll([delhi, mumbai])
+    // Mumbai's rename came last but with the earlier clock; its text, another register, stands.
+    expect(titleOf(mumbai.sync!.state.doc)).toBe("Delhi plan")
+    expect(titleOf(delhi.sync!.state.doc)).toBe("Delhi plan")
+    expect(mumbai.text).toBe("Agenda for Monday")
+    expect(delhi.text).toBe(mumbai.text)
+    const lost = (await mumbai.history()).flatMap(op => op.writes ?? []).filter(w => !w.won)
+    expect(lost).toMatchObject([{ block: "", text: "Mumbai plan", stamp: { clientId: "mumbai-r" }, beatenBy: { clientId: "delhi-r" } }])
   })
 
   it("lets writes to different blocks both stand", async () => {

@@ -17,6 +17,17 @@ describe("block writes", () => {
     expect(blockWrites(before, after, "document").map(w => w.id)).toEqual(["a", "b", "n", "c"])
   })
 
+  it("writes nothing for an edit of no block (a rename), and a batch of no writes stamps no register", () => {
+    const before = doc(para("a", "one"), para("b", "two"))
+    const renamed = schema.node("doc", { title: "Plans" }, [para("a", "one"), para("b", "two")])
+    for (const granularity of ["block", "document"] as const) {
+      expect(blockWrites(before, renamed, granularity)).toEqual([])
+      const stamps = new Map<string, LwwStamp>()
+      expect(applyWrites(schema, before, stamps, [], stamp("one", 5), granularity)).toEqual({ steps: [], doc: before, records: [] })
+      expect(stamps.size).toBe(0)
+    }
+  })
+
   it("keeps the newer stamp per block and records what the older one carried", () => {
     const head = doc(para("a", "headline"), para("b", "body"))
     const stamps = new Map<string, LwwStamp>()

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest"
 import type { Node } from "prosemirror-model"
 import { EditorState, type Transaction } from "prosemirror-state"
-import { schema } from "../../lib/schema"
+import { renameStep, schema, titleOf } from "../../lib/schema"
 import { HistoryModel, fetchedVersion, lostWrites, restoreLostWrite, type HistorySource } from "../../lib/history"
 import { blockWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import type { CommittedOp, StepJSON, StrategyName } from "../../lib/protocol"
@@ -15,7 +15,7 @@ const texts = (doc: Node) => { const all: string[] = []; doc.forEach(block => al
 /** A last-writer-wins document on an in-memory hub, written to the way a client of that strategy writes. */
 async function lwwHub(strategy: StrategyName) {
   const storage = new MemoryStorage()
-  const hub = new Hub({ storage, now: () => 1_000 })
+  let hub = new Hub({ storage, now: () => 1_000 })
   const docId = "lww"
   await hub.create({ docId, strategy })
   await hub.documents.open(docId)
@@ -37,7 +37,12 @@ async function lwwHub(strategy: StrategyName) {
     return state.tr.replaceWith(0, state.doc.content.size, blocks)
   }
   const head = async () => docAt((await storage.getOps(docId, 0)).length)
-  return { hub, storage, write, edit, docAt, head, close: async () => { await hub.close(); await storage.close() } }
+  /** Stop the hub and start another on the same store, as a restart does. */
+  const restart = async () => {
+    await hub.close()
+    hub = new Hub({ storage, now: () => 1_000 })
+  }
+  return { storage, write, edit, docAt, head, restart, close: async () => { await hub.close(); await storage.close() } }
 }
 
 let h: Awaited<ReturnType<typeof lwwHub>> | null = null
@@ -85,6 +90,31 @@ describe("lost last-writer-wins writes", () => {
     expect(lostWrites(again).map(l => l.text)).toEqual(["'headline B' was discarded: delhi's write of the same block had a later clock"])
     expect(texts(await h.head())).toEqual(["headline A"])
   })
+
+  for (const strategy of ["lww", "lww-doc"] as const) {
+    it(`${strategy}: renames by the writer's clock like any block, and lists a discarded rename without a restore`, async () => {
+      h = await lwwHub(strategy)
+      await h.write("setup", 100, 0, await h.edit(0, para("a", "notes")))
+      const rename = async (clientId: string, clock: number, base: number, title: string) =>
+        h!.write(clientId, clock, base, EditorState.create({ doc: await h!.docAt(base) }).tr.step(renameStep(title)))
+      // Delhi's clock is ahead: its rename wins although Mumbai's arrives later.
+      const first = await rename("delhi", 900, 1, "Delhi plan")
+      expect(first.writes).toMatchObject([{ block: "", won: true, text: "Delhi plan" }])
+      const op = await rename("mumbai", 500, 1, "Mumbai plan")
+      expect(titleOf(await h.head())).toBe("Delhi plan")
+      expect(op.steps).toEqual([])
+      expect(lostWrites(op)).toMatchObject([{ block: "", blocks: null, text: "Renaming the document to 'Mumbai plan' was discarded: delhi's rename had a later clock" }])
+      const removal = await rename("mumbai", 600, op.version, "")
+      expect(lostWrites(removal).map(l => l.text)).toEqual(["Removing the document's title was discarded: delhi's rename had a later clock"])
+      // The text beside the title is a register of its own, and the register outlives the hub's copy.
+      await h.restart()
+      expect((await rename("carol", 800, removal.version, "Carol plan")).writes).toMatchObject([{ won: false }])
+      const later = await rename("carol", 1_000, removal.version + 1, "Carol plan")
+      expect(later.writes).toMatchObject([{ won: true }])
+      expect(titleOf(await h.head())).toBe("Carol plan")
+      expect(texts(await h.head())).toEqual(["notes"])
+    })
+  }
 
   it("adds a block deleted since back at the end under a new id", async () => {
     h = await lwwHub("lww")
