@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import type { Browser, Page } from "playwright-core"
-import { removeDataDir, type ServerProcess } from "../support/server-process"
-import { startUiServer } from "./support/server"
+import { describe, expect, it } from "vitest"
+import type { Page } from "playwright-core"
+import { browserSuite } from "./support/suite"
 import {
-  caretLabels, closeTab, launchBrowser, openTab, othersSeen, placeCaret, readDocument, typeInChunks, typeUntil,
+  caretLabels, openTab, othersSeen, placeCaret, readDocument, typeInChunks, typeUntil,
   waitForCharacters, waitForConvergence, waitForOtherCaretAt, waitForTextIncluding, type TabOptions
 } from "./support/browser"
 import { blocksOf, countOf, onlyFrom, textsWithMark, wordsFrom } from "./support/doc-json"
@@ -11,29 +10,12 @@ import { blocksOf, countOf, onlyFrom, textsWithMark, wordsFrom } from "./support
 // Each person types words from their own letters, so that every character can be traced back to its typist.
 const alphabets = ["abcdefgh", "ijklmnop", "qrstuvwx"]
 
-let server: ServerProcess
-let browser: Browser
-let tabs: Page[] = []
+const suite = browserSuite({ closeTabsAfterEach: true })
 let docCount = 0
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  if (server) removeDataDir(server.dataDir)
-})
-
-afterEach(async () => {
-  await Promise.all(tabs.map(closeTab))
-  tabs = []
-})
-
 async function open(docId: string, options: TabOptions = {}): Promise<Page> {
-  const page = await openTab(browser, server.url, docId, options)
-  tabs.push(page)
+  const page = await openTab(suite.browser, suite.server.url, docId, options)
+  suite.tabs.push(page)
   return page
 }
 
@@ -62,7 +44,6 @@ function waitForSelection(page: Page, from: number, to: number): Promise<unknown
   }, [from, to] as const, { timeout: 10_000, polling: 50 })
 }
 
-/** Wait until all tabs agree and return the common document JSON. */
 /**
  * From the start of block `block`, move the caret `right` places and extend the selection `extend` places
  * with the keyboard, then wait until the selection spans `from`..`to`.

@@ -1,40 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import type { Browser, Page } from "playwright-core"
-import { removeDataDir, type ServerProcess } from "../support/server-process"
-import { startUiServer } from "./support/server"
-import { closeTab, launchBrowser, openTab, placeCaret, readDocument, waitForConvergence, waitForTextIncluding, setOffline } from "./support/browser"
+import { describe, expect, it } from "vitest"
+import type { Page } from "playwright-core"
+import { browserSuite } from "./support/suite"
+import { openTab, placeCaret, readDocument, waitForConvergence, waitForTextIncluding, setOffline } from "./support/browser"
 import { blocksOf, textsWithMark } from "./support/doc-json"
 
-let server: ServerProcess
-let browser: Browser
-let tabs: Page[] = []
+const suite = browserSuite({ closeTabsAfterEach: true })
 let docCount = 0
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  if (server) removeDataDir(server.dataDir)
-})
-
-afterEach(async () => {
-  await Promise.all(tabs.map(closeTab))
-  tabs = []
-})
 
 /** A new document typed by Ada, open in her tab and in Bob's, both with the history panel showing. */
 async function documentWith(text: string): Promise<[Page, Page]> {
   const docId = `history-${++docCount}-${Date.now()}`
-  const ada = await openTab(browser, server.url, docId, { create: true, name: "Ada", color: "#c2255c" })
-  tabs.push(ada)
+  const ada = await openTab(suite.browser, suite.server.url, docId, { create: true, name: "Ada", color: "#c2255c" })
+  suite.tabs.push(ada)
   await ada.getByTestId("editor").locator(".ProseMirror").click()
   await ada.keyboard.type(text)
   await waitForConvergence([ada])
-  const bob = await openTab(browser, server.url, docId, { name: "Bob", color: "#1971c2" })
-  tabs.push(bob)
+  const bob = await openTab(suite.browser, suite.server.url, docId, { name: "Bob", color: "#1971c2" })
+  suite.tabs.push(bob)
   await waitForConvergence([ada, bob])
   for (const page of [ada, bob]) await page.getByTestId("history-panel").waitFor()
   return [ada, bob]

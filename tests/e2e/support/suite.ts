@@ -14,14 +14,18 @@ export interface BrowserSuite {
 
 /**
  * Start a UI server and a browser before the file's tests and stop both after them (closing the tabs
- * the tests pushed to `tabs` and removing the server's data folder). Call at the top of a test file.
+ * the tests pushed to `tabs` and removing the server's data folder). With `closeTabsAfterEach`, each
+ * test's tabs are closed after it. Call at the top of a test file.
  */
-export function browserSuite(): BrowserSuite {
+export function browserSuite(options: { closeTabsAfterEach?: boolean } = {}): BrowserSuite {
   let server: ServerProcess | null = null
   let browser: Browser | null = null
   const tabs: Page[] = []
   beforeAll(async () => {
     [server, browser] = await Promise.all([startUiServer(), launchBrowser()])
+  })
+  if (options.closeTabsAfterEach) afterEach(async () => {
+    await Promise.all(tabs.splice(0).map(closeTab))
   })
   afterAll(async () => {
     await Promise.all(tabs.map(closeTab))
