@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { serverSuite } from "../support/server-suite"
-import { settleAll, TestClient } from "../support/test-client"
+import { settleAll, TestClient, whilePartitioned } from "../support/test-client"
 import type { Reply } from "../../lib/protocol"
 import { renameStep, titleOf } from "../../lib/schema"
 
@@ -27,17 +27,11 @@ describe("last-writer-wins documents on the hub", () => {
     await settleAll([delhi, mumbai])
     expect(mumbai.text).toBe("Breaking: PM speaks at 5 PM")
     // Partition: both edit the headline; Delhi's clock runs 5 minutes ahead and it writes first.
-    delhi.socket.disconnect()
-    mumbai.socket.disconnect()
     delhi.clocks.skew = 5 * 60_000
-    replaceHeadline(delhi, "5 PM", "5:30 PM")
-    replaceHeadline(mumbai, "5 PM", "6 PM")
-    delhi.socket.connect()
-    await delhi.join()
-    await settleAll([delhi])
-    mumbai.socket.connect()
-    await mumbai.join()
-    await settleAll([delhi, mumbai])
+    await whilePartitioned([delhi, mumbai], () => {
+      replaceHeadline(delhi, "5 PM", "5:30 PM")
+      replaceHeadline(mumbai, "5 PM", "6 PM")
+    })
     expect(delhi.text).toBe("Breaking: PM speaks at 5:30 PM")
     expect(mumbai.text).toBe(delhi.text)
     const ops = await mumbai.history()
@@ -57,17 +51,11 @@ describe("last-writer-wins documents on the hub", () => {
     const mumbai = await open("renamed", "mumbai-r")
     delhi.type("Agenda")
     await settleAll([delhi, mumbai])
-    delhi.socket.disconnect()
-    mumbai.socket.disconnect()
     delhi.clocks.skew = 5 * 60_000
-    delhi.edit(s => s.tr.step(renameStep("Delhi plan")))
-    mumbai.edit(s => s.tr.step(renameStep("Mumbai plan")).insertText(" for Monday", 7))
-    delhi.socket.connect()
-    await delhi.join()
-    await settleAll([delhi])
-    mumbai.socket.connect()
-    await mumbai.join()
-    await settleAll([delhi, mumbai])
+    await whilePartitioned([delhi, mumbai], () => {
+      delhi.edit(s => s.tr.step(renameStep("Delhi plan")))
+      mumbai.edit(s => s.tr.step(renameStep("Mumbai plan")).insertText(" for Monday", 7))
+    })
     // Mumbai's rename came last but with the earlier clock; its text, another register, stands.
     expect(titleOf(mumbai.sync!.state.doc)).toBe("Delhi plan")
     expect(titleOf(delhi.sync!.state.doc)).toBe("Delhi plan")

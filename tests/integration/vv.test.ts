@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { serverSuite } from "../support/server-suite"
-import { settleAll, TestClient } from "../support/test-client"
+import { settleAll, TestClient, whilePartitioned } from "../support/test-client"
 import { resolveConflict } from "../../lib/editor/resolve-conflict"
 import type { Reply, SubmitResult, VvSibling } from "../../lib/protocol"
 
@@ -31,16 +31,10 @@ async function concurrentHeadline(docId: string) {
   expect(mumbai.strategy).toBe("vv")
   delhi.type("Breaking: PM speaks at 5 PM")
   await settleAll([delhi, mumbai])
-  delhi.socket.disconnect()
-  mumbai.socket.disconnect()
-  replaceHeadline(delhi, "5 PM", "5:30 PM")
-  replaceHeadline(mumbai, "5 PM", "6 PM")
-  delhi.socket.connect()
-  await delhi.join()
-  await settleAll([delhi])
-  mumbai.socket.connect()
-  await mumbai.join()
-  await settleAll([delhi, mumbai])
+  await whilePartitioned([delhi, mumbai], () => {
+    replaceHeadline(delhi, "5 PM", "5:30 PM")
+    replaceHeadline(mumbai, "5 PM", "6 PM")
+  })
   return { delhi, mumbai }
 }
 

@@ -259,3 +259,17 @@ export async function settleAll(all: readonly TestClient[]): Promise<void> {
   const head = Math.max(...all.map(c => c.sync!.version))
   for (const c of all) await c.waitFor(() => c.sync!.version == head, `${c.clientId} at ${head}`)
 }
+
+/**
+ * Cut `clients` off from the hub, let `edit` make their edits meanwhile, then bring them back one at a
+ * time in order, each settled before the next joins: the last one's edits reach the hub last.
+ */
+export async function whilePartitioned(clients: readonly TestClient[], edit: () => void): Promise<void> {
+  for (const c of clients) c.socket.disconnect()
+  edit()
+  for (let i = 0; i < clients.length; i++) {
+    clients[i].socket.connect()
+    await clients[i].join()
+    await settleAll(clients.slice(0, i + 1))
+  }
+}
