@@ -65,6 +65,23 @@ describe("last-writer-wins documents on the hub", () => {
     expect(lost).toMatchObject([{ block: "", text: "Mumbai plan", stamp: { clientId: "mumbai-r" }, beatenBy: { clientId: "delhi-r" } }])
   })
 
+  it("lww-doc: a rename is no write of the text, so a later clock's rename leaves others' concurrent text be", async () => {
+    const delhi = await open("renamed-doc", "delhi-d", true, "lww-doc")
+    const mumbai = await open("renamed-doc", "mumbai-d")
+    delhi.type("Agenda")
+    await settleAll([delhi, mumbai])
+    delhi.clocks.skew = 5 * 60_000
+    // Mumbai's text reaches the hub first; Delhi, whose clock is ahead, renames without having seen it.
+    await whilePartitioned([mumbai, delhi], () => {
+      mumbai.edit(s => s.tr.insertText(" for Monday", 7))
+      delhi.edit(s => s.tr.step(renameStep("Delhi plan")))
+    })
+    expect(delhi.text).toBe("Agenda for Monday")
+    expect(mumbai.text).toBe(delhi.text)
+    expect(titleOf(mumbai.sync!.state.doc)).toBe("Delhi plan")
+    expect((await mumbai.history()).flatMap(op => op.writes ?? []).filter(w => !w.won)).toEqual([])
+  })
+
   it("lets writes to different blocks both stand", async () => {
     const a = await open("blocks", "a", true, "lww")
     const b = await open("blocks", "b")
