@@ -1,4 +1,4 @@
-import { Mark, type Attrs, type Fragment, type MarkType, type Node, type NodeType, type Slice } from "prosemirror-model"
+import { Mark, type AttributeSpec, type Attrs, type Fragment, type MarkType, type Node, type NodeType, type Schema, type Slice } from "prosemirror-model"
 import { AddMarkStep, AddNodeMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "./within-textblock"
 import { markSetSteps } from "./mark-set-steps"
@@ -43,10 +43,27 @@ function checkFragment(content: Fragment, openStart: number, openEnd: number): v
  * `doc` is the document the step is about to apply to. Returns an error message, or null when the step is acceptable.
  */
 export function checkStepContent(step: Step, doc: Node): string | null {
+  return contentProblem(step, doc.type.schema, doc)
+}
+
+/**
+ * What checkStepContent checks that does not depend on where the step applies: a replace step's
+ * inserted content, a mark step's mark, that some node type takes an attribute step's value, a
+ * document attribute. A step that fails it fails wherever it lands, so the hub refuses it before
+ * transforming, also when the place it was written for is gone and it would only be dropped.
+ * Returns an error message, or null.
+ */
+export function stepContentProblem(step: Step, schema: Schema): string | null {
+  return contentProblem(step, schema, null)
+}
+
+// The checks of checkStepContent, those that need the document left out when `doc` is null.
+function contentProblem(step: Step, schema: Schema, doc: Node | null): string | null {
   let markSet: Step[] | null
   try {
     if (step instanceof ReplaceStep) checkSlice(step.slice)
     else if (step instanceof ReplaceAroundStep) {
+      if (!doc) return null
       // Within one textblock (a deletion around others' typing): the slice alone, as for a replace step;
       // applying it checks that the textblock may hold what results.
       if (withinTextblock(doc, step.from, step.to)) checkSlice(step.slice)
@@ -56,28 +73,47 @@ export function checkStepContent(step: Step, doc: Node): string | null {
     } else if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) checkMark(step.mark)
     else if (step instanceof AddNodeMarkStep || step instanceof RemoveNodeMarkStep) checkMark(step.mark)
     else if (step instanceof AttrStep) {
+      if (!doc) return Object.values(schema.nodes).some(type => takesAttr(type, step)) ? null : `No node takes attribute ${step.attr} = ${printed(step.value)}`
       const node = doc.nodeAt(step.pos)
       if (!node) return `No node at position ${step.pos}`
-      // Own attributes only: "constructor" or "toString" would otherwise pass as Object.prototype's.
-      const attrs = node.type.spec.attrs
-      const spec = attrs && Object.hasOwn(attrs, step.attr) ? attrs[step.attr] : undefined
-      if (!spec) return `Unsupported attribute ${step.attr} for node ${node.type.name}`
-      if (typeof spec.validate == "function") spec.validate(step.value)
-    } else if ((markSet = markSetSteps(step, doc.type.schema))) {
+      if (!ownAttr(node.type, step.attr)) return `Unsupported attribute ${step.attr} for node ${node.type.name}`
+      takesAttr(node.type, step, true)
+    } else if ((markSet = markSetSteps(step, schema))) {
       // Inverting some mark steps (undo of a link or a mark over mixed text) gives a set of mark steps.
       for (const markStep of markSet) {
-        const problem = checkStepContent(markStep, doc)
+        const problem = contentProblem(markStep, schema, doc)
         if (problem) return problem
       }
     } else if (step instanceof DocAttrStep) {
-      const attrs = doc.type.spec.attrs
-      const spec = attrs && Object.hasOwn(attrs, step.attr) ? attrs[step.attr] : undefined
-      if (!spec) return `Unsupported attribute ${step.attr} for the document`
-      if (typeof spec.validate == "function") spec.validate(step.value)
+      if (!ownAttr(schema.topNodeType, step.attr)) return `Unsupported attribute ${step.attr} for the document`
+      takesAttr(schema.topNodeType, step, true)
     }
     else return `Unsupported step type ${(step.toJSON() as { stepType?: string }).stepType}`
     return null
   } catch (e) {
     return e instanceof Error ? e.message : String(e)
   }
+}
+
+// Own attributes only: "constructor" or "toString" would otherwise pass as Object.prototype's.
+function ownAttr(type: NodeType, attr: string): AttributeSpec | undefined {
+  const attrs = type.spec.attrs
+  return attrs && Object.hasOwn(attrs, attr) ? attrs[attr] : undefined
+}
+
+/** Whether `type` has the step's attribute and takes its value; with `raise`, a refused value throws its validator's error. */
+function takesAttr(type: NodeType, step: AttrStep | DocAttrStep, raise = false): boolean {
+  const spec = ownAttr(type, step.attr)
+  if (!spec) return false
+  try {
+    if (typeof spec.validate == "function") spec.validate(step.value)
+    return true
+  } catch (e) {
+    if (raise) throw e
+    return false
+  }
+}
+
+function printed(value: unknown): string {
+  return JSON.stringify(value) ?? String(value)
 }

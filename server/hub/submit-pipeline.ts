@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
-import { schema, checkStepContent, compactJSON, malformedStep } from "../../lib/schema"
+import { schema, checkStepContent, compactJSON, malformedStep, stepContentProblem } from "../../lib/schema"
 import { transformBatch, summarizeSteps, summaryText, summaryPhrases, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
@@ -86,6 +86,9 @@ function parseSteps(request: SubmitRequest): Step[] {
     }
     const problem = malformedStep(step)
     if (problem) throw new ConcordError("ERR_STEP_INVALID", `Step ${i}: ${problem}`)
+    // Checked here as well as where it lands: a step transformed past the loss of its place is dropped, never checked there.
+    const forbidden = stepContentProblem(step, schema)
+    if (forbidden) throw new ConcordError("ERR_SCHEMA_VIOLATION", `Step ${i}: ${forbidden}`)
     return step
   })
 }

@@ -179,4 +179,33 @@ describe("hub: bad input changes nothing", () => {
     const res = await fetch(server.url + "/healthz")
     expect(res.status).toBe(200)
   })
+
+  it("refuses what no document would take also where the place it was written for is gone, not only where it lands", async () => {
+    const owner = await open("gone", "gone-owner", true)
+    owner.edit(s => s.tr.insertText("first").split(6).insertText("second"))
+    await allConverged([owner])
+    const base = owner.sync!.version
+    // The first paragraph goes: a step written for it on `base` no longer lands anywhere.
+    owner.edit(s => s.tr.delete(0, s.doc.firstChild!.nodeSize))
+    await allConverged([owner])
+    const head = owner.sync!.version
+    const socket = await raw()
+    const ask = (event: string, payload: unknown) => (socket.emitWithAck as any)(event, payload) as Promise<Reply<{ version: number }>>
+    const joined = await ask("join", { docId: "gone", clientId: "g", secret: testSecret("g"), token: knownLinks("gone").edit, version: null, user: { name: "g", color: "#aa0000" } })
+    expect(joined.ok).toBe(true)
+    const submit = (steps: unknown[]) => ask("submit", { docId: "gone", clientId: "g", seq: 1, baseVersion: base, steps })
+    const codeOf = (reply: Reply<unknown>) => (reply.ok ? "ok" : reply.error.code)
+    expect(codeOf(await submit([{ stepType: "attr", pos: 0, attr: "level", value: 3.5 }]))).toBe("ERR_SCHEMA_VIOLATION")
+    expect(codeOf(await submit([{ stepType: "attr", pos: 0, attr: "toString", value: 0 }]))).toBe("ERR_SCHEMA_VIOLATION")
+    const link = { type: "link", attrs: { href: "javascript:alert(1)" } }
+    expect(codeOf(await submit([{ stepType: "replace", from: 3, to: 3, slice: { content: [{ type: "text", text: "x", marks: [link] }] } }]))).toBe("ERR_SCHEMA_VIOLATION")
+    expect(codeOf(await submit([{ stepType: "addMark", from: 2, to: 4, mark: { type: "blink" } }]))).toBe("ERR_SCHEMA_VIOLATION")
+    // Nothing of those was committed: a good step written for the same place is the next version, its
+    // text kept in a paragraph of its own where its place went.
+    const good = await submit([{ stepType: "replace", from: 3, to: 3, slice: { content: [{ type: "text", text: "x" }] } }])
+    expect(good.ok && good.value.version).toBe(head + 1)
+    await owner.waitFor(() => owner.sync!.version == head + 1, "the good op")
+    expect(owner.text).toBe("x|second")
+    socket.close()
+  })
 })
