@@ -1,6 +1,6 @@
 export { schema, isAllowedHref, allowedLinkSchemes } from "./schema"
 export { newBlockId, blocksNeedingIds, assignBlockIds, appendBlockIds } from "./block-ids"
-export { checkStepContent, stepContentProblem } from "./validate-step"
+export { checkStepContent, stepContentProblem, stepPlaceProblem } from "./validate-step"
 export { malformedStep } from "./well-formed-step"
 export { compactJSON, type NodeJSON } from "./compact-json"
 export { withinTextblock } from "./within-textblock"

@@ -43,7 +43,7 @@ function checkFragment(content: Fragment, openStart: number, openEnd: number): v
  * `doc` is the document the step is about to apply to. Returns an error message, or null when the step is acceptable.
  */
 export function checkStepContent(step: Step, doc: Node): string | null {
-  return contentProblem(step, doc.type.schema, doc)
+  return stepContentProblem(step, doc.type.schema) ?? stepPlaceProblem(step, doc)
 }
 
 /**
@@ -54,42 +54,59 @@ export function checkStepContent(step: Step, doc: Node): string | null {
  * Returns an error message, or null.
  */
 export function stepContentProblem(step: Step, schema: Schema): string | null {
-  return contentProblem(step, schema, null)
+  return problemOf(() => {
+    let markSet: Step[] | null
+    if (step instanceof ReplaceStep) checkSlice(step.slice)
+    else if (step instanceof ReplaceAroundStep) return null
+    else if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) checkMark(step.mark)
+    else if (step instanceof AddNodeMarkStep || step instanceof RemoveNodeMarkStep) checkMark(step.mark)
+    else if (step instanceof AttrStep) {
+      const types = Object.values(schema.nodes).filter(type => ownAttr(type, step.attr))
+      if (!types.length) return `Unsupported attribute ${step.attr}: no node has it`
+      // Refused by every node that has it: in the words of the first one's rule ("level must be 1 to 3").
+      if (!types.some(type => takesAttr(type, step))) takesAttr(types[0], step, true)
+    } else if (step instanceof DocAttrStep) {
+      if (!ownAttr(schema.topNodeType, step.attr)) return `Unsupported attribute ${step.attr} for the document`
+      takesAttr(schema.topNodeType, step, true)
+    } else if ((markSet = markSetSteps(step, schema))) {
+      // Inverting some mark steps (undo of a link or a mark over mixed text) gives a set of mark steps.
+      for (const markStep of markSet) {
+        const problem = stepContentProblem(markStep, schema)
+        if (problem) return problem
+      }
+    } else return `Unsupported step type ${(step.toJSON() as { stepType?: string }).stepType}`
+    return null
+  })
 }
 
-// The checks of checkStepContent, those that need the document left out when `doc` is null.
-function contentProblem(step: Step, schema: Schema, doc: Node | null): string | null {
-  let markSet: Step[] | null
-  try {
-    if (step instanceof ReplaceStep) checkSlice(step.slice)
-    else if (step instanceof ReplaceAroundStep) {
-      if (!doc) return null
+/**
+ * What checkStepContent checks that depends on `doc`, the document the step applies to: that the node
+ * an attribute step names takes its value, and what a replace-around step leaves. For a step that
+ * passed stepContentProblem (the hub's transform checks steps so, where they land).
+ */
+export function stepPlaceProblem(step: Step, doc: Node): string | null {
+  return problemOf(() => {
+    if (step instanceof ReplaceAroundStep) {
       // Within one textblock (a deletion around others' typing): the slice alone, as for a replace step;
       // applying it checks that the textblock may hold what results.
       if (withinTextblock(doc, step.from, step.to)) checkSlice(step.slice)
       // Else the slice's nodes are completed by the gap's content (a list wrapped around paragraphs): check
       // them in place. Such steps (wrap, lift) are rare enough for a check of the whole result.
       else step.apply(doc).doc?.check()
-    } else if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) checkMark(step.mark)
-    else if (step instanceof AddNodeMarkStep || step instanceof RemoveNodeMarkStep) checkMark(step.mark)
-    else if (step instanceof AttrStep) {
-      if (!doc) return Object.values(schema.nodes).some(type => takesAttr(type, step)) ? null : `No node takes attribute ${step.attr} = ${printed(step.value)}`
+    } else if (step instanceof AttrStep) {
       const node = doc.nodeAt(step.pos)
       if (!node) return `No node at position ${step.pos}`
       if (!ownAttr(node.type, step.attr)) return `Unsupported attribute ${step.attr} for node ${node.type.name}`
       takesAttr(node.type, step, true)
-    } else if ((markSet = markSetSteps(step, schema))) {
-      // Inverting some mark steps (undo of a link or a mark over mixed text) gives a set of mark steps.
-      for (const markStep of markSet) {
-        const problem = contentProblem(markStep, schema, doc)
-        if (problem) return problem
-      }
-    } else if (step instanceof DocAttrStep) {
-      if (!ownAttr(schema.topNodeType, step.attr)) return `Unsupported attribute ${step.attr} for the document`
-      takesAttr(schema.topNodeType, step, true)
     }
-    else return `Unsupported step type ${(step.toJSON() as { stepType?: string }).stepType}`
     return null
+  })
+}
+
+/** What `check` returns, or the message of what it throws. */
+function problemOf(check: () => string | null): string | null {
+  try {
+    return check()
   } catch (e) {
     return e instanceof Error ? e.message : String(e)
   }
@@ -112,8 +129,4 @@ function takesAttr(type: NodeType, step: AttrStep | DocAttrStep, raise = false):
     if (raise) throw e
     return false
   }
-}
-
-function printed(value: unknown): string {
-  return JSON.stringify(value) ?? String(value)
 }

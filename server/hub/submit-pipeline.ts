@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
-import { schema, checkStepContent, compactJSON, malformedStep, stepContentProblem } from "../../lib/schema"
+import { schema, checkStepContent, compactJSON, malformedStep, stepContentProblem, stepPlaceProblem } from "../../lib/schema"
 import { transformBatch, summarizeSteps, summaryText, summaryPhrases, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
@@ -86,7 +86,7 @@ function parseSteps(request: SubmitRequest): Step[] {
     }
     const problem = malformedStep(step)
     if (problem) throw new ConcordError("ERR_STEP_INVALID", `Step ${i}: ${problem}`)
-    // Checked here as well as where it lands: a step transformed past the loss of its place is dropped, never checked there.
+    // Before transform: a step transformed past the loss of its place is dropped, never checked where it lands.
     const forbidden = stepContentProblem(step, schema)
     if (forbidden) throw new ConcordError("ERR_SCHEMA_VIOLATION", `Step ${i}: ${forbidden}`)
     return step
@@ -118,8 +118,9 @@ async function concurrentMaps(ctx: SubmitContext, doc: HubDocument, request: Sub
 type Transformed = TransformedBatch & { changes?: Change[] }
 
 function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[], stickLeft?: readonly number[]): Transformed {
+  // What the steps carry was checked as they were parsed, and transform moves them without changing it: where they land, only what depends on the place.
   const check = (step: Step, at: Node) => {
-    const problem = checkStepContent(step, at)
+    const problem = stepPlaceProblem(step, at)
     if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
   }
   // Described as the steps apply, so that no intermediate document outlives the transform.

@@ -18,6 +18,21 @@ function replaceHeadline(c: TestClient, from: string, to: string) {
   })
 }
 
+/** Delhi and Mumbai on a new document of `strategy` reading "Agenda", Delhi's clock 5 minutes ahead. */
+async function agendaAhead(docId: string, strategy: "lww" | "lww-doc") {
+  const delhi = await open(docId, `${docId}-delhi`, true, strategy)
+  const mumbai = await open(docId, `${docId}-mumbai`)
+  delhi.type("Agenda")
+  await settleAll([delhi, mumbai])
+  delhi.clocks.skew = 5 * 60_000
+  return { delhi, mumbai }
+}
+
+/** The writes the document's history lists as discarded, as `client` reads them. */
+async function lostWrites(client: TestClient) {
+  return (await client.history()).flatMap(op => op.writes ?? []).filter(w => !w.won)
+}
+
 describe("last-writer-wins documents on the hub", () => {
   it("keeps the write with the later clock, even when it happened first, and records the lost one", async () => {
     const delhi = await open("headline", "delhi", true, "lww")
@@ -35,7 +50,7 @@ describe("last-writer-wins documents on the hub", () => {
     expect(delhi.text).toBe("Breaking: PM speaks at 5:30 PM")
     expect(mumbai.text).toBe(delhi.text)
     const ops = await mumbai.history()
-    const lost = ops.flatMap(op => op.writes ?? []).filter(w => !w.won)
+    const lost = await lostWrites(mumbai)
     expect(lost).toHaveLength(1)
     expect(lost[0].text).toBe("Breaking: PM speaks at 6 PM")
     expect(lost[0].stamp.clientId).toBe("mumbai")
@@ -47,11 +62,7 @@ describe("last-writer-wins documents on the hub", () => {
   })
 
   it("renames by the writer's clock too: the later clock's title stands, and the other rename is recorded as lost", async () => {
-    const delhi = await open("renamed", "delhi-r", true, "lww")
-    const mumbai = await open("renamed", "mumbai-r")
-    delhi.type("Agenda")
-    await settleAll([delhi, mumbai])
-    delhi.clocks.skew = 5 * 60_000
+    const { delhi, mumbai } = await agendaAhead("renamed", "lww")
     await whilePartitioned([delhi, mumbai], () => {
       delhi.edit(s => s.tr.step(renameStep("Delhi plan")))
       mumbai.edit(s => s.tr.step(renameStep("Mumbai plan")).insertText(" for Monday", 7))
@@ -61,16 +72,11 @@ describe("last-writer-wins documents on the hub", () => {
     expect(titleOf(delhi.sync!.state.doc)).toBe("Delhi plan")
     expect(mumbai.text).toBe("Agenda for Monday")
     expect(delhi.text).toBe(mumbai.text)
-    const lost = (await mumbai.history()).flatMap(op => op.writes ?? []).filter(w => !w.won)
-    expect(lost).toMatchObject([{ block: "", text: "Mumbai plan", stamp: { clientId: "mumbai-r" }, beatenBy: { clientId: "delhi-r" } }])
+    expect(await lostWrites(mumbai)).toMatchObject([{ block: "", text: "Mumbai plan", stamp: { clientId: "renamed-mumbai" }, beatenBy: { clientId: "renamed-delhi" } }])
   })
 
   it("lww-doc: a rename is no write of the text, so a later clock's rename leaves others' concurrent text be", async () => {
-    const delhi = await open("renamed-doc", "delhi-d", true, "lww-doc")
-    const mumbai = await open("renamed-doc", "mumbai-d")
-    delhi.type("Agenda")
-    await settleAll([delhi, mumbai])
-    delhi.clocks.skew = 5 * 60_000
+    const { delhi, mumbai } = await agendaAhead("renamed-doc", "lww-doc")
     // Mumbai's text reaches the hub first; Delhi, whose clock is ahead, renames without having seen it.
     await whilePartitioned([mumbai, delhi], () => {
       mumbai.edit(s => s.tr.insertText(" for Monday", 7))
@@ -79,7 +85,7 @@ describe("last-writer-wins documents on the hub", () => {
     expect(delhi.text).toBe("Agenda for Monday")
     expect(mumbai.text).toBe(delhi.text)
     expect(titleOf(mumbai.sync!.state.doc)).toBe("Delhi plan")
-    expect((await mumbai.history()).flatMap(op => op.writes ?? []).filter(w => !w.won)).toEqual([])
+    expect(await lostWrites(mumbai)).toEqual([])
   })
 
   it("lets writes to different blocks both stand", async () => {

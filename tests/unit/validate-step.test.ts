@@ -4,7 +4,7 @@ import { ReplaceAroundStep, Step, Transform } from "prosemirror-transform"
 import { Fragment, Slice } from "prosemirror-model"
 import { wrapInList } from "prosemirror-schema-list"
 import { wrapIn } from "prosemirror-commands"
-import { schema, checkStepContent } from "../../lib/schema"
+import { schema, checkStepContent, stepContentProblem, stepPlaceProblem } from "../../lib/schema"
 import { b } from "../support/builders"
 
 const { doc, p } = b
@@ -57,5 +57,22 @@ describe("checking what a step carries", () => {
     const heading = schema.node("doc", null, [schema.node("heading", { level: 1 }, [schema.text("x")])])
     const nested = Step.fromJSON(schema, { stepType: "markSet", steps: [{ stepType: "addMark", from: 1, to: 2, mark: { type: "em" } }] })
     expect(checkStepContent(nested, heading)).toBeNull()
+  })
+
+  it("splits into what fails wherever a step lands and what depends on the place, checkStepContent being both", () => {
+    const start = doc(p("one"))
+    const level = (value: unknown) => Step.fromJSON(schema, { stepType: "attr", pos: 0, attr: "level", value })
+    // A list holding a paragraph where its items belong: the slice is closed, so its content is checked.
+    const listed = Step.fromJSON(schema, { stepType: "replace", from: 0, to: 0, slice: { content: [{ type: "bullet_list", content: [{ type: "paragraph" }] }] } })
+    // A heading takes level 3, so no step is refused for it before it lands; a paragraph does not.
+    expect(stepContentProblem(level(3), schema)).toBeNull()
+    expect(stepPlaceProblem(level(3), start)).toMatch(/Unsupported attribute level for node paragraph/)
+    expect(checkStepContent(level(3), start)).toBe(stepPlaceProblem(level(3), start))
+    // No node takes level 3.5, nor a list without items, wherever the step lands.
+    for (const step of [level(3.5), listed]) {
+      expect(stepContentProblem(step, schema)).not.toBeNull()
+      expect(checkStepContent(step, start)).toBe(stepContentProblem(step, schema))
+    }
+    expect(stepPlaceProblem(listed, start)).toBeNull()
   })
 })
