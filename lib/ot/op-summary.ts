@@ -67,57 +67,71 @@ function textOf(doc: Node, from: number, to: number): string {
   return doc.textBetween(from, to, "\n", "\n")
 }
 
-function describeStep(doc: Node, step: Step, numbered: boolean): Change {
+/** What a step did: its kind, and its words, worked out only when asked for (they may quote text and find and number a block). */
+interface Described {
+  kind: Change["kind"]
+  words(): string
+}
+
+function described(kind: Change["kind"], words: () => string): Described {
+  return { kind, words }
+}
+
+function describeStep(doc: Node, step: Step): Described {
   if (step instanceof ReplaceStep) {
     const inserted = step.slice.content.textBetween(0, step.slice.content.size, "\n", "\n")
-    const removed = textOf(doc, step.from, step.to)
     const opens = step.slice.openStart > 0 && step.slice.content.childCount > 1
     if (step.from == step.to && opens && !inserted.replace(/\n/g, "")) {
-      const block = blockAt(doc, step.from, numbered)
-      return block == "the document" ? { kind: "restructured", text: "rearranged blocks" } : { kind: "split", text: `split ${block}` }
+      return textblockAround(doc, step.from) ? described("split", () => `split ${blockAt(doc, step.from)}`) : described("restructured", () => "rearranged blocks")
     }
     if (step.from < step.to && !step.slice.size) {
+      const removed = textOf(doc, step.from, step.to)
       const $from = innermostAt(doc, step.from), $to = innermostAt(doc, step.to)
       const sameParent = $from.node === $to.node && $from.start == $to.start
-      if (!sameParent && !removed.replace(/\n/g, "")) return { kind: "joined", text: `joined ${blockAt(doc, step.from, numbered)} with the next block` }
-      return { kind: "deleted", text: `deleted ${quote(removed)}${sameParent ? ` in ${blockAt(doc, step.from, numbered)}` : ""}` }
+      if (!sameParent && !removed.replace(/\n/g, "")) return described("joined", () => `joined ${blockAt(doc, step.from)} with the next block`)
+      return described("deleted", () => `deleted ${quote(removed)}${sameParent ? ` in ${blockAt(doc, step.from)}` : ""}`)
     }
-    if (step.from == step.to && !inserted.replace(/\n/g, "")) return { kind: "restructured", text: `added ${blocksWords(step.slice.content)}` }
-    if (step.from == step.to) return { kind: "typed", text: `typed ${quote(inserted)} in ${blockAt(doc, step.from, numbered)}` }
+    if (step.from == step.to && !inserted.replace(/\n/g, "")) return described("restructured", () => `added ${blocksWords(step.slice.content)}`)
+    if (step.from == step.to) return described("typed", () => `typed ${quote(inserted)} in ${blockAt(doc, step.from)}`)
+    const removed = textOf(doc, step.from, step.to)
     // The same text in other blocks: a list or quote put on or taken off, told apart from any edit of the text.
-    if (removed && removed == inserted) return { kind: "restructured", text: `changed the blocks around ${quote(removed)}` }
-    return { kind: "replaced", text: `replaced ${quote(removed)} with ${quote(inserted)}` }
+    if (removed && removed == inserted) return described("restructured", () => `changed the blocks around ${quote(removed)}`)
+    return described("replaced", () => `replaced ${quote(removed)} with ${quote(inserted)}`)
   }
   if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) {
     const words = markWords[step.mark.type.name] ?? [`added ${step.mark.type.name} to {}`, `removed ${step.mark.type.name} from {}`]
     const add = step instanceof AddMarkStep
-    return { kind: add ? "formatted" : "unformatted", text: words[add ? 0 : 1].replace("{}", quote(textOf(doc, step.from, step.to))) }
+    return described(add ? "formatted" : "unformatted", () => words[add ? 0 : 1].replace("{}", quote(textOf(doc, step.from, step.to))))
   }
   if (step instanceof ReplaceAroundStep && withinTextblock(doc, step.from, step.to)) {
     // A deletion made around text others typed into its range meanwhile (see splitAround): that text is the gap.
-    return describeAround(doc, [step.from, step.gapFrom, step.gapTo, step.to], step.slice, numbered)
+    const change = describeAround(doc, [step.from, step.gapFrom, step.gapTo, step.to], step.slice)
+    return described(change.kind, () => change.text)
   }
   if (step instanceof ReplaceAroundStep) {
-    const wrapper = step.slice.content.firstChild
-    const blocks = countTextblocks(doc, step.gapFrom, step.gapTo)
-    const what = `${blocks} ${blocks == 1 ? "block" : "blocks"}`
-    if (wrapper && step.slice.size && step.gapFrom == step.from && step.gapTo == step.to)
-      return { kind: "restructured", text: `turned ${what} into a ${blockWords[wrapper.type.name] ?? wrapper.type.name}` }
-    if (wrapper && step.slice.size) {
-      const block = blockAt(doc, step.gapFrom, numbered)
-      const kind = blockWords[wrapper.type.name] ?? wrapper.type.name
-      // Between blocks the step splits its wrapper around the gap: a block leaving a list or quote.
-      return { kind: "restructured", text: block == "the document" ? `moved ${what} out of a ${kind}` : `made ${block} a ${kind}` }
-    }
-    return { kind: "restructured", text: `lifted ${what} out of ${blockAt(doc, step.from, false)}` }
+    return described("restructured", () => {
+      const wrapper = step.slice.content.firstChild
+      const blocks = countTextblocks(doc, step.gapFrom, step.gapTo)
+      const what = `${blocks} ${blocks == 1 ? "block" : "blocks"}`
+      if (wrapper && step.slice.size && step.gapFrom == step.from && step.gapTo == step.to) return `turned ${what} into a ${blockWords[wrapper.type.name] ?? wrapper.type.name}`
+      if (wrapper && step.slice.size) {
+        const block = blockAt(doc, step.gapFrom)
+        const kind = blockWords[wrapper.type.name] ?? wrapper.type.name
+        // Between blocks the step splits its wrapper around the gap: a block leaving a list or quote.
+        return block == "the document" ? `moved ${what} out of a ${kind}` : `made ${block} a ${kind}`
+      }
+      return `lifted ${what} out of ${blockAt(doc, step.from, false)}`
+    })
   }
   if (step instanceof AttrStep) {
-    const block = blockAt(doc, step.pos + 1, numbered)
-    if (step.attr == "conflict") return { kind: "attributes", text: step.value == null ? `resolved the conflict in ${block}` : `kept both versions of ${block} as a conflict` }
-    return { kind: "attributes", text: `changed the ${step.attr} of ${block}` }
+    return described("attributes", () => {
+      const block = blockAt(doc, step.pos + 1)
+      if (step.attr == "conflict") return step.value == null ? `resolved the conflict in ${block}` : `kept both versions of ${block} as a conflict`
+      return `changed the ${step.attr} of ${block}`
+    })
   }
-  if (step instanceof DocAttrStep && step.attr == "title") return { kind: "attributes", text: renameWords(String(step.value)) }
-  return { kind: "attributes", text: "changed the document" }
+  if (step instanceof DocAttrStep && step.attr == "title") return described("attributes", () => renameWords(String(step.value)))
+  return described("attributes", () => "changed the document")
 }
 
 /**
@@ -126,7 +140,7 @@ function describeStep(doc: Node, step: Step, numbered: boolean): Change {
  * `slice` what the first range's replacement inserts. "deleted 'brown ' and 'fox' around 'quick ' in
  * paragraph 1"; its undo "typed 'brown ' and 'fox' around 'quick '".
  */
-function describeAround(doc: Node, bounds: readonly number[], slice: Slice, numbered = true): Change {
+function describeAround(doc: Node, bounds: readonly number[], slice: Slice): Change {
   const removed: string[] = [], kept: string[] = []
   for (let i = 0; i < bounds.length; i += 2) {
     const text = textOf(doc, bounds[i], bounds[i + 1])
@@ -136,7 +150,7 @@ function describeAround(doc: Node, bounds: readonly number[], slice: Slice, numb
     if (between) kept.push(quote(between))
   }
   const from = bounds[0], to = bounds[bounds.length - 1]
-  const where = withinTextblock(doc, from, to) ? ` in ${blockAt(doc, from, numbered)}` : ""
+  const where = withinTextblock(doc, from, to) ? ` in ${blockAt(doc, from)}` : ""
   const inserted = slice.content.textBetween(0, slice.content.size, "\n", "\n")
   const around = `around ${listed(kept)}`
   if (!inserted && !removed.length) return { kind: "joined", text: `joined blocks ${around}` }
@@ -168,14 +182,19 @@ function countTextblocks(doc: Node, from: number, to: number): number {
  */
 export class StepSummarizer {
   private readonly done: Change[] = []
-  private typed: { text: string; block: string | null; end: number } | null = null
+  /** Changes after the first `spelled`: counted by the same rules, not described. */
+  private counted = 0
+  /** The kind of the last change, spelled or counted (a structural change of several steps counts once). */
+  private lastKind: Change["kind"] | null = null
+  /** The typing run being added to: its text and block only while it would be spelled out. */
+  private typed: { text: string | null; block: string | null; end: number } | null = null
 
   /**
-   * `numbered` is how many changes name their block by number ("paragraph 3"); later ones say
-   * "paragraph", or for typing no block, since numbering walks the blocks before it and finding the
-   * block scans the top-level ones, while a summary shows only its first few.
+   * `spelled` is how many changes are described in words (an op's summary shows its first few); the
+   * ones after are only counted, which spares quoting their text and finding their blocks, a walk over
+   * the blocks before each (a merged offline branch holds thousands of changes).
    */
-  constructor(private readonly numbered = Infinity) {}
+  constructor(private readonly spelled = Infinity) {}
 
   /**
    * Add the next submitted step's committed form, with the document it applies to: one step, or the
@@ -183,11 +202,12 @@ export class StepSummarizer {
    */
   addCommitted(steps: readonly Step[], doc: Node): void {
     if (steps.length == 1) return this.add(steps[0], doc)
+    this.flush()
+    if (!this.spelling) return this.count("deleted")
     // Several pieces are replace steps that apply from the last in the document to the first, so all
     // their positions hold in `doc`.
     const pieces = (steps as ReplaceStep[]).slice().sort((a, b) => a.from - b.from)
-    this.flush()
-    this.done.push(describeAround(doc, pieces.flatMap(piece => [piece.from, piece.to]), pieces[0].slice, this.numbering))
+    this.record(describeAround(doc, pieces.flatMap(piece => [piece.from, piece.to]), pieces[0].slice))
   }
 
   /** Add the next step, with the document it applies to. */
@@ -195,45 +215,71 @@ export class StepSummarizer {
     if (step instanceof AttrStep && bookkeeping.has(step.attr)) return
     const typed = this.typed
     if (step instanceof ReplaceStep && step.from == step.to && step.slice.openStart == 0 && step.slice.content.childCount > 0 && step.slice.content.firstChild!.isText) {
-      const text = step.slice.content.textBetween(0, step.slice.content.size)
       if (typed && typed.end == step.from) {
-        typed.text += text
+        if (typed.text != null) typed.text += step.slice.content.textBetween(0, step.slice.content.size)
         typed.end += step.slice.size
       } else {
         this.flush()
-        this.typed = { text, block: this.numbering ? blockAt(doc, step.from) : null, end: step.from + step.slice.size }
+        const spell = this.spelling
+        this.typed = {
+          text: spell ? step.slice.content.textBetween(0, step.slice.content.size) : null,
+          block: spell ? blockAt(doc, step.from) : null, end: step.from + step.slice.size
+        }
       }
       return
     }
     this.flush()
-    const change = describeStep(doc, step, this.numbering)
-    // A structural change made of several steps (wrapping in a list) reads as its first step.
-    if (!(change.kind == "restructured" && this.done[this.done.length - 1]?.kind == "restructured")) this.done.push(change)
+    const change = describeStep(doc, step)
+    if (this.spelling) this.record({ kind: change.kind, text: change.words() })
+    else this.count(change.kind)
   }
 
-  private get numbering(): boolean {
-    return this.done.length < this.numbered
-  }
-
-  /** What the steps added so far did. */
+  /** The changes described in words, at most `spelled` of them. */
   get changes(): Change[] {
     this.flush()
     return this.done.slice()
   }
 
+  /** How many changes the steps added so far made, described or counted. */
+  get total(): number {
+    this.flush()
+    return this.done.length + this.counted
+  }
+
+  private get spelling(): boolean {
+    return this.done.length < this.spelled
+  }
+
+  private record(change: Change): void {
+    // A structural change made of several steps (wrapping in a list) reads as its first step.
+    if (!(change.kind == "restructured" && this.lastKind == "restructured")) this.done.push(change)
+    this.lastKind = change.kind
+  }
+
+  private count(kind: Change["kind"]): void {
+    if (!(kind == "restructured" && this.lastKind == "restructured")) this.counted++
+    this.lastKind = kind
+  }
+
   private flush(): void {
-    if (this.typed) this.done.push({ kind: "typed", text: `typed ${quote(this.typed.text)}${this.typed.block ? ` in ${this.typed.block}` : ""}` })
+    const typed = this.typed
+    if (!typed) return
     this.typed = null
+    if (typed.text == null) return this.count("typed")
+    this.record({ kind: "typed", text: `typed ${quote(typed.text)}${typed.block ? ` in ${typed.block}` : ""}` })
   }
 }
 
 /** How many of an op's changes its summary spells out. */
 export const summaryPhrases = 8
 
-/** The summary an op carries: its changes' phrases joined with "; ", the first `max` of them and how many more. */
-export function summaryText(changes: readonly Change[], max = summaryPhrases): string {
+/**
+ * The summary an op carries: its changes' phrases joined with "; ", the first `max` of them and how many
+ * more of the `total` (by default the changes given; a StepSummarizer's total when it spelled out only some).
+ */
+export function summaryText(changes: readonly Change[], max = summaryPhrases, total = changes.length): string {
   const phrases = changes.slice(0, max).map(change => change.text)
-  const more = changes.length - max
+  const more = total - Math.min(max, changes.length)
   if (more > 0) phrases.push(`${more} more change${more == 1 ? "" : "s"}`)
   return phrases.join("; ")
 }

@@ -9,39 +9,116 @@ import { limits } from "./limits"
  */
 export const position = z.number().int().min(0).max(limits.maxDocumentSize + 2)
 
-/** How deep a slice may be open on either side, or how far a node may nest. */
-const depth = z.number().int().min(0).max(limits.maxNodeDepth)
+const maxPosition = limits.maxDocumentSize + 2
 
-const markJSON = z.object({
-  type: z.string().min(1).max(32),
-  attrs: z.record(z.string().max(32), z.unknown()).optional()
-})
+/** A shape check's refusal: where in the value (a path such as "slice.openStart") and why. */
+class ShapeProblem {
+  constructor(readonly path: string, readonly message: string) {}
+}
 
-const sliceJSON = z.object({
-  content: z.array(z.unknown()).max(limits.maxSliceNodes).optional(),
-  openStart: depth.optional(),
-  openEnd: depth.optional()
-}).optional()
+type Fields = Record<string, unknown>
 
-const range = { from: position, to: position }
-const ordered = (s: { from: number; to: number }) => s.from <= s.to
+function isObject(value: unknown): value is Fields {
+  return typeof value == "object" && value !== null && !Array.isArray(value)
+}
 
-const replace = z.object({ stepType: z.literal("replace"), ...range, slice: sliceJSON, structure: z.boolean().optional() })
-  .refine(ordered, "from must not be after to")
-const replaceAround = z.object({
-  stepType: z.literal("replaceAround"), ...range, gapFrom: position, gapTo: position, insert: position,
-  slice: sliceJSON, structure: z.boolean().optional()
-}).refine(s => s.from <= s.gapFrom && s.gapFrom <= s.gapTo && s.gapTo <= s.to, "positions must be ordered from <= gapFrom <= gapTo <= to")
-const markRange = z.object({ stepType: z.enum(["addMark", "removeMark"]), ...range, mark: markJSON }).refine(ordered, "from must not be after to")
-const nodeMark = z.object({ stepType: z.enum(["addNodeMark", "removeNodeMark"]), pos: position, mark: markJSON })
-const attr = z.object({ stepType: z.literal("attr"), pos: position, attr: z.string().min(1).max(32), value: z.unknown() })
-const docAttr = z.object({ stepType: z.literal("docAttr"), attr: z.string().min(1).max(32), value: z.unknown() })
-// What inverting a mark step over mixed text gives: a set of mark steps (prosemirror-transform's MarkSetStep).
-const markSet = z.object({ stepType: z.literal("markSet"), steps: z.array(z.union([markRange, nodeMark])).min(1).max(limits.maxStepsPerBatch) })
+function integer(value: unknown, path: string, max: number, optional = false): void {
+  if (value === undefined && optional) return
+  if (typeof value != "number" || !Number.isInteger(value) || value < 0 || value > max)
+    throw new ShapeProblem(path, `must be an integer from 0 to ${max}`)
+}
+
+function name(value: unknown, path: string): void {
+  if (typeof value != "string" || value.length < 1 || value.length > 32) throw new ShapeProblem(path, "must be a string of 1 to 32 characters")
+}
+
+function range(step: Fields): void {
+  integer(step.from, "from", maxPosition)
+  integer(step.to, "to", maxPosition)
+  if ((step.from as number) > (step.to as number)) throw new ShapeProblem("", "from must not be after to")
+}
+
+function slice(value: unknown): void {
+  if (value === undefined) return
+  if (!isObject(value)) throw new ShapeProblem("slice", "must be an object")
+  if (value.content !== undefined && (!Array.isArray(value.content) || value.content.length > limits.maxSliceNodes))
+    throw new ShapeProblem("slice.content", `must be an array of at most ${limits.maxSliceNodes} nodes`)
+  integer(value.openStart, "slice.openStart", limits.maxNodeDepth, true)
+  integer(value.openEnd, "slice.openEnd", limits.maxNodeDepth, true)
+}
+
+function structure(value: unknown): void {
+  if (value !== undefined && typeof value != "boolean") throw new ShapeProblem("structure", "must be a boolean")
+}
+
+function mark(value: unknown): void {
+  if (!isObject(value)) throw new ShapeProblem("mark", "must be an object")
+  name(value.type, "mark.type")
+  if (value.attrs === undefined) return
+  if (!isObject(value.attrs)) throw new ShapeProblem("mark.attrs", "must be an object")
+  for (const key of Object.keys(value.attrs)) if (key.length > 32) throw new ShapeProblem("mark.attrs", "attribute names must be at most 32 characters")
+}
+
+/** The checks of each step type, by `stepType`; the ones a mark set may hold say so. */
+const shapes: Record<string, { check(step: Fields): void; inMarkSet?: boolean }> = {
+  replace: { check: step => (range(step), slice(step.slice), structure(step.structure)) },
+  replaceAround: {
+    check(step) {
+      for (const key of ["from", "to", "gapFrom", "gapTo", "insert"]) integer(step[key], key, maxPosition)
+      const { from, gapFrom, gapTo, to } = step as Record<string, number>
+      if (!(from <= gapFrom && gapFrom <= gapTo && gapTo <= to)) throw new ShapeProblem("", "positions must be ordered from <= gapFrom <= gapTo <= to")
+      slice(step.slice)
+      structure(step.structure)
+    }
+  },
+  addMark: { check: step => (range(step), mark(step.mark)), inMarkSet: true },
+  removeMark: { check: step => (range(step), mark(step.mark)), inMarkSet: true },
+  addNodeMark: { check: step => (integer(step.pos, "pos", maxPosition), mark(step.mark)), inMarkSet: true },
+  removeNodeMark: { check: step => (integer(step.pos, "pos", maxPosition), mark(step.mark)), inMarkSet: true },
+  attr: { check: step => (integer(step.pos, "pos", maxPosition), name(step.attr, "attr")) },
+  docAttr: { check: step => name(step.attr, "attr") },
+  // What inverting a mark step over mixed text gives: a set of mark steps (prosemirror-transform's MarkSetStep).
+  markSet: {
+    check(step) {
+      const steps = step.steps
+      if (!Array.isArray(steps) || steps.length < 1 || steps.length > limits.maxStepsPerBatch)
+        throw new ShapeProblem("steps", `must be an array of 1 to ${limits.maxStepsPerBatch} mark steps`)
+      steps.forEach((inner, i) => within(`steps.${i}`, () => checkStep(inner, true)))
+    }
+  }
+}
+
+function checkStep(step: unknown, inMarkSet = false): void {
+  if (!isObject(step)) throw new ShapeProblem("", "must be an object")
+  const shape = typeof step.stepType == "string" && Object.hasOwn(shapes, step.stepType) ? shapes[step.stepType] : null
+  if (!shape || (inMarkSet && !shape.inMarkSet)) throw new ShapeProblem("stepType", inMarkSet ? "must be a mark step" : "is not a step type")
+  shape.check(step)
+}
+
+/** Run `check`, prefixing the path of what it refuses with `path`. */
+function within(path: string, check: () => void): void {
+  try {
+    check()
+  } catch (e) {
+    if (e instanceof ShapeProblem) throw new ShapeProblem(e.path ? `${path}.${e.path}` : path, e.message)
+    throw e
+  }
+}
 
 /**
- * The JSON of one ProseMirror step as a client may submit it: one of the step types the schema's
- * steps serialize to, every number in it a safe integer in range, and its positions ordered. What the
- * slice's nodes hold is checked when the step is parsed and applied (the schema's rules).
+ * Why `steps` are not the JSON of ProseMirror steps as a client may submit them, as "steps.3.from: must
+ * be an integer from 0 to …", or null when they are: each one of the step types the schema's steps
+ * serialize to, every number in it a safe integer in range, and its positions ordered. What the
+ * slice's nodes hold is checked when the step is parsed and applied (the schema's rules). Written out
+ * rather than as a zod schema: a batch holds up to limits.maxStepsPerBatch steps, which a zod union
+ * took several ms to check in a process that had not run it before.
  */
-export const stepShape = z.discriminatedUnion("stepType", [replace, replaceAround, markRange, nodeMark, attr, docAttr, markSet])
+export function stepsShapeProblem(steps: readonly unknown[]): string | null {
+  try {
+    steps.forEach((step, i) => within(`steps.${i}`, () => checkStep(step)))
+    return null
+  } catch (e) {
+    if (e instanceof ShapeProblem) return `${e.path}: ${e.message}`
+    throw e
+  }
+}

@@ -2,7 +2,7 @@ import { z } from "zod"
 import { colorPattern } from "./author-color"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
-import { position, stepShape } from "./step-shape"
+import { position, stepsShapeProblem } from "./step-shape"
 import { strategyName } from "./strategies"
 import type {
   Author, AuthorshipRequest, AwarenessUpdate, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
@@ -43,7 +43,8 @@ const submit = z.object({
   clientId,
   seq: z.number().int().min(1),
   baseVersion: version,
-  steps: z.array(stepShape).min(1),
+  // Each step's shape is checked after the rest (stepsShapeProblem).
+  steps: z.array(z.unknown()).min(1),
   stickLeft: z.array(z.number().int().min(0).max(limits.maxStepsPerBatch - 1)).max(limits.maxStepsPerBatch).optional(),
   clock: z.number().finite().optional(),
   blocks: z.array(blockWrite).max(limits.maxStepsPerBatch).optional(),
@@ -77,6 +78,8 @@ function parser<T>(schema: z.ZodType<T>, what: string) {
   }
 }
 
+const parseSubmit = parser<SubmitRequest>(submit as z.ZodType<SubmitRequest>, "submit")
+
 /** Validators for every client message; each returns the typed message or throws ConcordError ERR_INVALID_MESSAGE. */
 export const parse = {
   create: parser<CreateRequest>(create, "create"),
@@ -87,7 +90,10 @@ export const parse = {
     const steps = (value as { steps?: unknown } | null)?.steps
     if (Array.isArray(steps) && steps.length > limits.maxStepsPerBatch)
       throw new ConcordError("ERR_BATCH_TOO_LARGE", `A batch may hold at most ${limits.maxStepsPerBatch} steps, got ${steps.length}`)
-    return parser<SubmitRequest>(submit as z.ZodType<SubmitRequest>, "submit")(value)
+    const request = parseSubmit(value)
+    const problem = stepsShapeProblem(request.steps)
+    if (problem) throw new ConcordError("ERR_INVALID_MESSAGE", `Invalid submit: ${problem}`)
+    return request
   },
   update: parser<UpdateRequest>(update, "update"),
   presence: parser<PresenceUpdate>(presence, "presence"),

@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema, checkStepContent, compactJSON, malformedStep, stepContentProblem, stepPlaceProblem } from "../../lib/schema"
-import { transformBatch, summarizeSteps, summaryText, summaryPhrases, StepSummarizer, outOfRange, sizeBefore, type Change, type TransformedBatch } from "../../lib/ot"
+import { transformBatch, summarizeSteps, summaryText, summaryPhrases, StepSummarizer, outOfRange, sizeBefore, type TransformedBatch } from "../../lib/ot"
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
 import { withDocAttrSteps } from "../../lib/strategies/doc-attr-steps"
@@ -114,8 +114,8 @@ async function concurrentMaps(ctx: SubmitContext, doc: HubDocument, request: Sub
   return maps.concat(recent)
 }
 
-/** A batch ready to commit, with what its steps did in words when that was worked out on the way. */
-type Transformed = TransformedBatch & { changes?: Change[] }
+/** A batch ready to commit, with its summary when that was worked out on the way. */
+type Transformed = TransformedBatch & { summary?: string }
 
 function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[], stickLeft?: readonly number[]): Transformed {
   // What the steps carry was checked as they were parsed, and transform moves them without changing it: where they land, only what depends on the place.
@@ -137,7 +137,7 @@ function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[
   }
   if (concurrent.length == 0 && result.dropped.length)
     throw new ConcordError("ERR_STEP_INVALID", `Step ${result.dropped[0].index} does not apply at version ${doc.version}: ${result.dropped[0].reason}`)
-  return { ...result, changes: summarizer.changes }
+  return { ...result, summary: summaryText(summarizer.changes, summaryPhrases, summarizer.total) }
 }
 
 /** Check what each of the hub's own steps for block writes carries, against the document it applies to. */
@@ -229,7 +229,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, a
   if (transformed && result.moves.some(m => m.from != m.mappedFrom || m.to != m.mappedTo)) op.moves = result.moves
   if (restored) op.restored = restored
   // A restore's words stand for its steps, which replace whatever differed from the version restored.
-  const summary = restored ? restoredSummary(restored) : summaryText(result.changes ?? summarizeSteps(doc.doc, result.steps))
+  const summary = restored ? restoredSummary(restored) : result.summary ?? summaryText(summarizeSteps(doc.doc, result.steps))
   if (summary) op.summary = summary
   return op
 }
