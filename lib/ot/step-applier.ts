@@ -22,7 +22,7 @@ export class StepApplier {
   private readonly blocks = new BlockStarts()
 
   apply(doc: Node, step: Step): StepResult {
-    const fast = doc !== this.last ? null : (step instanceof ReplaceStep ? this.replaceInBlock(doc, step) : null) ?? this.applyInBlock(doc, step)
+    const fast = doc !== this.last ? null : (step instanceof ReplaceStep ? this.replaceInBlock(doc, step) ?? this.splitInBlock(doc, step) : null) ?? this.applyInBlock(doc, step)
     if (fast) return StepResult.ok((this.last = fast))
     const result = step.apply(doc)
     this.last = result.doc
@@ -44,6 +44,37 @@ export class StepApplier {
     if (!replaced) return null
     const next = doc.copy(doc.content.replaceChild(low, replaced))
     blocks.resized(next, low, replaced.nodeSize - block.nodeSize)
+    return next
+  }
+
+  /**
+   * The document after a replace that splits a top-level textblock (Enter) or pastes textblocks into
+   * one: a slice open one deep on both sides, whose first node's content joins the block's content
+   * before `from` and whose last node takes the content after `to`, as prosemirror-model's replace
+   * joins them (the left part keeps the block's type and attributes, the right part the last node's);
+   * or null to leave it to applyInBlock. Resolves no position and builds no document but the result.
+   */
+  private splitInBlock(doc: Node, step: ReplaceStep): Node | null {
+    const { from, to, slice } = step
+    const content = slice.content
+    if (slice.openStart != 1 || slice.openEnd != 1 || content.childCount < 2 || from > to || (from < to && isStructureReplace(step))) return null
+    if (doc.childCount == 0) return null
+    const blocks = this.blocks
+    if (!blocks.describes(doc)) blocks.index(doc)
+    const index = blocks.blockAt(from)
+    const block = doc.child(index), start = blocks.start(index)
+    if (!block.isTextblock || from <= start || to >= start + block.nodeSize) return null
+    const first = content.firstChild!, last = content.lastChild!
+    if (!first.type.compatibleContent(block.type) || !block.type.compatibleContent(last.type)) return null
+    const before = block.content.cut(0, from - start - 1).append(first.content)
+    const after = last.content.append(block.content.cut(to - start - 1))
+    if (!block.type.validContent(before) || !last.type.validContent(after)) return null
+    const made = [block.copy(before), ...content.content.slice(1, -1), last.copy(after)]
+    // As applyInBlock's document of one block: the document's rules for the blocks made, not their neighbours.
+    if (!doc.type.validContent(Fragment.fromArray(made))) return null
+    const children = doc.content.content
+    const next = doc.copy(Fragment.fromArray(children.slice(0, index).concat(made, children.slice(index + 1))))
+    blocks.replaced(next, index, made.map(node => node.nodeSize))
     return next
   }
 

@@ -37,7 +37,16 @@ function expectSameOutcome(applier: StepApplier, before: Node, step: Step): Outc
 
 // Slices of the kinds typing, pasting and the hub's clients send, and some that cannot fit a textblock.
 function randomSlice(rng: Prng): Slice {
-  switch (rng.int(9)) {
+  switch (rng.int(12)) {
+    case 9:
+      // Enter at a heading: the heading, then a paragraph.
+      return new Slice(Fragment.from([nodes.heading.create({ level: 2 }), nodes.paragraph.create({ id: "after" })]), 1, 1)
+    case 10:
+      // Paragraphs pasted into a textblock: the first joins the text before, the last the text after, the middle stands alone.
+      return new Slice(Fragment.from([nodes.paragraph.create(null, schema.text("one")), nodes.paragraph.create(null, schema.text("two", [marks.em.create()])), nodes.paragraph.create(null, schema.text("three"))]), 1, 1)
+    case 11:
+      // Bold text joining a code block (no marks there): refused.
+      return new Slice(Fragment.from([nodes.paragraph.create(null, schema.text("b", [marks.strong.create()])), nodes.paragraph.create()]), 1, 1)
     case 8:
       // Enter: a split of the textblock.
       return new Slice(Fragment.from([nodes.paragraph.create(), nodes.paragraph.create({ id: "split" })]), 1, 1)
