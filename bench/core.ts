@@ -14,6 +14,7 @@ import { docToText } from "../lib/ot/trace-text"
 import type { CommittedOp } from "../lib/protocol"
 import { flattenPatches, loadTrace } from "../tests/support/traces"
 import { replayTraceSteps } from "./trace-replay"
+import { median } from "./harness/measure"
 
 // npm run bench:core: the OT core without IO. An offline merge of N local steps against M concurrent
 // ones (hub transform and client rebase), a hub-side replay of the automerge-paper trace, and the
@@ -22,11 +23,6 @@ import { replayTraceSteps } from "./trace-replay"
 
 setFlagsFromString("--expose-gc")
 const gc = runInNewContext("gc") as () => void
-
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b)
-  return sorted[sorted.length >> 1]
-}
 
 interface Timing {
   wall: number

@@ -24,6 +24,7 @@ import type { HubDocument } from "../server/hub/hub-document"
 import { openSqliteStorage } from "../server/storage"
 import { createLogger } from "../server/log"
 import { loadTrace, traceNames } from "../tests/support/traces"
+import { median } from "./harness/measure"
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (!gc) throw new Error("Run with node --expose-gc (npm run bench:doc-memory)")
@@ -36,10 +37,6 @@ function memory(): number {
   gc!()
   const usage = process.memoryUsage()
   return usage.heapUsed + usage.arrayBuffers
-}
-
-function median(values: number[]): number {
-  return values.sort((a, b) => a - b)[values.length >> 1]
 }
 
 /** Commit `lines` as the paragraphs of a new document `docId`, 200 a batch, each with its block id as editors give it. */

@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [--only=w1,w2,w3,w4,w5,w6] [--systems=concord,sharedb,rebase,yjs] [--profile]`
 // Runs every workload of issue #7 (and #21's W6) against Concord and its peers (ShareDB, a reject-and-retry
 // authority, a Yjs relay) on this machine, one system after another, and prints one markdown table.
-// --quick runs shortened versions, with one server per system shared by W1, W2, W3 and W5 (a full
+// --quick runs shortened versions, with one server per system shared by W1, W2 and W3 (a full
 // run starts a fresh server for every workload and system); --profile runs Concord's server and
 // Concord's client processes under the V8 CPU profiler and prints where their time went.
 import { mkdtempSync, rmSync } from "node:fs"
@@ -41,7 +41,7 @@ const workloads: [string, Workload<any>[]][] = quick
       ["w2", [saturation({ seconds: 3, workers: 5 })]],
       ["w3", [trace({ patches: 20_000, chunk: 1000, timeoutMs: 30_000 })]],
       ["w4", [scale({ idleConnections: 200, warmConnections: 100, documents: 20, clientsPerDoc: 5, charsPerClient: 10, workers: 2, settleMs: 300 })]],
-      ["w5", [offlineMerge(1000, 30_000)]],
+      ["w5", [offlineMerge(1000, 30_000, 1)]],
       ["w6", [longDocument({ characters: 100_000, clients: 20, typists: 5, rate: 5, seconds: 10, workers: 5 })]]
     ]
   : [
@@ -49,7 +49,7 @@ const workloads: [string, Workload<any>[]][] = quick
       ["w2", [saturation({ seconds: 20, workers: 5 })]],
       ["w3", [trace({ patches: null, chunk: 1000, timeoutMs: 240_000 })]],
       ["w4", [scale({ idleConnections: 5000, warmConnections: 500, documents: 200, clientsPerDoc: 5, charsPerClient: 10, workers: 4, settleMs: 1000 })]],
-      ["w5", [offlineMerge(1000, 120_000), offlineMerge(10_000, 120_000)]],
+      ["w5", [offlineMerge(1000, 120_000, 5), offlineMerge(10_000, 120_000, 5)]],
       ["w6", [longDocument({ characters: 100_000, clients: 20, typists: 5, rate: 5, seconds: 20, workers: 5 })]]
     ]
 

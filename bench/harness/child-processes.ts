@@ -58,8 +58,8 @@ export function profileWorkers(dir: string | null): void {
   workerExecArgv = dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : null
 }
 
-function workerProcess(): ChildProcess {
-  if (workerExecArgv == null)
+function workerProcess(fresh: boolean): ChildProcess {
+  if (workerExecArgv == null && !fresh)
     for (let child = idleWorkers.pop(); child; child = idleWorkers.pop())
       if (child.exitCode == null && child.signalCode == null && child.connected) return child
   return forkTs(new URL("./worker.ts", import.meta.url).pathname, { execArgv: workerExecArgv ?? [] })
@@ -86,9 +86,12 @@ export class Worker {
     child.on("exit", this.onExit)
   }
 
-  /** Start `task` with `params` in a worker process; it dies after `deadlineMs` whatever happens. */
-  static start(task: TaskName, params: unknown, deadlineMs: number): Worker {
-    const worker = new Worker(workerProcess(), task)
+  /**
+   * Start `task` with `params` in a worker process, the one released last or, with `fresh`, a new one
+   * (nothing ran in it before); it dies after `deadlineMs` whatever happens.
+   */
+  static start(task: TaskName, params: unknown, deadlineMs: number, options: { fresh?: boolean } = {}): Worker {
+    const worker = new Worker(workerProcess(options.fresh ?? false), task)
     const start: StartMessage = { kind: "start", task, params, deadlineMs }
     worker.child.send(start)
     return worker

@@ -33,6 +33,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN
 }
 
+/** The median of `values` (the upper one of an even count); NaN when empty. */
+export function median(values: readonly number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b)
+  return sorted.length ? sorted[sorted.length >> 1] : NaN
+}
+
 /** The 1, 5 and 15 minute load averages, formatted as `uptime` prints them. */
 export function loadAverage(): string {
   return loadavg().map(n => n.toFixed(2)).join(", ")
