@@ -12,8 +12,10 @@ export const position = z.number().int().min(0).max(limits.maxDocumentSize + 2)
 const maxPosition = limits.maxDocumentSize + 2
 
 /** A shape check's refusal: where in the value (a path such as "slice.openStart") and why. */
-class ShapeProblem {
-  constructor(readonly path: string, readonly message: string) {}
+class ShapeProblem extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message)
+  }
 }
 
 type Fields = Record<string, unknown>
