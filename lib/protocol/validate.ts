@@ -2,10 +2,11 @@ import { z } from "zod"
 import { colorPattern } from "./author-color"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
-import { position, stepsShapeProblem } from "./step-shape"
+import { position } from "./step-shape"
+import { parseSubmit } from "./submit-check"
 import { strategyName } from "./strategies"
 import type {
-  Author, AuthorshipRequest, AwarenessUpdate, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate, SubmitRequest,
+  Author, AuthorshipRequest, AwarenessUpdate, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate,
   SummariesRequest, UpdateRequest
 } from "./messages"
 
@@ -28,29 +29,8 @@ const join = z.object({
   detail: z.boolean().optional(),
   stateVector: base64.max(100_000).optional()
 })
-const versionVector = z.record(z.string().min(1).max(64), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
-  .refine(vv => Object.keys(vv).length <= limits.maxVectorEntries, `a version vector may have at most ${limits.maxVectorEntries} entries`)
-const blockWrite = z.object({
-  id: z.string().min(1).max(64),
-  node: z.looseObject({ type: z.string() }).nullable(),
-  after: z.string().min(1).max(64).nullable(),
-  vv: versionVector.optional()
-})
 /** The version a restoring batch or update brings back (SubmitRequest.restores, UpdateRequest.restores). */
 const restores = version.optional()
-const submit = z.object({
-  docId,
-  clientId,
-  seq: z.number().int().min(1),
-  baseVersion: version,
-  // Each step's shape is checked after the rest (stepsShapeProblem).
-  steps: z.array(z.unknown()).min(1),
-  stickLeft: z.array(z.number().int().min(0).max(limits.maxStepsPerBatch - 1)).max(limits.maxStepsPerBatch).optional(),
-  clock: z.number().finite().optional(),
-  blocks: z.array(blockWrite).max(limits.maxStepsPerBatch).optional(),
-  restores
-}).refine(r => !r.stickLeft || r.stickLeft.every((index, i) => index < r.steps.length && (i == 0 || index > r.stickLeft![i - 1])),
-  { message: "stickLeft must list indices of the batch's steps, ascending", path: ["stickLeft"] })
 const update = z.object({ docId, clientId, seq: z.number().int().min(1), update: base64.min(1), restores })
 const presence = z.object({
   docId,
@@ -78,23 +58,13 @@ function parser<T>(schema: z.ZodType<T>, what: string) {
   }
 }
 
-const parseSubmit = parser<SubmitRequest>(submit as z.ZodType<SubmitRequest>, "submit")
-
 /** Validators for every client message; each returns the typed message or throws ConcordError ERR_INVALID_MESSAGE. */
 export const parse = {
   create: parser<CreateRequest>(create, "create"),
   links: parser<LinksRequest>(links, "links"),
   detail: parser<DetailRequest>(detail, "detail"),
   join: parser<JoinRequest>(join, "join"),
-  submit: (value: unknown): SubmitRequest => {
-    const steps = (value as { steps?: unknown } | null)?.steps
-    if (Array.isArray(steps) && steps.length > limits.maxStepsPerBatch)
-      throw new ConcordError("ERR_BATCH_TOO_LARGE", `A batch may hold at most ${limits.maxStepsPerBatch} steps, got ${steps.length}`)
-    const request = parseSubmit(value)
-    const problem = stepsShapeProblem(request.steps)
-    if (problem) throw new ConcordError("ERR_INVALID_MESSAGE", `Invalid submit: ${problem}`)
-    return request
-  },
+  submit: parseSubmit,
   update: parser<UpdateRequest>(update, "update"),
   presence: parser<PresenceUpdate>(presence, "presence"),
   awareness: parser<AwarenessUpdate>(awareness, "awareness"),
