@@ -184,10 +184,10 @@ export class StepSummarizer {
   private readonly done: Change[] = []
   /** Changes after the first `spelled`: counted by the same rules, not described. */
   private counted = 0
-  /** The kind of the last change, spelled or counted (a structural change of several steps counts once). */
-  private lastKind: Change["kind"] | null = null
-  /** The typing run being added to: its text and block only while it would be spelled out. */
-  private typed: { text: string | null; block: string | null; end: number } | null = null
+  /** Whether the last change, spelled or counted, was structural (a structural change of several steps counts once). */
+  private lastRestructured = false
+  /** The typing run being added to: where it ends, and its text and block when it is spelled out. */
+  private typed: { end: number; spelled: { text: string; block: string } | null } | null = null
 
   /**
    * `spelled` is how many changes are described in words (an op's summary shows its first few); the
@@ -203,7 +203,8 @@ export class StepSummarizer {
   addCommitted(steps: readonly Step[], doc: Node): void {
     if (steps.length == 1) return this.add(steps[0], doc)
     this.flush()
-    if (!this.spelling) return this.count("deleted")
+    // A deletion split around typing is never structural.
+    if (!this.spelling) return this.count(false)
     // Several pieces are replace steps that apply from the last in the document to the first, so all
     // their positions hold in `doc`.
     const pieces = (steps as ReplaceStep[]).slice().sort((a, b) => a.from - b.from)
@@ -216,22 +217,19 @@ export class StepSummarizer {
     const typed = this.typed
     if (step instanceof ReplaceStep && step.from == step.to && step.slice.openStart == 0 && step.slice.content.childCount > 0 && step.slice.content.firstChild!.isText) {
       if (typed && typed.end == step.from) {
-        if (typed.text != null) typed.text += step.slice.content.textBetween(0, step.slice.content.size)
+        if (typed.spelled) typed.spelled.text += step.slice.content.textBetween(0, step.slice.content.size)
         typed.end += step.slice.size
       } else {
         this.flush()
-        const spell = this.spelling
-        this.typed = {
-          text: spell ? step.slice.content.textBetween(0, step.slice.content.size) : null,
-          block: spell ? blockAt(doc, step.from) : null, end: step.from + step.slice.size
-        }
+        const spelled = this.spelling ? { text: step.slice.content.textBetween(0, step.slice.content.size), block: blockAt(doc, step.from) } : null
+        this.typed = { end: step.from + step.slice.size, spelled }
       }
       return
     }
     this.flush()
     const change = describeStep(doc, step)
     if (this.spelling) this.record({ kind: change.kind, text: change.words() })
-    else this.count(change.kind)
+    else this.count(change.kind == "restructured")
   }
 
   /** The changes described in words, at most `spelled` of them. */
@@ -252,21 +250,22 @@ export class StepSummarizer {
 
   private record(change: Change): void {
     // A structural change made of several steps (wrapping in a list) reads as its first step.
-    if (!(change.kind == "restructured" && this.lastKind == "restructured")) this.done.push(change)
-    this.lastKind = change.kind
+    const restructured = change.kind == "restructured"
+    if (!(restructured && this.lastRestructured)) this.done.push(change)
+    this.lastRestructured = restructured
   }
 
-  private count(kind: Change["kind"]): void {
-    if (!(kind == "restructured" && this.lastKind == "restructured")) this.counted++
-    this.lastKind = kind
+  private count(restructured: boolean): void {
+    if (!(restructured && this.lastRestructured)) this.counted++
+    this.lastRestructured = restructured
   }
 
   private flush(): void {
     const typed = this.typed
     if (!typed) return
     this.typed = null
-    if (typed.text == null) return this.count("typed")
-    this.record({ kind: "typed", text: `typed ${quote(typed.text)}${typed.block ? ` in ${typed.block}` : ""}` })
+    if (!typed.spelled) return this.count(false)
+    this.record({ kind: "typed", text: `typed ${quote(typed.spelled.text)} in ${typed.spelled.block}` })
   }
 }
 

@@ -32,18 +32,16 @@ export class StepApplier {
   /** The document after a replace inside one textblock, or null to leave it to `step.apply`. */
   private replaceInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
-    if (slice.openStart || slice.openEnd || from > to || (from < to && isStructureReplace(step))) return null
-    if (doc.childCount == 0) return null
-    const blocks = this.blocks
-    if (!blocks.describes(doc)) blocks.index(doc)
-    const low = blocks.blockAt(from)
-    const block = doc.child(low), start = blocks.start(low)
+    if (slice.openStart || slice.openEnd || !plainRange(step)) return null
+    const found = this.topBlockAt(doc, from)
+    if (!found) return null
+    const { index, block, start } = found
     // Strictly inside the block: its content runs from start + 1 to start + nodeSize - 1.
     if (from <= start || to >= start + block.nodeSize) return null
     const replaced = replaceWithin(block, from - start - 1, to - start - 1, slice)
     if (!replaced) return null
-    const next = doc.copy(doc.content.replaceChild(low, replaced))
-    blocks.resized(next, low, replaced.nodeSize - block.nodeSize)
+    const next = doc.copy(doc.content.replaceChild(index, replaced))
+    this.blocks.resized(next, index, replaced.nodeSize - block.nodeSize)
     return next
   }
 
@@ -57,12 +55,10 @@ export class StepApplier {
   private splitInBlock(doc: Node, step: ReplaceStep): Node | null {
     const { from, to, slice } = step
     const content = slice.content
-    if (slice.openStart != 1 || slice.openEnd != 1 || content.childCount < 2 || from > to || (from < to && isStructureReplace(step))) return null
-    if (doc.childCount == 0) return null
-    const blocks = this.blocks
-    if (!blocks.describes(doc)) blocks.index(doc)
-    const index = blocks.blockAt(from)
-    const block = doc.child(index), start = blocks.start(index)
+    if (slice.openStart != 1 || slice.openEnd != 1 || content.childCount < 2 || !plainRange(step)) return null
+    const found = this.topBlockAt(doc, from)
+    if (!found) return null
+    const { index, block, start } = found
     if (!block.isTextblock || from <= start || to >= start + block.nodeSize) return null
     const first = content.firstChild!, last = content.lastChild!
     if (!first.type.compatibleContent(block.type) || !block.type.compatibleContent(last.type)) return null
@@ -72,10 +68,7 @@ export class StepApplier {
     const made = [block.copy(before), ...content.content.slice(1, -1), last.copy(after)]
     // As applyInBlock's document of one block: the document's rules for the blocks made, not their neighbours.
     if (!doc.type.validContent(Fragment.fromArray(made))) return null
-    const children = doc.content.content
-    const next = doc.copy(Fragment.fromArray(children.slice(0, index).concat(made, children.slice(index + 1))))
-    blocks.replaced(next, index, made.map(node => node.nodeSize))
-    return next
+    return this.splice(doc, index, made)
   }
 
   /**
@@ -85,11 +78,10 @@ export class StepApplier {
    */
   private applyInBlock(doc: Node, step: Step): Node | null {
     const range = stepRange(step)
-    if (!range || range.from > range.to || doc.childCount == 0) return null
-    const blocks = this.blocks
-    if (!blocks.describes(doc)) blocks.index(doc)
-    const index = blocks.blockAt(range.from)
-    const block = doc.child(index), start = blocks.start(index)
+    if (!range || range.from > range.to) return null
+    const found = this.topBlockAt(doc, range.from)
+    if (!found) return null
+    const { index, block, start } = found
     if (range.from < start || range.to > start + block.nodeSize) return null
     // Mapping by an offset changes no step, except that it returns null for some malformed ones.
     const shifted = step.map(StepMap.offset(-start))
@@ -102,13 +94,24 @@ export class StepApplier {
     }
     // A failure, or a block the document's content rules need its neighbours for, is step.apply's to report.
     if (!result.doc) return null
-    const made = result.doc.content, children = doc.content.content
-    const next = doc.copy(made.childCount == 1
-      ? doc.content.replaceChild(index, made.firstChild!)
-      : Fragment.fromArray(children.slice(0, index).concat(made.content, children.slice(index + 1))))
-    const sizes: number[] = []
-    made.forEach(node => sizes.push(node.nodeSize))
-    blocks.replaced(next, index, sizes)
+    return this.splice(doc, index, result.doc.content.content)
+  }
+
+  /** The top-level block of `doc` that starts last at or before `pos`, through the index of block starts; null in a document without blocks. */
+  private topBlockAt(doc: Node, pos: number): { index: number; block: Node; start: number } | null {
+    if (doc.childCount == 0) return null
+    if (!this.blocks.describes(doc)) this.blocks.index(doc)
+    const index = this.blocks.blockAt(pos)
+    return { index, block: doc.child(index), start: this.blocks.start(index) }
+  }
+
+  /** `doc` with its top-level block `index` replaced by `made` (one block or more), the index of block starts following. */
+  private splice(doc: Node, index: number, made: readonly Node[]): Node {
+    const children = doc.content.content
+    const next = doc.copy(made.length == 1
+      ? doc.content.replaceChild(index, made[0])
+      : Fragment.fromArray(children.slice(0, index).concat(made, children.slice(index + 1))))
+    this.blocks.replaced(next, index, made.map(node => node.nodeSize))
     return next
   }
 
@@ -117,6 +120,14 @@ export class StepApplier {
     this.last = null
     this.blocks.forget()
   }
+}
+
+/**
+ * Whether a replace step's range may be replaced as it stands: `from` not after `to`, and not a
+ * structure replace over content (which fails rather than overwrite it; `step.apply` says so).
+ */
+function plainRange(step: ReplaceStep): boolean {
+  return step.from == step.to || (step.from < step.to && !isStructureReplace(step))
 }
 
 /** The positions a step changes between, for the steps applyInBlock takes. */

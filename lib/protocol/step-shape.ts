@@ -1,5 +1,9 @@
 import { z } from "zod"
 import { limits } from "./limits"
+import { integerIn, isPlainObject, nonEmptyString } from "./wire-values"
+
+/** The largest position a step may carry: the largest document's size plus the two positions around its content. */
+const maxPosition = limits.maxDocumentSize + 2
 
 /**
  * A document position as a step may carry it: a safe integer from 0 to the largest document size (plus
@@ -7,9 +11,7 @@ import { limits } from "./limits"
  * before the step is parsed: a fractional position applies in ProseMirror and then breaks every client
  * that maps over it.
  */
-export const position = z.number().int().min(0).max(limits.maxDocumentSize + 2)
-
-const maxPosition = limits.maxDocumentSize + 2
+export const position = z.number().int().min(0).max(maxPosition)
 
 /** A shape check's refusal: where in the value (a path such as "slice.openStart") and why. */
 class ShapeProblem extends Error {
@@ -20,18 +22,13 @@ class ShapeProblem extends Error {
 
 type Fields = Record<string, unknown>
 
-function isObject(value: unknown): value is Fields {
-  return typeof value == "object" && value !== null && !Array.isArray(value)
-}
-
 function integer(value: unknown, path: string, max: number, optional = false): void {
   if (value === undefined && optional) return
-  if (typeof value != "number" || !Number.isInteger(value) || value < 0 || value > max)
-    throw new ShapeProblem(path, `must be an integer from 0 to ${max}`)
+  if (!integerIn(value, 0, max)) throw new ShapeProblem(path, `must be an integer from 0 to ${max}`)
 }
 
 function name(value: unknown, path: string): void {
-  if (typeof value != "string" || value.length < 1 || value.length > 32) throw new ShapeProblem(path, "must be a string of 1 to 32 characters")
+  if (!nonEmptyString(value, 32)) throw new ShapeProblem(path, "must be a string of 1 to 32 characters")
 }
 
 function range(step: Fields): void {
@@ -42,7 +39,7 @@ function range(step: Fields): void {
 
 function slice(value: unknown): void {
   if (value === undefined) return
-  if (!isObject(value)) throw new ShapeProblem("slice", "must be an object")
+  if (!isPlainObject(value)) throw new ShapeProblem("slice", "must be an object")
   if (value.content !== undefined && (!Array.isArray(value.content) || value.content.length > limits.maxSliceNodes))
     throw new ShapeProblem("slice.content", `must be an array of at most ${limits.maxSliceNodes} nodes`)
   integer(value.openStart, "slice.openStart", limits.maxNodeDepth, true)
@@ -54,10 +51,10 @@ function structure(value: unknown): void {
 }
 
 function mark(value: unknown): void {
-  if (!isObject(value)) throw new ShapeProblem("mark", "must be an object")
+  if (!isPlainObject(value)) throw new ShapeProblem("mark", "must be an object")
   name(value.type, "mark.type")
   if (value.attrs === undefined) return
-  if (!isObject(value.attrs)) throw new ShapeProblem("mark.attrs", "must be an object")
+  if (!isPlainObject(value.attrs)) throw new ShapeProblem("mark.attrs", "must be an object")
   for (const key of Object.keys(value.attrs)) if (key.length > 32) throw new ShapeProblem("mark.attrs", "attribute names must be at most 32 characters")
 }
 
@@ -85,24 +82,25 @@ const shapes: Record<string, { check(step: Fields): void; inMarkSet?: boolean }>
       const steps = step.steps
       if (!Array.isArray(steps) || steps.length < 1 || steps.length > limits.maxStepsPerBatch)
         throw new ShapeProblem("steps", `must be an array of 1 to ${limits.maxStepsPerBatch} mark steps`)
-      steps.forEach((inner, i) => within(`steps.${i}`, () => checkStep(inner, true)))
+      checkSteps(steps, "steps", true)
     }
   }
 }
 
 function checkStep(step: unknown, inMarkSet = false): void {
-  if (!isObject(step)) throw new ShapeProblem("", "must be an object")
+  if (!isPlainObject(step)) throw new ShapeProblem("", "must be an object")
   const shape = typeof step.stepType == "string" && Object.hasOwn(shapes, step.stepType) ? shapes[step.stepType] : null
   if (!shape || (inMarkSet && !shape.inMarkSet)) throw new ShapeProblem("stepType", inMarkSet ? "must be a mark step" : "is not a step type")
   shape.check(step)
 }
 
-/** Run `check`, prefixing the path of what it refuses with `path`. */
-function within(path: string, check: () => void): void {
+/** Check each of `steps`, a refusal's path starting at `path` and the step's index. */
+function checkSteps(steps: readonly unknown[], path: string, inMarkSet = false): void {
+  let i = 0
   try {
-    check()
+    for (; i < steps.length; i++) checkStep(steps[i], inMarkSet)
   } catch (e) {
-    if (e instanceof ShapeProblem) throw new ShapeProblem(e.path ? `${path}.${e.path}` : path, e.message)
+    if (e instanceof ShapeProblem) throw new ShapeProblem(`${path}.${i}${e.path ? "." + e.path : ""}`, e.message)
     throw e
   }
 }
@@ -117,7 +115,7 @@ function within(path: string, check: () => void): void {
  */
 export function stepsShapeProblem(steps: readonly unknown[]): string | null {
   try {
-    steps.forEach((step, i) => within(`steps.${i}`, () => checkStep(step)))
+    checkSteps(steps, "steps")
     return null
   } catch (e) {
     if (e instanceof ShapeProblem) return `${e.path}: ${e.message}`

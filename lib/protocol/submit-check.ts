@@ -3,6 +3,7 @@ import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
 import { stepsShapeProblem } from "./step-shape"
 import type { BlockWrite, StepJSON, SubmitRequest } from "./messages"
+import { integerIn, isPlainObject, nonEmptyString, zodProblem } from "./wire-values"
 
 const versionVector = z.record(z.string().min(1).max(64), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
   .refine(vv => Object.keys(vv).length <= limits.maxVectorEntries, `a version vector may have at most ${limits.maxVectorEntries} entries`)
@@ -19,19 +20,11 @@ function invalid(message: string): ConcordError {
   return new ConcordError("ERR_INVALID_MESSAGE", `Invalid submit: ${message}`)
 }
 
-function integer(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max
-}
-
-function string(value: unknown, max: number): value is string {
-  return typeof value == "string" && value.length >= 1 && value.length <= max
-}
-
 /** Check stickLeft: indices of the batch's steps, ascending. */
 function checkStickLeft(value: unknown, steps: number): number[] {
   if (!Array.isArray(value) || value.length > limits.maxStepsPerBatch) throw invalid(`stickLeft: must be an array of at most ${limits.maxStepsPerBatch} indices`)
   value.forEach((index, i) => {
-    if (!integer(index, 0, steps - 1) || (i > 0 && index <= value[i - 1]))
+    if (!integerIn(index, 0, steps - 1) || (i > 0 && index <= value[i - 1]))
       throw invalid("stickLeft: stickLeft must list indices of the batch's steps, ascending")
   })
   return value
@@ -46,14 +39,14 @@ function checkStickLeft(value: unknown, steps: number): number[] {
  * the blocks of a last-writer-wins batch are still checked by zod.
  */
 export function parseSubmit(value: unknown): SubmitRequest {
-  if (typeof value != "object" || value === null || Array.isArray(value)) throw invalid("must be an object")
-  const r = value as Record<string, unknown>
+  if (!isPlainObject(value)) throw invalid("must be an object")
+  const r = value
   if (Array.isArray(r.steps) && r.steps.length > limits.maxStepsPerBatch)
     throw new ConcordError("ERR_BATCH_TOO_LARGE", `A batch may hold at most ${limits.maxStepsPerBatch} steps, got ${r.steps.length}`)
   if (typeof r.docId != "string" || !docIdPattern.test(r.docId)) throw invalid("docId: docId must be 1 to 64 letters, digits, '-' or '_'")
-  if (!string(r.clientId, 64)) throw invalid("clientId: must be a string of 1 to 64 characters")
-  if (!integer(r.seq, 1)) throw invalid("seq: must be an integer of at least 1")
-  if (!integer(r.baseVersion, 0)) throw invalid("baseVersion: must be an integer of at least 0")
+  if (!nonEmptyString(r.clientId, 64)) throw invalid("clientId: must be a string of 1 to 64 characters")
+  if (!integerIn(r.seq, 1)) throw invalid("seq: must be an integer of at least 1")
+  if (!integerIn(r.baseVersion, 0)) throw invalid("baseVersion: must be an integer of at least 0")
   if (!Array.isArray(r.steps) || r.steps.length == 0) throw invalid("steps: must be an array of at least one step")
   const shape = stepsShapeProblem(r.steps)
   if (shape) throw invalid(shape)
@@ -65,14 +58,11 @@ export function parseSubmit(value: unknown): SubmitRequest {
   }
   if (r.blocks !== undefined) {
     const parsed = blockWrites.safeParse(r.blocks)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw invalid(`blocks${issue?.path.length ? "." + issue.path.join(".") : ""}: ${issue?.message ?? "malformed"}`)
-    }
+    if (!parsed.success) throw invalid(zodProblem(parsed.error, "blocks"))
     request.blocks = parsed.data as BlockWrite[]
   }
   if (r.restores !== undefined) {
-    if (!integer(r.restores, 0)) throw invalid("restores: must be an integer of at least 0")
+    if (!integerIn(r.restores, 0)) throw invalid("restores: must be an integer of at least 0")
     request.restores = r.restores
   }
   return request

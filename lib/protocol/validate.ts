@@ -4,6 +4,7 @@ import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
 import { position } from "./step-shape"
 import { parseSubmit } from "./submit-check"
+import { zodProblem } from "./wire-values"
 import { strategyName } from "./strategies"
 import type {
   Author, AuthorshipRequest, AwarenessUpdate, CreateRequest, DetailRequest, DocAtRequest, HistoryRequest, JoinRequest, LinksRequest, PresenceUpdate,
@@ -52,9 +53,7 @@ function parser<T>(schema: z.ZodType<T>, what: string) {
   return (value: unknown): T => {
     const result = schema.safeParse(value)
     if (result.success) return result.data
-    const issue = result.error.issues[0]
-    const where = issue?.path.length ? issue.path.join(".") + ": " : ""
-    throw new ConcordError("ERR_INVALID_MESSAGE", `Invalid ${what}: ${where}${issue?.message ?? "malformed"}`)
+    throw new ConcordError("ERR_INVALID_MESSAGE", `Invalid ${what}: ${zodProblem(result.error)}`)
   }
 }
 

@@ -58,8 +58,7 @@ export function stepContentProblem(step: Step, schema: Schema): string | null {
     let markSet: Step[] | null
     if (step instanceof ReplaceStep) checkSlice(step.slice)
     else if (step instanceof ReplaceAroundStep) return null
-    else if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) checkMark(step.mark)
-    else if (step instanceof AddNodeMarkStep || step instanceof RemoveNodeMarkStep) checkMark(step.mark)
+    else if (step instanceof AddMarkStep || step instanceof RemoveMarkStep || step instanceof AddNodeMarkStep || step instanceof RemoveNodeMarkStep) checkMark(step.mark)
     else if (step instanceof AttrStep) {
       const types = Object.values(schema.nodes).filter(type => ownAttr(type, step.attr))
       if (!types.length) return `Unsupported attribute ${step.attr}: no node has it`
