@@ -49,6 +49,12 @@ export function crdtStoreName(docId: string): string {
 /** Set in the stored copy once the hub has answered a join on this device: the copy is the document's, not only the seed. */
 const joinedKey = "joined"
 
+/**
+ * Set in the stored copy while it holds edits the hub has not acknowledged: the version this device had
+ * seen when it made the oldest of them, which the update that carries them after a reload is based on.
+ */
+const unsentBaseKey = "unsent-base"
+
 /** What an awareness "update" event reports: the Yjs client ids whose states were added, updated or removed. */
 interface AwarenessChanges {
   added: number[]
@@ -59,10 +65,26 @@ interface AwarenessChanges {
 /** Marks Yjs changes that came from the hub, so that they are not sent back. */
 const fromHub = Symbol("concord-hub")
 
-/** A local Yjs update the hub has not acknowledged; `restores` when a transaction marked as a restore wrote it (see restoresMeta). */
+/**
+ * A local Yjs update the hub has not acknowledged; `restores` when a transaction marked as a restore
+ * wrote it (see restoresMeta); `base`, the newest version this client had seen when its first edit was
+ * made (UpdateRequest.baseVersion), when known.
+ */
 interface LocalUpdate {
   update: Uint8Array
   restores?: number
+  base?: number
+}
+
+/** The base of edits sent as one update: the oldest of those known. */
+function oldestBase(bases: readonly (number | undefined)[]): number | undefined {
+  const known = bases.filter(base => base !== undefined)
+  return known.length ? Math.min(...known) : undefined
+}
+
+/** `update` with `base` and `restores` when they are known. */
+function localUpdate(update: Uint8Array, base: number | undefined, restores?: number): LocalUpdate {
+  return { update, ...(base !== undefined ? { base } : {}), ...(restores !== undefined ? { restores } : {}) }
 }
 
 /**
@@ -99,6 +121,8 @@ export class CrdtConnection extends HubConnection {
   private restoring: number | undefined
   /** True when the stored copy brought updates since the last join: the hub may lack them, and no kept update holds them. */
   private fromStore = false
+  /** The base of the edits the stored copy brought back unacknowledged (unsentBaseKey), when it says. */
+  private storedBase: number | undefined
   /** The copy in IndexedDB, when kept on this device. */
   private readonly local: IndexeddbPersistence | null
   private readonly detailed = new DetailedOpFeed(
@@ -120,7 +144,10 @@ export class CrdtConnection extends HubConnection {
       // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.
       if (this.local && origin === this.local) this.fromStore = true
       if (origin === fromHub || (this.local && origin === this.local) || !this.writable) return
-      this.pending.push(this.restoring === undefined ? { update } : { update, restores: this.restoring })
+      const base = this.version ?? undefined
+      // The first edit the hub lacks: a reload finds its base in the stored copy, unless that holds older ones.
+      if (this.local && this.unconfirmedCount == 0 && !this.fromStore && base !== undefined) void this.local.set(unsentBaseKey, base)
+      this.pending.push(localUpdate(update, base, this.restoring))
       this.flush()
       // Local updates are written while the editor view updates: tell listeners once that is done.
       queueMicrotask(() => this.emit("state"))
@@ -248,6 +275,7 @@ export class CrdtConnection extends HubConnection {
     this.pending = this.writable ? this.toResend(unsent, decodeUpdate(result.crdt.stateVector), hubUpdate) : []
     this.fromStore = false
     this.inflight = null
+    this.forgetStoredBase()
     // An update the hub never received took a seq with it: the hub says which comes next.
     this.seq = result.nextSeq - 1
     this.joined = true
@@ -321,6 +349,9 @@ export class CrdtConnection extends HubConnection {
   private async openLocal(local: IndexeddbPersistence): Promise<void> {
     await local.whenSynced
     if (this.closed) return
+    const base: unknown = await local.get(unsentBaseKey)
+    if (Number.isInteger(base) && (base as number) >= 0) this.storedBase = base as number
+    if (this.closed) return
     if (!this.state && (await local.get(joinedKey))) this.createState()
     this.emit("state")
   }
@@ -344,16 +375,17 @@ export class CrdtConnection extends HubConnection {
    * lacks nothing: Yjs puts its whole record of deletions in every update, news or not.
    */
   private toResend(unsent: readonly LocalUpdate[], hubState: Uint8Array, hubUpdate: Uint8Array): LocalUpdate[] {
+    const stored = this.fromStore ? this.storedBase : undefined
     if (!unsent.some(u => u.restores !== undefined)) {
       const missing = Y.encodeStateAsUpdate(this.ydoc, hubState)
-      return bringsNews(missing, hubUpdate) ? [{ update: missing }] : []
+      return bringsNews(missing, hubUpdate) ? [localUpdate(missing, oldestBase([...unsent.map(u => u.base), stored]))] : []
     }
     if (!this.fromStore) return [...unsent]
     // Every update of this session's Yjs client that the hub lacks is among the unsent ones.
     const known = Y.decodeStateVector(hubState)
     known.set(this.ydoc.clientID, Y.getState(this.ydoc.store, this.ydoc.clientID))
     const rest = Y.encodeStateAsUpdate(this.ydoc, Y.encodeStateVector(known))
-    return bringsNews(rest, hubUpdate) ? [...unsent, { update: rest }] : [...unsent]
+    return bringsNews(rest, hubUpdate) ? [...unsent, localUpdate(rest, stored)] : [...unsent]
   }
 
   /**
@@ -366,13 +398,16 @@ export class CrdtConnection extends HubConnection {
     const next = this.pending.findIndex(u => u.restores !== undefined)
     const taken = this.pending.splice(0, first.restores !== undefined ? 1 : next < 0 ? this.pending.length : next)
     const update = taken.length == 1 ? taken[0].update : Y.mergeUpdates(taken.map(u => u.update))
-    this.inflight = { update, ...(first.restores !== undefined ? { restores: first.restores } : {}), seq: ++this.seq }
+    this.inflight = { ...localUpdate(update, oldestBase(taken.map(u => u.base)), first.restores), seq: ++this.seq }
     void this.send(this.inflight)
   }
 
   private async send(sent: LocalUpdate & { seq: number }): Promise<void> {
     const session = this.session
-    const request = { docId: this.docId, clientId: this.clientId, seq: sent.seq, update: encodeUpdate(sent.update), ...(sent.restores !== undefined ? { restores: sent.restores } : {}) }
+    const request = {
+      docId: this.docId, clientId: this.clientId, seq: sent.seq, update: encodeUpdate(sent.update),
+      ...(sent.restores !== undefined ? { restores: sent.restores } : {}), ...(sent.base !== undefined ? { baseVersion: sent.base } : {})
+    }
     let reply
     try {
       reply = await this.socket.timeout(ackTimeout).emitWithAck("update", request)
@@ -394,7 +429,15 @@ export class CrdtConnection extends HubConnection {
     this.inflight = null
     this.version = Math.max(this.version ?? 0, result.version)
     this.flush()
+    this.forgetStoredBase()
     this.emit("state")
+  }
+
+  /** Once the hub has every edit, the stored copy holds none it lacks. */
+  private forgetStoredBase(): void {
+    if (this.unconfirmedCount > 0 || !this.local) return
+    this.storedBase = undefined
+    void this.local.del(unsentBaseKey)
   }
 
   private disconnected(): void {

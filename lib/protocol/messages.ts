@@ -296,6 +296,12 @@ export interface UpdateRequest {
   update: string
   /** The update restores the document as it was at this version, checked and recorded as SubmitRequest.restores is. */
   restores?: number
+  /**
+   * The newest version the writer had seen when it made the update's first edit (at most the document's
+   * head): the ops committed after it were written alongside, and Yjs merged the update with them. The
+   * hub records it as the op's baseVersion, for the history to explain the merge; without it, the head.
+   */
+  baseVersion?: number
 }
 
 /**

@@ -32,7 +32,7 @@ const join = z.object({
 })
 /** The version a restoring batch or update brings back (SubmitRequest.restores, UpdateRequest.restores). */
 const restores = version.optional()
-const update = z.object({ docId, clientId, seq: z.number().int().min(1), update: base64.min(1), restores })
+const update = z.object({ docId, clientId, seq: z.number().int().min(1), update: base64.min(1), restores, baseVersion: version.optional() })
 const presence = z.object({
   docId,
   version,

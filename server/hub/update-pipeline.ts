@@ -11,12 +11,18 @@ import { committedUnder } from "./dedup"
 import { findRestored, restoredSummary } from "./restored-version"
 
 // The pipeline of a CRDT document's update, one small step each:
-// check strategy -> check update (size, shape) -> dedup -> find the restored version -> check content -> append in memory
+// check strategy -> check version -> check update (size, shape) -> dedup -> find the restored version -> check content -> append in memory
 // -> commit -> merge into the Yjs document.
 
 function checkStrategy(doc: HubDocument): void {
   if (modeOf(doc.strategy).carries != "updates" || !doc.ydoc)
     throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} is served under ${doc.strategy}: send ProseMirror steps with "submit", not Yjs updates`)
+}
+
+/** The update's base may be old (Yjs merges whatever the writer had not seen), never newer than the head. */
+function checkVersion(doc: HubDocument, request: UpdateRequest): void {
+  if (request.baseVersion !== undefined && request.baseVersion > doc.version)
+    throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Base version ${request.baseVersion} is newer than the document's version ${doc.version}`)
 }
 
 async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest): Promise<CommittedOp | null> {
@@ -31,7 +37,7 @@ function buildOp(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, a
   // A Yjs update is not described block by block; a rename is worth its own words, a restore too.
   const summary = restored ? restoredSummary(restored) : title != crdtTitle(doc.ydoc!) ? renameWords(title) : "edited the document"
   const op: CommittedOp = {
-    version: doc.version + 1, clientId: request.clientId, seq: request.seq, baseVersion: doc.version,
+    version: doc.version + 1, clientId: request.clientId, seq: request.seq, baseVersion: request.baseVersion ?? doc.version,
     steps: [], author, time: ctx.now(), update: request.update, summary
   }
   if (restored) op.restored = restored
@@ -58,6 +64,7 @@ function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp, update: U
 export async function prepareUpdate(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, author: Author): Promise<PreparedSubmit> {
   if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded after a storage failure; resend")
   checkStrategy(doc)
+  checkVersion(doc, request)
   const update = checkUpdate(request.update)
   const duplicate = await findDuplicate(ctx, doc, request)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }

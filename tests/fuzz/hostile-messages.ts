@@ -285,7 +285,9 @@ export function updateAttack(view: LaneView): Attack {
       return refuse("update: clientId of another member", "the socket did not join as this clientId", { ...rest, clientId: printable(message.clientId) })
     }
     default: {
-      const { label, ok } = mutateField(rng, message, { docId: isDocIdOf(docId), clientId: v => v === clientId, seq: v => v === seq, update: () => false })
+      const { label, ok } = mutateField(rng, message, {
+        docId: isDocIdOf(docId), clientId: v => v === clientId, seq: v => v === seq, update: () => false, baseVersion: optional(versionCheck(doc))
+      })
       return ok ? { ...rest, expect: "any", kind: `update: ${label}`, hostile: true } : refuse(`update: ${label}`, label, rest)
     }
   }

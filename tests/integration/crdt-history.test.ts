@@ -85,6 +85,73 @@ describe("a CRDT document's history, from the hub", () => {
     }
   })
 
+  it("records the version an update's writer had seen, so that the history explains how Yjs merged edits made offline", async () => {
+    const [ada, bob] = await adaAndBob()
+    type(ada, "Hello")
+    await acknowledged(ada)
+    await until(() => bob.version == ada.version, wake => bob.subscribe(wake), 20_000, "Bob caught up")
+    const seen = ada.version!
+    // Online, with the document caught up: based on the head, so nothing to explain.
+    type(bob, " world")
+    await acknowledged(bob)
+    await until(() => ada.version == bob.version, wake => ada.subscribe(wake), 20_000, "Ada caught up")
+    ada.goOffline()
+    type(ada, " offline")
+    type(ada, " edits")
+    type(bob, "!")
+    await acknowledged(bob)
+    type(bob, "?")
+    await acknowledged(bob)
+    const behind = bob.version!
+    ada.goOnline()
+    await acknowledged(ada)
+    const ops = (await newest(ada, 10)).reverse()
+    expect(ops.map(op => [op.author.name, op.version, op.baseVersion])).toEqual([
+      ["Ada", seen, seen - 1], ["Bob", seen + 1, seen], ["Bob", seen + 2, seen + 1], ["Bob", seen + 3, seen + 2], ["Ada", behind + 1, seen + 1]
+    ])
+    const model = new HistoryModel(ada.historySource(), { throttleMs: 0 })
+    try {
+      model.start()
+      await until(() => !model.snapshot.loading && model.log.newest == behind + 1, wake => model.subscribe(wake), 20_000, "history")
+      const merged = model.log.all.find(op => op.version == behind + 1)!
+      expect(model.explain(merged)).toMatchObject({
+        count: 2, text: `written on v${seen + 1} while Bob's v${seen + 2}–v${seen + 3} arrived; its positions did not change`
+      })
+      expect(model.log.all.filter(op => op.version <= behind).map(op => model.explain(op))).toEqual([null, null, null, null])
+      await until(() => bob.doc.textContent == ada.doc.textContent, wake => bob.subscribe(wake), 20_000, "converged")
+    } finally {
+      model.close()
+    }
+  })
+
+  it("refuses an update based on a version beyond the head, or on no version, committing nothing", async () => {
+    const [ada] = await adaAndBob()
+    type(ada, "kept")
+    await acknowledged(ada)
+    const head = ada.version!
+    const before = await newest(ada)
+    const socket = suite.closeAtEnd(io(suite.server.url, { transports: ["websocket"], forceNew: true }))
+    const joined: Reply<JoinResult> = await socket.emitWithAck("join", {
+      docId: ada.docId, clientId: "mallory", secret: "mallory-secret-0123456789", token: ada.token, version: null, user: { name: "Mallory", color: "#123456" }
+    })
+    expect(joined.ok).toBe(true)
+    const ydoc = new Y.Doc()
+    Y.applyUpdate(ydoc, decodeUpdate((joined as { value: JoinResult }).value.crdt!.update))
+    const state = Y.encodeStateVector(ydoc)
+    type({ ydoc } as CrdtConnection, " lost")
+    const update = encodeUpdate(Y.encodeStateAsUpdate(ydoc, state))
+    const send = async (baseVersion: unknown) => {
+      const reply: Reply<SubmitResult> = await socket.emitWithAck("update", { docId: ada.docId, clientId: "mallory", seq: 1, update, baseVersion } as never)
+      return reply.ok ? "ok" : reply.error
+    }
+    expect(await send(head + 1)).toMatchObject({ code: "ERR_VERSION_FROM_FUTURE", message: `Base version ${head + 1} is newer than the document's version ${head}` })
+    for (const bad of [-1, 1.5, "1", null]) expect(await send(bad)).toMatchObject({ code: "ERR_INVALID_MESSAGE", message: expect.stringContaining("baseVersion") })
+    expect(await newest(ada)).toEqual(before)
+    // An old base is no work for the hub: Yjs merges whatever the writer had not seen.
+    expect(await send(0)).toBe("ok")
+    expect((await newest(ada, 1))[0]).toMatchObject({ version: head + 1, baseVersion: 0, clientId: "mallory" })
+  })
+
   it("commits nothing when a client rejoins with nothing new, deletions in the document included", async () => {
     const [ada, bob] = await adaAndBob()
     type(ada, "Hello")

@@ -1,0 +1,90 @@
+import "fake-indexeddb/auto"
+import { describe, expect, it } from "vitest"
+import * as Y from "yjs"
+import { serverSuite } from "../support/server-suite"
+import { until } from "../support/test-client"
+import { CrdtConnection } from "../../lib/client/crdt-connection"
+import { createDocument } from "../../lib/client/create-document"
+import type { Author, CommittedOp } from "../../lib/protocol"
+import { crdtFragment } from "../../lib/strategies/crdt/updates"
+
+// A CRDT document kept on a device (y-indexeddb, on fake-indexeddb here): what a reopened page sends of
+// the edits the page before it made offline, and what it says they were based on.
+
+const suite = serverSuite()
+const ada: Author = { name: "Ada", color: "#c2255c" }
+const bob: Author = { name: "Bob", color: "#1971c2" }
+
+function open(docId: string, token: string, user: Author, keepOnDevice = false): CrdtConnection {
+  return suite.closeAtEnd(new CrdtConnection({ docId, token, user, url: suite.server.url, keepOnDevice }))
+}
+
+function online(c: CrdtConnection): Promise<void> {
+  return until(() => c.status == "online", wake => c.subscribe(wake), 20_000, "online")
+}
+
+function acknowledged(c: CrdtConnection): Promise<void> {
+  return until(() => c.unconfirmedCount == 0 && c.status == "online", wake => c.subscribe(wake), 20_000, "acknowledged")
+}
+
+/** Type `text` at the end of the first paragraph, as the editor's binding writes it into Yjs. */
+function type(c: CrdtConnection, text: string): void {
+  const block = c.ydoc.getXmlFragment(crdtFragment).get(0) as Y.XmlElement
+  c.ydoc.transact(() => {
+    if (!(block.get(0) instanceof Y.XmlText)) block.insert(0, [new Y.XmlText()])
+    const last = block.get(block.length - 1) as Y.XmlText
+    last.insert(last.length, text)
+  })
+}
+
+async function newest(c: CrdtConnection, limit: number): Promise<CommittedOp[]> {
+  return (await c.fetchHistory(undefined, limit)).ops.reverse()
+}
+
+describe("a CRDT document kept on a device", () => {
+  it("sends the edits a closed page made offline from the stored copy, based on the version that page had seen", async () => {
+    const docId = `crdt-device-${Date.now()}`
+    const { links } = await createDocument({ docId, strategy: "crdt" }, suite.server.url)
+    const first = open(docId, links.owner, ada, true)
+    const other = open(docId, links.edit, bob)
+    await Promise.all([online(first), online(other)])
+    type(first, "Hello")
+    await acknowledged(first)
+    await until(() => other.version == first.version, wake => other.subscribe(wake), 20_000, "Bob caught up")
+    const seen = first.version!
+    first.goOffline()
+    type(first, " offline")
+    await until(() => first.keptOnDevice, wake => first.subscribe(wake), 20_000, "stored")
+    // The page goes with its edit unsent, while Bob goes on.
+    first.close()
+    type(other, "!")
+    await acknowledged(other)
+    type(other, "?")
+    await acknowledged(other)
+    const behind = other.version!
+
+    const reopened = open(docId, links.owner, ada, true)
+    await acknowledged(reopened)
+    await until(() => reopened.version == behind + 1, wake => reopened.subscribe(wake), 20_000, "the stored edit committed")
+    const ops = await newest(reopened, 10)
+    expect(ops.map(op => [op.author.name, op.version, op.baseVersion])).toEqual([
+      ["Ada", seen, seen - 1], ["Bob", seen + 1, seen], ["Bob", seen + 2, seen + 1], ["Ada", behind + 1, seen]
+    ])
+    await until(() => other.doc.textContent == reopened.doc.textContent, wake => other.subscribe(wake), 20_000, "converged")
+    expect(other.doc.textContent).toMatch(/^Hello/)
+    expect(other.doc.textContent).toContain(" offline")
+
+    // Once the hub has it, the stored copy holds no base: an edit a page opened offline makes before it
+    // hears from the hub has none it knows, and is sent as based on the head, not on that older version.
+    reopened.close()
+    type(other, "#")
+    await acknowledged(other)
+    const third = open(docId, links.owner, ada, true)
+    third.goOffline()
+    await until(() => third.keptOnDevice && third.doc.textContent.includes(" offline"), wake => third.subscribe(wake), 20_000, "the stored copy")
+    type(third, " later")
+    third.goOnline()
+    await acknowledged(third)
+    expect((await newest(third, 1))[0]).toMatchObject({ author: ada, version: behind + 3, baseVersion: behind + 2 })
+  })
+})
