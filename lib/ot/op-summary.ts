@@ -63,6 +63,27 @@ function blockAt(doc: Node, pos: number, numbered = true): string {
   return `${word} ${index}`
 }
 
+/** Whether text read with textOf holds more than the line breaks between blocks. */
+function hasText(text: string): boolean {
+  return /[^\n]/.test(text)
+}
+
+/**
+ * The words for text a replace step puts in where it removes none: typing inside a textblock, or into an
+ * empty one it replaces with one of the same type ("typed 'hello' in paragraph 1"); else whole blocks
+ * added ("added a list 'Write the notes'"); else the text alone.
+ */
+function textPutIn(doc: Node, step: ReplaceStep, inserted: string): string {
+  if (textblockAround(doc, step.from)) return `typed ${quote(inserted)} in ${blockAt(doc, step.from)}`
+  const content = step.slice.content
+  if (step.slice.openStart > 0 || !content.firstChild?.isBlock) return `typed ${quote(inserted)}`
+  const replaced = step.from < step.to ? textblockAround(doc, step.from + 1) : null
+  const one = content.childCount == 1 ? content.firstChild : null
+  if (replaced && one && one.type == replaced.node.type && step.to == replaced.before + replaced.node.nodeSize)
+    return `typed ${quote(inserted)} in ${blockAt(doc, step.from + 1)}`
+  return `added ${blocksWords(content)} ${quote(inserted)}`
+}
+
 function textOf(doc: Node, from: number, to: number): string {
   return doc.textBetween(from, to, "\n", "\n")
 }
@@ -81,7 +102,7 @@ function describeStep(doc: Node, step: Step): Described {
   if (step instanceof ReplaceStep) {
     const inserted = step.slice.content.textBetween(0, step.slice.content.size, "\n", "\n")
     const opens = step.slice.openStart > 0 && step.slice.content.childCount > 1
-    if (step.from == step.to && opens && !inserted.replace(/\n/g, "")) {
+    if (step.from == step.to && opens && !hasText(inserted)) {
       return textblockAround(doc, step.from) ? described("split", () => `split ${blockAt(doc, step.from)}`) : described("restructured", () => "rearranged blocks")
     }
     if (step.from < step.to && !step.slice.size) {
@@ -91,11 +112,14 @@ function describeStep(doc: Node, step: Step): Described {
       if (!sameParent && !removed.replace(/\n/g, "")) return described("joined", () => `joined ${blockAt(doc, step.from)} with the next block`)
       return described("deleted", () => `deleted ${quote(removed)}${sameParent ? ` in ${blockAt(doc, step.from)}` : ""}`)
     }
-    if (step.from == step.to && !inserted.replace(/\n/g, "")) return described("restructured", () => `added ${blocksWords(step.slice.content)}`)
-    if (step.from == step.to) return described("typed", () => `typed ${quote(inserted)} in ${blockAt(doc, step.from)}`)
+    if (step.from == step.to && !hasText(inserted)) return described("restructured", () => `added ${blocksWords(step.slice.content)}`)
+    if (step.from == step.to) return described("typed", () => textPutIn(doc, step, inserted))
     const removed = textOf(doc, step.from, step.to)
     // The same text in other blocks: a list or quote put on or taken off, told apart from any edit of the text.
     if (removed && removed == inserted) return described("restructured", () => `changed the blocks around ${quote(removed)}`)
+    // Blocks without text replaced (an empty paragraph by a list, say): what was put in is all there is to tell.
+    if (!hasText(removed)) return hasText(inserted) ? described("typed", () => textPutIn(doc, step, inserted)) : described("restructured", () => "rearranged blocks")
+    if (!hasText(inserted)) return described("deleted", () => `deleted ${quote(removed)}`)
     return described("replaced", () => `replaced ${quote(removed)} with ${quote(inserted)}`)
   }
   if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) {

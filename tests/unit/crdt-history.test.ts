@@ -157,7 +157,7 @@ describe("the replay of a CRDT document's updates", () => {
       return described.summary
     })
     expect(summaries).toEqual([
-      "typed 'Hello' in paragraph 1", "typed ' world' in paragraph 1", "made 'Hello' bold", "deleted 'world' in paragraph 1", "typed 'Second line' in the document"
+      "typed 'Hello' in paragraph 1", "typed ' world' in paragraph 1", "made 'Hello' bold", "deleted 'world' in paragraph 1", "added a paragraph 'Second line'"
     ])
   })
 
@@ -232,7 +232,7 @@ describe("the history of a CRDT document", () => {
     model.start()
     await until(() => !model!.snapshot.loading)
     expect(model.entries().map(e => [e.author.name, e.summary])).toEqual([
-      ["Ada", "typed 'Second line' in the document"], ["Bob", "deleted 'world' in paragraph 1"], ["Ada", "made 'Hello' bold"],
+      ["Ada", "added a paragraph 'Second line'"], ["Bob", "deleted 'world' in paragraph 1"], ["Ada", "made 'Hello' bold"],
       ["Bob", "typed ' world' in paragraph 1"], ["Ada", "typed 'Hello' in paragraph 1"]
     ])
     expect(model.authors().map(person => person.clientId)).toEqual([ada.clientId, bob.clientId])

@@ -98,7 +98,7 @@ describe("the history model", () => {
     await until(() => !model!.snapshot.loading)
     expect(model.entries().map(e => e.summary)).toEqual(["typed 'rld' in paragraph 1"])
     while (model.snapshot.hasOlder) await model.loadOlder()
-    expect(model.entries().map(e => e.summary)).toEqual(["typed ' world' in paragraph 1", "replaced '' with 'hello'"])
+    expect(model.entries().map(e => e.summary)).toEqual(["typed ' world' in paragraph 1", "typed 'hello' in paragraph 1"])
 
     await h.submit(bob, 7, tr => tr.insertText("!", 12))
     await source.sync()

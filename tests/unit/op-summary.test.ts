@@ -94,6 +94,23 @@ describe("op summaries of leaving a list", () => {
     expect(summaryOf(new Transform(start).setNodeAttribute(0, "vv", { a: 1 }).setNodeAttribute(5, "id", "p2"))).toEqual([])
   })
 
+  it("tells text put in where nothing but blocks was removed as typing or blocks added, and text taken out as a deletion", () => {
+    const start = doc(p("one"), p(), p("three"))
+    const replace = (from: number, to: number, ...nodes: Node[]) => texts(start, new Transform(start).step(new ReplaceStep(from, to, new Slice(Fragment.from(nodes), 0, 0))))
+    // An empty paragraph written whole, as a block write of last writer wins does.
+    expect(replace(5, 7, p("hello"))).toEqual(["typed 'hello' in paragraph 2"])
+    expect(replace(5, 7, h1("Plans"))).toEqual(["added a heading 'Plans'"])
+    expect(replace(5, 7, ul(li(p("Write the notes")), li(p("Check"))))).toEqual(["added a list 'Write the notes Check'"])
+    expect(replace(5, 7, p(), p())).toEqual(["rearranged blocks"])
+    // Between blocks (a paragraph pasted, or one of a CRDT update).
+    expect(replace(5, 5, p("Second line"))).toEqual(["added a paragraph 'Second line'"])
+    expect(replace(5, 5, p("a"), p("b"))).toEqual(["added 2 blocks 'a b'"])
+    // Inside a paragraph, an inline node replaced by text.
+    const broken = doc(p("a", schema.nodes.hard_break.create(), "b"))
+    expect(texts(broken, new Transform(broken).replaceWith(2, 3, schema.text("x")))).toEqual(["typed 'x' in paragraph 1"])
+    expect(texts(start, new Transform(start).replaceWith(1, 4, schema.nodes.hard_break.create()))).toEqual(["deleted 'one'"])
+  })
+
   it("says a block moved out of the list, not that the document became one", () => {
     const { ul, li } = b
     const start = doc(ul(li(p("one")), li(p("two"))), p("after"))
