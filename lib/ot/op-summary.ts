@@ -63,6 +63,11 @@ function blockAt(doc: Node, pos: number, numbered = true): string {
   return `${word} ${index}`
 }
 
+/** Text of whole blocks without the line breaks of empty blocks at its ends. */
+function trimBreaks(text: string): string {
+  return text.replace(/^\n+|\n+$/g, "")
+}
+
 /** Whether text read with textOf holds more than the line breaks between blocks. */
 function hasText(text: string): boolean {
   return /[^\n]/.test(text)
@@ -81,7 +86,7 @@ function textPutIn(doc: Node, step: ReplaceStep, inserted: string): string {
   const one = content.childCount == 1 ? content.firstChild : null
   if (replaced && one && one.type == replaced.node.type && step.to == replaced.before + replaced.node.nodeSize)
     return `typed ${quote(inserted)} in ${blockAt(doc, step.from + 1)}`
-  return `added ${blocksWords(content)} ${quote(inserted)}`
+  return `added ${blocksWords(content)} ${quote(trimBreaks(inserted))}`
 }
 
 function textOf(doc: Node, from: number, to: number): string {
@@ -109,7 +114,12 @@ function describeStep(doc: Node, step: Step): Described {
       const removed = textOf(doc, step.from, step.to)
       const $from = innermostAt(doc, step.from), $to = innermostAt(doc, step.to)
       const sameParent = $from.node === $to.node && $from.start == $to.start
-      if (!sameParent && !removed.replace(/\n/g, "")) return described("joined", () => `joined ${blockAt(doc, step.from)} with the next block`)
+      if (!sameParent && !hasText(removed)) return described("joined", () => `joined ${blockAt(doc, step.from)} with the next block`)
+      // Whole blocks taken out (a paragraph a block write of last writer wins removes, say).
+      if (sameParent && !$from.node.isTextblock) {
+        const blocks = blocksWords(doc.slice(step.from, step.to).content)
+        return hasText(removed) ? described("deleted", () => `removed ${blocks} ${quote(trimBreaks(removed))}`) : described("restructured", () => `removed ${blocks}`)
+      }
       return described("deleted", () => `deleted ${quote(removed)}${sameParent ? ` in ${blockAt(doc, step.from)}` : ""}`)
     }
     if (step.from == step.to && !hasText(inserted)) return described("restructured", () => `added ${blocksWords(step.slice.content)}`)

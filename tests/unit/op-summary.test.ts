@@ -111,6 +111,14 @@ describe("op summaries of leaving a list", () => {
     expect(texts(start, new Transform(start).replaceWith(1, 4, schema.nodes.hard_break.create()))).toEqual(["deleted 'one'"])
   })
 
+  it("tells whole blocks taken out from text deleted inside one", () => {
+    const start = doc(p("one"), p(), p("*"), p("four"))
+    expect(texts(start, new Transform(start).delete(5, 7))).toEqual(["removed an empty paragraph"])
+    expect(texts(start, new Transform(start).delete(7, 10))).toEqual(["removed a paragraph '*'"])
+    expect(texts(start, new Transform(start).delete(5, 10))).toEqual(["removed 2 blocks '*'"])
+    expect(texts(start, new Transform(start).delete(11, 13))).toEqual(["deleted 'fo' in paragraph 4"])
+  })
+
   it("says a block moved out of the list, not that the document became one", () => {
     const { ul, li } = b
     const start = doc(ul(li(p("one")), li(p("two"))), p("after"))
