@@ -76,12 +76,24 @@ describe("layout", () => {
         await page.getByTestId("presence-user").filter({ hasText: "Grace Hopper" }).waitFor()
         for (const id of ["editor", "tb-bold", "tb-undo", "offline-toggle", "share-button", "connection-status"])
           await page.getByTestId(id).first().waitFor({ state: "attached" })
+        // The recent documents list a document by its title, else by its first line.
+        let listed = "Meeting notes"
+        if (!viewport.mobile) {
+          // A title of some forty characters shows whole beside the Document and Share buttons.
+          const title = listed = "Quarterly planning notes for the editors"
+          await page.getByTestId("title-field").fill(title)
+          await page.getByTestId("title-field").press("Enter")
+          await other.waitForFunction(t => (document.querySelector("[data-testid=title-field]") as HTMLInputElement).value == t, title)
+          const field = await page.getByTestId("title-field").evaluate(el => ({ value: (el as HTMLInputElement).value, scroll: el.scrollWidth, client: el.clientWidth }))
+          expect(field.value).toBe(title)
+          expect(field.scroll, `the title field shows ${field.client} of ${field.scroll} px`).toBeLessThanOrEqual(field.client)
+        }
         await expectFits(page, viewport.width, `document-${viewport.name}.png`)
         await expectClockClear(page, `document-${viewport.name}.png`)
 
         await page.goto("/")
         await page.getByTestId("new-document").waitFor({ state: "visible" })
-        await page.getByTestId("recent-documents").getByText("Meeting notes").waitFor()
+        await page.getByTestId("recent-documents").getByText(listed).waitFor()
         await expectFits(page, viewport.width, `home-${viewport.name}.png`)
       } finally {
         await Promise.all([closeTab(page), closeTab(other)])
