@@ -1,12 +1,11 @@
 import "fake-indexeddb/auto"
 import { describe, expect, it } from "vitest"
-import * as Y from "yjs"
 import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
 import { CrdtConnection } from "../../lib/client/crdt-connection"
 import { createDocument } from "../../lib/client/create-document"
 import type { Author, CommittedOp } from "../../lib/protocol"
-import { crdtFragment } from "../../lib/strategies/crdt/updates"
+import { typeInYjs } from "../support/yjs-typing"
 
 // A CRDT document kept on a device (y-indexeddb, on fake-indexeddb here): what a reopened page sends of
 // the edits the page before it made offline, and what it says they were based on.
@@ -28,13 +27,8 @@ function acknowledged(c: CrdtConnection): Promise<void> {
 }
 
 /** Type `text` at the end of the first paragraph, as the editor's binding writes it into Yjs. */
-function type(c: CrdtConnection, text: string): void {
-  const block = c.ydoc.getXmlFragment(crdtFragment).get(0) as Y.XmlElement
-  c.ydoc.transact(() => {
-    if (!(block.get(0) instanceof Y.XmlText)) block.insert(0, [new Y.XmlText()])
-    const last = block.get(block.length - 1) as Y.XmlText
-    last.insert(last.length, text)
-  })
+function type(c: Pick<CrdtConnection, "ydoc">, text: string): void {
+  typeInYjs(c.ydoc, text)
 }
 
 async function newest(c: CrdtConnection, limit: number): Promise<CommittedOp[]> {

@@ -5,11 +5,12 @@ import { io } from "socket.io-client"
 import { updateYFragment, ySyncPluginKey } from "y-prosemirror"
 import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
+import { typeInYjs } from "../support/yjs-typing"
 import { CrdtConnection } from "../../lib/client/crdt-connection"
 import { createDocument } from "../../lib/client/create-document"
 import { HistoryModel, restoreVersion } from "../../lib/history"
 import { restoresMeta } from "../../lib/ot"
-import type { CommittedOp, JoinResult, Reply, SubmitResult } from "../../lib/protocol"
+import type { CommittedOp, ErrorJSON, JoinResult, Reply, SubmitResult } from "../../lib/protocol"
 import { crdtFragment, decodeUpdate, encodeUpdate } from "../../lib/strategies/crdt/updates"
 
 const suite = serverSuite()
@@ -25,13 +26,8 @@ async function adaAndBob(): Promise<[CrdtConnection, CrdtConnection]> {
 }
 
 /** Type `text` at the end of the first paragraph, as the editor's binding writes it into Yjs. */
-function type(c: CrdtConnection, text: string): void {
-  const block = c.ydoc.getXmlFragment(crdtFragment).get(0) as Y.XmlElement
-  c.ydoc.transact(() => {
-    if (!(block.get(0) instanceof Y.XmlText)) block.insert(0, [new Y.XmlText()])
-    const last = block.get(block.length - 1) as Y.XmlText
-    last.insert(last.length, text)
-  })
+function type(c: Pick<CrdtConnection, "ydoc">, text: string): void {
+  typeInYjs(c.ydoc, text)
 }
 
 function acknowledged(c: CrdtConnection): Promise<void> {
@@ -125,25 +121,8 @@ describe("a CRDT document's history, from the hub", () => {
   })
 
   it("refuses an update based on a version beyond the head, or on no version, committing nothing", async () => {
-    const [ada] = await adaAndBob()
-    type(ada, "kept")
-    await acknowledged(ada)
-    const head = ada.version!
-    const before = await newest(ada)
-    const socket = suite.closeAtEnd(io(suite.server.url, { transports: ["websocket"], forceNew: true }))
-    const joined: Reply<JoinResult> = await socket.emitWithAck("join", {
-      docId: ada.docId, clientId: "mallory", secret: "mallory-secret-0123456789", token: ada.token, version: null, user: { name: "Mallory", color: "#123456" }
-    })
-    expect(joined.ok).toBe(true)
-    const ydoc = new Y.Doc()
-    Y.applyUpdate(ydoc, decodeUpdate((joined as { value: JoinResult }).value.crdt!.update))
-    const state = Y.encodeStateVector(ydoc)
-    type({ ydoc } as CrdtConnection, " lost")
-    const update = encodeUpdate(Y.encodeStateAsUpdate(ydoc, state))
-    const send = async (baseVersion: unknown) => {
-      const reply: Reply<SubmitResult> = await socket.emitWithAck("update", { docId: ada.docId, clientId: "mallory", seq: 1, update, baseVersion } as never)
-      return reply.ok ? "ok" : reply.error
-    }
+    const { ada, head, before, update } = await keptWithStranger()
+    const send = (baseVersion: unknown) => update({ baseVersion })
     expect(await send(head + 1)).toMatchObject({ code: "ERR_VERSION_FROM_FUTURE", message: `Base version ${head + 1} is newer than the document's version ${head}` })
     for (const bad of [-1, 1.5, "1", null]) expect(await send(bad)).toMatchObject({ code: "ERR_INVALID_MESSAGE", message: expect.stringContaining("baseVersion") })
     expect(await newest(ada)).toEqual(before)
@@ -197,6 +176,35 @@ async function newest(c: CrdtConnection, limit?: number): Promise<CommittedOp[]>
   return (await c.fetchHistory(undefined, limit)).ops
 }
 
+/** Ada's document holding "kept", acknowledged: its head and newest ops then, and a stranger's update (strangersUpdate). */
+async function keptWithStranger() {
+  const [ada] = await adaAndBob()
+  type(ada, "kept")
+  await acknowledged(ada)
+  return { ada, head: ada.version!, before: await newest(ada), update: await strangersUpdate(ada) }
+}
+
+/**
+ * A stranger with `c`'s link, joined on a socket of its own, holding an update that types " lost" on the
+ * document it was sent: `send(fields)` sends that update as its seq 1, with `fields` added.
+ */
+async function strangersUpdate(c: CrdtConnection): Promise<(fields: Record<string, unknown>) => Promise<"ok" | ErrorJSON>> {
+  const socket = suite.closeAtEnd(io(suite.server.url, { transports: ["websocket"], forceNew: true }))
+  const joined: Reply<JoinResult> = await socket.emitWithAck("join", {
+    docId: c.docId, clientId: "mallory", secret: "mallory-secret-0123456789", token: c.token, version: null, user: { name: "Mallory", color: "#123456" }
+  })
+  expect(joined.ok).toBe(true)
+  const ydoc = new Y.Doc()
+  Y.applyUpdate(ydoc, decodeUpdate((joined as { value: JoinResult }).value.crdt!.update))
+  const state = Y.encodeStateVector(ydoc)
+  typeInYjs(ydoc, " lost")
+  const update = encodeUpdate(Y.encodeStateAsUpdate(ydoc, state))
+  return async fields => {
+    const reply: Reply<SubmitResult> = await socket.emitWithAck("update", { docId: c.docId, clientId: "mallory", seq: 1, update, ...fields } as never)
+    return reply.ok ? "ok" : reply.error
+  }
+}
+
 describe("a CRDT document's restores", () => {
   it("go out as updates of their own marked with the version, online or made offline, and the hub records the version's time", async () => {
     const [ada, bob] = await adaAndBob()
@@ -243,25 +251,8 @@ describe("a CRDT document's restores", () => {
   })
 
   it("refuses a restore update beyond the head, or a malformed one, committing nothing", async () => {
-    const [ada] = await adaAndBob()
-    type(ada, "kept")
-    await acknowledged(ada)
-    const head = ada.version!
-    const before = await newest(ada)
-    const socket = suite.closeAtEnd(io(suite.server.url, { transports: ["websocket"], forceNew: true }))
-    const joined: Reply<JoinResult> = await socket.emitWithAck("join", {
-      docId: ada.docId, clientId: "mallory", secret: "mallory-secret-0123456789", token: ada.token, version: null, user: { name: "Mallory", color: "#123456" }
-    })
-    expect(joined.ok).toBe(true)
-    const ydoc = new Y.Doc()
-    Y.applyUpdate(ydoc, decodeUpdate((joined as { value: JoinResult }).value.crdt!.update))
-    const state = Y.encodeStateVector(ydoc)
-    type({ ydoc } as CrdtConnection, " lost")
-    const update = encodeUpdate(Y.encodeStateAsUpdate(ydoc, state))
-    const send = async (restores: unknown) => {
-      const reply: Reply<SubmitResult> = await socket.emitWithAck("update", { docId: ada.docId, clientId: "mallory", seq: 1, update, restores } as never)
-      return reply.ok ? "ok" : reply.error
-    }
+    const { ada, head, before, update } = await keptWithStranger()
+    const send = (restores: unknown) => update({ restores })
     expect(await send(head + 1)).toMatchObject({ code: "ERR_INVALID_MESSAGE", message: expect.stringContaining(`newest version is ${head}`) })
     for (const bad of [-1, 1.5, "1", null]) expect(await send(bad)).toMatchObject({ code: "ERR_INVALID_MESSAGE" })
     expect(await newest(ada)).toEqual(before)

@@ -3,6 +3,7 @@ import * as Y from "yjs"
 import { io } from "socket.io-client"
 import { serverSuite } from "../support/server-suite"
 import { testSecret, until } from "../support/test-client"
+import { typeInYjs } from "../support/yjs-typing"
 import { CrdtConnection } from "../../lib/client/crdt-connection"
 import { createDocument } from "../../lib/client/create-document"
 import { knownLinks, rememberLinks } from "../support/link-registry"
@@ -29,18 +30,8 @@ function waitFor(c: CrdtConnection, check: () => boolean, what: string): Promise
   return until(check, wake => c.subscribe(wake), 20_000, what)
 }
 
-/**
- * Insert text into the `index`th block, as the editor's binding would write it into Yjs: at its end, or
- * at the start with `atStart`. (Clients typing into an empty block at once each add a Y.XmlText.)
- */
 function type(c: CrdtConnection, text: string, index = 0, atStart = false): void {
-  const block = c.ydoc.getXmlFragment(crdtFragment).get(index) as Y.XmlElement
-  c.ydoc.transact(() => {
-    if (!(block.get(0) instanceof Y.XmlText)) block.insert(0, [new Y.XmlText()])
-    const texts = block.toArray().filter((t): t is Y.XmlText => t instanceof Y.XmlText)
-    const target = atStart ? texts[0] : texts[texts.length - 1]
-    target.insert(atStart ? 0 : target.length, text)
-  })
+  typeInYjs(c.ydoc, text, { index, atStart })
 }
 
 /** The document's text, blocks separated by "|". */
