@@ -123,6 +123,8 @@ export class CrdtConnection extends HubConnection {
   private fromStore = false
   /** The base of the edits the stored copy brought back unacknowledged (unsentBaseKey), when it says. */
   private storedBase: number | undefined
+  /** The newest version this client heard of that it did not write: an edit based before it did not see it. */
+  private othersVersion = 0
   /** The copy in IndexedDB, when kept on this device. */
   private readonly local: IndexeddbPersistence | null
   private readonly detailed = new DetailedOpFeed(
@@ -268,6 +270,8 @@ export class CrdtConnection extends HubConnection {
     const hubUpdate = decodeUpdate(result.crdt.update)
     Y.applyUpdate(this.ydoc, hubUpdate, fromHub)
     this.version = Math.max(this.version ?? 0, result.version)
+    // Whatever the join brought may be anyone's.
+    this.othersVersion = Math.max(this.othersVersion, result.version)
     this.createState()
     void this.local?.set(joinedKey, 1)
     // The update in flight arrived when the hub's next seq is past it.
@@ -358,8 +362,10 @@ export class CrdtConnection extends HubConnection {
 
   private opsArrived(docId: string, ops: readonly LeanOp[]): void {
     if (docId != this.docId || !this.joined) return
-    const updates = ops.filter(op => op.update && op.clientId != this.clientId).map(op => decodeUpdate(op.update!))
+    const others = ops.filter(op => op.clientId != this.clientId)
+    const updates = others.filter(op => op.update).map(op => decodeUpdate(op.update!))
     if (updates.length) Y.applyUpdate(this.ydoc, Y.mergeUpdates(updates), fromHub)
+    for (const op of others) this.othersVersion = Math.max(this.othersVersion, op.version)
     this.version = Math.max(this.version ?? 0, ...ops.map(op => op.version))
     // Before the version's listeners: a history that sees the version move without its ops fetches them.
     this.detailed.deliver(ops)
@@ -428,6 +434,8 @@ export class CrdtConnection extends HubConnection {
   private sent(result: SubmitResult): void {
     this.inflight = null
     this.version = Math.max(this.version ?? 0, result.version)
+    // Edits made while this one was on its way saw it: unless someone else's op came in between, they are based on it.
+    for (const u of this.pending) if (u.base !== undefined && u.base >= this.othersVersion) u.base = result.version
     this.flush()
     this.forgetStoredBase()
     this.emit("state")

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import type { Page } from "playwright-core"
 import { browserSuite } from "./support/suite"
-import { openTab, placeCaret, waitForConvergence, waitForTextIncluding } from "./support/browser"
+import { openTab, placeCaret, setOffline, waitForConvergence, waitForTextIncluding } from "./support/browser"
 
 const suite = browserSuite()
 const { tabs } = suite
@@ -58,5 +58,38 @@ describe("the history of a CRDT document", () => {
     const details = bob.getByTestId("history-entry").first().getByTestId("restore-details")
     expect(await details.textContent()).toMatch(new RegExp(`^brought back v${before.version} \\(committed .+\\) as v${restored[1].version}$`))
     expect(restored[1].version).toBeGreaterThan(before.version!)
+  })
+
+  it("explains in both tabs how Yjs merged what one typed offline with what the other typed meanwhile", async () => {
+    const docId = `crdt-merge-${Date.now()}`
+    const ada = await openTab(suite.browser, suite.server.url, docId, { create: true, strategy: "crdt", name: "Ada", color: "#c2255c" })
+    tabs.push(ada)
+    await ada.getByTestId("editor").locator(".ProseMirror").click()
+    await ada.keyboard.type("Hello world")
+    await waitForConvergence([ada])
+    const bob = await openTab(suite.browser, suite.server.url, docId, { name: "Bob", color: "#1971c2" })
+    tabs.push(bob)
+    await waitForTextIncluding(bob, "Hello world")
+    const [seen] = await waitForConvergence([ada, bob])
+
+    await setOffline(ada, true)
+    await placeCaret(ada, 0, "end")
+    await ada.keyboard.type("!!!")
+    await placeCaret(bob, 0, "start")
+    await bob.keyboard.type("Big ")
+    await waitForConvergence([bob])
+    await setOffline(ada, false)
+    const [merged] = await waitForConvergence([ada, bob])
+    expect(merged.text).toBe("Big Hello world!!!")
+
+    for (const page of [ada, bob]) {
+      const entry = page.locator("[data-testid=history-entry][data-merged=true]", { hasText: "Ada" })
+      await entry.first().waitFor({ timeout: 20_000 })
+      expect(await entry.count()).toBe(1)
+      await expect(entry.getByTestId("merge-plain").textContent()).resolves.toMatch(/^Merged after \d+ edits? by Bob that Ada had not seen; nothing had to move\.$/)
+      await expect(entry.getByTestId("merge-explanation").textContent()).resolves
+        .toMatch(new RegExp(`^written on v${seen.version} while .*Bob.* arrived; its positions did not change$`))
+      expect(await entry.locator(".history-summary").first().textContent()).toBe("typed '!!!' in paragraph 1")
+    }
   })
 })
