@@ -34,9 +34,9 @@ function checkStickLeft(value: unknown, steps: number): number[] {
  * The submit request `value` as the hub takes it, or ConcordError: ERR_BATCH_TOO_LARGE past
  * limits.maxStepsPerBatch steps, else ERR_INVALID_MESSAGE naming the field ("Invalid submit:
  * steps.3.from: ..."). The request is rebuilt of the fields it may have, so that nothing unchecked
- * travels on. Written out rather than as a zod schema: every keystroke passes here, and a zod object
- * cost some 40 µs of a submit's path on a hub taking 50 a second (most of its code never optimized);
- * the blocks of a last-writer-wins batch are still checked by zod.
+ * travels on. Written out rather than as a zod schema: every keystroke passes here, and zod's generic
+ * parse was the largest single piece of a submit's path (docs/BENCHMARKS.md, W1); the blocks of a
+ * last-writer-wins batch, rare and nested, are still checked by zod.
  */
 export function parseSubmit(value: unknown): SubmitRequest {
   if (!isPlainObject(value)) throw invalid("must be an object")
