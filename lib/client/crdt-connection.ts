@@ -427,7 +427,13 @@ export class CrdtConnection extends HubConnection {
     // Not committed: the next join sends it again, with whatever else the hub lacks.
     this.pending.unshift(this.inflight!)
     this.inflight = null
-    if (retryable(error)) this.retryLater()
+    if (error.code == "ERR_VERSION_FROM_FUTURE") {
+      // A base the hub has not reached (a stored copy from before the hub's store was replaced, say). It
+      // only explains the merge: the edits go again without one.
+      for (const u of this.pending) delete u.base
+      this.storedBase = undefined
+      this.retryLater()
+    } else if (retryable(error)) this.retryLater()
     else this.fail(error)
   }
 

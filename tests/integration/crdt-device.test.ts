@@ -2,7 +2,9 @@ import "fake-indexeddb/auto"
 import { describe, expect, it } from "vitest"
 import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
-import { CrdtConnection } from "../../lib/client/crdt-connection"
+import { IndexeddbPersistence } from "y-indexeddb"
+import * as Y from "yjs"
+import { CrdtConnection, crdtStoreName } from "../../lib/client/crdt-connection"
 import { createDocument } from "../../lib/client/create-document"
 import type { Author, CommittedOp } from "../../lib/protocol"
 import { typeInYjs } from "../support/yjs-typing"
@@ -80,5 +82,30 @@ describe("a CRDT document kept on a device", () => {
     third.goOnline()
     await acknowledged(third)
     expect((await newest(third, 1))[0]).toMatchObject({ author: ada, version: behind + 3, baseVersion: behind + 2 })
+  })
+
+  it("sends edits whose stored base the hub has not reached without one, rather than failing", async () => {
+    const docId = `crdt-device-future-${Date.now()}`
+    const { links } = await createDocument({ docId, strategy: "crdt" }, suite.server.url)
+    const first = open(docId, links.owner, ada, true)
+    await online(first)
+    type(first, "Hello")
+    await acknowledged(first)
+    first.goOffline()
+    type(first, " offline")
+    await until(() => first.keptOnDevice, wake => first.subscribe(wake), 20_000, "stored")
+    first.close()
+    // The stored copy says its edits were based on a version the hub never had.
+    const stored = new IndexeddbPersistence(crdtStoreName(docId), new Y.Doc())
+    await stored.whenSynced
+    await stored.set("unsent-base", 1_000)
+    await stored.destroy()
+
+    const reopened = open(docId, links.owner, ada, true)
+    await acknowledged(reopened)
+    expect(reopened.status).toBe("online")
+    expect(reopened.doc.textContent).toBe("Hello offline")
+    const [op] = (await newest(reopened, 1)).slice(-1)
+    expect(op).toMatchObject({ author: ada, version: 2, baseVersion: 1 })
   })
 })
