@@ -357,6 +357,8 @@ export class CrdtConnection extends HubConnection {
     if (Number.isInteger(base) && (base as number) >= 0) this.storedBase = base as number
     if (this.closed) return
     if (!this.state && (await local.get(joinedKey))) this.createState()
+    // Joined before the stored copy was read, that join could not send what the copy brought back: join again.
+    if (this.joined && this.fromStore && this.writable) void this.join()
     this.emit("state")
   }
 

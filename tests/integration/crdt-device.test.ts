@@ -102,10 +102,49 @@ describe("a CRDT document kept on a device", () => {
     await stored.destroy()
 
     const reopened = open(docId, links.owner, ada, true)
+    await until(() => reopened.version == 2, wake => reopened.subscribe(wake), 20_000, "the stored edit committed")
     await acknowledged(reopened)
-    expect(reopened.status).toBe("online")
     expect(reopened.doc.textContent).toBe("Hello offline")
     const [op] = (await newest(reopened, 1)).slice(-1)
     expect(op).toMatchObject({ author: ada, version: 2, baseVersion: 1 })
+  })
+
+  it("sends what the stored copy brings back when the hub answered the join before the copy was read", async () => {
+    const docId = `crdt-device-late-${Date.now()}`
+    const { links } = await createDocument({ docId, strategy: "crdt" }, suite.server.url)
+    const first = open(docId, links.owner, ada, true)
+    await online(first)
+    type(first, "Hello")
+    await acknowledged(first)
+    first.goOffline()
+    type(first, " offline")
+    await until(() => first.keptOnDevice, wake => first.subscribe(wake), 20_000, "stored")
+    first.close()
+
+    // The stored copy opens only once the reopened page is online: its join had nothing to send.
+    const realOpen = indexedDB.open.bind(indexedDB)
+    let release!: () => void
+    const read = new Promise<void>(resolve => (release = resolve))
+    indexedDB.open = ((name: string, version?: number) => {
+      const request = realOpen(name, version)
+      if (name != crdtStoreName(docId)) return request
+      return {
+        set onupgradeneeded(handler: IDBOpenDBRequest["onupgradeneeded"]) { request.onupgradeneeded = handler },
+        set onerror(handler: IDBOpenDBRequest["onerror"]) { request.onerror = handler },
+        set onsuccess(handler: (event: Event) => void) { request.onsuccess = event => void read.then(() => handler(event)) }
+      } as unknown as IDBOpenDBRequest
+    }) as typeof indexedDB.open
+    try {
+      const reopened = open(docId, links.owner, ada, true)
+      await online(reopened)
+      expect(reopened.doc.textContent).toBe("Hello")
+      release()
+      await until(() => reopened.version == 2, wake => reopened.subscribe(wake), 20_000, "the stored edit committed")
+      await acknowledged(reopened)
+      expect((await newest(reopened, 1))[0]).toMatchObject({ author: ada, version: 2, baseVersion: 1 })
+    } finally {
+      indexedDB.open = realOpen
+      release()
+    }
   })
 })
