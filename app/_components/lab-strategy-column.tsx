@@ -2,8 +2,31 @@
 
 import { modes, strategies, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
 import { columnVerdict, conflictResolver, type LabRun, type Resolution } from "@/lib/lab"
+import { listWords } from "@/lib/history"
+import type { ReactNode } from "react"
 import { LabConflictCard } from "./lab-conflict-card"
 
+
+/** A titled list of a column's entries, left out when it has none. */
+function LabSection({ title, children }: { title: string; children: ReactNode[] }) {
+  if (!children.length) return null
+  return (
+    <div className="lab-section">
+      <h4>{title}</h4>
+      <ul className="lab-entries">{children}</ul>
+    </div>
+  )
+}
+
+/** One entry of a column's list: what became of an edit, and why. */
+function LabEntry({ tone, testId, title, reason }: { tone: "good" | "warn" | "bad"; testId: string; title: ReactNode; reason: string }) {
+  return (
+    <li className={`lab-entry lab-entry-${tone}`} data-testid={testId}>
+      <p className="lab-entry-title">{title}</p>
+      <p className="lab-entry-reason">{reason}</p>
+    </li>
+  )
+}
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
@@ -24,16 +47,14 @@ function OverwriteEntry({ overwrite }: { overwrite: Overwrite }) {
 function ResolutionEntry({ resolution }: { resolution: Resolution }) {
   const what = resolution.kept ? `kept ${resolution.kept}'s version` : resolution.text == null ? "kept the deletion" : `merged it to “${resolution.text}”`
   return (
-    <li className="lab-entry lab-entry-good" data-testid="lab-resolution">
-      <p className="lab-entry-title">Block <code>{resolution.block}</code>: a person {what}</p>
-      <p className="lab-entry-reason">Chosen on {resolution.leader}&apos;s copy; its version vector dominates every version, so it replaces them wherever it spreads.</p>
-    </li>
+    <LabEntry tone="good" testId="lab-resolution" title={<>Block <code>{resolution.block}</code>: a person {what}</>}
+      reason={`Chosen on ${resolution.leader}'s copy; its version vector dominates every version, so it replaces them wherever it spreads.`} />
   )
 }
 
 /**
  * One strategy's result for the lab's scenario: each leader's final text, what was lost and overwritten
- * (whose, and why), the words that came out broken, the conflicts waiting for a person (for version
+ * (whose, and why), the words that came out broken or spliced, the conflicts waiting for a person (for version
  * vectors, to resolve here), and whether the leaders converged.
  */
 export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResolve }: {
@@ -58,6 +79,7 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
       <dl className="lab-stats">
         <div><dt>Characters lost</dt><dd data-testid="lab-chars-lost">{outcome.charsLost}</dd></div>
         <div><dt>Words broken</dt><dd data-testid="lab-words-broken">{outcome.wordsBroken}</dd></div>
+        <div><dt>Words spliced</dt><dd data-testid="lab-words-spliced">{outcome.wordsSpliced}</dd></div>
         <div><dt>Edits lost</dt><dd data-testid="lab-edits-lost">{outcome.editsLost}</dd></div>
         <div><dt>Conflicts</dt><dd data-testid="lab-conflicts">{outcome.conflicts.length}</dd></div>
         <div><dt>Converged</dt><dd data-testid="lab-converged" className={outcome.converged ? "lab-yes" : "lab-no"}>{outcome.converged ? "yes" : "no"}</dd></div>
@@ -73,58 +95,34 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
           </div>
         ))}
       </div>
-      {outcome.conflicts.length > 0 && (
-        <div className="lab-section">
-          <h4>Waiting for a person</h4>
-          <ul className="lab-entries">
-            {outcome.conflicts.map(conflict => {
-              const resolver = conflictResolver(run.versionVectors, conflict.block, leaders[0])
-              return (
-                <LabConflictCard key={`${conflict.block}-${run.resolutions.length}`} conflict={conflict} colors={colors} resolver={resolver}
-                  onResolve={(text, kept) => resolver && onResolve({ block: conflict.block, text, leader: resolver, kept })} />
-              )
-            })}
-          </ul>
-        </div>
-      )}
-      {resolutions.length > 0 && (
-        <div className="lab-section">
-          <h4>Resolved</h4>
-          <ul className="lab-entries">{resolutions.map((r, i) => <ResolutionEntry key={i} resolution={r} />)}</ul>
-        </div>
-      )}
-      {outcome.overwritten.length > 0 && (
-        <div className="lab-section">
-          <h4>Overwritten</h4>
-          <ul className="lab-entries">{outcome.overwritten.map((o, i) => <OverwriteEntry key={i} overwrite={o} />)}</ul>
-        </div>
-      )}
-      {otherLosses.length > 0 && (
-        <div className="lab-section">
-          <h4>Lost</h4>
-          <ul className="lab-entries">
-            {otherLosses.map(lost => (
-              <li key={lost.event} className="lab-entry lab-entry-bad" data-testid="lab-lost">
-                <p className="lab-entry-title">{lost.leader}&apos;s <del>{lost.lostText}</del></p>
-                <p className="lab-entry-reason">{capitalised(lost.reason)}.</p>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {outcome.broken.length > 0 && (
-        <div className="lab-section">
-          <h4>Broken</h4>
-          <ul className="lab-entries">
-            {outcome.broken.map((broken, i) => (
-              <li key={i} className="lab-entry lab-entry-warn" data-testid="lab-broken">
-                <p className="lab-entry-title">{broken.leader}&apos;s “{broken.word}” came out as “{broken.shownAs}”</p>
-                <p className="lab-entry-reason">Text typed by someone who had not seen it landed inside the word.</p>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <LabSection title="Waiting for a person">
+        {outcome.conflicts.map(conflict => {
+          const resolver = conflictResolver(run.versionVectors, conflict.block, leaders[0])
+          return (
+            <LabConflictCard key={`${conflict.block}-${run.resolutions.length}`} conflict={conflict} colors={colors} resolver={resolver}
+              onResolve={(text, kept) => resolver && onResolve({ block: conflict.block, text, leader: resolver, kept })} />
+          )
+        })}
+      </LabSection>
+      <LabSection title="Resolved">{resolutions.map((r, i) => <ResolutionEntry key={i} resolution={r} />)}</LabSection>
+      <LabSection title="Overwritten">{outcome.overwritten.map((o, i) => <OverwriteEntry key={i} overwrite={o} />)}</LabSection>
+      <LabSection title="Lost">
+        {otherLosses.map(lost => (
+          <LabEntry key={lost.event} tone="bad" testId="lab-lost" title={<>{lost.leader}&apos;s <del>{lost.lostText}</del></>} reason={`${capitalised(lost.reason)}.`} />
+        ))}
+      </LabSection>
+      <LabSection title="Broken">
+        {outcome.broken.map((broken, i) => (
+          <LabEntry key={i} tone="warn" testId="lab-broken" title={`${broken.leader}'s “${broken.word}” came out as “${broken.shownAs}”`}
+            reason="Text typed by someone who had not seen it landed inside the word." />
+        ))}
+      </LabSection>
+      <LabSection title="Spliced">
+        {outcome.spliced.map((spliced, i) => (
+          <LabEntry key={i} tone="warn" testId="lab-spliced" title={`“${spliced.word}” is ${listWords(spliced.leaders.map(leader => `${leader}'s`))} edits in one word`}
+            reason="Made without seeing each other: a word nobody wrote." />
+        ))}
+      </LabSection>
       <details className="lab-log">
         <summary>Step by step</summary>
         <ol>{outcome.log.map((line, i) => <li key={i}>{line}</li>)}</ol>

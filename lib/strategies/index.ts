@@ -1,5 +1,5 @@
 export { strategies, strategyNames, modes, runAll } from "./registry"
-export type { Strategy, StrategyName, Outcome, Overwrite, Conflict, ConflictVersion, LostEdit, BrokenWord } from "./strategy"
+export type { Strategy, StrategyName, Outcome, Overwrite, Conflict, ConflictVersion, LostEdit, BrokenWord, SplicedWord } from "./strategy"
 export {
   validateScenario, parseScenario, scenarioFromJSON, scenarioToJSON, serializeScenario, startDocument, startBlockIds, insertedBlockId, maxTracedChars,
   type Scenario, type ScenarioCheck, type ScenarioEvent, type ScenarioLeader, type EditEvent, type PartitionEvent, type HealEvent
@@ -14,5 +14,6 @@ export {
 export { compareVectors, mergeVectors, formatVector, type VersionVector } from "./vv/vectors"
 export { findLostEdits, silentRemoval, type LossInput } from "./losses"
 export { findBrokenWords, type BrokenWordInput } from "./broken-words"
+export { findSplicedWords, type SplicedWordInput } from "./spliced-words"
 export { EditKnowledge } from "./edit-knowledge"
 export { clockTime, duration, defaultStartTime } from "./clock"

@@ -1,6 +1,7 @@
 import type { Node } from "prosemirror-model"
 import type { Step } from "prosemirror-transform"
 import { findBrokenWords } from "./broken-words"
+import { findSplicedWords } from "./spliced-words"
 import { CharOrigins } from "./char-origins"
 import { clockTime } from "./clock"
 import { applyEdit, docText, type ResolvedEdit } from "./edit"
@@ -156,13 +157,15 @@ export function runModel<M extends ReplicaModel>(
   const converged = docs.every(doc => doc.eq(docs[0])) && model.converged?.() !== false
   const survivors = Object.values(finalTexts).concat(conflicts.flatMap(c => c.versions.map(v => v.text)))
   const lost = findLostEdits({ scenario: traced, origins, survivors, removed, reasons: report.reasons })
-  const broken = findBrokenWords({ scenario: traced, origins, survivors, knowledge: new EditKnowledge(traced) })
+  const knowledge = new EditKnowledge(traced)
+  const broken = findBrokenWords({ scenario: traced, origins, survivors, knowledge })
+  const spliced = findSplicedWords({ scenario: traced, origins, survivors, knowledge })
   report.say(converged ? "End: every leader has the same document." : "End: the leaders' documents differ.")
   const outcome: Outcome = {
     strategy, finalTexts, converged,
     charsLost: lost.reduce((sum, edit) => sum + edit.lostText.length, 0),
     editsLost: lost.length,
-    lost, wordsBroken: broken.length, broken, overwritten: report.overwritten, conflicts, log: report.log
+    lost, wordsBroken: broken.length, broken, wordsSpliced: spliced.length, spliced, overwritten: report.overwritten, conflicts, log: report.log
   }
   return { outcome: origins.restoreDeep(outcome), model, origins }
 }

@@ -57,6 +57,16 @@ export interface BrokenWord {
   shownAs: string
 }
 
+/** A word of the final text made of concurrent edits' characters, which nobody wrote (spliced-words.ts). */
+export interface SplicedWord {
+  /** The word as it came out. */
+  word: string
+  /** The leaders whose edits it mixes, in the order of their edits. */
+  leaders: string[]
+  /** The first two edit events in it that had not seen each other. */
+  events: [number, number]
+}
+
 /** What became of a scenario under one strategy. */
 export interface Outcome {
   strategy: StrategyName
@@ -71,6 +81,9 @@ export interface Outcome {
   /** Typed words that came out interleaved with text whose writer had not seen them (see broken-words.ts), and the words. */
   wordsBroken: number
   broken: BrokenWord[]
+  /** Words of the final text made of edits that had not seen each other (see spliced-words.ts), and the words. */
+  wordsSpliced: number
+  spliced: SplicedWord[]
   overwritten: Overwrite[]
   conflicts: Conflict[]
   /** What happened, step by step, in plain language. */

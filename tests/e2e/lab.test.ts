@@ -48,7 +48,7 @@ function finalText(page: Page, strategy: StrategyName, leader: string): Promise<
   return paragraphs(column(page, strategy).locator(`[data-testid="lab-final-text"][data-leader="${leader}"]`))
 }
 
-async function stat(page: Page, strategy: StrategyName, name: "chars-lost" | "words-broken" | "edits-lost" | "converged" | "conflicts"): Promise<string> {
+async function stat(page: Page, strategy: StrategyName, name: "chars-lost" | "words-broken" | "words-spliced" | "edits-lost" | "converged" | "conflicts"): Promise<string> {
   return (await column(page, strategy).getByTestId(`lab-${name}`).textContent()) ?? ""
 }
 
@@ -92,6 +92,11 @@ describe("conflict lab", () => {
         expect(await finalText(page, strategy, "Mumbai")).toBe(strategy == "ot" ? merged : crdtMerged)
         expect(await stat(page, strategy, "chars-lost")).toBe("0")
         expect(await stat(page, strategy, "converged")).toBe("yes")
+        // Every edit kept, in a word neither wrote.
+        expect(await stat(page, strategy, "words-spliced")).toBe("1")
+        expect(await column(page, strategy).getByTestId("lab-spliced").textContent())
+          .toContain(`“${strategy == "ot" ? "6:30" : ":306"}” is Delhi's and Mumbai's edits in one word`)
+        expect(await column(page, strategy).getByTestId("lab-verdict").textContent()).toBe("1 word spliced")
       }
       expect(await paragraphs(editor(page, "Delhi"))).toBe(merged)
       expect(await paragraphs(editor(page, "Mumbai"))).toBe(merged)
@@ -100,6 +105,7 @@ describe("conflict lab", () => {
         expect(await finalText(page, strategy, "Delhi")).toBe(`Breaking: PM speaks at 6 PM\n${secondLine}`)
         expect(await stat(page, strategy, "chars-lost")).toBe("3")
         expect(await stat(page, strategy, "edits-lost")).toBe("1")
+        expect(await stat(page, strategy, "words-spliced")).toBe("0")
         const overwritten = column(page, strategy).getByTestId("lab-overwritten")
         expect(await overwritten.count()).toBe(1)
         const entry = await overwritten.textContent()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { CharOrigins } from "../../lib/strategies/char-origins"
 import { columnVerdict } from "../../lib/lab"
 import { EditKnowledge, findBrokenWords, runAll, strategyNames, type Outcome, type Scenario, type ScenarioEvent } from "../../lib/strategies"
+import { handMadeSurvivors, type SurvivorPiece } from "../support/hand-made-survivors"
 
 const leaders = [{ name: "Delhi", clockSkewMs: 0 }, { name: "Mumbai", clockSkewMs: 0 }, { name: "Chennai", clockSkewMs: 0 }]
 
@@ -9,17 +9,9 @@ function typing(at: number, leader: string, from: number, text: string): Scenari
   return { at, leader, edit: { type: "replaceText", block: "b1", from, to: from, text } }
 }
 
-/**
- * Broken words in a hand-made result: each of `texts` is a surviving text built from the traced scenario's
- * typed text, an entry being [event, from, to] (that edit's characters from..to) or plain text.
- */
-function brokenIn(events: ScenarioEvent[], ...texts: (string | [number, number, number])[][]) {
-  const scenario: Scenario = { name: "hand-made", description: "", start: ["Hello"], leaders, events }
-  const origins = new CharOrigins()
-  const traced = origins.trace(scenario)
-  const typed = (event: number) => { const e = traced.events[event]; return "edit" in e && e.edit.type != "deleteBlock" ? e.edit.text : "" }
-  const survivors = texts.map(pieces => pieces.map(p => (typeof p == "string" ? p : typed(p[0]).slice(p[1], p[2]))).join(""))
-  return findBrokenWords({ scenario: traced, origins, survivors, knowledge: new EditKnowledge(traced) })
+/** Broken words in a hand-made result (see handMadeSurvivors). */
+function brokenIn(events: ScenarioEvent[], ...texts: SurvivorPiece[][]) {
+  return findBrokenWords(handMadeSurvivors(leaders, events, ...texts))
 }
 
 // Delhi types "Mumbai desk" (event 1) while Mumbai, cut off, types "(Delhi)" at the same point (event 2).
@@ -108,7 +100,7 @@ describe("every strategy's outcome", () => {
 describe("a column's verdict", () => {
   const kept: Outcome = {
     strategy: "ot", finalTexts: { Delhi: "M(Delhi)umbai", Mumbai: "M(Delhi)umbai" }, converged: true, charsLost: 0, editsLost: 0, lost: [],
-    wordsBroken: 0, broken: [], overwritten: [], conflicts: [], log: []
+    wordsBroken: 0, broken: [], wordsSpliced: 0, spliced: [], overwritten: [], conflicts: [], log: []
   }
   const broken = [{ event: 1, leader: "Delhi", word: "Mumbai", shownAs: "M(Delhi)umbai" }]
 
