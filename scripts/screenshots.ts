@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url"
 import type { Page } from "playwright-core"
 import { removeDataDir } from "../tests/support/server-process"
 import { startUiServer } from "../tests/e2e/support/server"
-import { launchBrowser, openTab, placeCaret, setOffline, waitForConvergence, waitForOtherCaretAt } from "../tests/e2e/support/browser"
+import { launchBrowser, openTab, placeCaret, typeWhileOneIsOffline, waitForConvergence, waitForOtherCaretAt } from "../tests/e2e/support/browser"
 
 const images = fileURLToPath(new URL("../docs/images/", import.meta.url))
 const server = await startUiServer()
@@ -35,14 +35,7 @@ try {
   await waitForConvergence([ada])
   const bob = await openTab(browser, server.url, docId, { name: "Bob", color: "#1971c2" })
   // Ada writes offline while Bob types before her paragraph: the history then shows her edit merged past his, and moved.
-  await setOffline(ada, true)
-  await placeCaret(ada, 1, "end")
-  await ada.keyboard.type(" Written on the train.")
-  await placeCaret(bob, 0, "end")
-  await bob.keyboard.type(" (draft)")
-  await waitForConvergence([bob])
-  await setOffline(ada, false)
-  await waitForConvergence([ada, bob])
+  await typeWhileOneIsOffline({ page: ada, block: 1, where: "end", text: " Written on the train." }, { page: bob, block: 0, where: "end", text: " (draft)" })
   await placeCaret(bob, 1, "start")
   await waitForOtherCaretAt(ada, (await ada.evaluate(() => {
     const state = (window as unknown as { __concord: { connection: { state: { doc: { child(i: number): { nodeSize: number } } } } } }).__concord.connection.state

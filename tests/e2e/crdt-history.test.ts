@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import type { Page } from "playwright-core"
 import { browserSuite } from "./support/suite"
-import { openTab, placeCaret, setOffline, waitForConvergence, waitForTextIncluding } from "./support/browser"
+import { openTab, placeCaret, twoTabsOn, typeWhileOneIsOffline, waitForConvergence, waitForTextIncluding } from "./support/browser"
 
 const suite = browserSuite()
 const { tabs } = suite
@@ -61,25 +61,11 @@ describe("the history of a CRDT document", () => {
   })
 
   it("explains in both tabs how Yjs merged what one typed offline with what the other typed meanwhile", async () => {
-    const docId = `crdt-merge-${Date.now()}`
-    const ada = await openTab(suite.browser, suite.server.url, docId, { create: true, strategy: "crdt", name: "Ada", color: "#c2255c" })
-    tabs.push(ada)
-    await ada.getByTestId("editor").locator(".ProseMirror").click()
-    await ada.keyboard.type("Hello world")
-    await waitForConvergence([ada])
-    const bob = await openTab(suite.browser, suite.server.url, docId, { name: "Bob", color: "#1971c2" })
-    tabs.push(bob)
-    await waitForTextIncluding(bob, "Hello world")
+    const [ada, bob] = await twoTabsOn(suite.browser, suite.server.url, "crdt", "Hello world", { name: "Ada", color: "#c2255c" }, { name: "Bob", color: "#1971c2" })
+    tabs.push(ada, bob)
     const [seen] = await waitForConvergence([ada, bob])
 
-    await setOffline(ada, true)
-    await placeCaret(ada, 0, "end")
-    await ada.keyboard.type("!!!")
-    await placeCaret(bob, 0, "start")
-    await bob.keyboard.type("Big ")
-    await waitForConvergence([bob])
-    await setOffline(ada, false)
-    const [merged] = await waitForConvergence([ada, bob])
+    const [merged] = await typeWhileOneIsOffline({ page: ada, block: 0, where: "end", text: "!!!" }, { page: bob, block: 0, where: "start", text: "Big " })
     expect(merged.text).toBe("Big Hello world!!!")
 
     for (const page of [ada, bob]) {

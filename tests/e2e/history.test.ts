@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import type { Page } from "playwright-core"
 import { browserSuite } from "./support/suite"
-import { openTab, placeCaret, readDocument, waitForConvergence, waitForTextIncluding, setOffline } from "./support/browser"
+import { openTab, placeCaret, readDocument, waitForConvergence, waitForTextIncluding, setOffline, typeWhileOneIsOffline } from "./support/browser"
 import { blocksOf, textsWithMark } from "./support/doc-json"
 
 const suite = browserSuite({ closeTabsAfterEach: true })
@@ -63,14 +63,7 @@ describe("history panel", () => {
     const [ada, bob] = await documentWith("Hello world")
     const before = (await readDocument(ada)).version!
 
-    await setOffline(ada, true)
-    await placeCaret(ada, 0, "end")
-    await ada.keyboard.type("!!!")
-    await placeCaret(bob, 0, "start")
-    await bob.keyboard.type("Big ")
-    await waitForConvergence([bob])
-    await setOffline(ada, false)
-    const [doc] = await waitForConvergence([ada, bob])
+    const [doc] = await typeWhileOneIsOffline({ page: ada, block: 0, where: "end", text: "!!!" }, { page: bob, block: 0, where: "start", text: "Big " })
     expect(blocksOf(doc.json).map(b => b.text)).toEqual(["Big Hello world!!!"])
 
     for (const page of [ada, bob]) {

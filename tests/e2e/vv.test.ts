@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { browserSuite } from "./support/suite"
-import { openTab, placeCaret, twoTabsOn, waitForConvergence, setOffline } from "./support/browser"
+import { openTab, twoTabsOn, typeWhileOneIsOffline, waitForConvergence } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
 const suite = browserSuite()
@@ -11,14 +11,7 @@ describe("a version-vector document in two tabs", () => {
     const [delhi, mumbai] = await twoTabsOn(suite.browser, suite.server.url, "vv", "Breaking: PM speaks at 5 PM", { name: "Delhi", color: "#c2255c" }, { name: "Mumbai", color: "#1971c2" })
     tabs.push(delhi, mumbai)
     // Delhi edits the headline offline while Mumbai, online, edits it too: neither saw the other's write.
-    await setOffline(delhi, true)
-    await placeCaret(delhi, 0, "end")
-    await delhi.keyboard.type(" in Delhi")
-    await placeCaret(mumbai, 0, "end")
-    await mumbai.keyboard.type(" in Mumbai")
-    await waitForConvergence([mumbai])
-    await setOffline(delhi, false)
-    await waitForConvergence([delhi, mumbai])
+    await typeWhileOneIsOffline({ page: delhi, block: 0, where: "end", text: " in Delhi" }, { page: mumbai, block: 0, where: "end", text: " in Mumbai" })
     for (const page of [delhi, mumbai]) {
       const conflict = page.getByTestId("conflict")
       await conflict.waitFor()

@@ -37,6 +37,18 @@ async function newest(c: CrdtConnection, limit: number): Promise<CommittedOp[]> 
   return (await c.fetchHistory(undefined, limit)).ops.reverse()
 }
 
+/** A page that typed "Hello", acknowledged, then " offline" while offline, stored on the device; then the page goes. */
+async function leaveOfflineEdit(docId: string, token: string): Promise<void> {
+  const page = open(docId, token, ada, true)
+  await online(page)
+  type(page, "Hello")
+  await acknowledged(page)
+  page.goOffline()
+  type(page, " offline")
+  await until(() => page.keptOnDevice, wake => page.subscribe(wake), 20_000, "stored")
+  page.close()
+}
+
 describe("a CRDT document kept on a device", () => {
   it("sends the edits a closed page made offline from the stored copy, based on the version that page had seen", async () => {
     const docId = `crdt-device-${Date.now()}`
@@ -87,14 +99,7 @@ describe("a CRDT document kept on a device", () => {
   it("sends edits whose stored base the hub has not reached without one, rather than failing", async () => {
     const docId = `crdt-device-future-${Date.now()}`
     const { links } = await createDocument({ docId, strategy: "crdt" }, suite.server.url)
-    const first = open(docId, links.owner, ada, true)
-    await online(first)
-    type(first, "Hello")
-    await acknowledged(first)
-    first.goOffline()
-    type(first, " offline")
-    await until(() => first.keptOnDevice, wake => first.subscribe(wake), 20_000, "stored")
-    first.close()
+    await leaveOfflineEdit(docId, links.owner)
     // The stored copy says its edits were based on a version the hub never had.
     const stored = new IndexeddbPersistence(crdtStoreName(docId), new Y.Doc())
     await stored.whenSynced
@@ -112,14 +117,7 @@ describe("a CRDT document kept on a device", () => {
   it("sends what the stored copy brings back when the hub answered the join before the copy was read", async () => {
     const docId = `crdt-device-late-${Date.now()}`
     const { links } = await createDocument({ docId, strategy: "crdt" }, suite.server.url)
-    const first = open(docId, links.owner, ada, true)
-    await online(first)
-    type(first, "Hello")
-    await acknowledged(first)
-    first.goOffline()
-    type(first, " offline")
-    await until(() => first.keptOnDevice, wake => first.subscribe(wake), 20_000, "stored")
-    first.close()
+    await leaveOfflineEdit(docId, links.owner)
 
     // The stored copy opens only once the reopened page is online: its join had nothing to send.
     const realOpen = indexedDB.open.bind(indexedDB)

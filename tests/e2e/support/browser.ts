@@ -294,6 +294,29 @@ export async function setOffline(page: Page, offline: boolean): Promise<void> {
   else await waitForOnline(page)
 }
 
+/** One tab's typing: `text` at the start or the end of block `block`. */
+export interface Typing {
+  page: Page
+  block: number
+  where: "start" | "end"
+  text: string
+}
+
+/**
+ * A merge of concurrent edits: `offline`'s tab goes offline and types while `online`'s types (and commits),
+ * then `offline` comes back; resolves with both tabs' documents once they have converged.
+ */
+export async function typeWhileOneIsOffline(offline: Typing, online: Typing): Promise<TabDocument[]> {
+  await setOffline(offline.page, true)
+  await placeCaret(offline.page, offline.block, offline.where)
+  await offline.page.keyboard.type(offline.text)
+  await placeCaret(online.page, online.block, online.where)
+  await online.page.keyboard.type(online.text)
+  await waitForConvergence([online.page])
+  await setOffline(offline.page, false)
+  return waitForConvergence([offline.page, online.page])
+}
+
 /**
  * A new document under `strategy` with `text` typed in its first tab (the owner's), opened in a second
  * tab by its edit link (the page learns the strategy from the hub): the two tabs, both converged.
