@@ -50,8 +50,9 @@ export function crdtStoreName(docId: string): string {
 const joinedKey = "joined"
 
 /**
- * Set in the stored copy while it holds edits the hub has not acknowledged: the version this device had
- * seen when it made the oldest of them, which the update that carries them after a reload is based on.
+ * Set in the stored copy while it holds edits the hub has not acknowledged and the connection is down:
+ * the version this device had seen when it made the oldest of them, which the update that carries them
+ * after a reload is based on. Written only then, so that typing online costs no write of it per edit.
  */
 const unsentBaseKey = "unsent-base"
 
@@ -121,7 +122,7 @@ export class CrdtConnection extends HubConnection {
   private restoring: number | undefined
   /** True when the stored copy brought updates since the last join: the hub may lack them, and no kept update holds them. */
   private fromStore = false
-  /** The base of the edits the stored copy brought back unacknowledged (unsentBaseKey), when it says. */
+  /** What the stored copy holds under unsentBaseKey, as read when it opened or written since. */
   private storedBase: number | undefined
   /** The newest version this client heard of that it did not write: an edit based before it did not see it. */
   private othersVersion = 0
@@ -146,10 +147,8 @@ export class CrdtConnection extends HubConnection {
       // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.
       if (this.local && origin === this.local) this.fromStore = true
       if (origin === fromHub || (this.local && origin === this.local) || !this.writable) return
-      const base = this.version ?? undefined
-      // The first edit the hub lacks: a reload finds its base in the stored copy, unless that holds older ones.
-      if (this.local && this.unconfirmedCount == 0 && !this.fromStore && base !== undefined) void this.local.set(unsentBaseKey, base)
-      this.pending.push(localUpdate(update, base, this.restoring))
+      this.pending.push(localUpdate(update, this.version ?? undefined, this.restoring))
+      if (!this.joined) this.storeBase()
       this.flush()
       // Local updates are written while the editor view updates: tell listeners once that is done.
       queueMicrotask(() => this.emit("state"))
@@ -433,7 +432,7 @@ export class CrdtConnection extends HubConnection {
       // A base the hub has not reached (a stored copy from before the hub's store was replaced, say). It
       // only explains the merge: the edits go again without one.
       for (const u of this.pending) delete u.base
-      this.storedBase = undefined
+      this.forgetStoredBase(true)
       this.retryLater()
     } else if (retryable(error)) this.retryLater()
     else this.fail(error)
@@ -449,11 +448,23 @@ export class CrdtConnection extends HubConnection {
     this.emit("state")
   }
 
-  /** Once the hub has every edit, the stored copy holds none it lacks. */
-  private forgetStoredBase(): void {
-    if (this.unconfirmedCount > 0 || !this.local) return
+  /**
+   * Keep the base of the unacknowledged edits in the stored copy, for a reload before they go out; unless
+   * it holds one already, or brought back edits whose base it holds (or does not know).
+   */
+  private storeBase(): void {
+    if (!this.local || this.storedBase !== undefined || this.fromStore) return
+    const base = oldestBase([this.inflight?.base, ...this.pending.map(u => u.base)])
+    if (base === undefined) return
+    this.storedBase = base
+    void this.local.set(unsentBaseKey, base)
+  }
+
+  /** Once the hub has every edit (or the base is refused, `anyway`), the stored copy holds no base. */
+  private forgetStoredBase(anyway = false): void {
+    if ((this.unconfirmedCount > 0 && !anyway) || this.storedBase === undefined) return
     this.storedBase = undefined
-    void this.local.del(unsentBaseKey)
+    void this.local?.del(unsentBaseKey)
   }
 
   private disconnected(): void {
@@ -462,6 +473,7 @@ export class CrdtConnection extends HubConnection {
     // What was in flight may or may not have arrived: the next join tells (see joinSucceeded).
     this.socket.sendBuffer.length = 0
     if (this.closed) return
+    this.storeBase()
     if (!this.stopped && this.status != "error") this.setStatus(this.wantOffline ? "offline" : "reconnecting")
   }
 

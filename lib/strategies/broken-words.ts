@@ -1,6 +1,6 @@
 import type { CharOrigins } from "./char-origins"
 import type { EditKnowledge } from "./edit-knowledge"
-import type { Scenario } from "./scenario"
+import { eventLeader, type Scenario } from "./scenario"
 import type { BrokenWord } from "./strategy"
 
 /** What the broken-word count looks at, all in the traced scenario's characters (char-origins.ts). */
@@ -54,10 +54,9 @@ export function findBrokenWords(input: BrokenWordInput): BrokenWord[] {
         if (own.has(text[i])) continue
         const origin = input.origins.origin(text[i])
         if (origin && input.knowledge.saw(origin.event, word.event)) continue
-        const event = input.scenario.events[word.event]
         found.set(word, {
           event: word.event,
-          leader: "leader" in event ? event.leader : "",
+          leader: eventLeader(input.scenario, word.event),
           word: input.origins.restore(word.chars.join("")),
           shownAs: input.origins.restore(text.slice(from, to + 1))
         })

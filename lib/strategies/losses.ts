@@ -1,5 +1,5 @@
 import type { CharOrigins } from "./char-origins"
-import type { Scenario } from "./scenario"
+import { eventLeader, type Scenario } from "./scenario"
 import type { LostEdit } from "./strategy"
 
 /** What the loss count looks at, all in the traced scenario's characters (char-origins.ts). */
@@ -36,13 +36,10 @@ export function findLostEdits(input: LossInput): LostEdit[] {
     const { event } = input.origins.origin(char)!
     lostByEvent.set(event, (lostByEvent.get(event) ?? "") + char)
   }
-  return [...lostByEvent].map(([event, chars]) => {
-    const scenarioEvent = input.scenario.events[event]
-    return {
-      event,
-      leader: "leader" in scenarioEvent ? scenarioEvent.leader : "",
-      lostText: input.origins.restore(chars),
-      reason: input.reasons.get(event) ?? silentRemoval
-    }
-  })
+  return [...lostByEvent].map(([event, chars]) => ({
+    event,
+    leader: eventLeader(input.scenario, event),
+    lostText: input.origins.restore(chars),
+    reason: input.reasons.get(event) ?? silentRemoval
+  }))
 }

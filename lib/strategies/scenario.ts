@@ -32,6 +32,12 @@ export interface HealEvent {
 /** Something that happens in a scenario, in time order. */
 export type ScenarioEvent = EditEvent | PartitionEvent | HealEvent
 
+/** The leader who made event `index` of `scenario`, or "" for a partition or a heal. */
+export function eventLeader(scenario: Scenario, index: number): string {
+  const event = scenario.events[index]
+  return "leader" in event ? event.leader : ""
+}
+
 /**
  * A recorded set of concurrent edits by several leaders on one starting document, which every
  * strategy replays (invariant 6). `start` is a document's JSON or a list of paragraph texts;

@@ -1,7 +1,7 @@
 import type { BrokenWordInput } from "./broken-words"
 import type { CharOrigins } from "./char-origins"
 import type { EditKnowledge } from "./edit-knowledge"
-import type { Scenario } from "./scenario"
+import { eventLeader } from "./scenario"
 import type { SplicedWord } from "./strategy"
 
 /** What the spliced-word count looks at: what the broken-word count does. */
@@ -37,7 +37,7 @@ export function findSplicedWords(input: SplicedWordInput): SplicedWord[] {
       const events = [...new Set([...word].flatMap(char => input.origins.origin(char)?.event ?? []))].sort((a, b) => a - b)
       const pair = concurrentPair(events, input.knowledge)
       if (!pair) continue
-      const leaders = [...new Set(events.map(event => leaderOf(input.scenario, event)))]
+      const leaders = [...new Set(events.map(event => eventLeader(input.scenario, event)))]
       found.set(word, { word: input.origins.restore(word), leaders, events: pair })
     }
   }
@@ -50,9 +50,4 @@ function concurrentPair(events: readonly number[], knowledge: EditKnowledge): [n
     for (let j = i + 1; j < events.length; j++)
       if (!knowledge.saw(events[j], events[i]) && !knowledge.saw(events[i], events[j])) return [events[i], events[j]]
   return null
-}
-
-function leaderOf(scenario: Scenario, event: number): string {
-  const e = scenario.events[event]
-  return "leader" in e ? e.leader : ""
 }

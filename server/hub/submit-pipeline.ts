@@ -33,9 +33,10 @@ function checkStrategy(mode: DocumentMode, doc: HubDocument, request: SubmitRequ
     throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} resolves conflicts per block (${doc.strategy}): send the changed blocks with the steps`)
 }
 
-function checkVersion(doc: HubDocument, request: SubmitRequest): void {
-  if (request.baseVersion > doc.version)
-    throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Base version ${request.baseVersion} is newer than the document's version ${doc.version}`)
+/** A batch or update may be based on any version the document has, none newer than its head (both pipelines). */
+export function checkBaseVersion(doc: HubDocument, baseVersion: number | undefined): void {
+  if (baseVersion !== undefined && baseVersion > doc.version)
+    throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Base version ${baseVersion} is newer than the document's version ${doc.version}`)
 }
 
 async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: SubmitRequest, submitted: () => string): Promise<CommittedOp | null> {
@@ -312,7 +313,7 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
   if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded after a storage failure; resend")
   const mode = modeOf(doc.strategy)
   checkStrategy(mode, doc, request)
-  checkVersion(doc, request)
+  checkBaseVersion(doc, request.baseVersion)
   const steps = parseSteps(request)
   // The batch as submitted, as JSON text, worked out only when needed: to compare a resend with what its
   // seq committed, and to keep it with an op that commits other steps.

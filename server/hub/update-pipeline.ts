@@ -4,7 +4,7 @@ import { checkUpdate, checkUpdateContent } from "../../lib/strategies/crdt/updat
 import { crdtTitle } from "../../lib/strategies/crdt/title"
 import { renameWords } from "../../lib/ot/op-summary"
 import type { HubDocument } from "./hub-document"
-import { publish, type PreparedSubmit } from "./submit-pipeline"
+import { checkBaseVersion, publish, type PreparedSubmit } from "./submit-pipeline"
 import type { SubmitContext } from "./submit-context"
 import { modeOf } from "../../lib/strategies/registry"
 import { committedUnder } from "./dedup"
@@ -17,12 +17,6 @@ import { findRestored, restoredSummary } from "./restored-version"
 function checkStrategy(doc: HubDocument): void {
   if (modeOf(doc.strategy).carries != "updates" || !doc.ydoc)
     throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} is served under ${doc.strategy}: send ProseMirror steps with "submit", not Yjs updates`)
-}
-
-/** The update's base may be old (Yjs merges whatever the writer had not seen), never newer than the head. */
-function checkVersion(doc: HubDocument, request: UpdateRequest): void {
-  if (request.baseVersion !== undefined && request.baseVersion > doc.version)
-    throw new ConcordError("ERR_VERSION_FROM_FUTURE", `Base version ${request.baseVersion} is newer than the document's version ${doc.version}`)
 }
 
 async function findDuplicate(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest): Promise<CommittedOp | null> {
@@ -64,7 +58,8 @@ function commit(ctx: SubmitContext, doc: HubDocument, op: CommittedOp, update: U
 export async function prepareUpdate(ctx: SubmitContext, doc: HubDocument, request: UpdateRequest, author: Author): Promise<PreparedSubmit> {
   if (doc.broken) throw new ConcordError("ERR_STORAGE", "The document is being reloaded after a storage failure; resend")
   checkStrategy(doc)
-  checkVersion(doc, request)
+  // Its base may be old (Yjs merges whatever the writer had not seen), never newer than the head.
+  checkBaseVersion(doc, request.baseVersion)
   const update = checkUpdate(request.update)
   const duplicate = await findDuplicate(ctx, doc, request)
   if (duplicate) return { op: duplicate, duplicate: true, commit: doc.durable(duplicate.version) }

@@ -1,5 +1,5 @@
 import "fake-indexeddb/auto"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import { serverSuite } from "../support/server-suite"
 import { until } from "../support/test-client"
 import { IndexeddbPersistence } from "y-indexeddb"
@@ -56,8 +56,12 @@ describe("a CRDT document kept on a device", () => {
     const first = open(docId, links.owner, ada, true)
     const other = open(docId, links.edit, bob)
     await Promise.all([online(first), online(other)])
+    // Typing online writes no base to the stored copy: it goes out at once.
+    const meta = [vi.spyOn(IndexeddbPersistence.prototype, "set"), vi.spyOn(IndexeddbPersistence.prototype, "del")]
     type(first, "Hello")
     await acknowledged(first)
+    expect(meta.flatMap(spy => spy.mock.calls.filter(([key]) => key == "unsent-base"))).toEqual([])
+    for (const spy of meta) spy.mockRestore()
     await until(() => other.version == first.version, wake => other.subscribe(wake), 20_000, "Bob caught up")
     const seen = first.version!
     first.goOffline()
