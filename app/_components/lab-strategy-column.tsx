@@ -1,9 +1,9 @@
 "use client"
 
-import { modes, strategies, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
+import { modes, strategies, type LostEdit, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
 import { columnVerdict, conflictResolver, type LabRun, type Resolution } from "@/lib/lab"
 import { listWords } from "@/lib/history"
-import type { ReactNode } from "react"
+import { Fragment, type ReactNode } from "react"
 import { LabConflictCard } from "./lab-conflict-card"
 
 
@@ -32,13 +32,28 @@ function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-function OverwriteEntry({ overwrite }: { overwrite: Overwrite }) {
+/** What an overwrite or a loss cost its edits: the typed text discarded, each edit's apart, and deletions undone. */
+function LostParts({ losses }: { losses: readonly LostEdit[] }) {
+  const discarded = losses.filter(l => l.lostText)
+  return (
+    <>
+      {discarded.length > 0 && (
+        <p className="lab-entry-lost">Discarded {discarded.map((l, i) => <Fragment key={l.event}>{i ? ", " : ""}“<del>{l.lostText}</del>”</Fragment>)}</p>
+      )}
+      {losses.filter(l => l.undone).map(l => (
+        <p key={l.event} className="lab-entry-lost" data-testid="lab-undone">Brought back “<ins>{l.undone}</ins>”, which {l.leader} deleted</p>
+      ))}
+    </>
+  )
+}
+
+function OverwriteEntry({ overwrite, losses }: { overwrite: Overwrite; losses: readonly LostEdit[] }) {
   const { loser, winner, loserTime, winnerTime } = overwrite
   const headline = loserTime && winnerTime ? `${loser}'s edit at ${loserTime} lost to ${winner}'s at ${winnerTime}` : `${loser}'s edit lost to ${winner}'s`
   return (
     <li className="lab-entry lab-entry-bad" data-testid="lab-overwritten" data-loser={loser} data-winner={winner}>
       <p className="lab-entry-title">{headline}{overwrite.block ? <> in <code>{overwrite.block}</code></> : null}</p>
-      {overwrite.lostText && <p className="lab-entry-lost">Discarded <del>{overwrite.lostText}</del></p>}
+      <LostParts losses={losses} />
       <p className="lab-entry-reason">{capitalised(overwrite.reason)}.</p>
     </li>
   )
@@ -105,10 +120,16 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
         })}
       </LabSection>
       <LabSection title="Resolved">{resolutions.map((r, i) => <ResolutionEntry key={i} resolution={r} />)}</LabSection>
-      <LabSection title="Overwritten">{outcome.overwritten.map((o, i) => <OverwriteEntry key={i} overwrite={o} />)}</LabSection>
+      <LabSection title="Overwritten">
+        {outcome.overwritten.map((o, i) => <OverwriteEntry key={i} overwrite={o} losses={outcome.lost.filter(l => o.edits.includes(l.event))} />)}
+      </LabSection>
       <LabSection title="Lost">
         {otherLosses.map(lost => (
-          <LabEntry key={lost.event} tone="bad" testId="lab-lost" title={<>{lost.leader}&apos;s <del>{lost.lostText}</del></>} reason={`${capitalised(lost.reason)}.`} />
+          <li key={lost.event} className="lab-entry lab-entry-bad" data-testid="lab-lost">
+            <p className="lab-entry-title">{lost.leader}&apos;s {lost.lostText ? <del>{lost.lostText}</del> : <>deletion of “{lost.undone}”, undone</>}</p>
+            {lost.lostText && lost.undone ? <LostParts losses={[{ ...lost, lostText: "" }]} /> : null}
+            <p className="lab-entry-reason">{capitalised(lost.reason)}.</p>
+          </li>
         ))}
       </LabSection>
       <LabSection title="Broken">

@@ -12,13 +12,15 @@ function plural(n: number, word: string): string {
 
 /**
  * The worst thing that happened to the leaders' edits under one strategy: leaders that differ, then
- * conflicts waiting for a person, then lost characters, then words that came out broken, then words
+ * conflicts waiting for a person, then lost characters, then deletions undone, then words that came out broken, then words
  * made of edits that had not seen each other. Only an outcome with none of these kept every edit as written.
  */
 export function columnVerdict(outcome: Outcome): ColumnVerdict {
   if (!outcome.converged) return { text: "Leaders differ", tone: "bad" }
   if (outcome.conflicts.length) return { text: `${plural(outcome.conflicts.length, "conflict")} to resolve`, tone: "warn" }
   if (outcome.charsLost) return { text: `Lost ${plural(outcome.charsLost, "character")}`, tone: "bad" }
+  // Every edit lost without a character lost had its deletion undone (losses.ts).
+  if (outcome.editsLost) return { text: `${plural(outcome.editsLost, "deletion")} undone`, tone: "bad" }
   if (outcome.wordsBroken) return { text: `${plural(outcome.wordsBroken, "word")} broken`, tone: "warn" }
   if (outcome.wordsSpliced) return { text: `${plural(outcome.wordsSpliced, "word")} spliced`, tone: "warn" }
   return { text: "Kept every edit", tone: "good" }

@@ -155,8 +155,9 @@ export function runModel<M extends ReplicaModel>(
   leaders.forEach((leader, i) => (finalTexts[leader] = docText(docs[i])))
   const conflicts = model.conflicts?.() ?? []
   const converged = docs.every(doc => doc.eq(docs[0])) && model.converged?.() !== false
-  const survivors = Object.values(finalTexts).concat(conflicts.flatMap(c => c.versions.map(v => v.text)))
-  const lost = findLostEdits({ scenario: traced, origins, survivors, removed, reasons: report.reasons })
+  const finals = Object.values(finalTexts)
+  const survivors = finals.concat(conflicts.flatMap(c => c.versions.map(v => v.text)))
+  const lost = findLostEdits({ scenario: traced, origins, survivors, finals, removed, reasons: report.reasons })
   const knowledge = new EditKnowledge(traced)
   const broken = findBrokenWords({ scenario: traced, origins, survivors, knowledge })
   const spliced = findSplicedWords({ scenario: traced, origins, survivors, knowledge })

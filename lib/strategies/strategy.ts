@@ -45,6 +45,8 @@ export interface LostEdit {
   leader: string
   /** The characters lost, in the order they were typed. */
   lostText: string
+  /** The text the edit deleted that the strategy brought back, when it did (losses.ts). */
+  undone?: string
   reason: string
 }
 
@@ -74,7 +76,7 @@ export interface Outcome {
   finalTexts: Record<string, string>
   /** True when every leader ends with the same document. */
   converged: boolean
-  /** Typed characters lost (see losses.ts for the rule), and the edits they belong to. */
+  /** Typed characters lost (see losses.ts for the rule), and the edits that lost characters or had their deletion undone. */
   charsLost: number
   editsLost: number
   lost: LostEdit[]

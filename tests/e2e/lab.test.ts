@@ -110,7 +110,7 @@ describe("conflict lab", () => {
         expect(await overwritten.count()).toBe(1)
         const entry = await overwritten.textContent()
         expect(entry).toContain("Delhi's edit at 17:00:01 lost to Mumbai's at 17:00:03")
-        expect(entry).toContain(":30")
+        expect(entry).toContain("Discarded “:30”")
       }
 
       const vv = column(page, "vv")
@@ -129,6 +129,17 @@ describe("conflict lab", () => {
       expect(await stat(page, "vv", "conflicts")).toBe("0")
       expect(await stat(page, "vv", "converged")).toBe("yes")
       expect(await vv.getByTestId("lab-resolution").textContent()).toContain("kept Delhi's version")
+
+      // A deletion that a later write undoes is an edit lost, though it typed nothing.
+      await page.getByTestId("lab-scenario").selectOption({ label: "Edit versus delete" })
+      await page.getByTestId("lab-run").click()
+      await column(page, "vv").getByTestId("lab-conflict").waitFor()
+      for (const strategy of ["lww", "lww-doc"] as const) {
+        expect(await stat(page, strategy, "chars-lost")).toBe("0")
+        expect(await stat(page, strategy, "edits-lost")).toBe("1")
+        expect(await column(page, strategy).getByTestId("lab-verdict").textContent()).toBe("1 deletion undone")
+        expect(await column(page, strategy).getByTestId("lab-undone").textContent()).toBe("Brought back “Item 2: hiring”, which Delhi deleted")
+      }
     } finally {
       await page.context().close()
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { columnVerdict } from "../../lib/lab"
 import { schema } from "../../lib/schema"
 import {
   applyEdit, builtInScenarios, clockSkew, compareVectors, differentParagraphs, docText, editVersusDelete, longOffline, parseScenario,
@@ -202,7 +203,25 @@ describe("last writer wins per block", () => {
     const outcome = strategies.lww.run(editVersusDelete)
     expect(outcome.finalTexts.Delhi).toBe("Agenda\nItem 1: budget\nItem 2: hiring (postponed to May)\nItem 3: office move")
     expect(outcome.overwritten).toMatchObject([{ loser: "Delhi", winner: "Mumbai", block: "b3", lostText: "", edits: [1] }])
-    expect(outcome.charsLost).toBe(0)
+    expect([outcome.charsLost, outcome.editsLost]).toEqual([0, 1])
+    expect(outcome.lost).toEqual([{ event: 1, leader: "Delhi", lostText: "", undone: "Item 2: hiring", reason: expect.stringMatching(/^its write was discarded because Mumbai's write/) }])
+    expect(columnVerdict(outcome)).toEqual({ text: "1 deletion undone", tone: "bad" })
+  })
+
+  it("counts a discarded replacement's removed text as undone only when it is back", () => {
+    const outcome = strategies.lww.run(longOffline)
+    expect(outcome.lost.find(l => l.event == 6)).toMatchObject({ leader: "Delhi", lostText: "52", undone: "40" })
+    expect(outcome.lost.find(l => l.event == 11)).toMatchObject({ leader: "Chennai", lostText: "on the city website", undone: "below" })
+    expect(outcome.lost.filter(l => l.undone).map(l => l.event)).toEqual([6, 11])
+    const both = strategies.lww.run(scenario([
+      { at: 0, partition: true },
+      { at: 1, leader: "Delhi", edit: { type: "replaceText", block: 0, from: 23, to: 24, text: "6" } },
+      { at: 2, leader: "Mumbai", edit: { type: "replaceText", block: 0, from: 23, to: 24, text: "7" } },
+      { at: 3, heal: true }
+    ]))
+    expect(both.finalTexts.Delhi.split("\n")[0]).toBe("Breaking: PM speaks at 7 PM")
+    expect(both.lost).toMatchObject([{ event: 1, lostText: "6" }])
+    expect(both.lost[0].undone).toBeUndefined()
   })
 })
 
@@ -219,8 +238,12 @@ describe("last writer wins on the whole document", () => {
   it("over a long divergence keeps only the last writer's document", () => {
     const outcome = strategies["lww-doc"].run(longOffline)
     expect(outcome.overwritten.map(o => [o.loser, o.winner])).toEqual([["Delhi", "Mumbai"], ["Chennai", "Mumbai"]])
-    expect(lostEvents(outcome)).toEqual([2, 4, 6, 8, 11, 13])
+    expect(lostEvents(outcome)).toEqual([2, 4, 6, 8, 10, 11, 13])
     expect(outcome.finalTexts.Chennai).toContain("Volunteers can register at the municipal office.")
+    expect(outcome.lost.find(l => l.event == 10)).toEqual({
+      event: 10, leader: "Delhi", lostText: "", undone: "Volunteers can register at the municipal office.", reason: expect.stringMatching(/^its write was discarded/)
+    })
+    expect(outcome.lost.find(l => l.event == 11)).toMatchObject({ lostText: "on the city website", undone: "below" })
   })
 })
 
@@ -294,6 +317,22 @@ describe("version vectors", () => {
     expect(outcome.finalTexts.Delhi.split("\n")[0]).toBe("Update: Mumbai Breaking: PM speaks at 5 PM")
     expect(outcome.overwritten).toMatchObject([{ loser: "Delhi", winner: "Delhi", block: "b1", lostText: "Delhi ", edits: [1] }])
     expect(outcome.lost).toMatchObject([{ event: 1, lostText: "Delhi ", reason: expect.stringMatching(/^its write was discarded because Delhi edited block b1 while it held 2 versions/) }])
+  })
+
+  it("count a deletion waiting as a version as undone when an edit of the other version replaces it", () => {
+    const s = scenario([
+      { at: 0, partition: true },
+      { at: 1, leader: "Delhi", edit: { type: "deleteBlock", block: 1 } },
+      { at: 2, leader: "Mumbai", edit: { type: "replaceText", block: 1, from: 0, to: 0, text: "Mumbai " } },
+      { at: 3, heal: true }
+    ])
+    const waiting = runVersionVectors(s).outcome
+    expect([waiting.conflicts.length, waiting.editsLost, columnVerdict(waiting).text]).toEqual([1, 0, "1 conflict to resolve"])
+    const { outcome } = runVersionVectors({ ...s, events: [...s.events, { at: 4, leader: "Mumbai", edit: { type: "replaceText", block: 1, from: 0, to: 0, text: "Update: " } }] })
+    expect(outcome.conflicts).toEqual([])
+    expect(outcome.overwritten).toMatchObject([{ loser: "Delhi", winner: "Mumbai", block: "b2", edits: [1] }])
+    expect(outcome.lost).toMatchObject([{ event: 1, leader: "Delhi", lostText: "", undone: "Second paragraph." }])
+    expect(columnVerdict(outcome)).toEqual({ text: "1 deletion undone", tone: "bad" })
   })
 })
 

@@ -234,7 +234,10 @@ class VersionVectorModel implements ReplicaModel {
     for (const s of siblings) {
       if (s === shown) continue
       const lostText = [...siblingText(s)].filter(c => origins.origin(c) && !seen.has(c)).join("")
-      const edits = [...new Set([...lostText].map(c => origins.origin(c)!.event))].sort((a, b) => a - b)
+      const edits = [...new Set([...lostText].map(c => origins.origin(c)!.event))]
+      // A deletion waiting as a version goes with it: the block is back.
+      if (!s.value && s.event != null && !edits.includes(s.event)) edits.push(s.event)
+      edits.sort((a, b) => a - b)
       report.overwrite({ loser: s.writer, winner: sibling.writer, block, lostText, loserTime: time(s.stamp), winnerTime: time(sibling.stamp), reason, edits })
     }
   }
