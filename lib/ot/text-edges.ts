@@ -1,4 +1,4 @@
-import type { Mappable, Step } from "prosemirror-transform"
+import { ReplaceStep, type Mappable, type Step } from "prosemirror-transform"
 import { isInsertion } from "./step-info"
 
 /** Where recent insertions begin and end, followed through every change: a start stays with the text after it, an end with the text before. */
@@ -15,6 +15,11 @@ class Edges {
     this.starts = [...new Set(this.starts.map(pos => mapping.map(pos, 1)))]
     this.ends = [...new Set(this.ends.map(pos => mapping.map(pos, -1)))]
   }
+}
+
+/** True when `step` replaces a range with content: a key typed over a selection. */
+function replaces(step: Step): step is ReplaceStep {
+  return step instanceof ReplaceStep && step.from < step.to && step.slice.size > 0
 }
 
 function keepNewest(list: number[], pos: number): number[] {
@@ -57,7 +62,8 @@ export class TextEdges {
       left = afterOwn || (beforeOthers && !afterOthers && !beforeOwn)
     }
     this.map(step.getMap())
-    if (inserts) this.own.add(step.from, step.from + step.slice.size)
+    // What a replacement puts in is the writer's newest text too: the word typed over a selection goes on from it.
+    if (inserts || replaces(step)) this.own.add(step.from, step.from + (step as ReplaceStep).slice.size)
     return left
   }
 

@@ -118,6 +118,23 @@ describe("concurrent words typed at one point", () => {
   })
 })
 
+describe("a word typed over a selection", () => {
+  it("stays whole when another writer types at the selection's end meanwhile", () => {
+    const h = new CollabHarness(doc(p("I like the cat")), 2)
+    h.disconnect(0)
+    // Writer 0 selects "cat" and types "dog" over it; writer 1 makes it "cats" meanwhile.
+    h.edit(0, s => s.tr.insertText("d", 12, 15))
+    h.edit(0, s => s.tr.insertText("o", 13))
+    h.edit(0, s => s.tr.insertText("g", 14))
+    h.edit(1, s => s.tr.insertText("s", 15))
+    h.deliverToHub(1)
+    h.reconnect(0)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("I like the dogs")
+  })
+})
+
 describe("words typed after a long offline time", () => {
   it("keep sticking to the writer's text after a rebase too large to follow every edge through", () => {
     const h = new CollabHarness(doc(p("start")), 2)
