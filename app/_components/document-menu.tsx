@@ -6,6 +6,7 @@ import { ConcordError } from "@/lib/protocol/errors"
 import { exportedFile, type ExportFormat } from "@/lib/formats/exported-file"
 import { importedDoc, importExtensions } from "@/lib/formats/imported-document"
 import { replaceDocument } from "@/lib/editor/replace-document"
+import { ownUndoStep } from "@/lib/editor/own-undo"
 import { downloadFile } from "./download-file"
 import type { PageConnection } from "./use-doc-connection"
 import { useMenuButton } from "./use-menu-button"
@@ -52,7 +53,7 @@ export function DocumentMenu({ connection, title, view }: { connection: PageConn
     try {
       const doc = importedDoc(file.name, await file.text())
       if (!view) return
-      view.dispatch(replaceDocument(view.state, doc))
+      view.dispatch(ownUndoStep(view.state, replaceDocument(view.state, doc)))
       view.focus()
     } catch (caught) {
       setError(ConcordError.from(caught, "ERR_IMPORT_REFUSED").message)

@@ -14,6 +14,7 @@ import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/registry"
 import { bringsNews, crdtDoc, crdtFragment, crdtSeed, decodeUpdate, encodeUpdate } from "../strategies/crdt/updates"
 import { crdtTitlePlugin } from "../strategies/crdt/title-plugin"
+import { crdtUndoScope } from "../strategies/crdt/undo-scope"
 import type { HistorySource } from "../history/history-source"
 import { Backoff } from "./backoff"
 import { CrdtHistorySource } from "./crdt-history-source"
@@ -308,7 +309,7 @@ export class CrdtConnection extends HubConnection {
       },
       selectionBuilder: (_user: unknown, id: number) => ({ class: "remote-selection", style: `background-color: ${safeColor(this.senders.get(id)!.user.color)}33` })
     })] : []
-    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), crdtTitlePlugin(this.ydoc), ...cursors, ...this.plugins] })
+    this.state ??= EditorState.create({ schema, doc: crdtDoc(this.ydoc), plugins: [ySyncPlugin(this.ydoc.getXmlFragment(crdtFragment)), crdtTitlePlugin(this.ydoc), crdtUndoScope(this.ydoc), ...cursors, ...this.plugins] })
   }
 
   /** A relayed awareness update: applied with its sender as origin, unless it is malformed or holds more than one client's states. */

@@ -9,3 +9,4 @@ export {
   normalizeHref, setLink, removeLink, linkActive
 } from "./commands"
 export { markItems, blockItems, wrapItems, historyItems, describeShortcut, type ToolbarItem } from "./toolbar-items"
+export { undoOwn, redoOwn, ownUndoStep } from "./own-undo"

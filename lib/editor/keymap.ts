@@ -1,10 +1,10 @@
 import { chainCommands, exitCode } from "prosemirror-commands"
-import { undo, redo } from "prosemirror-history"
 import { undoInputRule } from "prosemirror-inputrules"
 import { liftListItem, sinkListItem, splitListItem } from "prosemirror-schema-list"
 import type { Command } from "prosemirror-state"
 import { schema } from "../schema"
 import { setBlock, toggleBlockquote, toggleList, toggleMarkNamed } from "./commands"
+import { redoOwn, undoOwn } from "./own-undo"
 
 const { nodes } = schema
 
@@ -20,9 +20,9 @@ const insertHardBreak: Command = (state, dispatch) => {
  */
 export function buildKeymap(): Record<string, Command> {
   return {
-    "Mod-z": undo,
-    "Shift-Mod-z": redo,
-    "Mod-y": redo,
+    "Mod-z": undoOwn,
+    "Shift-Mod-z": redoOwn,
+    "Mod-y": redoOwn,
     Backspace: undoInputRule,
     "Mod-b": toggleMarkNamed("strong"),
     "Mod-i": toggleMarkNamed("em"),

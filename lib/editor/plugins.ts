@@ -4,7 +4,7 @@ import { gapCursor } from "prosemirror-gapcursor"
 import { history } from "prosemirror-history"
 import { keymap } from "prosemirror-keymap"
 import type { Plugin } from "prosemirror-state"
-import { yUndoPlugin, undoCommand as yUndo, redoCommand as yRedo } from "y-prosemirror"
+import { yUndoPlugin } from "y-prosemirror"
 import type { RemotePresence } from "../client/remote-presence"
 import { blockIdPlugin } from "./block-id-plugin"
 import { clipboardPlugin } from "./clipboard-plugin"
@@ -34,7 +34,6 @@ export function createEditorPlugins(options: EditorPluginOptions): Plugin[] {
   const yjs = options.undo == "yjs"
   return [
     buildInputRules(),
-    ...(yjs ? [keymap({ "Mod-z": yUndo, "Shift-Mod-z": yRedo, "Mod-y": yRedo })] : []),
     keymap(buildKeymap()),
     keymap(baseKeymap),
     dropCursor({ color: "#3b5bdb", width: 2 }),

@@ -1,7 +1,7 @@
-import { undo, redo } from "prosemirror-history"
 import type { Command, EditorState } from "prosemirror-state"
 import { schema } from "../schema"
 import { ancestorOf, blockActive, markActive, setBlock, toggleBlock, toggleBlockquote, toggleList, toggleMarkNamed } from "./commands"
+import { redoOwn, undoOwn } from "./own-undo"
 
 const { nodes, marks } = schema
 
@@ -55,8 +55,8 @@ export const wrapItems: readonly ToolbarItem[] = [
 
 /** Undo and redo of this user's own edits. */
 export const historyItems: readonly ToolbarItem[] = [
-  { id: "undo", title: "Undo", shortcut: "Mod-z", phone: true, command: undo },
-  { id: "redo", title: "Redo", shortcut: "Shift-Mod-z", phone: true, command: redo }
+  { id: "undo", title: "Undo", shortcut: "Mod-z", phone: true, command: undoOwn },
+  { id: "redo", title: "Redo", shortcut: "Shift-Mod-z", phone: true, command: redoOwn }
 ]
 
 /** A key binding as people read it on this platform: "⌘B" on Apple devices, "Ctrl+B" elsewhere. */

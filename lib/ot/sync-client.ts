@@ -1,5 +1,5 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
-import { AttrStep, ReplaceStep, Step } from "prosemirror-transform"
+import { AttrStep, DocAttrStep, ReplaceStep, Step } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
@@ -412,13 +412,15 @@ export class SyncClient {
       this.confirmed = mine
       return
     }
-    // A version-vector hub also sets attributes (vv, conflict) after the content: when the content is
-    // ours, only those attribute steps are new, and the unsent steps are rebased over them alone.
+    // A version-vector hub also sets attributes (vv, conflict) after the content, and then the batch's
+    // rename if it had one: when the content and the rename are ours, only the attribute steps are new
+    // (a rename moves no position), and the unsent steps are rebased over them alone.
     let content = hubSteps.length
-    while (content > 0 && hubSteps[content - 1] instanceof AttrStep) content--
-    if (content < hubSteps.length && this.sameOutcome(mine, hubSteps.slice(0, content))) {
+    while (content > 0 && (hubSteps[content - 1] instanceof AttrStep || hubSteps[content - 1] instanceof DocAttrStep)) content--
+    const tail = hubSteps.slice(content), attributes = tail.filter(step => step instanceof AttrStep)
+    if (attributes.length && this.sameOutcome(mine, hubSteps.slice(0, content).concat(tail.filter(step => !(step instanceof AttrStep))))) {
       this.confirmed = mine
-      return this.rebase(hubSteps.slice(content), this.pending, 0, null, out)
+      return this.rebase(attributes, this.pending, 0, null, out)
     }
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
     // Which committed step each step in flight became, one for one past the dropped ones, for undo

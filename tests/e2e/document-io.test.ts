@@ -136,6 +136,26 @@ describe("export, import and print", () => {
     await expect.poll(() => documentWithoutIds(target)).toEqual(empty)
   })
 
+  it("takes an import and the title it brought back with the toolbar's Undo, under every strategy", async () => {
+    const page = `<!doctype html><html><head><title>Imported page</title></head><body><h2>Imported</h2><p>New text</p></body></html>`
+    for (const strategy of ["ot", "lww", "vv", "crdt"] as const) {
+      const target = await tab(`io-undo-${strategy}-${Date.now()}`, { create: true, strategy })
+      const editor = target.getByTestId("editor").locator(".ProseMirror")
+      await editor.click()
+      await target.keyboard.type("Original text", { delay: 20 })
+      await expect.poll(() => target.getByTestId("tb-undo").getAttribute("aria-disabled"), { message: strategy }).toBeNull()
+      await waitForConvergence([target])
+      await importFile(target, "page.html", "text/html", page)
+      await expect.poll(async () => (await readDocument(target)).text, { message: strategy }).toBe("ImportedNew text")
+      await expect.poll(() => target.getByTestId("title-field").inputValue(), { message: strategy }).toBe("Imported page")
+      await target.getByTestId("tb-undo").click()
+      await expect.poll(async () => (await readDocument(target)).text, { message: strategy }).toBe("Original text")
+      await expect.poll(() => target.getByTestId("title-field").inputValue(), { message: strategy }).toBe("")
+      await target.getByTestId("tb-redo").click()
+      await expect.poll(async () => (await readDocument(target)).text, { message: strategy }).toBe("ImportedNew text")
+    }
+  })
+
   it("drops scripts, event handlers and javascript: links from imported and pasted HTML, and pastes Markdown as formatted text", async () => {
     const page = await tab(`io-sanitize-${Date.now()}`, { create: true })
     const hostile = '<p>safe <a href="javascript:window.__hostile=1">js link</a> <img src="x" onerror="window.__hostile=2">' +

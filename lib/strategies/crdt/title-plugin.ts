@@ -21,14 +21,19 @@ export function crdtTitlePlugin(ydoc: Y.Doc): Plugin {
         if (view.isDestroyed || titleOf(view.state.doc) == title) return
         view.dispatch(view.state.tr.step(renameStep(title)).setMeta(ySyncPluginKey, { isChangeOrigin: true }).setMeta("addToHistory", false))
       }
-      attrs.observe(follow)
+      // After the Yjs transaction, not inside it: an undo that takes back a rename and content at once
+      // must reach the editor's content first (y-prosemirror's own observer), or the editor, renamed
+      // with the old content still in it, would write that content back.
+      const later = () => queueMicrotask(follow)
+      attrs.observe(later)
       queueMicrotask(follow)
       return {
         update(view, before) {
           const title = titleOf(view.state.doc)
-          if (title != titleOf(before.doc) && title != crdtTitle(ydoc)) attrs.set("title", title)
+          // Written as the editor's own change, so that the undo manager takes it back with the edit (crdtUndoScope).
+          if (title != titleOf(before.doc) && title != crdtTitle(ydoc)) ydoc.transact(() => attrs.set("title", title), ySyncPluginKey)
         },
-        destroy: () => attrs.unobserve(follow)
+        destroy: () => attrs.unobserve(later)
       }
     }
   })
