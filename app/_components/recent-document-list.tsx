@@ -4,8 +4,11 @@ import Link from "next/link"
 import { timeAgo } from "./time-ago"
 import { useDeviceDocuments } from "./use-device-documents"
 
+/** How many documents the home page lists; the documents page lists them all. */
+const homeListed = 30
+
 /**
- * The documents this browser opened, from localStorage, most recent first, with the edits each keeps
+ * The documents this browser opened, from localStorage, the most recent first, with the edits each keeps
  * only on this device. Removing one removes it from this device too, after asking when that loses edits.
  */
 export function RecentDocumentList() {
@@ -14,7 +17,7 @@ export function RecentDocumentList() {
   if (!documents.length) return <p className="recent-empty">Documents you open will be listed here.</p>
   return (
     <ul className="recent-list" data-testid="recent-documents">
-      {documents.map(doc => (
+      {documents.slice(0, homeListed).map(doc => (
         <li key={doc.id} className="recent-item">
           <Link href={`/d/${doc.id}`} className="recent-link">
             <span className="recent-icon" aria-hidden="true" />

@@ -1,7 +1,9 @@
 import { strategyName, type StrategyName } from "../protocol/strategies"
+import { storedLinks } from "./stored-links"
 
 const storageKey = "concord:recent"
-const maxEntries = 30
+/** How many documents whose links this browser does not hold the list keeps (those it holds links for all stay). */
+export const maxLinklessEntries = 30
 
 /** A document this browser opened or created, as listed on the home page and the documents page. */
 export interface RecentDocument {
@@ -34,13 +36,15 @@ export function listRecentDocuments(): RecentDocument[] {
 
 /**
  * Record that document `id` is open now, or was just created here; what `seen` gives replaces what was
- * stored. The list keeps the 30 most recent documents.
+ * stored. The list keeps every document whose links this browser holds, so that none it can still open
+ * (an owner link above all) drops out of sight, and the 30 most recent of the others.
  */
 export function rememberDocument(id: string, seen: { title?: string; strategy?: StrategyName; created?: boolean } = {}): void {
   const entries = listRecentDocuments()
   const earlier = entries.find(e => e.id == id)
   const entry: RecentDocument = { ...earlier, ...definedOnly(seen), id, title: seen.title ?? earlier?.title ?? "", openedAt: Date.now() }
-  const next = [entry, ...entries.filter(e => e.id != id)].slice(0, maxEntries)
+  let linkless = 0
+  const next = [entry, ...entries.filter(e => e.id != id)].filter(e => Object.keys(storedLinks(e.id)).length > 0 || ++linkless <= maxLinklessEntries)
   try {
     localStorage.setItem(storageKey, JSON.stringify(next))
   } catch {
