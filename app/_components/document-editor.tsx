@@ -113,8 +113,9 @@ export function DocumentEditor({ docId }: { docId: string }) {
           ) : needsConnection ? (
             <NeedConnection />
           ) : (
-            <div className={travelling ? "page is-hidden" : readOnly ? "page is-read-only" : "page"} data-testid="editor">
-              {connection?.state ? <EditorSurface connection={connection} onView={setView} /> : <p className="loading">Loading document…</p>}
+            // Inert while an earlier version shows: no key, the browser's own undo included, reaches the live document unseen.
+            <div className={travelling ? "page is-hidden" : readOnly ? "page is-read-only" : "page"} data-testid="editor" inert={travelling}>
+              {connection?.state ? <EditorSurface connection={connection} onView={setView} frozen={travelling} /> : <p className="loading">Loading document…</p>}
             </div>
           )}
           {travelling && history && <HistoryPreview model={history} />}

@@ -5,11 +5,20 @@ import type { PageConnection } from "./use-doc-connection"
 /**
  * The ProseMirror view of a connection's document, mounted once the document has loaded. Local
  * transactions go through the connection; every change it reports (remote ops, presence, losing its
- * link) updates the view, which is editable only while the connection is writable.
+ * link) updates the view, which is editable only while the connection is writable and the view is not
+ * `frozen` (an earlier version shows in its place: no key and not the browser's own undo may change
+ * the live document unseen).
  */
-export function EditorSurface({ connection, onView }: { connection: PageConnection; onView: (view: EditorView | null) => void }) {
+export function EditorSurface({ connection, onView, frozen = false }: { connection: PageConnection; onView: (view: EditorView | null) => void; frozen?: boolean }) {
   const mount = useRef<HTMLDivElement>(null)
   const loaded = connection.state != null
+  const isFrozen = useRef(frozen)
+  const built = useRef<EditorView | null>(null)
+  useEffect(() => {
+    isFrozen.current = frozen
+    // Props are read again on an update: editable changes at once.
+    built.current?.setProps({})
+  }, [frozen])
   useEffect(() => {
     const state = connection.state
     if (!state || !mount.current) return
@@ -18,7 +27,10 @@ export function EditorSurface({ connection, onView }: { connection: PageConnecti
     let subscribed = false
     const view: EditorView = new EditorView(mount.current, {
       state,
-      editable: () => connection.writable,
+      editable: () => connection.writable && !isFrozen.current,
+      // The browser's Undo (its Edit menu, or Ctrl+Z where no field takes it) arrives as beforeinput
+      // "historyUndo", which prosemirror-history handles even when the view is not editable.
+      handleDOMEvents: { beforeinput: (_view, event) => isFrozen.current && (event.preventDefault(), true) },
       attributes: { "aria-label": "Document text", "aria-multiline": "true", role: "textbox", spellcheck: "true" },
       dispatchTransaction(this: EditorView, tr) {
         connection.dispatch(tr)
@@ -36,8 +48,10 @@ export function EditorSurface({ connection, onView }: { connection: PageConnecti
     const { anchor, head } = state.selection
     connection.setPresence({ anchor, head })
     if (state.doc.textContent.length == 0 && connection.writable) view.focus()
+    built.current = view
     onView(view)
     return () => {
+      built.current = null
       unsubscribe()
       onView(null)
       view.destroy()

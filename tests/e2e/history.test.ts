@@ -157,6 +157,28 @@ describe("history panel", () => {
     await readRestore()
   })
 
+  it("takes no key to the live document while an earlier version shows", async () => {
+    const [ada] = await documentWith("First line")
+    const earlier = (await readDocument(ada)).version!
+    await placeCaret(ada, 0, "end")
+    await ada.keyboard.press("Enter")
+    await ada.keyboard.type("Second line")
+    const [live] = await waitForConvergence([ada])
+    await ada.locator(`[data-testid=version-slider][max="${live.version}"]`).waitFor()
+    await scrubTo(ada, earlier)
+    // Undo, typing and deleting, from the slider and from the page: the browser's own undo included.
+    await ada.getByTestId("version-slider").focus()
+    await ada.keyboard.press("Control+z")
+    await ada.locator("body").click({ position: { x: 5, y: 5 } })
+    for (const key of ["Control+z", "Control+z", "x", "Backspace"]) await ada.keyboard.press(key)
+    await ada.evaluate(() => document.execCommand("undo"))
+    expect(await ada.evaluate(() => document.activeElement?.closest(".ProseMirror") == null)).toBe(true)
+    const after = await readDocument(ada)
+    expect([after.version, after.text, after.unconfirmed]).toEqual([live.version, live.text, 0])
+    await ada.getByTestId("version-exit").click()
+    expect((await readDocument(ada)).text).toBe("First lineSecond line")
+  })
+
   it("colours exactly each author's text in a version with marks, a line break and a list", async () => {
     const [ada, bob] = await documentWith("Intro ")
     await ada.keyboard.press("ControlOrMeta+b")
