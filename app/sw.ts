@@ -43,4 +43,17 @@ const serwist = new Serwist({
   }
 })
 
+// A worker's script the precache answers must keep the address it was asked for: a worker's location is
+// its response's address, and the cached response's has no fragment, where the page passes a worker
+// its settings (Turbopack's "#params=", without which the storage worker stopped at once on every
+// page the service worker served). A response made anew has no address of its own, so the worker
+// takes the request's. Registered before Serwist's listener, which it keeps from answering twice.
+self.addEventListener("fetch", event => {
+  if (event.request.destination != "worker") return
+  const answer = serwist.handleRequest({ request: event.request, event })
+  if (!answer) return
+  event.stopImmediatePropagation()
+  event.respondWith(answer.then(response => (response.type == "opaque" ? response : new Response(response.body, response))))
+})
+
 serwist.addEventListeners()

@@ -36,6 +36,15 @@ describe("the app with its server down", () => {
     await waitForOnline(page)
     // The service worker has installed (precached the app) and controls the page.
     await page.waitForFunction(() => navigator.serviceWorker.controller != null, undefined, { timeout: 60_000 })
+    // A page the service worker serves starts the storage worker as the first load did: the worker's
+    // script, answered from the precache, keeps the settings its address carries.
+    const errors: string[] = []
+    page.on("console", message => { if (message.type() == "error") errors.push(message.text()) })
+    await page.reload()
+    await waitForOnline(page)
+    await expect.poll(() => page.workers().filter(worker => /turbopack-worker/.test(worker.url())).length).toBe(1)
+    expect(page.workers().find(worker => /turbopack-worker/.test(worker.url()))!.url()).toMatch(/#params=/)
+    expect(errors.filter(text => /worker/i.test(text))).toEqual([])
 
     await server.stop("SIGKILL")
 
