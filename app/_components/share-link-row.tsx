@@ -75,7 +75,7 @@ export function ShareLinkRow({ role, link, revoked, manage }: {
       ) : (
         <p className="share-row-none" data-testid={`share-${role}-none`}>
           {revoked
-            ? `Revoked: nobody can open the document with a ${role} link until you make a new one.`
+            ? `Revoked: nobody can open the document with ${role == "edit" ? "an" : "a"} ${role} link until you make a new one.`
             : `This browser holds no ${role} link: it was revoked, or made in another browser. A new link replaces any old one.`}
         </p>
       )}

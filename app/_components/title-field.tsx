@@ -16,8 +16,9 @@ const pauseMs = 1_000
 export function TitleField({ title, view }: { title: string; view: EditorView | null }) {
   const [draft, setDraft] = useState<string | null>(null)
   const pause = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  // Escape leaves the field: its blur must not commit what Escape threw away.
-  const reverting = useRef(false)
+  // Enter and Escape leave the field: its blur must not commit again what Enter committed (it still sees
+  // the draft, and the title from before) or what Escape threw away.
+  const settled = useRef(false)
   useEffect(() => () => clearTimeout(pause.current), [])
 
   const commit = (typed: string) => {
@@ -33,25 +34,27 @@ export function TitleField({ title, view }: { title: string; view: EditorView | 
       maxLength={maxTitleLength} readOnly={!view} value={draft ?? title} spellCheck={false}
       onChange={e => {
         const typed = e.target.value
+        settled.current = false
         setDraft(typed)
         clearTimeout(pause.current)
         pause.current = setTimeout(() => commit(typed), pauseMs)
       }}
       onBlur={() => {
-        if (draft != null && !reverting.current) commit(draft)
-        reverting.current = false
+        if (draft != null && !settled.current) commit(draft)
+        settled.current = false
         setDraft(null)
       }}
       onKeyDown={e => {
         if (e.key == "Enter") {
           e.preventDefault()
           if (draft != null) commit(draft)
+          settled.current = true
           setDraft(null)
           view?.focus()
         } else if (e.key == "Escape") {
           e.preventDefault()
           clearTimeout(pause.current)
-          reverting.current = true
+          settled.current = true
           setDraft(null)
           e.currentTarget.blur()
         }

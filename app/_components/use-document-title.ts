@@ -3,6 +3,7 @@ import type { Node } from "prosemirror-model"
 import { rememberDocument } from "@/lib/client/recent-documents"
 import { titleOf } from "@/lib/schema/document-title"
 import type { StrategyName } from "@/lib/protocol/messages"
+import { cutText } from "@/lib/schema/cut-text"
 
 /** A document's first line of text, up to 80 characters ("" when it has no text). */
 export function firstLine(doc: Node): string {
@@ -10,7 +11,7 @@ export function firstLine(doc: Node): string {
     const child = doc.child(i)
     const text = child.isTextblock ? child.textContent : child.isLeaf ? "" : firstLine(child)
     const line = text.replace(/\s+/g, " ").trim()
-    if (line) return line.slice(0, 80)
+    if (line) return cutText(line, 80)
   }
   return ""
 }

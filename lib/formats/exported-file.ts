@@ -2,6 +2,7 @@ import type { Node } from "prosemirror-model"
 import { htmlFromDoc } from "./html"
 import { markdownFromDoc } from "./markdown"
 import { plainTextFromDoc } from "./plain-text"
+import { cutText } from "../schema/cut-text"
 
 /** The formats a document can be exported as. */
 export type ExportFormat = "markdown" | "html" | "text"
@@ -21,7 +22,7 @@ const fileKinds: Record<ExportFormat, { extension: string; type: string }> = {
 
 /** A file name made of a document's title: characters that file systems refuse become spaces, "Untitled document" when nothing is left. */
 export function exportFileName(title: string, format: ExportFormat): string {
-  const base = title.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().replace(/^\.+/, "").slice(0, 80).trim()
+  const base = cutText(title.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().replace(/^\.+/, ""), 80).trim()
   return (base || "Untitled document") + fileKinds[format].extension
 }
 

@@ -1,5 +1,6 @@
 import { DocAttrStep } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
+import { cutText } from "./cut-text"
 
 /** The most characters a document's title may hold. */
 export const maxTitleLength = 200
@@ -17,7 +18,7 @@ export function titleProblem(value: unknown): string | null {
 
 /** A title as a person typed it, made one it can be: whitespace runs (line breaks and tabs too) become one space, trimmed and cut to maxTitleLength. */
 export function cleanTitle(typed: string): string {
-  return typed.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim().slice(0, maxTitleLength)
+  return cutText(typed.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim(), maxTitleLength).trim()
 }
 
 /** The title `doc` holds ("" when it has none). */

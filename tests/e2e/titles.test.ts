@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import type { Page } from "playwright-core"
 import { browserSuite } from "./support/suite"
-import { openTab, waitForOnline, type TabOptions } from "./support/browser"
+import { openTab, waitForConvergence, waitForOnline, type TabOptions } from "./support/browser"
 import { createTestDocument, linkOf } from "./support/document-links"
 
 // Document titles (#23): shared between tabs, shown in the tab's title and on the documents page.
@@ -40,9 +40,13 @@ describe("document titles", () => {
     const field = ada.getByTestId("title-field")
     await expect(field.getAttribute("placeholder")).resolves.toBe("Untitled document")
     await expect(field.getAttribute("aria-label")).resolves.toBe("Document title")
+    const [{ version: unnamed }] = await waitForConvergence([ada, bob])
     await field.fill("Quarterly plan")
     await field.press("Enter")
     await bob.waitForFunction(() => (document.querySelector("[data-testid=title-field]") as HTMLInputElement).value == "Quarterly plan")
+    // One rename: the field's blur after Enter does not commit it again.
+    const [{ version: named }] = await waitForConvergence([ada, bob])
+    expect(named).toBe(unnamed! + 1)
     await bob.waitForFunction(() => document.title == "Quarterly plan · Concord")
     // Escape puts the shared title back instead of renaming.
     await field.fill("Never mind")

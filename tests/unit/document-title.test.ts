@@ -23,6 +23,9 @@ describe("a document's title", () => {
   it("is cleaned from what a person typed or pasted", () => {
     expect(cleanTitle("  Plans\n for\t2027  ")).toBe("Plans for 2027")
     expect(cleanTitle("y".repeat(300))).toHaveLength(maxTitleLength)
+    // An emoji at the cut goes whole rather than leaving half of it.
+    expect(cleanTitle("e".repeat(maxTitleLength - 1) + "😀 end")).toBe("e".repeat(maxTitleLength - 1))
+    expect(cleanTitle("e".repeat(maxTitleLength - 2) + "😀 end")).toBe("e".repeat(maxTitleLength - 2) + "😀")
   })
 
   it("is set by a DocAttrStep, which the schema checks", () => {

@@ -101,6 +101,7 @@ describe("Markdown paste detection", () => {
 describe("import and export files", () => {
   it("names an exported file after the title, without characters file systems refuse", () => {
     expect(exportFileName("Meeting notes", "markdown")).toBe("Meeting notes.md")
+    expect(exportFileName("a".repeat(79) + "😀 tail", "text")).toBe("a".repeat(79) + ".txt")
     expect(exportFileName('a/b:c*d?"e"<f>|g', "html")).toBe("a b c d e f g.html")
     expect(exportFileName("  ", "text")).toBe("Untitled document.txt")
     expect(exportFileName("..hidden", "text")).toBe("hidden.txt")
