@@ -1,4 +1,4 @@
-import type { Fragment, Node, Slice } from "prosemirror-model"
+import { Fragment, type Node, type Slice } from "prosemirror-model"
 import { AddMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt, textblockAround } from "../schema/innermost"
@@ -79,8 +79,20 @@ function hasText(text: string): boolean {
  * added ("added a list 'Write the notes'"); else the text alone.
  */
 function textPutIn(doc: Node, step: ReplaceStep, inserted: string): string {
-  if (textblockAround(doc, step.from)) return `typed ${quote(inserted)} in ${blockAt(doc, step.from)}`
   const content = step.slice.content
+  if (textblockAround(doc, step.from)) {
+    const here = blockAt(doc, step.from)
+    // Typing that went on into new blocks (a Yjs update, a paste): what stayed in the block, then the blocks added.
+    if (step.slice.openStart > 0 && content.childCount > 1 && content.firstChild!.isTextblock) {
+      const first = content.firstChild!.textContent
+      const rest: Node[] = []
+      content.forEach((node, _, i) => { if (i > 0) rest.push(node) })
+      const blocks = Fragment.from(rest)
+      const added = `added ${blocksWords(blocks)} ${quote(trimBreaks(blocks.textBetween(0, blocks.size, "\n", "\n")))}`
+      return first ? `typed ${quote(first)} in ${here} and ${added}` : `${added} after ${here}`
+    }
+    return `typed ${quote(inserted)} in ${here}`
+  }
   if (step.slice.openStart > 0 || !content.firstChild?.isBlock) return `typed ${quote(inserted)}`
   const replaced = step.from < step.to ? textblockAround(doc, step.from + 1) : null
   const one = content.childCount == 1 ? content.firstChild : null

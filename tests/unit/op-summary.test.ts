@@ -105,6 +105,10 @@ describe("op summaries of leaving a list", () => {
     // Between blocks (a paragraph pasted, or one of a CRDT update).
     expect(replace(5, 5, p("Second line"))).toEqual(["added a paragraph 'Second line'"])
     expect(replace(5, 5, p("a"), p("b"))).toEqual(["added 2 blocks 'a b'"])
+    // Typing that went on into new blocks, as one step (a Yjs update): the text kept in the block, then the blocks added.
+    const open = (at: number, ...nodes: Node[]) => texts(start, new Transform(start).step(new ReplaceStep(at, at, new Slice(Fragment.from(nodes), 1, 1))))
+    expect(open(4, p(" Ada."), p("New para from Ada."))).toEqual(["typed ' Ada.' in paragraph 1 and added a paragraph 'New para from Ada.'"])
+    expect(open(4, p(), p("New"), p("Last"))).toEqual(["added 2 blocks 'New Last' after paragraph 1"])
     // Inside a paragraph, an inline node replaced by text.
     const broken = doc(p("a", schema.nodes.hard_break.create(), "b"))
     expect(texts(broken, new Transform(broken).replaceWith(2, 3, schema.text("x")))).toEqual(["typed 'x' in paragraph 1"])
