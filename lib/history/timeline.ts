@@ -1,4 +1,4 @@
-import type { Author, CommittedOp } from "../protocol/messages"
+import type { Author, CommittedOp, StepJSON } from "../protocol/messages"
 import { restoreWords } from "./restore-words"
 import { describeTyping, isKeystrokeOp, placeOf, TypingRun } from "./typing-run"
 
@@ -45,12 +45,17 @@ function sameAuthor(a: CommittedOp, b: CommittedOp): boolean {
   return a.clientId == b.clientId && a.author.name == b.author.name && a.author.color == b.author.color
 }
 
+/** True for a step that replaces nothing with nothing: it changes nothing (an undo whose text someone else removed). */
+function replacesNothing(step: StepJSON): boolean {
+  return step.stepType == "replace" && step.from == step.to && !step.slice
+}
+
 /** What a single op did, in words; a restore's time in the viewer's locale (see restoreWords). */
 export function summarizeOp(op: CommittedOp): string {
   if (op.restored) return restoreWords(op.restored)
   if (op.summary) return op.summary
   if (op.dropped?.length && !op.steps.length) return `could not apply ${op.dropped.length} change${op.dropped.length == 1 ? "" : "s"}`
-  return op.steps.length ? "changed the document" : "changed nothing"
+  return op.steps.some(step => !replacesNothing(step)) ? "changed the document" : "changed nothing"
 }
 
 /**

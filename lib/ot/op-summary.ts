@@ -166,7 +166,9 @@ function describeStep(doc: Node, step: Step): Described {
         // Between blocks the step splits its wrapper around the gap: a block leaving a list or quote.
         return block == "the document" ? `moved ${what} out of a ${kind}` : `made ${block} a ${kind}`
       }
-      return `lifted ${what} out of ${blockAt(doc, step.from, false)}`
+      // The wrapper the blocks leave starts where the step does.
+      const left = doc.nodeAt(step.from)
+      return `lifted ${what} out of ${left && !left.isTextblock ? `a ${blockWords[left.type.name] ?? left.type.name}` : blockAt(doc, step.from, false)}`
     })
   }
   if (step instanceof AttrStep) {
@@ -260,6 +262,8 @@ export class StepSummarizer {
   /** Add the next step, with the document it applies to. */
   add(step: Step, doc: Node): void {
     if (step instanceof AttrStep && bookkeeping.has(step.attr)) return
+    // A step that replaces nothing with nothing (an undo whose text someone else removed) did nothing to tell.
+    if (step instanceof ReplaceStep && step.from == step.to && step.slice.size == 0) return
     const typed = this.typed
     if (step instanceof ReplaceStep && step.from == step.to && step.slice.openStart == 0 && step.slice.content.childCount > 0 && step.slice.content.firstChild!.isText) {
       if (typed && typed.end == step.from) {

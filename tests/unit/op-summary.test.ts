@@ -133,6 +133,15 @@ describe("op summaries of leaving a list", () => {
     expect(texts(start, tr!)).toEqual(["moved 1 block out of a list"])
   })
 
+  it("names the quote or list a block is lifted out of, and leaves out a step that changes nothing", () => {
+    const { quote } = b
+    const quoted = doc(quote(p("one")))
+    expect(texts(quoted, new Transform(quoted).lift(quoted.resolve(2).blockRange()!, 0))).toEqual(["lifted 1 block out of a quote"])
+    const plain = doc(p("one"))
+    expect(texts(plain, new Transform(plain).step(new ReplaceStep(2, 2, Slice.empty)).insert(2, schema.text("x")))).toEqual(["typed 'x' in paragraph 1"])
+    expect(texts(plain, new Transform(plain).step(new ReplaceStep(2, 2, Slice.empty)))).toEqual([])
+  })
+
   it("keeps an op's summary short: the first phrases and how many more", () => {
     const start = doc(p("one"), p("two"), p("three"))
     const tr = new Transform(start)
