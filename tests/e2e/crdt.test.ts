@@ -39,6 +39,8 @@ describe("a CRDT document in two tabs", () => {
     expect(bobDoc.json).toEqual(adaDoc.json)
     const texts = blocksOf(adaDoc.json).map(b => b.text)
     expect(texts).toEqual(["[Bob online] Bob: Shared line. Ada was here. Written offline.", "A new paragraph from Ada."])
+    // The pages rendered on the server and the hub share one Yjs (next.config.js).
+    expect(suite.server.stderr()).not.toContain("Yjs was already imported")
   })
 
   it("shows each tab's caret with its name in the other, and in the list of people here", async () => {
