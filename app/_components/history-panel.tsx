@@ -60,7 +60,7 @@ export const HistoryPanel = memo(function HistoryPanel({ model, view, readOnly }
       <HistoryScrubber model={model} snapshot={snapshot} readOnly={readOnly} />
       {snapshot.error && <p className="history-note history-error" role="alert">{snapshot.error}</p>}
       {snapshot.loading ? (
-        <p className="history-note">Loading history…</p>
+        <p className="history-note" data-testid="history-loading">{snapshot.offline ? "History loads once this page is back online." : "Loading history…"}</p>
       ) : entries.length == 0 ? (
         <p className="history-note">{snapshot.filter.kind == "all" ? "No changes yet." : "No changes match."}</p>
       ) : (

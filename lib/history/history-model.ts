@@ -20,6 +20,8 @@ export interface HistorySnapshot {
   head: number
   /** True until the first page of history arrived. */
   loading: boolean
+  /** True while the connection cannot ask the hub (offline, connecting): history still to load waits for it. */
+  offline: boolean
   /** True when older ops than those held exist. */
   hasOlder: boolean
   loadingOlder: boolean
@@ -100,7 +102,7 @@ export class HistoryModel {
     this.cache = new VersionCache(source, this.log)
     this.travel = new VersionTravel(this.cache, () => this.head, () => this.notify(true), { authorshipWindow: options.authorshipWindow })
     this.snapshot = {
-      head: 0, loading: true, hasOlder: false, loadingOlder: false, error: null,
+      head: 0, loading: true, offline: source.status != "online", hasOlder: false, loadingOlder: false, error: null,
       filter: { kind: "all" }, travel: this.travel.state, selected: null, revision: 0
     }
   }
@@ -115,8 +117,21 @@ export class HistoryModel {
     this.stops.push(this.source.onOps(ops => this.opsArrived(ops)))
     this.stops.push(this.source.subscribe(change => {
       if (change == "status" && this.source.status == "online" && (this.snapshot.loading || this.snapshot.error)) void this.loadPage()
+      this.followSource()
     }))
+    this.followSource()
     if (this.source.status == "online") void this.loadPage()
+  }
+
+  /**
+   * Show the connection's version and whether it is offline: a document read from this device's copy
+   * knows its version before any history arrives, and the panel says when loading waits for a connection.
+   */
+  private followSource(): void {
+    const offline = this.source.status != "online"
+    if (offline == this.snapshot.offline && this.head == this.snapshot.head) return
+    this.snapshot = { ...this.snapshot, offline }
+    this.notify(true)
   }
 
   /** Stop following the connection and drop timers. */

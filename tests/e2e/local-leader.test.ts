@@ -106,6 +106,9 @@ describe("every tab a durable leader", () => {
     await a.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
     expect(await storedCount(a)).toBeGreaterThan(0)
     expect(dialogs).toEqual([])
+    // The history knows the version this device's copy is at, and says that its list waits for a connection.
+    await a.getByTestId("version-label").filter({ hasText: `Current version: ${before.version}` }).waitFor()
+    expect(await a.getByTestId("history-loading").textContent()).toBe("History loads once this page is back online.")
     await setOffline(a, false)
     const [docA, docB] = await waitForConvergence([a, b])
     expect(docA.text).toBe(docB.text)
