@@ -26,11 +26,46 @@ function purifier(): typeof DOMPurify {
  */
 export function docFromHtml(html: string): Node {
   const body = purifier().sanitize(html, { ALLOW_DATA_ATTR: false, RETURN_DOM: true })
+  keepTextOfUnsupported(body)
   const doc = DOMParser.fromSchema(schema).parse(body)
   // A page's <title> names the document, as an exported page carries it; the browser's parser makes an
   // inert document of the page, which runs and loads nothing.
   const title = cleanTitle(new window.DOMParser().parseFromString(html, "text/html").title)
   return title ? doc.type.create({ ...doc.attrs, title }, doc.content) : doc
+}
+
+/**
+ * Rewrite in place what the schema has no node for so that its text stays, as the Markdown import does:
+ * a table becomes a paragraph per row, its cells apart ("a | b"); an image its description, linked to
+ * the image's address; a details element's summary a paragraph of its own. (Read as it is, a table's
+ * cells ran together and an image went.)
+ */
+function keepTextOfUnsupported(root: Element): void {
+  const doc = root.ownerDocument
+  for (const table of [...root.querySelectorAll("table")]) {
+    const rows = [...table.querySelectorAll("tr")].map(row => {
+      const p = doc.createElement("p")
+      p.textContent = [...row.querySelectorAll("th, td")].map(cell => cell.textContent?.trim() ?? "").join(" | ")
+      return p
+    })
+    table.replaceWith(...rows)
+  }
+  for (const image of [...root.querySelectorAll("img")]) {
+    const src = image.getAttribute("src") ?? "", alt = image.getAttribute("alt") || src
+    if (!alt) {
+      image.remove()
+      continue
+    }
+    const link = doc.createElement("a")
+    link.setAttribute("href", src)
+    link.textContent = alt
+    image.replaceWith(link)
+  }
+  for (const summary of [...root.querySelectorAll("summary")]) {
+    const p = doc.createElement("p")
+    p.append(...summary.childNodes)
+    summary.replaceWith(p)
+  }
 }
 
 /** Write a document as a standalone HTML page titled `title`, built in `document` (the page's own), without block ids. */

@@ -5,8 +5,48 @@ import { isAllowedHref, schema } from "../schema/schema"
 
 type Token = ReturnType<MarkdownIt["parse"]>[number]
 
-// CommonMark with ~~strikethrough~~; raw HTML stays text, so Markdown never smuggles markup past the HTML sanitizer.
-const tokenizer = MarkdownIt("commonmark", { html: false }).enable("strikethrough")
+// CommonMark with ~~strikethrough~~ and tables; raw HTML stays text, so Markdown never smuggles markup past the HTML sanitizer.
+const tokenizer = MarkdownIt("commonmark", { html: false }).enable(["strikethrough", "table"])
+
+// What the schema has no node for keeps its text: a table becomes a paragraph per row, its cells apart
+// ("a | b"), and an image its description, linked to the image's address.
+tokenizer.core.ruler.push("concord_tables_as_rows", state => {
+  const tokens: Token[] = []
+  let row: Token[] | null = null
+  for (const token of state.tokens) {
+    if (token.type == "tr_open") row = []
+    else if (token.type == "tr_close" && row) {
+      const open = new state.Token("paragraph_open", "p", 1), close = new state.Token("paragraph_close", "p", -1)
+      const inline = new state.Token("inline", "", 0)
+      inline.children = row
+      tokens.push(open, inline, close)
+      row = null
+    } else if (token.type == "inline" && row) {
+      if (row.length) row.push(textToken(state, " | "))
+      row.push(...(token.children ?? []))
+    } else if (!/^(table|thead|tbody|th|td)_(open|close)$/.test(token.type)) tokens.push(token)
+  }
+  state.tokens = tokens
+})
+
+tokenizer.core.ruler.push("concord_images_as_links", state => {
+  for (const token of state.tokens) {
+    if (!token.children?.some(child => child.type == "image")) continue
+    token.children = token.children.flatMap(child => {
+      if (child.type != "image") return [child]
+      const src = child.attrGet("src") ?? "", alt = child.content || src
+      const open = new state.Token("link_open", "a", 1), close = new state.Token("link_close", "a", -1)
+      open.attrSet("href", src)
+      return alt ? [open, textToken(state, alt), close] : []
+    })
+  }
+})
+
+function textToken(state: { Token: new (type: string, tag: string, nesting: -1 | 0 | 1) => Token }, text: string): Token {
+  const token = new state.Token("text", "", 0)
+  token.content = text
+  return token
+}
 
 // The schema refuses links that are not absolute http, https or mailto URLs: such a link keeps its text
 // and loses the link (markdown-it itself already refuses javascript:, vbscript:, file: and data:).
@@ -27,7 +67,10 @@ function withoutRefusedLinks(tokens: Token[]): Token[] {
   return kept
 }
 
-/** Markdown (CommonMark plus strikethrough) read into Concord's schema; headings deeper than 3 become level 3, images are left out. */
+/**
+ * Markdown (CommonMark plus strikethrough and tables) read into Concord's schema; headings deeper than 3
+ * become level 3, a table's rows paragraphs and an image a link to it (the rules above).
+ */
 export const markdownParser = new MarkdownParser(schema, tokenizer, {
   blockquote: { block: "blockquote" },
   paragraph: { block: "paragraph" },
@@ -42,7 +85,6 @@ export const markdownParser = new MarkdownParser(schema, tokenizer, {
   fence: { block: "code_block", noCloseToken: true },
   hr: { node: "horizontal_rule" },
   hardbreak: { node: "hard_break" },
-  image: { ignore: true, noCloseToken: true },
   em: { mark: "em" },
   strong: { mark: "strong" },
   s: { mark: "strike" },

@@ -14,6 +14,11 @@ async function tab(docId: string, options: Parameters<typeof openTab>[3] = {}): 
   return page
 }
 
+/** The text of each top-level block of a tab's document. */
+function blocksOfPage(document: { json: unknown }): string[] {
+  return ((document.json as { content?: { content?: { text?: string }[] }[] }).content ?? []).map(block => (block.content ?? []).map(inline => inline.text ?? "").join(""))
+}
+
 /** Replace the tab's document with `json` as one local transaction, as the editor would. */
 async function setDocument(page: Page, json: unknown): Promise<void> {
   await page.evaluate(json => {
@@ -154,6 +159,17 @@ describe("export, import and print", () => {
       await target.getByTestId("tb-redo").click()
       await expect.poll(async () => (await readDocument(target)).text, { message: strategy }).toBe("ImportedNew text")
     }
+  })
+
+  it("keeps the text of what the schema has no node for: a table's rows, an image's description, a details element's summary", async () => {
+    const target = await tab(`io-unsupported-${Date.now()}`, { create: true })
+    await importFile(target, "page.html", "text/html", `<html><body>
+      <table><tr><th>H1</th><th>H2</th></tr><tr><td>c1</td><td><b>c2</b></td></tr></table>
+      <p>See <img src="https://example.com/chart.png" alt="the chart"> here<img src="x.png"></p>
+      <details><summary>Summary</summary><p>Hidden text</p></details></body></html>`)
+    await expect.poll(async () => blocksOfPage(await readDocument(target))).toEqual(["H1 | H2", "c1 | c2", "See the chart herex.png", "Summary", "Hidden text"])
+    const json = JSON.stringify((await readDocument(target)).json)
+    expect(json).toContain('"href":"https://example.com/chart.png"')
   })
 
   it("drops scripts, event handlers and javascript: links from imported and pasted HTML, and pastes Markdown as formatted text", async () => {

@@ -24,11 +24,17 @@ describe("Markdown", () => {
     expect(markdown).toContain("3. third")
   })
 
-  it("reads headings deeper than the schema as level 3 and leaves images out", () => {
-    const doc = docFromMarkdown("#### Deep\n\nText ![alt](https://example.com/a.png) after\n")
+  it("reads headings deeper than the schema as level 3, an image as a link to it, and a table as a paragraph per row", () => {
+    const doc = docFromMarkdown("#### Deep\n\nText ![alt](https://example.com/a.png) after ![](local.png)\n\n| Col A | Col B |\n|---|---|\n| a1 | **b1** |\n| a2 | b2 |\n")
+    doc.check()
     expect(doc.child(0).type.name).toBe("heading")
     expect(doc.child(0).attrs.level).toBe(3)
-    expect(doc.child(1).textContent).toBe("Text  after")
+    // An image the schema cannot link to keeps its address as text.
+    expect(doc.child(1).textContent).toBe("Text alt after local.png")
+    const linked = doc.child(1).child(1)
+    expect([linked.text, linked.marks.map(m => m.attrs.href)]).toEqual(["alt", ["https://example.com/a.png"]])
+    expect([...Array(doc.childCount - 2).keys()].map(i => doc.child(i + 2).textContent)).toEqual(["Col A | Col B", "a1 | b1", "a2 | b2"])
+    expect(doc.child(3).child(1).marks.map(m => m.type.name)).toEqual(["strong"])
   })
 
   it("keeps the text of links the schema refuses, without the link", () => {
