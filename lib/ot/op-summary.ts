@@ -23,8 +23,11 @@ const blockWords: Record<string, string> = {
   bullet_list: "list", ordered_list: "numbered list", list_item: "list item", horizontal_rule: "rule"
 }
 
-/** Attributes a strategy keeps for itself, which no person set: left out of summaries. */
-const bookkeeping = new Set(["id", "vv"])
+/**
+ * Attributes a strategy keeps for itself, which no person set: left out of summaries. A block's
+ * conflict too: the hub tells what each version-vector write did to it (submit-pipeline's words).
+ */
+const bookkeeping = new Set(["id", "vv", "conflict"])
 
 /** "an empty paragraph", "a rule", "3 blocks": what an insertion without text added. */
 function blocksWords(content: Fragment): string {
@@ -173,9 +176,7 @@ function describeStep(doc: Node, step: Step): Described {
   }
   if (step instanceof AttrStep) {
     return described("attributes", () => {
-      const block = blockAt(doc, step.pos + 1)
-      if (step.attr == "conflict") return step.value == null ? `resolved the conflict in ${block}` : `kept both versions of ${block} as a conflict`
-      return `changed the ${step.attr} of ${block}`
+      return `changed the ${step.attr} of ${blockAt(doc, step.pos + 1)}`
     })
   }
   if (step instanceof DocAttrStep && step.attr == "title") return described("attributes", () => renameWords(String(step.value)))

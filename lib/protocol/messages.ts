@@ -112,6 +112,8 @@ export interface VvWrite {
   outcome: "applied" | "conflict" | "resolved"
   /** For a conflict: the authors of the other versions kept. */
   against?: Author[]
+  /** For a conflict: true when the block was in conflict already and the write replaced its writer's own version. */
+  continued?: boolean
 }
 
 /**

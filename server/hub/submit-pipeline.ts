@@ -202,9 +202,12 @@ function describeVectorWrites(doc: Node, writes: readonly VvWrite[]): string {
     doc.forEach((node, _pos, index) => { if (node.attrs.id === id) name = `${node.type.name.replace("_", " ")} ${index + 1}` })
     return name
   }
+  const names = (w: VvWrite) => [...new Set(w.against!.map(a => a.name))].join(" and ")
   return writes.filter(w => w.outcome != "applied").map(w => w.outcome == "resolved"
     ? `resolved the conflict in ${place(w.block)}`
-    : `edited ${place(w.block)} at the same time as ${[...new Set(w.against!.map(a => a.name))].join(" and ")}: both versions kept until someone picks one`).join("; ")
+    : w.continued
+      ? `edited their version of ${place(w.block)}, still in conflict with ${names(w)}'s`
+      : `edited ${place(w.block)} at the same time as ${names(w)}: both versions kept until someone picks one`).join("; ")
 }
 
 function checkSize(result: TransformedBatch): void {

@@ -49,7 +49,14 @@ describe("version-vector documents on the hub", () => {
     const writes = (await mumbai.history()).flatMap(op => op.vvWrites ?? [])
     expect(writes.filter(w => w.outcome == "conflict")).toHaveLength(1)
     const conflictOp = (await mumbai.history()).find(op => op.vvWrites?.some(w => w.outcome == "conflict"))!
-    expect(conflictOp.summary).toMatch(/at the same time as vv-conflict-delhi: both versions kept/)
+    expect(conflictOp.summary).toBe("edited paragraph 1 at the same time as vv-conflict-delhi: both versions kept until someone picks one")
+    // Typing on in the version one's copy shows (Delhi's own) edits that version: not a new conflict.
+    delhi.type("!")
+    await settleAll([delhi, mumbai])
+    expect(conflictOf(mumbai)).toEqual([["vv-conflict-delhi", "Breaking: PM speaks at 5:30 PM!"], expected[1]])
+    const typed = (await mumbai.history()).reduce((a, b) => (a.version > b.version ? a : b))
+    expect(typed.vvWrites).toMatchObject([{ outcome: "conflict", continued: true }])
+    expect(typed.summary).toBe("typed '!' in paragraph 1; edited their version of paragraph 1, still in conflict with vv-conflict-mumbai's")
   })
 
   it("a resolution dominates both versions and converges everywhere", async () => {

@@ -185,7 +185,7 @@ export function applyVectorWrites(
     const shown = shownVersion(kept)
     const shownNode = shown && schema.nodeFromJSON(shown.node!)
     place(tr, write.id, shownNode && shownNode.type.create({ ...shownNode.attrs, id: write.id, vv: shown!.vv, conflict: kept }, shownNode.content, shownNode.marks), write.after, attrs)
-    records.push({ block: write.id, vv, text, outcome: "conflict", against: kept.filter(v => v !== mine).map(v => v.author) })
+    records.push({ block: write.id, vv, text, outcome: "conflict", against: kept.filter(v => v !== mine).map(v => v.author), ...(versions.length > 1 && replaced ? { continued: true } : {}) })
   }
   for (const change of attrs) {
     const found = findBlock(tr.doc, change.id)
