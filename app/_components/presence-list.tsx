@@ -4,7 +4,9 @@ import { textOn } from "@/lib/editor/text-on-color"
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean)
-  const letters = words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? "?").slice(0, 2)
+  // By characters, not UTF-16 units: an emoji or an astral letter stays whole. One word gives one letter ("B" for Bob).
+  const first = (word: string) => Array.from(word)[0]
+  const letters = words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0] ?? "?")
   return letters.toUpperCase()
 }
 

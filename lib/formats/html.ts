@@ -37,7 +37,7 @@ export function docFromHtml(html: string): Node {
 /**
  * Rewrite in place what the schema has no node for so that its text stays, as the Markdown import does:
  * a table becomes a paragraph per row, its cells apart ("a | b"); an image its description, linked to
- * the image's address; a details element's summary a paragraph of its own. (Read as it is, a table's
+ * the image's address (one without a description goes); a details element's summary a paragraph of its own. (Read as it is, a table's
  * cells ran together and an image went.)
  */
 function keepTextOfUnsupported(root: Element): void {
@@ -51,7 +51,7 @@ function keepTextOfUnsupported(root: Element): void {
     table.replaceWith(...rows)
   }
   for (const image of [...root.querySelectorAll("img")]) {
-    const src = image.getAttribute("src") ?? "", alt = image.getAttribute("alt") || src
+    const src = image.getAttribute("src") ?? "", alt = image.getAttribute("alt")
     if (!alt) {
       image.remove()
       continue

@@ -9,7 +9,7 @@ type Token = ReturnType<MarkdownIt["parse"]>[number]
 const tokenizer = MarkdownIt("commonmark", { html: false }).enable(["strikethrough", "table"])
 
 // What the schema has no node for keeps its text: a table becomes a paragraph per row, its cells apart
-// ("a | b"), and an image its description, linked to the image's address.
+// ("a | b"), and an image its description, linked to the image's address (one without a description goes).
 tokenizer.core.ruler.push("concord_tables_as_rows", state => {
   const tokens: Token[] = []
   let row: Token[] | null = null
@@ -34,7 +34,7 @@ tokenizer.core.ruler.push("concord_images_as_links", state => {
     if (!token.children?.some(child => child.type == "image")) continue
     token.children = token.children.flatMap(child => {
       if (child.type != "image") return [child]
-      const src = child.attrGet("src") ?? "", alt = child.content || src
+      const src = child.attrGet("src") ?? "", alt = child.content
       const open = new state.Token("link_open", "a", 1), close = new state.Token("link_close", "a", -1)
       open.attrSet("href", src)
       return alt ? [open, textToken(state, alt), close] : []

@@ -96,7 +96,8 @@ const nodes: Record<string, NodeSpec> = {
     group: "block",
     attrs: blockAttrs,
     parseDOM: [{ tag: "p", getAttrs: idFromDOM }],
-    toDOM: (node): DOMOutputSpec => ["p", idToDOM(node.attrs.id), 0]
+    // dir="auto": each paragraph and heading takes the direction of its own text (Arabic or Hebrew right to left).
+    toDOM: (node): DOMOutputSpec => ["p", { ...idToDOM(node.attrs.id), dir: "auto" }, 0]
   },
   heading: {
     content: "inline*",
@@ -107,7 +108,7 @@ const nodes: Record<string, NodeSpec> = {
       tag: "h" + level,
       getAttrs: (dom: HTMLElement) => ({ ...idFromDOM(dom), level: Math.min(level, 3) })
     })),
-    toDOM: (node): DOMOutputSpec => ["h" + node.attrs.level, idToDOM(node.attrs.id), 0]
+    toDOM: (node): DOMOutputSpec => ["h" + node.attrs.level, { ...idToDOM(node.attrs.id), dir: "auto" }, 0]
   },
   blockquote: {
     content: "block+",

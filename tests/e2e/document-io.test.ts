@@ -167,7 +167,7 @@ describe("export, import and print", () => {
       <table><tr><th>H1</th><th>H2</th></tr><tr><td>c1</td><td><b>c2</b></td></tr></table>
       <p>See <img src="https://example.com/chart.png" alt="the chart"> here<img src="x.png"></p>
       <details><summary>Summary</summary><p>Hidden text</p></details></body></html>`)
-    await expect.poll(async () => blocksOfPage(await readDocument(target))).toEqual(["H1 | H2", "c1 | c2", "See the chart herex.png", "Summary", "Hidden text"])
+    await expect.poll(async () => blocksOfPage(await readDocument(target))).toEqual(["H1 | H2", "c1 | c2", "See the chart here", "Summary", "Hidden text"])
     const json = JSON.stringify((await readDocument(target)).json)
     expect(json).toContain('"href":"https://example.com/chart.png"')
   })
@@ -276,6 +276,12 @@ describe("word count and dark mode", () => {
     await page.keyboard.press("Enter")
     await page.keyboard.type("again")
     await count.filter({ hasText: "5 words · 26 characters" }).waitFor()
+    // A paragraph in Hebrew runs right to left, the others stay left to right; an emoji with a skin tone is one character.
+    await page.keyboard.press("Enter")
+    await page.keyboard.type("שלום עולם 👍🏽")
+    await count.filter({ hasText: "7 words · 37 characters" }).waitFor()
+    const directions = await page.locator(".ProseMirror > p").evaluateAll(blocks => blocks.map(block => getComputedStyle(block).direction))
+    expect(directions).toEqual(["ltr", "ltr", "rtl"])
   })
 
   it("follows the system's dark colour scheme on the home, document, history and lab pages", async () => {

@@ -29,8 +29,8 @@ describe("Markdown", () => {
     doc.check()
     expect(doc.child(0).type.name).toBe("heading")
     expect(doc.child(0).attrs.level).toBe(3)
-    // An image the schema cannot link to keeps its address as text.
-    expect(doc.child(1).textContent).toBe("Text alt after local.png")
+    // An image without a description goes, as before.
+    expect(doc.child(1).textContent).toBe("Text alt after ")
     const linked = doc.child(1).child(1)
     expect([linked.text, linked.marks.map(m => m.attrs.href)]).toEqual(["alt", ["https://example.com/a.png"]])
     expect([...Array(doc.childCount - 2).keys()].map(i => doc.child(i + 2).textContent)).toEqual(["Col A | Col B", "a1 | b1", "a2 | b2"])
@@ -132,6 +132,8 @@ describe("textCounts", () => {
     const doc = b.doc(b.p("Hello, world! It's an e-mail."), b.p("one", b.br(), "two"), b.ul(b.li(b.p("déjà vu 42"))), b.hr(), b.p())
     expect(textCounts(doc)).toEqual({ words: 10, characters: 29 + 6 + 10 })
     expect(textCounts(b.doc(b.p("😀 ok")))).toEqual({ words: 1, characters: 4 })
+    // A character as people see it: a skin tone or a family joined by zero-width joiners is one.
+    expect(textCounts(b.doc(b.p("Hi 👍🏽 and 👨‍👩‍👧")))).toEqual({ words: 2, characters: 10 })
   })
 
   it("recounts only the blocks an edit changed", () => {
