@@ -6,6 +6,7 @@ import type { RecentDocument } from "@/lib/client/recent-documents"
 import { fetchSummaries } from "@/lib/client/document-summaries"
 import { documentLink } from "@/lib/client/document-link"
 import { rolesByReach, storedLinks } from "@/lib/client/stored-links"
+import type { Role } from "@/lib/protocol/messages"
 import { ConcordError } from "@/lib/protocol/errors"
 import type { DocumentSummary } from "@/lib/protocol/messages"
 import { modeOf } from "@/lib/strategies/registry"
@@ -20,10 +21,17 @@ function heldToken(docId: string): string | null {
   return null
 }
 
-/** The address that opens document `docId` here: with the link this browser holds, else the bare one (which asks for a link). */
-function addressOf(docId: string): string {
-  const token = heldToken(docId)
-  return token ? documentLink(docId, token, location.origin) : `${location.origin}/d/${docId}`
+/** The roles whose link Copy link gives, in the order it looks for one: the owner's only when it is all this browser holds. */
+const sharedRoles: readonly Role[] = ["edit", "view", "owner"]
+
+/**
+ * The link Copy link gives for document `docId`: the one to share (edit, else view), never the owner's
+ * while another is held, since the owner link can replace and revoke every link. Null when none is held.
+ */
+function sharedLink(docId: string): { role: Role; address: string } | null {
+  const links = storedLinks(docId)
+  const role = sharedRoles.find(r => links[r])
+  return role ? { role, address: documentLink(docId, links[role]!, location.origin) } : null
 }
 
 /**
@@ -84,8 +92,8 @@ export function DocumentList() {
                 </span>
               </Link>
               <button type="button" className="button button-quiet documents-copy" data-testid="documents-copy"
-                onClick={() => void copyText(addressOf(doc.id)).then(ok => setCopied(ok ? doc.id : null))}>
-                {copied == doc.id ? "Copied" : "Copy link"}<span className="visually-hidden"> of {title || "Untitled document"}</span>
+                onClick={() => void copyText(sharedLink(doc.id)?.address ?? `${location.origin}/d/${doc.id}`).then(ok => setCopied(ok ? doc.id : null))}>
+                {copied == doc.id ? "Copied" : `Copy ${sharedLink(doc.id)?.role ?? ""} link`.replace("  ", " ")}<span className="visually-hidden"> of {title || "Untitled document"}</span>
               </button>
               <button type="button" className="icon-button" data-testid="documents-remove" title="Remove from this device" aria-label={`Remove ${title || "Untitled document"} from this device`}
                 onClick={() => remove(doc.id)}>

@@ -78,10 +78,11 @@ describe("document titles", () => {
     await ada.getByTestId("documents-search").fill("")
     await ada.waitForFunction(() => document.querySelectorAll("[data-testid=documents-item]").length == 2)
 
-    // Copy link copies the address that opens the document with the link this browser holds (the owner's).
+    // Copy link copies the link to share (the edit link), never the owner link while the browser holds another.
+    await expect(item.getByTestId("documents-copy").textContent()).resolves.toBe("Copy edit link of Quarterly plan")
     await item.getByTestId("documents-copy").click()
     await item.getByTestId("documents-copy").getByText("Copied").waitFor()
-    await expect(ada.evaluate(() => (window as unknown as { __copied?: string }).__copied)).resolves.toBe(`${suite.server.url}/d/${docId}#${linkOf(docId, "owner")}`)
+    await expect(ada.evaluate(() => (window as unknown as { __copied?: string }).__copied)).resolves.toBe(`${suite.server.url}/d/${docId}#${linkOf(docId, "edit")}`)
 
     await item.getByTestId("documents-remove").click()
     await item.waitFor({ state: "detached" })
