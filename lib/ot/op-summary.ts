@@ -157,12 +157,17 @@ function describeStep(doc: Node, step: Step): Described {
     const change = describeAround(doc, [step.from, step.gapFrom, step.gapTo, step.to], step.slice)
     return described(change.kind, () => change.text)
   }
+  // Content put in around an empty gap (a paste of several blocks into an empty one) is a replace.
+  if (step instanceof ReplaceAroundStep && step.gapFrom == step.gapTo) return describeStep(doc, new ReplaceStep(step.from, step.to, step.slice))
   if (step instanceof ReplaceAroundStep) {
     return described("restructured", () => {
       const wrapper = step.slice.content.firstChild
       const blocks = countTextblocks(doc, step.gapFrom, step.gapTo)
       const what = `${blocks} ${blocks == 1 ? "block" : "blocks"}`
       if (wrapper && step.slice.size && step.gapFrom == step.from && step.gapTo == step.to) return `turned ${what} into a ${blockWords[wrapper.type.name] ?? wrapper.type.name}`
+      // An item put into a list opened inside the item before it (Tab in a list).
+      if (wrapper?.type.name == "list_item" && wrapper.firstChild && /list$/.test(wrapper.firstChild.type.name) && step.slice.openStart == 1)
+        return `indented ${what}`
       if (wrapper && step.slice.size) {
         const block = blockAt(doc, step.gapFrom)
         const kind = blockWords[wrapper.type.name] ?? wrapper.type.name

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { ReplaceAroundStep, ReplaceStep, Transform } from "prosemirror-transform"
 import { Fragment, type Node, Slice } from "prosemirror-model"
-import { liftListItem, wrapInList } from "prosemirror-schema-list"
+import { liftListItem, sinkListItem, wrapInList } from "prosemirror-schema-list"
 import { EditorState, TextSelection } from "prosemirror-state"
 import { schema } from "../../lib/schema"
 import { StepSummarizer, summarizeSteps, summaryText } from "../../lib/ot"
@@ -131,6 +131,19 @@ describe("op summaries of leaving a list", () => {
     liftListItem(schema.nodes.list_item)(state, t => (tr = t))
     expect(tr).not.toBeNull()
     expect(texts(start, tr!)).toEqual(["moved 1 block out of a list"])
+  })
+
+  it("tells a paste of several blocks into an empty one by its text, and a list item moved into the list of the one before as indented", () => {
+    const { h2, strong } = b
+    const start = doc(p("one"), p())
+    const state = EditorState.create({ doc: start, selection: TextSelection.create(start, 6) })
+    // As ProseMirror pastes HTML: the first paragraph open, the list open to its innermost paragraph (one ReplaceAroundStep).
+    const pasted = state.tr.replaceSelection(new Slice(Fragment.from([p("Hi ", strong("bold")), h2("Sub"), ul(li(p("x")))]), 1, 3))
+    expect(texts(start, pasted)).toEqual(["typed 'Hi bold' in paragraph 2 and added 2 blocks 'Sub x'"])
+    const list = doc(ul(li(p("one")), li(p("two"))))
+    let tr: Transform | null = null
+    sinkListItem(schema.nodes.list_item)(EditorState.create({ doc: list, selection: TextSelection.create(list, 12) }), t => (tr = t))
+    expect(texts(list, tr!)).toEqual(["indented 1 block"])
   })
 
   it("names the quote or list a block is lifted out of, and leaves out a step that changes nothing", () => {
