@@ -84,7 +84,7 @@ export function DocumentList() {
                   <span className="recent-time" data-testid="documents-detail">
                     {strategy && <span className="strategy-name">{modeOf(strategy).badge}</span>}{" "}
                     {summary?.found
-                      ? <>Edited <time dateTime={new Date(summary.lastEdit).toISOString()}>{timeAgo(summary.lastEdit)}</time>{summary.editors.length ? ` by ${summary.editors.join(", ")}` : ""}</>
+                      ? <>{summary.version ? "Edited" : "Created"} <time dateTime={new Date(summary.lastEdit).toISOString()}>{timeAgo(summary.lastEdit)}</time>{summary.version ? (summary.editors.length ? ` by ${summary.editors.join(", ")}` : "") : ", not edited yet"}</>
                       : summary ? "Not on the server, or its link no longer works" : `Opened ${timeAgo(doc.openedAt)}`}
                     {doc.created ? " · created here" : ""}
                   </span>

@@ -104,4 +104,17 @@ describe("document titles", () => {
     await waitForOnline(bob)
     await bob.waitForFunction(() => (document.querySelector("[data-testid=title-field]") as HTMLInputElement | null)?.value == "Yjs notes")
   })
+
+  it("list a document nobody has edited as created, not edited; an address that matches no page leads to the documents", async () => {
+    const docId = `titles-untouched-${Date.now()}`
+    const page = await open(docId, { create: true })
+    await page.goto("/documents")
+    const detail = page.locator(`[data-testid=documents-item][data-doc-id="${docId}"]`).getByTestId("documents-detail")
+    await detail.getByText(/Created .*, not edited yet/).waitFor()
+    expect(await detail.textContent()).not.toContain("Edited")
+    await page.goto("/no/such/page")
+    await page.getByRole("heading", { name: "Page not found" }).waitFor()
+    await page.getByRole("link", { name: "Concord" }).click()
+    await page.waitForURL("**/documents")
+  })
 })
