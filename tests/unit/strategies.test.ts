@@ -368,6 +368,12 @@ describe("operational transformation and the CRDT", () => {
     const outcome = strategies.ot.run(later)
     expect(outcome.finalTexts.Mumbai).toBe("Agenda\nItem 1: budget\nNote: (postponed to May)\nItem 3: office move")
     expect(outcome.lost).toEqual([])
+    // The log says what each committed batch did, the id-only ones too.
+    const commits = outcome.log.filter(line => / commits it as version | as version \d+:/.test(line)).map(line => line.replace(/^.* version (\d+): /, "v$1 "))
+    expect(commits).toEqual([
+      "v1 removed a paragraph 'Item 2: hiring'.", "v2 added a paragraph ' (postponed to May)'.",
+      "v3 it only gives a new block its id.", "v4 it only gives a new block its id.", "v5 replaced ' ' with 'Note: '."
+    ])
   })
 })
 

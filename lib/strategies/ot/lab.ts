@@ -3,7 +3,7 @@ import { EditorState, Plugin } from "prosemirror-state"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../../schema/schema"
 import { assignBlockIds } from "../../schema/block-ids"
-import { SyncClient, transformBatch, type Batch } from "../../ot"
+import { summarizeSteps, summaryText, SyncClient, transformBatch, type Batch } from "../../ot"
 import type { CommittedOp } from "../../protocol/messages"
 import { quote, runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
 import type { Scenario } from "../scenario"
@@ -97,13 +97,15 @@ class OtModel implements ReplicaModel {
     const steps = batch.steps.map(json => Step.fromJSON(schema, json))
     const concurrent = this.maps.slice(batch.baseVersion)
     const result = transformBatch(this.hubDoc, steps, concurrent.flat(), { stickLeft: new Set(batch.stickLeft) })
+    // What the batch did, as the history panel says it; a batch of block ids alone is the editor naming a block.
+    const did = summaryText(summarizeSteps(this.hubDoc, result.steps)) || "it only gives a new block its id"
     this.hubDoc = result.doc
     const version = this.ops.length + 1
     const size = `${steps.length} step${steps.length == 1 ? "" : "s"}`
     if (concurrent.length)
-      report.say(`The hub transforms ${leader}'s batch of ${size}, written on version ${batch.baseVersion}, over ${concurrent.length} op${concurrent.length == 1 ? "" : "s"} it had not seen, and commits it as version ${version}.`)
+      report.say(`The hub transforms ${leader}'s batch of ${size}, written on version ${batch.baseVersion}, over ${concurrent.length} op${concurrent.length == 1 ? "" : "s"} it had not seen, and commits it as version ${version}: ${did}.`)
     else
-      report.say(`The hub commits ${leader}'s batch of ${size} as version ${version}.`)
+      report.say(`The hub commits ${leader}'s batch of ${size} as version ${version}: ${did}.`)
     for (const dropped of result.dropped) {
       report.say(`The hub drops ${leader}'s step${dropped.text ? ` typing ${quote(dropped.text)}` : ""}: ${dropped.reason}.`)
       for (const char of dropped.text) {
