@@ -109,6 +109,11 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
             </div>
           </div>
         ))}
+        {outcome.conflicts.length > 0 && (
+          <p className="lab-final-note" data-testid="lab-final-note">
+            A block in conflict shows one of its versions here; every version waits below for a person, and nothing of the others is lost.
+          </p>
+        )}
       </div>
       <LabSection title="Waiting for a person">
         {outcome.conflicts.map(conflict => {

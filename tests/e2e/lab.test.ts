@@ -121,8 +121,11 @@ describe("conflict lab", () => {
       expect(await conflict.textContent()).toContain("Breaking: PM speaks at 6 PM")
       await expectFits(page, 1280, "lab-desktop.png")
 
+      // The final text shows one version of the block in conflict, and says where the others are.
+      expect(await vv.getByTestId("lab-final-note").textContent()).toContain("every version waits below for a person")
       await conflict.locator('[data-testid="lab-pick"][data-leader="Delhi"]').click()
       await eventually(() => vv.getByTestId("lab-conflict").count(), 0)
+      expect(await vv.getByTestId("lab-final-note").count()).toBe(0)
       const chosen = `Breaking: PM speaks at 5:30 PM\n${secondLine}`
       expect(await finalText(page, "vv", "Delhi")).toBe(chosen)
       expect(await finalText(page, "vv", "Mumbai")).toBe(chosen)
