@@ -64,6 +64,12 @@ export function DocumentEditor({ docId }: { docId: string }) {
           {connection && !needsLink && connection.version != null && <StrategyBadge connection={connection} />}
           {connection && !needsLink && <AccessBadge connection={connection} />}
         </div>
+        {connection && !needsLink && (connection.state || (connection.role && !revoked)) && (
+          <div className="doc-share">
+            {connection.state && <DocumentMenu connection={connection} title={title ?? ""} view={readOnly || travelling ? null : view} />}
+            {connection.role && !revoked && <ShareButton connection={connection} />}
+          </div>
+        )}
         {!needsLink && (
           <div className="doc-actions">
             <PresenceList others={connection?.others ?? []} />
@@ -85,12 +91,6 @@ export function DocumentEditor({ docId }: { docId: string }) {
                 connection.setUser(user)
               }} />
             )}
-          </div>
-        )}
-        {connection && !needsLink && (connection.state || (connection.role && !revoked)) && (
-          <div className="doc-share">
-            {connection.state && <DocumentMenu connection={connection} title={title ?? ""} view={readOnly || travelling ? null : view} />}
-            {connection.role && !revoked && <ShareButton connection={connection} />}
           </div>
         )}
       </header>

@@ -73,4 +73,19 @@ describe("accessibility", () => {
       expect(found).toEqual({ document: [], linkDialog: [], home: [], documents: [], lab: [] })
     })
   }
+
+  it("tabs through the document header in the order it reads: the title, Document and Share, then the row below", async () => {
+    const page = await openTab(suite.browser, suite.server.url, `a11y-order-${Date.now()}`, { create: true, name: "Ada Lovelace" })
+    suite.tabs.push(page)
+    await page.getByTestId("title-field").focus()
+    const order: string[] = []
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press("Tab")
+      order.push(await page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.tagName ?? ""))
+    }
+    expect(order.slice(0, 2)).toEqual(["document-menu", "share-button"])
+    // What follows sits on the row below, left of nothing above it.
+    const rows = await page.evaluate(() => ["share-button", "history-toggle"].map(id => document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect().top))
+    expect(rows[1]).toBeGreaterThan(rows[0])
+  })
 })
