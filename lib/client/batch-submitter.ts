@@ -19,6 +19,10 @@ export interface SubmitChannel {
   session(): number
   /** Send a submit; resolves with the hub's reply, rejects when none came in time. */
   send(request: SubmitRequest): Promise<Reply<SubmitResult>>
+  /** Whether batch `seq` may go out: the device (if the connection keeps one) holds the work with it in flight. */
+  recorded(seq: number): boolean
+  /** Have the device write the work now; resolves once written or failed. */
+  record(): Promise<void>
   /** The hub did not answer: drop the socket and connect again. */
   restartSocket(): void
   /** Join again, to catch up or to have the batch in flight renumbered. */
@@ -38,6 +42,8 @@ export interface SubmitChannel {
 export class BatchSubmitter {
   /** The seq of the batch sent in this session and not refused yet. */
   private sentSeq: number | null = null
+  /** A batch waits for the device to record it as in flight. */
+  private recording = false
   private confirmTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
@@ -54,11 +60,26 @@ export class BatchSubmitter {
     if (!sync || !this.channel.canSend() || this.backoff.waiting) return
     const inflight = sync.inflightBatch
     if (inflight) {
-      if (this.sentSeq != inflight.seq) void this.submit(inflight)
+      if (this.sentSeq != inflight.seq) this.submitRecorded(inflight)
       return
     }
     const next = sync.nextBatch()
-    if (next) void this.submit(next)
+    if (next) this.submitRecorded(next)
+  }
+
+  /**
+   * Send `batch` once the device holds it as in flight (write-ahead): a page that reloads between the
+   * send and the device's write would otherwise find the batch's steps still unsent there and send them
+   * again as a new batch, which the hub would commit twice.
+   */
+  private submitRecorded(batch: Batch): void {
+    if (this.channel.recorded(batch.seq)) return void this.submit(batch)
+    if (this.recording) return
+    this.recording = true
+    void this.channel.record().finally(() => {
+      this.recording = false
+      this.flush()
+    })
   }
 
   /** A join started or the socket dropped: nothing sent before counts as in flight any more; the join's reply says what committed. */

@@ -92,11 +92,9 @@ export class DocConnection extends HubConnection {
     sync: () => this.sync,
     canSend: () => this.joined && this.writable,
     session: () => this.session,
-    send: request => {
-      // A new batch changed the work: the device keeps it as sent, seq and all.
-      this.persist()
-      return this.socket.timeout(ackTimeout).emitWithAck("submit", request)
-    },
+    send: request => this.socket.timeout(ackTimeout).emitWithAck("submit", request),
+    recorded: seq => !this.persistence || this.stopped || this.persistence.recorded(seq),
+    record: () => (this.sync && this.persistence && !this.stopped ? this.persistence.record(this.sync, this.strategy) : Promise.resolve()),
     restartSocket: () => this.restartSocket(),
     rejoin: () => void this.rejoin(),
     reloadAfter: error => this.reloadAfter(error)
@@ -366,7 +364,7 @@ export class DocConnection extends HubConnection {
     if (!device.stored) return
     try {
       this.track(this.sync.resumeWork(device.stored.record.work))
-      this.persistence.restored(device.stored.record)
+      this.persistence.restored(device.stored.record, device.stored.record.work.inflight?.batch.seq ?? null)
     } catch (error) {
       // Stored work that does not fit its stored document: say so, rather than show something else.
       const coded = ConcordError.from(error)

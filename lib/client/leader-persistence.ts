@@ -49,6 +49,8 @@ function afterNextPaint(write: () => void): void {
 export class LeaderPersistence {
   /** Unconfirmed edits written to this device by the last write. */
   storedUnsent = 0
+  /** The seq of the batch in flight in the work the device holds (null: none), as the last write left it. */
+  private storedInflight: number | null = null
   /** The version the stored copy and the ops after it reach; null when a new copy must be written. */
   private writtenVersion: number | null = null
   /** Confirmed ops stored after the copy. */
@@ -89,7 +91,8 @@ export class LeaderPersistence {
   }
 
   /** The leader was restored from the store as `record`: its copy there needs no rewrite, and its writes count on. */
-  restored(record: Pick<LeaderRecord, "version" | "unsent" | "serial">): void {
+  restored(record: Pick<LeaderRecord, "version" | "unsent" | "serial">, inflightSeq: number | null): void {
+    this.storedInflight = inflightSeq
     this.writtenVersion = record.version
     this.storedUnsent = record.unsent
     this.serial = record.serial
@@ -106,9 +109,12 @@ export class LeaderPersistence {
     }
   }
 
-  /** True when every change so far is written, or being written. */
+  /**
+   * True when every change so far is on the device: written and committed. A write under way does not
+   * count: a page that closes now may take its worker, and the write, with it.
+   */
   get saved(): boolean {
-    return !this.dirty && !this.lastFailed
+    return !this.dirty && !this.writing && !this.lastFailed
   }
 
   /** The client may have changed (a local edit, ops received, a batch sent, a confirmation): write it soon if it did. */
@@ -129,6 +135,22 @@ export class LeaderPersistence {
   /** Resolve once every change so far is written (or failed). */
   async flush(): Promise<void> {
     while (this.writing || this.dirty) await (this.writing ?? this.write())
+  }
+
+  /**
+   * True when the batch `seq` may go out: the device holds the work with it in flight, so that a page
+   * reloaded before its acknowledgement sends it again under the same seq (which the hub commits once)
+   * instead of sending its steps anew as the next batch. Also true while the device refuses writes:
+   * the person is told their edits are kept only while the page stays open.
+   */
+  recorded(seq: number): boolean {
+    return this.storedInflight == seq || this.lastFailed
+  }
+
+  /** Write `sync` now, not after the next paint: a batch waits for it (see recorded). */
+  record(sync: SyncClient, strategy: StrategyName): Promise<void> {
+    this.changed(sync, strategy)
+    return this.flush()
   }
 
   /** Forget the leader on this device (its work was sent, or the person removed the document). */
@@ -177,6 +199,7 @@ export class LeaderPersistence {
     const started = this.onWrite ? performance.now() : 0
     const version = sync.version
     const unsent = sync.unconfirmedCount
+    const inflight = sync.inflightBatch?.seq ?? null
     const record = { ...this.identity, strategy, version, unsent, savedAt: Date.now(), serial: ++this.serial }
     let ops: OpText[] | undefined
     let doc: string | undefined
@@ -187,16 +210,18 @@ export class LeaderPersistence {
     this.compactDue = false
     const saving = this.writer.write({ record, work: this.work.delta(sync.workView()), doc, ops })
     const issued = this.onWrite ? performance.now() : 0
+    let stored = false
     this.writing = saving.then(
       () => {
         this.writtenVersion = version
         this.loggedOps = doc !== undefined ? 0 : this.loggedOps + (ops?.length ?? 0)
         this.received = this.received.filter(op => op.version > version)
         this.storedUnsent = unsent
+        this.storedInflight = inflight
         this.lastFailed = false
         if (ops?.length) this.compactLater()
         this.onWrite?.({ issued: issued - started, stored: performance.now() - issued, withDocument: doc !== undefined })
-        this.written()
+        stored = true
       },
       (error: unknown) => {
         this.lastFailed = true
@@ -207,6 +232,8 @@ export class LeaderPersistence {
       }
     ).finally(() => {
       this.writing = null
+      // Told once the write is over, so that whoever listens finds it saved.
+      if (stored) this.written()
       if (this.dirty) this.schedule(() => void this.write())
     })
     return this.writing

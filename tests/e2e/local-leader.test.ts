@@ -124,6 +124,31 @@ describe("every tab a durable leader", () => {
     expect(await opsOf(server, docId, writer, before.version!)).toBe(1)
   })
 
+  it("commits a word once however soon after typing it the page reloads", async () => {
+    const server = await start()
+    const docId = "reload-at-once"
+    const a = await open(server, docId, { create: true, name: "Ann" })
+    const b = await open(server, docId, { name: "Bob" })
+    await typeAtEnd(a, "Start")
+    await waitForConvergence([a, b])
+    // Leaving asks only while an edit is neither acknowledged nor on the device; the person leaves.
+    a.on("dialog", dialog => void dialog.accept())
+    const words = Array.from({ length: 15 }, (_, i) => `W${i}x${"abcde"[i % 5]}`)
+    for (const word of words) {
+      await typeAtEnd(a, ` ${word}`)
+      // At once: the batch may be on its way, and the device's record of it not written yet.
+      await a.reload()
+      await waitForOnline(a)
+    }
+    const [docA, docB] = await waitForConvergence([a, b])
+    expect(docA.text).toBe(docB.text)
+    // A batch sent before the reload and sent again after it is committed once (no word doubled, nor a part of one).
+    const [first, ...tokens] = docB.text.split(" ")
+    expect(first).toBe("Start")
+    expect(tokens.every(token => words.includes(token)), docB.text).toBe(true)
+    expect(new Set(tokens).size, docB.text).toBe(tokens.length)
+  })
+
   it("brings offline work back when the page was closed and the link opened again in the same browser", async () => {
     const server = await start()
     const docId = "close-offline"

@@ -12,7 +12,13 @@ import { b } from "../support/builders"
 const { doc, p } = b
 
 /** A submitter over a sync client with one local edit, and a channel that records what it is asked and answers as told. */
-function setup() {
+/** A device that records the work when asked, once `write` is called: the seq in flight it then holds. */
+interface Device {
+  stored: number | null
+  writes: (() => void)[]
+}
+
+function setup(device: Device | null = null) {
   const sync = new SyncClient({ clientId: "c", version: 0, state: EditorState.create({ schema, doc: doc(p("hello")) }) })
   sync.apply(sync.state.tr.insertText("!", 6))
   const sent: SubmitRequest[] = []
@@ -29,6 +35,11 @@ function setup() {
       sent.push(request)
       return new Promise(resolve => answers.push(resolve))
     },
+    recorded: seq => !device || device.stored == seq,
+    record: () => new Promise<void>(resolve => device!.writes.push(() => {
+      device!.stored = sync.inflightBatch?.seq ?? null
+      resolve()
+    })),
     restartSocket: () => calls.push("restartSocket"),
     rejoin: () => calls.push("rejoin"),
     reloadAfter: error => calls.push(`reloadAfter ${error.code}`)
@@ -43,6 +54,21 @@ function setup() {
 describe("BatchSubmitter", () => {
   beforeEach(() => void vi.useFakeTimers())
   afterEach(() => void vi.useRealTimers())
+
+  it("sends a batch only once the device holds it as in flight, so that a reload sends it again under its seq", async () => {
+    const device: Device = { stored: null, writes: [] }
+    const { sync, submitter, sent } = setup(device)
+    submitter.flush()
+    expect(sync.inflightBatch?.seq).toBe(1)
+    expect(sent).toEqual([])
+    // A second flush while the write is under way asks for no second write.
+    submitter.flush()
+    expect(device.writes).toHaveLength(1)
+    device.writes.shift()!()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(device.stored).toBe(1)
+    expect(sent.map(r => r.seq)).toEqual([1])
+  })
 
   it("sends the batch in flight once per session, and again unchanged in the next", () => {
     const { submitter, sent, newSession } = setup()
