@@ -19,8 +19,9 @@ export function ConnectionPill({ status, unacked, stored = 0, readOnly = false }
   const look = looks[status]
   const label = status == "denied" || status == "revoked" ? "no access" : look
   return (
-    <div className={`status status-${look}`} role="status" aria-live="polite">
-      <span className="status-pill">
+    <div className={`status status-${look}`}>
+      {/* Only the connection is announced: the counts change with every keystroke. */}
+      <span className="status-pill" role="status" aria-live="polite">
         <span className="status-dot" aria-hidden="true" />
         <span data-testid="connection-status">{label}</span>
       </span>

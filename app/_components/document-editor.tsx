@@ -32,6 +32,19 @@ import { useLeaveWarning } from "./use-leave-warning"
 import { WordCount } from "./word-count"
 
 /**
+ * Where the history panel opens below the editor (narrow screens) rather than beside it, bring it into
+ * view once drawn: else the button seems to do nothing.
+ */
+function revealHistoryBelow(): void {
+  // Two frames: the panel mounts once its model exists, a render after the button's.
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const panel = document.querySelector("[data-testid=history-panel]")
+    const editor = document.querySelector("[data-testid=editor]")
+    if (panel && editor && panel.getBoundingClientRect().top >= editor.getBoundingClientRect().bottom) panel.scrollIntoView({ block: "start" })
+  }))
+}
+
+/**
  * The document page's editor: toolbar, ProseMirror view, the people in the document, connection state,
  * offline switch, the Document menu (export, print, import), Share, this user's name, and the word count. On a view link the page is read-only (no toolbar, no
  * name, a "View only" badge); without a working link it says that a link is needed instead, and without
@@ -74,7 +87,10 @@ export function DocumentEditor({ docId }: { docId: string }) {
           <div className="doc-actions">
             <PresenceList others={connection?.others ?? []} />
             <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} stored={connection?.storedCount ?? 0} readOnly={connection?.role == "view"} />
-            <HistoryToggle open={historyOpen} onToggle={toggleHistory} />
+            <HistoryToggle open={historyOpen} onToggle={() => {
+              toggleHistory()
+              if (!historyOpen) revealHistoryBelow()
+            }} />
             {!revoked && (
               <OfflineToggle offline={status == "offline"}
                 onToggle={() => {

@@ -1,12 +1,13 @@
 /**
  * Switches between working online and a deliberate offline mode in which edits stay local. Clicking
- * it leaves the focus in the editor, so typing goes on into the document.
+ * it leaves the focus in the editor, so typing goes on into the document. Its name says what it does
+ * next ("Work offline", "Go online"), so it is not also a pressed toggle.
  */
 export function OfflineToggle({ offline, onToggle }: { offline: boolean; onToggle: () => void }) {
   const label = offline ? "Go online" : "Work offline"
   return (
     <button type="button" className={offline ? "button button-quiet offline-toggle is-active" : "button button-quiet offline-toggle"}
-      data-testid="offline-toggle" aria-pressed={offline} aria-label={label}
+      data-testid="offline-toggle" aria-label={label}
       title={offline ? "Reconnect and merge your changes" : "Disconnect and keep editing locally"}
       onMouseDown={event => event.preventDefault()} onClick={onToggle}>
       <svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round"

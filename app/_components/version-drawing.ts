@@ -102,7 +102,6 @@ export class VersionDrawing {
     root.className = "ProseMirror version-document"
     root.setAttribute("role", "document")
     root.setAttribute("aria-label", "Document at an earlier version")
-    root.setAttribute("aria-readonly", "true")
     // As tall as the version drawn before until drawn whole, so that the page keeps its scroll position.
     if (this.root) root.style.minHeight = `${this.root.offsetHeight}px`
     this.root?.remove()

@@ -88,4 +88,31 @@ describe("accessibility", () => {
     const rows = await page.evaluate(() => ["share-button", "history-toggle"].map(id => document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect().top))
     expect(rows[1]).toBeGreaterThan(rows[0])
   })
+
+  it("announces the connection only, stills its pulse for reduced motion, and on a phone shows the history panel it opens", async () => {
+    const page = await openTab(suite.browser, suite.server.url, `a11y-phone-${Date.now()}`, { create: true, name: "Ada", mobile: true, viewport: { width: 390, height: 844 } })
+    suite.tabs.push(page)
+    await page.emulateMedia({ reducedMotion: "reduce" })
+    const editor = page.getByTestId("editor").locator(".ProseMirror")
+    await editor.click()
+    const announced = page.locator("[role=status][aria-live]").filter({ hasText: /online|offline|connecting|reconnecting/ })
+    const texts = new Set<string>()
+    for (const key of "Hello") {
+      await page.keyboard.type(key)
+      texts.add((await announced.textContent())!.trim())
+    }
+    expect([...texts]).toEqual(["online"])
+    // Typing leaves the toolbar where it is: the count of edits on their way is not shown on a phone.
+    const toolbarTop = await page.locator(".toolbar-bar").evaluate(bar => bar.getBoundingClientRect().top)
+    await page.keyboard.type(" world", { delay: 30 })
+    expect(await page.locator(".toolbar-bar").evaluate(bar => bar.getBoundingClientRect().top)).toBe(toolbarTop)
+    await page.context().setOffline(true)
+    await page.getByTestId("connection-status").filter({ hasText: /connecting/ }).waitFor()
+    expect(await page.evaluate(() => document.getAnimations().filter(a => a.playState == "running").length)).toBe(0)
+    await page.context().setOffline(false)
+    await page.getByTestId("history-toggle").tap()
+    await page.getByTestId("history-panel").waitFor()
+    // Below the editor, it is brought into view whole.
+    await expect.poll(() => page.getByTestId("history-panel").evaluate(panel => panel.getBoundingClientRect().bottom)).toBeLessThanOrEqual(844)
+  })
 })
