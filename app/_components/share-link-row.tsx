@@ -1,6 +1,6 @@
 "use client"
 
-import { useEffect, useState } from "react"
+import { useEffect, useRef, useState } from "react"
 import { copyText } from "./copy-text"
 
 const describe = {
@@ -28,6 +28,15 @@ export function ShareLinkRow({ role, link, revoked, manage }: {
   const [copied, setCopied] = useState(false)
   const [confirming, setConfirming] = useState<"reissue" | "revoke" | null>(null)
   const [busy, setBusy] = useState(false)
+  // The focus follows the confirmation: into it when it opens, back to the row's first action when it closes.
+  const cancel = useRef<HTMLButtonElement>(null)
+  const reissue = useRef<HTMLButtonElement>(null)
+  const asked = useRef(false)
+  useEffect(() => {
+    if (confirming) cancel.current?.focus()
+    else if (asked.current) reissue.current?.focus()
+    asked.current = confirming != null
+  }, [confirming])
   useEffect(() => {
     if (!copied) return
     const timer = setTimeout(() => setCopied(false), 2000)
@@ -52,7 +61,7 @@ export function ShareLinkRow({ role, link, revoked, manage }: {
         <h3 className="share-row-title">{title}</h3>
         {manage && !confirming && (
           <span className="share-row-actions">
-            <button type="button" className="button button-quiet button-small" data-testid={`share-${role}-reissue`}
+            <button ref={reissue} type="button" className="button button-quiet button-small" data-testid={`share-${role}-reissue`}
               onClick={() => setConfirming("reissue")} disabled={busy}>
               New link
             </button>
@@ -87,7 +96,7 @@ export function ShareLinkRow({ role, link, revoked, manage }: {
               data-testid={`share-${role}-confirm`} disabled={busy} onClick={() => void act(confirming)}>
               {confirmations[confirming].act}
             </button>
-            <button type="button" className="button button-quiet button-small" disabled={busy} onClick={() => setConfirming(null)}>Cancel</button>
+            <button ref={cancel} type="button" className="button button-quiet button-small" disabled={busy} onClick={() => setConfirming(null)}>Cancel</button>
           </span>
         </div>
       )}
