@@ -163,7 +163,8 @@ export function ConflictLab() {
         <section className="lab-results" aria-labelledby="lab-results-heading">
           <div className="lab-results-head">
             <h2 id="lab-results-heading">What each strategy keeps</h2>
-            {run && <span className="lab-results-note" data-testid="lab-run-state">{stale ? "Updating…" : `Replayed ${run.scenario.events.length} events under every strategy`}</span>}
+            {/* Always there, so that a screen reader announces each run's result as it changes. */}
+            <span className="lab-results-note" data-testid="lab-run-state" role="status">{run ? (stale ? "Updating…" : `Replayed ${run.scenario.events.length} events under every strategy`) : ""}</span>
           </div>
           {run ? (
             <div className="lab-columns" data-testid="lab-columns">

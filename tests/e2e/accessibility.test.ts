@@ -145,5 +145,12 @@ describe("accessibility", () => {
     await page.getByTestId("version-exit").focus()
     await page.keyboard.press("Enter")
     await expect.poll(focused).toBe("version-slider")
+
+    // The colour swatch takes a finger's 24 px, though it draws 16.
+    const hits = await page.locator(".name-swatch").evaluate(swatch => {
+      const r = swatch.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2
+      return [[x - 11.5, y], [x + 11.5, y], [x, y - 11.5], [x, y + 11.5]].map(([px, py]) => document.elementFromPoint(px, py) === swatch)
+    })
+    expect(hits).toEqual([true, true, true, true])
   })
 })

@@ -133,6 +133,8 @@ describe("conflict lab", () => {
       expect(await stat(page, "vv", "converged")).toBe("yes")
       expect(await vv.getByTestId("lab-resolution").textContent()).toContain("kept Delhi's version")
 
+      // Each run's result is announced.
+      expect(await page.locator("[role=status][data-testid=lab-run-state]").textContent()).toBe("Replayed 4 events under every strategy")
       // A deletion that a later write undoes is an edit lost, though it typed nothing.
       await page.getByTestId("lab-scenario").selectOption({ label: "Edit versus delete" })
       await page.getByTestId("lab-run").click()
