@@ -1,6 +1,7 @@
 import type { ConcordError } from "../protocol/errors"
 import type { LeanOp } from "../protocol/messages"
 import type { LocalDrop } from "../ot/sync-client"
+import { droppedMoot } from "../ot/transform-batch"
 import type { ConnectionIssue } from "./connection-status"
 
 /** Shows the user an issue; `lost` counts the edits it cost, `text` is what they had typed (offered back). */
@@ -15,12 +16,18 @@ export type ReportIssue = (code: ConnectionIssue["code"], message: string, lost:
 export class EditLossReports {
   constructor(private readonly clientId: string, private readonly report: ReportIssue) {}
 
-  /** This client's own ops among `ops` applied (versions after `from` up to `to`) whose steps the hub dropped in a conflict. */
+  /**
+   * This client's own ops among `ops` applied (versions after `from` up to `to`) whose steps the hub
+   * dropped in a conflict, leaving out deletions of text someone else had deleted already: nothing of
+   * those is lost (the history panel still lists them).
+   */
   droppedByHub(ops: readonly LeanOp[], from: number, to: number): void {
     for (const op of ops) {
       if (op.version <= from || op.version > to || op.clientId != this.clientId || !op.dropped?.length) continue
-      const text = excerpt(op.dropped.map(d => d.text))
-      this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be applied${text ? `: "${text}"` : ""}.`, op.dropped.length)
+      const lost = op.dropped.filter(d => !droppedMoot(d))
+      if (!lost.length) continue
+      const text = excerpt(lost.map(d => d.text))
+      this.report("EDITS_DROPPED", `Some of your edits clashed with someone else's and could not be applied${text ? `: "${text}"` : ""}.`, lost.length)
     }
   }
 

@@ -77,7 +77,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     const mapped = mapStep(step, mapping.mappingFor(i), stickLeft?.has(i))
     const split = inserted && mapped ? splitAround(doc, mapped, inserted) : null
     if (split && split.steps.length == 0) {
-      drop(result, mapping, i, step, "what it deleted was already deleted by a concurrent change")
+      drop(result, mapping, i, step, alreadyDeleted)
       continue
     }
     if (split && applySplit(result, split, i, step, doc, hooks, applier)) {
@@ -99,11 +99,24 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
       const landed = stepRange(applied.step)
       result.moves.push({ index: i, from: range.from, to: range.to, mappedFrom: landed.from, mappedTo: landed.to })
     } else {
-      drop(result, mapping, i, step, mapped ? applied!.failed! : "its range was deleted by a concurrent change")
+      drop(result, mapping, i, step, mapped ? applied!.failed! : rangeDeleted)
     }
   }
   result.doc = doc
   return result
+}
+
+/** Why a deletion is dropped when a concurrent change deleted what it deleted: nothing of it is lost. */
+export const alreadyDeleted = "what it deleted was already deleted by a concurrent change"
+/** Why a step is dropped when a concurrent change deleted the range it acts on. */
+export const rangeDeleted = "its range was deleted by a concurrent change"
+
+/**
+ * True when dropping `dropped` lost nothing of what its writer meant: a deletion (it inserted and
+ * changed no text) of text a concurrent change had deleted already.
+ */
+export function droppedMoot(dropped: Pick<DroppedStep, "step" | "text" | "reason">): boolean {
+  return dropped.text == "" && dropped.step.stepType == "replace" && !dropped.step.slice && (dropped.reason == alreadyDeleted || dropped.reason == rangeDeleted)
 }
 
 /** Record batch step `index` as dropped, for `reason`. */
