@@ -25,13 +25,27 @@ function heldToken(docId: string): string | null {
 const sharedRoles: readonly Role[] = ["edit", "view", "owner"]
 
 /**
- * The link Copy link gives for document `docId`: the one to share (edit, else view), never the owner's
- * while another is held, since the owner link can replace and revoke every link. Null when none is held.
+ * The link Copy link gives for document `docId`, and the button's words: the one to share (edit, else
+ * view), never the owner's while another is held, since the owner link can replace and revoke every
+ * link; the bare address (which asks for a link) when none is held.
  */
-function sharedLink(docId: string): { role: Role; address: string } | null {
+function sharedLink(docId: string): { words: string; address: string } {
   const links = storedLinks(docId)
   const role = sharedRoles.find(r => links[r])
-  return role ? { role, address: documentLink(docId, links[role]!, location.origin) } : null
+  return role
+    ? { words: `Copy ${role} link`, address: documentLink(docId, links[role]!, location.origin) }
+    : { words: "Copy link", address: `${location.origin}/d/${docId}` }
+}
+
+/** Copy link for one document of the list; says "Copied" while `copied`. */
+function CopyLinkButton({ docId, title, copied, onCopied }: { docId: string; title: string; copied: boolean; onCopied: (ok: boolean) => void }) {
+  const { words, address } = sharedLink(docId)
+  return (
+    <button type="button" className="button button-quiet documents-copy" data-testid="documents-copy"
+      onClick={() => void copyText(address).then(onCopied)}>
+      {copied ? "Copied" : words}<span className="visually-hidden"> of {title || "Untitled document"}</span>
+    </button>
+  )
 }
 
 /**
@@ -91,10 +105,7 @@ export function DocumentList() {
                   {!!unsent.get(doc.id) && <span className="recent-unsent">{unsent.get(doc.id)} edits only on this device</span>}
                 </span>
               </Link>
-              <button type="button" className="button button-quiet documents-copy" data-testid="documents-copy"
-                onClick={() => void copyText(sharedLink(doc.id)?.address ?? `${location.origin}/d/${doc.id}`).then(ok => setCopied(ok ? doc.id : null))}>
-                {copied == doc.id ? "Copied" : `Copy ${sharedLink(doc.id)?.role ?? ""} link`.replace("  ", " ")}<span className="visually-hidden"> of {title || "Untitled document"}</span>
-              </button>
+              <CopyLinkButton docId={doc.id} title={title} copied={copied == doc.id} onCopied={ok => setCopied(ok ? doc.id : null)} />
               <button type="button" className="icon-button" data-testid="documents-remove" title="Remove from this device" aria-label={`Remove ${title || "Untitled document"} from this device`}
                 onClick={() => remove(doc.id)}>
                 ×

@@ -19,10 +19,11 @@ function LabSection({ title, children }: { title: string; children: ReactNode[] 
 }
 
 /** One entry of a column's list: what became of an edit, and why. */
-function LabEntry({ tone, testId, title, reason }: { tone: "good" | "warn" | "bad"; testId: string; title: ReactNode; reason: string }) {
+function LabEntry({ tone, testId, title, reason, children }: { tone: "good" | "warn" | "bad"; testId: string; title: ReactNode; reason: string; children?: ReactNode }) {
   return (
     <li className={`lab-entry lab-entry-${tone}`} data-testid={testId}>
       <p className="lab-entry-title">{title}</p>
+      {children}
       <p className="lab-entry-reason">{reason}</p>
     </li>
   )
@@ -40,22 +41,24 @@ function LostParts({ losses }: { losses: readonly LostEdit[] }) {
       {discarded.length > 0 && (
         <p className="lab-entry-lost">Discarded {discarded.map((l, i) => <Fragment key={l.event}>{i ? ", " : ""}“<del>{l.lostText}</del>”</Fragment>)}</p>
       )}
-      {losses.filter(l => l.undone).map(l => (
-        <p key={l.event} className="lab-entry-lost" data-testid="lab-undone">Brought back “<ins>{l.undone}</ins>”, which {l.leader} deleted</p>
-      ))}
+      {losses.filter(l => l.undone).map(l => <UndoneLine key={l.event} lost={l} />)}
     </>
   )
+}
+
+/** The text an edit deleted that its strategy brought back. */
+function UndoneLine({ lost }: { lost: LostEdit }) {
+  return <p className="lab-entry-lost" data-testid="lab-undone">Brought back “<ins>{lost.undone}</ins>”, which {lost.leader} deleted</p>
 }
 
 function OverwriteEntry({ overwrite, losses }: { overwrite: Overwrite; losses: readonly LostEdit[] }) {
   const { loser, winner, loserTime, winnerTime } = overwrite
   const headline = loserTime && winnerTime ? `${loser}'s edit at ${loserTime} lost to ${winner}'s at ${winnerTime}` : `${loser}'s edit lost to ${winner}'s`
   return (
-    <li className="lab-entry lab-entry-bad" data-testid="lab-overwritten" data-loser={loser} data-winner={winner}>
-      <p className="lab-entry-title">{headline}{overwrite.block ? <> in <code>{overwrite.block}</code></> : null}</p>
+    <LabEntry tone="bad" testId="lab-overwritten" reason={`${capitalised(overwrite.reason)}.`}
+      title={<>{headline}{overwrite.block ? <> in <code>{overwrite.block}</code></> : null}</>}>
       <LostParts losses={losses} />
-      <p className="lab-entry-reason">{capitalised(overwrite.reason)}.</p>
-    </li>
+    </LabEntry>
   )
 }
 
@@ -130,11 +133,10 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
       </LabSection>
       <LabSection title="Lost">
         {otherLosses.map(lost => (
-          <li key={lost.event} className="lab-entry lab-entry-bad" data-testid="lab-lost">
-            <p className="lab-entry-title">{lost.leader}&apos;s {lost.lostText ? <del>{lost.lostText}</del> : <>deletion of “{lost.undone}”, undone</>}</p>
-            {lost.lostText && lost.undone ? <LostParts losses={[{ ...lost, lostText: "" }]} /> : null}
-            <p className="lab-entry-reason">{capitalised(lost.reason)}.</p>
-          </li>
+          <LabEntry key={lost.event} tone="bad" testId="lab-lost" reason={`${capitalised(lost.reason)}.`}
+            title={<>{lost.leader}&apos;s {lost.lostText ? <del>{lost.lostText}</del> : <>deletion of “{lost.undone}”, undone</>}</>}>
+            {lost.lostText && lost.undone ? <UndoneLine lost={lost} /> : null}
+          </LabEntry>
         ))}
       </LabSection>
       <LabSection title="Broken">

@@ -1,5 +1,4 @@
 import { useEffect } from "react"
-import { DocConnection } from "@/lib/client/doc-connection"
 import type { PageConnection } from "./use-doc-connection"
 
 /**
@@ -12,7 +11,7 @@ export function useLeaveWarning(connection: PageConnection | null): void {
     if (!connection) return
     const warn = (event: BeforeUnloadEvent) => {
       if (connection.unconfirmedCount == 0 || connection.keptOnDevice) return
-      if (connection instanceof DocConnection) void connection.flushToDevice()
+      void connection.flushToDevice()
       event.preventDefault()
       event.returnValue = ""
     }

@@ -188,6 +188,11 @@ export class CrdtConnection extends HubConnection {
     return !!this.local?.synced
   }
 
+  /** Nothing waits: y-indexeddb writes every update as it happens. */
+  flushToDevice(): Promise<void> {
+    return Promise.resolve()
+  }
+
   /** The updates not acknowledged yet, when the Yjs document is kept on this device. */
   get storedCount(): number {
     return this.keptOnDevice ? this.unconfirmedCount : 0

@@ -120,6 +120,9 @@ export abstract class HubConnection {
   /** True when everything this page shows is stored on this device: closing it loses nothing. */
   abstract get keptOnDevice(): boolean
 
+  /** Start writing what is not on the device yet, now rather than when it was due (the page is going away). */
+  abstract flushToDevice(): Promise<void>
+
   /** Call `listener` after every change; returns the function that unsubscribes. */
   subscribe(listener: (change: ConnectionChange) => void): () => void {
     this.listeners.add(listener)

@@ -1,5 +1,5 @@
 import { strategyName, type StrategyName } from "../protocol/strategies"
-import { storedLinks } from "./stored-links"
+import { documentsWithLinks } from "./stored-links"
 
 const storageKey = "concord:recent"
 /** How many documents whose links this browser does not hold the list keeps (those it holds links for all stay). */
@@ -43,8 +43,9 @@ export function rememberDocument(id: string, seen: { title?: string; strategy?: 
   const entries = listRecentDocuments()
   const earlier = entries.find(e => e.id == id)
   const entry: RecentDocument = { ...earlier, ...definedOnly(seen), id, title: seen.title ?? earlier?.title ?? "", openedAt: Date.now() }
+  const linked = documentsWithLinks()
   let linkless = 0
-  const next = [entry, ...entries.filter(e => e.id != id)].filter(e => Object.keys(storedLinks(e.id)).length > 0 || ++linkless <= maxLinklessEntries)
+  const next = [entry, ...entries.filter(e => e.id != id)].filter(e => linked.has(e.id) || ++linkless <= maxLinklessEntries)
   try {
     localStorage.setItem(storageKey, JSON.stringify(next))
   } catch {

@@ -19,6 +19,12 @@ function writeAll(all: Record<string, StoredLinks>): boolean {
   return writeStored(local, storageKey, all)
 }
 
+/** The documents this browser holds a link token for, read in one go. */
+export function documentsWithLinks(): Set<string> {
+  const all = readAll()
+  return new Set(Object.keys(all).filter(docId => rolesByReach.some(role => typeof all[docId]?.[role] == "string")))
+}
+
 /** The tokens this browser holds for document `docId` (only strings survive a tampered storage). */
 export function storedLinks(docId: string): StoredLinks {
   const entry = readAll()[docId]

@@ -1,4 +1,4 @@
-import { Fragment, type Node, type Slice } from "prosemirror-model"
+import type { Fragment, Node, Slice } from "prosemirror-model"
 import { AddMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt, textblockAround } from "../schema/innermost"
@@ -88,9 +88,7 @@ function textPutIn(doc: Node, step: ReplaceStep, inserted: string): string {
     // Typing that went on into new blocks (a Yjs update, a paste): what stayed in the block, then the blocks added.
     if (step.slice.openStart > 0 && content.childCount > 1 && content.firstChild!.isTextblock) {
       const first = content.firstChild!.textContent
-      const rest: Node[] = []
-      content.forEach((node, _, i) => { if (i > 0) rest.push(node) })
-      const blocks = Fragment.from(rest)
+      const blocks = content.cut(content.firstChild!.nodeSize)
       const added = `added ${blocksWords(blocks)} ${quote(trimBreaks(blocks.textBetween(0, blocks.size, "\n", "\n")))}`
       return first ? `typed ${quote(first)} in ${here} and ${added}` : `${added} after ${here}`
     }

@@ -17,11 +17,6 @@ class Edges {
   }
 }
 
-/** True when `step` replaces a range with content: a key typed over a selection. */
-function replaces(step: Step): step is ReplaceStep {
-  return step instanceof ReplaceStep && step.from < step.to && step.slice.size > 0
-}
-
 function keepNewest(list: number[], pos: number): number[] {
   const result = list.filter(p => p != pos)
   result.push(pos)
@@ -63,7 +58,7 @@ export class TextEdges {
     }
     this.map(step.getMap())
     // What a replacement puts in is the writer's newest text too: the word typed over a selection goes on from it.
-    if (inserts || replaces(step)) this.own.add(step.from, step.from + (step as ReplaceStep).slice.size)
+    if (step instanceof ReplaceStep && step.slice.size > 0) this.own.add(step.from, step.from + step.slice.size)
     return left
   }
 
