@@ -1,6 +1,6 @@
 import { duration } from "./clock"
 import type { ModelContext } from "./replay"
-import { quote } from "./replay"
+import { capitalized, quote } from "./replay"
 
 /**
  * A last-writer-wins register's value as one write left it: the writer's clock stamp and name decide
@@ -73,7 +73,7 @@ export class RegisterMerge {
     this.reported.add(key)
     const { report, origins } = this.context
     const lostText = [...site.text(loser.value)].filter(c => edits.includes(origins.origin(c)?.event ?? -1)).join("")
-    const unit = site.block ? `Block ${site.block}` : "The document"
+    const unit = site.block ? capitalized(report.block(site.block)) : "The document"
     const loserTime = report.time(loser.stamp), winnerTime = report.time(winner.stamp)
     const reason = this.whyWins(winner, loser)
     if (onArrival)

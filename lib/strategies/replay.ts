@@ -58,7 +58,22 @@ export class Report {
   /** The scenario time of the event being replayed. */
   now = 0
 
-  constructor(private readonly scenario: Scenario) {}
+  /** How the log names each block: its place in the starting document, or whose new block it is. */
+  private readonly blockNames = new Map<string, string>()
+
+  constructor(private readonly scenario: Scenario) {
+    startDocument(scenario).forEach((block, _, i) => {
+      if (typeof block.attrs.id == "string") this.blockNames.set(block.attrs.id, `block ${i + 1}`)
+    })
+    scenario.events.forEach((event, i) => {
+      if ("edit" in event && event.edit.type == "insertBlock") this.blockNames.set(insertedBlockId(scenario, i), `${event.leader}'s new block`)
+    })
+  }
+
+  /** A block as the log names it: "block 2" (its place in the starting document) or "Delhi's new block". */
+  block(id: string): string {
+    return this.blockNames.get(id) ?? `block ${id}`
+  }
 
   /** A time on the scenario's wall clock: real time, or a leader's clock stamp. */
   time(ms: number): string {
@@ -92,19 +107,26 @@ export function quote(text: string): string {
   return `"${text.length > 60 ? text.slice(0, 28) + "…" + text.slice(-28) : text}"`
 }
 
+/** `text` with its first letter in capitals, to begin a sentence. */
+export function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
 /** Names as a sentence lists them: "Delhi, Mumbai and Chennai". */
 export function listing(names: readonly string[]): string {
   return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`
 }
 
+/** What a leader's edit did, naming blocks by their place in that leader's copy ("block 2"), as the scenario's events do. */
 function describe(leader: string, edit: ResolvedEdit): string {
-  if (edit.type == "insertBlock") return `${leader} adds block ${edit.block} ${quote(edit.text)} ${edit.after ? `after ${edit.after}` : "at the top"}.`
-  if (edit.type == "deleteBlock") return `${leader} deletes block ${edit.block} (${quote(edit.removed)}).`
+  const block = `block ${edit.index + 1}`
+  if (edit.type == "insertBlock") return `${leader} adds ${quote(edit.text)} as ${edit.index ? block : "the first block"}.`
+  if (edit.type == "deleteBlock") return `${leader} deletes ${block} (${quote(edit.removed)}).`
   const clamped = edit.clamped ? " (offsets clamped to the block's text)" : ""
-  if (edit.removed && edit.text) return `${leader} replaces ${quote(edit.removed)} with ${quote(edit.text)} in block ${edit.block}${clamped}.`
-  if (edit.text) return `${leader} types ${quote(edit.text)} into block ${edit.block} at ${edit.from}${clamped}.`
-  if (edit.removed) return `${leader} deletes ${quote(edit.removed)} from block ${edit.block}${clamped}.`
-  return `${leader} makes an empty edit in block ${edit.block}${clamped}.`
+  if (edit.removed && edit.text) return `${leader} replaces ${quote(edit.removed)} with ${quote(edit.text)} in ${block}${clamped}.`
+  if (edit.text) return `${leader} types ${quote(edit.text)} into ${block} at ${edit.from}${clamped}.`
+  if (edit.removed) return `${leader} deletes ${quote(edit.removed)} from ${block}${clamped}.`
+  return `${leader} makes an empty edit in ${block}${clamped}.`
 }
 
 /**

@@ -179,7 +179,7 @@ describe("last writer wins per block", () => {
     const [o] = outcome.overwritten
     expect(o).toMatchObject({ loser: "Delhi", winner: "Mumbai", lostText: ":30", loserTime: "17:01:50", winnerTime: "17:05:10" })
     expect(o.reason).toBe("Mumbai's write stamped 17:05:10 is newer than Delhi's stamped 17:01:50, though Delhi wrote 1 minute 40 seconds later in real time: Mumbai's clock runs 5 minutes ahead of Delhi's")
-    expect(outcome.log).toContain("17:01:50 Block b1: Delhi's write stamped 17:01:50 is discarded on arrival: Delhi's copy already holds Mumbai's write stamped 17:05:10.")
+    expect(outcome.log).toContain("17:01:50 Block 1: Delhi's write stamped 17:01:50 is discarded on arrival: Delhi's copy already holds Mumbai's write stamped 17:05:10.")
   })
 
   it("keeps writes to different blocks and new blocks from both sides", () => {
@@ -188,6 +188,14 @@ describe("last writer wins per block", () => {
       expect([outcome.charsLost, outcome.overwritten.length], s.name).toEqual([0, 0])
     }
     expect(strategies.lww.run(sharedList).finalTexts.Mumbai.split("\n").slice(3)).toEqual(["- mangoes (Delhi)", "- chai (Mumbai)"])
+  })
+
+  it("names blocks in its log by their place in the starting document, and new blocks by whose they are", () => {
+    const log = strategies.lww.run(sharedList).log.join("\n")
+    expect(log).not.toMatch(/block b\d|Block b\d|delhi-\d|mumbai-\d/)
+    expect(log).toMatch(/Delhi adds "- mangoes \(Delhi\)" as block \d+\./)
+    const headline = strategies.lww.run(sharedHeadline).log.join("\n")
+    expect(headline).toContain(`Delhi types ":30" into block 1 at`)
   })
 
   it("over a long divergence loses one write per block written on two sides", () => {
@@ -259,7 +267,7 @@ describe("version vectors", () => {
     expect(outcome.conflicts).toEqual([])
     expect(outcome.finalTexts.Mumbai).toBe("Breaking: PM speaks at 6:30 PM")
     expect(compareVectors(writes[0].vector, writes[1].vector)).toBe("before")
-    expect(outcome.log).toContain("17:01:50 Block b1: Delhi's version {Mumbai: 1, Delhi: 1} dominates Mumbai's {Mumbai: 1}, so it replaces it with no conflict: Delhi had seen it.")
+    expect(outcome.log).toContain("17:01:50 Block 1: Delhi's version {Mumbai: 1, Delhi: 1} dominates Mumbai's {Mumbai: 1}, so it replaces it with no conflict: Delhi had seen it.")
   })
 
   it("keep concurrent versions, including a deletion, for a person and lose nothing", () => {
@@ -316,7 +324,7 @@ describe("version vectors", () => {
     expect(outcome.conflicts).toEqual([])
     expect(outcome.finalTexts.Delhi.split("\n")[0]).toBe("Update: Mumbai Breaking: PM speaks at 5 PM")
     expect(outcome.overwritten).toMatchObject([{ loser: "Delhi", winner: "Delhi", block: "b1", lostText: "Delhi ", edits: [1] }])
-    expect(outcome.lost).toMatchObject([{ event: 1, lostText: "Delhi ", reason: expect.stringMatching(/^its write was discarded because Delhi edited block b1 while it held 2 versions/) }])
+    expect(outcome.lost).toMatchObject([{ event: 1, lostText: "Delhi ", reason: expect.stringMatching(/^its write was discarded because Delhi edited block 1 while it held 2 versions/) }])
   })
 
   it("count a deletion waiting as a version as undone when an edit of the other version replaces it", () => {

@@ -3,7 +3,7 @@ import { schema } from "../../schema/schema"
 import type { DocJSON } from "../../protocol/messages"
 import { nextKey, orderBlocks, startPlacements, type Placement } from "../block-order"
 import { blockText } from "../edit"
-import { listing, quote, runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
+import { capitalized, listing, quote, runModel, type LocalWrite, type ModelContext, type ReplicaModel } from "../replay"
 import type { Scenario } from "../scenario"
 import type { Conflict, Outcome, Strategy } from "../strategy"
 import { compareVectors, formatVector, mergeVectors, type VersionVector } from "./vectors"
@@ -204,13 +204,13 @@ class VersionVectorModel implements ReplicaModel {
         const key = `${old.event}>${by.event}`
         if (!old.writer || kept.some(k => k.writer == old.writer && compareVectors(old.vector, k.vector) == "before") || this.logged.has(key)) continue
         this.logged.add(key)
-        report.say(`Block ${id}: ${by.writer}'s version ${formatVector(by.vector)} dominates ${old.writer}'s ${formatVector(old.vector)}, so it replaces it with no conflict: ${by.writer} had seen it.`)
+        report.say(`${capitalized(report.block(id))}: ${by.writer}'s version ${formatVector(by.vector)} dominates ${old.writer}'s ${formatVector(old.vector)}, so it replaces it with no conflict: ${by.writer} had seen it.`)
       }
       const key = `${id}:${kept.map(s => s.event).sort().join(",")}`
       if (kept.length < 2 || kept.every(s => !s.value) || this.logged.has(key)) return
       this.logged.add(key)
       const versions = kept.map(s => `${s.writer}'s ${formatVector(s.vector)} ${s.value ? quote(siblingText(s)) : "(deleted)"}`)
-      report.say(`Block ${id} has ${kept.length} concurrent versions, ${listing(versions)}: no vector dominates, so all are kept for a person to choose.`)
+      report.say(`${capitalized(report.block(id))} has ${kept.length} concurrent versions, ${listing(versions)}: no vector dominates, so all are kept for a person to choose.`)
     })
   }
 
@@ -229,8 +229,8 @@ class VersionVectorModel implements ReplicaModel {
     const shown = shownSibling(siblings)
     const seen = new Set(siblingText(shown) + siblingText(sibling))
     const time = (stamp: number | null) => (stamp == null ? "" : report.time(stamp))
-    const reason = `${sibling.writer} edited block ${block} while it held ${siblings.length} versions waiting for a person; ${sibling.writer}'s copy showed ${shown.writer}'s, and a write made with the context of every version read replaces them all`
-    report.say(`Block ${block}: ${reason}.`)
+    const reason = `${sibling.writer} edited ${report.block(block)} while it held ${siblings.length} versions waiting for a person; ${sibling.writer}'s copy showed ${shown.writer}'s, and a write made with the context of every version read replaces them all`
+    report.say(`${capitalized(report.block(block))}: ${reason}.`)
     for (const s of siblings) {
       if (s === shown) continue
       const lostText = [...siblingText(s)].filter(c => origins.origin(c) && !seen.has(c)).join("")
