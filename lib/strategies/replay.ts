@@ -70,7 +70,7 @@ export class Report {
     })
   }
 
-  /** A block as the log names it: "block 2" (its place in the starting document) or "Delhi's new block". */
+  /** A block as the log names it, whatever has moved it since: "block 2" (its place in the starting document) or "Delhi's new block". */
   block(id: string): string {
     return this.blockNames.get(id) ?? `block ${id}`
   }
@@ -117,10 +117,10 @@ export function listing(names: readonly string[]): string {
   return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`
 }
 
-/** What a leader's edit did, naming blocks by their place in that leader's copy ("block 2"), as the scenario's events do. */
-function describe(leader: string, edit: ResolvedEdit): string {
-  const block = `block ${edit.index + 1}`
-  if (edit.type == "insertBlock") return `${leader} adds ${quote(edit.text)} as ${edit.index ? block : "the first block"}.`
+/** What a leader's edit did, naming blocks as the rest of the log does (Report.block). */
+function describe(leader: string, edit: ResolvedEdit, report: Report): string {
+  if (edit.type == "insertBlock") return `${leader} adds a block, ${quote(edit.text)}, ${edit.after ? `after ${report.block(edit.after)}` : "at the top"}.`
+  const block = report.block(edit.block)
   if (edit.type == "deleteBlock") return `${leader} deletes ${block} (${quote(edit.removed)}).`
   const clamped = edit.clamped ? " (offsets clamped to the block's text)" : ""
   if (edit.removed && edit.text) return `${leader} replaces ${quote(edit.removed)} with ${quote(edit.text)} in ${block}${clamped}.`
@@ -163,7 +163,7 @@ export function runModel<M extends ReplicaModel>(
         report.say(`${event.leader}'s edit does not apply to their copy: ${result.reason}.`)
         report.lose(index, `the edit did not apply to ${event.leader}'s copy: ${result.reason}`)
       } else {
-        report.say(describe(event.leader, result.edit))
+        report.say(describe(event.leader, result.edit, report))
         removed.set(index, result.edit.removed)
         const stamp = event.at + report.skew(event.leader)
         model.write({ event: index, leader: event.leader, at: event.at, stamp, edit: result.edit, before, after: result.tr.doc, steps: result.tr.steps })

@@ -193,7 +193,7 @@ describe("last writer wins per block", () => {
   it("names blocks in its log by their place in the starting document, and new blocks by whose they are", () => {
     const log = strategies.lww.run(sharedList).log.join("\n")
     expect(log).not.toMatch(/block b\d|Block b\d|delhi-\d|mumbai-\d/)
-    expect(log).toMatch(/Delhi adds "- mangoes \(Delhi\)" as block \d+\./)
+    expect(log).toMatch(/Delhi adds a block, "- mangoes \(Delhi\)", after block \d+\./)
     const headline = strategies.lww.run(sharedHeadline).log.join("\n")
     expect(headline).toContain(`Delhi types ":30" into block 1 at`)
   })
