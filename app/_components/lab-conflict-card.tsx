@@ -6,10 +6,12 @@ import { formatVector, type Conflict } from "@/lib/strategies"
 /**
  * A block the version-vector strategy kept in several versions: the versions side by side, a button
  * to keep each, and a box to type a merge. `resolver` is whose copy the choice is made on; null when no
- * copy holds the versions yet (the network is split), and then nothing can be chosen.
+ * copy holds the versions yet (the network is split), and then nothing can be chosen. `name` is how the
+ * lab names the block ("block 2").
  */
-export function LabConflictCard({ conflict, colors, resolver, onResolve }: {
+export function LabConflictCard({ conflict, name, colors, resolver, onResolve }: {
   conflict: Conflict
+  name: string
   colors: Record<string, string>
   resolver: string | null
   onResolve: (text: string | null, kept: string | null) => void
@@ -17,7 +19,7 @@ export function LabConflictCard({ conflict, colors, resolver, onResolve }: {
   const [merge, setMerge] = useState(conflict.versions.find(v => !v.deleted)?.text ?? "")
   return (
     <li className="lab-conflict" data-testid="lab-conflict" data-block={conflict.block}>
-      <p className="lab-conflict-title">Block <code>{conflict.block}</code> has {conflict.versions.length} versions</p>
+      <p className="lab-conflict-title">{name.charAt(0).toUpperCase() + name.slice(1)} has {conflict.versions.length} versions</p>
       <div className="lab-versions">
         {conflict.versions.map(version => (
           <div key={`${version.leader}-${version.event ?? "resolved"}`} className="lab-version" style={{ borderTopColor: colors[version.leader] }}>
@@ -35,7 +37,7 @@ export function LabConflictCard({ conflict, colors, resolver, onResolve }: {
         e.preventDefault()
         if (resolver) onResolve(merge, null)
       }}>
-        <label className="visually-hidden" htmlFor={`merge-${conflict.block}`}>Merged text for block {conflict.block}</label>
+        <label className="visually-hidden" htmlFor={`merge-${conflict.block}`}>Merged text for {name}</label>
         <input id={`merge-${conflict.block}`} type="text" value={merge} onChange={e => setMerge(e.target.value)} data-testid="lab-merge-text"
           disabled={!resolver} placeholder="Or type a merge" />
         <button type="submit" className="button" data-testid="lab-merge" disabled={!resolver}>Use merge</button>

@@ -1,6 +1,6 @@
 "use client"
 
-import { modes, strategies, type LostEdit, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
+import { blockNamer, modes, strategies, type LostEdit, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
 import { columnVerdict, conflictResolver, type LabRun, type Resolution } from "@/lib/lab"
 import { listWords } from "@/lib/history"
 import { Fragment, type ReactNode } from "react"
@@ -51,22 +51,29 @@ function UndoneLine({ lost }: { lost: LostEdit }) {
   return <p className="lab-entry-lost" data-testid="lab-undone">Brought back “<ins>{lost.undone}</ins>”, which {lost.leader} deleted</p>
 }
 
-function OverwriteEntry({ overwrite, losses }: { overwrite: Overwrite; losses: readonly LostEdit[] }) {
+function OverwriteEntry({ overwrite, losses, blockName }: { overwrite: Overwrite; losses: readonly LostEdit[]; blockName: (id: string) => string }) {
   const { loser, winner, loserTime, winnerTime } = overwrite
   const headline = loserTime && winnerTime ? `${loser}'s edit at ${loserTime} lost to ${winner}'s at ${winnerTime}` : `${loser}'s edit lost to ${winner}'s`
   return (
     <LabEntry tone="bad" testId="lab-overwritten" reason={`${capitalised(overwrite.reason)}.`}
-      title={<>{headline}{overwrite.block ? <> in <code>{overwrite.block}</code></> : null}</>}>
+      title={<>{headline}{overwrite.block ? ` in ${blockName(overwrite.block)}` : null}</>}>
       <LostParts losses={losses} />
     </LabEntry>
   )
 }
 
-function ResolutionEntry({ resolution }: { resolution: Resolution }) {
-  const what = resolution.kept ? `kept ${resolution.kept}'s version` : resolution.text == null ? "kept the deletion" : `merged it to “${resolution.text}”`
+function ResolutionEntry({ resolution, blockName }: { resolution: Resolution; blockName: (id: string) => string }) {
+  const what = resolution.kept ? `kept ${resolution.kept}'s ${resolution.text == null ? "deletion" : "version"}` : resolution.text == null ? "kept the deletion" : `merged it to “${resolution.text}”`
+  const discarded = resolution.discarded ?? []
   return (
-    <LabEntry tone="good" testId="lab-resolution" title={<>Block <code>{resolution.block}</code>: a person {what}</>}
-      reason={`Chosen on ${resolution.leader}'s copy; its version vector dominates every version, so it replaces them wherever it spreads.`} />
+    <LabEntry tone={discarded.length ? "warn" : "good"} testId="lab-resolution" title={`${capitalised(blockName(resolution.block))}: a person ${what}`}
+      reason={`Chosen on ${resolution.leader}'s copy; its version vector dominates every version, so it replaces them wherever it spreads.`}>
+      {discarded.length > 0 && (
+        <p className="lab-entry-lost" data-testid="lab-discarded">
+          Discarded {discarded.map((v, i) => <Fragment key={i}>{i ? ", " : ""}{v.leader}'s {v.deleted ? "deletion" : <>“<del>{v.text}</del>”</>}</Fragment>)}
+        </p>
+      )}
+    </LabEntry>
   )
 }
 
@@ -83,10 +90,11 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
   colors: Record<string, string>
   onResolve: (resolution: Resolution) => void
 }) {
-  const { text, tone } = columnVerdict(outcome)
+  const resolutions = modes[name].resolvesByHand ? run.resolutions : []
+  const { text, tone } = columnVerdict(outcome, resolutions)
   const explained = new Set(outcome.overwritten.flatMap(o => o.edits))
   const otherLosses = outcome.lost.filter(l => !explained.has(l.event))
-  const resolutions = modes[name].resolvesByHand ? run.resolutions : []
+  const blockName = blockNamer(run.scenario)
   return (
     <article className="lab-column" data-testid="lab-column" data-strategy={name} aria-labelledby={`lab-column-${name}`}>
       <header className="lab-column-head">
@@ -122,14 +130,14 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
         {outcome.conflicts.map(conflict => {
           const resolver = conflictResolver(run.versionVectors, conflict.block, leaders[0])
           return (
-            <LabConflictCard key={`${conflict.block}-${run.resolutions.length}`} conflict={conflict} colors={colors} resolver={resolver}
+            <LabConflictCard key={`${conflict.block}-${run.resolutions.length}`} conflict={conflict} name={blockName(conflict.block)} colors={colors} resolver={resolver}
               onResolve={(text, kept) => resolver && onResolve({ block: conflict.block, text, leader: resolver, kept })} />
           )
         })}
       </LabSection>
-      <LabSection title="Resolved">{resolutions.map((r, i) => <ResolutionEntry key={i} resolution={r} />)}</LabSection>
+      <LabSection title="Resolved">{resolutions.map((r, i) => <ResolutionEntry key={i} resolution={r} blockName={blockName} />)}</LabSection>
       <LabSection title="Overwritten">
-        {outcome.overwritten.map((o, i) => <OverwriteEntry key={i} overwrite={o} losses={outcome.lost.filter(l => o.edits.includes(l.event))} />)}
+        {outcome.overwritten.map((o, i) => <OverwriteEntry key={i} overwrite={o} blockName={blockName} losses={outcome.lost.filter(l => o.edits.includes(l.event))} />)}
       </LabSection>
       <LabSection title="Lost">
         {otherLosses.map(lost => (

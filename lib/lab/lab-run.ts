@@ -1,7 +1,7 @@
 import type { Node } from "prosemirror-model"
 import {
   modes, resolveConflict, runOperationalTransform, runVersionVectors, strategies, strategyNames, versionVectorConflicts, versionVectorTexts,
-  type Outcome, type Scenario, type StrategyName, type VersionVectorState
+  type ConflictVersion, type Outcome, type Scenario, type StrategyName, type VersionVectorState
 } from "../strategies"
 
 /** A person's choice for a block the version-vector strategy kept in several versions. */
@@ -13,6 +13,11 @@ export interface Resolution {
   leader: string
   /** The leader whose version was kept, or null for a merge typed by the person. */
   kept: string | null
+  /**
+   * The versions the choice discarded, as resolveInRun found them: every version but the one kept
+   * (none for a merge, which the person typed from all of them).
+   */
+  discarded?: ConflictVersion[]
 }
 
 /** One replay of a scenario under every strategy (invariant 6), and what people resolved since. */
@@ -52,8 +57,16 @@ export function conflictResolver(state: VersionVectorState, block: string, prefe
 
 /** The run after a person resolved a version-vector conflict (resolveConflict). Throws a RangeError when there is no such conflict. */
 export function resolveInRun(run: LabRun, resolution: Resolution): LabRun {
+  const versions = versionVectorConflicts(run.versionVectors).find(c => c.block == resolution.block)?.versions ?? []
   const versionVectors = resolveConflict(run.versionVectors, { block: resolution.block, text: resolution.text, leader: resolution.leader })
-  return { ...run, versionVectors, resolutions: [...run.resolutions, resolution] }
+  const discarded = resolution.kept == null && resolution.text != null ? [] : versions.filter(v => !keeps(resolution, v))
+  return { ...run, versionVectors, resolutions: [...run.resolutions, { ...resolution, discarded }] }
+}
+
+/** True when `resolution` keeps `version`: it is the version picked, or says the same (a deletion, or the same text). */
+function keeps(resolution: Resolution, version: ConflictVersion): boolean {
+  if (resolution.text == null) return !!version.deleted
+  return !version.deleted && (version.leader == resolution.kept || version.text == resolution.text)
 }
 
 /**

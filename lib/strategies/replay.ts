@@ -7,6 +7,7 @@ import { clockTime } from "./clock"
 import { applyEdit, docText, type ResolvedEdit } from "./edit"
 import { EditKnowledge } from "./edit-knowledge"
 import { findLostEdits } from "./losses"
+import { blockNamer } from "./block-names"
 import { insertedBlockId, startDocument, validateScenario, type Scenario } from "./scenario"
 import type { Conflict, Outcome, Overwrite, StrategyName } from "./strategy"
 
@@ -58,21 +59,11 @@ export class Report {
   /** The scenario time of the event being replayed. */
   now = 0
 
-  /** How the log names each block: its place in the starting document, or whose new block it is. */
-  private readonly blockNames = new Map<string, string>()
+  /** A block as the log names it (see blockNamer): "block 2", "Delhi's new block". */
+  readonly block: (id: string) => string
 
   constructor(private readonly scenario: Scenario) {
-    startDocument(scenario).forEach((block, _, i) => {
-      if (typeof block.attrs.id == "string") this.blockNames.set(block.attrs.id, `block ${i + 1}`)
-    })
-    scenario.events.forEach((event, i) => {
-      if ("edit" in event && event.edit.type == "insertBlock") this.blockNames.set(insertedBlockId(scenario, i), `${event.leader}'s new block`)
-    })
-  }
-
-  /** A block as the log names it, whatever has moved it since: "block 2" (its place in the starting document) or "Delhi's new block". */
-  block(id: string): string {
-    return this.blockNames.get(id) ?? `block ${id}`
+    this.block = blockNamer(scenario)
   }
 
   /** A time on the scenario's wall clock: real time, or a leader's clock stamp. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest"
 import type { Node } from "prosemirror-model"
 import { EditorState, TextSelection } from "prosemirror-state"
-import { blockEdits, conflictResolver, initialLabState, labReducer, shownOutcome, type LabState } from "../../lib/lab"
-import { docText, parseScenario, runAll, serializeScenario, sharedHeadline, builtInScenarios } from "../../lib/strategies"
+import { blockEdits, columnVerdict, conflictResolver, initialLabState, labReducer, shownOutcome, type LabState } from "../../lib/lab"
+import { docText, editVersusDelete, parseScenario, runAll, serializeScenario, sharedHeadline, builtInScenarios } from "../../lib/strategies"
 
 // Type `text` into `leader`'s document at the end of block `index`, as the lab's editor reports it.
 function typeAt(state: LabState, leader: string, index: number, text: string, now: number, where: "start" | "end" = "end"): LabState {
@@ -125,6 +125,25 @@ describe("the lab's state", () => {
     expect(shown.converged).toBe(true)
     expect(shown.finalTexts.Delhi).toBe("Breaking: PM speaks at 5:30 PM\nReporters are gathering at the press club.")
     expect(shown.finalTexts.Mumbai).toBe(shown.finalTexts.Delhi)
+  })
+
+  it("counts the versions a person's choice discards, a kept deletion included, and none for a merge", () => {
+    const load = () => labReducer(initialLabState(), { type: "load", scenario: editVersusDelete, source: { kind: "built-in", index: 5 }, now: 0 })
+    const resolve = (state: LabState, text: string | null, kept: string | null) => {
+      const [conflict] = shownOutcome(state.run!, "vv").conflicts
+      const leader = conflictResolver(state.run!.versionVectors, conflict.block, "Delhi")!
+      return labReducer(state, { type: "resolve", resolution: { block: conflict.block, text, leader, kept } })
+    }
+    const before = load()
+    expect(columnVerdict(shownOutcome(before.run!, "vv"), before.run!.resolutions).text).toBe("1 conflict to resolve")
+    const deletion = resolve(before, null, "Delhi")
+    expect(deletion.run!.resolutions[0].discarded).toMatchObject([{ leader: "Mumbai", text: "Item 2: hiring (postponed to May)" }])
+    expect(columnVerdict(shownOutcome(deletion.run!, "vv"), deletion.run!.resolutions)).toEqual({ text: "1 version discarded by a person", tone: "warn" })
+    const edit = resolve(load(), "Item 2: hiring (postponed to May)", "Mumbai")
+    expect(edit.run!.resolutions[0].discarded).toMatchObject([{ leader: "Delhi", deleted: true }])
+    const merged = resolve(load(), "Item 2: postponed", null)
+    expect(merged.run!.resolutions[0].discarded).toEqual([])
+    expect(columnVerdict(shownOutcome(merged.run!, "vv"), merged.run!.resolutions)).toEqual({ text: "Kept every edit", tone: "good" })
   })
 
   it("adds a third leader who sees the shared document, and starts over", () => {
