@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react"
 import type { Author } from "@/lib/protocol/messages"
-import { cleanName, identityColors } from "@/lib/client/identity"
+import { cleanName, colorName, identityColors } from "@/lib/client/identity"
 
 /**
  * This user's display name, editable in place (saved on Enter or blur), and colour: clicking the
@@ -18,10 +18,12 @@ export function NameField({ user, onChange }: { user: Author; onChange: (user: A
     const index = identityColors.indexOf(user.color as (typeof identityColors)[number])
     onChange({ ...user, color: identityColors[(index + 1) % identityColors.length] })
   }
+  const named = colorName(user.color)
+  const label = named ? `Your colour: ${named}. Change it` : "Change your colour"
   return (
     <div className="name-field">
-      <button type="button" className="name-swatch" style={{ backgroundColor: user.color }} onClick={nextColor}
-        title="Change your colour" aria-label="Change your colour" />
+      <button type="button" className="name-swatch" data-testid="name-swatch" style={{ backgroundColor: user.color }} onClick={nextColor}
+        title={label} aria-label={label} />
       <input className="name-input" data-testid="name-input" aria-label="Your name" value={draft} maxLength={64}
         onChange={event => setDraft(event.target.value)} onBlur={commit}
         onKeyDown={event => {

@@ -10,6 +10,15 @@ export const identityColors = [
   "#0c8599", "#087f5b", "#2b8a3e", "#5c940d", "#e67700", "#a61e4d"
 ] as const
 
+/** What each of identityColors is called, for people who cannot see it. */
+const colorNames = ["orange", "pink", "purple", "violet", "indigo", "blue", "cyan", "teal", "green", "olive", "amber", "crimson"]
+
+/** The name of one of identityColors ("teal"), or null for a colour outside the palette. */
+export function colorName(color: string): string | null {
+  const index = identityColors.indexOf(color.toLowerCase() as (typeof identityColors)[number])
+  return index < 0 ? null : colorNames[index]
+}
+
 const adjectives = ["Curious", "Quiet", "Brave", "Gentle", "Lucky", "Nimble", "Clever", "Sunny", "Calm", "Bold"]
 const animals = ["Heron", "Otter", "Fox", "Lynx", "Wren", "Badger", "Panda", "Falcon", "Koala", "Marten"]
 

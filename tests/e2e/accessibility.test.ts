@@ -152,5 +152,12 @@ describe("accessibility", () => {
       return [[x - 11.5, y], [x + 11.5, y], [x, y - 11.5], [x, y + 11.5]].map(([px, py]) => document.elementFromPoint(px, py) === swatch)
     })
     expect(hits).toEqual([true, true, true, true])
+    // It says which colour one has, and says the next one once pressed.
+    const swatch = page.getByTestId("name-swatch")
+    const before = await swatch.getAttribute("aria-label")
+    expect(before).toMatch(/^Your colour: [a-z]+\. Change it$/)
+    await swatch.click()
+    await expect.poll(() => swatch.getAttribute("aria-label")).not.toBe(before)
+    expect(await swatch.getAttribute("aria-label")).toMatch(/^Your colour: [a-z]+\. Change it$/)
   })
 })
