@@ -60,6 +60,7 @@ export function EditorToolbar({ view }: { view: EditorView | null }) {
   const action = (item: ToolbarItem): ToolbarAction => ({
     id: item.id,
     title: item.shortcut ? `${item.title} (${describeShortcut(item.shortcut, apple)})` : item.title,
+    label: item.title,
     active: !!state && !!item.active?.(state),
     enabled: !!state && item.command(state),
     phone: !!item.phone,
@@ -73,6 +74,7 @@ export function EditorToolbar({ view }: { view: EditorView | null }) {
   const link: ToolbarAction = {
     id: "link",
     title: linkOn ? "Edit link" : "Link",
+    label: linkOn ? "Edit link" : "Link",
     active: linkOn,
     enabled: !!state && (linkOn || setLink("https://example.com")(state)),
     phone: true,

@@ -4,6 +4,8 @@ export interface ToolbarAction {
   id: string
   /** Accessible name and tooltip, with the shortcut when there is one. */
   title: string
+  /** The name alone, without the shortcut: what a phone's "More" menu shows. */
+  label: string
   active: boolean
   enabled: boolean
   /** Kept on a phone's toolbar; the others go into its "More" menu. */

@@ -14,7 +14,8 @@ interface MoreMenuProps {
 /**
  * The phone toolbar's "More" button and the menu of the commands it holds, a menu button as WAI-ARIA
  * describes it: Enter, Space or Down open it on the first item, Up on the last; Up, Down, Home and End
- * move; Escape closes it and gives the focus back to the button. Each item shows whether it applies.
+ * move; Escape closes it and gives the focus back to the button. Each item shows whether it applies, and
+ * its name without a keyboard shortcut: the menu is a phone's.
  */
 export function ToolbarMoreMenu({ actions, current, register, onFocus }: MoreMenuProps) {
   const { open, active, setActive, root, button, items, openAt, dismiss, onButtonKey, onMenuKey } = useMenuButton(actions.length)
@@ -47,7 +48,7 @@ export function ToolbarMoreMenu({ actions, current, register, onFocus }: MoreMen
                 action.run()
               }}>
               <span className="toolbar-more-icon" aria-hidden="true">{toolbarIcons[action.id]}</span>
-              {action.title}
+              {action.label}
             </button>
           ))}
         </div>

@@ -170,6 +170,10 @@ describe("phone toolbar", () => {
     const items = await menu.getByRole("menuitemcheckbox").evaluateAll(elements => elements.map(element => element.getAttribute("data-testid")))
     expect(items).toEqual(["tb-paragraph", "tb-h2", "tb-h3", "tb-strike", "tb-code", "tb-ordered", "tb-quote", "tb-codeblock"])
     for (const id of items) await expectOnScreen(page, id!)
+    // A phone's menu names each command without a desktop keyboard shortcut.
+    const names = await menu.getByRole("menuitemcheckbox").allTextContents()
+    expect(names.filter(name => /Ctrl|⌘|Shift|Alt/.test(name))).toEqual([])
+    expect(names.filter(name => name.endsWith("Strikethrough"))).toHaveLength(1)
     expect(await focused(page)).toBe("tb-paragraph")
     await page.keyboard.press("End")
     expect(await focused(page)).toBe("tb-codeblock")
