@@ -1,4 +1,4 @@
-import { Schema, type NodeSpec, type MarkSpec, type DOMOutputSpec, type Attrs } from "prosemirror-model"
+import { Schema, type Node, type NodeSpec, type MarkSpec, type DOMOutputSpec, type Attrs } from "prosemirror-model"
 import { usePlainAttrs } from "./plain-attrs"
 import { titleProblem } from "./document-title"
 
@@ -48,11 +48,26 @@ function validateConflict(value: unknown): void {
     const v = version as { vv?: unknown; node?: unknown; author?: { name?: unknown; color?: unknown }; clientId?: unknown } | null
     if (!v || typeof v != "object") throw new RangeError("A conflict version must be an object")
     validateVector(v.vv ?? null)
-    if (v.node !== null && (typeof v.node != "object" || typeof (v.node as { type?: unknown }).type != "string"))
-      throw new RangeError("A conflict version's node must be null or a node")
+    if (v.node !== null) checkConflictNode(v.node)
     if (typeof v.author?.name != "string" || typeof v.author?.color != "string" || typeof v.clientId != "string")
       throw new RangeError("A conflict version needs an author and a clientId")
+    if (v.author.name.length > 64 || !/^#[0-9a-fA-F]{6}$/.test(v.author.color) || v.clientId.length > 64)
+      throw new RangeError("A conflict version's author needs a name of at most 64 characters and a colour like #3366cc, its clientId at most 64 characters")
   }
+}
+
+// A version in conflict is a whole block of this schema, which the editor shows and a person may
+// keep: it must parse and pass the schema's checks, and hold no conflict of its own.
+function checkConflictNode(json: unknown): void {
+  if (typeof json != "object" || json === null || Array.isArray(json)) throw new RangeError("A conflict version's node must be null or a node")
+  let node: Node
+  try {
+    node = schema.nodeFromJSON(json)
+    node.check()
+  } catch (error) {
+    throw new RangeError(`A conflict version's node is not a block of this schema: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (!node.isBlock || node.attrs.conflict != null) throw new RangeError("A conflict version's node must be a block without a conflict of its own")
 }
 
 function validateId(value: unknown): void {

@@ -1,6 +1,6 @@
 import type { Node } from "prosemirror-model"
 import { Step, type StepMap } from "prosemirror-transform"
-import { schema, checkStepContent, compactJSON, malformedStep, stepContentProblem, stepPlaceProblem } from "../../lib/schema"
+import { schema, checkStepContent, compactJSON, malformedStep, setsVectorAttrs, stepContentProblem, stepPlaceProblem } from "../../lib/schema"
 import { transformBatch, summarizeSteps, summaryText, summaryPhrases, StepSummarizer, outOfRange, sizeBefore, type TransformedBatch } from "../../lib/ot"
 import { applyWrites, type LwwGranularity } from "../../lib/strategies/block-writes"
 import { applyVectorWrites } from "../../lib/strategies/vv/writes"
@@ -31,6 +31,19 @@ function checkStrategy(mode: DocumentMode, doc: HubDocument, request: SubmitRequ
     throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} is a CRDT document: send Yjs updates with "update", not steps`)
   if (mode.carries == "blocks" && !request.blocks)
     throw new ConcordError("ERR_STRATEGY_MISMATCH", `Document ${doc.id} resolves conflicts per block (${doc.strategy}): send the changed blocks with the steps`)
+}
+
+/**
+ * Only a version-vector document's blocks carry version vectors and versions in conflict, which its
+ * hub writes: on any other document a step that sets them, or inserts a block carrying them, is
+ * refused (the editor would show a made-up conflict). On a version-vector document a client's steps
+ * may carry copies of them (a split block, an undo), which the hub settles.
+ */
+function checkVectorAttrs(mode: DocumentMode, steps: readonly Step[]): void {
+  if (mode.blocks?.by == "vector") return
+  const index = steps.findIndex(setsVectorAttrs)
+  if (index >= 0)
+    throw new ConcordError("ERR_SCHEMA_VIOLATION", `Step ${index}: only a version-vector document's blocks carry version vectors and conflicts`)
 }
 
 /** A batch or update may be based on any version the document has, none newer than its head (both pipelines). */
@@ -318,6 +331,7 @@ export async function prepareSubmit(ctx: SubmitContext, doc: HubDocument, reques
   checkStrategy(mode, doc, request)
   checkBaseVersion(doc, request.baseVersion)
   const steps = parseSteps(request)
+  checkVectorAttrs(mode, steps)
   // The batch as submitted, as JSON text, worked out only when needed: to compare a resend with what its
   // seq committed, and to keep it with an op that commits other steps.
   let json: string | null = null

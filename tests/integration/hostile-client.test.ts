@@ -108,6 +108,26 @@ describe("hostile steps", () => {
     expect(await code(socket, "submit", { docId: "out-of-range", clientId: "mallory", seq: 1, baseVersion: base, steps: [{ stepType: "replace", from: 12, to: 12, slice: text("!") }] })).toBe("ok")
   })
 
+  it("refuses versions in conflict that are not blocks of the schema, and any on a document that does not keep versions", async () => {
+    const { owner, socket } = await target("fake-conflict")
+    const base = owner.sync!.version
+    const ops = (await owner.history()).length
+    const version = (node: unknown) => ({ vv: { a: 1 }, node, author: { name: "Eve", color: "#aa0000" }, clientId: "a" })
+    const paragraph = (t: string) => ({ type: "paragraph", ...text(t) })
+    const submit = (steps: unknown[]) => code(socket, "submit", { docId: "fake-conflict", clientId: "mallory", seq: 1, baseVersion: base, steps })
+    // The editor of every tab parses each version: one it cannot parse stopped every page from loading.
+    for (const node of [{ type: "bogus" }, { type: "paragraph", content: [{ type: "text", text: "x", marks: [{ type: "link", attrs: { href: "javascript:alert(1)" } }] }] }, { type: "text", text: "x" }])
+      expect(await submit([{ stepType: "attr", pos: 0, attr: "conflict", value: [version(node), version(paragraph("b"))] }])).toBe("ERR_SCHEMA_VIOLATION")
+    // Well-formed, it would show a made-up conflict: only a version-vector document has any.
+    const fake = [version(paragraph("mine")), version(paragraph("theirs"))]
+    expect(await submit([{ stepType: "attr", pos: 0, attr: "conflict", value: fake }])).toBe("ERR_SCHEMA_VIOLATION")
+    expect(await submit([{ stepType: "attr", pos: 0, attr: "vv", value: { a: 1 } }])).toBe("ERR_SCHEMA_VIOLATION")
+    expect(await submit([{ stepType: "replace", from: 13, to: 13, slice: { content: [{ type: "paragraph", attrs: { id: "p2", conflict: fake }, ...text("x") }] } }])).toBe("ERR_SCHEMA_VIOLATION")
+    expect((await owner.history()).length).toBe(ops)
+    // Clearing them, as a new block does, is what clients send.
+    expect(await submit([{ stepType: "attr", pos: 0, attr: "vv", value: null }])).toBe("ok")
+  })
+
   it("refuses a batch too far behind, at once, and a connection that far behind catches up and rebases its edits", async () => {
     const writer = suite.closeAtEnd(await TestClient.open(suite.server.url, "far-behind", "writer", true))
     writer.type("start")

@@ -17,6 +17,19 @@ function commandSteps(start: ReturnType<typeof doc>, command: typeof wrapIn exte
 }
 
 describe("checking what a step carries", () => {
+  it("refuses versions in conflict whose block is not one of the schema's, and takes one that is", () => {
+    const version = (node: unknown) => ({ vv: { a: 1 }, node, author: { name: "Eve", color: "#aa0000" }, clientId: "a" })
+    const good = version({ type: "paragraph", content: [{ type: "text", text: "theirs" }] })
+    const attr = (value: unknown) => Step.fromJSON(schema, { stepType: "attr", pos: 0, attr: "conflict", value })
+    expect(stepContentProblem(attr([good, version(null)]), schema)).toBeNull()
+    for (const bad of [
+      { type: "bogus" }, { type: "text", text: "x" },
+      { type: "paragraph", content: [{ type: "text", text: "x", marks: [{ type: "link", attrs: { href: "javascript:alert(1)" } }] }] },
+      { type: "paragraph", attrs: { conflict: [good, good] } }
+    ])
+      expect(stepContentProblem(attr([version(bad), good]), schema), JSON.stringify(bad)).toMatch(/conflict version's node/)
+  })
+
   it("accepts wrapping in a list or a quote, whose slices hold empty wrappers", () => {
     const start = doc(p("one"))
     for (const steps of [commandSteps(start, wrapInList(schema.nodes.bullet_list)), commandSteps(start, wrapIn(schema.nodes.blockquote))]) {
