@@ -26,7 +26,7 @@ export const limits = {
   /** Entries in a version vector, and versions of one block kept in a conflict. */
   maxVectorEntries: 256,
   maxConflictVersions: 16,
-  /** How deep a slice may be open, or its nodes nest (the schema's deepest document is far shallower). */
+  /** How deep a slice may be open, or its nodes nest, and how deep a document's nodes may nest (the schema's deepest document is far shallower). */
   maxNodeDepth: 64,
   /** Top-level nodes in one step's slice. */
   maxSliceNodes: 10_000,

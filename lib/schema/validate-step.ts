@@ -2,6 +2,8 @@ import { Mark, type AttributeSpec, type Attrs, type Fragment, type MarkType, typ
 import { AddMarkStep, AddNodeMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { withinTextblock } from "./within-textblock"
 import { markSetSteps } from "./mark-set-steps"
+import { nesting } from "./well-formed-step"
+import { limits } from "../protocol/limits"
 
 function checkAttrs(type: NodeType | MarkType, values: Attrs): void {
   const attrs = type.spec.attrs ?? {}
@@ -85,13 +87,21 @@ export function stepContentProblem(step: Step, schema: Schema): string | null {
  */
 export function stepPlaceProblem(step: Step, doc: Node): string | null {
   return problemOf(() => {
-    if (step instanceof ReplaceAroundStep) {
+    if (step instanceof ReplaceStep) {
+      // The slice's nodes were checked on their own; in place they may nest too deep: the open ones join the nodes around.
+      if (step.slice.size && doc.resolve(step.from).depth - step.slice.openStart + nesting(step.slice.content) > limits.maxNodeDepth) return tooDeep
+    } else if (step instanceof ReplaceAroundStep) {
       // Within one textblock (a deletion around others' typing): the slice alone, as for a replace step;
       // applying it checks that the textblock may hold what results.
       if (withinTextblock(doc, step.from, step.to)) checkSlice(step.slice)
       // Else the slice's nodes are completed by the gap's content (a list wrapped around paragraphs): check
-      // them in place. Such steps (wrap, lift) are rare enough for a check of the whole result.
-      else step.apply(doc).doc?.check()
+      // them in place. Such steps (wrap, lift) are rare enough for a check of the whole result, which also
+      // bounds how deep wrapping upon wrapping may nest the document.
+      else {
+        const result = step.apply(doc).doc
+        if (result && nesting(result.content) > limits.maxNodeDepth) return tooDeep
+        result?.check()
+      }
     } else if (step instanceof AttrStep) {
       const node = doc.nodeAt(step.pos)
       if (!node) return `No node at position ${step.pos}`
@@ -101,6 +111,8 @@ export function stepPlaceProblem(step: Step, doc: Node): string | null {
     return null
   })
 }
+
+const tooDeep = `The document's nodes would nest deeper than ${limits.maxNodeDepth}`
 
 /** What `check` returns, or the message of what it throws. */
 function problemOf(check: () => string | null): string | null {

@@ -2,8 +2,11 @@ import { Slice, type Fragment } from "prosemirror-model"
 import { ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { limits } from "../protocol/limits"
 
-/** How deep a fragment's nodes nest, counted without recursion (a hostile slice may nest thousands deep). */
-function nesting(fragment: Fragment): number {
+/**
+ * How deep a fragment's nodes nest (1 for text alone, 2 for a paragraph of text), counted without
+ * recursion (a hostile slice may nest thousands deep) and only up to just past limits.maxNodeDepth.
+ */
+export function nesting(fragment: Fragment): number {
   let deepest = 0
   const stack: { content: Fragment; depth: number }[] = [{ content: fragment, depth: 1 }]
   while (stack.length) {

@@ -128,6 +128,32 @@ describe("hostile steps", () => {
     expect(await submit([{ stepType: "attr", pos: 0, attr: "vv", value: null }])).toBe("ok")
   })
 
+  it("refuses steps that would nest the document deeper than the limit, one wrap or one insertion at a time, and the document stays open", async () => {
+    const { owner, socket } = await target("deep-wraps")
+    const base = owner.sync!.version
+    const ops = (await owner.history()).length
+    // Each step wraps the whole document in one more quote: doc > quote^k > paragraph > text nests k + 2 deep.
+    const wraps = (count: number, size: number) => Array.from({ length: count }, (_, k) => ({
+      stepType: "replaceAround", from: 0, to: size + 2 * k, gapFrom: 0, gapTo: size + 2 * k, insert: 1, slice: { content: [{ type: "blockquote" }] }, structure: true
+    }))
+    const submit = (seq: number, baseVersion: number, steps: unknown[]) =>
+      code(socket, "submit", { docId: "deep-wraps", clientId: "mallory", seq, baseVersion, steps })
+    expect(await submit(1, base, wraps(limits.maxNodeDepth, 13))).toBe("ERR_SCHEMA_VIOLATION")
+    expect((await owner.history()).length).toBe(ops)
+    expect(await submit(1, base, wraps(limits.maxNodeDepth - 2, 13))).toBe("ok")
+    expect(await submit(2, base + 1, wraps(1, 13 + 2 * (limits.maxNodeDepth - 2)))).toBe("ERR_SCHEMA_VIOLATION")
+    // A deep slice typed in at the bottom of those quotes is refused the same way, though it is within the limit on its own.
+    let nested: unknown = { type: "paragraph", content: [{ type: "text", text: "x" }] }
+    for (let i = 0; i < 10; i++) nested = { type: "blockquote", content: [nested] }
+    const inner = limits.maxNodeDepth - 2
+    expect(await submit(2, base + 1, [{ stepType: "replace", from: inner, to: inner, slice: { content: [nested] } }])).toBe("ERR_SCHEMA_VIOLATION")
+    // Everyone can still open it.
+    const late = suite.closeAtEnd(await TestClient.open(suite.server.url, "deep-wraps", "late"))
+    expect(late.sync!.version).toBeGreaterThan(base)
+    expect(late.sync!.state.doc.firstChild!.type.name).toBe("blockquote")
+    expect(late.sync!.state.doc.textContent).toBe("hello world")
+  })
+
   it("refuses a batch too far behind, at once, and a connection that far behind catches up and rebases its edits", async () => {
     const writer = suite.closeAtEnd(await TestClient.open(suite.server.url, "far-behind", "writer", true))
     writer.type("start")
