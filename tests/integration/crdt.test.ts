@@ -128,6 +128,17 @@ describe("CRDT documents on the hub", () => {
         f.insert(0, [outer])
       }) })
       expect(nested.ok ? "ok" : nested.error.code).toBe("ERR_SCHEMA_VIOLATION")
+      // Quotes in quotes, each valid, nested deeper than a document may nest.
+      const deep = await send("update", { seq: 1, update: outside(f => {
+        let inner: Y.XmlElement = new Y.XmlElement("paragraph")
+        for (let i = 0; i < limits.maxNodeDepth + 2; i++) {
+          const quote = new Y.XmlElement("blockquote")
+          quote.insert(0, [inner])
+          inner = quote
+        }
+        f.insert(0, [inner])
+      }) })
+      expect(deep.ok ? "ok" : deep.error).toMatchObject({ code: "ERR_SCHEMA_VIOLATION", message: expect.stringMatching(/nest deeper than/) })
       const steps = await send("submit", { seq: 1, baseVersion: version, steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "x" }] } }] })
       expect(steps.ok ? "ok" : steps.error.code).toBe("ERR_STRATEGY_MISMATCH")
       const again: Reply<JoinResult> = await socket.emitWithAck("join", { docId: "crdt-strict", clientId: "raw", secret: testSecret("raw"), token: knownLinks("crdt-strict").edit, version: null, user: { name: "Raw", color: "#112233" } })

@@ -92,12 +92,14 @@ export function checkUpdateContent(ydoc: Y.Doc, update: Uint8Array): string {
 
 // The first element or text format in the fragment that the schema does not know or allow, described;
 // null when all are known. Counts the elements and characters on the way.
-function unknownContent(parent: Y.XmlFragment | Y.XmlElement, held: { elements: number; characters: number }): string | null {
+function unknownContent(parent: Y.XmlFragment | Y.XmlElement, held: { elements: number; characters: number }, depth = 1): string | null {
+  // Deeper than the schema allows a document to nest (limits.maxNodeDepth), before walking it deeper.
+  if (depth > limits.maxNodeDepth) return `The document's nodes would nest deeper than ${limits.maxNodeDepth}`
   for (const child of parent.toArray()) {
     if (child instanceof Y.XmlElement) {
       if (!schema.nodes[child.nodeName] || child.nodeName == "text") return `Unknown node type "${child.nodeName}"`
       held.elements++
-      const inner = unknownContent(child, held)
+      const inner = unknownContent(child, held, depth + 1)
       if (inner) return inner
     } else if (child instanceof Y.XmlText) {
       for (const part of child.toDelta() as { insert?: unknown; attributes?: Record<string, Record<string, unknown>> }[]) {
