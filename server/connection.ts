@@ -8,6 +8,8 @@ import type { Logger } from "./log"
 import type { RequestGuard } from "./rate-guard"
 import { readCost } from "./budgets"
 import { opsRoomOf, roomOf } from "./room-broadcaster"
+import { awarenessUpdateProblem } from "../lib/strategies/crdt/awareness-states"
+import { decodeUpdate } from "../lib/strategies/crdt/updates"
 
 /** Socket.IO server and socket types with Concord's typed events. */
 export type ConcordServer = Server<ClientToServerEvents, ServerToClientEvents>
@@ -88,12 +90,15 @@ export class Connection {
         this.log.debug({ err: error }, "presence-rejected")
       }
     })
-    // A CRDT document's carets: relayed unread to the room, with who sent them (their names come from the join, not the update).
+    // A CRDT document's carets: relayed to the room, with who sent them (their names come from the join,
+    // not the update), once each state is one a caret can be drawn from.
     socket.on("awareness", async update => {
       if (!(await guard.allows("presence"))) return
       try {
         const message = parse.awareness(update)
         const member = this.writer(message.docId)
+        const problem = awarenessUpdateProblem(decodeUpdate(message.update))
+        if (problem) throw new ConcordError("ERR_INVALID_MESSAGE", `Invalid awareness update: ${problem}`)
         socket.to(roomOf(message.docId)).emit("awareness", { ...message, from: { clientId: member.clientId, user: member.user } })
       } catch (error) {
         this.log.debug({ err: error }, "awareness-rejected")

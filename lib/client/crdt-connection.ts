@@ -13,6 +13,7 @@ import { unpackOps } from "../protocol/packed-steps"
 import { strategyName, type StrategyName } from "../protocol/strategies"
 import { modeOf } from "../strategies/registry"
 import { bringsNews, crdtDoc, crdtFragment, crdtSeed, decodeUpdate, encodeUpdate } from "../strategies/crdt/updates"
+import { caretStateProblem } from "../strategies/crdt/awareness-states"
 import { crdtTitlePlugin } from "../strategies/crdt/title-plugin"
 import { crdtUndoScope } from "../strategies/crdt/undo-scope"
 import type { HistorySource } from "../history/history-source"
@@ -307,7 +308,8 @@ export class CrdtConnection extends HubConnection {
     const caret = this.caret
     const cursors = caret ? [yCursorPlugin(this.awareness, {
       // Drawn under the name and colour the sender joined with, not whatever its state says.
-      awarenessStateFilter: (own: number, id: number) => own != id && this.senders.has(id),
+      // The hub relays no state a caret cannot be drawn from; one that came another way is not drawn either.
+      awarenessStateFilter: (own: number, id: number, state: unknown) => own != id && this.senders.has(id) && caretStateProblem(state) == null,
       cursorBuilder: (_user: unknown, id: number) => {
         const { user } = this.senders.get(id)!
         return caret(user.name, safeColor(user.color))
