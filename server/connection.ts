@@ -53,6 +53,9 @@ export class Connection {
         socket.join([roomOf(message.docId), opsRoomOf(message.docId, detail)])
       })
       this.joined.set(message.docId, { clientId: message.clientId, user: message.user, role: result.role, detail })
+      // Joined again as another client: the one before is gone from the document, its caret too.
+      if (earlier && earlier.clientId != message.clientId && this.hub.forgetPresence(message.docId, earlier.clientId, socket.id))
+        socket.to(roomOf(message.docId)).emit("presence:leave", { docId: message.docId, clientId: earlier.clientId })
       return result
     }))
     socket.on("detail", (request, ack) => this.handle("detail", ack, async () => {

@@ -340,6 +340,17 @@ export class Hub {
     if (!doc) return false
     doc.sockets.delete(socketId)
     doc.lastActive = Date.now()
+    return this.forgetPresence(docId, clientId, socketId)
+  }
+
+  /**
+   * Drop `clientId`'s presence, set through socket `socketId`, from the document: when the client
+   * leaves, or when its socket joins the document again as another client. Returns true when there
+   * was one, for the room to be told.
+   */
+  forgetPresence(docId: string, clientId: string, socketId: string): boolean {
+    const doc = this.documents.peek(docId)
+    if (!doc) return false
     // The same client may have joined again on a new socket before this one closed: its presence stays.
     if (doc.presenceSockets.get(clientId) != socketId) return false
     doc.presenceSockets.delete(clientId)

@@ -184,6 +184,21 @@ describe("hostile steps", () => {
 })
 
 describe("who a socket acts as", () => {
+  it("drops a client's caret when its socket joins again as another client, so no ghost stays in the document", async () => {
+    const { owner, socket } = await target("ghosts", "ghost-1")
+    const watcher = suite.closeAtEnd(await TestClient.open(suite.server.url, "ghosts", "watcher"))
+    for (let i = 1; i <= 3; i++) {
+      if (i > 1) expect(await code(socket, "join", { docId: "ghosts", clientId: `ghost-${i}`, secret: testSecret(`ghost-${i}`), token: knownLinks("ghosts").edit, version: null, user })).toBe("ok")
+      socket.emit("presence", { docId: "ghosts", version: owner.sync!.version, selection: { anchor: 2, head: 2 } })
+      await watcher.waitFor(() => watcher.presence.has(`ghost-${i}`), `ghost ${i}'s caret`)
+    }
+    await watcher.waitFor(() => !watcher.presence.has("ghost-1") && !watcher.presence.has("ghost-2"), "the earlier carets to go")
+    socket.close()
+    await watcher.waitFor(() => !watcher.presence.has("ghost-3"), "the last caret to go")
+    const late = suite.closeAtEnd(await TestClient.open(suite.server.url, "ghosts", "late"))
+    expect([...late.presence.keys()].filter(id => id.startsWith("ghost"))).toEqual([])
+  })
+
   it("binds a client id to the secret that first joined with it", async () => {
     const { owner, socket } = await target("takeover", "victim")
     const watcher = suite.closeAtEnd(await TestClient.open(suite.server.url, "takeover", "watcher"))
