@@ -1,4 +1,4 @@
-import type { Node } from "prosemirror-model"
+import { Fragment, Slice, type Node } from "prosemirror-model"
 import { AddMarkStep, findWrapping, RemoveMarkStep, Transform, type Step } from "prosemirror-transform"
 
 /** Where two documents differ: from `start` to `endA` in the first, to `endB` in the second. */
@@ -21,13 +21,108 @@ function diffRange(from: Node, to: Node): DiffRange | null {
   return { start, endA, endB }
 }
 
+/** Top-level blocks matched further than this (both sides' counts multiplied) are diffed as one range. */
+const maxMatchedBlocks = 250_000
+
+/**
+ * Steps that turn `from` into `to`, touching only what differs: top-level blocks are matched (by id,
+ * in order) and each changed one, or each run of blocks added or removed, is changed on its own, last
+ * first, so that a block the same in both is never replaced, and others' typing in it while the steps
+ * travel stays where it was typed. Each change is made as diffRangeSteps makes it. Empty when the
+ * documents are equal.
+ */
+export function diffDocs(from: Node, to: Node): Step[] {
+  const segments = changedSegments(from, to)
+  if (!segments || segments.length < 2) return diffRangeSteps(from, to)
+  try {
+    return segmentSteps(from, to, segments) ?? diffRangeSteps(from, to)
+  } catch {
+    // A run of blocks the schema does not take where it is on its own: as one range.
+    return diffRangeSteps(from, to)
+  }
+}
+
+/** The steps of diffDocs, segment by segment, last first; null when they do not give `to`. */
+function segmentSteps(from: Node, to: Node, segments: readonly Segment[]): Step[] | null {
+  const tr = new Transform(from)
+  for (let k = segments.length - 1; k >= 0; k--) {
+    const { aFrom, aTo, bFrom, bTo } = segments[k]
+    // Positions before this segment have not moved: the segments after it were changed first.
+    let start = 0
+    for (let i = 0; i < aFrom; i++) start += tr.doc.child(i).nodeSize
+    let end = start
+    for (let i = aFrom; i < aTo; i++) end += tr.doc.child(i).nodeSize
+    const blocks: Node[] = []
+    for (let j = bFrom; j < bTo; j++) blocks.push(to.child(j))
+    const target = tr.doc.replace(start, end, new Slice(Fragment.from(blocks), 0, 0))
+    const steps = diffRangeSteps(tr.doc, target)
+    if (!steps.length) return null
+    for (const step of steps) tr.step(step)
+  }
+  return tr.doc.eq(to) ? tr.steps : null
+}
+
+/** A run of top-level blocks, `aFrom..aTo` in one document, that becomes `bFrom..bTo` in the other. */
+interface Segment {
+  aFrom: number
+  aTo: number
+  bFrom: number
+  bTo: number
+}
+
+/**
+ * The runs of top-level blocks that differ between `a` and `b`, in order, once the blocks they share
+ * are matched: a block pairs with the one of the same id (the same node, for blocks without one) in
+ * the longest order-keeping matching. Null when there is more than one document to match than
+ * maxMatchedBlocks allows, or the blocks cannot be told apart by id.
+ */
+function changedSegments(a: Node, b: Node): Segment[] | null {
+  let head = 0
+  while (head < a.childCount && head < b.childCount && a.child(head).eq(b.child(head))) head++
+  let tail = 0
+  while (tail < a.childCount - head && tail < b.childCount - head && a.child(a.childCount - 1 - tail).eq(b.child(b.childCount - 1 - tail))) tail++
+  const n = a.childCount - head - tail, m = b.childCount - head - tail
+  if (n * m > maxMatchedBlocks) return null
+  const key = (node: Node) => (typeof node.attrs.id == "string" ? node.attrs.id : null)
+  const same = (i: number, j: number) => {
+    const x = a.child(head + i), y = b.child(head + j)
+    const kx = key(x)
+    return kx != null ? kx == key(y) : x.eq(y)
+  }
+  // Longest common subsequence of the middle blocks, by the table of suffixes.
+  const width = m + 1
+  const table = new Uint32Array((n + 1) * width)
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      table[i * width + j] = same(i, j) ? table[(i + 1) * width + j + 1] + 1 : Math.max(table[(i + 1) * width + j], table[i * width + j + 1])
+  const segments: Segment[] = []
+  let i = 0, j = 0, runA = 0, runB = 0
+  const close = () => {
+    if (runA < i || runB < j) segments.push({ aFrom: head + runA, aTo: head + i, bFrom: head + runB, bTo: head + j })
+  }
+  while (i < n || j < m) {
+    if (i < n && j < m && same(i, j)) {
+      close()
+      // A matched block that changed is a segment of its own.
+      if (!a.child(head + i).eq(b.child(head + j))) segments.push({ aFrom: head + i, aTo: head + i + 1, bFrom: head + j, bTo: head + j + 1 })
+      i++
+      j++
+      runA = i
+      runB = j
+    } else if (j < m && (i == n || table[i * width + j + 1] >= table[(i + 1) * width + j])) j++
+    else i++
+  }
+  close()
+  return segments
+}
+
 /**
  * Steps that turn `from` into `to`, touching only the range where they differ: in place when that range
  * kept its shape (new block types, attributes, marks), a wrapping when its blocks went into a list or
  * quote, else one replacement of it (the whole document when that does not fit). Empty when the
  * documents are equal.
  */
-export function diffDocs(from: Node, to: Node): Step[] {
+function diffRangeSteps(from: Node, to: Node): Step[] {
   const range = diffRange(from, to)
   if (!range) return []
   const found = inPlaceSteps(from, to, range) ?? wrapSteps(from, to, range)

@@ -42,6 +42,24 @@ describe("restoring a version", () => {
     expect([step.from, step.to, step.slice.content.textBetween(0, step.slice.content.size)]).toEqual([5, 8, "2"])
   })
 
+  it("leaves a block the same in both versions untouched, so that what others type in it meanwhile stays there", () => {
+    const block = (id: string, text: string) => schema.nodes.paragraph.create({ id }, schema.text(text))
+    const current = schema.node("doc", null, [block("b1", "One uno"), block("b2", "Two"), block("b3", "Three tres"), block("b4", "Four")])
+    const target = schema.node("doc", null, [block("b1", "One"), block("b2", "Two"), block("b3", "Three"), block("b5", "New"), block("b4", "Four")])
+    const tr = restoreVersion(EditorState.create({ doc: current }), target)!
+    expect(tr.doc.eq(target)).toBe(true)
+    // One step per change, none reaching over "Two".
+    const twoStart = 1 + "One uno".length + 1, twoEnd = twoStart + 1 + "Two".length // the end of its text
+    for (const step of tr.steps) {
+      const { from, to } = step as ReplaceStep
+      expect(to <= twoStart || from >= twoEnd, JSON.stringify(step.toJSON())).toBe(true)
+    }
+    // Someone's caret, or typing, at the end of "Two" stays at the end of "Two".
+    const mapped = tr.mapping.map(twoEnd)
+    expect(tr.doc.resolve(mapped).parent.textContent).toBe("Two")
+    expect(mapped).toBe(tr.doc.child(0).nodeSize + 1 + "Two".length)
+  })
+
   it("returns null when the versions are equal", () => {
     expect(restoreVersion(EditorState.create({ doc: doc(p("same")) }), doc(p("same")))).toBeNull()
   })
