@@ -1,7 +1,7 @@
 import { memo, useState } from "react"
 import type { CommittedOp } from "@/lib/protocol/messages"
 import { safeColor } from "@/lib/protocol/author-color"
-import { restoreDetails, summarizeOp, versionTime, type DroppedView, type HistoryModel, type LostWriteView, type TimelineEntry } from "@/lib/history"
+import { restoreDetails, shownDrops, summarizeOp, versionTime, type DroppedView, type HistoryModel, type LostWriteView, type TimelineEntry } from "@/lib/history"
 
 function versions(entry: TimelineEntry): string {
   return entry.first == entry.last ? `v${entry.first}` : `v${entry.first}–v${entry.last}`
@@ -48,7 +48,7 @@ function OpDetails({ op, model, readOnly }: { op: CommittedOp; model: HistoryMod
           </details>
         </div>
       )}
-      {op.dropped?.length ? <DroppedChanges op={op} model={model} readOnly={readOnly} /> : null}
+      {shownDrops(op).length ? <DroppedChanges op={op} model={model} readOnly={readOnly} /> : null}
       {lost.map((view: LostWriteView) => (
         <div key={view.key} className="history-dropped" data-testid="lost-write">
           <span className="history-dropped-text">

@@ -111,10 +111,15 @@ function typedInline(step: Step): Fragment | null {
 function describe(item: DroppedContent, step: Step, before: Node | null, text: string): void {
   if (step instanceof ReplaceStep || step instanceof ReplaceAroundStep) {
     if (step.slice.size) {
-      item.blocks = blocksOf(step.slice.content)
-      item.label = quote(textOf(item.blocks) || text)
+      const blocks = blocksOf(step.slice.content)
+      const typed = textOf(blocks) || text
+      // A change of structure (a list, a heading, a split) carries no text: there is nothing to put back.
+      if (!typed) return void (item.label = structureWords(step, before))
+      item.blocks = blocks
+      item.label = quote(typed)
       return
     }
+    if (step instanceof ReplaceAroundStep) return void (item.label = structureWords(step, before))
     const removed = before ? before.textBetween(step.from, Math.min(step.to, before.content.size), " ", " ") : ""
     item.label = removed ? `deleting ${quote(removed)}` : "a deletion"
     return
@@ -134,6 +139,23 @@ function describe(item: DroppedContent, step: Step, before: Node | null, text: s
   }
   if (step instanceof AttrStep) item.label = `setting the ${step.attr} of a block`
   else item.label = "a change"
+}
+
+/** A change of structure in words: "making 'Second line' a list", "a paragraph break". */
+function structureWords(step: ReplaceStep | ReplaceAroundStep, before: Node | null): string {
+  const made = step.slice.content.firstChild
+  const kind = made ? blockWords[made.type.name] ?? made.type.name.replace(/_/g, " ") : "block"
+  if (step instanceof ReplaceAroundStep) {
+    const text = before && step.gapTo <= before.content.size ? before.textBetween(step.gapFrom, step.gapTo, " ", " ") : ""
+    const what = text ? quote(text) : "a block"
+    // An empty slice takes the wrappers away: a lift out of a list or quote.
+    if (!made) {
+      const wrapper = before && step.from < before.content.size ? before.nodeAt(step.from) : null
+      return `taking ${what} out of ${wrapper ? `a ${blockWords[wrapper.type.name] ?? wrapper.type.name}` : "its block"}`
+    }
+    return `making ${what} ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}`
+  }
+  return step.slice.openStart > 0 && step.slice.content.childCount > 1 ? "a paragraph break" : `adding an empty ${kind}`
 }
 
 function addMark(content: Fragment, step: AddMarkStep): Fragment {
@@ -202,6 +224,9 @@ function deletedContainer(doc: Node, step: Step, pos: number): string | null {
   for (let depth = 1; depth <= $pos.depth; depth++) {
     if ($pos.before(depth) >= step.from && $pos.after(depth) <= step.to) return blockWords[$pos.node(depth).type.name] ?? null
   }
+  // A change made to a whole block (its type, a wrapping) starts just before it.
+  const after = $pos.nodeAfter
+  if (after && after.isBlock && pos >= step.from && pos + after.nodeSize <= step.to) return blockWords[after.type.name] ?? null
   return null
 }
 

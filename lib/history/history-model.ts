@@ -7,6 +7,7 @@ import { HistoryLog } from "./history-log"
 import { lostWrites, restoredRegister, restoreLostWrite, type LostWrite } from "./lost-write"
 import type { HistorySource } from "./history-source"
 import { explainMerge, type MergeExplanation } from "./merge-explanation"
+import { shownDrops } from "./shown-drops"
 import { mergeHighlights, type HighlightRange } from "./merge-highlight"
 import { restoreVersion } from "./restore-version"
 import { restoresMeta } from "../ot/restores-meta"
@@ -202,7 +203,7 @@ export class HistoryModel {
    * (the document at the op's base version and the ops it was transformed past) is being fetched.
    */
   droppedOf(op: CommittedOp): DroppedView[] | null {
-    if (!op.dropped?.length) return []
+    if (!shownDrops(op).length) return []
     const known = this.dropped.get(op.version)
     if (known && known != "loading") return known
     if (!known) void this.loadDropped(op)
@@ -390,7 +391,7 @@ export class HistoryModel {
     const views = droppedContents(op, baseDoc).map(content => {
       const key = `${op.version}:${content.indices[0]}`
       const text = describeDropped(content, blameDropped(content, concurrent, baseDoc))
-      return { key, content, text, restorable: !!content.blocks, restored: this.restored.has(key) }
+      return { key, content, text, restorable: !!content.blocks && content.blocks.size > 0, restored: this.restored.has(key) }
     })
     this.dropped.set(op.version, views)
     this.revision++

@@ -1,5 +1,6 @@
 import type { Author, CommittedOp } from "../protocol/messages"
 import { isMerged } from "./timeline"
+import { shownDrops } from "./shown-drops"
 
 /** How a merged op was transformed, as data and as a sentence. */
 export interface MergeExplanation {
@@ -63,7 +64,7 @@ export function explainMerge(op: CommittedOp, lookup: (version: number) => Commi
   const parts = [`written on v${op.baseVersion} while ${arrived} arrived`]
   if (moved) parts.push(`moved from position ${moved.from} to ${moved.to}${moved.more ? ` (and ${plural(moved.more, "more step")})` : ""}`)
   else if (op.steps.length) parts.push("its positions did not change")
-  const dropped = op.dropped?.length ?? 0
+  const dropped = shownDrops(op).length
   if (dropped) parts.push(`${plural(dropped, "change")} could not be applied`)
   return { concurrent: concurrent.map(({ version, author }) => ({ version, author })), count, moved, plain: plainWords(op, count, who, moved, dropped), text: parts.join("; ") }
 }

@@ -1,5 +1,6 @@
 import type { Author, CommittedOp, StepJSON } from "../protocol/messages"
 import { restoreWords } from "./restore-words"
+import { shownDrops } from "./shown-drops"
 import { describeTyping, isKeystrokeOp, placeOf, TypingRun } from "./typing-run"
 
 /** One row of the history timeline: a single op, or one person's consecutive keystrokes collapsed into one. */
@@ -38,7 +39,7 @@ export function isMerged(op: CommittedOp): boolean {
 
 /** True when transform moved or dropped some of `op`'s steps: worth an entry of its own. */
 function transformChanged(op: CommittedOp): boolean {
-  return !!(op.moves?.length || op.dropped?.length)
+  return !!(op.moves?.length || shownDrops(op).length)
 }
 
 function sameAuthor(a: CommittedOp, b: CommittedOp): boolean {
@@ -54,15 +55,24 @@ function replacesNothing(step: StepJSON): boolean {
 export function summarizeOp(op: CommittedOp): string {
   if (op.restored) return restoreWords(op.restored)
   if (op.summary) return op.summary
-  if (op.dropped?.length && !op.steps.length) return `could not apply ${op.dropped.length} change${op.dropped.length == 1 ? "" : "s"}`
+  const dropped = shownDrops(op).length
+  if (dropped && !op.steps.length) return `could not apply ${dropped} change${dropped == 1 ? "" : "s"}`
   return op.steps.some(step => !replacesNothing(step)) ? "changed the document" : "changed nothing"
+}
+
+/**
+ * True for an op that only gives new blocks their ids, which every tab does after a new block appears
+ * (lib/schema's block ids): bookkeeping nobody wrote, left out of the timeline.
+ */
+function bookkeepingOnly(op: CommittedOp): boolean {
+  return op.steps.length > 0 && op.steps.every(step => step.stepType == "attr" && (step as { attr?: string }).attr == "id") && !op.restored && !shownDrops(op).length
 }
 
 /**
  * Build the timeline of `ops` (oldest first, consecutive versions), newest entry first. Consecutive ops
  * of one person that are all keystrokes in one place, each within `gapMs` of the one before, collapse
  * into one entry ("typed 'hello world' in paragraph 3"); an op whose steps transform moved or dropped
- * stands alone, since it has a merge to explain. Pure.
+ * stands alone, since it has a merge to explain. Ops that only give blocks their ids have no entry. Pure.
  */
 export function groupTimeline(ops: readonly CommittedOp[], options: GroupOptions = {}): TimelineEntry[] {
   const gapMs = options.gapMs ?? 3_000
@@ -74,6 +84,7 @@ export function groupTimeline(ops: readonly CommittedOp[], options: GroupOptions
     open = null
   }
   for (const op of ops) {
+    if (bookkeepingOnly(op)) continue
     const keystroke = isKeystrokeOp(op) && !transformChanged(op)
     const current = open as { ops: CommittedOp[]; run: TypingRun } | null
     if (current && keystroke) {
@@ -105,7 +116,7 @@ function entryOf(ops: CommittedOp[], run: TypingRun | null): TimelineEntry {
     time: last.time,
     summary,
     merged: ops.some(isMerged),
-    dropped: ops.reduce((n, op) => n + (op.dropped?.length ?? 0) + (op.writes?.filter(w => !w.won).length ?? 0), 0)
+    dropped: ops.reduce((n, op) => n + shownDrops(op).length + (op.writes?.filter(w => !w.won).length ?? 0), 0)
   }
 }
 

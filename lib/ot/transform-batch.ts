@@ -113,10 +113,13 @@ export const rangeDeleted = "its range was deleted by a concurrent change"
 
 /**
  * True when dropping `dropped` lost nothing of what its writer meant: a deletion (it inserted and
- * changed no text) of text a concurrent change had deleted already.
+ * changed no text) of text a concurrent change had deleted already, or a block's id.
  */
 export function droppedMoot(dropped: Pick<DroppedStep, "step" | "text" | "reason">): boolean {
-  return dropped.text == "" && dropped.step.stepType == "replace" && !dropped.step.slice && (dropped.reason == alreadyDeleted || dropped.reason == rangeDeleted)
+  const step = dropped.step as { stepType?: string; attr?: string; slice?: unknown }
+  // A block id that every tab gives a new block: nobody wrote it.
+  if (step.stepType == "attr" && step.attr == "id") return true
+  return dropped.text == "" && step.stepType == "replace" && !step.slice && (dropped.reason == alreadyDeleted || dropped.reason == rangeDeleted)
 }
 
 /** Record batch step `index` as dropped, for `reason`. */

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
 import { Step } from "prosemirror-transform"
+import { wrapInList } from "prosemirror-schema-list"
 import { schema } from "../../lib/schema"
-import { blameDropped, describeDropped, droppedContents, restoreDropped } from "../../lib/history"
+import { blameDropped, describeDropped, droppedContents, explainMerge, groupTimeline, restoreDropped } from "../../lib/history"
 import type { CommittedOp, StepJSON } from "../../lib/protocol"
 import { b, tags } from "../support/builders"
 import { ada, bob, carol, historyHub, type HistoryHub } from "./history-hub"
@@ -51,6 +52,36 @@ describe("dropped changes", () => {
     const op = await h.submit(ada, 1, tr => tr.addMark(tags(start).b, tags(start).c, schema.marks.em.create()))
     const [{ text }] = await explainDropped(h, op)
     expect(text).toBe("italics on 'two' could not be applied: Bob deleted the list it was in")
+  })
+
+  it("words a wrapping that could not be applied, which has nothing to restore, and names the paragraph deleted around it", async () => {
+    const start = doc(p("one"), p("<a>two"), p("three"))
+    h = await historyHub(start)
+    const at = tags(start).a
+    const second = start.child(1)
+    await h.submit(bob, 1, tr => tr.delete(at - 1, at - 1 + second.nodeSize))
+    const listed = await h.submit(ada, 1, tr => {
+      const range = tr.doc.resolve(at).blockRange()!
+      tr.wrap(range, [{ type: schema.nodes.bullet_list }, { type: schema.nodes.list_item }])
+    })
+    const items = await explainDropped(h, listed)
+    expect(items.map(i => i.text)).toEqual(["making 'two' a list could not be applied: Bob deleted the paragraph it was in"])
+    expect(items[0].item.blocks).toBeNull()
+  })
+
+  it("neither counts nor shows a dropped block id, nor an op that only gives blocks ids", () => {
+    const idStep = { stepType: "attr", pos: 0, attr: "id", value: "b9" } as StepJSON
+    const typed = { stepType: "replace", from: 3, to: 3, slice: { content: [{ type: "text", text: "x" }] } } as StepJSON
+    const author = { name: "Ada", color: ada.color }
+    const before: CommittedOp = { version: 1, clientId: "bob", seq: 1, baseVersion: 0, steps: [typed], author: { name: "Bob", color: bob.color }, time: 0 }
+    const op: CommittedOp = {
+      version: 2, clientId: "ada", seq: 1, baseVersion: 0, steps: [], author, time: 0, original: [typed, idStep, idStep],
+      dropped: [{ index: 0, step: typed, text: "x", reason: "does not fit" }, { index: 1, step: idStep, text: "", reason: "no node" }, { index: 2, step: idStep, text: "", reason: "no node" }]
+    }
+    expect(explainMerge(op, v => (v == 1 ? before : undefined))!.text).toMatch(/1 change could not be applied$/)
+    const ids: CommittedOp = { version: 3, clientId: "carol", seq: 1, baseVersion: 1, steps: [idStep], author: { name: "Carol", color: carol.color }, time: 0 }
+    const entries = groupTimeline([before, op, ids])
+    expect(entries.map(e => [e.first, e.summary, e.dropped])).toEqual([[2, "could not apply 1 change", 1], [1, "changed the document", 0]])
   })
 
   it("joins adjacent dropped keystrokes into one piece of text", () => {
