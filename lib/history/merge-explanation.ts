@@ -59,22 +59,43 @@ export function explainMerge(op: CommittedOp, lookup: (version: number) => Commi
   } else {
     arrived = `${plural(count, "op")} by ${listWords(who)} (v${op.baseVersion + 1}–v${op.version - 1})`
   }
-  const changed = (op.moves ?? []).filter(m => m.mappedFrom != null && (m.mappedFrom != m.from || m.mappedTo != m.to))
+  // A step moved when its start did; one whose end alone moved (a deletion that others typed into) stayed where it was.
+  const changed = (op.moves ?? []).filter(m => m.mappedFrom != null && m.mappedFrom != m.from)
   const moved = changed.length ? { from: changed[0].from, to: changed[0].mappedFrom!, more: changed.length - 1 } : null
   const parts = [`written on v${op.baseVersion} while ${arrived} arrived`]
   if (moved) parts.push(`moved from position ${moved.from} to ${moved.to}${moved.more ? ` (and ${plural(moved.more, "more step")})` : ""}`)
   else if (op.steps.length) parts.push("its positions did not change")
   const dropped = shownDrops(op).length
   if (dropped) parts.push(`${plural(dropped, "change")} could not be applied`)
-  return { concurrent: concurrent.map(({ version, author }) => ({ version, author })), count, moved, plain: plainWords(op, count, who, moved, dropped), text: parts.join("; ") }
+  const unit = typedOnly(op, lookup) ? "character" : "position"
+  return { concurrent: concurrent.map(({ version, author }) => ({ version, author })), count, moved, plain: plainWords(op, count, who, moved, dropped, unit), text: parts.join("; ") }
+}
+
+/**
+ * True when every op `op` was merged past typed or deleted text only (replace steps of inline content,
+ * or none): then a distance in positions is one in characters. Paragraph breaks, blocks and the like
+ * take positions that are no characters.
+ */
+function typedOnly(op: CommittedOp, lookup: (version: number) => CommittedOp | undefined): boolean {
+  for (let version = op.baseVersion + 1; version < op.version; version++) {
+    const other = lookup(version)
+    if (!other) return false
+    for (const step of other.steps) {
+      if (step.stepType == "attr" && (step as { attr?: string }).attr == "id") continue
+      if (step.stepType != "replace") return false
+      const slice = (step as { slice?: { content?: { type: string }[]; openStart?: number; openEnd?: number } }).slice
+      if (slice && (slice.openStart || slice.openEnd || (slice.content ?? []).some(node => node.type != "text"))) return false
+    }
+  }
+  return true
 }
 
 // "Merged after 14 edits by Bob that Ada had not seen; moved 25 characters to the right."
-function plainWords(op: CommittedOp, count: number, who: readonly string[], moved: MergeExplanation["moved"], dropped: number): string {
+function plainWords(op: CommittedOp, count: number, who: readonly string[], moved: MergeExplanation["moved"], dropped: number, unit: string): string {
   const parts = [`Merged after ${plural(count, "edit")} by ${listWords(who)} that ${op.author.name} had not seen`]
   if (moved) {
     const distance = moved.to - moved.from
-    parts.push(distance ? `moved ${plural(Math.abs(distance), "character")} to the ${distance > 0 ? "right" : "left"}` : "its first change stayed in place")
+    parts.push(distance ? `moved ${plural(Math.abs(distance), unit)} to the ${distance > 0 ? "right" : "left"}` : "its first change stayed in place")
   } else if (op.steps.length) {
     parts.push("nothing had to move")
   }

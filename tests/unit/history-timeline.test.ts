@@ -78,8 +78,24 @@ describe("history timeline", () => {
     expect(explainMerge(merged, v => ops[v - 1])?.plain).toBe("Merged after 2 edits by Bob and Carol that Ada had not seen; moved 4 characters to the right.")
     const unknown = explainMerge(merged, () => undefined)!
     expect(unknown.text).toBe(`written on v1 while 2 ops by other people (v2–v3) arrived; moved from position ${a} to ${a + 4}`)
-    expect(unknown.plain).toBe("Merged after 2 edits by other people that Ada had not seen; moved 4 characters to the right.")
+    // Without the ops, a distance is told in positions: they may hold paragraph breaks.
+    expect(unknown.plain).toBe("Merged after 2 edits by other people that Ada had not seen; moved 4 positions to the right.")
     expect(explainMerge(ops[1], v => ops[v - 1])).toBeNull()
+  })
+
+  it("tells a distance past a paragraph break in positions, which are no characters, and does not say a step moved when only its end did", async () => {
+    const start = doc(p("ab<a>cd"), p("<b>end"))
+    h = await historyHub(start)
+    const { a } = tags(start)
+    await h.submit(bob, 1, tr => tr.split(2))
+    const merged = await h.submit(ada, 1, tr => tr.insertText("X", a))
+    let ops = await h.ops()
+    expect(explainMerge(merged, v => ops[v - 1])?.plain).toBe("Merged after 1 edit by Bob that Ada had not seen; moved 2 positions to the right.")
+    // A deletion others typed into keeps their text: it ends later, but starts where it did.
+    const around = { ...merged, version: merged.version + 1, baseVersion: merged.version - 1, moves: [{ index: 0, from: 5, to: 8, mappedFrom: 5, mappedTo: 11 }] }
+    ops = [...ops, around]
+    const explained = explainMerge(around, v => ops[v - 1])!
+    expect([explained.moved, explained.text]).toEqual([null, expect.stringMatching(/its positions did not change$/)])
   })
 
   it("names who wrote a long run of concurrent ops without listing each", async () => {
