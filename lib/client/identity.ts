@@ -1,6 +1,8 @@
 import type { Author } from "../protocol/messages"
 import { limits } from "../protocol/limits"
 import { colorPattern } from "../protocol/author-color"
+import { showsSomething, withoutHiddenCharacters } from "../protocol/display-text"
+import { cutText } from "../schema/cut-text"
 
 const storageKey = "concord:identity"
 
@@ -26,9 +28,13 @@ function pick<T>(list: readonly T[]): T {
   return list[Math.floor(Math.random() * list.length)]
 }
 
-/** Trim a display name to what the hub accepts; an empty result means the name is unusable. */
+/**
+ * Trim a display name to what the hub accepts (white space runs as one space, no hidden characters, at
+ * most limits.maxNameLength without splitting a character); an empty result means the name is unusable.
+ */
 export function cleanName(name: string): string {
-  return name.replace(/\s+/g, " ").trim().slice(0, limits.maxNameLength).trim()
+  const cleaned = cutText(withoutHiddenCharacters(name.replace(/\s+/g, " ")).trim(), limits.maxNameLength).trim()
+  return showsSomething(cleaned) ? cleaned : ""
 }
 
 function isAuthor(value: unknown): value is Author {

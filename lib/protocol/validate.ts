@@ -1,5 +1,6 @@
 import { z } from "zod"
 import { colorPattern } from "./author-color"
+import { hasHiddenCharacters, showsSomething } from "./display-text"
 import { ConcordError } from "./errors"
 import { limits, docIdPattern } from "./limits"
 import { position } from "./step-shape"
@@ -15,7 +16,9 @@ const docId = z.string().regex(docIdPattern, "docId must be 1 to 64 letters, dig
 const clientId = z.string().min(1).max(64)
 const version = z.number().int().min(0)
 const author = z.object({
-  name: z.string().trim().min(1).max(limits.maxNameLength),
+  name: z.string().trim().min(1).max(limits.maxNameLength)
+    .refine(name => !hasHiddenCharacters(name), "name may not hold control, direction-changing or invisible characters")
+    .refine(showsSomething, "name must show at least one character"),
   color: z.string().regex(colorPattern, "color must be #rrggbb")
 })
 

@@ -1,6 +1,7 @@
 import { DocAttrStep } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import { cutText } from "./cut-text"
+import { hasHiddenCharacters, withoutHiddenCharacters } from "../protocol/display-text"
 
 /** The most characters a document's title may hold. */
 export const maxTitleLength = 200
@@ -13,12 +14,13 @@ export function titleProblem(value: unknown): string | null {
   if (typeof value != "string") return "A document's title must be a string"
   if (value.length > maxTitleLength) return `A document's title may hold at most ${maxTitleLength} characters, this one holds ${value.length}`
   if (controlCharacters.test(value)) return "A document's title may not hold line breaks, tabs or other control characters"
+  if (hasHiddenCharacters(value)) return "A document's title may not hold direction-changing or invisible characters"
   return null
 }
 
 /** A title as a person typed it, made one it can be: whitespace runs (line breaks and tabs too) become one space, trimmed and cut to maxTitleLength. */
 export function cleanTitle(typed: string): string {
-  return cutText(typed.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim(), maxTitleLength).trim()
+  return cutText(withoutHiddenCharacters(typed.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ")).trim(), maxTitleLength).trim()
 }
 
 /** The title `doc` holds ("" when it has none). */
