@@ -1,7 +1,7 @@
 import MarkdownIt from "markdown-it"
 import type { Node } from "prosemirror-model"
 import { defaultMarkdownSerializer, MarkdownParser, MarkdownSerializer } from "prosemirror-markdown"
-import { isAllowedHref, schema } from "../schema/schema"
+import { fittedLinkTitle, isAllowedHref, schema } from "../schema/schema"
 
 type Token = ReturnType<MarkdownIt["parse"]>[number]
 
@@ -88,7 +88,7 @@ export const markdownParser = new MarkdownParser(schema, tokenizer, {
   em: { mark: "em" },
   strong: { mark: "strong" },
   s: { mark: "strike" },
-  link: { mark: "link", getAttrs: token => ({ href: token.attrGet("href"), title: token.attrGet("title") || null }) },
+  link: { mark: "link", getAttrs: token => ({ href: token.attrGet("href"), title: fittedLinkTitle(token.attrGet("title")) }) },
   code_inline: { mark: "code", noCloseToken: true }
 })
 

@@ -1,4 +1,4 @@
-export { schema, isAllowedHref, allowedLinkSchemes } from "./schema"
+export { schema, isAllowedHref, allowedLinkSchemes, fittedLinkTitle } from "./schema"
 export { newBlockId, blocksNeedingIds, assignBlockIds, appendBlockIds, keepsBlockIds } from "./block-ids"
 export { checkStepContent, stepContentProblem, stepPlaceProblem } from "./validate-step"
 export { malformedStep } from "./well-formed-step"

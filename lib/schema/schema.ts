@@ -1,6 +1,7 @@
 import { Schema, type Node, type NodeSpec, type MarkSpec, type DOMOutputSpec, type Attrs } from "prosemirror-model"
 import { usePlainAttrs } from "./plain-attrs"
 import { titleProblem } from "./document-title"
+import { cutText } from "./cut-text"
 
 /** The URL schemes a link may point at; anything else is refused by the schema and the hub. */
 export const allowedLinkSchemes = ["http:", "https:", "mailto:"] as const
@@ -86,16 +87,27 @@ function validateHref(value: unknown): void {
   if (!isAllowedHref(value)) throw new RangeError("Link href must be an http, https or mailto URL")
 }
 
+const maxLinkTitle = 512
+
 function validateTitle(value: unknown): void {
-  if (value !== null && (typeof value != "string" || value.length > 512))
-    throw new RangeError("Link title must be null or a string of at most 512 characters")
+  if (value !== null && (typeof value != "string" || value.length > maxLinkTitle))
+    throw new RangeError(`Link title must be null or a string of at most ${maxLinkTitle} characters`)
+}
+
+/** A link title as pasted or imported, cut to what the schema takes (null for none): a longer one refused the whole paste. */
+export function fittedLinkTitle(title: string | null): string | null {
+  return title ? cutText(title, maxLinkTitle) : null
 }
 // An <ol start> the order attribute can hold (0 included, as toDOM writes it), else 1.
 function orderFromDOM(start: string | null): number {
   const order = start == null || start.trim() == "" ? NaN : Number(start)
   return Number.isInteger(order) && order >= 0 && order <= 1_000_000 ? order : 1
 }
-const idFromDOM = (dom: HTMLElement | string): Attrs => ({ id: typeof dom == "string" ? null : dom.getAttribute("data-id") })
+// A pasted block keeps an id only when it is one the schema takes: any other refused the whole paste.
+const idFromDOM = (dom: HTMLElement | string): Attrs => {
+  const id = typeof dom == "string" ? null : dom.getAttribute("data-id")
+  return { id: id && id.length <= 64 ? id : null }
+}
 const idToDOM = (id: unknown): Record<string, string> => (typeof id == "string" ? { "data-id": id } : {})
 
 function validateDocTitle(value: unknown): void {
@@ -192,7 +204,7 @@ const marks: Record<string, MarkSpec> = {
       tag: "a[href]",
       getAttrs: (dom: HTMLElement) => {
         const href = dom.getAttribute("href")
-        return isAllowedHref(href) ? { href, title: dom.getAttribute("title") } : false
+        return isAllowedHref(href) ? { href, title: fittedLinkTitle(dom.getAttribute("title")) } : false
       }
     }],
     toDOM: (mark): DOMOutputSpec => ["a", { href: mark.attrs.href, title: mark.attrs.title, rel: "noopener noreferrer nofollow" }, 0]

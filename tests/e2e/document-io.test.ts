@@ -217,6 +217,19 @@ describe("export, import and print", () => {
     expect(json).toContain('{"type":"text","marks":[{"type":"strike"}],"text":"gone"}')
     await paste("text/plain", "2 * 3 * 4 is plain")
     await expect.poll(async () => (await readDocument(page)).text).toContain("2 * 3 * 4 is plain")
+
+    // Attributes longer than the schema takes are cut or left out, and the rest of the paste stays (it all went, silently).
+    const long = "t".repeat(600)
+    await paste("text/html", `<p data-id="${"i".repeat(100)}">kept <a href="https://ok.example/" title="${long}">titled</a> after</p>`)
+    await expect.poll(async () => (await readDocument(page)).text).toContain("kept titled after")
+    await paste("text/plain", `[md titled](https://ok.example/ "${long}") stays`)
+    await expect.poll(async () => (await readDocument(page)).text).toContain("md titled stays")
+    const titles: string[] = []
+    JSON.stringify((await readDocument(page)).json, (key, value) => {
+      if (key == "title" && typeof value == "string") titles.push(value)
+      return value
+    })
+    expect(titles.filter(t => t.startsWith("ttt")).map(t => t.length)).toEqual([512, 512])
   })
 
   it("opens the Document menu from the keyboard, and read-only viewers cannot import", async () => {

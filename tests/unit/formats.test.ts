@@ -145,3 +145,16 @@ describe("textCounts", () => {
     expect(performance.now() - started).toBeLessThan(20)
   })
 })
+
+describe("Markdown links with long titles", () => {
+  it("keep the link with its title cut to what the schema takes", () => {
+    const doc = docFromMarkdown(`[ok](https://a.example "${"t".repeat(600)}") and on\n`)
+    doc.check()
+    let title: string | null = null
+    doc.descendants(node => {
+      for (const mark of node.marks) if (mark.type.name == "link") title = mark.attrs.title
+    })
+    expect((title as string | null)?.length).toBe(512)
+    expect(doc.textContent).toBe("ok and on")
+  })
+})
