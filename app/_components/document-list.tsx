@@ -99,7 +99,7 @@ export function DocumentList() {
                     {strategy && <span className="strategy-name">{modeOf(strategy).badge}</span>}{" "}
                     {summary?.found
                       ? <>{summary.version ? "Edited" : "Created"} <time dateTime={new Date(summary.lastEdit).toISOString()}>{timeAgo(summary.lastEdit)}</time>{summary.version ? (summary.editors.length ? ` by ${summary.editors.join(", ")}` : "") : ", not edited yet"}</>
-                      : summary ? "Not on the server, or its link no longer works" : `Opened ${timeAgo(doc.openedAt)}`}
+                      : summary ? (summary.error ? "The server could not read it just now" : "Not on the server, or its link no longer works") : `Opened ${timeAgo(doc.openedAt)}`}
                     {doc.created ? " · created here" : ""}
                   </span>
                   {!!unsent.get(doc.id) && <span className="recent-unsent">{unsent.get(doc.id)} edits only on this device</span>}

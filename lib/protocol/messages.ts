@@ -419,7 +419,11 @@ export interface SummariesRequest {
  * whom (names, newest first, each once). A document that does not exist, or that the token does not
  * open, is `found: false`, the same for both, so that a summary reveals nothing a join would not.
  */
-export type DocumentSummary = { docId: string; found: false } | {
+/**
+ * What the documents page learns of one document: not found (no such document, or not that link), or
+ * found but unreadable (`error`: the hub could not open it, which fails only that document's summary).
+ */
+export type DocumentSummary = { docId: string; found: false; error?: ErrorJSON } | {
   docId: string
   found: true
   title: string

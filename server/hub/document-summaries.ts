@@ -1,4 +1,4 @@
-import { limits, type CommittedOp, type DocumentSummary, type SummariesRequest } from "../../lib/protocol"
+import { ConcordError, limits, type CommittedOp, type DocumentSummary, type SummariesRequest } from "../../lib/protocol"
 import { hashToken } from "../link-tokens"
 import type { Storage } from "../storage"
 import type { HubDocument } from "./hub-document"
@@ -14,7 +14,14 @@ const editorOps = 50
  */
 export async function documentSummaries(storage: Storage, documents: OpenDocuments, request: SummariesRequest): Promise<DocumentSummary[]> {
   const summaries: DocumentSummary[] = []
-  for (const { docId, token } of request.documents) summaries.push(await summarize(storage, documents, docId, token))
+  for (const { docId, token } of request.documents) {
+    try {
+      summaries.push(await summarize(storage, documents, docId, token))
+    } catch (error) {
+      // One document the hub cannot open (a store failing, a document stored broken) leaves the others listed.
+      summaries.push({ docId, found: false, error: ConcordError.from(error).toJSON() })
+    }
+  }
   return summaries
 }
 
