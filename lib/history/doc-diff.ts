@@ -21,21 +21,25 @@ function diffRange(from: Node, to: Node): DiffRange | null {
   return { start, endA, endB }
 }
 
-/** Top-level blocks matched further than this (both sides' counts multiplied) are diffed as one range. */
+/** Top-level blocks matched further than this (both sides' counts multiplied) are diffed as one run. */
 const maxMatchedBlocks = 250_000
+
+/**
+ * The most content (in positions) one step of a diff puts in: a longer run of blocks goes in several
+ * steps, so that each fits a message to the hub (limits.maxMessageBytes) with room to spare.
+ */
+export const maxStepContent = 50_000
 
 /**
  * Steps that turn `from` into `to`, touching only what differs: top-level blocks are matched (by id,
  * in order) and each changed one, or each run of blocks added or removed, is changed on its own, last
  * first, so that a block the same in both is never replaced, and others' typing in it while the steps
- * travel stays where it was typed. Each change is made as diffRangeSteps makes it. Empty when the
- * documents are equal.
+ * travel stays where it was typed. Each change is made as diffRangeSteps makes it, a long run of new
+ * blocks maxStepContent at a time. Empty when the documents are equal.
  */
 export function diffDocs(from: Node, to: Node): Step[] {
-  const segments = changedSegments(from, to)
-  if (!segments || segments.length < 2) return diffRangeSteps(from, to)
   try {
-    return segmentSteps(from, to, segments) ?? diffRangeSteps(from, to)
+    return segmentSteps(from, to, changedSegments(from, to)) ?? diffRangeSteps(from, to)
   } catch {
     // A run of blocks the schema does not take where it is on its own: as one range.
     return diffRangeSteps(from, to)
@@ -52,12 +56,26 @@ function segmentSteps(from: Node, to: Node, segments: readonly Segment[]): Step[
     for (let i = 0; i < aFrom; i++) start += tr.doc.child(i).nodeSize
     let end = start
     for (let i = aFrom; i < aTo; i++) end += tr.doc.child(i).nodeSize
-    const blocks: Node[] = []
-    for (let j = bFrom; j < bTo; j++) blocks.push(to.child(j))
-    const target = tr.doc.replace(start, end, new Slice(Fragment.from(blocks), 0, 0))
-    const steps = diffRangeSteps(tr.doc, target)
-    if (!steps.length) return null
-    for (const step of steps) tr.step(step)
+    // The blocks that replace the run, a chunk of at most maxStepContent at a time (each a step of its own).
+    const chunks: Node[][] = [[]]
+    let size = 0
+    for (let j = bFrom; j < bTo; j++) {
+      const block = to.child(j)
+      if (size + block.nodeSize > maxStepContent && chunks[chunks.length - 1].length) {
+        chunks.push([])
+        size = 0
+      }
+      chunks[chunks.length - 1].push(block)
+      size += block.nodeSize
+    }
+    let at = start
+    for (const [i, chunk] of chunks.entries()) {
+      const target = tr.doc.replace(at, i == 0 ? end : at, new Slice(Fragment.from(chunk), 0, 0))
+      const steps = diffRangeSteps(tr.doc, target)
+      if (!steps.length && !target.eq(tr.doc)) return null
+      for (const step of steps) tr.step(step)
+      for (const block of chunk) at += block.nodeSize
+    }
   }
   return tr.doc.eq(to) ? tr.steps : null
 }
@@ -73,16 +91,17 @@ interface Segment {
 /**
  * The runs of top-level blocks that differ between `a` and `b`, in order, once the blocks they share
  * are matched: a block pairs with the one of the same id (the same node, for blocks without one) in
- * the longest order-keeping matching. Null when there is more than one document to match than
- * maxMatchedBlocks allows, or the blocks cannot be told apart by id.
+ * the longest order-keeping matching; when there are more to match than maxMatchedBlocks allows, the
+ * whole middle between the blocks the same at both ends is one run.
  */
-function changedSegments(a: Node, b: Node): Segment[] | null {
+function changedSegments(a: Node, b: Node): Segment[] {
   let head = 0
   while (head < a.childCount && head < b.childCount && a.child(head).eq(b.child(head))) head++
   let tail = 0
   while (tail < a.childCount - head && tail < b.childCount - head && a.child(a.childCount - 1 - tail).eq(b.child(b.childCount - 1 - tail))) tail++
   const n = a.childCount - head - tail, m = b.childCount - head - tail
-  if (n * m > maxMatchedBlocks) return null
+  // Too many to match: the whole middle is one run.
+  if (n * m > maxMatchedBlocks) return [{ aFrom: head, aTo: head + n, bFrom: head, bTo: head + m }]
   const key = (node: Node) => (typeof node.attrs.id == "string" ? node.attrs.id : null)
   const same = (i: number, j: number) => {
     const x = a.child(head + i), y = b.child(head + j)

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
 import { ReplaceStep, Step } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
+import { limits } from "../../lib/protocol"
 import { Authorship, HistoryLog, historyHighlightKey, historyHighlightPlugin, landedRanges, mergeHighlights, restoreVersion, setHistoryHighlights } from "../../lib/history"
 import type { CommittedOp } from "../../lib/protocol"
 import { b, tags } from "../support/builders"
@@ -58,6 +59,18 @@ describe("restoring a version", () => {
     const mapped = tr.mapping.map(twoEnd)
     expect(tr.doc.resolve(mapped).parent.textContent).toBe("Two")
     expect(mapped).toBe(tr.doc.child(0).nodeSize + 1 + "Two".length)
+  })
+
+  it("brings back a long document in steps that each fit a message to the hub", () => {
+    const block = (i: number) => schema.nodes.paragraph.create({ id: `b${i}` }, schema.text(`Paragraph ${i} of a long document, with enough words to be long.`))
+    const long = schema.node("doc", null, Array.from({ length: 4000 }, (_, i) => block(i)))
+    const cut = schema.node("doc", null, [block(0), schema.nodes.paragraph.create({ id: "new" }, schema.text("what was left"))])
+    for (const [current, target] of [[cut, long], [schema.node("doc", null, [schema.nodes.paragraph.create({ id: "x" })]), long]]) {
+      const tr = restoreVersion(EditorState.create({ doc: current }), target)!
+      expect(tr.doc.eq(target)).toBe(true)
+      expect(tr.steps.length).toBeGreaterThan(3)
+      for (const step of tr.steps) expect(new TextEncoder().encode(JSON.stringify(step.toJSON())).length).toBeLessThan(limits.maxMessageBytes / 2)
+    }
   })
 
   it("returns null when the versions are equal", () => {
