@@ -23,6 +23,7 @@ import { ackTimeout, HubConnection, retryable, type HubConnectionOptions } from 
 import { LeaderPersistence, type WriteTimings } from "./leader-persistence"
 import type { DeviceWriter } from "./device-writer"
 import type { LocalStore, StoredLeader } from "./local-store"
+import { oversizedStep } from "./oversized-change"
 
 /** Options for a DocConnection. */
 export interface DocConnectionOptions extends HubConnectionOptions {
@@ -202,11 +203,15 @@ export class DocConnection extends HubConnection {
 
   /**
    * Apply a local transaction and send its steps when the hub is ready for them; a transaction that
-   * changes the document is ignored while the connection is not writable. Throws before the document has loaded.
+   * changes the document is ignored while the connection is not writable, and one holding a step too
+   * large for a message to the hub is refused with an issue saying so. Throws before the document has loaded.
    */
   dispatch(tr: Transaction): void {
     if (!this.sync) throw new RangeError("DocConnection.dispatch called before the document loaded")
     if (tr.docChanged && !this.writable) return
+    // A change no message to the hub can carry is refused before it shows, rather than shown and then taken back.
+    const oversized = tr.docChanged ? oversizedStep(tr) : null
+    if (oversized != null) return this.reports.tooLarge(oversized)
     this.track(this.sync.apply(tr))
     if (tr.docChanged) {
       this.refreshOthers()

@@ -1,4 +1,5 @@
 import type { ConcordError } from "../protocol/errors"
+import { limits } from "../protocol/limits"
 import type { LeanOp } from "../protocol/messages"
 import type { LocalDrop } from "../ot/sync-client"
 import { droppedMoot } from "../ot/transform-batch"
@@ -45,6 +46,13 @@ export class EditLossReports {
   reloaded(reason: ConcordError, lost: number, text = ""): void {
     const left = !lost ? "" : text ? ` What you had typed is below: insert it again or copy it.` : ` ${lost} unsent change${lost == 1 ? " was" : "s were"} discarded.`
     this.report(reason.code, `Your latest changes could not be saved (${reason.message}). The document was reloaded.${left}`, lost, text || undefined)
+  }
+
+  /** A change holding a step of `bytes` was refused before it applied: no message to the hub could carry it. */
+  tooLarge(bytes: number): void {
+    const mb = (n: number) => `${(n / 1_000_000).toFixed(1)} MB`
+    this.report("ERR_MESSAGE_TOO_LARGE", `That change is too large to send at once (${mb(bytes)}; one change may hold ${mb(limits.maxMessageBytes)}), so nothing was changed. ` +
+      "Paste or import it in smaller parts; to bring back much of the document, restore an earlier version from History.", 0)
   }
 
   /** The hub failed to save the batch in flight: it goes again after a while. */
