@@ -8,6 +8,16 @@ import { redoOwn, undoOwn } from "./own-undo"
 
 const { nodes } = schema
 
+/**
+ * `command`, taking its key whether or not it applies: prosemirror-keymap tries a shifted letter's
+ * binding without Shift when the shifted one declines, so Ctrl+Shift+Z with nothing to redo (the key
+ * arriving as "z", with Caps Lock say) undid instead.
+ */
+const taking = (command: Command): Command => (state, dispatch, view) => {
+  command(state, dispatch, view)
+  return true
+}
+
 const insertHardBreak: Command = (state, dispatch) => {
   if (dispatch) dispatch(state.tr.replaceSelectionWith(nodes.hard_break.create()).scrollIntoView())
   return true
@@ -21,7 +31,7 @@ const insertHardBreak: Command = (state, dispatch) => {
 export function buildKeymap(): Record<string, Command> {
   return {
     "Mod-z": undoOwn,
-    "Shift-Mod-z": redoOwn,
+    "Shift-Mod-z": taking(redoOwn),
     "Mod-y": redoOwn,
     Backspace: undoInputRule,
     "Mod-b": toggleMarkNamed("strong"),

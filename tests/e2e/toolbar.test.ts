@@ -95,6 +95,16 @@ describe("toolbar keyboard", () => {
 })
 
 describe("link dialog", () => {
+  it("takes Ctrl+Shift+Z with nothing to redo as nothing, also when the key comes as a lowercase z", async () => {
+    const page = await documentWith("first second", 0)
+    await expect.poll(async () => (await readDocument(page)).text).toBe("first second")
+    // Caps Lock, or a keyboard that sends the letter unshifted: prosemirror-keymap then tried Ctrl+Z.
+    await page.keyboard.press("Control+Shift+z")
+    await page.keyboard.press("Control+Shift+Z")
+    await page.keyboard.type("!")
+    await expect.poll(async () => (await readDocument(page)).text).toBe("first second!")
+  })
+
   it("links the selected text, refuses a javascript: address with a visible error, and Escape cancels", async () => {
     const page = await documentWith("Read the docs", 4)
     await page.getByTestId("tb-link").click()
