@@ -102,8 +102,19 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
   if (!typed.length) return null
   const kept = gap ? mergeRanges([...typed, { from: gap.gapFrom, to: gap.gapTo }]) : typed
   if (!withinTextblock(doc, from, to)) {
-    if (gap || !betweenTextblocks(doc, from, to) || !kept.every(range => withinTextblock(doc, range.from, range.to))) return null
-    return pieces(from, to, kept, slice)
+    if (gap || !kept.every(range => withinTextblock(doc, range.from, range.to))) return null
+    if (betweenTextblocks(doc, from, to)) return pieces(from, to, kept, slice)
+    // Whole textblocks deleted (selected by the line, say) that others typed into: the deletion keeps
+    // the shell of its first block to hold their typing, as one ending inside its textblocks would.
+    const inner = innerEnds(doc, from, to)
+    if (!inner || slice.size) return null
+    if (withinTextblock(doc, inner.from, inner.to)) {
+      if (kept.length == 1) {
+        const around = new ReplaceAroundStep(inner.from, inner.to, kept[0].from, kept[0].to, Slice.empty, 0)
+        return { steps: [around], map: around.getMap() }
+      }
+    }
+    return pieces(inner.from, inner.to, kept, slice)
   }
   // Nothing of what the step saw is left to delete, and nothing to insert: it is to be dropped.
   if (!slice.size && kept.reduce((n, range) => n + range.to - range.from, 0) == to - from) return { steps: [], map: new StepMap([]) }
@@ -112,6 +123,16 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
     return { steps: [around], map: around.getMap() }
   }
   return pieces(from, to, kept, slice)
+}
+
+/**
+ * For a range that starts right before a textblock and ends right after one (at the same depth), the
+ * range from inside the first to inside the last; null for any other range.
+ */
+function innerEnds(doc: Node, from: number, to: number): { from: number; to: number } | null {
+  const $from = doc.resolve(from), $to = doc.resolve(to)
+  if ($from.depth != $to.depth || !$from.nodeAfter?.isTextblock || !$to.nodeBefore?.isTextblock) return null
+  return { from: from + 1, to: to - 1 }
 }
 
 /** True when from and to both lie inside textblocks (different ones). */

@@ -113,6 +113,31 @@ describe("transformBatch", () => {
     expect(text(transformBatch(theirs.doc, mine.steps, theirs.mapping.maps).doc)).toBe("one newZ four")
   })
 
+  it("keeps what others typed into whole paragraphs deleted concurrently, in the first paragraph's shell, in every client", () => {
+    // Paragraphs selected whole (Shift+Down from a line's start) and deleted while someone types in them.
+    const start = doc(p("FIRST"), p("<a>MIDDLE <x>WORDS"), p("SECOND<y>MID"), p("<b>LAST"))
+    const { a, b: end, x, y } = tags(start)
+    const from = a - 1, to = end - 1
+    for (const [typedAt, count] of [[[x], 1], [[x, y], 2], [[y], 1]] as const) {
+      let theirs = new Transform(start)
+      for (const at of typedAt) theirs = theirs.insert(theirs.mapping.map(at), schema.text("bob"))
+      const mine = new Transform(start).delete(from, to)
+      expect(mine.steps).toHaveLength(1)
+      const result = transformBatch(theirs.doc, mine.steps, theirs.mapping.maps)
+      expect([text(result.doc), result.dropped], `typed at ${typedAt}`).toEqual([count == 2 ? "FIRST|bobbob|LAST" : "FIRST|bob|LAST", []])
+    }
+    // The deleter's tab predicts the same, and every tab ends alike.
+    const h = new CollabHarness(start, 2, { history: true })
+    h.edit(0, s => s.tr.delete(from, to))
+    type(h, 1, "bob", x)
+    h.deliverToHub(1)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("FIRST|bob|LAST")
+    // Nobody typed in them: they go whole.
+    expect(text(transformBatch(start, new Transform(start).delete(from, to).steps, []).doc)).toBe("FIRST|LAST")
+  })
+
   it("still deletes across blocks as mapped when the concurrent change made a block, or the blocks are of other depths", () => {
     // Someone pressed Enter inside the range: deleting around that would leave a block the deleter joined.
     const start = doc(p("one <a>two"), p("thr<x>ee<b> four"))
