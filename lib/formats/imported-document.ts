@@ -25,7 +25,7 @@ export function importFormatOf(fileName: string): ImportFormat | null {
 export function importedDoc(fileName: string, text: string): Node {
   const format = importFormatOf(fileName)
   if (!format) throw new ConcordError("ERR_IMPORT_REFUSED", `Only Markdown (.md) and HTML (.html) files can be imported, not ${fileName}`)
-  if (text.length > limits.maxMessageBytes / 2) throw new ConcordError("ERR_IMPORT_REFUSED", `${fileName} is too large to import`)
+  if (text.length > limits.maxMessageBytes / 2) throw tooLarge(fileName, `${kb(text.length)} of text`)
   const doc = format == "markdown" ? docFromMarkdown(text) : docFromHtml(text)
   try {
     doc.check()
@@ -33,7 +33,18 @@ export function importedDoc(fileName: string, text: string): Node {
     throw new ConcordError("ERR_IMPORT_REFUSED", `${fileName} does not fit a Concord document: ${(error as Error).message}`)
   }
   // The edit that carries the document crosses the wire as one message with one slice.
-  if (doc.childCount > limits.maxSliceNodes || JSON.stringify(doc.toJSON()).length > limits.maxMessageBytes / 2)
-    throw new ConcordError("ERR_IMPORT_REFUSED", `${fileName} is too large to import`)
+  if (doc.childCount > limits.maxSliceNodes) throw tooLarge(fileName, `${doc.childCount.toLocaleString("en-US")} paragraphs and other blocks`)
+  const size = JSON.stringify(doc.toJSON()).length
+  if (size > limits.maxMessageBytes / 2) throw tooLarge(fileName, `${kb(size)} as a document`)
   return doc
+}
+
+function kb(size: number): string {
+  return `${Math.ceil(size / 1000).toLocaleString("en-US")} KB`
+}
+
+/** The refusal of a file too large to go to the hub as one edit, saying how large it is and what fits. */
+function tooLarge(fileName: string, size: string): ConcordError {
+  return new ConcordError("ERR_IMPORT_REFUSED",
+    `${fileName} is too large to import (${size}; an import may be ${kb(limits.maxMessageBytes / 2)}, some 30 pages of formatted text): split it into smaller files`)
 }

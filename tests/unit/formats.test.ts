@@ -120,6 +120,10 @@ describe("import and export files", () => {
     expect(importedDoc("notes.md", "# Hi\n").child(0).type.name).toBe("heading")
     expect(() => importedDoc("image.png", "")).toThrow(expect.objectContaining({ code: "ERR_IMPORT_REFUSED" }))
     expect(() => importedDoc("big.md", "word ".repeat(200_000))).toThrow(expect.objectContaining({ code: "ERR_IMPORT_REFUSED" }))
+    // Saying how large it is and what fits.
+    expect(() => importedDoc("big.md", "word ".repeat(200_000))).toThrow("big.md is too large to import (1,000 KB of text; an import may be 500 KB")
+    const paragraphs = Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} **bold** text.`).join("\n\n")
+    expect(() => importedDoc("long.md", paragraphs)).toThrow(/long\.md is too large to import \([\d,]+ KB as a document; an import may be 500 KB, some 30 pages of formatted text\): split it into smaller files/)
   })
 
   it("refuses HTML where there is no DOM to sanitize it with", () => {
