@@ -127,7 +127,7 @@ describe("collaborative editing in the browser", () => {
     expect(apart[0].text).toBe("SHARED" + typedA)
     expect(apart[1].text).toBe("SHARED" + typedB)
     expect(apart[0].unconfirmed).toBeGreaterThan(0)
-    expect(await a.getByTestId("unacked-count").textContent()).toBe(String(apart[0].unconfirmed))
+    await expect.poll(() => a.getByTestId("unacked-count").textContent()).toBe(String(apart[0].unconfirmed))
 
     await toggleOffline(a, "online")
     const [block] = blocksOf(await converged([a, b]))
