@@ -24,11 +24,13 @@ async function storedCount(page: Page): Promise<number> {
   return (await shown.count()) ? Number(await shown.getAttribute("data-count")) : 0
 }
 
-/** Wait until every unconfirmed edit of the tab is written to the device. */
+/** Wait until every unconfirmed edit of the tab is written to the device, and the page shows it (it follows the editor a few times a second). */
 async function waitForStored(page: Page): Promise<number> {
   await page.waitForFunction(() => {
     const connection = (window as unknown as { __concord?: { connection: { unconfirmedCount: number; storedCount: number; keptOnDevice: boolean } } }).__concord?.connection
-    return !!connection && connection.unconfirmedCount > 0 && connection.keptOnDevice && connection.storedCount == connection.unconfirmedCount
+    const shown = document.querySelector("[data-testid=stored-count]")?.getAttribute("data-count")
+    return !!connection && connection.unconfirmedCount > 0 && connection.keptOnDevice && connection.storedCount == connection.unconfirmedCount &&
+      shown == String(connection.storedCount)
   }, undefined, { polling: 50 })
   return storedCount(page)
 }
@@ -104,7 +106,7 @@ describe("every tab a durable leader", () => {
     // Still offline (the tab asked for it), the text there at once, marked as kept on this device only.
     await waitForTextIncluding(a, "RELOADTEST")
     await a.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
-    expect(await storedCount(a)).toBeGreaterThan(0)
+    await expect.poll(() => storedCount(a)).toBeGreaterThan(0)
     expect(dialogs).toEqual([])
     // The history knows the version this device's copy is at, and says that its list waits for a connection.
     await a.getByTestId("version-label").filter({ hasText: `Current version: ${before.version}` }).waitFor()
@@ -114,7 +116,7 @@ describe("every tab a durable leader", () => {
     expect(docA.text).toBe(docB.text)
     expect(occurrences(docB.text, "RELOADTEST")).toBe(1)
     expect(docB.text).toContain("meanwhile")
-    expect(await storedCount(a)).toBe(0)
+    await expect.poll(() => storedCount(a)).toBe(0)
     // The history shows the merge: Ann's offline work, written on an older version, transformed past Bob's.
     const merged = b.locator("[data-testid=history-entry][data-merged=true]", { hasText: "Ann" }).first()
     await merged.waitFor()
