@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react"
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react"
 import { HistoryModel, type HistorySnapshot, type HistorySource } from "@/lib/history"
-import { renderThrottle } from "./render-throttle"
 
 const openKey = "concord:history-open"
 
@@ -27,24 +26,11 @@ export function useHistoryModel(connection: { historySource(): HistorySource } |
 const noSnapshot = () => null
 const noSubscription = () => () => {}
 
-/** `subscribe`, its listener called through a renderThrottle of `ms`. */
-function throttled(subscribe: (listener: () => void) => () => void, ms: number): (listener: () => void) => () => void {
-  return listener => {
-    const throttle = renderThrottle(listener, ms)
-    const unsubscribe = subscribe(throttle.request)
-    return () => {
-      throttle.cancel()
-      unsubscribe()
-    }
-  }
-}
-
-/** The model's snapshot, re-rendering on the changes it reports, at most every 150 ms while the focus is in the editor (see renderThrottle). */
+/** The model's snapshot, re-rendering on every change it reports. */
 export function useHistorySnapshot(model: HistoryModel): HistorySnapshot
 export function useHistorySnapshot(model: HistoryModel | null): HistorySnapshot | null
 export function useHistorySnapshot(model: HistoryModel | null): HistorySnapshot | null {
-  const subscribe = useMemo(() => (model ? throttled(model.subscribe, 150) : noSubscription), [model])
-  return useSyncExternalStore(subscribe, model ? () => model.snapshot : noSnapshot, noSnapshot)
+  return useSyncExternalStore(model ? model.subscribe : noSubscription, model ? () => model.snapshot : noSnapshot, noSnapshot)
 }
 
 const notTravelling = () => false

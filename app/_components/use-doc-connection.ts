@@ -13,7 +13,6 @@ import type { Role } from "@/lib/protocol/messages"
 import { createEditorPlugins } from "@/lib/editor/plugins"
 import { historyHighlightPlugin } from "@/lib/history/highlight-plugin"
 import { modeOf } from "@/lib/strategies/registry"
-import { renderThrottle } from "./render-throttle"
 
 /** The connection of the document page: ProseMirror steps through the hub, or a Yjs document on CRDT documents. */
 export type PageConnection = DocConnection | CrdtConnection
@@ -94,12 +93,9 @@ function keepLink(connection: PageConnection): void {
     window.history.replaceState(window.history.state, "", `/d/${connection.docId}`)
 }
 
-/** The shortest time between two re-renders of the page for the document's changes and carets. */
-const rerenderEvery = 200
-
 /**
  * Open a connection to document `docId` for as long as the component is mounted, re-rendering on every
- * change (the document's and carets' at most every rerenderEvery ms), with the first link that works: the address's fragment, else the ones this browser keeps. A
+ * change, with the first link that works: the address's fragment, else the ones this browser keeps. A
  * link the hub refuses is forgotten and the next one tried. A document the hub turns out to serve as a
  * CRDT gets a CrdtConnection instead. `connection` is null during server rendering.
  */
@@ -112,9 +108,6 @@ export function useDocConnection(docId: string): PageAccess {
     let current: PageConnection | null = null
     let cancelled = false
     let unsubscribe = () => {}
-    // While someone types in the editor (or others' edits stream in), the page re-renders for the
-    // document's changes and carets at most every rerenderEvery ms (see renderThrottle).
-    const rerenders = renderThrottle(() => setRevision(r => r + 1), rerenderEvery)
     const use = (opened: PageConnection) => {
       unsubscribe()
       if (cancelled) return opened.close()
@@ -137,8 +130,7 @@ export function useDocConnection(docId: string): PageAccess {
             return void open(next)
           }
         }
-        if (change == "state" || change == "presence") rerenders.request()
-        else rerenders.now()
+        setRevision(r => r + 1)
       })
       setConnection(opened)
       window.__concord = { connection: opened }
@@ -154,7 +146,6 @@ export function useDocConnection(docId: string): PageAccess {
     window.addEventListener("pagehide", flush)
     return () => {
       window.removeEventListener("pagehide", flush)
-      rerenders.cancel()
       cancelled = true
       unsubscribe()
       if (current) current.close()
