@@ -89,7 +89,9 @@ export function stepPlaceProblem(step: Step, doc: Node): string | null {
   return problemOf(() => {
     if (step instanceof ReplaceStep) {
       // The slice's nodes were checked on their own; in place they may nest too deep: the open ones join the nodes around.
-      if (step.slice.size && doc.resolve(step.from).depth - step.slice.openStart + nesting(step.slice.content) > limits.maxNodeDepth) return tooDeep
+      // (A step reaching past the document fails when it applies, as it did before this check.)
+      if (step.slice.size && step.from <= doc.content.size &&
+          doc.resolve(step.from).depth - step.slice.openStart + nesting(step.slice.content) > limits.maxNodeDepth) return tooDeep
     } else if (step instanceof ReplaceAroundStep) {
       // Within one textblock (a deletion around others' typing): the slice alone, as for a replace step;
       // applying it checks that the textblock may hold what results.
