@@ -5,7 +5,7 @@ import { useMemo, useState } from "react"
 import type { RecentDocument } from "@/lib/client/recent-documents"
 import { fetchSummaries } from "@/lib/client/document-summaries"
 import { documentLink } from "@/lib/client/document-link"
-import { rolesByReach, storedLinks } from "@/lib/client/stored-links"
+import { rolesByReach, storedLinks, type StoredLinks } from "@/lib/client/stored-links"
 import type { Role } from "@/lib/protocol/messages"
 import { ConcordError } from "@/lib/protocol/errors"
 import type { DocumentSummary } from "@/lib/protocol/messages"
@@ -29,8 +29,7 @@ const sharedRoles: readonly Role[] = ["edit", "view", "owner"]
  * view), never the owner's while another is held, since the owner link can replace and revoke every
  * link; the bare address (which asks for a link) when none is held.
  */
-function sharedLink(docId: string): { words: string; address: string } {
-  const links = storedLinks(docId)
+function sharedLink(docId: string, links: StoredLinks): { words: string; address: string } {
   const role = sharedRoles.find(r => links[r])
   return role
     ? { words: `Copy ${role} link`, address: documentLink(docId, links[role]!, location.origin) }
@@ -38,8 +37,8 @@ function sharedLink(docId: string): { words: string; address: string } {
 }
 
 /** Copy link for one document of the list; says "Copied" while `copied`. */
-function CopyLinkButton({ docId, title, copied, onCopied }: { docId: string; title: string; copied: boolean; onCopied: (ok: boolean) => void }) {
-  const { words, address } = sharedLink(docId)
+function CopyLinkButton({ docId, links, title, copied, onCopied }: { docId: string; links: StoredLinks; title: string; copied: boolean; onCopied: (ok: boolean) => void }) {
+  const { words, address } = sharedLink(docId, links)
   return (
     <button type="button" className="button button-quiet documents-copy" data-testid="documents-copy"
       onClick={() => void copyText(address).then(onCopied)}>
@@ -72,7 +71,8 @@ export function DocumentList() {
   const rows = useMemo(() => (documents ?? []).map(doc => {
     const summary = summaries.get(doc.id)
     const known = summary?.found ? summary : null
-    return { doc, summary, title: known?.title || doc.title, strategy: known?.strategy ?? doc.strategy }
+    // The links this browser holds, read as the rows are made rather than at every render (a search keystroke).
+    return { doc, summary, title: known?.title || doc.title, strategy: known?.strategy ?? doc.strategy, links: storedLinks(doc.id) }
   }), [documents, summaries])
   const words = query.trim().toLowerCase()
   const shown = words ? rows.filter(row => (row.title || "Untitled document").toLowerCase().includes(words)) : rows
@@ -89,7 +89,7 @@ export function DocumentList() {
       {!shown.length && <p className="recent-empty">No document&apos;s title holds “{query.trim()}”.</p>}
       {!!shown.length && (
         <ul className="recent-list" data-testid="documents-list">
-          {shown.map(({ doc, summary, title, strategy }) => (
+          {shown.map(({ doc, summary, title, strategy, links }) => (
             <li key={doc.id} className="recent-item" data-testid="documents-item" data-doc-id={doc.id}>
               <Link href={`/d/${doc.id}`} className="recent-link" data-testid="documents-open">
                 <span className="recent-icon" aria-hidden="true" />
@@ -105,7 +105,7 @@ export function DocumentList() {
                   {!!unsent.get(doc.id) && <span className="recent-unsent">{unsent.get(doc.id)} edits only on this device</span>}
                 </span>
               </Link>
-              <CopyLinkButton docId={doc.id} title={title} copied={copied == doc.id} onCopied={ok => setCopied(ok ? doc.id : null)} />
+              <CopyLinkButton docId={doc.id} links={links} title={title} copied={copied == doc.id} onCopied={ok => setCopied(ok ? doc.id : null)} />
               <button type="button" className="icon-button" data-testid="documents-remove" title="Remove from this device" aria-label={`Remove ${title || "Untitled document"} from this device`}
                 onClick={() => remove(doc.id)}>
                 ×

@@ -1,7 +1,7 @@
 "use client"
 
 import { useState } from "react"
-import { formatVector, type Conflict } from "@/lib/strategies"
+import { capitalized, formatVector, type Conflict } from "@/lib/strategies"
 
 /**
  * A block the version-vector strategy kept in several versions: the versions side by side, a button
@@ -19,7 +19,7 @@ export function LabConflictCard({ conflict, name, colors, resolver, onResolve }:
   const [merge, setMerge] = useState(conflict.versions.find(v => !v.deleted)?.text ?? "")
   return (
     <li className="lab-conflict" data-testid="lab-conflict" data-block={conflict.block}>
-      <p className="lab-conflict-title">{name.charAt(0).toUpperCase() + name.slice(1)} has {conflict.versions.length} versions</p>
+      <p className="lab-conflict-title">{capitalized(name)} has {conflict.versions.length} versions</p>
       <div className="lab-versions">
         {conflict.versions.map(version => (
           <div key={`${version.leader}-${version.event ?? "resolved"}`} className="lab-version" style={{ borderTopColor: colors[version.leader] }}>

@@ -1,6 +1,6 @@
 "use client"
 
-import { blockNamer, modes, strategies, type LostEdit, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
+import { blockNamer, capitalized, modes, strategies, type LostEdit, type Outcome, type Overwrite, type StrategyName } from "@/lib/strategies"
 import { columnVerdict, conflictResolver, type LabRun, type Resolution } from "@/lib/lab"
 import { listWords } from "@/lib/history"
 import { Fragment, type ReactNode } from "react"
@@ -29,10 +29,6 @@ function LabEntry({ tone, testId, title, reason, children }: { tone: "good" | "w
   )
 }
 
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
-
 /** What an overwrite or a loss cost its edits: the typed text discarded, each edit's apart, and deletions undone. */
 function LostParts({ losses }: { losses: readonly LostEdit[] }) {
   const discarded = losses.filter(l => l.lostText)
@@ -55,7 +51,7 @@ function OverwriteEntry({ overwrite, losses, blockName }: { overwrite: Overwrite
   const { loser, winner, loserTime, winnerTime } = overwrite
   const headline = loserTime && winnerTime ? `${loser}'s edit at ${loserTime} lost to ${winner}'s at ${winnerTime}` : `${loser}'s edit lost to ${winner}'s`
   return (
-    <LabEntry tone="bad" testId="lab-overwritten" reason={`${capitalised(overwrite.reason)}.`}
+    <LabEntry tone="bad" testId="lab-overwritten" reason={`${capitalized(overwrite.reason)}.`}
       title={<>{headline}{overwrite.block ? ` in ${blockName(overwrite.block)}` : null}</>}>
       <LostParts losses={losses} />
     </LabEntry>
@@ -66,7 +62,7 @@ function ResolutionEntry({ resolution, blockName }: { resolution: Resolution; bl
   const what = resolution.kept ? `kept ${resolution.kept}'s ${resolution.text == null ? "deletion" : "version"}` : resolution.text == null ? "kept the deletion" : `merged it to “${resolution.text}”`
   const discarded = resolution.discarded ?? []
   return (
-    <LabEntry tone={discarded.length ? "warn" : "good"} testId="lab-resolution" title={`${capitalised(blockName(resolution.block))}: a person ${what}`}
+    <LabEntry tone={discarded.length ? "warn" : "good"} testId="lab-resolution" title={`${capitalized(blockName(resolution.block))}: a person ${what}`}
       reason={`Chosen on ${resolution.leader}'s copy; its version vector dominates every version, so it replaces them wherever it spreads.`}>
       {discarded.length > 0 && (
         <p className="lab-entry-lost" data-testid="lab-discarded">
@@ -141,7 +137,7 @@ export function LabStrategyColumn({ name, outcome, run, leaders, colors, onResol
       </LabSection>
       <LabSection title="Lost">
         {otherLosses.map(lost => (
-          <LabEntry key={lost.event} tone="bad" testId="lab-lost" reason={`${capitalised(lost.reason)}.`}
+          <LabEntry key={lost.event} tone="bad" testId="lab-lost" reason={`${capitalized(lost.reason)}.`}
             title={<>{lost.leader}&apos;s {lost.lostText ? <del>{lost.lostText}</del> : <>deletion of “{lost.undone}”, undone</>}</>}>
             {lost.lostText && lost.undone ? <UndoneLine lost={lost} /> : null}
           </LabEntry>

@@ -49,13 +49,13 @@ export function diffDocs(from: Node, to: Node): Step[] {
 /** The steps of diffDocs, segment by segment, last first; null when they do not give `to`. */
 function segmentSteps(from: Node, to: Node, segments: readonly Segment[]): Step[] | null {
   const tr = new Transform(from)
+  // Where each top-level block of `from` starts: nothing before a segment has moved when it is changed,
+  // the segments after it being changed first.
+  const starts = [0]
+  from.forEach(block => starts.push(starts[starts.length - 1] + block.nodeSize))
   for (let k = segments.length - 1; k >= 0; k--) {
     const { aFrom, aTo, bFrom, bTo } = segments[k]
-    // Positions before this segment have not moved: the segments after it were changed first.
-    let start = 0
-    for (let i = 0; i < aFrom; i++) start += tr.doc.child(i).nodeSize
-    let end = start
-    for (let i = aFrom; i < aTo; i++) end += tr.doc.child(i).nodeSize
+    const start = starts[aFrom], end = starts[aTo]
     // The blocks that replace the run, a chunk of at most maxStepContent at a time (each a step of its own).
     const chunks: Node[][] = [[]]
     let size = 0

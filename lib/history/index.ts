@@ -7,7 +7,7 @@ export {
 export { explainMerge, listWords, type MergeExplanation } from "./merge-explanation"
 export { droppedContents, blameDropped, describeDropped, restoreDropped, type DroppedContent, type DroppedBlame } from "./dropped-content"
 export { restoreVersion } from "./restore-version"
-export { shownDrops, idBookkeeping } from "./shown-drops"
+export { shownDrops } from "./shown-drops"
 export { restoreWords, restoreDetails, versionTime } from "./restore-words"
 export { lostWrites, restoreLostWrite, type LostWrite } from "./lost-write"
 export { Authorship, type AuthorSpan } from "./authorship"

@@ -1,6 +1,7 @@
 import type { Author, CommittedOp } from "../protocol/messages"
 import { isMerged } from "./timeline"
 import { shownDrops } from "./shown-drops"
+import { setsBlockId } from "../ot/step-info"
 
 /** How a merged op was transformed, as data and as a sentence. */
 export interface MergeExplanation {
@@ -81,7 +82,7 @@ function typedOnly(op: CommittedOp, lookup: (version: number) => CommittedOp | u
     const other = lookup(version)
     if (!other) return false
     for (const step of other.steps) {
-      if (step.stepType == "attr" && (step as { attr?: string }).attr == "id") continue
+      if (setsBlockId(step)) continue
       if (step.stepType != "replace") return false
       const slice = (step as { slice?: { content?: { type: string }[]; openStart?: number; openEnd?: number } }).slice
       if (slice && (slice.openStart || slice.openEnd || (slice.content ?? []).some(node => node.type != "text"))) return false

@@ -1,6 +1,7 @@
 import type { Author, CommittedOp, StepJSON } from "../protocol/messages"
 import { restoreWords } from "./restore-words"
 import { shownDrops } from "./shown-drops"
+import { setsBlockId } from "../ot/step-info"
 import { describeTyping, isKeystrokeOp, placeOf, TypingRun } from "./typing-run"
 
 /** One row of the history timeline: a single op, or one person's consecutive keystrokes collapsed into one. */
@@ -65,7 +66,7 @@ export function summarizeOp(op: CommittedOp): string {
  * (lib/schema's block ids): bookkeeping nobody wrote, left out of the timeline.
  */
 function bookkeepingOnly(op: CommittedOp): boolean {
-  return op.steps.length > 0 && op.steps.every(step => step.stepType == "attr" && (step as { attr?: string }).attr == "id") && !op.restored && !shownDrops(op).length
+  return op.steps.length > 0 && op.steps.every(setsBlockId) && !op.restored && !shownDrops(op).length
 }
 
 /**

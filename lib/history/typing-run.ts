@@ -1,6 +1,7 @@
-import { AttrStep, ReplaceStep, Step } from "prosemirror-transform"
+import { ReplaceStep, Step } from "prosemirror-transform"
 import { schema } from "../schema"
 import { quote } from "../ot/op-summary"
+import { setsBlockId } from "../ot/step-info"
 import type { CommittedOp } from "../protocol/messages"
 
 /** What a run of keystrokes left behind: the text it typed that is still there, and how much it erased besides. */
@@ -28,8 +29,8 @@ function checkKeystrokes(op: CommittedOp): boolean {
   if (op.summary && !op.summary.split("; ").every(phrase => keystrokePhrase.test(phrase))) return false
   let edits = 0
   for (const json of op.steps) {
+    if (setsBlockId(json)) continue
     const step = parse(json)
-    if (step instanceof AttrStep && step.attr == "id") continue
     if (!(step instanceof ReplaceStep) || step.slice.openStart || step.slice.openEnd) return false
     let inline = true
     step.slice.content.forEach(node => (inline &&= node.isInline))

@@ -3,7 +3,7 @@ export { SyncClient, syncKey, type Batch, type BatchDescriber, type ReceiveResul
 export { mergeSteps, maxMergedContent, type InvertibleStep, type MergedSteps } from "./merge-steps"
 export { mapStep } from "./map-step"
 export { applyTransformed, stepTransformed, stepThrough, type Applied } from "./apply-step"
-export { sameInsertion, stepRange, stepText } from "./step-info"
+export { sameInsertion, setsBlockId, stepRange, stepText } from "./step-info"
 export { summarizeSteps, summaryText, summaryPhrases, StepSummarizer, quote, type Change } from "./op-summary"
 export { StepApplier } from "./step-applier"
 export { StepInverter } from "./step-inverter"

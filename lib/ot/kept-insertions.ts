@@ -95,7 +95,8 @@ export interface SplitStep {
  */
 export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): SplitStep | null {
   if (!mayDelete(step) || isStructureReplace(step)) return null
-  const { from, to, slice } = step
+  const { slice } = step
+  let { from, to } = step
   const gap = step instanceof ReplaceAroundStep ? step : null
   if (gap && gap.insert != slice.size) return null
   const typed = inserted.within(from, to)
@@ -103,18 +104,15 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
   const kept = gap ? mergeRanges([...typed, { from: gap.gapFrom, to: gap.gapTo }]) : typed
   if (!withinTextblock(doc, from, to)) {
     if (gap || !kept.every(range => withinTextblock(doc, range.from, range.to))) return null
-    if (betweenTextblocks(doc, from, to)) return pieces(from, to, kept, slice)
-    // Whole textblocks deleted (selected by the line, say) that others typed into: the deletion keeps
-    // the shell of its first block to hold their typing, as one ending inside its textblocks would.
-    const inner = innerEnds(doc, from, to)
-    if (!inner || slice.size) return null
-    if (withinTextblock(doc, inner.from, inner.to)) {
-      if (kept.length == 1) {
-        const around = new ReplaceAroundStep(inner.from, inner.to, kept[0].from, kept[0].to, Slice.empty, 0)
-        return { steps: [around], map: around.getMap() }
-      }
+    if (!betweenTextblocks(doc, from, to)) {
+      // Whole textblocks deleted (selected by the line, say) that others typed into: deleted from inside
+      // the first to inside the last, so that the first's shell holds their typing, as it does for a
+      // deletion ending inside its textblocks.
+      const inner = slice.size ? null : innerEnds(doc, from, to)
+      if (!inner) return null
+      ;({ from, to } = inner)
     }
-    return pieces(inner.from, inner.to, kept, slice)
+    if (!withinTextblock(doc, from, to)) return pieces(from, to, kept, slice)
   }
   // Nothing of what the step saw is left to delete, and nothing to insert: it is to be dropped.
   if (!slice.size && kept.reduce((n, range) => n + range.to - range.from, 0) == to - from) return { steps: [], map: new StepMap([]) }

@@ -1,4 +1,13 @@
 import { AddMarkStep, AddNodeMarkStep, AttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
+import type { StepJSON } from "../protocol/messages"
+
+/**
+ * True for a step (as JSON) that only gives a block its id: bookkeeping every tab adds after a new
+ * block (lib/schema's block ids), which nobody wrote and whose loss loses nothing of anyone's.
+ */
+export function setsBlockId(step: StepJSON): boolean {
+  return step.stepType == "attr" && step.attr == "id"
+}
 
 /** The range a step acts on, in the coordinates of the document it applies to. */
 export function stepRange(step: Step): { from: number; to: number } {

@@ -5,7 +5,7 @@ import { applyTransformed, safeApply } from "./apply-step"
 import { BatchMapping } from "./batch-mapping"
 import { StepApplier } from "./step-applier"
 import { mapStep } from "./map-step"
-import { sameInsertion, stepRange, stepText } from "./step-info"
+import { sameInsertion, setsBlockId, stepRange, stepText } from "./step-info"
 import { InsertedRanges, mayDelete, splitAround, type SplitStep } from "./kept-insertions"
 
 /** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
@@ -116,9 +116,8 @@ export const rangeDeleted = "its range was deleted by a concurrent change"
  * changed no text) of text a concurrent change had deleted already, or a block's id.
  */
 export function droppedMoot(dropped: Pick<DroppedStep, "step" | "text" | "reason">): boolean {
-  const step = dropped.step as { stepType?: string; attr?: string; slice?: unknown }
-  // A block id that every tab gives a new block: nobody wrote it.
-  if (step.stepType == "attr" && step.attr == "id") return true
+  const step = dropped.step
+  if (setsBlockId(step)) return true
   return dropped.text == "" && step.stepType == "replace" && !step.slice && (dropped.reason == alreadyDeleted || dropped.reason == rangeDeleted)
 }
 

@@ -1,4 +1,4 @@
-import type { Node } from "prosemirror-model"
+import { Fragment, type Node } from "prosemirror-model"
 import type { EditorState, Transaction } from "prosemirror-state"
 import { AddMarkStep, AddNodeMarkStep, AttrStep, DocAttrStep, RemoveMarkStep, RemoveNodeMarkStep, ReplaceStep, type Step } from "prosemirror-transform"
 
@@ -41,6 +41,40 @@ export function assignBlockIds(tr: Transaction, random?: () => number): Transact
     if (node.attrs.conflict != null) tr.setNodeAttribute(pos, "conflict", null)
   }
   return positions.length ? tr : null
+}
+
+/**
+ * `fragment` with a fresh id on every block that has none or one `taken` holds (the document's, and
+ * those given on the way), and, as assignBlockIds does, no version vector or conflict: what the editor
+ * pastes arrives with its ids, rather than appendBlockIds giving each block its own step afterwards,
+ * each applied to the whole document (a paste of thousands of paragraphs took seconds).
+ */
+export function withFreshIds(fragment: Fragment, taken: Set<string>): Fragment {
+  const nodes: Node[] = []
+  fragment.forEach(node => {
+    if (!node.isBlock) return void nodes.push(node)
+    const content = node.isTextblock ? node.content : withFreshIds(node.content, taken)
+    const id = node.attrs.id
+    if (node.type.spec.attrs?.id && (typeof id != "string" || taken.has(id))) {
+      const fresh = newBlockId()
+      taken.add(fresh)
+      nodes.push(node.type.create({ ...node.attrs, id: fresh, ...(node.type.spec.attrs?.vv ? { vv: null, conflict: null } : {}) }, content, node.marks))
+    } else {
+      if (typeof id == "string") taken.add(id)
+      nodes.push(content == node.content ? node : node.copy(content))
+    }
+  })
+  return Fragment.from(nodes)
+}
+
+/** The ids of `doc`'s blocks. */
+export function blockIds(doc: Node): Set<string> {
+  const ids = new Set<string>()
+  doc.descendants(node => {
+    if (typeof node.attrs.id == "string") ids.add(node.attrs.id)
+    return !node.isTextblock
+  })
+  return ids
 }
 
 /**

@@ -1,5 +1,5 @@
 export { schema, isAllowedHref, allowedLinkSchemes, fittedLinkTitle } from "./schema"
-export { newBlockId, blocksNeedingIds, assignBlockIds, appendBlockIds, keepsBlockIds } from "./block-ids"
+export { newBlockId, blocksNeedingIds, assignBlockIds, appendBlockIds, keepsBlockIds, withFreshIds, blockIds } from "./block-ids"
 export { checkStepContent, stepContentProblem, stepPlaceProblem } from "./validate-step"
 export { malformedStep } from "./well-formed-step"
 export { compactJSON, type NodeJSON } from "./compact-json"

@@ -2,6 +2,8 @@ import { Schema, type Node, type NodeSpec, type MarkSpec, type DOMOutputSpec, ty
 import { usePlainAttrs } from "./plain-attrs"
 import { titleProblem } from "./document-title"
 import { cutText } from "./cut-text"
+import { colorPattern } from "../protocol/author-color"
+import { limits } from "../protocol/limits"
 
 /** The URL schemes a link may point at; anything else is refused by the schema and the hub. */
 export const allowedLinkSchemes = ["http:", "https:", "mailto:"] as const
@@ -52,7 +54,7 @@ function validateConflict(value: unknown): void {
     if (v.node !== null) checkConflictNode(v.node)
     if (typeof v.author?.name != "string" || typeof v.author?.color != "string" || typeof v.clientId != "string")
       throw new RangeError("A conflict version needs an author and a clientId")
-    if (v.author.name.length > 64 || !/^#[0-9a-fA-F]{6}$/.test(v.author.color) || v.clientId.length > 64)
+    if (v.author.name.length > limits.maxNameLength || !colorPattern.test(v.author.color) || v.clientId.length > 64)
       throw new RangeError("A conflict version's author needs a name of at most 64 characters and a colour like #3366cc, its clientId at most 64 characters")
   }
 }
@@ -71,9 +73,13 @@ function checkConflictNode(json: unknown): void {
   if (!node.isBlock || node.attrs.conflict != null) throw new RangeError("A conflict version's node must be a block without a conflict of its own")
 }
 
+/** True for a string a block's id may be: 1 to 64 characters. */
+function isBlockId(value: unknown): value is string {
+  return typeof value == "string" && value.length > 0 && value.length <= 64
+}
+
 function validateId(value: unknown): void {
-  if (value !== null && (typeof value != "string" || value.length == 0 || value.length > 64))
-    throw new RangeError("Block id must be null or a string of 1 to 64 characters")
+  if (value !== null && !isBlockId(value)) throw new RangeError("Block id must be null or a string of 1 to 64 characters")
 }
 
 function validateInteger(min: number, max: number) {
@@ -106,7 +112,7 @@ function orderFromDOM(start: string | null): number {
 // A pasted block keeps an id only when it is one the schema takes: any other refused the whole paste.
 const idFromDOM = (dom: HTMLElement | string): Attrs => {
   const id = typeof dom == "string" ? null : dom.getAttribute("data-id")
-  return { id: id && id.length <= 64 ? id : null }
+  return { id: isBlockId(id) ? id : null }
 }
 const idToDOM = (id: unknown): Record<string, string> => (typeof id == "string" ? { "data-id": id } : {})
 

@@ -88,10 +88,12 @@ export function stepContentProblem(step: Step, schema: Schema): string | null {
 export function stepPlaceProblem(step: Step, doc: Node): string | null {
   return problemOf(() => {
     if (step instanceof ReplaceStep) {
-      // The slice's nodes were checked on their own; in place they may nest too deep: the open ones join the nodes around.
-      // (A step reaching past the document fails when it applies, as it did before this check.)
-      if (step.slice.size && step.from <= doc.content.size &&
-          doc.resolve(step.from).depth - step.slice.openStart + nesting(step.slice.content) > limits.maxNodeDepth) return tooDeep
+      // The slice's nodes were checked on their own; in place they may nest too deep: the open ones join
+      // the nodes around. Typing (inline content, which only fits inside a textblock the document already
+      // holds) cannot, and is not looked at. A step reaching past the document fails when it applies.
+      const { slice } = step
+      if (slice.size && !(slice.openStart == 0 && slice.content.firstChild!.isInline) && step.from <= doc.content.size &&
+          doc.resolve(step.from).depth - slice.openStart + nesting(slice.content) > limits.maxNodeDepth) return tooDeep
     } else if (step instanceof ReplaceAroundStep) {
       // Within one textblock (a deletion around others' typing): the slice alone, as for a replace step;
       // applying it checks that the textblock may hold what results.

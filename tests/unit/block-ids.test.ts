@@ -5,8 +5,7 @@ import { splitBlock, setBlockType } from "prosemirror-commands"
 import { wrapInList } from "prosemirror-schema-list"
 import { AddMarkStep, AttrStep, ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { Fragment, Slice } from "prosemirror-model"
-import { appendBlockIds, keepsBlockIds, schema } from "../../lib/schema"
-import { withFreshIds } from "../../lib/editor/clipboard-plugin"
+import { appendBlockIds, keepsBlockIds, schema, withFreshIds } from "../../lib/schema"
 
 /** A paragraph with id `id` holding `text`. */
 const para = (id: string | null, text: string) => schema.nodes.paragraph.create({ id }, text ? schema.text(text) : null)
