@@ -10,6 +10,7 @@ import { safeApply, stepTransformed } from "./apply-step"
 import { addStep } from "./internals/transform-add-step"
 import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
+import { itemTransaction } from "./item-transaction"
 import { StepInverter } from "./step-inverter"
 import { BatchMapping } from "./batch-mapping"
 import { invertReadsDoc, isInsertion, sameInsertion, stepText } from "./step-info"
@@ -39,6 +40,11 @@ interface Unconfirmed {
   stickLeft: boolean
   /** The version the step's transaction restored (see restoresMeta): it goes in a batch of restore steps only. */
   restores?: number
+  /**
+   * Shared by the pieces of one step that a rebase split around others' typing (splitAround), which
+   * follow each other: one item of undo history, as the step was (see itemTransaction).
+   */
+  group?: number
 }
 
 /** What SyncClient's redo made of the unconfirmed steps, for rebase to take. */
@@ -53,6 +59,10 @@ interface Redone {
   /** Steps in flight that no longer apply, and steps not sent yet that no longer apply. */
   lost: LocalDrop[]
   dropped: LocalDrop[]
+  /** For each step in flight then not sent, the index of the step it redoes. */
+  from: number[]
+  /** True when a step was split into pieces around others' typing. */
+  split: boolean
 }
 
 /** A batch on its way to the hub, as it was sent (to resend it unchanged after a reconnect). */
@@ -161,6 +171,8 @@ export class SyncClient {
   /** The seq of the newest batch of this client's that an op confirmed (0 before any). */
   private confirmedSeq = 0
   private changes = 0
+  /** The next id for the pieces of a step split around others' typing (Unconfirmed.group). */
+  private groups = 0
   /** Where the newest text this client and others typed begins and ends, for its insertions to say which side they stick to. */
   private readonly edges = new TextEdges()
   private readonly maxStepsPerBatch: number
@@ -425,20 +437,27 @@ export class SyncClient {
     // The hub's form differs from ours: undo ours, apply the hub's, redo what was not sent yet.
     // Which committed step each step in flight became, one for one past the dropped ones, for undo
     // history and the steps not sent yet to follow. With `origins` (the hub committed a step as several
-    // around others' typing), only the steps committed as one are paired: prosemirror-history pairs each
-    // undo item with one step, so the pieces of a split one have no item and it is not undone. A step
-    // the client merged from several (mergeSteps) and the hub only moved is split back into those.
+    // around others' typing), the steps committed as one are paired here, and the pieces of a split one
+    // are its undo item's as one step (splitCommitted, itemTransaction). A step the client merged from
+    // several (mergeSteps) and the hub only moved is split back into those.
     const hubIndexOf = new Map<number, number>()
-    if (op.origins) {
+    let origins = op.origins
+    if (origins) {
       const count = new Map<number, number>()
-      for (const origin of op.origins) count.set(origin, (count.get(origin) ?? 0) + 1)
-      op.origins.forEach((origin, j) => { if (count.get(origin) == 1) hubIndexOf.set(origin, j) })
+      for (const origin of origins) count.set(origin, (count.get(origin) ?? 0) + 1)
+      origins.forEach((origin, j) => { if (count.get(origin) == 1) hubIndexOf.set(origin, j) })
     } else {
       const dropped = new Set((op.dropped ?? []).map(d => d.index))
-      for (let i = 0, j = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, j++)
+      origins = []
+      for (let i = 0; i < inflight.batch.steps.length; i++) if (!dropped.has(i)) hubIndexOf.set(i, origins.push(i) - 1)
     }
-    const { steps, pairs } = unmergeCommitted(this.confirmed, hubSteps, local, hubIndexOf)
-    this.rebase(steps, local.concat(this.pending), local.length, pairs, out)
+    const { steps, pairs, sources } = unmergeCommitted(this.confirmed, hubSteps, local, hubIndexOf)
+    const committed = splitCommitted(local, sources.map(j => origins[j]))
+    if (committed.size || local.some(u => u.group != null)) {
+      // The other items in flight, each committed as one step, as rebase pairs them.
+      for (const [i, j] of pairs) if (local[i].group == null && sameInsertion(local[i].step, steps[j])) committed.set(i, { from: j, to: j + 1 })
+    }
+    this.rebase(steps, local.concat(this.pending), local.length, pairs, out, committed)
   }
 
   /** The confirmed document plus the steps in flight: from whichever is shorter, the steps in flight or the pending ones. */
@@ -475,13 +494,28 @@ export class SyncClient {
    * A step is mirrored only to a counterpart that inserts the same content (sameInsertion); undo
    * history forgets one that was refitted. Pending steps that no longer apply are reported in `out.dropped`.
    * Without `replaced`, runs of typing are mapped as one step each and moved together (see redo), unless
-   * one of them would not land whole: then every step is mapped on its own.
+   * one of them would not land whole: then every step is mapped on its own. `committed` says which
+   * range of `over` each undo item in flight became, where one became several steps. When a step is
+   * made of pieces (Unconfirmed.group), the editor takes the rebase with each undo item one step
+   * (itemTransaction).
    */
-  private rebase(over: Step[], all: Unconfirmed[], inflightCount: number, replaced: Map<number, number> | null, out: ReceiveResult): void {
+  private rebase(
+    over: Step[],
+    all: Unconfirmed[],
+    inflightCount: number,
+    replaced: Map<number, number> | null,
+    out: ReceiveResult,
+    committed?: Map<number, { from: number; to: number }>
+  ): void {
     const runs = replaced ? null : typingRuns(all, inflightCount)
     const rebased = (runs && runs.length < all.length ? this.redo(over, all, inflightCount, null, runs) : null) ??
       this.redo(over, all, inflightCount, replaced, null)!
-    const { tr, inflight, pending, inflightAfter, lost, dropped } = rebased
+    const { inflight, pending, inflightAfter, lost, dropped } = rebased
+    // Pieces of a split step are one undo item: the editor takes the rebase with each item one step.
+    const byItem = rebased.split || (committed && committed.size > 0) || all.some(u => u.group != null)
+      ? itemTransaction(this.state, { all, over, redone: rebased.tr.steps.slice(all.length + over.length), redoneFrom: rebased.from, committed })
+      : null
+    const tr = byItem ? byItem.tr : rebased.tr
     this.confirmed = rebased.confirmed
     if (this.inflight) {
       Object.assign(this.inflight, { steps: inflight, after: inflightAfter ?? tr.doc })
@@ -489,13 +523,13 @@ export class SyncClient {
     }
     this.pending = pending
     out.dropped.push(...dropped)
-    tr.setMeta("rebased", all.length).setMeta("addToHistory", false).setMeta(syncKey, true)
+    tr.setMeta("rebased", byItem ? byItem.items : all.length).setMeta("addToHistory", false).setMeta(syncKey, true)
     const { state, transactions } = this.state.applyTransaction(tr)
     this.state = state
     out.transactions.push(...transactions)
-    if (tr.steps.length <= TextEdges.followLimit) this.edges.map(tr.mapping)
+    if (rebased.tr.steps.length <= TextEdges.followLimit) this.edges.map(rebased.tr.mapping)
     else this.edges.restart(newestInsertion(this.pending.length ? this.pending : this.inflight?.steps ?? []))
-    if (!replaced) this.noteOthersTyping(tr, all.length, over)
+    if (!replaced) this.noteOthersTyping(rebased.tr, all.length, over)
     for (const t of transactions.slice(1)) this.record(t)
   }
 
@@ -540,7 +574,7 @@ export class SyncClient {
     }
     const confirmed = tr.doc
     // What the steps rebased over typed, for deletions rebased over it to leave be as the hub does
-    // (splitAround); only around one insertion, which stays one step, as undo history needs.
+    // (splitAround): around one insertion in one step, around more in pieces that stay one undo item.
     const inserted = !replaced && all.some(u => mayDelete(u.step)) ? InsertedRanges.of(tr.mapping.maps.slice(overStart)) : null
     // The same mappings as tr.mapping's slices below, answered in O(log n) each; with `replaced` the
     // mirrors point into `over`, a shape BatchMapping does not follow, so tr.mapping answers.
@@ -549,10 +583,14 @@ export class SyncClient {
     // A run sticks where its first keystroke does.
     const stickLeft = new Set(units.flatMap((unit, r) => all[unit.start].stickLeft ? [r] : []))
     const fast = replaced || all.length == 0 ? null : new BatchMapping(units.map(r => r.step), units.map(r => r.inverse), maps.slice(overStart), stickLeft)
-    const out: Redone = { tr, confirmed, inflight: [], pending: [], inflightAfter: null, lost: [], dropped: [] }
+    const out: Redone = { tr, confirmed, inflight: [], pending: [], inflightAfter: null, lost: [], dropped: [], from: [], split: false }
     const pairs = replaced ? undoPairs(over, all.slice(0, inflightCount), replaced) : null
-    const keep = (i: number, step: Step, inverted: Step) =>
-      (i < inflightCount ? out.inflight : out.pending).push({ step, inverted, origin: all[i].origin, stickLeft: all[i].stickLeft, restores: all[i].restores })
+    const keep = (i: number, step: Step, inverted: Step, group = all[i].group) => {
+      const u: Unconfirmed = { step, inverted, origin: all[i].origin, stickLeft: all[i].stickLeft, restores: all[i].restores }
+      if (group != null) u.group = group
+      ;(i < inflightCount ? out.inflight : out.pending).push(u)
+      out.from.push(i)
+    }
     const drop = (i: number) => (i < inflightCount ? out.lost : out.dropped).push({ step: all[i].step.toJSON(), text: stepText(all[i].step) })
     for (let r = 0; r < units.length; r++) {
       const { start, end, step } = units[r]
@@ -581,6 +619,20 @@ export class SyncClient {
       }
       const u = all[start]
       const split = inserted && mapped ? splitAround(tr.doc, mapped, inserted) : null
+      const pieces = split && split.steps.length > 1 ? appliedPieces(tr.doc, split.steps, applier) : null
+      if (pieces) {
+        // Deleting around others' typing at several places takes several steps: they stay one undo item.
+        fast!.record(split!.map, false)
+        const group = u.group ?? this.groups++
+        split!.steps.forEach((piece, n) => {
+          const before = tr.doc
+          addStep(tr, piece, pieces[n])
+          inserted!.map(piece.getMap())
+          keep(start, piece, piece.invert(before), group)
+        })
+        out.split = true
+        continue
+      }
       if (split && split.steps.length <= 1) mapped = split.steps[0] ?? null
       const applied = mapped && stepTransformed(tr, mapped, applier)
       if (applied) inserted?.map(applied.getMap())
@@ -638,6 +690,17 @@ function landsWhole(run: ReplaceStep, mapped: Step, doc: Node, applier: StepAppl
   return safeApply(mapped, doc, applier).doc
 }
 
+/** The documents after each of `steps`, applied in order to `doc`; null when one does not apply. */
+function appliedPieces(doc: Node, steps: readonly Step[], applier: StepApplier): Node[] | null {
+  const docs: Node[] = []
+  for (const step of steps) {
+    const next = safeApply(step, doc, applier).doc
+    if (!next) return null
+    docs.push((doc = next))
+  }
+  return docs
+}
+
 /** A step of a run of typing, moved with its run by `shift`: typing, or the deletion that inverts it. */
 function moved(step: Step, shift: number): Step {
   const s = step as ReplaceStep
@@ -650,6 +713,37 @@ function newestInsertion(steps: readonly Unconfirmed[]): { from: number; to: num
   return step && isInsertion(step) ? { from: step.from, to: step.from + step.slice.size } : null
 }
 
+/**
+ * The undo items in flight (by the index of their first step) that the hub committed as several steps,
+ * each with the range of those steps: an item whose steps went in the batch as steps of their own, none
+ * shared with another item, committed as consecutive steps (a deletion split around others' typing).
+ * `origins` says, for each committed step, the index in the batch of the step it came from.
+ */
+function splitCommitted(inflight: readonly Unconfirmed[], origins: readonly number[]): Map<number, { from: number; to: number }> {
+  const spans = new Map<number, { from: number; to: number }>()
+  // The item of each origin, unless it has steps of two items (merged, see mergeSteps); those items are left out.
+  const itemOfOrigin = new Map<number, number>()
+  const shared = new Set<number>()
+  let first = 0
+  inflight.forEach((u, i) => {
+    if (i > 0 && (u.group == null || u.group != inflight[i - 1].group)) first = i
+    const item = itemOfOrigin.get(u.origin)
+    if (item != null && item != first) shared.add(item).add(first)
+    itemOfOrigin.set(u.origin, first)
+  })
+  const ranges = new Map<number, { from: number; to: number } | null>()
+  origins.forEach((origin, j) => {
+    const item = itemOfOrigin.get(origin)
+    if (item == null || shared.has(item)) return
+    const range = ranges.get(item)
+    if (range === undefined) ranges.set(item, { from: j, to: j + 1 })
+    else if (range && range.to == j) range.to++
+    else ranges.set(item, null)
+  })
+  for (const [item, range] of ranges) if (range && range.to - range.from > 1) spans.set(item, range)
+  return spans
+}
+
 function sameJSON(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) == JSON.stringify(b)
 }
@@ -657,8 +751,8 @@ function sameJSON(a: unknown, b: unknown): boolean {
 /**
  * Which step in flight (by index) undo history pairs with which committed step of `over`, their
  * committed form: each with the step `replaced` names for it, where that one inserts the same content
- * (sameInsertion); none at all when a committed step paired with nothing (a piece of a deletion split
- * around typing, or a step of another form) comes after a paired one. prosemirror-history keeps, of a
+ * (sameInsertion); none at all when a committed step paired with nothing (a step of another form; the
+ * pieces of a deletion split around typing are paired as one by itemTransaction) comes after a paired one. prosemirror-history keeps, of a
  * rebased transaction, the maps of the remote steps before the first paired one and each paired step's
  * own map: such a step's map would be lost, and undo would later meet positions it cannot map
  * (RangeError). Pairing none leaves the batch out of undo history with every map kept. (Pairing only

@@ -8,6 +8,8 @@ export interface UnmergedSteps {
   steps: Step[]
   /** For each step in flight (by index) that has one, the step of `steps` it became. */
   pairs: Map<number, number>
+  /** For each of `steps`, the index of the committed step it is or is a piece of. */
+  sources: number[]
 }
 
 /**
@@ -34,6 +36,7 @@ export function unmergeCommitted(
   for (const [origin, j] of committedIndexOf) originOf.set(j, origin)
   const steps: Step[] = []
   const pairs = new Map<number, number>()
+  const sources: number[] = []
   const applier = new StepApplier()
   committed.forEach((step, j) => {
     const origin = originOf.get(j)
@@ -43,9 +46,10 @@ export function unmergeCommitted(
     const pieces = mine && mine.length > 1 ? splitMoved(doc, step, next, mine.map(i => inflight[i].step)) : null
     if (mine && (mine.length == 1 || pieces)) mine.forEach((i, n) => pairs.set(i, steps.length + n))
     steps.push(...(pieces ?? [step]))
+    for (let n = pieces ? pieces.length : 1; n > 0; n--) sources.push(j)
     doc = next
   })
-  return { steps, pairs }
+  return { steps, pairs, sources }
 }
 
 /**

@@ -200,12 +200,14 @@ describe("SyncClient merging its work before sending it", () => {
     h.settle()
     h.assertConverged()
     expect(h.hub.doc.eq(doc(p("012ABfghij!X", strong("Y"), "Z")))).toBe(true)
-    // The deletion's pieces have no undo item; the typing, split back, keeps its own.
-    expect(undoDepth(h.clients[0].sync.state)).toBe(3)
+    // The deletion's pieces are one undo item, as the deletion was; the typing, split back, keeps its own.
+    expect(undoDepth(h.clients[0].sync.state)).toBe(4)
     h.undo(0)
     expect(h.clients[0].doc.eq(doc(p("012ABfghij!XYZ")))).toBe(true)
     h.undo(0)
     expect(text(h.clients[0].doc)).toBe("012ABfghij!")
+    h.undo(0)
+    expect(text(h.clients[0].doc)).toBe("01234A56789aBbcdefghij!")
     h.settle()
     h.assertConverged()
   })

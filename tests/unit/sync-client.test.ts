@@ -57,14 +57,15 @@ describe("SyncClient with undo history", () => {
     expect(h.hub.ops[2].origins).toEqual([0, 1, 1, 1, 2])
     h.settle()
     expect(text(h.hub.doc)).toBe("02ABfghijX")
-    // That batch is left out of undo history (before, undo threw RangeError: a position out of range).
-    expect(undoDepth(h.clients[0].sync.state)).toBe(0)
-    h.undo(0)
+    // The batch is one undo event, the split deletion one item of it (before, the batch was left out of
+    // undo history, and earlier still undo threw RangeError: a position out of range).
+    expect(undoDepth(h.clients[0].sync.state)).toBe(1)
     h.edit(0, s => s.tr.insertText("Y", 1))
+    h.undo(0)
     h.undo(0)
     h.settle()
     h.assertConverged()
-    expect(text(h.hub.doc)).toBe("02ABfghijX")
+    expect(text(h.hub.doc)).toBe("01234A56789Babcdefghij")
   })
 
   it("adds its plugin to the state it is given, once", () => {
@@ -73,6 +74,63 @@ describe("SyncClient with undo history", () => {
     expect(client.state.plugins).toHaveLength(2)
     const again = new SyncClient({ clientId: "b", version: 0, state: client.state })
     expect(again.state).toBe(client.state)
+  })
+})
+
+describe("SyncClient keeping others' typing inside its own deletions", () => {
+  // Client 0 deletes offline; client 1 types a key at each of `at` meanwhile, each committed.
+  function offlineDeletion(from: number, to: number, at: number[]): CollabHarness {
+    const h = new CollabHarness(doc(p("first"), p("hello world foo")), 2, { history: true })
+    h.disconnect(0)
+    h.edit(0, s => s.tr.delete(from, to))
+    at.forEach((pos, i) => {
+      h.edit(1, s => s.tr.insertText("XY"[i], pos))
+      h.deliverToHub(1)
+      h.deliverToClient(1)
+    })
+    expect(text(h.clients[1].doc)).toBe(at.length == 2 ? "first|hello wXorld fYoo" : "first|hello wXorld foo")
+    h.settle()
+    h.assertConverged()
+    return h
+  }
+
+  it("keeps typing at two places inside a deletion made offline, which undo takes back as one", () => {
+    const h = offlineDeletion(9, 23, [15, 22])
+    expect(text(h.hub.doc)).toBe("first|hXY")
+    expect(undoDepth(h.clients[0].sync.state)).toBe(1)
+    h.undo(0)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("first|hello wXorld fYoo")
+  })
+
+  it("keeps typing inside a deletion across paragraphs made offline, which undo takes back", () => {
+    const h = offlineDeletion(4, 23, [15])
+    expect(text(h.hub.doc)).toBe("firX")
+    h.undo(0)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("first|hello wXorld foo")
+  })
+
+  it("undoes a deletion in flight that the hub split around typing at two places, the typing kept", () => {
+    const h = new CollabHarness(doc(p("hello world foo")), 2, { history: true })
+    h.edit(0, s => s.tr.delete(1, 16))
+    h.edit(1, s => s.tr.insertText("X", 8))
+    h.deliverToHub(1)
+    h.deliverToClient(1)
+    h.edit(1, s => s.tr.insertText("Y", 15))
+    h.deliverToHub(1)
+    h.deliverToHub(0)
+    expect(h.hub.ops[2].origins).toEqual([0, 0, 0])
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("XY")
+    expect(undoDepth(h.clients[0].sync.state)).toBe(1)
+    h.undo(0)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("hello wXorld fYoo")
   })
 })
 
