@@ -24,6 +24,17 @@ describe("Markdown", () => {
     expect(markdown).toContain("3. third")
   })
 
+  it("writes a document in parts of a few blocks as it writes it whole, runs of lists and empty blocks included", () => {
+    const { doc, p, h1, ul, ol, li, quote, pre, hr } = b
+    const every = everyNodeAndMark()
+    const blocks = [p(), p("one"), ul(li(p("a"))), ul(li(p("b"))), ul(li(p("c"))), ol(li(p("d"))), ol(li(p("e")), li(p("f"))), h1("Title"),
+      pre("code\nmore"), hr(), hr(), quote(p("quoted")), p(), ul(li(p("g"))), p(), p(), ul(li(p("i"))), ol(li(p("h"))), quote(p()), pre(""), h1(), p("x")]
+    const mixed = every.type.create(null, [...blocks, ...every.children])
+    const whole = markdownFromDoc(mixed, Infinity)
+    expect(whole).toContain("* a\n\n\n- b\n\n\n* c")
+    for (const atATime of [1, 2, 3, 5]) expect(markdownFromDoc(mixed, atATime)).toBe(whole)
+  })
+
   it("reads headings deeper than the schema as level 3, an image as a link to it, and a table as a paragraph per row", () => {
     const doc = docFromMarkdown("#### Deep\n\nText ![alt](https://example.com/a.png) after ![](local.png)\n\n| Col A | Col B |\n|---|---|\n| a1 | **b1** |\n| a2 | b2 |\n")
     doc.check()
