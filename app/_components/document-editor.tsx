@@ -6,6 +6,7 @@ import type { EditorView } from "prosemirror-view"
 import { saveIdentity } from "@/lib/client/identity"
 import { AccessBadge } from "./access-badge"
 import { ConnectionPill } from "./connection-pill"
+import { useDeviceOnline } from "./use-device-online"
 import { DocumentMenu } from "./document-menu"
 import { EditorSurface } from "./editor-surface"
 import { EditorToolbar } from "./editor-toolbar"
@@ -56,6 +57,7 @@ export function DocumentEditor({ docId }: { docId: string }) {
   const { connection, needsLink } = useDocConnection(docId)
   const [view, setView] = useState<EditorView | null>(null)
   const status = connection?.status ?? "connecting"
+  const deviceOnline = useDeviceOnline()
   const title = useDocumentTitle(docId, needsLink ? null : connection?.state?.doc ?? null, connection?.version != null ? connection.strategy : undefined)
   useLeaveWarning(connection)
   const [historyOpen, toggleHistory] = useHistoryOpen()
@@ -86,7 +88,7 @@ export function DocumentEditor({ docId }: { docId: string }) {
         {!needsLink && (
           <div className="doc-actions">
             <PresenceList others={connection?.others ?? []} />
-            <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} stored={connection?.storedCount ?? 0} readOnly={connection?.role == "view"} />
+            <ConnectionPill status={status} unacked={connection?.unconfirmedCount ?? 0} stored={connection?.storedCount ?? 0} readOnly={connection?.role == "view"} deviceOnline={deviceOnline} />
             <HistoryToggle open={historyOpen} onToggle={() => {
               toggleHistory()
               if (!historyOpen) revealHistoryBelow()

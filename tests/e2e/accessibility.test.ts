@@ -106,10 +106,13 @@ describe("accessibility", () => {
     const toolbarTop = await page.locator(".toolbar-bar").evaluate(bar => bar.getBoundingClientRect().top)
     await page.keyboard.type(" world", { delay: 30 })
     expect(await page.locator(".toolbar-bar").evaluate(bar => bar.getBoundingClientRect().top)).toBe(toolbarTop)
+    // Without a network the pill says offline; the pulse of a connection being made is still.
     await page.context().setOffline(true)
-    await page.getByTestId("connection-status").filter({ hasText: /connecting/ }).waitFor()
-    expect(await page.evaluate(() => document.getAnimations().filter(a => a.playState == "running").length)).toBe(0)
+    await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
     await page.context().setOffline(false)
+    await page.getByTestId("connection-status").filter({ hasText: /connecting|online/ }).waitFor()
+    await page.evaluate(() => document.querySelector(".status")!.classList.replace("status-online", "status-reconnecting"))
+    expect(await page.evaluate(() => document.getAnimations().filter(a => a.playState == "running").length)).toBe(0)
     await page.getByTestId("history-toggle").tap()
     await page.getByTestId("history-panel").waitFor()
     // Below the editor, it is brought into view whole.

@@ -54,6 +54,14 @@ describe("the app with its server down", () => {
     await page.getByTestId("connection-status").filter({ hasText: "connecting" }).waitFor()
     await waitForConnectionTo(page, opened)
     await expect(page.getByRole("link", { name: "Concord" }).count()).resolves.toBe(1)
+    // With the device off the network as well, the page reloaded says it is offline, not connecting.
+    await context.setOffline(true)
+    await page.reload()
+    await page.getByTestId("connection-status").filter({ hasText: "offline" }).waitFor()
+    // The device being offline is not the offline mode a person chooses: the button still offers that.
+    await expect(page.getByTestId("offline-toggle").getAttribute("aria-label")).resolves.toBe("Work offline")
+    await context.setOffline(false)
+    await page.getByTestId("connection-status").filter({ hasText: "connecting" }).waitFor()
 
     // (b) A document this browser never opened cannot be shown without the hub, and the page says so.
     const other = await context.newPage()
