@@ -1,25 +1,6 @@
 import { Fragment, Slice, type Node } from "prosemirror-model"
 import { AddMarkStep, findWrapping, RemoveMarkStep, Transform, type Step } from "prosemirror-transform"
-
-/** Where two documents differ: from `start` to `endA` in the first, to `endB` in the second. */
-interface DiffRange {
-  start: number
-  endA: number
-  endB: number
-}
-
-function diffRange(from: Node, to: Node): DiffRange | null {
-  const start = from.content.findDiffStart(to.content)
-  if (start == null) return null
-  let { a: endA, b: endB } = from.content.findDiffEnd(to.content)!
-  // Both ends were found independently; where they overlap, push the ends forward past the start.
-  const overlap = start - Math.min(endA, endB)
-  if (overlap > 0) {
-    endA += overlap
-    endB += overlap
-  }
-  return { start, endA, endB }
-}
+import { diffRange, type DiffRange } from "../ot/diff-range"
 
 /** Top-level blocks matched further than this (both sides' counts multiplied) are diffed as one run. */
 const maxMatchedBlocks = 250_000

@@ -1,5 +1,6 @@
 import { type Node, Slice } from "prosemirror-model"
 import { ReplaceStep } from "prosemirror-transform"
+import { diffRange } from "./diff-range"
 
 /**
  * One replace step that makes `after` from `before`, over the range where they differ: for changes that
@@ -8,17 +9,10 @@ import { ReplaceStep } from "prosemirror-transform"
  * cannot join), the step replaces the whole content.
  */
 export function combinedStep(before: Node, after: Node): ReplaceStep {
-  const start = before.content.findDiffStart(after.content)
-  if (start == null) return new ReplaceStep(0, 0, Slice.empty)
-  let { a: endA, b: endB } = before.content.findDiffEnd(after.content)!
-  // A change next to equal content (deleting one "a" of "aa") puts the end before the start.
-  const overlap = start - Math.min(endA, endB)
-  if (overlap > 0) {
-    endA += overlap
-    endB += overlap
-  }
+  const range = diffRange(before, after)
+  if (!range) return new ReplaceStep(0, 0, Slice.empty)
   try {
-    const step = new ReplaceStep(start, endA, after.slice(start, endB))
+    const step = new ReplaceStep(range.start, range.endA, after.slice(range.start, range.endB))
     if (step.apply(before).doc?.eq(after)) return step
   } catch {
     // The slice's open ends do not fit there (ReplaceError): the whole content below.
