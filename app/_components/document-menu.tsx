@@ -10,6 +10,7 @@ import { ownUndoStep } from "@/lib/editor/own-undo"
 import { downloadFile } from "./download-file"
 import type { PageConnection } from "./use-doc-connection"
 import { useMenuButton } from "./use-menu-button"
+import { modeOf } from "@/lib/strategies/registry"
 
 interface MenuItem {
   id: string
@@ -51,7 +52,8 @@ export function DocumentMenu({ connection, title, view }: { connection: PageConn
 
   const importFile = async (file: File) => {
     try {
-      const doc = importedDoc(file.name, await file.text())
+      // A document whose edits are steps takes a long import a chunk of blocks at a time (replaceDocument).
+      const doc = importedDoc(file.name, await file.text(), modeOf(connection.strategy).carries == "steps")
       if (!view) return
       view.dispatch(ownUndoStep(view.state, replaceDocument(view.state, doc)))
       view.focus()

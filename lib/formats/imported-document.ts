@@ -18,24 +18,34 @@ export function importFormatOf(fileName: string): ImportFormat | null {
   return null
 }
 
+/** Characters of text an import may hold when its document may reach the hub in several messages. */
+export const maxImportText = 4_000_000
+
 /**
  * The document a Markdown or HTML file holds, checked against the schema and small enough to reach the
- * hub as one edit (one message, one slice). Throws ConcordError ERR_IMPORT_REFUSED otherwise.
+ * hub: as one edit in one message (one slice), or, `inParts` (a document whose edits are steps, which
+ * replaceDocument sends a chunk of blocks at a time), up to limits.maxDocumentSize. Throws ConcordError
+ * ERR_IMPORT_REFUSED otherwise.
  */
-export function importedDoc(fileName: string, text: string): Node {
+export function importedDoc(fileName: string, text: string, inParts = false): Node {
   const format = importFormatOf(fileName)
   if (!format) throw new ConcordError("ERR_IMPORT_REFUSED", `Only Markdown (.md) and HTML (.html) files can be imported, not ${fileName}`)
-  if (text.length > limits.maxMessageBytes / 2) throw tooLarge(fileName, `${kb(text.length)} of text`)
+  const room = inParts ? `${kb(maxImportText)} of text, a document of ${limits.maxDocumentSize.toLocaleString("en-US")} characters` : `${kb(limits.maxMessageBytes / 2)}, some 30 pages of formatted text`
+  if (text.length > (inParts ? maxImportText : limits.maxMessageBytes / 2)) throw tooLarge(fileName, `${kb(text.length)} of text`, room)
   const doc = format == "markdown" ? docFromMarkdown(text) : docFromHtml(text)
   try {
     doc.check()
   } catch (error) {
     throw new ConcordError("ERR_IMPORT_REFUSED", `${fileName} does not fit a Concord document: ${(error as Error).message}`)
   }
+  if (inParts) {
+    if (doc.content.size > limits.maxDocumentSize) throw tooLarge(fileName, `${doc.content.size.toLocaleString("en-US")} characters as a document`, room)
+    return doc
+  }
   // The edit that carries the document crosses the wire as one message with one slice.
-  if (doc.childCount > limits.maxSliceNodes) throw tooLarge(fileName, `${doc.childCount.toLocaleString("en-US")} paragraphs and other blocks`)
+  if (doc.childCount > limits.maxSliceNodes) throw tooLarge(fileName, `${doc.childCount.toLocaleString("en-US")} paragraphs and other blocks`, room)
   const size = JSON.stringify(doc.toJSON()).length
-  if (size > limits.maxMessageBytes / 2) throw tooLarge(fileName, `${kb(size)} as a document`)
+  if (size > limits.maxMessageBytes / 2) throw tooLarge(fileName, `${kb(size)} as a document`, room)
   return doc
 }
 
@@ -43,8 +53,7 @@ function kb(size: number): string {
   return `${Math.ceil(size / 1000).toLocaleString("en-US")} KB`
 }
 
-/** The refusal of a file too large to go to the hub as one edit, saying how large it is and what fits. */
-function tooLarge(fileName: string, size: string): ConcordError {
-  return new ConcordError("ERR_IMPORT_REFUSED",
-    `${fileName} is too large to import (${size}; an import may be ${kb(limits.maxMessageBytes / 2)}, some 30 pages of formatted text): split it into smaller files`)
+/** The refusal of a file too large to import, saying how large it is and what fits (`room`). */
+function tooLarge(fileName: string, size: string, room: string): ConcordError {
+  return new ConcordError("ERR_IMPORT_REFUSED", `${fileName} is too large to import (${size}; an import may be ${room}): split it into smaller files`)
 }

@@ -1,22 +1,17 @@
 import { Fragment, Slice, type Node } from "prosemirror-model"
 import { AddMarkStep, findWrapping, RemoveMarkStep, Transform, type Step } from "prosemirror-transform"
 import { diffRange, type DiffRange } from "../ot/diff-range"
+import { blockChunks } from "../schema/block-chunks"
 
 /** Top-level blocks matched further than this (both sides' counts multiplied) are diffed as one run. */
 const maxMatchedBlocks = 250_000
-
-/**
- * The most content (in positions) one step of a diff puts in: a longer run of blocks goes in several
- * steps, so that each fits a message to the hub (limits.maxMessageBytes) with room to spare.
- */
-export const maxStepContent = 50_000
 
 /**
  * Steps that turn `from` into `to`, touching only what differs: top-level blocks are matched (by id,
  * in order) and each changed one, or each run of blocks added or removed, is changed on its own, last
  * first, so that a block the same in both is never replaced, and others' typing in it while the steps
  * travel stays where it was typed. Each change is made as diffRangeSteps makes it, a long run of new
- * blocks maxStepContent at a time. Empty when the documents are equal.
+ * blocks a chunk at a time (blockChunks). Empty when the documents are equal.
  */
 export function diffDocs(from: Node, to: Node): Step[] {
   try {
@@ -37,25 +32,15 @@ function segmentSteps(from: Node, to: Node, segments: readonly Segment[]): Step[
   for (let k = segments.length - 1; k >= 0; k--) {
     const { aFrom, aTo, bFrom, bTo } = segments[k]
     const start = starts[aFrom], end = starts[aTo]
-    // The blocks that replace the run, a chunk of at most maxStepContent at a time (each a step of its own).
-    const chunks: Node[][] = [[]]
-    let size = 0
-    for (let j = bFrom; j < bTo; j++) {
-      const block = to.child(j)
-      if (size + block.nodeSize > maxStepContent && chunks[chunks.length - 1].length) {
-        chunks.push([])
-        size = 0
-      }
-      chunks[chunks.length - 1].push(block)
-      size += block.nodeSize
-    }
+    // The blocks that replace the run, a chunk at a time (each a step of its own, see blockChunks).
     let at = start
-    for (const [i, chunk] of chunks.entries()) {
-      const target = tr.doc.replace(at, i == 0 ? end : at, new Slice(Fragment.from(chunk), 0, 0))
+    for (const [i, [first, last]] of blockChunks(to, bFrom, bTo).entries()) {
+      const chunk = Fragment.fromArray(to.children.slice(first, last))
+      const target = tr.doc.replace(at, i == 0 ? end : at, new Slice(chunk, 0, 0))
       const steps = diffRangeSteps(tr.doc, target)
       if (!steps.length && !target.eq(tr.doc)) return null
       for (const step of steps) tr.step(step)
-      for (const block of chunk) at += block.nodeSize
+      at += chunk.size
     }
   }
   return tr.doc.eq(to) ? tr.steps : null

@@ -135,6 +135,10 @@ describe("import and export files", () => {
     expect(() => importedDoc("big.md", "word ".repeat(200_000))).toThrow("big.md is too large to import (1,000 KB of text; an import may be 500 KB")
     const paragraphs = Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} **bold** text.`).join("\n\n")
     expect(() => importedDoc("long.md", paragraphs)).toThrow(/long\.md is too large to import \([\d,]+ KB as a document; an import may be 500 KB, some 30 pages of formatted text\): split it into smaller files/)
+    // A document whose edits are steps takes it in parts (replaceDocument), up to the hub's document size.
+    expect(importedDoc("long.md", paragraphs, true).childCount).toBe(4000)
+    expect(() => importedDoc("huge.md", "word ".repeat(900_000), true)).toThrow("huge.md is too large to import (4,500 KB of text; an import may be 4,000 KB of text, a document of 2,000,000 characters)")
+    expect(() => importedDoc("huge.md", "w\n\n".repeat(700_000), true)).toThrow(/huge\.md is too large to import \(2,100,000 characters as a document;/)
   })
 
   it("refuses HTML where there is no DOM to sanitize it with", () => {

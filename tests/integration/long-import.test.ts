@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest"
+import { history, undo } from "prosemirror-history"
+import type { Transaction } from "prosemirror-state"
+import { replaceDocument } from "../../lib/editor/replace-document"
+import { ownUndoStep } from "../../lib/editor/own-undo"
+import { importedDoc } from "../../lib/formats/imported-document"
+import { serverSuite } from "../support/server-suite"
+import { TestClient, settleAll } from "../support/test-client"
+
+const suite = serverSuite()
+
+/** Markdown of `count` paragraphs of about a hundred characters, numbered. */
+function paragraphs(count: number, word: string): string {
+  return Array.from({ length: count }, (_, i) => `${word} ${i}: ` + "a line of an imported file, long enough to fill a paragraph of text.").join("\n\n")
+}
+
+describe("a long import on a document of steps", () => {
+  it("goes to the hub a chunk of blocks at a time, reaches every tab, and undo takes it back whole", async () => {
+    const ada = new TestClient(suite.server.url, "long-import", "ada")
+    ada.plugins = [history()]
+    await ada.join(true)
+    suite.closeAtEnd(ada)
+    const bob = await TestClient.open(suite.server.url, "long-import", "bob")
+    suite.closeAtEnd(bob)
+    // A document already longer than one message, replaced by a longer one (some 1.3 MB of text).
+    ada.edit(s => replaceDocument(s, importedDoc("first.md", paragraphs(6_000, "First"), true)))
+    await settleAll([ada, bob])
+    const text = paragraphs(16_000, "Second")
+    expect(() => importedDoc("second.md", text)).toThrow(/too large to import/)
+    const second = importedDoc("second.md", text, true)
+    const before = ada.sync!.state.doc
+    ada.edit(s => ownUndoStep(s, replaceDocument(s, second)))
+    await settleAll([ada, bob])
+    expect(ada.sync!.state.doc.childCount).toBe(16_000)
+    expect(ada.text).toBe(bob.text)
+    expect(ada.sync!.state.doc.child(15_999).textContent).toMatch(/^Second 15999: /)
+    expect(ada.errors).toEqual([])
+    ada.edit(s => {
+      let tr: Transaction | null = null
+      expect(undo(s, t => (tr = t))).toBe(true)
+      return tr!
+    })
+    await settleAll([ada, bob])
+    expect(bob.sync!.state.doc.eq(before)).toBe(true)
+    expect(ada.errors).toEqual([])
+  })
+})
