@@ -63,7 +63,9 @@ describe("a CRDT document's history, from the hub", () => {
       expect(model.authors().map(person => person.clientId)).toEqual([bob.clientId, ada.clientId])
 
       // A live op arrives whole (the connection asked for detail) and is described at once.
+      // Ada too: an op that reached her before her request for detail did comes lean, and is fetched whole.
       await until(() => bob.version == 2, wake => bob.subscribe(wake), 20_000, "Bob caught up")
+      await until(() => ada.version == 2, wake => ada.subscribe(wake), 20_000, "Ada caught up")
       const pages = vi.spyOn(ada, "fetchHistory")
       type(bob, "!")
       await listed(["Bob: typed '!' in paragraph 1", "Bob: typed ' world' in paragraph 1", "Ada: typed 'Hello' in paragraph 1"])
