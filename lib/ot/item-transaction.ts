@@ -6,9 +6,11 @@ import { addStep } from "./internals/transform-add-step"
 import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
 import { combinedStep } from "./combined-step"
+import { PiecesStep } from "./pieces-step"
 
-/** An unconfirmed step as itemTransaction reads it: its inverse, and the group of pieces it belongs to. */
+/** An unconfirmed step as itemTransaction reads it: the step, its inverse, and the group of pieces it belongs to. */
 export interface ItemStep {
+  readonly step: Step
   readonly inverted: Step
   /** Shared by the consecutive pieces of one step that a rebase split around others' typing: one undo item. */
   readonly group?: number
@@ -35,7 +37,8 @@ export interface RebaseSteps {
  * A rebase's transaction as undo history must see it: one step for each of its items. prosemirror-history
  * pairs its newest items, one for one, with the inverses at the start of a rebased transaction, and each
  * with the step its mirror points to; the pieces of a step split around others' typing are one item, so
- * they are one step here, which makes the same document as they do (combinedStep). Returns the
+ * they are one step here: a PiecesStep, which undo takes back piece by piece, leaving the typing between
+ * them as it is then (else the replace step that makes the same document, combinedStep). Returns the
  * transaction, which ends at the document the pieces make, and the number of items it rebases (its
  * "rebased" meta). Every step is applied, so only rebases with such pieces take this way.
  */
@@ -64,16 +67,22 @@ export function itemTransaction(state: EditorState, rebase: RebaseSteps): { tr: 
   const add = (steps: readonly Step[], inverse?: StepMap, grouped = steps.length > 1): number => {
     const before = doc
     for (const step of steps) apply(step)
-    let step = steps.length == 1 ? steps[0] : combinedStep(before, doc)
+    let step = steps.length == 1 ? steps[0] : PiecesStep.of(steps) ?? combinedStep(before, doc)
     if (inverse && grouped && !recovers(inverse, step.getMap(), doc)) step = wholeStep(before, doc)
     addStep(tr, step, doc)
     return tr.steps.length - 1
   }
   for (let item = items - 1; item >= 0; item--) {
-    const end = item + 1 < items ? firsts[item + 1] : all.length
-    const inverses: Step[] = []
-    for (let i = end - 1; i >= firsts[item]; i--) inverses.push(all[i].inverted)
-    add(inverses)
+    const first = firsts[item], end = item + 1 < items ? firsts[item + 1] : all.length
+    if (end - first == 1) {
+      add([all[first].inverted])
+      continue
+    }
+    // A group's pieces undone as one: where they are pieces side by side, each put back where it was.
+    const after = doc
+    for (let i = end - 1; i >= first; i--) apply(all[i].inverted)
+    const pieces = PiecesStep.of(all.slice(first, end).map(u => u.step))
+    addStep(tr, pieces ? pieces.invert(doc) : combinedStep(after, doc), doc)
   }
   // Over, with the committed form of each item in flight as one step.
   const counterpart = new Map<number, number>()

@@ -11,6 +11,7 @@ import { addStep } from "./internals/transform-add-step"
 import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
 import { itemTransaction } from "./item-transaction"
+import { PiecesStep } from "./pieces-step"
 import { StepInverter } from "./step-inverter"
 import { BatchMapping } from "./batch-mapping"
 import { invertReadsDoc, isInsertion, sameInsertion, stepText } from "./step-info"
@@ -664,9 +665,18 @@ export class SyncClient {
     for (let i = 0; i < tr.steps.length; i++) {
       const step = tr.steps[i]
       const next = i + 1 < tr.steps.length ? tr.docs[i + 1] : tr.doc
-      const unconfirmed: Unconfirmed = { step, inverted: inverter.invert(step, tr.docs[i], next), origin: -1, stickLeft: this.edges.record(step) }
-      if (restores !== undefined) unconfirmed.restores = restores
-      this.pending.push(unconfirmed)
+      // Undo or redo of the pieces of a split step: they go as the pieces, one undo item again.
+      const pieces = step instanceof PiecesStep ? step.pieces : [step]
+      const group = pieces.length > 1 ? this.groups++ : undefined
+      let before = tr.docs[i]
+      for (const piece of pieces) {
+        const after = piece == step ? next : piece.apply(before).doc!
+        const unconfirmed: Unconfirmed = { step: piece, inverted: inverter.invert(piece, before, after), origin: -1, stickLeft: this.edges.record(piece) }
+        if (restores !== undefined) unconfirmed.restores = restores
+        if (group != null) unconfirmed.group = group
+        this.pending.push(unconfirmed)
+        before = after
+      }
     }
   }
 }

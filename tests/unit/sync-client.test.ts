@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
-import { history, undoDepth } from "prosemirror-history"
+import { history, redo, undo, undoDepth } from "prosemirror-history"
+import type { Transaction } from "prosemirror-state"
 import { setBlockType } from "prosemirror-commands"
 import { wrapInList } from "prosemirror-schema-list"
 import type { Node } from "prosemirror-model"
@@ -131,6 +132,96 @@ describe("SyncClient keeping others' typing inside its own deletions", () => {
     h.settle()
     h.assertConverged()
     expect(text(h.hub.doc)).toBe("hello wXorld fYoo")
+  })
+})
+
+describe("SyncClient undoing a deletion split around others' typing", () => {
+  // Client 0 deletes "hello world foo" offline; client 1 types X and Y inside it; settled: "XY".
+  function splitDeletion(): CollabHarness {
+    const h = new CollabHarness(doc(p("hello world foo")), 2, { history: true })
+    h.disconnect(0)
+    h.edit(0, s => s.tr.delete(1, 16))
+    h.edit(1, s => s.tr.insertText("X", 8))
+    h.deliverToHub(1)
+    h.deliverToClient(1)
+    h.edit(1, s => s.tr.insertText("Y", 15))
+    h.deliverToHub(1)
+    h.deliverToClient(1)
+    h.settle()
+    expect(text(h.hub.doc)).toBe("XY")
+    return h
+  }
+  const undone = (h: CollabHarness) => {
+    h.undo(0)
+    h.settle()
+    h.assertConverged()
+    return text(h.hub.doc)
+  }
+  const redone = (h: CollabHarness) => {
+    h.edit(0, s => { let tr: Transaction | null = null; redo(s, t => (tr = t)); return tr })
+    h.settle()
+    h.assertConverged()
+    return text(h.hub.doc)
+  }
+
+  it("puts the deleted pieces back where they were and leaves the typing between them as it is then", () => {
+    let h = splitDeletion()
+    h.edit(1, s => s.tr.insertText("Z", 2))
+    h.settle()
+    expect(undone(h)).toBe("hello wXZorld fYoo")
+    h = splitDeletion()
+    h.edit(1, s => s.tr.delete(1, 2))
+    h.settle()
+    expect(undone(h)).toBe("hello world fYoo")
+    h = splitDeletion()
+    h.edit(1, s => s.tr.addMark(1, 3, schema.marks.strong.create()))
+    h.settle()
+    undone(h)
+    expect(h.hub.doc.eq(doc(p("hello w", b.strong("X"), "orld f", b.strong("Y"), "oo")))).toBe(true)
+  })
+
+  it("keeps typing made while the undo or the redo travels where it was typed", () => {
+    let h = splitDeletion()
+    h.undo(0)
+    h.edit(1, s => s.tr.insertText("Z", 2))
+    h.deliverToHub(1)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("hello wXZorld fYoo")
+    h = splitDeletion()
+    expect(undone(h)).toBe("hello wXorld fYoo")
+    h.edit(1, s => s.tr.delete(8, 9))
+    h.settle()
+    expect(redone(h)).toBe("Y")
+    h.edit(1, s => s.tr.insertText("W", 1))
+    h.edit(0, s => { let tr: Transaction | null = null; undo(s, t => (tr = t)); return tr })
+    h.deliverToHub(1)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("hello world fWYoo")
+  })
+
+  it("undoes deletions split over typing that arrived while they were rebased without repeating any of it", () => {
+    const h = new CollabHarness(doc(p("alpha beta gamma"), p("delta epsilon"), p("zeta eta theta")), 2, { history: true })
+    h.edit(1, s => s.tr.insertText("1", 28))
+    h.deliverToHub(1)
+    h.edit(1, s => s.tr.insertText("23", 3))
+    h.edit(1, s => s.tr.insertText("X", 13))
+    h.edit(0, s => s.tr.delete(4, 28))
+    h.deliverToClient(1, 1)
+    h.edit(0, s => s.tr.delete(2, 20))
+    h.deliverToHub(1, 1)
+    h.deliverToClient(0)
+    h.edit(1, s => s.tr.insertText("45", 9))
+    h.edit(1, s => s.tr.insertText("6", 20))
+    h.deliverToClient(1)
+    h.deliverToHub(1)
+    h.undo(0)
+    h.settle()
+    h.assertConverged()
+    const merged = text(h.hub.doc)
+    expect(merged.replace(/[0-9X]/g, "")).toBe("alpha beta gamma|delta epsilon|zeta eta theta")
+    for (const typed of ["1", "23", "X", "45", "6"]) expect(merged.split(typed)).toHaveLength(2)
   })
 })
 
