@@ -25,6 +25,21 @@ function restoreClient(options: ConstructorParameters<typeof SyncClient>[0], wor
   return client
 }
 
+/** Undo client k's last edit and settle: the hub's text after it. */
+function undone(h: CollabHarness, k = 0): string {
+  h.undo(k)
+  h.settle()
+  h.assertConverged()
+  return text(h.hub.doc)
+}
+
+/** Client k types `char` at `pos`, and the hub commits it; with `back`, client k receives it too. */
+function typed(h: CollabHarness, k: number, char: string, pos: number, back = true): void {
+  h.edit(k, s => s.tr.insertText(char, pos))
+  h.deliverToHub(k)
+  if (back) h.deliverToClient(k)
+}
+
 describe("SyncClient with undo history", () => {
   it("undoes a whole event of several steps after rebasing it over a remote op", () => {
     // Two adjacent insertions in one transaction: prosemirror-history merges them into one item
@@ -84,11 +99,7 @@ describe("SyncClient keeping others' typing inside its own deletions", () => {
     const h = new CollabHarness(doc(p("first"), p("hello world foo")), 2, { history: true })
     h.disconnect(0)
     h.edit(0, s => s.tr.delete(from, to))
-    at.forEach((pos, i) => {
-      h.edit(1, s => s.tr.insertText("XY"[i], pos))
-      h.deliverToHub(1)
-      h.deliverToClient(1)
-    })
+    at.forEach((pos, i) => typed(h, 1, "XY"[i], pos))
     expect(text(h.clients[1].doc)).toBe(at.length == 2 ? "first|hello wXorld fYoo" : "first|hello wXorld foo")
     h.settle()
     h.assertConverged()
@@ -99,39 +110,27 @@ describe("SyncClient keeping others' typing inside its own deletions", () => {
     const h = offlineDeletion(9, 23, [15, 22])
     expect(text(h.hub.doc)).toBe("first|hXY")
     expect(undoDepth(h.clients[0].sync.state)).toBe(1)
-    h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("first|hello wXorld fYoo")
+    expect(undone(h)).toBe("first|hello wXorld fYoo")
   })
 
   it("keeps typing inside a deletion across paragraphs made offline, which undo takes back", () => {
     const h = offlineDeletion(4, 23, [15])
     expect(text(h.hub.doc)).toBe("firX")
-    h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("first|hello wXorld foo")
+    expect(undone(h)).toBe("first|hello wXorld foo")
   })
 
   it("undoes a deletion in flight that the hub split around typing at two places, the typing kept", () => {
     const h = new CollabHarness(doc(p("hello world foo")), 2, { history: true })
     h.edit(0, s => s.tr.delete(1, 16))
-    h.edit(1, s => s.tr.insertText("X", 8))
-    h.deliverToHub(1)
-    h.deliverToClient(1)
-    h.edit(1, s => s.tr.insertText("Y", 15))
-    h.deliverToHub(1)
+    typed(h, 1, "X", 8)
+    typed(h, 1, "Y", 15, false)
     h.deliverToHub(0)
     expect(h.hub.ops[2].origins).toEqual([0, 0, 0])
     h.settle()
     h.assertConverged()
     expect(text(h.hub.doc)).toBe("XY")
     expect(undoDepth(h.clients[0].sync.state)).toBe(1)
-    h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("hello wXorld fYoo")
+    expect(undone(h)).toBe("hello wXorld fYoo")
   })
 })
 
@@ -141,21 +140,11 @@ describe("SyncClient undoing a deletion split around others' typing", () => {
     const h = new CollabHarness(doc(p("hello world foo")), 2, { history: true })
     h.disconnect(0)
     h.edit(0, s => s.tr.delete(1, 16))
-    h.edit(1, s => s.tr.insertText("X", 8))
-    h.deliverToHub(1)
-    h.deliverToClient(1)
-    h.edit(1, s => s.tr.insertText("Y", 15))
-    h.deliverToHub(1)
-    h.deliverToClient(1)
+    typed(h, 1, "X", 8)
+    typed(h, 1, "Y", 15)
     h.settle()
     expect(text(h.hub.doc)).toBe("XY")
     return h
-  }
-  const undone = (h: CollabHarness) => {
-    h.undo(0)
-    h.settle()
-    h.assertConverged()
-    return text(h.hub.doc)
   }
   const redone = (h: CollabHarness) => {
     h.edit(0, s => { let tr: Transaction | null = null; redo(s, t => (tr = t)); return tr })
