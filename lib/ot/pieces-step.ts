@@ -1,4 +1,4 @@
-import { type Node, type Schema, Slice } from "prosemirror-model"
+import type { Node, Schema } from "prosemirror-model"
 import { type Mappable, ReplaceStep, Step, StepMap, StepResult } from "prosemirror-transform"
 
 /**
@@ -57,20 +57,19 @@ export class PiecesStep extends Step {
   }
 
   /**
-   * Each piece mapped; one whose range was deleted around it is kept as an empty step where it was, so
-   * that the map keeps its ranges one for one, as a mapping recovering positions through a mirror
-   * expects (ProseMirror's own steps map to one of their shape or to null). Null when every piece is gone.
+   * Each piece mapped, or null when one of them is gone (its place deleted around it), as a single
+   * replace step is: a mapping recovering positions through a mirror of this step finds them at the same
+   * offset in the same range of it, which a step with fewer pieces, or an empty one in a piece's place,
+   * does not have (ProseMirror's own steps map to one of their shape or to null).
    */
   override map(mapping: Mappable): PiecesStep | null {
     const mapped: ReplaceStep[] = []
-    let kept = false
     for (const piece of this.pieces) {
       const step = piece.map(mapping)
-      if (step instanceof ReplaceStep) kept = true
-      const at = mapping.map(piece.from, 1)
-      mapped.push(step instanceof ReplaceStep ? step : new ReplaceStep(at, at, Slice.empty))
+      if (!(step instanceof ReplaceStep)) return null
+      mapped.push(step)
     }
-    return kept ? PiecesStep.of(mapped) : null
+    return PiecesStep.of(mapped)
   }
 
   override merge(): null {

@@ -27,15 +27,15 @@ describe("PiecesStep", () => {
     expect(text(inverse.map(new Mapping([typed.getMap()]))!.apply(withZ).doc!)).toBe("hello wXZorld fYoo")
   })
 
-  it("keeps a piece whose place was deleted as an empty one, so that its map keeps its ranges; null when all are gone", () => {
+  it("maps to null when one of its pieces is gone, as a replace step does, so that its map keeps its ranges one for one", () => {
     const step = PiecesStep.of(pieces)!
-    const deleted = new Mapping([new StepMap([8, 10, 0])])
-    const mapped = step.map(deleted)!
-    expect(mapped.pieces).toHaveLength(3)
-    let ranges = 0
-    mapped.getMap().forEach(() => ranges++)
-    expect(ranges).toBe(3)
-    expect(step.map(new Mapping([new StepMap([0, 19, 0])]))).toBeNull()
+    const inverse = step.invert(start)
+    const after = step.apply(start).doc!
+    expect(text(after)).toBe("XY")
+    // Typing between X and Y moves one piece and deletes around none: all three stay.
+    expect(inverse.map(new Mapping([new StepMap([2, 0, 1])]))!.pieces).toHaveLength(3)
+    // X and Y deleted with what is around them: the pieces' places are gone.
+    expect(inverse.map(new Mapping([new StepMap([0, 4, 0])]))).toBeNull()
   })
 
   it("takes only replace steps each ending before the one before it begins, and reads its JSON back", () => {
