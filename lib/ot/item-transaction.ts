@@ -1,7 +1,6 @@
-import type { Node } from "prosemirror-model"
+import { type Node, Slice } from "prosemirror-model"
 import type { EditorState, Transaction } from "prosemirror-state"
 import { ReplaceStep, type Step, type StepMap } from "prosemirror-transform"
-import { Slice } from "prosemirror-model"
 import { addStep } from "./internals/transform-add-step"
 import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
