@@ -176,6 +176,26 @@ describe("collaborative editing in the browser", () => {
     expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["ONE quick FOUR"])
   })
 
+  it("undoes a deletion made offline around what the other tab typed at two places in it meanwhile", async () => {
+    const [a, b] = await documentWith(["THE BROWN FOX JUMPS"], 2)
+    await toggleOffline(a, "offline")
+    await selectAlong(a, 0, 4, 9, 5, 14)
+    await a.keyboard.press("Backspace")
+    // Meanwhile B, online, types after "BROWN" and inside "FOX".
+    await selectAlong(b, 0, 9, 0, 10, 10)
+    await b.keyboard.type("1")
+    await selectAlong(b, 0, 13, 0, 14, 14)
+    await b.keyboard.type("2")
+    await waitForConvergence([b])
+    expect((await readDocument(b)).text).toBe("THE BROWN1 FO2X JUMPS")
+    await toggleOffline(a, "online")
+    expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["THE 12 JUMPS"])
+    // One Ctrl+Z in A puts the words back, each where it was, B's typing between them.
+    await a.keyboard.press("Control+z")
+    await waitForTextIncluding(b, "BROWN")
+    expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["THE BROWN1 FO2X JUMPS"])
+  })
+
   it("undo removes only this tab's last edit while another tab keeps typing", async () => {
     const [a, b] = await documentWith(["ONE", "TWO", "THREE"], 2)
     await placeCaret(a, 0, "end")
