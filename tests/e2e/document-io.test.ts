@@ -141,6 +141,21 @@ describe("export, import and print", () => {
     await expect.poll(() => documentWithoutIds(target)).toEqual(empty)
   })
 
+  it("imports a file longer than one message on an OT document, which the other tab receives, and exports it whole", async () => {
+    const docId = `io-long-${Date.now()}`
+    const target = await tab(docId, { create: true })
+    const other = await tab(docId, { role: "edit" })
+    // 6,000 paragraphs, some 550 KB of text: more than an import could hold as one edit.
+    const text = Array.from({ length: 6_000 }, (_, i) => `Paragraph ${i + 1} of a long file, with words enough to fill a line of text.`).join("\n\n")
+    await importFile(target, "long.md", "text/markdown", text)
+    const [imported] = await waitForConvergence([target, other])
+    const blocks = blocksOfPage(imported)
+    expect(blocks).toHaveLength(6_000)
+    expect(blocks[5_999]).toBe("Paragraph 6000 of a long file, with words enough to fill a line of text.")
+    const markdown = await exportAs(other, "markdown")
+    expect(markdown.text).toBe(text + "\n")
+  })
+
   it("takes an import and the title it brought back with the toolbar's Undo, under every strategy", async () => {
     const page = `<!doctype html><html><head><title>Imported page</title></head><body><h2>Imported</h2><p>New text</p></body></html>`
     for (const strategy of ["ot", "lww", "vv", "crdt"] as const) {
