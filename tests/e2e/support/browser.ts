@@ -166,12 +166,18 @@ export async function waitForConvergence(pages: readonly Page[], timeout = 60_00
   }
 }
 
-/** Wait until the tab's document text includes `fragment`. */
+/** Wait until the tab's document text includes `fragment`; a timeout says what the text was. */
 export async function waitForTextIncluding(page: Page, fragment: string, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(fragment => {
-    const text = (window as unknown as ConcordWindow).__concord?.connection.state?.doc.textContent
-    return text != null && text.includes(fragment)
-  }, fragment, { timeout, polling: pollEvery })
+  const textOf = () => (window as unknown as ConcordWindow).__concord?.connection.state?.doc.textContent
+  try {
+    await page.waitForFunction(fragment => {
+      const text = (window as unknown as ConcordWindow).__concord?.connection.state?.doc.textContent
+      return text != null && text.includes(fragment)
+    }, fragment, { timeout, polling: pollEvery })
+  } catch (error) {
+    const text = await page.evaluate(textOf).catch(() => "(unreadable)")
+    throw new Error(`the text did not come to include ${JSON.stringify(fragment)}: it is ${JSON.stringify(text)} (${(error as Error).message})`)
+  }
 }
 
 /**
