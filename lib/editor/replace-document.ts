@@ -1,7 +1,7 @@
 import { Fragment, type Node } from "prosemirror-model"
 import type { EditorState, Transaction } from "prosemirror-state"
 import { renameStep, titleOf } from "../schema/document-title"
-import { blockChunks } from "../schema/block-chunks"
+import { blockChunks, childStarts } from "../schema/block-chunks"
 import { withFreshIds } from "../schema/block-ids"
 
 /**
@@ -18,8 +18,7 @@ export function replaceDocument(state: EditorState, doc: Node): Transaction {
   const old = state.doc
   const fresh = doc.type.create(doc.attrs, withFreshIds(doc.content, new Set()))
   const oldChunks = blockChunks(old)
-  const starts = [0]
-  old.forEach(block => starts.push(starts[starts.length - 1] + block.nodeSize))
+  const starts = childStarts(old)
   for (let k = oldChunks.length - 1; k > 0; k--) tr.delete(starts[oldChunks[k][0]], starts[oldChunks[k][1]])
   let at = 0
   for (const [k, [first, last]] of blockChunks(fresh).entries()) {

@@ -1,7 +1,7 @@
 import { Fragment, Slice, type Node } from "prosemirror-model"
 import { AddMarkStep, findWrapping, RemoveMarkStep, Transform, type Step } from "prosemirror-transform"
 import { diffRange, type DiffRange } from "../ot/diff-range"
-import { blockChunks } from "../schema/block-chunks"
+import { blockChunks, childStarts } from "../schema/block-chunks"
 
 /** Top-level blocks matched further than this (both sides' counts multiplied) are diffed as one run. */
 const maxMatchedBlocks = 250_000
@@ -27,8 +27,7 @@ function segmentSteps(from: Node, to: Node, segments: readonly Segment[]): Step[
   const tr = new Transform(from)
   // Where each top-level block of `from` starts: nothing before a segment has moved when it is changed,
   // the segments after it being changed first.
-  const starts = [0]
-  from.forEach(block => starts.push(starts[starts.length - 1] + block.nodeSize))
+  const starts = childStarts(from)
   for (let k = segments.length - 1; k >= 0; k--) {
     const { aFrom, aTo, bFrom, bTo } = segments[k]
     const start = starts[aFrom], end = starts[aTo]

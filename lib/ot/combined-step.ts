@@ -17,5 +17,10 @@ export function combinedStep(before: Node, after: Node): ReplaceStep {
   } catch {
     // The slice's open ends do not fit there (ReplaceError): the whole content below.
   }
+  return wholeReplace(before, after)
+}
+
+/** The step that replaces the whole content of `before` with that of `after`. */
+export function wholeReplace(before: Node, after: Node): ReplaceStep {
   return new ReplaceStep(0, before.content.size, new Slice(after.content, 0, 0))
 }

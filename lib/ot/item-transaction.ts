@@ -1,10 +1,10 @@
-import { type Node, Slice } from "prosemirror-model"
+import type { Node } from "prosemirror-model"
 import type { EditorState, Transaction } from "prosemirror-state"
-import { ReplaceStep, type Step, type StepMap } from "prosemirror-transform"
+import type { Step, StepMap } from "prosemirror-transform"
 import { addStep } from "./internals/transform-add-step"
 import { setMirror } from "./internals/mapping-set-mirror"
 import { StepApplier } from "./step-applier"
-import { combinedStep } from "./combined-step"
+import { combinedStep, wholeReplace } from "./combined-step"
 import { PiecesStep } from "./pieces-step"
 
 /** An unconfirmed step as itemTransaction reads it: the step, its inverse, and the group of pieces it belongs to. */
@@ -61,13 +61,14 @@ export function itemTransaction(state: EditorState, rebase: RebaseSteps): { tr: 
     return (doc = result.doc)
   }
   // Steps applied in order, as one step of the transaction: the step itself, or the one they make
-  // together. With `inverse` (the map of the inverse the step mirrors), that one is made so that a
-  // position the inverse deleted and a mapping recovers through the step stays in the document.
-  const add = (steps: readonly Step[], inverse?: StepMap, grouped = steps.length > 1): number => {
+  // together. For the counterpart of item `item` made of pieces, a step through which a mapping
+  // recovers what the item's inverse deleted inside the document.
+  const add = (steps: readonly Step[], item?: number): number => {
     const before = doc
     for (const step of steps) apply(step)
     let step = steps.length == 1 ? steps[0] : PiecesStep.of(steps) ?? combinedStep(before, doc)
-    if (inverse && grouped && !recovers(inverse, step.getMap(), doc)) step = wholeStep(before, doc)
+    if (item != null && (steps.length > 1 || isGroup(item)) && !recovers(tr.mapping.maps[items - 1 - item], step.getMap(), doc))
+      step = wholeReplace(before, doc)
     addStep(tr, step, doc)
     return tr.steps.length - 1
   }
@@ -90,7 +91,7 @@ export function itemTransaction(state: EditorState, rebase: RebaseSteps): { tr: 
   for (let j = 0; j < over.length;) {
     const span = spanAt.get(j)
     const to = span ? span.to : j + 1
-    const pos = add(over.slice(j, to), span && tr.mapping.maps[items - 1 - span.item], to - j > 1 || (!!span && isGroup(span.item)))
+    const pos = add(over.slice(j, to), span?.item)
     if (span) counterpart.set(span.item, pos)
     j = to
   }
@@ -104,7 +105,7 @@ export function itemTransaction(state: EditorState, rebase: RebaseSteps): { tr: 
     const item = itemOf[redoneFrom[k]]
     let end = k + 1
     while (end < redone.length && itemOf[redoneFrom[end]] == item) end++
-    counterpart.set(item, add(redone.slice(k, end), tr.mapping.maps[items - 1 - item], isGroup(item)))
+    counterpart.set(item, add(redone.slice(k, end), item))
     k = end
   }
   // Where even the whole content cannot hold what an item's inverse deleted (others deleted most of the
@@ -126,7 +127,3 @@ function recovers(inverse: StepMap, mirror: StepMap, after: Node): boolean {
   return deleted.every((size, r) => size == 0 || (r < starts.length && starts[r] + size <= after.content.size))
 }
 
-/** The step that replaces the whole content of `before` with that of `after`. */
-function wholeStep(before: Node, after: Node): Step {
-  return new ReplaceStep(0, before.content.size, new Slice(after.content, 0, 0))
-}

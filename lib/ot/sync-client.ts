@@ -662,19 +662,25 @@ export class SyncClient {
     this.changes++
     const inverter = new StepInverter()
     const restores = restoredVersionOf(tr)
+    const keep = (step: Step, before: Node, after: Node, group?: number) => {
+      const unconfirmed: Unconfirmed = { step, inverted: inverter.invert(step, before, after), origin: -1, stickLeft: this.edges.record(step) }
+      if (restores !== undefined) unconfirmed.restores = restores
+      if (group != null) unconfirmed.group = group
+      this.pending.push(unconfirmed)
+    }
     for (let i = 0; i < tr.steps.length; i++) {
       const step = tr.steps[i]
       const next = i + 1 < tr.steps.length ? tr.docs[i + 1] : tr.doc
+      if (!(step instanceof PiecesStep)) {
+        keep(step, tr.docs[i], next)
+        continue
+      }
       // Undo or redo of the pieces of a split step: they go as the pieces, one undo item again.
-      const pieces = step instanceof PiecesStep ? step.pieces : [step]
-      const group = pieces.length > 1 ? this.groups++ : undefined
+      const group = step.pieces.length > 1 ? this.groups++ : undefined
       let before = tr.docs[i]
-      for (const piece of pieces) {
-        const after = piece == step ? next : piece.apply(before).doc!
-        const unconfirmed: Unconfirmed = { step: piece, inverted: inverter.invert(piece, before, after), origin: -1, stickLeft: this.edges.record(piece) }
-        if (restores !== undefined) unconfirmed.restores = restores
-        if (group != null) unconfirmed.group = group
-        this.pending.push(unconfirmed)
+      for (const piece of step.pieces) {
+        const after = piece.apply(before).doc!
+        keep(piece, before, after, group)
         before = after
       }
     }

@@ -8,6 +8,13 @@ import { limits } from "../protocol/limits"
  */
 export const maxStepContent = 50_000
 
+/** Where each child of `parent` starts, and after the last where it ends: `childCount + 1` positions. */
+export function childStarts(parent: Node): number[] {
+  const starts = [0]
+  parent.forEach(child => starts.push(starts[starts.length - 1] + child.nodeSize))
+  return starts
+}
+
 /**
  * Children `from..to` of `parent` in consecutive runs of at most maxStepContent positions and
  * limits.maxSliceNodes nodes (a child larger than that alone), as [start, end) index pairs; one empty

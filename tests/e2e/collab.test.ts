@@ -67,6 +67,27 @@ async function converged(pages: Page[]): Promise<unknown> {
   return docs[0].json
 }
 
+/**
+ * Two tabs on "THE BROWN FOX JUMPS": A, offline, selects "BROWN FOX" (positions 5..14) and deletes it,
+ * while B, online, types each of `typing` with its caret `right` characters into the paragraph and the
+ * hub commits it, making `typed`; then A goes online.
+ */
+async function brownFoxDeletedOffline(typing: { right: number; text: string }[], typed: string): Promise<Page[]> {
+  const [a, b] = await documentWith(["THE BROWN FOX JUMPS"], 2)
+  await toggleOffline(a, "offline")
+  await selectAlong(a, 0, 4, 9, 5, 14)
+  await a.keyboard.press("Backspace")
+  for (const { right, text } of typing) {
+    await selectAlong(b, 0, right, 0, right + 1, right + 1)
+    await b.keyboard.type(text)
+  }
+  await waitForConvergence([b])
+  expect((await readDocument(b)).text).toBe(typed)
+  expect((await readDocument(a)).text).toBe("THE  JUMPS")
+  await toggleOffline(a, "online")
+  return [a, b]
+}
+
 describe("collaborative editing in the browser", () => {
   it("three tabs typing at once into the same paragraph converge and keep every character", async () => {
     const pages = await documentWith(["ONE", "TWO"], 3)
@@ -140,19 +161,8 @@ describe("collaborative editing in the browser", () => {
   })
 
   it("words deleted offline keep what the other tab typed into them meanwhile", async () => {
-    const [a, b] = await documentWith(["THE BROWN FOX JUMPS"], 2)
-    await toggleOffline(a, "offline")
-    // Offline, A selects "BROWN FOX" (positions 5..14) and deletes it.
-    await selectAlong(a, 0, 4, 9, 5, 14)
-    await a.keyboard.press("Backspace")
-    // Meanwhile B, online, types " quick" after "BROWN", and the hub commits it.
-    await selectAlong(b, 0, 9, 0, 10, 10)
-    await b.keyboard.type(" quick")
-    await waitForConvergence([b])
-    expect((await readDocument(b)).text).toBe("THE BROWN quick FOX JUMPS")
-    expect((await readDocument(a)).text).toBe("THE  JUMPS")
-
-    await toggleOffline(a, "online")
+    // B types " quick" after "BROWN".
+    const [a, b] = await brownFoxDeletedOffline([{ right: 9, text: " quick" }], "THE BROWN quick FOX JUMPS")
     // A's deletion, transformed over B's typing, deletes around it: B's words stay in both tabs.
     const [block] = blocksOf(await converged([a, b]))
     expect(block.text).toBe("THE  quick JUMPS")
@@ -177,18 +187,8 @@ describe("collaborative editing in the browser", () => {
   })
 
   it("undoes a deletion made offline around what the other tab typed at two places in it meanwhile", async () => {
-    const [a, b] = await documentWith(["THE BROWN FOX JUMPS"], 2)
-    await toggleOffline(a, "offline")
-    await selectAlong(a, 0, 4, 9, 5, 14)
-    await a.keyboard.press("Backspace")
-    // Meanwhile B, online, types after "BROWN" and inside "FOX".
-    await selectAlong(b, 0, 9, 0, 10, 10)
-    await b.keyboard.type("1")
-    await selectAlong(b, 0, 13, 0, 14, 14)
-    await b.keyboard.type("2")
-    await waitForConvergence([b])
-    expect((await readDocument(b)).text).toBe("THE BROWN1 FO2X JUMPS")
-    await toggleOffline(a, "online")
+    // B types after "BROWN" and inside "FOX".
+    const [a, b] = await brownFoxDeletedOffline([{ right: 9, text: "1" }, { right: 13, text: "2" }], "THE BROWN1 FO2X JUMPS")
     expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["THE 12 JUMPS"])
     // One Ctrl+Z in A puts the words back, each where it was, B's typing between them.
     await a.keyboard.press("Control+z")

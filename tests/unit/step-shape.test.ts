@@ -64,6 +64,8 @@ describe("the shape of submitted steps", () => {
       [{ stepType: "markSet", steps: [replace] }, "steps.0.steps.0.stepType: must be a mark step"],
       [{ stepType: "markSet", steps: [{ stepType: "addMark", from: 2, to: 1, mark: { type: "em" } }] }, "steps.0.steps.0: from must not be after to"],
       [{ stepType: "toString", from: 1, to: 1 }, "steps.0.stepType: is not a step type"],
+      // The client's own step for the pieces of a split deletion (PiecesStep) never crosses the wire.
+      [{ stepType: "concordPieces", pieces: [replace] }, "steps.0.stepType: is not a step type"],
       [{ from: 1, to: 1 }, "steps.0.stepType: is not a step type"],
       [null, "steps.0: must be an object"],
       [[replace], "steps.0: must be an object"]
