@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { browserSuite } from "./support/suite"
-import { placeCaret, twoTabsOn, readDocument, waitForConvergence, setOffline, waitForTextIncluding } from "./support/browser"
+import { placeCaret, twoTabsOn, readDocument, waitForConvergence, setOffline, undoHistoryOf, waitForTextIncluding } from "./support/browser"
 import { blocksOf } from "./support/doc-json"
 
 const suite = browserSuite()
@@ -48,8 +48,11 @@ describe("a last-writer-wins document in two tabs", () => {
     await mumbai.locator(`[data-testid=history-entry][data-version="${restored[0].version}"]`, { hasText: "Delhi" }).waitFor()
     // It is an ordinary edit of Delhi's: undo (the toolbar's, which needs no focus in the editor while
     // the history panel updates) takes it back in every tab.
+    const history = await undoHistoryOf(delhi)
     await delhi.getByTestId("tb-undo").click()
-    await waitForTextIncluding(delhi, "in Delhi")
+    await waitForTextIncluding(delhi, "in Delhi").catch(error => {
+      throw new Error(`${(error as Error).message}; Delhi's undo history before the undo: ${history}`)
+    })
     const undone = await waitForConvergence([delhi, mumbai])
     for (const tab of undone) expect(blocksOf(tab.json).map(b => b.text)).toEqual(texts)
   })

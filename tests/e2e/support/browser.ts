@@ -181,6 +181,27 @@ export async function waitForTextIncluding(page: Page, fragment: string, timeout
 }
 
 /**
+ * The tab's undo history (prosemirror-history's done branch) in words, newest event last: each event's
+ * inverted steps as from-to and the text they put back, for a test's message when an undo went wrong.
+ */
+export function undoHistoryOf(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    interface Item { step?: { toJSON(): { from?: number; to?: number; slice?: unknown } }; selection?: unknown }
+    interface History { done: { eventCount: number; items: { forEach(f: (item: Item) => void): void } }; prevTime: number }
+    const state = (window as unknown as { __concord?: { connection: { state: { plugins: { getState(state: unknown): unknown }[] } | null } } }).__concord?.connection.state
+    const history = state?.plugins.map(plugin => plugin.getState(state) as History | undefined).find(value => value?.done?.items)
+    if (!history) return "(no undo history)"
+    const events: string[][] = []
+    history.done.items.forEach(item => {
+      if (item.selection || !events.length) events.push([])
+      const json = item.step?.toJSON()
+      events[events.length - 1].push(json ? `${json.from}-${json.to}${json.slice ? ` ${JSON.stringify(json.slice).slice(0, 60)}` : ""}` : "map")
+    })
+    return `${history.done.eventCount} events, last at ${history.prevTime}: ` + events.map(event => `[${event.join(", ")}]`).join(" ")
+  })
+}
+
+/**
  * Put the caret at the start or the end of the `index`th top-level block of the editor: click on its
  * first or last character (the block's middle may be a list marker or empty space), then press Home or End.
  */
