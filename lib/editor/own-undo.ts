@@ -1,11 +1,16 @@
 import type { Command, EditorState, Transaction } from "prosemirror-state"
-import { closeHistory, redo, undo } from "prosemirror-history"
+import { closeHistory } from "prosemirror-history"
 import { redoCommand as yRedo, undoCommand as yUndo, yUndoPluginKey } from "y-prosemirror"
+import { keepingOthersText } from "./keep-others-text"
+
+const undo = keepingOthersText(false)
+const redo = keepingOthersText(true)
 
 /**
  * Undo this user's last edit, whichever history the editor keeps: y-prosemirror's undo manager on CRDT
- * documents (createEditorPlugins with undo "yjs"), prosemirror-history's on the others. Without
- * `dispatch` it tells whether there is an edit to undo, as the toolbar asks.
+ * documents (createEditorPlugins with undo "yjs"), prosemirror-history's on the others, leaving what
+ * others typed inside the text it takes away (keepingOthersText). Without `dispatch` it tells whether
+ * there is an edit to undo, as the toolbar asks.
  */
 export const undoOwn: Command = (state, dispatch, view) =>
   yUndoPluginKey.getState(state) ? Boolean(yUndo(state, dispatch, view)) : undo(state, dispatch)

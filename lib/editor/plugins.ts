@@ -1,7 +1,6 @@
 import { baseKeymap } from "prosemirror-commands"
 import { dropCursor } from "prosemirror-dropcursor"
 import { gapCursor } from "prosemirror-gapcursor"
-import { history } from "prosemirror-history"
 import { keymap } from "prosemirror-keymap"
 import type { Plugin } from "prosemirror-state"
 import { yUndoPlugin } from "y-prosemirror"
@@ -9,6 +8,7 @@ import type { RemotePresence } from "../client/remote-presence"
 import { blockIdPlugin } from "./block-id-plugin"
 import { clipboardPlugin } from "./clipboard-plugin"
 import { conflictPlugin } from "./conflict-plugin"
+import { undoHistory } from "./undo-history"
 import { buildInputRules } from "./input-rules"
 import { buildKeymap } from "./keymap"
 import { placeholderPlugin } from "./placeholder-plugin"
@@ -26,9 +26,8 @@ export interface EditorPluginOptions {
 
 /**
  * The plugins of Concord's editor: input rules, key bindings, drop and gap cursors, undo history (of
- * this user's own edits: the sync client marks remote changes addToHistory false and "rebased"), block
- * ids, other people's carets, a placeholder, the conflicts of version-vector documents, and paste of
- * sanitized HTML and of Markdown.
+ * this user's own edits, undoHistory), block ids, other people's carets, a placeholder, the conflicts
+ * of version-vector documents, and paste of sanitized HTML and of Markdown.
  */
 export function createEditorPlugins(options: EditorPluginOptions): Plugin[] {
   const yjs = options.undo == "yjs"
@@ -38,7 +37,7 @@ export function createEditorPlugins(options: EditorPluginOptions): Plugin[] {
     keymap(baseKeymap),
     dropCursor({ color: "#3b5bdb", width: 2 }),
     gapCursor(),
-    yjs ? yUndoPlugin() : history(),
+    ...(yjs ? [yUndoPlugin()] : undoHistory()),
     conflictPlugin(),
     blockIdPlugin(),
     presencePlugin(options.others),

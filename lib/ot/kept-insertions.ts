@@ -3,54 +3,11 @@ import { ReplaceAroundStep, ReplaceStep, StepMap, type Step } from "prosemirror-
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt } from "../schema/innermost"
 import { isStructureReplace } from "./structure-replace"
+import type { InsertedRanges } from "./inserted-ranges"
 
 /** Whether a step may delete something (a replace or replace-around step over a range): only such steps are split around concurrent insertions. */
 export function mayDelete(step: Step): step is ReplaceStep | ReplaceAroundStep {
   return (step instanceof ReplaceStep || step instanceof ReplaceAroundStep) && step.to > step.from
-}
-
-/**
- * The ranges that concurrent changes inserted, followed into each later document, so that a deletion
- * transformed over them can leave them be. Mapped the ProseMirror way, a deletion of "brown fox" that
- * someone typed " quick" into meanwhile grows to delete " quick" too: its end maps past the typing. The
- * classic text OT rule (ShareDB's rich text, Google Docs) keeps what the other person typed and deletes
- * only what the deleter saw; `splitAround` does that for deletions inside one textblock and between two.
- */
-export class InsertedRanges {
-  /** Flat [from, to, from, to, ...] in the current document's coordinates, non-empty, in insertion order. */
-  private ranges: number[] = []
-
-  /** What `maps`, applied in order, inserted, in the coordinates of the document after the last of them. */
-  static of(maps: readonly StepMap[]): InsertedRanges {
-    const inserted = new InsertedRanges()
-    for (const map of maps) {
-      inserted.map(map)
-      map.forEach((_oldStart, _oldEnd, newStart, newEnd) => {
-        if (newEnd > newStart) inserted.ranges.push(newStart, newEnd)
-      })
-    }
-    return inserted
-  }
-
-  /** Follow the ranges through a change: what it deletes of them is gone, what it inserts next to them is not theirs. */
-  map(map: StepMap): void {
-    const next: number[] = []
-    for (let i = 0; i < this.ranges.length; i += 2) {
-      const from = map.map(this.ranges[i], 1), to = map.map(this.ranges[i + 1], -1)
-      if (to > from) next.push(from, to)
-    }
-    this.ranges = next
-  }
-
-  /** The inserted ranges within from..to, clipped to it, in order and merged where they touch. */
-  within(from: number, to: number): { from: number; to: number }[] {
-    const found: { from: number; to: number }[] = []
-    for (let i = 0; i < this.ranges.length; i += 2) {
-      const start = Math.max(from, this.ranges[i]), end = Math.min(to, this.ranges[i + 1])
-      if (end > start) found.push({ from: start, to: end })
-    }
-    return mergeRanges(found)
-  }
 }
 
 /** Ranges in order, those that touch or overlap merged. */

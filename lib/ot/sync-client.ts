@@ -15,7 +15,9 @@ import { PiecesStep } from "./pieces-step"
 import { StepInverter } from "./step-inverter"
 import { BatchMapping } from "./batch-mapping"
 import { invertReadsDoc, isInsertion, sameInsertion, stepText } from "./step-info"
-import { InsertedRanges, mayDelete, splitAround } from "./kept-insertions"
+import { mayDelete, splitAround } from "./kept-insertions"
+import { InsertedRanges } from "./inserted-ranges"
+import { othersStepsMeta, type StepSpan } from "./others-steps"
 import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
 import { type StepRun, typingRuns } from "./typing-runs"
@@ -525,6 +527,11 @@ export class SyncClient {
     this.pending = pending
     out.dropped.push(...dropped)
     tr.setMeta("rebased", byItem ? byItem.items : all.length).setMeta("addToHistory", false).setMeta(syncKey, true)
+    // Which steps are others' (not the committed form of this client's own, `replaced`): their text is kept from undo (keepOthersText).
+    if (!replaced) {
+      const from = byItem ? byItem.items : all.length
+      tr.setMeta(othersStepsMeta, { from, to: from + over.length } satisfies StepSpan)
+    }
     const { state, transactions } = this.state.applyTransaction(tr)
     this.state = state
     out.transactions.push(...transactions)

@@ -6,7 +6,8 @@ import { BatchMapping } from "./batch-mapping"
 import { StepApplier } from "./step-applier"
 import { mapStep } from "./map-step"
 import { sameInsertion, setsBlockId, stepRange, stepText } from "./step-info"
-import { InsertedRanges, mayDelete, splitAround, type SplitStep } from "./kept-insertions"
+import { mayDelete, splitAround, type SplitStep } from "./kept-insertions"
+import { InsertedRanges } from "./inserted-ranges"
 
 /** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
 export type StepCheck = (step: Step, doc: Node) => void

@@ -227,6 +227,25 @@ describe("collaborative editing in the browser", () => {
     expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["ONE abab", "TWO", typedB + "THREE cdcd"])
   })
 
+  it("undo of a paste keeps the words the other tab typed inside it, and redo brings the paste back beside them", async () => {
+    const [a, b] = await documentWith(["THE FOX"], 2)
+    // A pastes "QUICK BROWN " (one input, as a paste is) after "THE ".
+    await selectAlong(a, 0, 4, 0, 5, 5)
+    await a.keyboard.insertText("QUICK BROWN ")
+    await waitForConvergence([a, b])
+    // B types "very " inside it, before "BROWN".
+    await selectAlong(b, 0, 10, 0, 11, 11)
+    await b.keyboard.type("very ")
+    expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["THE QUICK very BROWN FOX"])
+    // A's undo takes back A's words only.
+    await a.keyboard.press("Control+z")
+    await waitForTextIncluding(b, "THE very FOX")
+    expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["THE very FOX"])
+    await a.getByTestId("tb-redo").click()
+    await waitForTextIncluding(b, "QUICK")
+    expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["THE very QUICK BROWN FOX"])
+  })
+
   it("shows the other person's caret with their name, and keeps it at their text when text is inserted before it", async () => {
     const [a, b] = await documentWith(["Some words in the first paragraph", "Second paragraph"], 2, ["Ada Lovelace", "Grace Hopper"])
     await placeCaret(b, 0, "end")

@@ -2,7 +2,7 @@ import type { Node, MarkType, NodeType } from "prosemirror-model"
 import { type Command, type EditorState, Plugin, TextSelection, type Transaction } from "prosemirror-state"
 import { deleteSelection, joinBackward, joinForward, lift, setBlockType, splitBlock, toggleMark, wrapIn } from "prosemirror-commands"
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from "prosemirror-schema-list"
-import { redo, undo } from "prosemirror-history"
+import { redoOwn, undoOwn } from "../../lib/editor/own-undo"
 import { assignBlockIds, schema } from "../../lib/schema"
 import type { CollabHarness } from "../support/collab-harness"
 import type { Prng } from "./prng"
@@ -230,7 +230,7 @@ const history: Edit = c => {
     let changed = false
     c.h.edit(c.k, s => {
       let result: Transaction | null = null
-      ;(back ? undo : redo)(s, tr => (result = tr))
+      ;(back ? undoOwn : redoOwn)(s, tr => (result = tr))
       changed = !!result
       return result
     })

@@ -1,4 +1,4 @@
-import { history as historyPlugin } from "prosemirror-history"
+import { undoHistory } from "../../lib/editor/undo-history"
 import { Step } from "prosemirror-transform"
 import { stepText, type Batch, type LocalDrop } from "../../lib/ot"
 import { schema } from "../../lib/schema"
@@ -49,7 +49,7 @@ export function runFuzzSession(seed: number, options: FuzzOptions = {}): FuzzRes
   const withIds = h.clients.map(() => rng.chance(0.25))
   h.clients.forEach((client, k) => {
     const plugins = client.sync.state.plugins.slice()
-    if (withHistory[k]) plugins.push(historyPlugin())
+    if (withHistory[k]) plugins.push(...undoHistory())
     if (withIds[k]) plugins.push(blockIdPlugin(rng))
     client.sync.state = client.sync.state.reconfigure({ plugins })
   })

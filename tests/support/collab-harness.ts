@@ -1,7 +1,8 @@
 import type { Node } from "prosemirror-model"
 import { EditorState, type Transaction } from "prosemirror-state"
 import { Step, type StepMap } from "prosemirror-transform"
-import { history, undo } from "prosemirror-history"
+import { undoHistory } from "../../lib/editor/undo-history"
+import { undoOwn } from "../../lib/editor/own-undo"
 import { schema, coolBlocks } from "../../lib/schema"
 import { SyncClient, transformBatch, type Batch } from "../../lib/ot"
 import type { CommittedOp, DroppedStep } from "../../lib/protocol"
@@ -69,7 +70,7 @@ export class HarnessClient {
     this.sync = new SyncClient({
       clientId: id,
       version: hub.version,
-      state: EditorState.create({ doc: hub.doc, plugins: withHistory ? [history()] : [] })
+      state: EditorState.create({ doc: hub.doc, plugins: withHistory ? undoHistory() : [] })
     })
   }
 
@@ -102,11 +103,11 @@ export class CollabHarness {
     return true
   }
 
-  /** Undo client k's last undoable edit (prosemirror-history) and send it; false when there was none. */
+  /** Undo client k's last undoable edit (as the editor does, undoOwn) and send it; false when there was none. */
   undo(k: number): boolean {
     return this.edit(k, state => {
       let tr: Transaction | null = null
-      undo(state, t => (tr = t))
+      undoOwn(state, t => (tr = t))
       return tr
     })
   }
