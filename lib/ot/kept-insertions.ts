@@ -1,4 +1,4 @@
-import { type Node, Slice } from "prosemirror-model"
+import { Fragment, type Node, Slice } from "prosemirror-model"
 import { ReplaceAroundStep, ReplaceStep, StepMap, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt } from "../schema/innermost"
@@ -45,32 +45,35 @@ export interface SplitStep {
  * Across textblocks, a replace step from inside one to inside another is split around typing that
  * lies inside textblocks, into replace steps: each piece joins the blocks at its ends as the step
  * joined its own, so the typing ends up in the one block the step leaves, between what it kept of its
- * first block and of its last. A piece that does not apply (blocks of other depths) sends the step the
- * usual way (see transformBatch's applySplit). Other steps across blocks, and typing that made or
- * joined blocks, are not split: deleting around them would join or split blocks the deleter never
- * meant to.
+ * first block and of its last. Where pieces cannot do that (blocks of other depths, a quote or list
+ * between the ends, a range from or to a place between blocks, typing that made blocks), the step goes
+ * whole, and a step after it puts the text of that typing back where it closed (typingPutBack): the
+ * blocks go as the deleter meant, the words stay. A replace-around step across blocks is not split.
  */
 export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): SplitStep | null {
   if (!mayDelete(step) || isStructureReplace(step)) return null
   const { slice } = step
   let { from, to } = step
-  const gap = step instanceof ReplaceAroundStep ? step : null
-  if (gap && gap.insert != slice.size) return null
   const typed = inserted.within(from, to)
   if (!typed.length) return null
-  const kept = gap ? mergeRanges([...typed, { from: gap.gapFrom, to: gap.gapTo }]) : typed
+  const gap = step instanceof ReplaceAroundStep ? step : null
   if (!withinTextblock(doc, from, to)) {
-    if (gap || !kept.every(range => withinTextblock(doc, range.from, range.to))) return null
+    if (gap || !typed.every(range => withinTextblock(doc, range.from, range.to))) return typingPutBack(doc, step, typed)
     if (!betweenTextblocks(doc, from, to)) {
       // Whole textblocks deleted (selected by the line, say) that others typed into: deleted from inside
       // the first to inside the last, so that the first's shell holds their typing, as it does for a
       // deletion ending inside its textblocks.
       const inner = slice.size ? null : innerEnds(doc, from, to)
-      if (!inner) return null
+      if (!inner) return typingPutBack(doc, step, typed)
       ;({ from, to } = inner)
     }
-    if (!withinTextblock(doc, from, to)) return pieces(from, to, kept, slice)
+    if (!withinTextblock(doc, from, to)) {
+      const split = pieces(from, to, typed, slice)
+      return piecesApply(doc, split.steps) ? split : typingPutBack(doc, step, typed)
+    }
   }
+  if (gap && gap.insert != slice.size) return null
+  const kept = gap ? mergeRanges([...typed, { from: gap.gapFrom, to: gap.gapTo }]) : typed
   // Nothing of what the step saw is left to delete, and nothing to insert: it is to be dropped.
   if (!slice.size && kept.reduce((n, range) => n + range.to - range.from, 0) == to - from) return { steps: [], map: new StepMap([]) }
   if (kept.length == 1) {
@@ -78,6 +81,68 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
     return { steps: [around], map: around.getMap() }
   }
   return pieces(from, to, kept, slice)
+}
+
+/** True when `steps` apply one after the other to `doc`. */
+function piecesApply(doc: Node, steps: readonly Step[]): boolean {
+  let at: Node | null = doc
+  for (let i = 0; i < steps.length && at; i++) at = steps[i].apply(at).doc
+  return at != null
+}
+
+/**
+ * `step`, a deletion across blocks that pieces cannot make around others' typing (blocks of other
+ * depths, which ProseMirror deletes with a replace-around step; a quote or list between its ends; a
+ * range from or to a place between blocks; typing that made blocks), as one step of the same kind and
+ * range that also puts the text of that typing (`typed`: its ranges, whose text inside textblocks
+ * counts) where each part it deletes closes, after what it puts there: their words stay, in the block
+ * the deletion leaves, and the blocks go as the deleter meant. One step, so that the deleter's undo
+ * history pairs with it, and undo puts everything back where it was. Null when nothing of the typing
+ * is text, or the text does not fit there.
+ */
+function typingPutBack(doc: Node, step: ReplaceStep | ReplaceAroundStep, typed: readonly { from: number; to: number }[]): SplitStep | null {
+  const { slice } = step
+  // Whether the step may only replace what it knows to be structure (its JSON says; the field is not public).
+  const structure = (step.toJSON() as { structure?: boolean }).structure === true
+  let result: Step | null
+  if (step instanceof ReplaceAroundStep) {
+    const first = textBetween(doc, typed, step.from, step.gapFrom), last = textBetween(doc, typed, step.gapTo, step.to)
+    if (!first.size && !last.size) return null
+    const content = insertInto(insertInto(slice.content, slice.content.size - slice.openEnd, last), step.insert + slice.openStart, first)
+    result = content && new ReplaceAroundStep(step.from, step.to, step.gapFrom, step.gapTo, new Slice(content, slice.openStart, slice.openEnd), step.insert + first.size, structure)
+  } else {
+    const text = textBetween(doc, typed, step.from, step.to)
+    if (!text.size) return null
+    const content = slice.size ? insertInto(slice.content, slice.content.size - slice.openEnd, text) : text
+    result = content && new ReplaceStep(step.from, step.to, slice.size ? new Slice(content, slice.openStart, slice.openEnd) : new Slice(content, 0, 0), structure)
+  }
+  return result && result.apply(doc).doc ? { steps: [result], map: result.getMap() } : null
+}
+
+/** `content` with `insert` put in at `pos` (inside the node there, however deep), or null when that is not a place for it. */
+function insertInto(content: Fragment | null, pos: number, insert: Fragment): Fragment | null {
+  if (!content || !insert.size) return content
+  let index = 0, offset = 0
+  while (index < content.childCount && offset + content.child(index).nodeSize <= pos) offset += content.child(index++).nodeSize
+  const child = index < content.childCount ? content.child(index) : null
+  if (offset == pos || child!.isText) return content.cut(0, pos).append(insert).append(content.cut(pos))
+  const inner = insertInto(child!.content, pos - offset - 1, insert)
+  return inner && content.replaceChild(index, child!.copy(inner))
+}
+
+/** The inline content of `ranges` between from and to, inside textblocks, one after the other. */
+function textBetween(doc: Node, ranges: readonly { from: number; to: number }[], from: number, to: number): Fragment {
+  let text = Fragment.empty
+  for (const range of ranges) {
+    const start = Math.max(from, range.from), end = Math.min(to, range.to)
+    if (end <= start) continue
+    doc.nodesBetween(start, end, (node, pos) => {
+      if (!node.isTextblock) return true
+      text = text.append(node.content.cut(Math.max(0, start - pos - 1), Math.min(node.content.size, end - pos - 1)))
+      return false
+    })
+  }
+  return text
 }
 
 /**

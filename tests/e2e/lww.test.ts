@@ -41,6 +41,7 @@ describe("a last-writer-wins document in two tabs", () => {
     for (const tab of await waitForConvergence([delhi, mumbai])) expect(blocksOf(tab.json).map(b => b.text)).toEqual(texts)
 
     // Delhi restores Mumbai's lost write: a new write stamped with Delhi's clock, which wins and every tab receives.
+    const beforeRestore = `${await undoHistoryOf(delhi)} (page clock ${await delhi.evaluate(() => Date.now())})`
     await delhi.getByTestId("restore-lost-write").first().click()
     await delhi.getByTestId("restore-lost-write").filter({ hasText: "Restored" }).waitFor()
     const restored = await waitForConvergence([delhi, mumbai])
@@ -51,7 +52,7 @@ describe("a last-writer-wins document in two tabs", () => {
     const history = await undoHistoryOf(delhi)
     await delhi.getByTestId("tb-undo").click()
     await waitForTextIncluding(delhi, "in Delhi").catch(error => {
-      throw new Error(`${(error as Error).message}; Delhi's undo history before the undo: ${history}`)
+      throw new Error(`${(error as Error).message}; Delhi's undo history before the restore: ${beforeRestore}; before the undo: ${history}`)
     })
     const undone = await waitForConvergence([delhi, mumbai])
     for (const tab of undone) expect(blocksOf(tab.json).map(b => b.text)).toEqual(texts)
