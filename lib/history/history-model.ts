@@ -10,6 +10,7 @@ import { explainMerge, type MergeExplanation } from "./merge-explanation"
 import { shownDrops } from "./shown-drops"
 import { mergeHighlights, type HighlightRange } from "./merge-highlight"
 import { restoreVersion } from "./restore-version"
+import { ownUndoStep } from "../editor/own-undo"
 import { restoresMeta } from "../ot/restores-meta"
 import { filterTimeline, groupTimeline, type Person, type TimelineEntry, type TimelineFilter } from "./timeline"
 import { VersionCache } from "./version-cache"
@@ -222,7 +223,7 @@ export class HistoryModel {
       for (const map of maps) confirmedPos = map.map(confirmedPos, -1)
       pos = this.source.mapConfirmed(confirmedPos, -1)
     }
-    this.source.dispatch(restoreDropped(state, view.content.blocks, pos))
+    this.source.dispatch(ownUndoStep(state, restoreDropped(state, view.content.blocks, pos)))
     this.restored.add(view.key)
     const views = this.dropped.get(op.version)
     if (views && views != "loading") this.dropped.set(op.version, views.map(v => (v.key == view.key ? { ...v, restored: true } : v)))
@@ -242,7 +243,8 @@ export class HistoryModel {
   /**
    * Write a lost write's blocks again, as a new local edit that the document's strategy sends like any
    * other (stamped with this viewer's clock, so it wins unless a later clock holds the block: the op that
-   * commits it tells, and `lostOf` says so). False when there is nothing to write back.
+   * commits it tells, and `lostOf` says so), and an undo step of its own, never joined to typing just
+   * before it (as every restore here is: ownUndoStep). False when there is nothing to write back.
    */
   restoreLost(view: LostWriteView): boolean {
     const state = this.source.state
@@ -250,7 +252,7 @@ export class HistoryModel {
     if (!tr) return false
     const register = restoredRegister(state.doc, view)
     if (register) this.restoring.set(view.key, { ...register, after: this.head })
-    this.source.dispatch(tr.scrollIntoView())
+    this.source.dispatch(ownUndoStep(state, tr.scrollIntoView()))
     this.restored.add(view.key)
     this.revision++
     this.notify(true)
@@ -292,7 +294,7 @@ export class HistoryModel {
     const state = this.source.state, { doc, version } = this.travel.state
     if (!state || !doc || version == null) return false
     const tr = restoreVersion(state, doc)
-    if (tr) this.source.dispatch(tr.setMeta(restoresMeta, version).scrollIntoView())
+    if (tr) this.source.dispatch(ownUndoStep(state, tr.setMeta(restoresMeta, version).scrollIntoView()))
     this.travel.exit()
     return true
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { EditorState, type Transaction } from "prosemirror-state"
 import { Step } from "prosemirror-transform"
+import { history, undo } from "prosemirror-history"
 import type { Node } from "prosemirror-model"
 import { schema } from "../../lib/schema"
 import { HistoryModel, historyHighlightKey, historyHighlightPlugin, type HistorySource } from "../../lib/history"
@@ -24,7 +25,7 @@ class HubSource implements HistorySource {
   private readonly opListeners = new Set<(ops: readonly CommittedOp[]) => void>()
 
   constructor(private readonly h: HistoryHub, start: Node, version: number) {
-    this.state = EditorState.create({ doc: start, plugins: [historyHighlightPlugin()] })
+    this.state = EditorState.create({ doc: start, plugins: [historyHighlightPlugin(), history()] })
     this.version = version
   }
 
@@ -128,6 +129,23 @@ describe("the history model", () => {
     expect(source.state.doc.textContent).toBe("hello wor")
     await until(() => model!.snapshot.head == 9)
     expect((await h.docAt(9)).textContent).toBe("hello wor")
+  })
+
+  it("makes a restore an undo step of its own, also right after typing", async () => {
+    const start = doc(p("hello<a>"))
+    h = await historyHub(start)
+    await typeAt(h, bob, tags(start).a, " world")
+    const source = new HubSource(h, await h.docAt(7), 7)
+    model = new HistoryModel(source, { throttleMs: 0 })
+    model.start()
+    await until(() => !model!.snapshot.loading)
+    // Ada types, and within the half second in which prosemirror-history joins edits, restores version 1.
+    source.dispatch(source.state.tr.insertText("!", 12))
+    await model.travel.show(1)
+    expect(model.restoreTravelVersion()).toBe(true)
+    expect(source.state.doc.textContent).toBe("hello")
+    undo(source.state, tr => source.dispatch(tr))
+    expect(source.state.doc.textContent).toBe("hello world!")
   })
 
   it("explains a dropped change and restores it", async () => {
