@@ -9,6 +9,12 @@ import { b } from "../support/builders"
 
 const { doc, p } = b
 const text = (node: Node) => node.textBetween(0, node.content.size, "|")
+/** Every message delivered: the text every client and the hub agree on. */
+function settled(h: CollabHarness): string {
+  h.settle()
+  h.assertConverged()
+  return text(h.hub.doc)
+}
 const redoOn = (h: CollabHarness, k: number) => h.edit(k, s => { let tr: Transaction | null = null; redoOwn(s, t => (tr = t)); return tr })
 
 /** Client 0 pastes "big red fox " into "hello world"; client 1 then types "QQ " inside it; all settled. */
@@ -26,9 +32,7 @@ describe("undo and redo keep what others typed inside the text they take away", 
   it("undo of a paste keeps the words another typed inside it, in every client", () => {
     const h = pasteTypedInto()
     h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("hello QQ world")
+    expect(settled(h)).toBe("hello QQ world")
     // One Ctrl+Z, one undo: the history holds nothing more of client 0's.
     expect(undoDepth(h.clients[0].sync.state)).toBe(0)
   })
@@ -38,13 +42,9 @@ describe("undo and redo keep what others typed inside the text they take away", 
     h.undo(0)
     h.settle()
     redoOn(h, 0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("hello QQ big red fox world")
+    expect(settled(h)).toBe("hello QQ big red fox world")
     h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("hello QQ world")
+    expect(settled(h)).toBe("hello QQ world")
   })
 
   it("redo of a deletion keeps what another typed into the text the undo brought back", () => {
@@ -54,12 +54,9 @@ describe("undo and redo keep what others typed inside the text they take away", 
     h.undo(0)
     h.settle()
     h.edit(1, s => s.tr.insertText("Z", 3))
-    h.settle()
-    expect(text(h.hub.doc)).toBe("heZllo world")
+    expect(settled(h)).toBe("heZllo world")
     redoOn(h, 0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("Zworld")
+    expect(settled(h)).toBe("Zworld")
   })
 
   it("keeps others' words at several places, in their order and with their marks", () => {
@@ -69,12 +66,9 @@ describe("undo and redo keep what others typed inside the text they take away", 
     h.edit(1, s => s.tr.insertText("X", 4).addMark(4, 5, schema.marks.strong.create()))
     h.settle()
     h.edit(1, s => s.tr.insertText("Y", 10))
-    h.settle()
-    expect(text(h.hub.doc)).toBe("a01X23456Y789b")
+    expect(settled(h)).toBe("a01X23456Y789b")
     h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("aXYb")
+    expect(settled(h)).toBe("aXYb")
     expect(h.hub.doc.firstChild!.child(1).marks.map(m => m.type.name)).toEqual(["strong"])
   })
 
@@ -83,12 +77,9 @@ describe("undo and redo keep what others typed inside the text they take away", 
     h.edit(0, s => s.tr.insertText("0123", 2))
     h.settle()
     h.edit(1, s => s.tr.split(4))
-    h.settle()
-    expect(text(h.hub.doc)).toBe("a01|23b")
+    expect(settled(h)).toBe("a01|23b")
     h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("a|b")
+    expect(settled(h)).toBe("a|b")
   })
 
   it("still takes away this user's own typing inside the paste, and what others deleted stays deleted", () => {
@@ -96,12 +87,9 @@ describe("undo and redo keep what others typed inside the text they take away", 
     h.edit(0, s => s.tr.insertText("big red fox ", 7))
     h.settle()
     h.edit(1, s => s.tr.delete(11, 15))
-    h.settle()
-    expect(text(h.hub.doc)).toBe("hello big fox world")
+    expect(settled(h)).toBe("hello big fox world")
     h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("hello world")
+    expect(settled(h)).toBe("hello world")
   })
 
   it("keeps what another typed into a word this user typed over a selection, and brings the word back", () => {
@@ -109,11 +97,8 @@ describe("undo and redo keep what others typed inside the text they take away", 
     h.edit(0, s => s.tr.insertText("dog", 5, 8))
     h.settle()
     h.edit(1, s => s.tr.insertText("X", 7))
-    h.settle()
-    expect(text(h.hub.doc)).toBe("the doXg sat")
+    expect(settled(h)).toBe("the doXg sat")
     h.undo(0)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("the Xcat sat")
+    expect(settled(h)).toBe("the Xcat sat")
   })
 })

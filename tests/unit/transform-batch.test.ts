@@ -16,6 +16,20 @@ function type(h: CollabHarness, k: number, text: string, at?: number) {
   h.edit(k, s => (at == null ? s.tr.insertText(text) : s.tr.insertText(text, at)))
 }
 
+/**
+ * Client 0 of two deletes from..to of `start` while client 1 types `typed` at `at`, which reaches the hub
+ * first; every message delivered, the text all agree on, and the harness to go on with.
+ */
+function deletedWhileTyped(start: Node, from: number, to: number, typed: string, at: number): { h: CollabHarness; text: string } {
+  const h = new CollabHarness(start, 2, { history: true })
+  h.edit(0, s => s.tr.delete(from, to))
+  type(h, 1, typed, at)
+  h.deliverToHub(1)
+  h.settle()
+  h.assertConverged()
+  return { h, text: text(h.hub.doc) }
+}
+
 function text(node: Node) {
   return node.textBetween(0, node.content.size, "|")
 }
@@ -127,13 +141,7 @@ describe("transformBatch", () => {
       expect([text(result.doc), result.dropped], `typed at ${typedAt}`).toEqual([count == 2 ? "FIRST|bobbob|LAST" : "FIRST|bob|LAST", []])
     }
     // The deleter's tab predicts the same, and every tab ends alike.
-    const h = new CollabHarness(start, 2, { history: true })
-    h.edit(0, s => s.tr.delete(from, to))
-    type(h, 1, "bob", x)
-    h.deliverToHub(1)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("FIRST|bob|LAST")
+    expect(deletedWhileTyped(start, from, to, "bob", x).text).toBe("FIRST|bob|LAST")
     // Nobody typed in them: they go whole.
     expect(text(transformBatch(start, new Transform(start).delete(from, to).steps, []).doc)).toBe("FIRST|LAST")
   })
@@ -158,13 +166,8 @@ describe("transformBatch", () => {
     expect(result.dropped).toEqual([])
     expect([text(result.doc), result.origins]).toEqual(["one Z four", [0]])
     // Every client predicts the same, the deleter's too, and undo brings it all back.
-    const h = new CollabHarness(nested, 2, { history: true })
-    h.edit(0, s => s.tr.delete(tags(nested).a, tags(nested).b))
-    type(h, 1, "Z", tags(nested).y)
-    h.deliverToHub(1)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("one Z four")
+    const { h, text: merged } = deletedWhileTyped(nested, tags(nested).a, tags(nested).b, "Z", tags(nested).y)
+    expect(merged).toBe("one Z four")
     h.undo(0)
     h.settle()
     h.assertConverged()
@@ -174,13 +177,7 @@ describe("transformBatch", () => {
   it("keeps the words typed inside a deletion between paragraphs with a quote or list between them, and of typing that made a block", () => {
     const start = doc(p("one <a>two"), b.quote(p("mid<y>dle")), p("three<b> four"))
     const { a, b: end, y } = tags(start)
-    const h = new CollabHarness(start, 2, { history: true })
-    h.edit(0, s => s.tr.delete(a, end))
-    type(h, 1, "Z", y)
-    h.deliverToHub(1)
-    h.settle()
-    h.assertConverged()
-    expect(text(h.hub.doc)).toBe("one Z four")
+    expect(deletedWhileTyped(start, a, end, "Z", y).text).toBe("one Z four")
     // Typing with an Enter in it: the words stay, the block it made goes with the deletion.
     const flat = doc(p("one <a>two"), p("thr<x>ee<b> four"))
     const theirs = new Transform(flat).insert(tags(flat).x, schema.text("AB"))
