@@ -196,6 +196,31 @@ describe("collaborative editing in the browser", () => {
     expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["THE BROWN1 FO2X JUMPS"])
   })
 
+  it("a deletion from a paragraph into a list item made offline keeps what the other tab typed in it, and undo puts all back", async () => {
+    const docId = `collab-${++docCount}-${Date.now()}`
+    const a = await open(docId, { create: true })
+    await a.getByTestId("editor").locator(".ProseMirror").click()
+    await a.keyboard.type("ONE TWO\n- THREE FOUR")
+    const b = await open(docId)
+    const start = (await waitForConvergence([a, b]))[0]
+    expect(blocksOf(start.json).map(block => [block.type, block.text])).toEqual([["paragraph", "ONE TWO"], ["bullet_list", "THREE FOUR"]])
+    await toggleOffline(a, "offline")
+    // Offline, A selects from "TWO" into the list item, to "THR" (positions 5..15), and deletes it.
+    await selectAlong(a, 0, 4, 7, 5, 15)
+    await a.keyboard.press("Backspace")
+    // Meanwhile B types "Z" after the item's "T", and the hub commits it.
+    await selectAlong(b, 1, 1, 0, 13, 13)
+    await b.keyboard.type("Z")
+    await waitForConvergence([b])
+    expect(blocksOf((await readDocument(b)).json).map(block => block.text)).toEqual(["ONE TWO", "TZHREE FOUR"])
+    await toggleOffline(a, "online")
+    // The list item goes as A meant, and B's "Z" stays where A's deletion closed.
+    expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["ONE ZEE FOUR"])
+    await a.keyboard.press("Control+z")
+    await waitForTextIncluding(b, "TWO")
+    expect(blocksOf(await converged([a, b])).map(block => [block.type, block.text])).toEqual([["paragraph", "ONE TWO"], ["bullet_list", "TZHREE FOUR"]])
+  })
+
   it("undo removes only this tab's last edit while another tab keeps typing", async () => {
     const [a, b] = await documentWith(["ONE", "TWO", "THREE"], 2)
     await placeCaret(a, 0, "end")
