@@ -30,6 +30,8 @@ export function keepOthersText(): Plugin<InsertedRanges> {
         if (tr.steps.length > followLimit) return new InsertedRanges()
         const span = tr.getMeta(othersStepsMeta) as StepSpan | undefined
         const moved = tr.getMeta(keepOthersTextKey) != null
+        // This user's typing with no text of others' to follow (every keystroke of a document one edits alone).
+        if (!others.size && !span && !moved) return others
         const next = others.copy()
         tr.steps.forEach((step, i) => {
           // What a move puts back is others' text still.

@@ -150,10 +150,7 @@ function applySplit(result: TransformedBatch, split: SplitStep, index: number, s
   }
   result.doc = at
   const range = stepRange(step)
-  // Pieces apply from the last in the document to the first, each on positions of the document before
-  // them all; a deletion whose typing is put back comes before the step putting it back, at its end.
-  const ranges = split.steps.map(stepRange)
-  const mappedFrom = Math.min(...ranges.map(r => r.from)), mappedTo = Math.max(...ranges.map(r => r.to))
+  const mappedFrom = stepRange(split.steps[split.steps.length - 1]).from, mappedTo = stepRange(split.steps[0]).to
   result.moves.push({ index, from: range.from, to: range.to, mappedFrom, mappedTo })
   return true
 }

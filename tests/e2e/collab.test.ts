@@ -67,25 +67,45 @@ async function converged(pages: Page[]): Promise<unknown> {
   return docs[0].json
 }
 
+/** A keyboard selection (see selectAlong): `right` places into top-level block `block`, extended `extend` places, spanning from..to. */
+interface KeyboardRange {
+  block: number
+  right: number
+  extend: number
+  from: number
+  to: number
+}
+
 /**
- * Two tabs on "THE BROWN FOX JUMPS": A, offline, selects "BROWN FOX" (positions 5..14) and deletes it,
- * while B, online, types each of `typing` with its caret `right` characters into the paragraph and the
- * hub commits it, making `typed`; then A goes online.
+ * A, offline, selects `deleted` and deletes it, while B, online, types each of `typing` with its caret
+ * `right` characters into block `block` (at `pos`) and the hub commits it: B's blocks are then `typed`
+ * and A's `left`; then A goes online.
  */
-async function brownFoxDeletedOffline(typing: { right: number; text: string }[], typed: string): Promise<Page[]> {
-  const [a, b] = await documentWith(["THE BROWN FOX JUMPS"], 2)
+async function deletedOfflineWhileTyped(
+  [a, b]: Page[], deleted: KeyboardRange, typing: { block: number; right: number; pos: number; text: string }[], typed: string[], left: string[]
+): Promise<void> {
   await toggleOffline(a, "offline")
-  await selectAlong(a, 0, 4, 9, 5, 14)
+  await selectAlong(a, deleted.block, deleted.right, deleted.extend, deleted.from, deleted.to)
   await a.keyboard.press("Backspace")
-  for (const { right, text } of typing) {
-    await selectAlong(b, 0, right, 0, right + 1, right + 1)
+  for (const { block, right, pos, text } of typing) {
+    await selectAlong(b, block, right, 0, pos, pos)
     await b.keyboard.type(text)
   }
   await waitForConvergence([b])
-  expect((await readDocument(b)).text).toBe(typed)
-  expect((await readDocument(a)).text).toBe("THE  JUMPS")
+  expect(blocksOf((await readDocument(b)).json).map(block => block.text)).toEqual(typed)
+  expect(blocksOf((await readDocument(a)).json).map(block => block.text)).toEqual(left)
   await toggleOffline(a, "online")
-  return [a, b]
+}
+
+/**
+ * Two tabs on "THE BROWN FOX JUMPS": A, offline, deletes "BROWN FOX" (positions 5..14), while B types
+ * each of `typing` with its caret `right` characters into the paragraph, making `typed`; then A goes online.
+ */
+async function brownFoxDeletedOffline(typing: { right: number; text: string }[], typed: string): Promise<Page[]> {
+  const tabs = await documentWith(["THE BROWN FOX JUMPS"], 2)
+  const places = typing.map(({ right, text }) => ({ block: 0, right, pos: right + 1, text }))
+  await deletedOfflineWhileTyped(tabs, { block: 0, right: 4, extend: 9, from: 5, to: 14 }, places, [typed], ["THE  JUMPS"])
+  return tabs
 }
 
 describe("collaborative editing in the browser", () => {
@@ -170,18 +190,10 @@ describe("collaborative editing in the browser", () => {
 
   it("a deletion across paragraphs made offline keeps what the other tab typed into them meanwhile", async () => {
     const [a, b] = await documentWith(["ONE TWO", "MIDDLE", "THREE FOUR"], 2)
-    await toggleOffline(a, "offline")
-    // Offline, A selects from "TWO" to "THREE" (positions 5..23, across the three paragraphs) and deletes it.
-    await selectAlong(a, 0, 4, 16, 5, 23)
-    await a.keyboard.press("Backspace")
-    // Meanwhile B, online, types "quick" after "MID", and the hub commits it.
-    await selectAlong(b, 1, 3, 0, 13, 13)
-    await b.keyboard.type("quick")
-    await waitForConvergence([b])
-    expect(blocksOf((await readDocument(b)).json).map(block => block.text)).toEqual(["ONE TWO", "MIDquickDLE", "THREE FOUR"])
-    expect(blocksOf((await readDocument(a)).json).map(block => block.text)).toEqual(["ONE  FOUR"])
-
-    await toggleOffline(a, "online")
+    // Offline, A selects from "TWO" to "THREE" (positions 5..23, across the three paragraphs) and deletes
+    // it; meanwhile B, online, types "quick" after "MID".
+    await deletedOfflineWhileTyped([a, b], { block: 0, right: 4, extend: 16, from: 5, to: 23 },
+      [{ block: 1, right: 3, pos: 13, text: "quick" }], ["ONE TWO", "MIDquickDLE", "THREE FOUR"], ["ONE  FOUR"])
     // A's deletion, transformed over B's typing, deletes around it: B's word stays, in the one paragraph left.
     expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["ONE quick FOUR"])
   })
@@ -204,16 +216,10 @@ describe("collaborative editing in the browser", () => {
     const b = await open(docId)
     const start = (await waitForConvergence([a, b]))[0]
     expect(blocksOf(start.json).map(block => [block.type, block.text])).toEqual([["paragraph", "ONE TWO"], ["bullet_list", "THREE FOUR"]])
-    await toggleOffline(a, "offline")
-    // Offline, A selects from "TWO" into the list item, to "THR" (positions 5..15), and deletes it.
-    await selectAlong(a, 0, 4, 7, 5, 15)
-    await a.keyboard.press("Backspace")
-    // Meanwhile B types "Z" after the item's "T", and the hub commits it.
-    await selectAlong(b, 1, 1, 0, 13, 13)
-    await b.keyboard.type("Z")
-    await waitForConvergence([b])
-    expect(blocksOf((await readDocument(b)).json).map(block => block.text)).toEqual(["ONE TWO", "TZHREE FOUR"])
-    await toggleOffline(a, "online")
+    // Offline, A selects from "TWO" into the list item, to "THR" (positions 5..15), and deletes it;
+    // meanwhile B types "Z" after the item's "T".
+    await deletedOfflineWhileTyped([a, b], { block: 0, right: 4, extend: 7, from: 5, to: 15 },
+      [{ block: 1, right: 1, pos: 13, text: "Z" }], ["ONE TWO", "TZHREE FOUR"], ["ONE EE FOUR"])
     // The list item goes as A meant, and B's "Z" stays where A's deletion closed.
     expect(blocksOf(await converged([a, b])).map(block => block.text)).toEqual(["ONE ZEE FOUR"])
     await a.keyboard.press("Control+z")
