@@ -1,5 +1,5 @@
 import { type EditorState, Plugin, PluginKey, type Transaction } from "prosemirror-state"
-import { AttrStep, DocAttrStep, ReplaceStep, Step } from "prosemirror-transform"
+import { AttrStep, DocAttrStep, ReplaceStep, Step, type StepMap } from "prosemirror-transform"
 import type { Node } from "prosemirror-model"
 import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
@@ -66,6 +66,11 @@ interface Redone {
   from: number[]
   /** True when a step was split into pieces around others' typing. */
   split: boolean
+  /**
+   * The maps of what the unconfirmed steps became, a run of typing moved whole as one map: mapping
+   * through them is mapping through the redone steps of `tr`, at the cost of a run, not a keystroke.
+   */
+  redoneMaps: StepMap[]
 }
 
 /** A batch on its way to the hub, as it was sent (to resend it unchanged after a reconnect). */
@@ -537,21 +542,33 @@ export class SyncClient {
     out.transactions.push(...transactions)
     if (rebased.tr.steps.length <= TextEdges.followLimit) this.edges.map(rebased.tr.mapping)
     else this.edges.restart(newestInsertion(this.pending.length ? this.pending : this.inflight?.steps ?? []))
-    if (!replaced) this.noteOthersTyping(rebased.tr, all.length, over)
+    if (!replaced) this.noteOthersTyping(over, rebased.redoneMaps)
     for (const t of transactions.slice(1)) this.record(t)
   }
 
   /**
-   * Tell the text edges where the newest of the remote steps `over`, added to `tr` from index `start`,
-   * typed, in the document `tr` ends at.
+   * Tell the text edges where the newest of the remote steps `over` typed, in the document after them
+   * and then `redone` (the maps of the unconfirmed steps redone over them).
    */
-  private noteOthersTyping(tr: Transaction, start: number, over: readonly Step[]): void {
+  private noteOthersTyping(over: readonly Step[], redone: readonly StepMap[]): void {
+    const typed: { from: number; to: number }[] = []
     for (let j = Math.max(0, over.length - TextEdges.kept); j < over.length; j++) {
       const step = over[j]
       if (!isInsertion(step)) continue
-      const after = tr.mapping.slice(start + j + 1)
-      this.edges.othersTyped(after.map(step.from, 1), after.map(step.from + step.slice.size, -1))
+      let from = step.from, to = step.from + step.slice.size
+      for (let k = j + 1; k < over.length; k++) {
+        const map = over[k].getMap()
+        from = map.map(from, 1)
+        to = map.map(to, -1)
+      }
+      typed.push({ from, to })
     }
+    if (!typed.length) return
+    for (const map of redone) for (const range of typed) {
+      range.from = map.map(range.from, 1)
+      range.to = map.map(range.to, -1)
+    }
+    for (const { from, to } of typed) this.edges.othersTyped(from, to)
   }
 
   /**
@@ -591,7 +608,7 @@ export class SyncClient {
     // A run sticks where its first keystroke does.
     const stickLeft = new Set(units.flatMap((unit, r) => all[unit.start].stickLeft ? [r] : []))
     const fast = replaced || all.length == 0 ? null : new BatchMapping(units.map(r => r.step), units.map(r => r.inverse), maps.slice(overStart), stickLeft)
-    const out: Redone = { tr, confirmed, inflight: [], pending: [], inflightAfter: null, lost: [], dropped: [], from: [], split: false }
+    const out: Redone = { tr, confirmed, inflight: [], pending: [], inflightAfter: null, lost: [], dropped: [], from: [], split: false, redoneMaps: [] }
     const pairs = replaced ? undoPairs(over, all.slice(0, inflightCount), replaced) : null
     const keep = (i: number, step: Step, inverted: Step, group = all[i].group) => {
       const u: Unconfirmed = { step, inverted, origin: all[i].origin, stickLeft: all[i].stickLeft, restores: all[i].restores }
@@ -613,7 +630,9 @@ export class SyncClient {
         // A run of typing: moved whole where it lands whole, else every step is mapped on its own.
         const landed = mapped && landsWhole(step as ReplaceStep, mapped, tr.doc, applier)
         if (!landed) return null
-        fast!.record(mapped!.getMap(), true)
+        const runMap = mapped!.getMap()
+        fast!.record(runMap, true)
+        out.redoneMaps.push(runMap)
         const shift = (mapped as ReplaceStep).from - (step as ReplaceStep).from
         for (let i = start; i < end; i++) {
           const step = moved(all[i].step, shift)
@@ -622,7 +641,7 @@ export class SyncClient {
           setMirror(tr.mapping, all.length - 1 - i, tr.steps.length - 1)
           keep(i, step, moved(all[i].inverted, shift))
         }
-        inserted?.map(mapped!.getMap())
+        inserted?.map(runMap)
         continue
       }
       const u = all[start]
@@ -635,7 +654,9 @@ export class SyncClient {
         split!.steps.forEach((piece, n) => {
           const before = tr.doc
           addStep(tr, piece, pieces[n])
-          inserted!.map(piece.getMap())
+          const pieceMap = piece.getMap()
+          inserted!.map(pieceMap)
+          out.redoneMaps.push(pieceMap)
           keep(start, piece, piece.invert(before), group)
         })
         out.split = true
@@ -643,9 +664,13 @@ export class SyncClient {
       }
       if (split && split.steps.length <= 1) mapped = split.steps[0] ?? null
       const applied = mapped && stepTransformed(tr, mapped, applier)
-      if (applied) inserted?.map(applied.getMap())
+      const appliedMap = applied ? applied.getMap() : null
+      if (appliedMap) {
+        inserted?.map(appliedMap)
+        out.redoneMaps.push(appliedMap)
+      }
       const mirrors = !!applied && sameInsertion(u.step, applied)
-      fast?.record(applied ? applied.getMap() : null, mirrors)
+      fast?.record(appliedMap, mirrors)
       // The hub reports a dropped step in flight with its op; should it refuse the batch instead, see requeue.
       if (!applied) {
         drop(start)
