@@ -21,10 +21,21 @@ function mergeRanges(ranges: { from: number; to: number }[]): { from: number; to
   return merged
 }
 
-/** A transformed replace step split around concurrent insertions: its pieces in the order they apply, and their map as one. */
+/**
+ * A transformed replace step split around concurrent insertions: its pieces in the order they apply,
+ * and their map as one. `moved` holds where, in the document after them, the step put concurrent
+ * typing it could not go around (typingPutBack): the map counts that text as the step's own.
+ */
 export interface SplitStep {
   steps: Step[]
   map: StepMap
+  moved?: { from: number; to: number }[]
+}
+
+/** Follow `inserted` through `split`, the text it moved included (a step over that text later must keep it too). */
+export function followSplit(inserted: InsertedRanges, split: SplitStep): void {
+  inserted.map(split.map)
+  for (const range of split.moved ?? []) inserted.add(range.from, range.to)
 }
 
 /**
@@ -105,18 +116,25 @@ function typingPutBack(doc: Node, step: ReplaceStep | ReplaceAroundStep, typed: 
   // Whether the step may only replace what it knows to be structure (its JSON says; the field is not public).
   const structure = (step.toJSON() as { structure?: boolean }).structure === true
   let result: Step | null
+  let moved: { from: number; to: number }[]
   if (step instanceof ReplaceAroundStep) {
     const first = textBetween(doc, typed, step.from, step.gapFrom), last = textBetween(doc, typed, step.gapTo, step.to)
     if (!first.size && !last.size) return null
     const content = insertInto(insertInto(slice.content, slice.content.size - slice.openEnd, last), step.insert + slice.openStart, first)
     result = content && new ReplaceAroundStep(step.from, step.to, step.gapFrom, step.gapTo, new Slice(content, slice.openStart, slice.openEnd), step.insert + first.size, structure)
+    // `first` where the gap goes, then the gap; `last` at the end of the slice, after both.
+    const lastAt = step.from + slice.size + first.size + (step.gapTo - step.gapFrom)
+    moved = [{ from: step.from + step.insert, to: step.from + step.insert + first.size }, { from: lastAt, to: lastAt + last.size }]
   } else {
     const text = textBetween(doc, typed, step.from, step.to)
     if (!text.size) return null
     const content = slice.size ? insertInto(slice.content, slice.content.size - slice.openEnd, text) : text
     result = content && new ReplaceStep(step.from, step.to, slice.size ? new Slice(content, slice.openStart, slice.openEnd) : new Slice(content, 0, 0), structure)
+    // At the end of the slice, inside the node open there.
+    moved = [{ from: step.from + slice.size, to: step.from + slice.size + text.size }]
   }
-  return result && result.apply(doc).doc ? { steps: [result], map: result.getMap() } : null
+  if (!result || !result.apply(doc).doc) return null
+  return { steps: [result], map: result.getMap(), moved: moved.filter(range => range.to > range.from) }
 }
 
 /** `content` with `insert` put in at `pos` (inside the node there, however deep), or null when that is not a place for it. */

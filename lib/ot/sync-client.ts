@@ -15,7 +15,7 @@ import { PiecesStep } from "./pieces-step"
 import { StepInverter } from "./step-inverter"
 import { BatchMapping } from "./batch-mapping"
 import { invertReadsDoc, isInsertion, sameInsertion, stepText } from "./step-info"
-import { mayDelete, splitAround } from "./kept-insertions"
+import { followSplit, mayDelete, splitAround } from "./kept-insertions"
 import { InsertedRanges } from "./inserted-ranges"
 import { othersStepsMeta, type StepSpan } from "./others-steps"
 import { mergeSteps } from "./merge-steps"
@@ -666,7 +666,9 @@ export class SyncClient {
       const applied = mapped && stepTransformed(tr, mapped, applier)
       const appliedMap = applied ? applied.getMap() : null
       if (appliedMap) {
-        inserted?.map(appliedMap)
+        // A step that moved others' typing into what it inserts (typingPutBack) keeps it from the steps after it too.
+        if (inserted && split && applied === split.steps[0]) followSplit(inserted, split)
+        else inserted?.map(appliedMap)
         out.redoneMaps.push(appliedMap)
       }
       const mirrors = !!applied && sameInsertion(u.step, applied)

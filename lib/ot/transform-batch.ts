@@ -6,7 +6,7 @@ import { BatchMapping } from "./batch-mapping"
 import { StepApplier } from "./step-applier"
 import { mapStep } from "./map-step"
 import { sameInsertion, setsBlockId, stepRange, stepText } from "./step-info"
-import { mayDelete, splitAround, type SplitStep } from "./kept-insertions"
+import { followSplit, mayDelete, splitAround, type SplitStep } from "./kept-insertions"
 import { InsertedRanges } from "./inserted-ranges"
 
 /** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
@@ -84,7 +84,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     if (split && applySplit(result, split, i, step, doc, hooks, applier)) {
       doc = result.doc
       mapping.record(split.map, sameInsertion(step, split.steps[split.steps.length - 1]))
-      inserted!.map(split.map)
+      followSplit(inserted!, split)
       continue
     }
     if (mapped && check) check(mapped, doc)

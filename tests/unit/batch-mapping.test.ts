@@ -4,7 +4,7 @@ import { AddMarkStep, Mapping, ReplaceStep, Step, type StepMap } from "prosemirr
 import { schema } from "../../lib/schema"
 import { applyTransformed, mapStep, sameInsertion, transformBatch, type TransformedBatch } from "../../lib/ot"
 import { BatchMapping } from "../../lib/ot/batch-mapping"
-import { mayDelete, splitAround } from "../../lib/ot/kept-insertions"
+import { followSplit, mayDelete, splitAround } from "../../lib/ot/kept-insertions"
 import { InsertedRanges } from "../../lib/ot/inserted-ranges"
 import { MemoryHub } from "../support/collab-harness"
 import { runFuzzSession } from "../fuzz/fuzz-session"
@@ -34,7 +34,7 @@ function referenceSteps(head: Node, batch: readonly Step[], concurrent: readonly
       if (at) {
         doc = at
         mapping.appendMap(split.map, sameInsertion(batch[i], split.steps[split.steps.length - 1]) ? mapFrom : undefined)
-        inserted.map(split.map)
+        followSplit(inserted, split)
         steps.push(...split.steps)
         continue
       }

@@ -186,6 +186,39 @@ describe("transformBatch", () => {
     expect(text(result.doc)).toBe("one AB four")
   })
 
+  it("keeps the words a deletion put back from a later step of its batch over them", () => {
+    // The deletion puts the Z typed in the quote back where it closes ("one Z four"); the writer's next
+    // step, made where the two spaces met, now reaches over the Z, and goes around it.
+    const start = doc(p("one <a>two"), b.quote(p("mid<y>dle")), p("three<b> four"))
+    const { a, b: end, y } = tags(start)
+    const typed = new Transform(start).insert(y, schema.text("Z"))
+    const mine = new Transform(start).delete(a, end).delete(a - 1, a + 1)
+    expect(text(mine.doc)).toBe("onefour")
+    const result = transformBatch(typed.doc, mine.steps, typed.mapping.maps)
+    expect(result.dropped).toEqual([])
+    expect(text(result.doc)).toBe("oneZfour")
+  })
+
+  it("keeps words typed while the deleter's undo waited to be sent", () => {
+    // c0's deletion, in flight, keeps the 七 typed into it; c0 undoes, and before the undo goes out
+    // more typing (万丈) arrives that the deletion, rebased, also keeps: the undo goes around it.
+    const start = doc(h1("title words"), ul(li(p("one two")), li(p("three four"))), b.quote(p("five six"), p("seven")), p("eight nine"))
+    const h = new CollabHarness(start, 3, { history: true })
+    type(h, 2, "七", 54)
+    h.edit(0, s => s.tr.delete(12, 66))
+    type(h, 2, "万丈", 22)
+    h.deliverToHub(2, 1)
+    h.deliverToClient(2)
+    h.deliverToClient(0)
+    expect(text(h.clients[0].doc)).toBe("title words七nine")
+    h.undo(0)
+    h.deliverToHub(2)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toContain("se七ven")
+    expect(text(h.hub.doc)).toContain("万丈")
+  })
+
   it("keeps typing inside a deletion across blocks in every client, the deleter's own too", () => {
     const start = doc(p("one <a>two"), p("mid<y>dle"), p("three<b> four"))
     const h = new CollabHarness(start, 2, { history: true })
