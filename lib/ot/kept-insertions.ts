@@ -3,7 +3,7 @@ import { ReplaceAroundStep, ReplaceStep, StepMap, type Step } from "prosemirror-
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt } from "../schema/innermost"
 import { isStructureReplace } from "./structure-replace"
-import type { InsertedRanges } from "./inserted-ranges"
+import type { InsertedRange, InsertedRanges } from "./inserted-ranges"
 
 /** Whether a step may delete something (a replace or replace-around step over a range): only such steps are split around concurrent insertions. */
 export function mayDelete(step: Step): step is ReplaceStep | ReplaceAroundStep {
@@ -25,17 +25,20 @@ function mergeRanges(ranges: { from: number; to: number }[]): { from: number; to
  * A transformed replace step split around concurrent insertions: its pieces in the order they apply,
  * and their map as one. `moved` holds where, in the document after them, the step put concurrent
  * typing it could not go around (typingPutBack): the map counts that text as the step's own.
+ * `extends` says that the one step is the step split with text added at the end of what it inserts,
+ * so that a position inside what the step inserted keeps its offset there (the map mirrors the step's).
  */
 export interface SplitStep {
   steps: Step[]
   map: StepMap
-  moved?: { from: number; to: number }[]
+  moved?: InsertedRange[]
+  extends?: boolean
 }
 
 /** Follow `inserted` through `split`, the text it moved included (a step over that text later must keep it too). */
 export function followSplit(inserted: InsertedRanges, split: SplitStep): void {
   inserted.map(split.map)
-  for (const range of split.moved ?? []) inserted.add(range.from, range.to)
+  for (const range of split.moved ?? []) inserted.add(range.from, range.to, range.rank)
 }
 
 /**
@@ -110,31 +113,37 @@ function piecesApply(doc: Node, steps: readonly Step[]): boolean {
  * the deletion leaves, and the blocks go as the deleter meant. One step, so that the deleter's undo
  * history pairs with it, and undo puts everything back where it was. Null when nothing of the typing
  * is text, or the text does not fit there.
+ *
+ * The text goes in the order of the changes that typed it (their rank), then of the document: a
+ * client that rebases its deletion over one change and then over the next appends the next one's
+ * text to what the step already put back, and the hub, transforming the deletion over both at once,
+ * makes the same step, so that the client's prediction is what commits.
  */
-function typingPutBack(doc: Node, step: ReplaceStep | ReplaceAroundStep, typed: readonly { from: number; to: number }[]): SplitStep | null {
+function typingPutBack(doc: Node, step: ReplaceStep | ReplaceAroundStep, typed: readonly InsertedRange[]): SplitStep | null {
   const { slice } = step
   // Whether the step may only replace what it knows to be structure (its JSON says; the field is not public).
   const structure = (step.toJSON() as { structure?: boolean }).structure === true
+  const ranked = [...typed].sort((a, b) => a.rank - b.rank)
   let result: Step | null
-  let moved: { from: number; to: number }[]
+  let moved: InsertedRange[]
   if (step instanceof ReplaceAroundStep) {
-    const first = textBetween(doc, typed, step.from, step.gapFrom), last = textBetween(doc, typed, step.gapTo, step.to)
-    if (!first.size && !last.size) return null
-    const content = insertInto(insertInto(slice.content, slice.content.size - slice.openEnd, last), step.insert + slice.openStart, first)
-    result = content && new ReplaceAroundStep(step.from, step.to, step.gapFrom, step.gapTo, new Slice(content, slice.openStart, slice.openEnd), step.insert + first.size, structure)
+    const first = textBetween(doc, ranked, step.from, step.gapFrom), last = textBetween(doc, ranked, step.gapTo, step.to)
+    if (!first.text.size && !last.text.size) return null
+    const content = insertInto(insertInto(slice.content, slice.content.size - slice.openEnd, last.text), step.insert + slice.openStart, first.text)
+    result = content && new ReplaceAroundStep(step.from, step.to, step.gapFrom, step.gapTo, new Slice(content, slice.openStart, slice.openEnd), step.insert + first.text.size, structure)
     // `first` where the gap goes, then the gap; `last` at the end of the slice, after both.
-    const lastAt = step.from + slice.size + first.size + (step.gapTo - step.gapFrom)
-    moved = [{ from: step.from + step.insert, to: step.from + step.insert + first.size }, { from: lastAt, to: lastAt + last.size }]
+    const firstAt = step.from + step.insert, lastAt = step.from + slice.size + first.text.size + (step.gapTo - step.gapFrom)
+    moved = [{ from: firstAt, to: firstAt + first.text.size, rank: first.rank }, { from: lastAt, to: lastAt + last.text.size, rank: last.rank }]
   } else {
-    const text = textBetween(doc, typed, step.from, step.to)
+    const { text, rank } = textBetween(doc, ranked, step.from, step.to)
     if (!text.size) return null
     const content = slice.size ? insertInto(slice.content, slice.content.size - slice.openEnd, text) : text
     result = content && new ReplaceStep(step.from, step.to, slice.size ? new Slice(content, slice.openStart, slice.openEnd) : new Slice(content, 0, 0), structure)
     // At the end of the slice, inside the node open there.
-    moved = [{ from: step.from + slice.size, to: step.from + slice.size + text.size }]
+    moved = [{ from: step.from + slice.size, to: step.from + slice.size + text.size, rank }]
   }
   if (!result || !result.apply(doc).doc) return null
-  return { steps: [result], map: result.getMap(), moved: moved.filter(range => range.to > range.from) }
+  return { steps: [result], map: result.getMap(), moved: moved.filter(range => range.to > range.from), extends: result instanceof ReplaceStep }
 }
 
 /** `content` with `insert` put in at `pos` (inside the node there, however deep), or null when that is not a place for it. */
@@ -148,19 +157,24 @@ function insertInto(content: Fragment | null, pos: number, insert: Fragment): Fr
   return inner && content.replaceChild(index, child!.copy(inner))
 }
 
-/** The inline content of `ranges` between from and to, inside textblocks, one after the other. */
-function textBetween(doc: Node, ranges: readonly { from: number; to: number }[], from: number, to: number): Fragment {
-  let text = Fragment.empty
+/**
+ * The inline content of `ranges` between from and to, inside textblocks, one range after the other
+ * in the order given, and the lowest rank of those that hold some.
+ */
+function textBetween(doc: Node, ranges: readonly InsertedRange[], from: number, to: number): { text: Fragment; rank: number } {
+  let text = Fragment.empty, rank = Infinity
   for (const range of ranges) {
     const start = Math.max(from, range.from), end = Math.min(to, range.to)
     if (end <= start) continue
+    const before = text.size
     doc.nodesBetween(start, end, (node, pos) => {
       if (!node.isTextblock) return true
       text = text.append(node.content.cut(Math.max(0, start - pos - 1), Math.min(node.content.size, end - pos - 1)))
       return false
     })
+    if (text.size > before) rank = Math.min(rank, range.rank)
   }
-  return text
+  return { text, rank }
 }
 
 /**

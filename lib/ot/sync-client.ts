@@ -671,7 +671,7 @@ export class SyncClient {
         else inserted?.map(appliedMap)
         out.redoneMaps.push(appliedMap)
       }
-      const mirrors = !!applied && sameInsertion(u.step, applied)
+      const mirrors = !!applied && ((split?.extends && applied === split.steps[0]) || sameInsertion(u.step, applied))
       fast?.record(appliedMap, mirrors)
       // The hub reports a dropped step in flight with its op; should it refuse the batch instead, see requeue.
       if (!applied) {

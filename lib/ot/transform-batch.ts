@@ -83,7 +83,7 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
     }
     if (split && applySplit(result, split, i, step, doc, hooks, applier)) {
       doc = result.doc
-      mapping.record(split.map, sameInsertion(step, split.steps[split.steps.length - 1]))
+      mapping.record(split.map, split.extends || sameInsertion(step, split.steps[split.steps.length - 1]))
       followSplit(inserted!, split)
       continue
     }

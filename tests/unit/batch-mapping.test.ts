@@ -33,7 +33,7 @@ function referenceSteps(head: Node, batch: readonly Step[], concurrent: readonly
       for (const piece of split.steps) at = at && piece.apply(at).doc
       if (at) {
         doc = at
-        mapping.appendMap(split.map, sameInsertion(batch[i], split.steps[split.steps.length - 1]) ? mapFrom : undefined)
+        mapping.appendMap(split.map, split.extends || sameInsertion(batch[i], split.steps[split.steps.length - 1]) ? mapFrom : undefined)
         followSplit(inserted, split)
         steps.push(...split.steps)
         continue

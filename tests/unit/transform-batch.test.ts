@@ -215,8 +215,36 @@ describe("transformBatch", () => {
     h.deliverToHub(2)
     h.settle()
     h.assertConverged()
-    expect(text(h.hub.doc)).toContain("se七ven")
-    expect(text(h.hub.doc)).toContain("万丈")
+    // The undo puts 七 back where it was typed; 万丈 came after the undo was made, and stays where the deletion put it.
+    expect(text(h.hub.doc)).toBe("title words|one two|three four|five six|se七ven|eight 万丈nine")
+  })
+
+  it("puts typing back in the order it came, so that a deletion rebased once per change commits as the client predicted", () => {
+    // c0's deletion and its undo wait behind c0's "x" while c1 types Z, then Q, into the range, then R
+    // once c0 has sent them: the deletion puts Z, Q and R back in that order (the hub adds R to the ZQ
+    // that c0's rebases made), and the undo, which c0 predicted around Q, goes around Q and R at the
+    // hub too and puts Z back where it was typed: no second Z.
+    const start = doc(h1("title words"), ul(li(p("one two")), li(p("three four"))), b.quote(p("five six"), p("seven")), p("eight nine"))
+    const h = new CollabHarness(start, 2, { history: true })
+    type(h, 0, "x", 1)
+    h.edit(0, s => s.tr.delete(13, 67))
+    type(h, 1, "Z", 54)
+    h.deliverToHub(1)
+    h.deliverToClient(0)
+    h.undo(0)
+    h.deliverToClient(1)
+    type(h, 1, "Q", 22)
+    h.deliverToHub(1)
+    h.deliverToHub(0)
+    h.deliverToClient(0)
+    h.deliverToClient(1)
+    type(h, 1, "R", 31)
+    h.deliverToHub(1)
+    h.deliverToHub(0)
+    h.settle()
+    h.assertConverged()
+    // Q and R arrived after the undo was made: they stay where the deletion put them, once each.
+    expect(text(h.hub.doc)).toBe("xtitle words|one two|three four|five six|seZven|eight QRnine")
   })
 
   it("keeps typing inside a deletion across blocks in every client, the deleter's own too", () => {
