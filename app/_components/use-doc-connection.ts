@@ -142,7 +142,7 @@ export function useDocConnection(docId: string): PageAccess {
     if (first) void open(first)
     else setNeedsLink(true)
     // A keystroke waiting for the next frame's write goes to the device before the page is gone.
-    const flush = () => void current?.flushToDevice()
+    const flush = () => current?.leaving()
     window.addEventListener("pagehide", flush)
     return () => {
       window.removeEventListener("pagehide", flush)

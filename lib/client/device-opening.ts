@@ -9,6 +9,7 @@ import { crdtStoreName } from "./crdt-connection"
 import type { DeviceWriter } from "./device-writer"
 import { WorkerWriter } from "./worker-writer"
 import { WriteRing } from "./write-ring"
+import { importJournals } from "./leave-journal"
 
 /** The ring's size: a few thousand keystrokes' writes, or a new copy of a large document. */
 const ringBytes = 4 << 20
@@ -59,13 +60,16 @@ function deviceWriter(opened: LocalStore): DeviceWriter {
 }
 
 /**
- * Open document `docId` on this device: claim its stored leaders whose tabs are gone (see
+ * Open document `docId` on this device: move the leave journals of its leaders into the store (see
+ * LeaveJournal), claim its stored leaders whose tabs are gone (see
  * claimDocument), continue as the one with unsent work or start a new leader, and keep the store within
  * its bounds. Null when the device cannot store documents: the page then works as before, in memory.
  */
 export async function openOnDevice(docId: string): Promise<DeviceOpening | null> {
   const opened = await deviceStore()
   if (!opened) return null
+  // What pages that went away right after a keystroke kept in their leave journals goes in first.
+  await importJournals(opened, docId)
   const locks = leaderLocks()
   const claim = await claimDocument(opened, locks, docId)
   let identity: ClientIdentity

@@ -158,6 +158,13 @@ export class DocConnection extends HubConnection {
     return this.persistence ? this.persistence.flush() : Promise.resolve()
   }
 
+  /** The page is going away: what IndexedDB does not hold yet goes to the leave journal at once, then the write starts. */
+  override leaving(): void {
+    if (this.sync && this.persistence && !this.stopped) this.persistence.changed(this.sync, this.strategy)
+    this.persistence?.leaving()
+    super.leaving()
+  }
+
   /**
    * Forget this leader on the device: its stored copy and its work (the rest of the page goes on
    * without storing). Resolves once the store has let go of it.

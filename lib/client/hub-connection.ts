@@ -123,6 +123,14 @@ export abstract class HubConnection {
   /** Start writing what is not on the device yet, now rather than when it was due (the page is going away). */
   abstract flushToDevice(): Promise<void>
 
+  /**
+   * The page is going away (pagehide): keep what is not on the device yet, synchronously where the
+   * connection can (see LeaveJournal), and start writing it.
+   */
+  leaving(): void {
+    void this.flushToDevice()
+  }
+
   /** Call `listener` after every change; returns the function that unsubscribes. */
   subscribe(listener: (change: ConnectionChange) => void): () => void {
     this.listeners.add(listener)

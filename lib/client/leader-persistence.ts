@@ -6,6 +6,7 @@ import type { LeaderRecord, LocalStore, OpText } from "./local-store"
 import { JsonTextCache } from "./json-text-cache"
 import type { DeviceWriter } from "./device-writer"
 import { WorkDiffer } from "./work-delta"
+import { clearJournal, writeJournal } from "./leave-journal"
 
 /** Confirmed ops stored after a copy at most: past this many, the next write stores a new copy instead. */
 const maxLoggedOps = 500
@@ -70,6 +71,11 @@ export class LeaderPersistence {
   private dirty = false
   /** The last write failed: what is shown is not all on the device until a later write succeeds. */
   private lastFailed = false
+  /**
+   * The serial of the leave journal written (0: none): a stored write with that serial or a later one
+   * holds as much, and the journal goes (the page came back, from the back-forward cache).
+   */
+  private journaled = 0
   private writing: Promise<void> | null = null
   private latest: { sync: SyncClient; strategy: StrategyName } | null = null
   private readonly writer: DeviceWriter
@@ -153,6 +159,22 @@ export class LeaderPersistence {
     return this.flush()
   }
 
+  /**
+   * The page is going away: when what it shows is not all stored in IndexedDB, write it to the leave
+   * journal at once (see LeaveJournal), as the write after the last one issued. True when nothing is
+   * left only in memory.
+   */
+  leaving(): boolean {
+    if (this.saved || !this.latest) return true
+    const { sync, strategy } = this.latest
+    const version = sync.version
+    const record = { ...this.identity, strategy, version, unsent: sync.unconfirmedCount, savedAt: Date.now(), serial: this.serial + 1 }
+    const doc = version == this.writtenVersion ? undefined : sync.confirmedDoc.toJSON()
+    const kept = writeJournal({ record, work: sync.work(), doc })
+    if (kept) this.journaled = record.serial
+    return kept
+  }
+
   /** Forget the leader on this device (its work was sent, or the person removed the document). */
   async forget(): Promise<void> {
     await this.close()
@@ -219,6 +241,11 @@ export class LeaderPersistence {
         this.storedUnsent = unsent
         this.storedInflight = inflight
         this.lastFailed = false
+        // A write issued before the journal holds less than it: only one issued after it replaces it.
+        if (this.journaled && record.serial >= this.journaled) {
+          this.journaled = 0
+          clearJournal(this.identity.docId, this.identity.clientId)
+        }
         if (ops?.length) this.compactLater()
         this.onWrite?.({ issued: issued - started, stored: performance.now() - issued, withDocument: doc !== undefined })
         stored = true

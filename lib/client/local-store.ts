@@ -149,21 +149,32 @@ export class LocalStore {
   }
 
   /**
-   * Store one write of a leader, all of it or nothing; nothing either when a later write (by serial) is
-   * stored. Throws ERR_LOCAL_STORAGE for a work delta or ops that do not follow what is stored.
+   * Write a leader's whole work (what was stored of it goes) with its record, and its confirmed
+   * document at the record's version when given: without one, the stored copy must be at that version.
+   * Nothing when a write of the leader with the same serial or a later one is stored.
    */
-  async write({ record, work, doc, ops }: LeaderWrite): Promise<void> {
+  saveWork(record: Omit<LeaderRecord, "work">, work: UnconfirmedWork, doc?: unknown): Promise<void> {
+    return this.write({ record, work: wholeDelta(work), doc: doc === undefined ? undefined : JSON.stringify(doc) }, true)
+  }
+
+  /**
+   * Store one write of a leader, all of it or nothing; nothing either when a later write (by serial) is
+   * stored, or with `onlyNewer` one with the same serial. Throws ERR_LOCAL_STORAGE for a work delta or ops that do not follow what is stored.
+   */
+  async write({ record, work, doc, ops }: LeaderWrite, onlyNewer = false): Promise<void> {
     const { docId, clientId } = record
     try {
       const tx = this.db.transaction(stores, "readwrite")
       const writing = (async () => {
         const stored = await tx.objectStore("leaders").get([docId, clientId])
-        if (stored && stored.serial > record.serial) return
+        if (stored && (stored.serial > record.serial || (onlyNewer && stored.serial == record.serial))) return
         const storedSteps = stored?.work.stepCount ?? 0
         const { keep, add } = work.steps
         if (keep > storedSteps) throw outOfStep(`${keep} kept steps of ${storedSteps}`)
         if (doc === undefined && ops?.length && (!stored || ops[0].version != stored.version + 1))
           throw outOfStep(`op ${ops[0].version} after version ${stored?.version}`)
+        if (doc === undefined && !ops?.length && stored?.version != record.version)
+          throw outOfStep(`work on version ${record.version} over a copy at ${stored?.version}`)
         const header = headerOf(work, stored?.work)
         const { stepCount } = header
         const writes: Promise<unknown>[] = add.map((step, i) => tx.objectStore("steps").put({ docId, clientId, slot: keep + i, step }))

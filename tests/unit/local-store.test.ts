@@ -1,5 +1,5 @@
 import "fake-indexeddb/auto"
-import { afterEach, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import { EditorState, TextSelection } from "prosemirror-state"
 import { openDB } from "idb"
 import { LocalStore, type LeaderRecord, type StoreBounds } from "../../lib/client/local-store"
@@ -10,6 +10,8 @@ import { JsonTextCache } from "../../lib/client/json-text-cache"
 import { WorkDiffer } from "../../lib/client/work-delta"
 import { SyncClient } from "../../lib/ot"
 import { schema } from "../../lib/schema"
+import { importJournals } from "../../lib/client/leave-journal"
+import { MemoryStorage } from "../support/memory-storage"
 
 let stores: LocalStore[] = []
 let names = 0
@@ -100,9 +102,10 @@ describe("LocalStore", () => {
     const stored = (await store.load("doc-1", "tab-1"))!
     expect(stored.doc.toJSON()).toEqual(client.confirmedDoc.toJSON())
     expect(restoreClient({ clientId: "tab-1", version: 4, state: EditorState.create({ doc: stored.doc }) }, stored.record.work).state.doc.textContent).toBe("Oh, hello world!?")
-    // A record whose version moved without its copy or ops (a caller's mistake) is not read as a pair.
-    await store.write({ record: { ...record, version: 6, unsent: 3, serial: 4 }, work: differ.delta(client.workView()) })
-    expect(await store.load("doc-1", "tab-1")).toBeNull()
+    // A record whose version moved without its copy or ops (a caller's mistake) is refused: what is stored stays readable.
+    await expect(store.write({ record: { ...record, version: 6, unsent: 3, serial: 4 }, work: differ.delta(client.workView()) }))
+      .rejects.toMatchObject({ code: "ERR_LOCAL_STORAGE" })
+    expect((await store.load("doc-1", "tab-1"))!.record.version).toBe(4)
     // Ops that skip a version are refused, and change nothing.
     await expect(store.write({ record: { ...record, version: 8, serial: 5 }, work: differ.delta(client.workView()), ops: [{ version: 8, steps: "[]" }] }))
       .rejects.toMatchObject({ code: "ERR_LOCAL_STORAGE" })
@@ -336,6 +339,96 @@ describe("LeaderPersistence", () => {
     expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(3)
     await persistence.forget()
     expect(await store.leaders("doc-1")).toEqual([])
+  })
+})
+
+describe("the leave journal", () => {
+  const identity = { docId: "doc-1", clientId: "tab-1", secret: "s" }
+  afterEach(() => vi.unstubAllGlobals())
+
+  /** A leader whose first write is stored, and which typed " more" since, not yet written. */
+  async function leaderWithUnwrittenKeys() {
+    vi.stubGlobal("localStorage", new MemoryStorage())
+    const store = await openStore()
+    const persistence = new LeaderPersistence({ store }, identity, () => {}, error => { throw error }, { schedule: () => {} })
+    const client = typist()
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    client.apply(client.state.tr.insertText(" more", 13))
+    persistence.changed(client, "ot")
+    return { store, persistence, client }
+  }
+
+  it("keeps what a page going away had not written to IndexedDB, and the next page to open the document stores it", async () => {
+    const { store, persistence, client } = await leaderWithUnwrittenKeys()
+    expect(persistence.saved).toBe(false)
+    expect(persistence.leaving()).toBe(true)
+    // The page is gone before any write: IndexedDB has the first write only; the journal has the rest.
+    expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(2)
+    expect(localStorage.length).toBe(1)
+    await importJournals(store, "doc-1")
+    const stored = (await store.load("doc-1", "tab-1"))!
+    expect(stored.record.unsent).toBe(3)
+    const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: stored.doc }) }, stored.record.work)
+    expect(restored.state.doc.textContent).toBe(client.state.doc.textContent)
+    expect(restored.inflightBatch).toEqual(client.inflightBatch)
+    expect(localStorage.length).toBe(0)
+  })
+
+  it("keeps the journal when a write issued before it lands after it, since that write holds less", async () => {
+    const { store, persistence, client } = await leaderWithUnwrittenKeys()
+    const issued: Promise<void>[] = []
+    const write = store.write.bind(store)
+    store.write = (w, onlyNewer) => { const writing = write(w, onlyNewer); issued.push(writing); return writing }
+    const flushed = persistence.flush()
+    client.apply(client.state.tr.insertText(" again", 18))
+    persistence.changed(client, "ot")
+    persistence.leaving()
+    // The write under way when the page went lands: the journal, which holds " again" too, stays.
+    await issued[0]
+    expect(localStorage.length).toBe(1)
+    // The page stayed after all (the back-forward cache): its next write holds as much, and the journal goes.
+    await flushed
+    expect(localStorage.length).toBe(0)
+    await importJournals(store, "doc-1")
+    const stored = (await store.load("doc-1", "tab-1"))!
+    const restored = restoreClient({ clientId: "tab-1", version: stored.record.version, state: EditorState.create({ doc: stored.doc }) }, stored.record.work)
+    expect(restored.state.doc.textContent).toBe("hello world! more again")
+  })
+
+  it("writes nothing when everything is stored, and a journal older than what is stored changes nothing", async () => {
+    const { store, persistence, client } = await leaderWithUnwrittenKeys()
+    persistence.leaving()
+    // The write under way lands after all (a page that stayed), and one more after it.
+    await persistence.flush()
+    expect(localStorage.length).toBe(0)
+    expect(persistence.leaving()).toBe(true)
+    expect(localStorage.length).toBe(0)
+    client.apply(client.state.tr.insertText("?", 2))
+    persistence.changed(client, "ot")
+    persistence.leaving()
+    const journal = localStorage.getItem(localStorage.key(0)!)
+    await persistence.flush()
+    client.apply(client.state.tr.insertText("?", 2))
+    persistence.changed(client, "ot")
+    await persistence.flush()
+    localStorage.setItem("concord-leave:doc-1:tab-1", journal!)
+    await importJournals(store, "doc-1")
+    expect((await store.load("doc-1", "tab-1"))!.record.unsent).toBe(client.unconfirmedCount)
+    expect(localStorage.length).toBe(0)
+  })
+
+  it("carries the document when the version moved since the last write, and a store refuses work without it on another version", async () => {
+    const { store, persistence, client } = await leaderWithUnwrittenKeys()
+    const ops = [{ version: 4, clientId: "other", seq: 1, baseVersion: 3, steps: [{ stepType: "replace", from: 1, to: 1, slice: { content: [{ type: "text", text: "A" }] } }] }]
+    client.receive(ops)
+    persistence.confirmed(ops)
+    persistence.changed(client, "ot")
+    persistence.leaving()
+    await importJournals(store, "doc-1")
+    const stored = (await store.load("doc-1", "tab-1"))!
+    expect([stored.record.version, stored.doc.textContent]).toEqual([4, client.confirmedDoc.textContent])
+    await expect(store.saveWork({ ...stored.record, version: 7, serial: 99 }, stored.record.work)).rejects.toThrow(/out of step/)
   })
 })
 

@@ -1,20 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { listRecentDocuments, maxLinklessEntries, rememberDocument } from "../../lib/client/recent-documents"
 import { storeLinks } from "../../lib/client/stored-links"
-
-/** localStorage as a browser keeps it, in memory. */
-class MemoryStorage {
-  private readonly items = new Map<string, string>()
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value)
-  }
-  removeItem(key: string): void {
-    this.items.delete(key)
-  }
-}
+import { MemoryStorage } from "../support/memory-storage"
 
 describe("the list of documents this browser opened", () => {
   let now = 1_000
