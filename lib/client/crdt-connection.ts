@@ -3,6 +3,7 @@ import * as Y from "yjs"
 import { yCursorPlugin, ySyncPlugin, ySyncPluginKey } from "y-prosemirror"
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness"
 import { IndexeddbPersistence } from "y-indexeddb"
+import { takeCrdtJournals, writeCrdtJournal } from "./leave-journal"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
 import { restoredVersionOf } from "../ot/restores-meta"
@@ -67,6 +68,8 @@ interface AwarenessChanges {
 
 /** Marks Yjs changes that came from the hub, so that they are not sent back. */
 const fromHub = Symbol("concord-hub")
+/** Origin of the updates a leave journal brings back: this device's unsent work, to store and to send. */
+const fromJournal = Symbol("concord-leave-journal")
 
 /**
  * A local Yjs update the hub has not acknowledged; `restores` when a transaction marked as a restore
@@ -130,6 +133,10 @@ export class CrdtConnection extends HubConnection {
   private othersVersion = 0
   /** The copy in IndexedDB, when kept on this device. */
   private readonly local: IndexeddbPersistence | null
+  /** The Yjs state vector once the stored copy was read (and leave journals taken): a page going away journals what came after it. */
+  private storedVector: Uint8Array | null = null
+  /** This page made a local edit: going away, it writes a leave journal. */
+  private editedHere = false
   private readonly detailed = new DetailedOpFeed(
     (before, limit) => this.fetchHistory(before, limit),
     on => {
@@ -149,6 +156,7 @@ export class CrdtConnection extends HubConnection {
       // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.
       if (this.local && origin === this.local) this.fromStore = true
       if (origin === fromHub || (this.local && origin === this.local) || !this.writable) return
+      this.editedHere = true
       this.pending.push(localUpdate(update, this.version ?? undefined, this.restoring))
       if (!this.joined) this.storeBase()
       this.flush()
@@ -192,6 +200,15 @@ export class CrdtConnection extends HubConnection {
   /** Nothing waits: y-indexeddb writes every update as it happens. */
   flushToDevice(): Promise<void> {
     return Promise.resolve()
+  }
+
+  /**
+   * The page is going away: y-indexeddb's writes of the last updates may go with it, so what changed
+   * since the stored copy was read goes to a leave journal at once, for the next page to merge.
+   */
+  override leaving(): void {
+    if (this.local && this.editedHere) writeCrdtJournal(this.docId, this.ydoc.clientID, encodeUpdate(Y.encodeStateAsUpdate(this.ydoc, this.storedVector ?? undefined)))
+    super.leaving()
   }
 
   /** The updates not acknowledged yet, when the Yjs document is kept on this device. */
@@ -360,6 +377,10 @@ export class CrdtConnection extends HubConnection {
   private async openLocal(local: IndexeddbPersistence): Promise<void> {
     await local.whenSynced
     if (this.closed) return
+    // What pages that went away right after an edit kept in their leave journals: y-indexeddb stores it
+    // as it merges, and it goes to the hub as this page's unsent work.
+    takeCrdtJournals(this.docId, update => Y.applyUpdate(this.ydoc, decodeUpdate(update), fromJournal))
+    this.storedVector = Y.encodeStateVector(this.ydoc)
     const base: unknown = await local.get(unsentBaseKey)
     if (Number.isInteger(base) && (base as number) >= 0) this.storedBase = base as number
     if (this.closed) return

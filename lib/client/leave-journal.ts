@@ -32,29 +32,36 @@ export function writeJournal(journal: LeaveJournal): boolean {
 
 /** Remove what a leader's journal held, once IndexedDB holds as much. */
 export function clearJournal(docId: string, clientId: string): void {
-  if (typeof localStorage == "undefined") return
+  if (typeof localStorage != "undefined") remove(keyOf(docId, clientId))
+}
+
+/** The keys under `keyPrefix` and what each holds, parsed. */
+function storedUnder(keyPrefix: string): { key: string; value: unknown }[] {
+  if (typeof localStorage == "undefined") return []
+  const found: { key: string; value: unknown }[] = []
   try {
-    localStorage.removeItem(keyOf(docId, clientId))
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)
+      if (key?.startsWith(keyPrefix)) found.push({ key, value: readStored(local, key) })
+    }
   } catch {
-    // Storage disabled: there is no journal either.
+    // Storage disabled: nothing stored.
+  }
+  return found
+}
+
+function remove(key: string): void {
+  try {
+    localStorage.removeItem(key)
+  } catch {
+    // Storage disabled: nothing to remove.
   }
 }
 
 /** The journals of document `docId`'s leaders that this browser holds. */
 function journalsOf(docId: string): LeaveJournal[] {
-  if (typeof localStorage == "undefined") return []
-  const found: LeaveJournal[] = []
-  try {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i)
-      if (!key?.startsWith(`${prefix}${docId}:`)) continue
-      const journal = readStored(local, key) as LeaveJournal | undefined
-      if (journal?.record?.docId == docId && journal.work) found.push(journal)
-    }
-  } catch {
-    // Storage disabled: nothing to move.
-  }
-  return found
+  return storedUnder(`${prefix}${docId}:`).map(({ value }) => value as LeaveJournal | undefined)
+    .filter((journal): journal is LeaveJournal => journal?.record?.docId == docId && !!journal.work)
 }
 
 /**
@@ -70,5 +77,32 @@ export async function importJournals(store: LocalStore, docId: string): Promise<
     } catch {
       // Out of step with what is stored, or the store refused: the next page tries again.
     }
+  }
+}
+
+const crdtPrefix = "concord-leave-crdt:"
+
+/**
+ * A CRDT document's leave journal: y-indexeddb writes each Yjs update as it happens, but asynchronously,
+ * so a tab closed right after a keystroke writes what it changed since its stored copy was read (one
+ * Yjs update, base64) under its own Yjs client id; false when localStorage refused it.
+ */
+export function writeCrdtJournal(docId: string, tab: number, update: string): boolean {
+  if (typeof localStorage == "undefined") return false
+  return writeStored(local, `${crdtPrefix}${docId}:${tab}`, update)
+}
+
+/**
+ * Take the CRDT leave journals of document `docId`: hand each update to `apply` (merging a Yjs update
+ * twice changes nothing) and remove it.
+ */
+export function takeCrdtJournals(docId: string, apply: (update: string) => void): void {
+  for (const { key, value } of storedUnder(`${crdtPrefix}${docId}:`)) {
+    try {
+      if (typeof value == "string") apply(value)
+    } catch {
+      // Not a Yjs update (written by something else): nothing to keep.
+    }
+    remove(key)
   }
 }

@@ -149,10 +149,10 @@ describe("every tab a durable leader", () => {
     expect(docB.text).toBe(["Start", ...words].join(" "))
   })
 
-  it("keeps every word typed offline however soon after typing it the tab is closed", async () => {
+  for (const strategy of ["ot", "crdt"] as const) it(`keeps every word typed offline however soon after typing it the tab is closed (${strategy})`, async () => {
     const server = await start()
-    const docId = "offline-close-at-once"
-    let page = await open(server, docId, { create: true, name: "Ann" })
+    const docId = `offline-close-at-once-${strategy}`
+    let page = await open(server, docId, { create: true, name: "Ann", strategy })
     await typeAtEnd(page, "Start")
     await waitForConvergence([page])
     await setOffline(page, true)
