@@ -30,6 +30,11 @@ function deletedWhileTyped(start: Node, from: number, to: number, typed: string,
   return { h, text: text(h.hub.doc) }
 }
 
+/** A heading, a list, a quote and a paragraph: deletions across them cannot go around typing in pieces. */
+function sections(): Node {
+  return doc(h1("title words"), ul(li(p("one two")), li(p("three four"))), b.quote(p("five six"), p("seven")), p("eight nine"))
+}
+
 function text(node: Node) {
   return node.textBetween(0, node.content.size, "|")
 }
@@ -202,7 +207,7 @@ describe("transformBatch", () => {
   it("keeps words typed while the deleter's undo waited to be sent", () => {
     // c0's deletion, in flight, keeps the 七 typed into it; c0 undoes, and before the undo goes out
     // more typing (万丈) arrives that the deletion, rebased, also keeps: the undo goes around it.
-    const start = doc(h1("title words"), ul(li(p("one two")), li(p("three four"))), b.quote(p("five six"), p("seven")), p("eight nine"))
+    const start = sections()
     const h = new CollabHarness(start, 3, { history: true })
     type(h, 2, "七", 54)
     h.edit(0, s => s.tr.delete(12, 66))
@@ -224,7 +229,7 @@ describe("transformBatch", () => {
     // once c0 has sent them: the deletion puts Z, Q and R back in that order (the hub adds R to the ZQ
     // that c0's rebases made), and the undo, which c0 predicted around Q, goes around Q and R at the
     // hub too and puts Z back where it was typed: no second Z.
-    const start = doc(h1("title words"), ul(li(p("one two")), li(p("three four"))), b.quote(p("five six"), p("seven")), p("eight nine"))
+    const start = sections()
     const h = new CollabHarness(start, 2, { history: true })
     type(h, 0, "x", 1)
     h.edit(0, s => s.tr.delete(13, 67))
