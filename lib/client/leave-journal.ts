@@ -65,15 +65,15 @@ function journalsOf(docId: string): LeaveJournal[] {
 }
 
 /**
- * Move the journals of document `docId` into `store`, each unless the store holds a later write of its
- * leader, and remove them. A journal that cannot be stored stays for the next page to try.
+ * Move the journals of document `docId` into `store`, each unless the store holds a write of its leader
+ * with the same serial or a later one, and remove them. A journal that cannot be stored stays for the
+ * next page to try.
  */
 export async function importJournals(store: LocalStore, docId: string): Promise<void> {
   for (const journal of journalsOf(docId)) {
-    const { docId, clientId } = journal.record
     try {
       await store.saveWork(journal.record, journal.work, journal.doc)
-      clearJournal(docId, clientId)
+      clearJournal(docId, journal.record.clientId)
     } catch {
       // Out of step with what is stored, or the store refused: the next page tries again.
     }
