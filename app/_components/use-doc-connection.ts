@@ -141,11 +141,15 @@ export function useDocConnection(docId: string): PageAccess {
     const first = tokens.shift()
     if (first) void open(first)
     else setNeedsLink(true)
-    // A keystroke waiting for the next frame's write goes to the device before the page is gone.
+    // A keystroke waiting for the next frame's write goes to the device before the page is gone: when it
+    // goes (pagehide), and when it is hidden, after which a mobile browser may end it without one.
     const flush = () => current?.leaving()
+    const hidden = () => { if (document.visibilityState == "hidden") flush() }
     window.addEventListener("pagehide", flush)
+    document.addEventListener("visibilitychange", hidden)
     return () => {
       window.removeEventListener("pagehide", flush)
+      document.removeEventListener("visibilitychange", hidden)
       cancelled = true
       unsubscribe()
       if (current) current.close()
