@@ -160,7 +160,7 @@ export class DocConnection extends HubConnection {
 
   /** The page is going away: what IndexedDB does not hold yet goes to the leave journal at once, then the write starts. */
   override leaving(): void {
-    if (this.sync && this.persistence && !this.stopped) this.persistence.changed(this.sync, this.strategy)
+    this.persist()
     this.persistence?.leaving()
     super.leaving()
   }

@@ -167,12 +167,16 @@ export class LeaderPersistence {
   leaving(): boolean {
     if (this.saved || !this.latest) return true
     const { sync, strategy } = this.latest
-    const version = sync.version
-    const record = { ...this.identity, strategy, version, unsent: sync.unconfirmedCount, savedAt: Date.now(), serial: this.serial + 1 }
-    const doc = version == this.writtenVersion ? undefined : sync.confirmedDoc.toJSON()
+    const record = this.recordOf(sync, strategy, this.serial + 1)
+    const doc = record.version == this.writtenVersion ? undefined : sync.confirmedDoc.toJSON()
     const kept = writeJournal({ record, work: sync.work(), doc })
     if (kept) this.journaled = record.serial
     return kept
+  }
+
+  /** The record of a write of `sync`, numbered `serial`. */
+  private recordOf(sync: SyncClient, strategy: StrategyName, serial: number): Omit<LeaderRecord, "work"> {
+    return { ...this.identity, strategy, version: sync.version, unsent: sync.unconfirmedCount, savedAt: Date.now(), serial }
   }
 
   /** Forget the leader on this device (its work was sent, or the person removed the document). */
@@ -219,10 +223,9 @@ export class LeaderPersistence {
     const { sync, strategy } = this.latest
     this.dirty = false
     const started = this.onWrite ? performance.now() : 0
-    const version = sync.version
-    const unsent = sync.unconfirmedCount
+    const record = this.recordOf(sync, strategy, ++this.serial)
+    const { version, unsent } = record
     const inflight = sync.inflightBatch?.seq ?? null
-    const record = { ...this.identity, strategy, version, unsent, savedAt: Date.now(), serial: ++this.serial }
     let ops: OpText[] | undefined
     let doc: string | undefined
     if (version != this.writtenVersion || this.compactDue) {

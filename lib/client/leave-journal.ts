@@ -26,18 +26,16 @@ function keyOf(docId: string, clientId: string): string {
 
 /** Write `journal` for its leader; false when the browser has no localStorage or refused it (its quota). */
 export function writeJournal(journal: LeaveJournal): boolean {
-  if (typeof localStorage == "undefined") return false
   return writeStored(local, keyOf(journal.record.docId, journal.record.clientId), journal)
 }
 
 /** Remove what a leader's journal held, once IndexedDB holds as much. */
 export function clearJournal(docId: string, clientId: string): void {
-  if (typeof localStorage != "undefined") remove(keyOf(docId, clientId))
+  remove(keyOf(docId, clientId))
 }
 
 /** The keys under `keyPrefix` and what each holds, parsed. */
 function storedUnder(keyPrefix: string): { key: string; value: unknown }[] {
-  if (typeof localStorage == "undefined") return []
   const found: { key: string; value: unknown }[] = []
   try {
     for (let i = 0; i < localStorage.length; i++) {
@@ -45,7 +43,7 @@ function storedUnder(keyPrefix: string): { key: string; value: unknown }[] {
       if (key?.startsWith(keyPrefix)) found.push({ key, value: readStored(local, key) })
     }
   } catch {
-    // Storage disabled: nothing stored.
+    // No localStorage here, or disabled: nothing stored.
   }
   return found
 }
@@ -54,7 +52,7 @@ function remove(key: string): void {
   try {
     localStorage.removeItem(key)
   } catch {
-    // Storage disabled: nothing to remove.
+    // No localStorage here, or disabled: nothing to remove.
   }
 }
 
@@ -88,7 +86,6 @@ const crdtPrefix = "concord-leave-crdt:"
  * Yjs update, base64) under its own Yjs client id; false when localStorage refused it.
  */
 export function writeCrdtJournal(docId: string, tab: number, update: string): boolean {
-  if (typeof localStorage == "undefined") return false
   return writeStored(local, `${crdtPrefix}${docId}:${tab}`, update)
 }
 
