@@ -56,6 +56,10 @@ export function followSplit(inserted: InsertedRanges, split: SplitStep): void {
  * around typing and sent later) is split again around what was typed into it since: its gap counts as
  * kept.
  *
+ * A step whose own parts each lie inside one textblock, every block boundary in its range being the
+ * typing's (paragraphs pasted, a line broken inside what it deletes), deletes those parts in pieces
+ * and leaves the typing whole, its blocks included.
+ *
  * Across textblocks, a replace step from inside one to inside another is split around typing that
  * lies inside textblocks, into replace steps: each piece joins the blocks at its ends as the step
  * joined its own, so the typing ends up in the one block the step leaves, between what it kept of its
@@ -72,6 +76,10 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
   if (!typed.length) return null
   const gap = step instanceof ReplaceAroundStep ? step : null
   if (!withinTextblock(doc, from, to)) {
+    // Only the typing crosses blocks (paragraphs pasted, a line broken, inside what the step deletes):
+    // the step deletes its own parts around it, and the blocks that typing made stay.
+    const around = gap ? null : aroundTypedBlocks(doc, from, to, typed, slice)
+    if (around) return around
     if (gap || !typed.every(range => withinTextblock(doc, range.from, range.to))) return typingPutBack(doc, step, typed)
     if (!betweenTextblocks(doc, from, to)) {
       // Whole textblocks deleted (selected by the line, say) that others typed into: deleted from inside
@@ -95,6 +103,21 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
     return { steps: [around], map: around.getMap() }
   }
   return pieces(from, to, kept, slice)
+}
+
+/**
+ * The pieces of a step deleting from..to except `typed`, when each part it deletes itself lies inside
+ * one textblock (every block boundary in its range is the typing's) and they apply; else null.
+ */
+function aroundTypedBlocks(doc: Node, from: number, to: number, typed: readonly InsertedRange[], slice: Slice): SplitStep | null {
+  const kept = mergeRanges([...typed])
+  let at = from
+  for (const range of kept.concat({ from: to, to })) {
+    if (range.from > at && !withinTextblock(doc, at, range.from)) return null
+    at = Math.max(at, range.to)
+  }
+  const split = pieces(from, to, kept, slice)
+  return piecesApply(doc, split.steps) ? split : null
 }
 
 /** True when `steps` apply one after the other to `doc`. */

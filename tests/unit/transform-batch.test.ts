@@ -4,7 +4,7 @@ import { undo } from "prosemirror-history"
 import { Transform, Step } from "prosemirror-transform"
 import { splitBlock, joinBackward, toggleMark, setBlockType } from "prosemirror-commands"
 import { wrapInList } from "prosemirror-schema-list"
-import type { Node } from "prosemirror-model"
+import { Fragment, type Node, Slice } from "prosemirror-model"
 import { schema } from "../../lib/schema"
 import { transformBatch } from "../../lib/ot"
 import { CollabHarness } from "../support/collab-harness"
@@ -250,6 +250,42 @@ describe("transformBatch", () => {
     h.assertConverged()
     // Q and R arrived after the undo was made: they stay where the deletion put them, once each.
     expect(text(h.hub.doc)).toBe("xtitle words|one two|three four|five six|seZven|eight QRnine")
+  })
+
+  it("deletes around paragraphs pasted into a deletion inside one paragraph, keeping them", () => {
+    // c1 deletes "cd" in one paragraph while c0 pastes two paragraphs between c and d: the deletion
+    // takes c and d and leaves the paste as it was made, its line break included. Before, it took the
+    // line break too and copied the pasted text into its own step, which a later change to that text
+    // (a deletion, an undo of one) then did not reach.
+    const start = doc(p("ab<a>c<x>d<b>ef"))
+    const { a, b: end, x } = tags(start)
+    const paste = new Slice(Fragment.from([p("XY"), p("ZW")]), 1, 1)
+    const theirs = new Transform(start).replace(x, x, paste)
+    const result = transformBatch(theirs.doc, new Transform(start).delete(a, end).steps, theirs.mapping.maps)
+    expect(result.dropped).toEqual([])
+    expect(text(result.doc)).toBe("abXY|ZWef")
+    expect(result.steps).toHaveLength(2)
+    expect(new Set(result.origins)).toEqual(new Set([0]))
+  })
+
+  it("has the deleter's tab predict the deletion around pasted paragraphs as the hub commits it", () => {
+    const start = doc(p("alpha beta"), p("gamma"))
+    const h = new CollabHarness(start, 2, { history: true })
+    // c1 deletes "ha be" while its "x" is in flight; c0's paste between "ha" and " be" reaches it first.
+    type(h, 1, "x", 18)
+    h.edit(1, s => s.tr.delete(4, 9))
+    h.edit(0, s => s.tr.replace(6, 6, new Slice(Fragment.from([p("XY"), p("ZW")]), 1, 1)))
+    h.deliverToHub(0)
+    h.deliverToClient(1)
+    expect(text(h.clients[1].doc)).toBe("alpXY|ZWta|gammax")
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("alpXY|ZWta|gammax")
+    // Undo in c1's tab takes back its deletion, pieces and all: the paste stays.
+    h.undo(1)
+    h.settle()
+    h.assertConverged()
+    expect(text(h.hub.doc)).toBe("alphaXY|ZW beta|gammax")
   })
 
   it("keeps typing inside a deletion across blocks in every client, the deleter's own too", () => {
