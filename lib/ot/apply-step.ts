@@ -1,5 +1,6 @@
 import type { Node } from "prosemirror-model"
-import { ReplaceStep, replaceStep, type Step, type Transform } from "prosemirror-transform"
+import { ReplaceAroundStep, ReplaceStep, replaceStep, type Step, type Transform } from "prosemirror-transform"
+import { withinTextblock } from "../schema/within-textblock"
 import type { StepApplier } from "./step-applier"
 import { addStep } from "./internals/transform-add-step"
 
@@ -26,15 +27,29 @@ export function applyTransformed(doc: Node, step: Step, applier?: StepApplier): 
 
 /**
  * Apply a step (through `applier` when given, for a run of steps), turning the RangeError ProseMirror
- * throws for positions outside the document into a failure.
+ * throws for positions outside the document into a failure. A replace-around step across blocks fails
+ * too when what it makes breaks the schema: ProseMirror checks the nodes where the slice meets the
+ * document and the gap, not the nodes inside the slice, which a step rebuilt by a transform (typing
+ * put back, see typingPutBack) may have filled with what they do not take.
  */
 export function safeApply(step: Step, doc: Node, applier?: StepApplier): { doc: Node | null; failed: string | null } {
   try {
-    return applier ? applier.apply(doc, step) : step.apply(doc)
+    const result = applier ? applier.apply(doc, step) : step.apply(doc)
+    if (result.doc && step instanceof ReplaceAroundStep && !withinTextblock(doc, step.from, step.to)) checkAround(result.doc, step)
+    return result
   } catch (error) {
     if (error instanceof RangeError) return { doc: null, failed: error.message }
     throw error
   }
+}
+
+/** Throw the schema's RangeError when a node that replace-around `step` made in `doc` is not valid. */
+function checkAround(doc: Node, step: ReplaceAroundStep): void {
+  const end = step.from + step.slice.size + (step.gapTo - step.gapFrom)
+  doc.nodesBetween(step.from, Math.min(end, doc.content.size), node => {
+    node.check()
+    return false
+  })
 }
 
 /** Like applyTransformed, but adds the step to a transform. Returns the step that was added, or null. */

@@ -1,9 +1,10 @@
-import { Fragment, type Node, Slice } from "prosemirror-model"
+import { Fragment, type Node, type NodeType, Slice } from "prosemirror-model"
 import { ReplaceAroundStep, ReplaceStep, StepMap, type Step } from "prosemirror-transform"
 import { withinTextblock } from "../schema/within-textblock"
 import { innermostAt } from "../schema/innermost"
 import { isStructureReplace } from "./structure-replace"
 import type { InsertedRange, InsertedRanges } from "./inserted-ranges"
+import { safeApply } from "./apply-step"
 
 /** Whether a step may delete something (a replace or replace-around step over a range): only such steps are split around concurrent insertions. */
 export function mayDelete(step: Step): step is ReplaceStep | ReplaceAroundStep {
@@ -160,24 +161,37 @@ function typingPutBack(doc: Node, step: ReplaceStep | ReplaceAroundStep, typed: 
   } else {
     const { text, rank } = textBetween(doc, ranked, step.from, step.to)
     if (!text.size) return null
-    const content = slice.size ? insertInto(slice.content, slice.content.size - slice.openEnd, text) : text
+    // Without a slice, the text goes into the block where the range begins.
+    const at = doc.resolve(step.from).parent
+    const content = slice.size ? insertInto(slice.content, slice.content.size - slice.openEnd, text) : at.isTextblock ? allowedIn(at.type, text) : text
     result = content && new ReplaceStep(step.from, step.to, slice.size ? new Slice(content, slice.openStart, slice.openEnd) : new Slice(content, 0, 0), structure)
     // At the end of the slice, inside the node open there.
     moved = [{ from: step.from + slice.size, to: step.from + slice.size + text.size, rank }]
   }
-  if (!result || !result.apply(doc).doc) return null
+  if (!result || !safeApply(result, doc).doc) return null
   return { steps: [result], map: result.getMap(), moved: moved.filter(range => range.to > range.from), extends: result instanceof ReplaceStep }
 }
 
-/** `content` with `insert` put in at `pos` (inside the node there, however deep), or null when that is not a place for it. */
-function insertInto(content: Fragment | null, pos: number, insert: Fragment): Fragment | null {
+/**
+ * `content` with `insert` put in at `pos` (inside the node there, however deep), without the marks
+ * the node it goes into does not take (a code block takes none), or null when that is not a place
+ * for it. `parent` is the node type `content` is the content of, when known.
+ */
+function insertInto(content: Fragment | null, pos: number, insert: Fragment, parent?: NodeType): Fragment | null {
   if (!content || !insert.size) return content
   let index = 0, offset = 0
   while (index < content.childCount && offset + content.child(index).nodeSize <= pos) offset += content.child(index++).nodeSize
   const child = index < content.childCount ? content.child(index) : null
-  if (offset == pos || child!.isText) return content.cut(0, pos).append(insert).append(content.cut(pos))
-  const inner = insertInto(child!.content, pos - offset - 1, insert)
+  if (offset == pos || child!.isText) return content.cut(0, pos).append(parent ? allowedIn(parent, insert) : insert).append(content.cut(pos))
+  const inner = insertInto(child!.content, pos - offset - 1, insert, child!.type)
   return inner && content.replaceChild(index, child!.copy(inner))
+}
+
+/** `inline` without the marks a node of `type` does not take. */
+function allowedIn(type: NodeType, inline: Fragment): Fragment {
+  const nodes: Node[] = []
+  inline.forEach(node => nodes.push(node.mark(node.marks.filter(mark => type.allowsMarkType(mark.type)))))
+  return Fragment.fromArray(nodes)
 }
 
 /**

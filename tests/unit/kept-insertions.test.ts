@@ -37,4 +37,17 @@ describe("typing a deletion across blocks puts back", () => {
     expect(after.textBetween(0, after.content.size, "|")).toBe("one WZ four")
     expect(moved).toEqual(["WZ"])
   })
+
+  it("puts text back without the marks of the block it goes into does not take, rather than dropping it", () => {
+    // Emphasized "EM" typed in the quote of a deletion from a code block to a paragraph: it goes into
+    // the code block, which takes no marks, as plain text (the step used to be left whole, taking it).
+    const start = doc(b.pre("ab<a>c"), b.quote(p("mi<y>d")), p("th<b>ree"))
+    const { a, b: end, y } = tags(start)
+    const theirs = new Transform(start).insert(y, schema.text("EM", [schema.marks.em.create()]))
+    const deletion = new Transform(start).delete(a, end).steps[0].map(theirs.mapping)!
+    const split = splitAround(theirs.doc, deletion, InsertedRanges.of(theirs.mapping.maps))!
+    const after = split.steps.reduce<Node>((at, step) => step.apply(at).doc!, theirs.doc)
+    after.check()
+    expect(after.toString()).toBe('doc(code_block("abEMree"))')
+  })
 })
