@@ -1,7 +1,7 @@
 import type { UnconfirmedWork } from "../ot/sync-client"
 import type { DocJSON } from "../protocol/messages"
 import type { LeaderRecord, LocalStore } from "./local-store"
-import { readStored, writeStored } from "./stored-json"
+import { removeStored, storedUnder, writeStored } from "./stored-json"
 
 /**
  * What a page going away writes, synchronously, of a leader whose latest work IndexedDB does not hold
@@ -31,34 +31,12 @@ export function writeJournal(journal: LeaveJournal): boolean {
 
 /** Remove what a leader's journal held, once IndexedDB holds as much. */
 export function clearJournal(docId: string, clientId: string): void {
-  remove(keyOf(docId, clientId))
-}
-
-/** The keys under `keyPrefix` and what each holds, parsed. */
-function storedUnder(keyPrefix: string): { key: string; value: unknown }[] {
-  const found: { key: string; value: unknown }[] = []
-  try {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i)
-      if (key?.startsWith(keyPrefix)) found.push({ key, value: readStored(local, key) })
-    }
-  } catch {
-    // No localStorage here, or disabled: nothing stored.
-  }
-  return found
-}
-
-function remove(key: string): void {
-  try {
-    localStorage.removeItem(key)
-  } catch {
-    // No localStorage here, or disabled: nothing to remove.
-  }
+  removeStored(local, keyOf(docId, clientId))
 }
 
 /** The journals of document `docId`'s leaders that this browser holds. */
 function journalsOf(docId: string): LeaveJournal[] {
-  return storedUnder(`${prefix}${docId}:`).map(({ value }) => value as LeaveJournal | undefined)
+  return storedUnder(local, `${prefix}${docId}:`).map(({ value }) => value as LeaveJournal | undefined)
     .filter((journal): journal is LeaveJournal => journal?.record?.docId == docId && !!journal.work)
 }
 
@@ -94,12 +72,12 @@ export function writeCrdtJournal(docId: string, tab: number, update: string): bo
  * twice changes nothing) and remove it.
  */
 export function takeCrdtJournals(docId: string, apply: (update: string) => void): void {
-  for (const { key, value } of storedUnder(`${crdtPrefix}${docId}:`)) {
+  for (const { key, value } of storedUnder(local, `${crdtPrefix}${docId}:`)) {
     try {
       if (typeof value == "string") apply(value)
     } catch {
       // Not a Yjs update (written by something else): nothing to keep.
     }
-    remove(key)
+    removeStored(local, key)
   }
 }

@@ -21,6 +21,30 @@ export function writeStored(storage: () => Storage, key: string, value: unknown)
   }
 }
 
+/** Remove what `storage` holds under `key`; nothing when the storage cannot be reached. */
+export function removeStored(storage: () => Storage, key: string): void {
+  try {
+    storage().removeItem(key)
+  } catch {
+    // Storage disabled: nothing to remove.
+  }
+}
+
+/** The keys of `storage` that begin with `prefix`, each with its JSON value (see readStored); none when the storage cannot be reached. */
+export function storedUnder(storage: () => Storage, prefix: string): { key: string; value: unknown }[] {
+  const found: { key: string; value: unknown }[] = []
+  try {
+    const store = storage()
+    for (let i = 0; i < store.length; i++) {
+      const key = store.key(i)
+      if (key?.startsWith(prefix)) found.push({ key, value: readStored(storage, key) })
+    }
+  } catch {
+    // Storage disabled: nothing stored.
+  }
+  return found
+}
+
 /** A stored value that is a plain object, else an empty one. */
 export function asRecord(value: unknown): Record<string, unknown> {
   return value && typeof value == "object" && !Array.isArray(value) ? value as Record<string, unknown> : {}

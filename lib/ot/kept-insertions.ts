@@ -12,7 +12,7 @@ export function mayDelete(step: Step): step is ReplaceStep | ReplaceAroundStep {
 }
 
 /** Ranges in order, those that touch or overlap merged. */
-function mergeRanges(ranges: { from: number; to: number }[]): { from: number; to: number }[] {
+function mergeRanges(ranges: readonly { from: number; to: number }[]): { from: number; to: number }[] {
   const merged: { from: number; to: number }[] = []
   for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
     const last = merged[merged.length - 1]
@@ -111,14 +111,12 @@ export function splitAround(doc: Node, step: Step, inserted: InsertedRanges): Sp
  * one textblock (every block boundary in its range is the typing's) and they apply; else null.
  */
 function aroundTypedBlocks(doc: Node, from: number, to: number, typed: readonly InsertedRange[], slice: Slice): SplitStep | null {
-  const kept = mergeRanges([...typed])
-  let at = from
-  for (const range of kept.concat({ from: to, to })) {
-    if (range.from > at && !withinTextblock(doc, at, range.from)) return null
-    at = Math.max(at, range.to)
-  }
-  const split = pieces(from, to, kept, slice)
-  return piecesApply(doc, split.steps) ? split : null
+  const split = pieces(from, to, mergeRanges(typed), slice)
+  const inside = split.steps.every(piece => {
+    const { from, to } = piece as ReplaceStep
+    return from == to || withinTextblock(doc, from, to)
+  })
+  return inside && piecesApply(doc, split.steps) ? split : null
 }
 
 /** True when `steps` apply one after the other to `doc`. */
@@ -162,8 +160,7 @@ function typingPutBack(doc: Node, step: ReplaceStep | ReplaceAroundStep, typed: 
     const { text, rank } = textBetween(doc, ranked, step.from, step.to)
     if (!text.size) return null
     // Without a slice, the text goes into the block where the range begins.
-    const at = doc.resolve(step.from).parent
-    const content = slice.size ? insertInto(slice.content, slice.content.size - slice.openEnd, text) : at.isTextblock ? allowedIn(at.type, text) : text
+    const content = slice.size ? insertInto(slice.content, slice.content.size - slice.openEnd, text) : inBlockAt(doc, step.from, text)
     result = content && new ReplaceStep(step.from, step.to, slice.size ? new Slice(content, slice.openStart, slice.openEnd) : new Slice(content, 0, 0), structure)
     // At the end of the slice, inside the node open there.
     moved = [{ from: step.from + slice.size, to: step.from + slice.size + text.size, rank }]
@@ -185,6 +182,12 @@ function insertInto(content: Fragment | null, pos: number, insert: Fragment, par
   if (offset == pos || child!.isText) return content.cut(0, pos).append(parent ? allowedIn(parent, insert) : insert).append(content.cut(pos))
   const inner = insertInto(child!.content, pos - offset - 1, insert, child!.type)
   return inner && content.replaceChild(index, child!.copy(inner))
+}
+
+/** `inline` as it goes into the textblock around `pos`: without the marks that block does not take. */
+function inBlockAt(doc: Node, pos: number, inline: Fragment): Fragment {
+  const block = doc.resolve(pos).parent
+  return block.isTextblock ? allowedIn(block.type, inline) : inline
 }
 
 /** `inline` without the marks a node of `type` does not take. */
