@@ -1,5 +1,5 @@
 import type { Node } from "prosemirror-model"
-import { ChangeSet } from "prosemirror-changeset"
+import { Change, ChangeSet } from "prosemirror-changeset"
 import { Step, type StepMap } from "prosemirror-transform"
 import { schema } from "../schema"
 import { StepApplier } from "../ot/step-applier"
@@ -109,9 +109,8 @@ export class Authorship {
       maps.push(map)
       data.push(this.keys[i])
     }
-    const set = maps.length ? ChangeSet.create<string>(this.base).addSteps(this.doc, maps, data) : ChangeSet.create<string>(this.base)
     const spans: AuthorSpan[] = []
-    for (const change of set.changes) {
+    for (const change of maps.length ? changesOf(this.base, this.doc, maps, data) : []) {
       let pos = change.fromB
       for (const span of change.inserted) {
         const author = this.authors.get(span.data)
@@ -161,5 +160,35 @@ export class Authorship {
       this.doc = doc
     }
     this.version = op.version
+  }
+}
+
+/**
+ * The changes `maps` make from `base` to `doc`, each map's ranges carrying its `data`, as a ChangeSet
+ * gives them: minimized, by diffing what each change deleted against what it inserted. prosemirror-changeset
+ * 2.4.6 throws in that diff for a change over 10,000 positions that starts or ends on a block's boundary
+ * (it cuts the change's whole blocks and slices the change by their sizes: a paragraph made a heading
+ * while 10,001 letters were pasted at its start); then every change is given as the maps made it,
+ * merged the way a ChangeSet merges them, so that text retyped as it was counts as typed again.
+ */
+function changesOf(base: Node, doc: Node, maps: readonly StepMap[], data: readonly string[]): readonly Change<string>[] {
+  try {
+    return ChangeSet.create<string>(base).addSteps(doc, maps, data).changes
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error
+    const combine = (a: string, b: string) => (a === b ? a : null) as string
+    const single: Change<string>[] = []
+    maps.forEach((map, i) => {
+      // Each range of a map as a change of its own, after the ranges before it.
+      let offset = 0
+      map.forEach((fromA, toA, fromB, toB) => {
+        const span = (length: number) => (length ? [{ length, data: data[i] }] : [])
+        single.push(Change.fromJSON({ fromA: fromA + offset, toA: toA + offset, fromB, toB, deleted: span(toA - fromA), inserted: span(toB - fromB) }))
+        offset += toB - fromB - (toA - fromA)
+      })
+    })
+    const merged = (from: number, to: number): readonly Change<string>[] =>
+      to == from + 1 ? [single[from]] : Change.merge(merged(from, (from + to) >> 1), merged((from + to) >> 1, to), combine)
+    return single.length ? merged(0, single.length) : []
   }
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { EditorState } from "prosemirror-state"
-import { ReplaceStep, Step } from "prosemirror-transform"
+import { ReplaceStep, Step, Transform } from "prosemirror-transform"
 import { schema } from "../../lib/schema"
 import { limits } from "../../lib/protocol"
 import { Authorship, HistoryLog, historyHighlightKey, historyHighlightPlugin, landedRanges, mergeHighlights, restoreVersion, setHistoryHighlights } from "../../lib/history"
@@ -92,6 +92,19 @@ describe("authorship since a version", () => {
     const spans = authorship.spans.map(s => [s.author.name, authorship.doc.textBetween(s.from, s.to)])
     expect(spans).toEqual([["Ada", "a"], ["Bob", "XY"], ["Ada", "bc"]])
     expect(() => authorship.add(ops[1])).toThrow(RangeError)
+  })
+
+  it("counts a change over 10,000 positions that starts on a block's boundary, which prosemirror-changeset's diff throws on", () => {
+    // A paragraph made a heading while 10,001 letters are pasted at its start: one change from the
+    // heading's opening token to the end of the paste, whose long diff slices past the change's length.
+    const start = doc(p("z"))
+    const heading = new Transform(start).setBlockType(1, 1, schema.nodes.heading, { level: 1 })
+    const paste = new Transform(heading.doc).insert(1, schema.text("m".repeat(10_001)))
+    const authorship = new Authorship(start, 0)
+    authorship.add(op(1, heading.steps.map(s => s.toJSON())))
+    authorship.add({ ...op(2, paste.steps.map(s => s.toJSON())), author: { name: "Bob", color: bob.color } })
+    const spans = authorship.spans.map(s => [s.author.name, s.from, s.to])
+    expect(spans).toEqual([["Ada", 0, 1], ["Bob", 1, 10_002], ["Ada", 10_003, 10_004]])
   })
 
   it("moves back and forth among the versions added, with the documents and spans of each", async () => {
