@@ -5,6 +5,7 @@ import type { BlockWrite, LeanOp, StepJSON } from "../protocol/messages"
 import { limits } from "../protocol/limits"
 import { overTransformBudget } from "../protocol/transform-budget"
 import { ConcordError } from "../protocol/errors"
+import { stepPlaceProblem } from "../schema/validate-step"
 import { mapStep } from "./map-step"
 import { safeApply, stepTransformed } from "./apply-step"
 import { addStep } from "./internals/transform-add-step"
@@ -31,7 +32,13 @@ export const syncKey = new PluginKey("concord-sync")
 // them apart, while its handling of "rebased" transactions pairs its newest items one to one with the
 // steps rebased: merged items would be paired with the wrong steps, and undo would then undo the wrong
 // change or throw. prosemirror-collab's plugin asks the same.
-const preserveHistoryItems = new Plugin({ key: syncKey, historyPreserveItems: true })
+// The plugin also keeps out a local edit that may not go where it is made (a wrap that would nest the
+// document deeper than limits.maxNodeDepth): the hub would refuse the whole batch holding it.
+const syncPlugin = new Plugin({
+  key: syncKey,
+  historyPreserveItems: true,
+  filterTransaction: tr => tr.getMeta(syncKey) != null || !tr.docChanged || tr.steps.every((step, i) => !stepPlaceProblem(step, tr.docs[i]))
+})
 
 /** A local step not yet confirmed by the hub, with its inverse (to undo it when rebasing). */
 interface Unconfirmed {
@@ -189,7 +196,7 @@ export class SyncClient {
   constructor(options: SyncClientOptions) {
     this.clientId = options.clientId
     const state = options.state
-    this.state = syncKey.get(state) ? state : state.reconfigure({ plugins: state.plugins.concat(preserveHistoryItems) })
+    this.state = syncKey.get(state) ? state : state.reconfigure({ plugins: state.plugins.concat(syncPlugin) })
     this.version = options.version
     this.confirmed = state.doc
     this.nextSeq = options.nextSeq ?? 1
@@ -663,6 +670,8 @@ export class SyncClient {
         continue
       }
       if (split && split.steps.length <= 1) mapped = split.steps[0] ?? null
+      // Moved where it may not go (deeper than the limit, into what others wrapped): the hub drops it too.
+      if (mapped && stepPlaceProblem(mapped, tr.doc)) mapped = null
       const applied = mapped && stepTransformed(tr, mapped, applier)
       const appliedMap = applied ? applied.getMap() : null
       if (appliedMap) {

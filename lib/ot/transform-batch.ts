@@ -9,12 +9,16 @@ import { sameInsertion, setsBlockId, stepRange, stepText } from "./step-info"
 import { followSplit, mayDelete, splitAround, type SplitStep } from "./kept-insertions"
 import { InsertedRanges } from "./inserted-ranges"
 
-/** Called with each step about to be applied and the document it applies to; throws to reject the whole batch. */
-export type StepCheck = (step: Step, doc: Node) => void
+/**
+ * Called with each step about to be applied and the document it applies to: why the step may not go
+ * there though it applies (it would nest the document too deep, say), for it to be dropped for that
+ * reason, or null. Throws to reject the whole batch.
+ */
+export type StepCheck = (step: Step, doc: Node) => string | null
 
 /** Optional calls made while a batch is transformed. */
 export interface BatchHooks {
-  /** Called before each step is applied; throws to reject the whole batch. */
+  /** Called before each step is applied: a problem it returns drops the step; throws to reject the whole batch. */
   check?: StepCheck
   /**
    * Called with each submitted step that applied, as committed (one step, or the pieces of a deletion
@@ -56,9 +60,9 @@ export interface TransformedBatch {
  * O((N + M) log N) for N steps over M maps. A deletion that concurrent changes typed into keeps their
  * text (see splitAround): inside one textblock it is committed as one replace-around step whose gap is
  * that text, or, around several insertions, as several steps with the same origin; across textblocks,
- * as several replace steps with the same origin. A step that no longer applies is dropped and reported;
- * `hooks.check` may throw to reject the batch. Pure and deterministic: the same inputs give the same
- * output.
+ * as several replace steps with the same origin. A step that no longer applies, or that `hooks.check`
+ * finds a problem with where it lands, is dropped and reported; `hooks.check` may throw to reject the
+ * batch. Pure and deterministic: the same inputs give the same output.
  */
 export function transformBatch(head: Node, batch: readonly Step[], concurrent: readonly StepMap[], hooks: BatchHooks = {}): TransformedBatch {
   const result: TransformedBatch = { doc: head, steps: [], origins: [], dropped: [], moves: [] }
@@ -87,7 +91,12 @@ export function transformBatch(head: Node, batch: readonly Step[], concurrent: r
       followSplit(inserted!, split)
       continue
     }
-    if (mapped && check) check(mapped, doc)
+    // A step concurrent changes moved where it may not go (too deep in what they wrapped) is dropped as one that no longer applies.
+    const problem = mapped && check ? check(mapped, doc) : null
+    if (problem) {
+      drop(result, mapping, i, step, problem)
+      continue
+    }
     const applied = mapped ? applyTransformed(doc, mapped, applier) : null
     const range = stepRange(step)
     if (applied && applied.step) {
@@ -138,7 +147,7 @@ function drop(result: TransformedBatch, mapping: BatchMapping, index: number, st
 function applySplit(result: TransformedBatch, split: SplitStep, index: number, step: Step, doc: Node, hooks: BatchHooks, applier: StepApplier): boolean {
   let at = doc
   for (const piece of split.steps) {
-    hooks.check?.(piece, at)
+    if (hooks.check?.(piece, at)) return false
     const applied = safeApply(piece, at, applier)
     if (!applied.doc) return false
     at = applied.doc
@@ -158,15 +167,15 @@ function applySplit(result: TransformedBatch, split: SplitStep, index: number, s
 function applyInOrder(result: TransformedBatch, batch: readonly Step[], { check, applied: onApplied, applier = new StepApplier() }: BatchHooks): void {
   let doc = result.doc
   batch.forEach((step, i) => {
-    if (check) check(step, doc)
-    const applied = applyTransformed(doc, step, applier)
-    if (applied.step) {
+    const problem = check ? check(step, doc) : null
+    const applied = problem ? null : applyTransformed(doc, step, applier)
+    if (applied?.step) {
       onApplied?.([applied.step], doc)
       doc = applied.doc
       result.steps.push(applied.step)
       result.origins.push(i)
     } else {
-      result.dropped.push(dropped(i, step, applied.failed))
+      result.dropped.push(dropped(i, step, problem ?? applied!.failed))
     }
   })
   result.doc = doc

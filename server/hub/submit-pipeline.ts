@@ -132,10 +132,15 @@ async function concurrentMaps(ctx: SubmitContext, doc: HubDocument, request: Sub
 type Transformed = TransformedBatch & { summary?: string }
 
 function transformAndApply(doc: HubDocument, steps: Step[], concurrent: StepMap[], stickLeft?: readonly number[]): Transformed {
-  // What the steps carry was checked as they were parsed, and transform moves them without changing it: where they land, only what depends on the place.
+  // What the steps carry was checked as they were parsed, and transform moves them without changing it:
+  // where they land, only what depends on the place. A batch written on the head is refused for a step
+  // that may not go where it was written; a step that concurrent changes moved there (text wrapped
+  // deeper meanwhile) is dropped and reported, as a step that no longer applies is: the hub cannot tell
+  // it from one written there, without the document the batch was written on.
   const check = (step: Step, at: Node) => {
     const problem = stepPlaceProblem(step, at)
-    if (problem) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
+    if (problem && concurrent.length == 0) throw new ConcordError("ERR_SCHEMA_VIOLATION", problem)
+    return problem
   }
   // Described as the steps apply, so that no intermediate document outlives the transform.
   const summarizer = new StepSummarizer(summaryPhrases)

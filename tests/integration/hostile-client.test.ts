@@ -141,12 +141,25 @@ describe("hostile steps", () => {
     expect(await submit(1, base, wraps(limits.maxNodeDepth, 13))).toBe("ERR_SCHEMA_VIOLATION")
     expect((await owner.history()).length).toBe(ops)
     expect(await submit(1, base, wraps(limits.maxNodeDepth - 2, 13))).toBe("ok")
-    expect(await submit(2, base + 1, wraps(1, 13 + 2 * (limits.maxNodeDepth - 2)))).toBe("ERR_SCHEMA_VIOLATION")
+    // The owner's tab gives the new quotes ids: the head is one op further.
+    await owner.waitFor(() => owner.sync!.version == base + 2 && owner.sync!.idle && !owner.awaitingAck, "the owner's ids committed")
+    const head = base + 2
+    const oneMore = wraps(1, 13 + 2 * (limits.maxNodeDepth - 2))
+    expect(await submit(2, head, oneMore)).toBe("ERR_SCHEMA_VIOLATION")
     // A deep slice typed in at the bottom of those quotes is refused the same way, though it is within the limit on its own.
     let nested: unknown = { type: "paragraph", content: [{ type: "text", text: "x" }] }
     for (let i = 0; i < 10; i++) nested = { type: "blockquote", content: [nested] }
     const inner = limits.maxNodeDepth - 2
-    expect(await submit(2, base + 1, [{ stepType: "replace", from: inner, to: inner, slice: { content: [nested] } }])).toBe("ERR_SCHEMA_VIOLATION")
+    expect(await submit(2, head, [{ stepType: "replace", from: inner, to: inner, slice: { content: [nested] } }])).toBe("ERR_SCHEMA_VIOLATION")
+    expect((await owner.history()).length).toBe(ops + 2)
+    // Written on an older version, such a step cannot be told from one that concurrent changes moved
+    // there: it is dropped and reported, as a step that no longer applies is, and changes nothing.
+    const before = owner.sync!.state.doc
+    expect(await submit(2, base + 1, oneMore)).toBe("ok")
+    const [dropping] = await owner.history()
+    expect([dropping.steps.length, dropping.dropped?.map(d => d.reason)]).toEqual([0, [`The document's nodes would nest deeper than ${limits.maxNodeDepth}`]])
+    await owner.waitFor(() => owner.sync!.version == head + 1, "the owner at the dropping op")
+    expect(owner.sync!.state.doc.eq(before)).toBe(true)
     // Everyone can still open it.
     const late = suite.closeAtEnd(await TestClient.open(suite.server.url, "deep-wraps", "late"))
     expect(late.sync!.version).toBeGreaterThan(base)

@@ -3,7 +3,7 @@ import { EditorState, type Transaction } from "prosemirror-state"
 import { Step, type StepMap } from "prosemirror-transform"
 import { undoHistory } from "../../lib/editor/undo-history"
 import { undoOwn } from "../../lib/editor/own-undo"
-import { schema, coolBlocks } from "../../lib/schema"
+import { schema, coolBlocks, stepPlaceProblem } from "../../lib/schema"
 import { SyncClient, transformBatch, type Batch } from "../../lib/ot"
 import type { CommittedOp, DroppedStep } from "../../lib/protocol"
 
@@ -31,7 +31,9 @@ export class MemoryHub {
     if (batch.baseVersion > this.version) throw new RangeError("version from the future")
     const steps = batch.steps.map(json => Step.fromJSON(schema, json))
     const concurrent = this.maps.slice(batch.baseVersion).flat()
-    const result = transformBatch(this.doc, steps, concurrent, { stickLeft: new Set(batch.stickLeft) })
+    // The hub's check of where each step lands (it refuses a batch on the head instead; nothing here sends one).
+    const check = (step: Step, at: Node) => stepPlaceProblem(step, at)
+    const result = transformBatch(this.doc, steps, concurrent, { stickLeft: new Set(batch.stickLeft), check })
     // Its plain blocks held cold, as the hub's sweep holds them, so that batches transform against them.
     this.doc = coolBlocks(result.doc)
     const op: CommittedOp = {
