@@ -4,6 +4,7 @@ import { yCursorPlugin, ySyncPlugin, ySyncPluginKey } from "y-prosemirror"
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness"
 import { IndexeddbPersistence } from "y-indexeddb"
 import { takeCrdtJournals, writeCrdtJournal } from "./leave-journal"
+import { WrittenVector } from "./written-vector"
 import { schema } from "../schema"
 import { ConcordError } from "../protocol/errors"
 import { restoredVersionOf } from "../ot/restores-meta"
@@ -133,8 +134,8 @@ export class CrdtConnection extends HubConnection {
   private othersVersion = 0
   /** The copy in IndexedDB, when kept on this device. */
   private readonly local: IndexeddbPersistence | null
-  /** The Yjs state vector once the stored copy was read (and leave journals taken): a page going away journals what came after it. */
-  private storedVector: Uint8Array | null = null
+  /** How much of the Yjs document IndexedDB holds, once the stored copy was read: a page going away journals what came after it. */
+  private written: WrittenVector | null = null
   /** This page made a local edit: going away, it writes a leave journal. */
   private editedHere = false
   private readonly detailed = new DetailedOpFeed(
@@ -155,6 +156,8 @@ export class CrdtConnection extends HubConnection {
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
       // What the stored copy brings back is sent by the next join, which sends whatever the hub lacks.
       if (this.local && origin === this.local) this.fromStore = true
+      // y-indexeddb, listening since before this, has started writing the update.
+      if (origin !== this.local) this.written?.updated()
       if (origin === fromHub || (this.local && origin === this.local) || !this.writable) return
       this.editedHere = true
       this.pending.push(localUpdate(update, this.version ?? undefined, this.restoring))
@@ -207,7 +210,7 @@ export class CrdtConnection extends HubConnection {
    * since the stored copy was read goes to a leave journal at once, for the next page to merge.
    */
   override leaving(): void {
-    if (this.local && this.editedHere) writeCrdtJournal(this.docId, this.ydoc.clientID, encodeUpdate(Y.encodeStateAsUpdate(this.ydoc, this.storedVector ?? undefined)))
+    if (this.local && this.editedHere) writeCrdtJournal(this.docId, this.ydoc.clientID, encodeUpdate(Y.encodeStateAsUpdate(this.ydoc, this.written?.vector)))
     super.leaving()
   }
 
@@ -379,8 +382,10 @@ export class CrdtConnection extends HubConnection {
     if (this.closed) return
     // What pages that went away right after an edit kept in their leave journals: y-indexeddb stores it
     // as it merges, and it goes to the hub as this page's unsent work.
+    // The journals' updates count as written once y-indexeddb's writes of them complete: a page that
+    // goes before that journals them again.
+    this.written = new WrittenVector(local, this.ydoc, Y.encodeStateVector(this.ydoc))
     takeCrdtJournals(this.docId, update => Y.applyUpdate(this.ydoc, decodeUpdate(update), fromJournal))
-    this.storedVector = Y.encodeStateVector(this.ydoc)
     const base: unknown = await local.get(unsentBaseKey)
     if (Number.isInteger(base) && (base as number) >= 0) this.storedBase = base as number
     if (this.closed) return
