@@ -23,6 +23,7 @@ import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
 import { type StepRun, typingRuns } from "./typing-runs"
 import { TextEdges } from "./text-edges"
+import { chunkedTransaction } from "./chunked-deletion"
 import { markedStepJSON, restoredVersionOf, restoresOfJSON } from "./restores-meta"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */
@@ -317,9 +318,12 @@ export class SyncClient {
     return !this.inflight && this.pending.length == 0
   }
 
-  /** Apply a local transaction (and whatever plugins append to it); its steps join the pending ones. */
+  /**
+   * Apply a local transaction (and whatever plugins append to it); its steps join the pending ones. A
+   * deletion of a long run of blocks is applied in chunks (chunkedTransaction), so that its undo can be sent.
+   */
   apply(tr: Transaction): readonly Transaction[] {
-    const { state, transactions } = this.state.applyTransaction(tr)
+    const { state, transactions } = this.state.applyTransaction(tr.getMeta(syncKey) ? tr : chunkedTransaction(this.state, tr))
     this.state = state
     for (const t of transactions) this.record(t)
     return transactions

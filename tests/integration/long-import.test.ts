@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { history, undo } from "prosemirror-history"
-import type { Transaction } from "prosemirror-state"
+import { closeHistory, history, undo } from "prosemirror-history"
+import { AllSelection, type Transaction } from "prosemirror-state"
 import { replaceDocument } from "../../lib/editor/replace-document"
 import { ownUndoStep } from "../../lib/editor/own-undo"
 import { importedDoc } from "../../lib/formats/imported-document"
@@ -35,6 +35,31 @@ describe("a long import on a document of steps", () => {
     expect(ada.text).toBe(bob.text)
     expect(ada.sync!.state.doc.child(15_999).textContent).toMatch(/^Second 15999: /)
     expect(ada.errors).toEqual([])
+    ada.edit(s => {
+      let tr: Transaction | null = null
+      expect(undo(s, t => (tr = t))).toBe(true)
+      return tr!
+    })
+    await settleAll([ada, bob])
+    expect(bob.sync!.state.doc.eq(before)).toBe(true)
+    expect(ada.errors).toEqual([])
+  })
+
+  it("a deletion of a whole long document goes in chunks, and undo brings it back through the hub", async () => {
+    const ada = new TestClient(suite.server.url, "long-delete", "ada")
+    ada.plugins = [history()]
+    await ada.join(true)
+    suite.closeAtEnd(ada)
+    const bob = await TestClient.open(suite.server.url, "long-delete", "bob")
+    suite.closeAtEnd(bob)
+    ada.edit(s => replaceDocument(s, importedDoc("long.md", paragraphs(16_000, "Long"), true)))
+    await settleAll([ada, bob])
+    const before = bob.sync!.state.doc
+    // Select all and delete (some 1.3 MB of text): putting it back in one step would not fit a message.
+    // (An undo event of its own: within half a second of the import, undo history would join the two.)
+    ada.edit(s => closeHistory(s.tr.setSelection(new AllSelection(s.doc)).deleteSelection()))
+    await settleAll([ada, bob])
+    expect(bob.sync!.state.doc.childCount).toBe(1)
     ada.edit(s => {
       let tr: Transaction | null = null
       expect(undo(s, t => (tr = t))).toBe(true)

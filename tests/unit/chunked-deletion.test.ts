@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest"
+import { EditorState, TextSelection, AllSelection, type Transaction } from "prosemirror-state"
+import { history, undo } from "prosemirror-history"
+import { ReplaceStep, Step } from "prosemirror-transform"
+import type { Node } from "prosemirror-model"
+import { schema } from "../../lib/schema"
+import { chunkedDeletion, chunkedTransaction, maxDeletedPerStep } from "../../lib/ot/chunked-deletion"
+import { SyncClient } from "../../lib/ot"
+import { maxMergedContent } from "../../lib/ot/merge-steps"
+import { b } from "../support/builders"
+
+const { doc, p, ul, li } = b
+
+/** `count` paragraphs of about sixty characters, numbered. */
+function paragraphs(count: number): Node {
+  return doc(...Array.from({ length: count }, (_, i) => p(`paragraph ${i}: a line of text long enough to fill a paragraph.`)))
+}
+
+function applied(start: Node, steps: readonly Step[]): Node {
+  return steps.reduce((at, step) => step.apply(at).doc!, start)
+}
+
+describe("a long deletion taken in chunks", () => {
+  it("makes the same document, each step deleting at most the limit, whatever the range's ends", () => {
+    const start = paragraphs(3_000)
+    const inside = (k: number) => 1 + k * start.child(0).nodeSize + 5
+    const cases: [string, number, number][] = [
+      ["inside two paragraphs", inside(4), inside(2_990)],
+      ["between blocks", inside(4) - 5 - 1, inside(2_990) - 5 - 1],
+      ["the whole document", 0, start.content.size]
+    ]
+    for (const [name, from, to] of cases) {
+      const tr = EditorState.create({ doc: start }).tr.delete(from, to)
+      const steps = chunkedDeletion(start, tr.steps[0])
+      expect(steps, name).not.toBeNull()
+      expect(applied(start, steps!).eq(tr.doc), name).toBe(true)
+      for (const step of steps!) expect((step as ReplaceStep).to - (step as ReplaceStep).from, name).toBeLessThanOrEqual(maxDeletedPerStep)
+    }
+  })
+
+  it("leaves a shorter deletion, and one with no whole blocks to take apart, as it is", () => {
+    const start = paragraphs(100)
+    expect(chunkedDeletion(start, new ReplaceStep(1, 3_000, b.p().slice(0)))).toBeNull()
+    const long = doc(p("x".repeat(maxDeletedPerStep + 10)), p("y"))
+    expect(chunkedDeletion(long, EditorState.create({ doc: long }).tr.delete(2, maxDeletedPerStep + 8).steps[0])).toBeNull()
+  })
+
+  it("takes a list's items apart the same way", () => {
+    const start = doc(p("before"), ul(...Array.from({ length: 2_000 }, (_, i) => li(p(`item ${i} with some words in it to make it longer`)))), p("after"))
+    const tr = EditorState.create({ doc: start }).tr.delete(12, start.content.size - 12)
+    const steps = chunkedDeletion(start, tr.steps[0])!
+    expect(applied(start, steps).eq(tr.doc)).toBe(true)
+    expect(steps.length).toBeGreaterThan(2)
+  })
+
+  it("in a transaction, keeps its selection and metadata, and undo puts the blocks back in batches small enough to send", () => {
+    const start = paragraphs(3_000)
+    const state = EditorState.create({ doc: start, plugins: [history()] })
+    const tr = state.tr.setSelection(new AllSelection(state.doc)).deleteSelection().setMeta("uiEvent", "cut")
+    const chunked = chunkedTransaction(state, tr)
+    expect(chunked).not.toBe(tr)
+    expect(chunked.doc.eq(tr.doc)).toBe(true)
+    expect([chunked.getMeta("uiEvent"), chunked.selection.eq(TextSelection.create(chunked.doc, tr.selection.from))]).toEqual(["cut", true])
+
+    // As a tab does it: the sync client applies the deletion in chunks, and undo history keeps them apart.
+    const sync = new SyncClient({ clientId: "c", version: 0, state })
+    sync.apply(sync.state.tr.setSelection(new AllSelection(sync.state.doc)).deleteSelection())
+    expect(sync.nextBatch()!.steps.length).toBeGreaterThan(2)
+    sync.receive([{ version: 1, clientId: "c", seq: 1, baseVersion: 0, steps: sync.inflightBatch!.steps }])
+    let back = null as Transaction | null
+    expect(undo(sync.state, t => (back = t))).toBe(true)
+    // Undo's own transaction is undo history's: it goes as it is.
+    expect(chunkedTransaction(sync.state, back!)).toBe(back)
+    sync.apply(back!)
+    expect(sync.state.doc.eq(start)).toBe(true)
+    for (let batch = sync.nextBatch(); batch; batch = sync.nextBatch()) {
+      // Each batch puts back at most what mergeSteps lets one carry (one step of it all would be 190,000 positions).
+      const putBack = batch.steps.reduce((size, json) => size + ((Step.fromJSON(schema, json) as ReplaceStep).slice?.size ?? 0), 0)
+      expect(putBack).toBeLessThanOrEqual(maxMergedContent)
+      sync.receive([{ version: sync.version + 1, clientId: "c", seq: batch.seq, baseVersion: batch.baseVersion, steps: batch.steps }])
+    }
+    expect(sync.idle).toBe(true)
+  })
+})
