@@ -1,5 +1,5 @@
 import { Selection, type EditorState, type Transaction } from "prosemirror-state"
-import { ReplaceStep, type Step } from "prosemirror-transform"
+import { ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
 import { Slice, type Node } from "prosemirror-model"
 import { isHistoryTransaction } from "prosemirror-history"
 import { maxMergedContent } from "./merge-steps"
@@ -12,37 +12,80 @@ import { copyMeta } from "./internals/transaction-meta"
 export const maxDeletedPerStep = maxMergedContent / 2
 
 /**
- * Steps that make on `doc` what replace step `step` makes, deleting a long run of whole blocks a chunk
- * at a time (at most maxDeletedPerStep positions each, from the end), then the rest with the step itself:
- * undo of a deletion of thousands of paragraphs then puts them back a chunk a step, each small enough to
- * send, where one step would be too large for a message to the hub. Null when the step deletes less, or
- * its range holds too few whole blocks to take apart.
+ * Steps that make on `doc` what replace (or replace-around) step `step` makes, deleting the whole
+ * blocks of a long range a chunk at a time (at most maxDeletedPerStep positions each, from the end),
+ * then the rest with the step itself: undo of a deletion of thousands of paragraphs then puts them back
+ * a chunk a step, each small enough to send, where one step would be too large for a message to the
+ * hub. A block too large for one chunk (a list of thousands of items) is emptied the same way first, all
+ * but its last child. Null when the step deletes less, or its range holds no whole blocks to take apart.
+ * (`max` is for tests.)
  */
-export function chunkedDeletion(doc: Node, step: Step): Step[] | null {
-  if (!(step instanceof ReplaceStep) || step.to - step.from <= maxDeletedPerStep) return null
+export function chunkedDeletion(doc: Node, step: Step, max = maxDeletedPerStep): Step[] | null {
+  if (!deletesMuch(step, max)) return null
   // A structure step (one that may only move structure) is left as it is.
   if ((step.toJSON() as { structure?: boolean }).structure) return null
-  const $from = doc.resolve(step.from), $to = doc.resolve(step.to)
-  const depth = $from.sharedDepth(step.to)
-  const parent = $from.node(depth)
-  // The whole children of the range's shared parent, but the last: the step keeps one, so that the
-  // parent is never left without children between the steps (a document holds at least one block).
-  const first = $from.depth > depth ? $from.index(depth) + 1 : $from.index(depth)
-  const last = $to.index(depth) - 1
-  if (last <= first) return null
-  const starts = [$from.start(depth)]
+  // What a replace-around step deletes before its gap (a deletion from a paragraph into a list item
+  // keeps the item's text as the gap) is taken apart; the rest of it stays in the step.
+  const end = step instanceof ReplaceAroundStep ? step.gapFrom : step.to
+  const $from = doc.resolve(step.from), $end = doc.resolve(end)
+  const depth = $from.sharedDepth(end)
+  // The runs of whole blocks inside the range, last first (each run's deletions then leave the
+  // positions of those before it be): the blocks before the end's path at each depth below the shared
+  // parent, the shared parent's whole children, and the blocks after the start's path. Each parent
+  // keeps a child: the one on the path, or, when the range neither starts nor ends inside a child, the
+  // shared parent's last whole child (a document holds at least one block).
+  const runs: { parent: Node; start: number; first: number; last: number }[] = []
+  for (let k = $end.depth - 1; k > depth; k--) runs.push({ parent: $end.node(k), start: $end.start(k), first: 0, last: $end.index(k) })
+  const inside = $from.depth > depth || $end.depth > depth
+  runs.push({ parent: $from.node(depth), start: $from.start(depth), first: $from.depth > depth ? $from.index(depth) + 1 : $from.index(depth), last: inside ? $end.index(depth) : $end.index(depth) - 1 })
+  for (let k = depth + 1; k < $from.depth; k++) runs.push({ parent: $from.node(k), start: $from.start(k), first: $from.index(k) + 1, last: $from.node(k).childCount })
+  const steps: Step[] = []
+  let removed = 0
+  for (const { parent, start, first, last } of runs) {
+    const from = deletableFrom(parent, first, last)
+    if (last > from) removed += deleteChildren(parent, start, from, last, max, steps)
+  }
+  if (!steps.length) return null
+  const rest = step instanceof ReplaceAroundStep
+    ? new ReplaceAroundStep(step.from, step.to - removed, step.gapFrom - removed, step.gapTo - removed, step.slice, step.insert)
+    : new ReplaceStep(step.from, step.to - removed, step.slice)
+  return [...steps, rest]
+}
+
+/** Whether `step` deletes more than `max` positions (a replace-around step's gap stays). */
+function deletesMuch(step: Step, max = maxDeletedPerStep): step is ReplaceStep | ReplaceAroundStep {
+  if (step instanceof ReplaceStep) return step.to - step.from > max
+  if (step instanceof ReplaceAroundStep) return step.to - step.from - (step.gapTo - step.gapFrom) > max
+  return false
+}
+
+/**
+ * Add to `steps` the deletions of children `first` to `last` (exclusive) of `parent`, whose content
+ * starts at `start`: from the end, a chunk of at most `max` positions at a time, a child larger than
+ * that emptied first (all its children but the last, the same way). Returns the positions
+ * removed in all. Positions before the child at hand never move, the deletions being after it.
+ */
+function deleteChildren(parent: Node, start: number, first: number, last: number, max: number, steps: Step[]): number {
+  const starts = [start]
   for (let i = 0; i < last; i++) starts.push(starts[i] + parent.child(i).nodeSize)
-  // From the end, so that each chunk's positions hold after the chunks before it are deleted.
-  const chunks: Step[] = []
+  // The chunk not deleted yet: from the start of the child after the one at hand to chunkEnd.
   let chunkEnd = starts[last]
-  const cut = (from: number) => {
-    chunks.push(new ReplaceStep(from, chunkEnd, Slice.empty))
+  const flush = (from: number) => {
+    if (chunkEnd > from) steps.push(new ReplaceStep(from, chunkEnd, Slice.empty))
     chunkEnd = from
   }
-  for (let i = last - 1; i >= first; i--) if (chunkEnd - starts[i] > maxDeletedPerStep && chunkEnd > starts[i + 1]) cut(starts[i + 1])
-  cut(starts[first])
-  const removed = starts[last] - starts[first]
-  return [...chunks, new ReplaceStep(step.from, step.to - removed, step.slice)]
+  for (let i = last - 1; i >= first; i--) {
+    const child = parent.child(i)
+    const inner = child.nodeSize > max && !child.isTextblock ? deletableFrom(child, 0, child.childCount - 1) : 0
+    if (child.nodeSize > max && inner < child.childCount - 2) {
+      flush(starts[i + 1])
+      chunkEnd = starts[i + 1] - deleteChildren(child, starts[i] + 1, inner, child.childCount - 1, max, steps)
+    } else if (chunkEnd - starts[i] > max) {
+      flush(starts[i + 1])
+    }
+  }
+  flush(starts[first])
+  return starts[last] - starts[first]
 }
 
 /**
@@ -52,7 +95,7 @@ export function chunkedDeletion(doc: Node, step: Step): Step[] | null {
  * steps are undo history's own.
  */
 export function chunkedTransaction(state: EditorState, tr: Transaction): Transaction {
-  if (isHistoryTransaction(tr) || !tr.steps.some(step => step instanceof ReplaceStep && step.to - step.from > maxDeletedPerStep)) return tr
+  if (isHistoryTransaction(tr) || !tr.steps.some(deletesMuch)) return tr
   const chunked = state.tr
   let changed = false
   for (let i = 0; i < tr.steps.length; i++) {
@@ -67,4 +110,14 @@ export function chunkedTransaction(state: EditorState, tr: Transaction): Transac
   if (tr.scrolledIntoView) chunked.scrollIntoView()
   copyMeta(tr, chunked)
   return chunked
+}
+
+/**
+ * The first of children `first`..`last` (exclusive) of `parent` from which on they may all go, the
+ * parent's content staying valid (a list item keeps its first paragraph); `last` when none may.
+ */
+function deletableFrom(parent: Node, first: number, last: number): number {
+  let from = first
+  while (from < last && !parent.canReplace(from, last)) from++
+  return from
 }

@@ -8,6 +8,7 @@ import { chunkedDeletion, chunkedTransaction, maxDeletedPerStep } from "../../li
 import { SyncClient } from "../../lib/ot"
 import { maxMergedContent } from "../../lib/ot/merge-steps"
 import { b } from "../support/builders"
+import { seededRandom } from "../support/seeded-random"
 
 const { doc, p, ul, li } = b
 
@@ -45,12 +46,54 @@ describe("a long deletion taken in chunks", () => {
     expect(chunkedDeletion(long, EditorState.create({ doc: long }).tr.delete(2, maxDeletedPerStep + 8).steps[0])).toBeNull()
   })
 
-  it("takes a list's items apart the same way", () => {
-    const start = doc(p("before"), ul(...Array.from({ length: 2_000 }, (_, i) => li(p(`item ${i} with some words in it to make it longer`)))), p("after"))
-    const tr = EditorState.create({ doc: start }).tr.delete(12, start.content.size - 12)
-    const steps = chunkedDeletion(start, tr.steps[0])!
-    expect(applied(start, steps).eq(tr.doc)).toBe(true)
-    expect(steps.length).toBeGreaterThan(2)
+  it("empties a block too large for one chunk, a list of thousands of items, the same way first", () => {
+    const items = (n: number) => ul(...Array.from({ length: n }, (_, i) => li(p(`item ${i} with some words in it to make it longer`))))
+    const start = doc(p("before"), items(2_000), p("after"), items(3), p("end"))
+    const cases: [string, number, number][] = [
+      // A replace-around step: the list item's text after the range stays, as its gap.
+      ["from inside the paragraph before it to inside an item of the list after", 3, start.content.size - 12],
+      ["from inside the paragraph before it to inside the paragraph after", 3, start.content.size - 200],
+      ["the whole document", 0, start.content.size]
+    ]
+    for (const [name, from, to] of cases) {
+      const tr = EditorState.create({ doc: start }).tr.delete(from, to)
+      const steps = chunkedDeletion(start, tr.steps[0])!
+      expect(applied(start, steps).eq(tr.doc), name).toBe(true)
+      expect(steps.length, name).toBeGreaterThan(2)
+      // Undo puts back each step's content in one step: none holds more than a chunk.
+      let at = start
+      for (const step of steps) {
+        expect((step.invert(at) as ReplaceStep).slice.size, name).toBeLessThanOrEqual(maxDeletedPerStep)
+        at = step.apply(at).doc! as typeof at
+      }
+    }
+  })
+
+  it("makes the same document for any range of a document of lists, quotes and headings (seeded, small chunks)", () => {
+    const { h1, quote, ol } = b
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = seededRandom(seed)
+      const int = (n: number) => Math.floor(random() * n)
+      const text = () => "abcdefgh".slice(0, 1 + int(8))
+      const blocks = (depth: number): Node[] => Array.from({ length: 1 + int(6) }, () => {
+        const kind = depth > 2 ? int(2) : int(5)
+        if (kind == 0) return p(text())
+        if (kind == 1) return h1(text())
+        if (kind == 2) return quote(...blocks(depth + 1))
+        return (kind == 3 ? ul : ol)(...Array.from({ length: 1 + int(5) }, () => li(p(text()), ...(int(2) ? blocks(depth + 1) : []))))
+      })
+      const start = doc(...blocks(0))
+      start.check()
+      const from = int(start.content.size), to = from + int(start.content.size - from + 1)
+      const tr = EditorState.create({ doc: start }).tr.delete(from, to)
+      let at: Node = start
+      for (const step of tr.steps) {
+        const steps = chunkedDeletion(at, step, 8)
+        const after = step.apply(at).doc!
+        if (steps) expect(applied(at, steps).eq(after), `seed ${seed}: ${from}-${to}`).toBe(true)
+        at = after
+      }
+    }
   })
 
   it("in a transaction, keeps its selection and metadata, and undo puts the blocks back in batches small enough to send", () => {
