@@ -95,7 +95,7 @@ function deleteChildren(parent: Node, start: number, first: number, last: number
  * steps are undo history's own.
  */
 export function chunkedTransaction(state: EditorState, tr: Transaction): Transaction {
-  if (isHistoryTransaction(tr) || !tr.steps.some(deletesMuch)) return tr
+  if (isHistoryTransaction(tr) || !tr.steps.some(step => deletesMuch(step))) return tr
   const chunked = state.tr
   let changed = false
   for (let i = 0; i < tr.steps.length; i++) {
