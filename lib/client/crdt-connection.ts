@@ -60,6 +60,15 @@ const joinedKey = "joined"
  */
 const unsentBaseKey = "unsent-base"
 
+/**
+ * The newest version this device had seen of the document, in the stored copy: what a page opened
+ * offline bases its edits on, so that their op says what they merged past. Written at most every
+ * seenEvery ms; a copy may hold a little more than it says (an older base explains a merge with an op
+ * the edits had seen), which only the history's account of the merge reads.
+ */
+const seenKey = "seen-version"
+const seenEvery = 1_000
+
 /** What an awareness "update" event reports: the Yjs client ids whose states were added, updated or removed. */
 interface AwarenessChanges {
   added: number[]
@@ -136,6 +145,9 @@ export class CrdtConnection extends HubConnection {
   private readonly local: IndexeddbPersistence | null
   /** How much of the Yjs document IndexedDB holds, once the stored copy was read: a page going away journals what came after it. */
   private written: WrittenVector | null = null
+  /** The newest version written to the stored copy under seenKey, or read from it (-1: none). */
+  private storedSeen = -1
+  private seenTimer: ReturnType<typeof setTimeout> | null = null
   /** This page made a local edit: going away, it writes a leave journal. */
   private editedHere = false
   private readonly detailed = new DetailedOpFeed(
@@ -210,6 +222,7 @@ export class CrdtConnection extends HubConnection {
    * since the stored copy was read goes to a leave journal at once, for the next page to merge.
    */
   override leaving(): void {
+    this.writeSeen()
     if (this.local && this.editedHere) writeCrdtJournal(this.docId, this.ydoc.clientID, encodeUpdate(Y.encodeStateAsUpdate(this.ydoc, this.written?.vector)))
     super.leaving()
   }
@@ -272,6 +285,7 @@ export class CrdtConnection extends HubConnection {
       // Others remove this caret at once rather than when it times out.
       removeAwarenessStates(this.awareness, [this.ydoc.clientID], "local")
       this.detailed.clear()
+      this.writeSeen()
       this.awareness.destroy()
       this.ydoc.destroy()
     }
@@ -296,6 +310,7 @@ export class CrdtConnection extends HubConnection {
     const hubUpdate = decodeUpdate(result.crdt.update)
     Y.applyUpdate(this.ydoc, hubUpdate, fromHub)
     this.version = Math.max(this.version ?? 0, result.version)
+    this.noteSeen()
     // Whatever the join brought may be anyone's.
     this.othersVersion = Math.max(this.othersVersion, result.version)
     this.createState()
@@ -388,6 +403,12 @@ export class CrdtConnection extends HubConnection {
     takeCrdtJournals(this.docId, update => Y.applyUpdate(this.ydoc, decodeUpdate(update), fromJournal))
     const base: unknown = await local.get(unsentBaseKey)
     if (Number.isInteger(base) && (base as number) >= 0) this.storedBase = base as number
+    // Opened offline, the page's edits are based on what the copy had seen, until the hub answers.
+    const seen: unknown = await local.get(seenKey)
+    if (Number.isInteger(seen) && (seen as number) >= 0) {
+      this.storedSeen = Math.max(this.storedSeen, seen as number)
+      if (this.version === null) this.version = seen as number
+    }
     if (this.closed) return
     if (!this.state && (await local.get(joinedKey))) this.createState()
     // Joined before the stored copy was read, that join could not send what the copy brought back: join again.
@@ -402,6 +423,7 @@ export class CrdtConnection extends HubConnection {
     if (updates.length) Y.applyUpdate(this.ydoc, Y.mergeUpdates(updates), fromHub)
     for (const op of others) this.othersVersion = Math.max(this.othersVersion, op.version)
     this.version = Math.max(this.version ?? 0, ...ops.map(op => op.version))
+    this.noteSeen()
     // Before the version's listeners: a history that sees the version move without its ops fetches them.
     this.detailed.deliver(ops)
     this.emit("state")
@@ -475,6 +497,7 @@ export class CrdtConnection extends HubConnection {
   private sent(result: SubmitResult): void {
     this.inflight = null
     this.version = Math.max(this.version ?? 0, result.version)
+    this.noteSeen()
     // Edits made while this one was on its way saw it: unless someone else's op came in between, they are based on it.
     for (const u of this.pending) if (u.base !== undefined && u.base >= this.othersVersion) u.base = result.version
     this.flush()
@@ -492,6 +515,21 @@ export class CrdtConnection extends HubConnection {
     if (base === undefined) return
     this.storedBase = base
     void this.local.set(unsentBaseKey, base)
+  }
+
+  /** Write the version seen to the stored copy (seenKey) soon, unless it holds it already. */
+  private noteSeen(): void {
+    if (!this.local || this.seenTimer || this.closed) return
+    this.seenTimer = setTimeout(() => this.writeSeen(), seenEvery)
+  }
+
+  /** Write the version seen to the stored copy now, unless it holds it already. */
+  private writeSeen(): void {
+    if (this.seenTimer) clearTimeout(this.seenTimer)
+    this.seenTimer = null
+    if (!this.local || this.version === null || this.version <= this.storedSeen) return
+    this.storedSeen = this.version
+    void this.local.set(seenKey, this.version)
   }
 
   /** Once the hub has every edit (or the base is refused, `anyway`), the stored copy holds no base. */
