@@ -24,6 +24,7 @@ import { LeaderPersistence, type WriteTimings } from "./leader-persistence"
 import type { DeviceWriter } from "./device-writer"
 import type { LocalStore, StoredLeader } from "./local-store"
 import { oversizedStep } from "./oversized-change"
+import { chunkedTransaction } from "../ot/chunked-change"
 
 /** Options for a DocConnection. */
 export interface DocConnectionOptions extends HubConnectionOptions {
@@ -210,16 +211,19 @@ export class DocConnection extends HubConnection {
 
   /**
    * Apply a local transaction and send its steps when the hub is ready for them; a transaction that
-   * changes the document is ignored while the connection is not writable, and one holding a step too
-   * large for a message to the hub is refused with an issue saying so. Throws before the document has loaded.
+   * changes the document is ignored while the connection is not writable, a long paste or deletion is
+   * applied in chunks, and one holding a step too large for a message to the hub even so (a paragraph
+   * of a million characters) is refused with an issue saying so. Throws before the document has loaded.
    */
   dispatch(tr: Transaction): void {
     if (!this.sync) throw new RangeError("DocConnection.dispatch called before the document loaded")
     if (tr.docChanged && !this.writable) return
-    // A change no message to the hub can carry is refused before it shows, rather than shown and then taken back.
-    const oversized = tr.docChanged ? oversizedStep(tr) : null
+    // A long paste or deletion goes in chunks that each fit a message (chunkedTransaction); a change no
+    // message to the hub can carry even so is refused before it shows, rather than shown and then taken back.
+    const chunked = chunkedTransaction(this.sync.state, tr)
+    const oversized = chunked.docChanged ? oversizedStep(chunked) : null
     if (oversized != null) return this.reports.tooLarge(oversized)
-    this.track(this.sync.apply(tr))
+    this.track(this.sync.apply(chunked))
     if (tr.docChanged) {
       this.refreshOthers()
       this.submitter.flush()

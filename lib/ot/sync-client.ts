@@ -23,7 +23,7 @@ import { mergeSteps } from "./merge-steps"
 import { unmergeCommitted } from "./unmerge-steps"
 import { type StepRun, typingRuns } from "./typing-runs"
 import { TextEdges } from "./text-edges"
-import { chunkedTransaction } from "./chunked-deletion"
+import { chunkedTransaction } from "./chunked-change"
 import { markedStepJSON, restoredVersionOf, restoresOfJSON } from "./restores-meta"
 
 /** Marks transactions made by the sync client (remote ops and rebases), so that they are not sent back. */

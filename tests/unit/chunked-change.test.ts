@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest"
 import { EditorState, TextSelection, AllSelection, type Transaction } from "prosemirror-state"
 import { history, undo } from "prosemirror-history"
 import { ReplaceStep, Step } from "prosemirror-transform"
-import type { Node } from "prosemirror-model"
+import type { Node, Slice } from "prosemirror-model"
 import { schema } from "../../lib/schema"
-import { chunkedDeletion, chunkedTransaction, maxDeletedPerStep } from "../../lib/ot/chunked-deletion"
+import { chunkedDeletion, chunkedInsertion, chunkedTransaction, maxDeletedPerStep } from "../../lib/ot/chunked-change"
 import { SyncClient } from "../../lib/ot"
 import { maxMergedContent } from "../../lib/ot/merge-steps"
 import { b } from "../support/builders"
@@ -21,7 +21,25 @@ function applied(start: Node, steps: readonly Step[]): Node {
   return steps.reduce((at, step) => step.apply(at).doc!, start)
 }
 
-describe("a long deletion taken in chunks", () => {
+/** A document of paragraphs, headings, quotes and lists, nested up to three deep, made from `seed`, with the random numbers that go on. */
+function seededDoc(seed: number): { start: Node; int: (n: number) => number } {
+  const { h1, quote, ol } = b
+  const random = seededRandom(seed)
+  const int = (n: number) => Math.floor(random() * n)
+  const text = () => "abcdefgh".slice(0, 1 + int(8))
+  const blocks = (depth: number): Node[] => Array.from({ length: 1 + int(6) }, () => {
+    const kind = depth > 2 ? int(2) : int(5)
+    if (kind == 0) return p(text())
+    if (kind == 1) return h1(text())
+    if (kind == 2) return quote(...blocks(depth + 1))
+    return (kind == 3 ? ul : ol)(...Array.from({ length: 1 + int(5) }, () => li(p(text()), ...(int(2) ? blocks(depth + 1) : []))))
+  })
+  const start = doc(...blocks(0))
+  start.check()
+  return { start, int }
+}
+
+describe("a long change taken in chunks", () => {
   it("makes the same document, each step deleting at most the limit, whatever the range's ends", () => {
     const start = paragraphs(3_000)
     const inside = (k: number) => 1 + k * start.child(0).nodeSize + 5
@@ -70,20 +88,8 @@ describe("a long deletion taken in chunks", () => {
   })
 
   it("makes the same document for any range of a document of lists, quotes and headings (seeded, small chunks)", () => {
-    const { h1, quote, ol } = b
     for (let seed = 1; seed <= 300; seed++) {
-      const random = seededRandom(seed)
-      const int = (n: number) => Math.floor(random() * n)
-      const text = () => "abcdefgh".slice(0, 1 + int(8))
-      const blocks = (depth: number): Node[] => Array.from({ length: 1 + int(6) }, () => {
-        const kind = depth > 2 ? int(2) : int(5)
-        if (kind == 0) return p(text())
-        if (kind == 1) return h1(text())
-        if (kind == 2) return quote(...blocks(depth + 1))
-        return (kind == 3 ? ul : ol)(...Array.from({ length: 1 + int(5) }, () => li(p(text()), ...(int(2) ? blocks(depth + 1) : []))))
-      })
-      const start = doc(...blocks(0))
-      start.check()
+      const { start, int } = seededDoc(seed)
       const from = int(start.content.size), to = from + int(start.content.size - from + 1)
       const tr = EditorState.create({ doc: start }).tr.delete(from, to)
       let at: Node = start
@@ -94,6 +100,51 @@ describe("a long deletion taken in chunks", () => {
         at = after
       }
     }
+  })
+
+  it("puts in a long run of blocks a chunk at a time, the first and last blocks first, wherever it goes", () => {
+    const pasted = paragraphs(3_000)
+    const start = doc(p("one two"), p("three"))
+    const cases: [string, number, number, Slice][] = [
+      ["between blocks", 9, 9, pasted.slice(0, pasted.content.size)],
+      ["inside a paragraph, open at both ends", 3, 3, pasted.slice(5, pasted.content.size - 5)],
+      ["over the whole document", 0, start.content.size, pasted.slice(0, pasted.content.size)]
+    ]
+    for (const [name, from, to, slice] of cases) {
+      const tr = EditorState.create({ doc: start }).tr.replace(from, to, slice)
+      const steps = chunkedInsertion(tr.steps[0])
+      expect(steps, name).not.toBeNull()
+      expect(applied(start, steps!).eq(tr.doc), name).toBe(true)
+      for (const step of steps!) expect((step as ReplaceStep).slice.size, name).toBeLessThanOrEqual(maxDeletedPerStep)
+    }
+    expect(chunkedInsertion(EditorState.create({ doc: start }).tr.insertText("x".repeat(maxDeletedPerStep + 1), 2).steps[0])).toBeNull()
+  })
+
+  it("puts in any slice of a document of lists, quotes and headings anywhere the same (seeded, small chunks)", () => {
+    let chunked = 0
+    for (let seed = 1; seed <= 300; seed++) {
+      const { start, int } = seededDoc(seed)
+      const { start: source } = seededDoc(seed + 10_000)
+      const a = int(source.content.size), b2 = a + int(source.content.size - a + 1)
+      const from = int(start.content.size), to = from + int(Math.min(20, start.content.size - from) + 1)
+      let tr
+      try {
+        tr = EditorState.create({ doc: start }).tr.replace(from, to, source.slice(a, b2))
+      } catch {
+        continue
+      }
+      let at: Node = start
+      for (const step of tr.steps) {
+        const steps = chunkedInsertion(step, 8)
+        const after = step.apply(at).doc!
+        if (steps) {
+          chunked++
+          expect(applied(at, steps).eq(after), `seed ${seed}`).toBe(true)
+        }
+        at = after
+      }
+    }
+    expect(chunked).toBeGreaterThan(50)
   })
 
   it("in a transaction, keeps its selection and metadata, and undo puts the blocks back in batches small enough to send", () => {

@@ -1,13 +1,14 @@
 import { Selection, type EditorState, type Transaction } from "prosemirror-state"
 import { ReplaceAroundStep, ReplaceStep, type Step } from "prosemirror-transform"
-import { Slice, type Node } from "prosemirror-model"
+import { Fragment, Slice, type Node } from "prosemirror-model"
 import { isHistoryTransaction } from "prosemirror-history"
 import { maxMergedContent } from "./merge-steps"
 import { copyMeta } from "./internals/transaction-meta"
 
 /**
- * Positions one step may delete when more is deleted at once: undo puts each step's content back in one
- * step, which goes to the hub in one batch (mergeSteps takes at most maxMergedContent a batch).
+ * Positions one step may delete or put in when more is changed at once: a step, and undo's inverse of
+ * it, goes to the hub in one batch (mergeSteps takes at most maxMergedContent a batch), which must fit
+ * a message.
  */
 export const maxDeletedPerStep = maxMergedContent / 2
 
@@ -89,17 +90,59 @@ function deleteChildren(parent: Node, start: number, first: number, last: number
 }
 
 /**
- * `tr`, or when it deletes more at once than undo can send back in one step (see chunkedDeletion), a
- * transaction on `state` that makes the same document with the long deletions in chunks, carrying the
- * selection, stored marks, time, scrolling and metadata of `tr`. Leaves undo and redo as they are: their
- * steps are undo history's own.
+ * Steps that make on `doc` what replace step `step` makes when it puts in a long run of blocks (a paste
+ * of a long document): the step with only the first and the last of its slice's top-level nodes, then
+ * the nodes between them, in order, a chunk of at most `max` positions a step. Each then fits a message
+ * to the hub, where the one step could not. Null when the step puts in less, or its slice has fewer
+ * than three top-level nodes. (`max` is for tests.)
+ */
+export function chunkedInsertion(step: Step, max = maxDeletedPerStep): Step[] | null {
+  if (!insertsMuch(step, max) || (step.toJSON() as { structure?: boolean }).structure) return null
+  const { content, openStart, openEnd } = step.slice
+  if (content.childCount < 3) return null
+  const first = content.firstChild!, last = content.lastChild!
+  const steps: Step[] = [new ReplaceStep(step.from, step.to, new Slice(Fragment.from([first, last]), openStart, openEnd))]
+  // Between the first and the last node, where the first one's open start joined what was there.
+  let at = step.from + first.nodeSize - openStart
+  let chunk: Node[] = [], size = 0
+  const flush = () => {
+    if (!chunk.length) return
+    steps.push(new ReplaceStep(at, at, new Slice(Fragment.from(chunk), 0, 0)))
+    at += size
+    chunk = []
+    size = 0
+  }
+  for (let i = 1; i < content.childCount - 1; i++) {
+    const node = content.child(i)
+    if (size + node.nodeSize > max) flush()
+    chunk.push(node)
+    size += node.nodeSize
+  }
+  flush()
+  return steps
+}
+
+/** Whether `step` is a replace step putting in more than `max` positions. */
+function insertsMuch(step: Step, max = maxDeletedPerStep): step is ReplaceStep {
+  return step instanceof ReplaceStep && step.slice.size > max
+}
+
+/**
+ * `tr`, or when it deletes more at once than undo can send back in one step (see chunkedDeletion), or
+ * puts in more than one step can send (see chunkedInsertion), a transaction on `state` that makes the
+ * same document with those steps in chunks, carrying the selection, stored marks, time, scrolling and
+ * metadata of `tr`. Leaves undo and redo as they are: their steps are undo history's own.
  */
 export function chunkedTransaction(state: EditorState, tr: Transaction): Transaction {
-  if (isHistoryTransaction(tr) || !tr.steps.some(step => deletesMuch(step))) return tr
+  if (isHistoryTransaction(tr) || !tr.steps.some(step => deletesMuch(step) || insertsMuch(step))) return tr
   const chunked = state.tr
   let changed = false
   for (let i = 0; i < tr.steps.length; i++) {
-    const steps = chunkedDeletion(tr.docs[i], tr.steps[i])
+    // A long deletion first, then what its last step (or the step) puts in, in chunks too.
+    const deleted = chunkedDeletion(tr.docs[i], tr.steps[i])
+    const rest = deleted ? deleted[deleted.length - 1] : tr.steps[i]
+    const inserted = chunkedInsertion(rest)
+    const steps = deleted || inserted ? [...(deleted ? deleted.slice(0, -1) : []), ...(inserted ?? [rest])] : null
     if (steps) changed = true
     for (const step of steps ?? [tr.steps[i]]) if (chunked.maybeStep(step).failed != null) return tr
   }
