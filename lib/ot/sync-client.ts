@@ -320,7 +320,7 @@ export class SyncClient {
 
   /**
    * Apply a local transaction (and whatever plugins append to it); its steps join the pending ones. A
-   * deletion of a long run of blocks is applied in chunks (chunkedTransaction), so that its undo can be sent.
+   * long deletion or paste is applied in chunks (chunkedTransaction), so that it and its undo can be sent.
    */
   apply(tr: Transaction): readonly Transaction[] {
     const { state, transactions } = this.state.applyTransaction(tr.getMeta(syncKey) ? tr : chunkedTransaction(this.state, tr))
