@@ -4,6 +4,7 @@ import { Fragment, Slice, type Node } from "prosemirror-model"
 import { isHistoryTransaction } from "prosemirror-history"
 import { maxMergedContent } from "./merge-steps"
 import { copyMeta } from "./internals/transaction-meta"
+import { isStructureReplace } from "./structure-replace"
 
 /**
  * Positions one step may delete or put in when more is changed at once: a step, and undo's inverse of
@@ -24,7 +25,7 @@ export const maxDeletedPerStep = maxMergedContent / 2
 export function chunkedDeletion(doc: Node, step: Step, max = maxDeletedPerStep): Step[] | null {
   if (!deletesMuch(step, max)) return null
   // A structure step (one that may only move structure) is left as it is.
-  if ((step.toJSON() as { structure?: boolean }).structure) return null
+  if (isStructureReplace(step)) return null
   // What a replace-around step deletes before its gap (a deletion from a paragraph into a list item
   // keeps the item's text as the gap) is taken apart; the rest of it stays in the step.
   const end = step instanceof ReplaceAroundStep ? step.gapFrom : step.to
@@ -97,7 +98,7 @@ function deleteChildren(parent: Node, start: number, first: number, last: number
  * than three top-level nodes. (`max` is for tests.)
  */
 export function chunkedInsertion(step: Step, max = maxDeletedPerStep): Step[] | null {
-  if (!insertsMuch(step, max) || (step.toJSON() as { structure?: boolean }).structure) return null
+  if (!insertsMuch(step, max) || isStructureReplace(step)) return null
   const { content, openStart, openEnd } = step.slice
   if (content.childCount < 3) return null
   const first = content.firstChild!, last = content.lastChild!
@@ -127,6 +128,14 @@ function insertsMuch(step: Step, max = maxDeletedPerStep): step is ReplaceStep {
   return step instanceof ReplaceStep && step.slice.size > max
 }
 
+/** `step` on `doc` as chunkedDeletion, then chunkedInsertion of what is left of it, take it apart; null when neither does. */
+function chunkedStep(doc: Node, step: Step): Step[] | null {
+  const deleted = chunkedDeletion(doc, step)
+  const rest = deleted ? deleted[deleted.length - 1] : step
+  const inserted = chunkedInsertion(rest)
+  return deleted || inserted ? [...(deleted ? deleted.slice(0, -1) : []), ...(inserted ?? [rest])] : null
+}
+
 /**
  * `tr`, or when it deletes more at once than undo can send back in one step (see chunkedDeletion), or
  * puts in more than one step can send (see chunkedInsertion), a transaction on `state` that makes the
@@ -135,18 +144,13 @@ function insertsMuch(step: Step, max = maxDeletedPerStep): step is ReplaceStep {
  */
 export function chunkedTransaction(state: EditorState, tr: Transaction): Transaction {
   if (isHistoryTransaction(tr) || !tr.steps.some(step => deletesMuch(step) || insertsMuch(step))) return tr
+  const split = tr.steps.map((step, i) => chunkedStep(tr.docs[i], step))
+  // Nothing to take apart (a long change of one block): the transaction is not made again.
+  if (split.every(steps => !steps)) return tr
   const chunked = state.tr
-  let changed = false
-  for (let i = 0; i < tr.steps.length; i++) {
-    // A long deletion first, then what its last step (or the step) puts in, in chunks too.
-    const deleted = chunkedDeletion(tr.docs[i], tr.steps[i])
-    const rest = deleted ? deleted[deleted.length - 1] : tr.steps[i]
-    const inserted = chunkedInsertion(rest)
-    const steps = deleted || inserted ? [...(deleted ? deleted.slice(0, -1) : []), ...(inserted ?? [rest])] : null
-    if (steps) changed = true
+  for (const [i, steps] of split.entries())
     for (const step of steps ?? [tr.steps[i]]) if (chunked.maybeStep(step).failed != null) return tr
-  }
-  if (!changed || !chunked.doc.eq(tr.doc)) return tr
+  if (!chunked.doc.eq(tr.doc)) return tr
   chunked.setSelection(Selection.fromJSON(chunked.doc, tr.selection.toJSON()))
   if (tr.storedMarksSet) chunked.setStoredMarks(tr.storedMarks)
   chunked.setTime(tr.time)

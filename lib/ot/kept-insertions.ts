@@ -193,7 +193,7 @@ function inBlockAt(doc: Node, pos: number, inline: Fragment): Fragment {
 /** `inline` without the marks a node of `type` does not take. */
 function allowedIn(type: NodeType, inline: Fragment): Fragment {
   const nodes: Node[] = []
-  inline.forEach(node => nodes.push(node.mark(node.marks.filter(mark => type.allowsMarkType(mark.type)))))
+  inline.forEach(node => nodes.push(node.mark(type.allowedMarks(node.marks))))
   return Fragment.fromArray(nodes)
 }
 
